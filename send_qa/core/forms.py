@@ -1,0 +1,155 @@
+"""Forms of the core app. Every form gets its GOV.UK FormHelper from GDSFormMixin."""
+
+from crispy_forms_gds.helper import FormHelper
+from crispy_forms_gds.layout import Submit
+from django import forms
+from django.contrib.auth import forms as auth_forms
+
+from send_qa.core.models import Organisation, Team, User
+from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
+
+
+class GDSFormMixin:
+    """Gives a form its crispy-forms-gds helper and one primary button."""
+
+    submit_label = "Continue"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.add_input(Submit("submit", self.submit_label))
+
+
+class SignInForm(GDSFormMixin, auth_forms.AuthenticationForm):
+    submit_label = "Sign in"
+    error_messages = {
+        "invalid_login": "Enter a correct email address and password.",
+        "inactive": "This account has been deactivated. Ask your portal admin to reactivate it.",
+    }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["username"].label = "Email address"
+        self.fields["username"].widget = forms.EmailInput(
+            attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}
+        )
+        self.fields["username"].error_messages["required"] = "Enter your email address"
+        self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class PasswordResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):
+    submit_label = "Send the link"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["email"].label = "Email address"
+        self.fields["email"].error_messages["required"] = "Enter your email address"
+        self.fields["email"].error_messages["invalid"] = (
+            "Enter an email address in the correct format, like name@example.org"
+        )
+
+
+class ChooseNewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):
+    submit_label = "Save password"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["new_password1"].label = "New password"
+        self.fields["new_password1"].help_text = (
+            "At least 12 characters. Avoid common words, your name or only numbers."
+        )
+        self.fields["new_password1"].error_messages["required"] = "Enter a new password"
+        self.fields["new_password2"].label = "Confirm new password"
+        self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
+
+
+def _role_choices() -> list[tuple[str, str]]:
+    return [(role.value, role.label) for role in Role]
+
+
+class UserDetailsForm(GDSFormMixin, forms.ModelForm):
+    """Who someone is, where they work and what roles they hold."""
+
+    roles = forms.MultipleChoiceField(
+        label="Roles",
+        choices=_role_choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+        help_text="Select all that apply. Each role adds what the person may see and do.",
+    )
+
+    class Meta:
+        model = User
+        fields = ["full_name", "job_title", "organisation", "team"]
+        labels = {"full_name": "Full name", "job_title": "Job title (optional)"}
+        error_messages = {"full_name": {"required": "Enter the person's full name"}}
+
+    def __init__(self, *args, acting_user: User | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.acting_user = acting_user
+        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
+        self.fields["organisation"].required = True
+        self.fields["organisation"].error_messages["required"] = "Select an organisation"
+        self.fields["team"].queryset = Team.objects.filter(is_active=True).select_related(
+            "organisation"
+        )
+        self.fields["team"].required = False
+        self.fields["team"].label = "Team (optional)"
+        self.fields["roles"].help_text = " ".join(
+            f"{Role(r).label}: {text}" for r, text in ROLE_DESCRIPTIONS.items()
+        )
+        if self.instance.pk:
+            self.initial["roles"] = sorted(self.instance.roles)
+
+    def clean(self):
+        cleaned = super().clean()
+        organisation, team = cleaned.get("organisation"), cleaned.get("team")
+        if organisation and team and team.organisation_id != organisation.pk:
+            self.add_error("team", f"Select a team in {organisation.name}, or no team")
+        editing_self = self.acting_user and self.instance.pk == self.acting_user.pk
+        if editing_self and Role.ADMIN not in cleaned.get("roles", []):
+            self.add_error(
+                "roles", "You cannot remove your own admin role. Ask another admin to do it"
+            )
+        return cleaned
+
+    def save(self, commit: bool = True) -> User:
+        user = super().save(commit=commit)
+        if commit:
+            user.set_roles(self.cleaned_data["roles"])
+        return user
+
+
+class InviteUserForm(UserDetailsForm):
+    submit_label = "Send invitation"
+
+    class Meta(UserDetailsForm.Meta):
+        fields = ["email", *UserDetailsForm.Meta.fields]
+        labels = {**UserDetailsForm.Meta.labels, "email": "Work email address"}
+        error_messages = {
+            **UserDetailsForm.Meta.error_messages,
+            "email": {
+                "required": "Enter the person's work email address",
+                "invalid": "Enter an email address in the correct format, like name@example.org",
+            },
+        }
+
+    def clean_email(self) -> str:
+        email = self.cleaned_data["email"].strip().lower()
+        if User.objects.filter(email__iexact=email).exists():
+            raise forms.ValidationError(
+                "Someone with this email address already has an account. Find them in the user list"
+            )
+        return email
+
+
+class EditUserForm(UserDetailsForm):
+    submit_label = "Save changes"
+
+
+class ConfirmForm(GDSFormMixin, forms.Form):
+    """An empty form for a confirmation page; the submit label says what happens."""
+
+    def __init__(self, *args, submit_label: str, **kwargs):
+        self.submit_label = submit_label
+        super().__init__(*args, **kwargs)

@@ -1,0 +1,282 @@
+"""People, organisations (agencies), teams and academic periods: what every app stands on."""
+
+import datetime
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.contrib.auth.models import PermissionsMixin
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from simple_history.models import HistoricalRecords
+
+from send_qa.core.roles import Role, group_name, role_for_group_name
+
+
+class Organisation(models.Model):
+    """An agency in the local area's SEND partnership."""
+
+    class Kind(models.TextChoices):
+        LA_SEND = "la_send", "Local authority SEND team"
+        EDUCATION_SETTING = "education_setting", "Education setting"
+        EDUCATIONAL_PSYCHOLOGY = "educational_psychology", "Educational psychology"
+        HEALTH = "health", "Health"
+        SOCIAL_CARE = "social_care", "Social care"
+        PARENT_CARER_FORUM = "parent_carer_forum", "Parent carer forum"
+        SENDIASS = "sendiass", "SENDIASS"
+        OTHER = "other", "Other"
+
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=40, choices=Kind.choices)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Team(models.Model):
+    """A team inside an organisation, such as an EHC casework team."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
+    name = models.CharField(max_length=200)
+    is_active = models.BooleanField(default=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["organisation__name", "name"]
+        constraints = [
+            models.UniqueConstraint(fields=["organisation", "name"], name="team_unique_per_org")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.organisation.name})"
+
+
+class UserQuerySet(models.QuerySet):
+    def with_role(self, role: str) -> "UserQuerySet":
+        return self.filter(groups__name=group_name(role))
+
+    def active(self) -> "UserQuerySet":
+        return self.filter(is_active=True)
+
+
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+    use_in_migrations = True
+
+    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+        if not email:
+            raise ValueError("An email address is required.")
+        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user.set_password(password)
+        user.save(using=self._db)
+        return user
+
+    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+        fields["is_superuser"] = True
+        user = self.create_user(email, password, **fields)
+        user.set_roles([Role.ADMIN])
+        return user
+
+    def get_by_natural_key(self, username: str) -> "User":
+        return self.get(email__iexact=username)
+
+
+class User(AbstractBaseUser, PermissionsMixin):
+    """Someone who signs in with their work email. Roles are groups (see roles.py)."""
+
+    email = models.EmailField("email address", unique=True)
+    full_name = models.CharField(max_length=200)
+    job_title = models.CharField(max_length=200, blank=True)
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="members"
+    )
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(default=timezone.now)
+    invited_by = models.ForeignKey(
+        "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    objects = UserManager()
+
+    USERNAME_FIELD = "email"
+    EMAIL_FIELD = "email"
+    REQUIRED_FIELDS = ["full_name"]
+
+    class Meta:
+        ordering = ["full_name", "email"]
+
+    def __str__(self) -> str:
+        return self.full_name or self.email
+
+    def clean(self) -> None:
+        super().clean()
+        self.email = self.__class__.objects.normalize_email(self.email).lower()
+        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+            raise ValidationError({"team": "Choose a team in the person's own organisation."})
+
+    def get_full_name(self) -> str:
+        return self.full_name
+
+    def get_short_name(self) -> str:
+        return self.full_name.split(" ")[0] if self.full_name else self.email
+
+    @property
+    def roles(self) -> frozenset[str]:
+        """The user's role values, read once per request from the prefetched groups."""
+        cached = getattr(self, "_roles_cache", None)
+        if cached is None:
+            names = [group.name for group in self.groups.all()]
+            cached = frozenset(r for r in map(role_for_group_name, names) if r)
+            self._roles_cache = cached
+        return cached
+
+    def has_role(self, *roles: str) -> bool:
+        return bool(self.roles.intersection(roles))
+
+    @property
+    def is_staff(self) -> bool:
+        """Django's admin site is for the admin role only."""
+        return self.is_active and (self.is_superuser or Role.ADMIN in self.roles)
+
+    def set_roles(self, roles) -> None:
+        from django.contrib.auth.models import Group
+
+        self.groups.set(Group.objects.filter(name__in=[group_name(r) for r in roles]))
+        self._roles_cache = None
+
+
+class PeriodQuerySet(models.QuerySet):
+    def terms(self) -> "PeriodQuerySet":
+        return self.filter(kind=Period.Kind.TERM)
+
+    def containing(self, day: datetime.date) -> "PeriodQuerySet":
+        return self.filter(start__lte=day, end__gte=day)
+
+    def current_term(self, *, on: datetime.date | None = None) -> "Period | None":
+        return self.terms().containing(on or timezone.localdate()).first()
+
+
+class Period(models.Model):
+    """A span of time that work is reported over: an academic year, a term, a quarter..."""
+
+    class Kind(models.TextChoices):
+        ACADEMIC_YEAR = "academic_year", "Academic year"
+        TERM = "term", "Term"
+        FINANCIAL_YEAR = "financial_year", "Financial year"
+        QUARTER = "quarter", "Quarter"
+
+    class Season(models.TextChoices):
+        AUTUMN = "autumn", "Autumn"
+        SPRING = "spring", "Spring"
+        SUMMER = "summer", "Summer"
+
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    name = models.CharField(max_length=60)
+    season = models.CharField(max_length=10, choices=Season.choices, blank=True)
+    start = models.DateField()
+    end = models.DateField()
+    history = HistoricalRecords()
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["start", "kind"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "start"], name="period_unique_kind_start"),
+            models.UniqueConstraint(fields=["kind", "name"], name="period_unique_kind_name"),
+            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_ends_after_start"),
+            models.CheckConstraint(
+                condition=Q(kind="term", season__in=["autumn", "spring", "summer"]) | ~Q(kind="term"),
+                name="period_term_has_season",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def clean(self) -> None:
+        if self.start and self.end:
+            if self.end < self.start:
+                raise ValidationError({"end": "The end date must be on or after the start date."})
+            overlapping = Period.objects.filter(
+                kind=self.kind, start__lte=self.end, end__gte=self.start
+            ).exclude(pk=self.pk)
+            if overlapping.exists():
+                raise ValidationError(
+                    f"This {self.get_kind_display().lower()} overlaps {overlapping.first()}."
+                )
+
+    def contains(self, day: datetime.date) -> bool:
+        return self.start <= day <= self.end
+
+
+def academic_year_label(start_year: int) -> str:
+    return f"{start_year}/{str(start_year + 1)[-2:]}"
+
+
+# Default term dates: contiguous, so every day falls in exactly one term.
+# Councils report the autumn term as September to December, spring as January
+# to April and summer as May to August; admins may edit the dates.
+_TERM_SPANS = (
+    (Period.Season.AUTUMN, (0, 9, 1), (0, 12, 31)),
+    (Period.Season.SPRING, (1, 1, 1), (1, 4, 30)),
+    (Period.Season.SUMMER, (1, 5, 1), (1, 8, 31)),
+)
+
+
+def ensure_academic_year(start_year: int) -> list[Period]:
+    """Create (or return) the academic year starting in September of start_year and its terms."""
+    label = academic_year_label(start_year)
+    year, _ = Period.objects.get_or_create(
+        kind=Period.Kind.ACADEMIC_YEAR,
+        start=datetime.date(start_year, 9, 1),
+        defaults={"name": label, "end": datetime.date(start_year + 1, 8, 31)},
+    )
+    periods = [year]
+    for season, (dy1, m1, d1), (dy2, m2, d2) in _TERM_SPANS:
+        term, _ = Period.objects.get_or_create(
+            kind=Period.Kind.TERM,
+            start=datetime.date(start_year + dy1, m1, d1),
+            defaults={
+                "name": f"{season.label} term {label}",
+                "season": season,
+                "end": datetime.date(start_year + dy2, m2, d2),
+            },
+        )
+        periods.append(term)
+    return periods
+
+
+def ensure_financial_year(start_year: int) -> list[Period]:
+    """Create (or return) the April-to-March financial year and its four quarters."""
+    label = academic_year_label(start_year)
+    year, _ = Period.objects.get_or_create(
+        kind=Period.Kind.FINANCIAL_YEAR,
+        start=datetime.date(start_year, 4, 1),
+        defaults={"name": f"Financial year {label}", "end": datetime.date(start_year + 1, 3, 31)},
+    )
+    periods = [year]
+    starts = [(start_year, 4), (start_year, 7), (start_year, 10), (start_year + 1, 1)]
+    for number, (y, m) in enumerate(starts, start=1):
+        start = datetime.date(y, m, 1)
+        end = (datetime.date(y + (m + 3 > 12), (m + 2) % 12 + 1, 1)) - datetime.timedelta(days=1)
+        quarter, _ = Period.objects.get_or_create(
+            kind=Period.Kind.QUARTER,
+            start=start,
+            defaults={"name": f"Q{number} {label}", "end": end},
+        )
+        periods.append(quarter)
+    return periods
+
+
+def academic_year_start(day: datetime.date) -> int:
+    """The calendar year in which the academic year holding this day began."""
+    return day.year if day.month >= 9 else day.year - 1

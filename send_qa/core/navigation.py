@@ -1,0 +1,32 @@
+"""The service navigation: each role sees only the links it may use."""
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+
+from send_qa.core.roles import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url_name: str
+    roles: frozenset[str] | None  # None: everyone signed in
+
+
+NAV_ITEMS = (
+    NavItem("Home", "dashboard:home", None),
+    NavItem("Users", "core:user_list", frozenset({Role.ADMIN})),
+    NavItem("Admin site", "admin:index", frozenset({Role.ADMIN})),
+)
+
+
+def items_for(user, current_path: str) -> list[dict]:
+    items = []
+    for item in NAV_ITEMS:
+        if item.roles is not None and not user.has_role(*item.roles):
+            continue
+        url = reverse(item.url_name)
+        active = current_path == url if url == "/" else current_path.startswith(url)
+        items.append({"label": item.label, "url": url, "active": active})
+    return items

@@ -1,0 +1,55 @@
+"""The portal's roles. Each is a Django group; a user may hold several.
+
+The groups are created (and the admin group given its model permissions)
+after every migrate, so a fresh database always has them.
+"""
+
+from django.db import models
+
+
+class Role(models.TextChoices):
+    ADMIN = "admin", "Admin"
+    SENDOPS = "sendops", "SENDOPS member"
+    BOARD = "board", "Board member"
+    AUDITOR = "auditor", "Auditor or moderator"
+    CASEWORKER = "caseworker", "Caseworker"
+    ACTION_OWNER = "action_owner", "Action owner"
+
+
+ROLE_DESCRIPTIONS: dict[str, str] = {
+    Role.ADMIN: "Manages users, organisations, roles and checklist templates.",
+    Role.SENDOPS: (
+        "Runs the framework: plans register, KPIs and imports, action plans, "
+        "moderation and the termly report."
+    ),
+    Role.BOARD: "Reads scorecards, action plan summaries and reports released to the board.",
+    Role.AUDITOR: "Scores the plans and advice assigned to them and takes part in moderation.",
+    Role.CASEWORKER: "Peer-moderates plans of their own team.",
+    Role.ACTION_OWNER: "Updates progress on the actions they lead.",
+}
+
+# Apps whose models admins manage through Django's admin site.
+ADMIN_MANAGED_APPS = ("core", "auth")
+
+
+def group_name(role: str) -> str:
+    return Role(role).label
+
+
+def role_for_group_name(name: str) -> str | None:
+    for role in Role:
+        if role.label == name:
+            return role.value
+    return None
+
+
+def ensure_role_groups(**kwargs) -> None:
+    """Create one group per role; give the admin group the admin site's model permissions."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role in Role:
+        Group.objects.get_or_create(name=role.label)
+    admin_group = Group.objects.get(name=Role.ADMIN.label)
+    admin_group.permissions.set(
+        Permission.objects.filter(content_type__app_label__in=ADMIN_MANAGED_APPS)
+    )

@@ -1,0 +1,161 @@
+"""Sign-in pages, the health check, and user management for admins."""
+
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_not_required
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from send_qa.core import health
+from send_qa.core.access import role_required
+from send_qa.core.forms import (
+    ChooseNewPasswordForm,
+    ConfirmForm,
+    EditUserForm,
+    InviteUserForm,
+    PasswordResetRequestForm,
+    SignInForm,
+)
+from send_qa.core.models import User
+from send_qa.core.roles import Role, group_name
+from send_qa.core.tasks import send_invitation
+
+USERS_PER_PAGE = 25
+
+
+class SignInView(auth_views.LoginView):
+    form_class = SignInForm
+    template_name = "registration/login.html"
+    redirect_authenticated_user = True
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    form_class = PasswordResetRequestForm
+    template_name = "registration/password_reset_form.html"
+    email_template_name = "emails/password_reset.txt"
+    html_email_template_name = "emails/password_reset.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    form_class = ChooseNewPasswordForm
+    template_name = "registration/password_reset_confirm.html"
+
+
+class SetPasswordView(PasswordResetConfirmView):
+    """The link in an invitation: the same mechanism as a reset, worded for a first visit."""
+
+    template_name = "registration/set_password.html"
+    success_url = reverse_lazy("core:set_password_done")
+
+
+@login_not_required
+@never_cache
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    checks = {"database": health.database_ok(), "broker": health.broker_ok()}
+    body = {name: "ok" if ok else "unreachable" for name, ok in checks.items()}
+    body["status"] = "ok" if all(checks.values()) else "unhealthy"
+    return JsonResponse(body, status=200 if all(checks.values()) else 503)
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def user_list(request: HttpRequest) -> HttpResponse:
+    users = User.objects.select_related("organisation", "team").prefetch_related("groups")
+    query = request.GET.get("q", "").strip()
+    if query:
+        users = users.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    role = request.GET.get("role", "")
+    if role in Role.values:
+        users = users.filter(groups__name=group_name(role))
+    status = request.GET.get("status", "active")
+    if status == "active":
+        users = users.filter(is_active=True)
+    elif status == "deactivated":
+        users = users.filter(is_active=False)
+    page = Paginator(users.order_by("full_name", "email"), USERS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "core/user_list.html",
+        {
+            "page": page,
+            "query": query,
+            "role": role,
+            "status": status,
+            "roles": list(Role),
+            "filter_querystring": request.GET.copy(),
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_invite(request: HttpRequest) -> HttpResponse:
+    form = InviteUserForm(request.POST or None, acting_user=request.user)
+    if form.is_valid():
+        with transaction.atomic():
+            user = form.save(commit=False)
+            user.invited_by = request.user
+            user.set_unusable_password()
+            user.save()
+            user.set_roles(form.cleaned_data["roles"])
+            send_invitation.delay_on_commit(user.pk)
+        messages.success(request, f"Invitation sent to {user.email}.")
+        return redirect("core:user_detail", pk=user.pk)
+    return render(request, "core/user_invite.html", {"form": form})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User.objects.select_related("organisation", "team"), pk=pk)
+    form = EditUserForm(request.POST or None, instance=person, acting_user=request.user)
+    if form.is_valid():
+        with transaction.atomic():
+            form.save()
+        messages.success(request, f"Changes to {person} saved.")
+        return redirect("core:user_detail", pk=person.pk)
+    return render(request, "core/user_detail.html", {"person": person, "form": form})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk)
+    if person.pk == request.user.pk and not active:
+        messages.error(request, "You cannot deactivate your own account.")
+        return redirect("core:user_detail", pk=person.pk)
+    verb = "Reactivate" if active else "Deactivate"
+    form = ConfirmForm(request.POST or None, submit_label=f"{verb} account")
+    if request.method == "POST" and form.is_valid():
+        person.is_active = active
+        person.save(update_fields=["is_active"])
+        done = "reactivated" if active else "deactivated"
+        messages.success(request, f"{person}'s account has been {done}.")
+        return redirect("core:user_detail", pk=person.pk)
+    return render(
+        request,
+        "core/user_confirm_active.html",
+        {"person": person, "form": form, "verb": verb, "active": active},
+    )
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def user_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_object_or_404(User, pk=pk, is_active=True)
+    if person.has_usable_password():
+        messages.error(request, f"{person} has already set a password.")
+    else:
+        send_invitation.delay_on_commit(person.pk)
+        messages.success(request, f"Invitation sent again to {person.email}.")
+    return redirect("core:user_detail", pk=person.pk)

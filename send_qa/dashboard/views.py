@@ -1,0 +1,21 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.views.decorators.http import require_GET
+
+from send_qa.core.models import Period
+from send_qa.core.roles import Role
+from send_qa.dashboard.panels import panels_for
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "dashboard/home.html",
+        {
+            "panels": panels_for(user),
+            "current_term": Period.objects.current_term(),
+            "role_labels": [Role(r).label for r in sorted(user.roles)],
+        },
+    )

@@ -1,0 +1,16 @@
+"""Root URLs: every app mounts its own urls module here."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from send_qa.core import urls as core_urls
+from send_qa.core.admin_site import restrict_admin_site_to_admins
+
+restrict_admin_site_to_admins(admin.site)
+
+urlpatterns = [
+    path("", include("send_qa.dashboard.urls")),
+    path("", include(core_urls.auth_patterns)),
+    path("", include((core_urls.core_patterns, "core"))),
+    path("admin/", admin.site.urls),
+]
