@@ -115,12 +115,13 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "django.contrib.staticfiles.storage.StaticFilesStorage"
-            if DEBUG
-            else "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if env_bool("STATIC_MANIFEST", not DEBUG)
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
     },
 }
+WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", not DEBUG)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
@@ -157,6 +158,8 @@ if CELERY_BROKER_URL == "filesystem://":
     }
     if not CELERY_RESULT_BACKEND:
         CELERY_RESULT_BACKEND = f"file://{_queue / 'results'}"
+    for _folder in ("queue", "processed", "results"):
+        (_queue / _folder).mkdir(parents=True, exist_ok=True)
 elif not CELERY_RESULT_BACKEND:
     CELERY_RESULT_BACKEND = CELERY_BROKER_URL
 CELERY_TASK_ACKS_LATE = True

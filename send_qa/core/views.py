@@ -29,6 +29,11 @@ from send_qa.core.tasks import send_invitation
 USERS_PER_PAGE = 25
 
 
+def posted(request: HttpRequest):
+    """The submitted data, or None on GET (an empty POST must still bind the form)."""
+    return request.POST if request.method == "POST" else None
+
+
 class SignInView(auth_views.LoginView):
     form_class = SignInForm
     template_name = "registration/login.html"
@@ -100,7 +105,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
 def user_invite(request: HttpRequest) -> HttpResponse:
-    form = InviteUserForm(request.POST or None, acting_user=request.user)
+    form = InviteUserForm(posted(request), acting_user=request.user)
     if form.is_valid():
         with transaction.atomic():
             user = form.save(commit=False)
@@ -118,7 +123,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("organisation", "team"), pk=pk)
-    form = EditUserForm(request.POST or None, instance=person, acting_user=request.user)
+    form = EditUserForm(posted(request), instance=person, acting_user=request.user)
     if form.is_valid():
         with transaction.atomic():
             form.save()
@@ -135,7 +140,7 @@ def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
         messages.error(request, "You cannot deactivate your own account.")
         return redirect("core:user_detail", pk=person.pk)
     verb = "Reactivate" if active else "Deactivate"
-    form = ConfirmForm(request.POST or None, submit_label=f"{verb} account")
+    form = ConfirmForm(posted(request), submit_label=f"{verb} account")
     if request.method == "POST" and form.is_valid():
         person.is_active = active
         person.save(update_fields=["is_active"])

@@ -1,0 +1,67 @@
+# The SEND QA portal. Two commands do everything: `make run` and `make test`.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+PY := $(VENV)/bin/python
+DEMO_PASSWORD ?= demo-password-2026
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test lint format migrations-check bench install install-test assets system-deps-run system-deps-test worker clean
+
+## run: install everything, build assets, migrate the embedded database, seed demo data, serve with a worker
+run: install assets system-deps-run
+	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
+	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
+	@echo ""
+	@echo "The portal is at http://127.0.0.1:8000 (press Ctrl+C to stop)."
+	@scripts/run.sh
+
+## test: the same installs plus test tools, then the whole suite against real PostgreSQL and Redis
+test: install-test assets system-deps-test
+	scripts/test.sh $(PYTEST_ARGS)
+
+lint: install-test
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: install-test
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+migrations-check: install
+	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
+
+bench:
+	@echo "The benchmark suite arrives with issue 9." && exit 1
+
+$(VENV)/bin/python:
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(VENV)/bin/python
+	$(PY) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-test: requirements-test.txt $(VENV)/.installed
+	$(PY) -m pip install --quiet -r requirements-test.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-test: $(VENV)/.installed-test
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	touch $@
+
+static/build/portal.css: node_modules/.package-lock.json static/src/portal.scss scripts/build_assets.py | $(VENV)/bin/python
+	$(PY) scripts/build_assets.py
+
+assets: static/build/portal.css
+
+system-deps-run:
+	@scripts/system-deps.sh run
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+clean:
+	rm -rf $(VENV) node_modules static/build staticfiles var

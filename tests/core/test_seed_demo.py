@@ -1,0 +1,39 @@
+import pytest
+from django.core.management import CommandError, call_command
+
+from send_qa.core.models import Period, User
+from send_qa.core.roles import Role
+
+pytestmark = pytest.mark.django_db
+
+
+def test_refuses_outside_debug_mode(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="runs only in debug mode"):
+        call_command("seed_demo")
+
+
+def test_builds_a_demo_area_with_one_person_per_role(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-password-123")
+    out = capsys.readouterr().out
+    for role in Role:
+        person = User.objects.with_role(role).get()
+        assert person.email.endswith("@demo.invalid")
+        assert person.check_password("demo-password-123")
+        assert person.email in out
+    assert Period.objects.current_term() is not None
+
+
+def test_generates_and_prints_a_password_once(capsys):
+    call_command("seed_demo", "--force")
+    out = capsys.readouterr().out
+    password = out.rsplit("Password for every demo user: ", 1)[1].split()[0]
+    assert User.objects.get(email="sendops@demo.invalid").check_password(password)
+
+
+def test_running_it_twice_does_not_duplicate(settings):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-password-123")
+    call_command("seed_demo", "--password", "demo-password-123")
+    assert User.objects.filter(email__endswith="@demo.invalid").count() == len(Role)

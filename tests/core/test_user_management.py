@@ -1,0 +1,190 @@
+import re
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+
+from send_qa.core.models import User
+from send_qa.core.roles import Role
+from tests.factories import OrganisationFactory, TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def admin_client(people, client_for):
+    return client_for(people.admin)
+
+
+def invite(admin_client, **overrides):
+    organisation = OrganisationFactory(name="Testshire SEND Service")
+    data = {
+        "email": "New.Person@Example.org",
+        "full_name": "New Person",
+        "job_title": "EHC coordinator",
+        "organisation": organisation.pk,
+        "team": "",
+        "roles": [Role.CASEWORKER, Role.AUDITOR],
+    }
+    data.update(overrides)
+    return admin_client.post(reverse("core:user_invite"), data)
+
+
+def test_invitation_creates_the_account_and_emails_a_set_password_link(
+    admin_client, people, eager_celery, django_capture_on_commit_callbacks, client
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        response = invite(admin_client)
+    user = User.objects.get(email="new.person@example.org")
+    assert response["Location"] == reverse("core:user_detail", kwargs={"pk": user.pk})
+    assert user.roles == {Role.CASEWORKER, Role.AUDITOR}
+    assert user.invited_by == people.admin
+    assert not user.has_usable_password()
+    assert len(mail.outbox) == 1
+    message = mail.outbox[0]
+    assert message.to == ["new.person@example.org"]
+    assert "Admin Person has invited you" in message.body
+    link = re.search(r"https?://[^/]+(/set-password/\S+/)", message.body).group(1)
+
+    page = client.get(link, follow=True)
+    assert "Set your password" in page.content.decode()
+    password = "my-own-long-password-1"
+    response = client.post(
+        page.redirect_chain[-1][0], {"new_password1": password, "new_password2": password}
+    )
+    assert response["Location"] == reverse("core:set_password_done")
+    user.refresh_from_db()
+    assert user.check_password(password)
+    # The link works once.
+    assert "has expired or has already been used" in client.get(link, follow=True).content.decode()
+
+
+def test_invitation_is_only_sent_once_the_account_is_saved(
+    admin_client, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        invite(admin_client)
+    assert mail.outbox == []
+    assert len(callbacks) == 1
+
+
+def test_invitation_refuses_an_email_already_in_use(admin_client, people):
+    response = invite(admin_client, email=people.board.email.upper())
+    assert response.status_code == 200
+    assert "already has an account" in response.content.decode()
+    assert User.objects.filter(email__iexact=people.board.email).count() == 1
+
+
+def test_invitation_refuses_a_team_of_another_organisation(admin_client):
+    other_team = TeamFactory(name="Elsewhere team")
+    response = invite(admin_client, team=other_team.pk)
+    assert response.status_code == 200
+    assert "Select a team in Testshire SEND Service" in response.content.decode()
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_invitation_names_every_missing_field(admin_client):
+    response = admin_client.post(reverse("core:user_invite"), {})
+    html = response.content.decode()
+    for message in [
+        "Enter the person&#x27;s work email address",
+        "Enter the person&#x27;s full name",
+        "Select an organisation",
+    ]:
+        assert message in html
+
+
+def test_admin_changes_roles_and_the_change_is_in_the_history(admin_client, people):
+    person = people.caseworker
+    response = admin_client.post(
+        reverse("core:user_detail", kwargs={"pk": person.pk}),
+        {
+            "full_name": "Renamed Caseworker",
+            "job_title": "",
+            "organisation": person.organisation_id,
+            "team": person.team_id,
+            "roles": [Role.CASEWORKER, Role.ACTION_OWNER],
+        },
+    )
+    assert response.status_code == 302
+    person = User.objects.get(pk=person.pk)
+    assert person.roles == {Role.CASEWORKER, Role.ACTION_OWNER}
+    latest = person.history.first()
+    assert latest.full_name == "Renamed Caseworker"
+    assert latest.history_user == people.admin
+
+
+def test_admins_cannot_remove_their_own_admin_role(admin_client, people):
+    me = people.admin
+    response = admin_client.post(
+        reverse("core:user_detail", kwargs={"pk": me.pk}),
+        {"full_name": me.full_name, "organisation": me.organisation_id, "roles": [Role.SENDOPS]},
+    )
+    assert response.status_code == 200
+    assert "You cannot remove your own admin role" in response.content.decode()
+    me.refresh_from_db()
+    assert me.has_role(Role.ADMIN)
+
+
+def test_deactivate_then_reactivate(admin_client, people):
+    person = people.board
+    url = reverse("core:user_deactivate", kwargs={"pk": person.pk})
+    assert "Deactivate" in admin_client.get(url).content.decode()
+    admin_client.post(url)
+    person.refresh_from_db()
+    assert not person.is_active
+    admin_client.post(reverse("core:user_reactivate", kwargs={"pk": person.pk}))
+    person.refresh_from_db()
+    assert person.is_active
+
+
+def test_admins_cannot_deactivate_themselves(admin_client, people):
+    admin_client.post(reverse("core:user_deactivate", kwargs={"pk": people.admin.pk}))
+    people.admin.refresh_from_db()
+    assert people.admin.is_active
+
+
+def test_resend_invitation_only_for_people_without_a_password(
+    admin_client, people, eager_celery, django_capture_on_commit_callbacks
+):
+    pending = UserFactory(email="pending@example.org", password=None)
+    pending.set_unusable_password()
+    pending.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        admin_client.post(reverse("core:user_resend_invitation", kwargs={"pk": pending.pk}))
+        admin_client.post(reverse("core:user_resend_invitation", kwargs={"pk": people.board.pk}))
+    assert [m.to for m in mail.outbox] == [["pending@example.org"]]
+
+
+def test_user_list_filters_by_role_and_name(admin_client, people):
+    html = admin_client.get(reverse("core:user_list"), {"role": Role.BOARD}).content.decode()
+    assert people.board.email in html
+    assert people.sendops.email not in html
+    html = admin_client.get(reverse("core:user_list"), {"q": "auditor"}).content.decode()
+    assert people.auditor.email in html
+    assert people.board.email not in html
+
+
+def test_user_list_runs_a_fixed_number_of_queries(admin_client, people, django_assert_num_queries):
+    def count_queries() -> int:
+        from django.db import connection
+        from django.test.utils import CaptureQueriesContext
+
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin_client.get(reverse("core:user_list")).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count_queries()
+    team = TeamFactory()
+    for n in range(30):
+        UserFactory(organisation=team.organisation, team=team, roles=[Role.AUDITOR, Role.BOARD])
+    assert count_queries() == few
+
+
+def test_user_list_is_paginated(admin_client, people):
+    for _ in range(30):
+        UserFactory()
+    first = admin_client.get(reverse("core:user_list")).content.decode()
+    assert "Page 1 of 2" in first
+    second = admin_client.get(reverse("core:user_list"), {"page": 2}).content.decode()
+    assert "Page 2 of 2" in second

@@ -1,0 +1,44 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.mark.parametrize(
+    ("role", "sees", "does_not_see"),
+    [
+        ("admin", ["People and access", "Manage users"], ["KPI scorecard"]),
+        ("sendops", ["EHC plan audits this term", "KPI scorecard", "Action plans"], ["Manage users"]),
+        ("board", ["KPI scorecard", "Termly report"], ["Audits assigned to you"]),
+        ("auditor", ["Audits assigned to you", "Moderation"], ["KPI scorecard"]),
+        ("caseworker", ["Peer moderation for your team"], ["Termly report"]),
+        ("action_owner", ["Actions you lead"], ["Moderation"]),
+    ],
+)
+def test_each_role_sees_its_own_dashboard(role, sees, does_not_see, people, client_for):
+    html = client_for(people[role]).get(reverse("dashboard:home")).content.decode()
+    for text in sees:
+        assert text in html
+    for text in does_not_see:
+        assert text not in html
+
+
+def test_people_without_a_role_are_told_what_to_do(people, client_for):
+    html = client_for(people.no_role).get(reverse("dashboard:home")).content.decode()
+    assert "Ask your portal admin to give you a role" in html
+
+
+def test_navigation_shows_each_role_only_what_it_may_use(people, client_for):
+    admin_html = client_for(people.admin).get(reverse("dashboard:home")).content.decode()
+    board_html = client_for(people.board).get(reverse("dashboard:home")).content.decode()
+    assert 'href="/users/"' in admin_html
+    assert 'href="/users/"' not in board_html
+
+
+def test_dashboard_runs_a_fixed_number_of_queries(people, client_for):
+    client = client_for(people.sendops)
+    with CaptureQueriesContext(connection) as ctx:
+        client.get(reverse("dashboard:home"))
+    assert len(ctx.captured_queries) <= 6

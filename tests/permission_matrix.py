@@ -1,0 +1,80 @@
+"""The shared permission matrix: every URL name x every role (and anonymous) -> status.
+
+Every feature adds its rows here. ``test_permission_matrix.py`` checks each cell with
+the Django test client and fails when a URL name has no row; the browser suite runs
+axe-core on every page a role may open (a GET row with 200 for that role).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from tests.conftest import ROLE_PEOPLE, People
+
+ANONYMOUS = "anonymous"
+ROLES = [*ROLE_PEOPLE.keys(), ANONYMOUS]
+SIGN_IN = "sign-in"  # expected outcome: redirect to the sign-in page
+HOME = "home"  # expected outcome: redirect to the dashboard
+
+
+def no_kwargs(people: People) -> dict:
+    return {}
+
+
+@dataclass(frozen=True)
+class Row:
+    url_name: str
+    expect: dict[str, int | str]
+    method: str = "get"
+    kwargs: Callable[[People], dict] = no_kwargs
+    data: dict = field(default_factory=dict)
+
+    def status_for(self, role: str) -> int | str:
+        return self.expect[role]
+
+
+def everyone(status: int | str, anonymous: int | str = SIGN_IN) -> dict[str, int | str]:
+    return {**dict.fromkeys(ROLE_PEOPLE, status), ANONYMOUS: anonymous}
+
+
+def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int | str]:
+    expect: dict[str, int | str] = {role: (ok if role in allowed else others) for role in ROLE_PEOPLE}
+    expect[ANONYMOUS] = SIGN_IN
+    return expect
+
+
+def a_colleague(people: People) -> dict:
+    return {"pk": people.caseworker.pk}
+
+
+def bad_token(people: People) -> dict:
+    return {"uidb64": "MQ", "token": "not-a-token"}
+
+
+ROWS: list[Row] = [
+    # Open to everyone, signed in or not.
+    Row("login", everyone(HOME, anonymous=200)),
+    Row("password_reset", everyone(200, anonymous=200)),
+    Row("password_reset_done", everyone(200, anonymous=200)),
+    Row("password_reset_confirm", everyone(200, anonymous=200), kwargs=bad_token),
+    Row("password_reset_complete", everyone(200, anonymous=200)),
+    Row("core:set_password", everyone(200, anonymous=200), kwargs=bad_token),
+    Row("core:set_password_done", everyone(200, anonymous=200)),
+    Row("healthz", everyone(200, anonymous=200)),
+    Row("accessibility", everyone(200, anonymous=200)),
+    Row("logout", everyone(302, anonymous=302), method="post"),
+    # Signed-in people.
+    Row("dashboard:home", everyone(200)),
+    # Admins only.
+    Row("core:user_list", only("admin")),
+    Row("core:user_invite", only("admin")),
+    Row("core:user_detail", only("admin"), kwargs=a_colleague),
+    Row("core:user_deactivate", only("admin"), kwargs=a_colleague),
+    Row("core:user_reactivate", only("admin"), kwargs=a_colleague),
+    Row("core:user_resend_invitation", only("admin", ok=302), method="post", kwargs=a_colleague),
+    Row("admin:index", only("admin")),
+    Row("admin:core_user_changelist", only("admin")),
+]
+
+# Django's admin site has many URL names of its own; they share one gate
+# (AdminSite.has_permission), checked through the admin rows above.
+FAMILIES_COVERED_BY_ROWS = ("admin:",)
