@@ -5,6 +5,7 @@
 - govuk-frontend's JavaScript and its images -> static/build/govuk/.
 """
 
+import re
 import shutil
 import subprocess
 import sys
@@ -26,8 +27,8 @@ def main() -> int:
     shutil.copytree(GOVUK / "assets" / "images", BUILD / "govuk" / "assets" / "images")
     shutil.copy(GOVUK / "assets" / "manifest.json", BUILD / "govuk" / "assets" / "manifest.json")
     js = (GOVUK / "govuk-frontend.min.js").read_text(encoding="utf-8")
-    js = "\n".join(line for line in js.splitlines() if "sourceMappingURL" not in line)
-    (BUILD / "govuk" / "govuk-frontend.min.js").write_text(js + "\n", encoding="utf-8")
+    js = re.sub(r"//# sourceMappingURL=\S+", "", js)  # we do not ship the source maps
+    (BUILD / "govuk" / "govuk-frontend.min.js").write_text(js, encoding="utf-8")
     subprocess.run(
         [
             str(SASS),

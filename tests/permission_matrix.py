@@ -37,7 +37,9 @@ def everyone(status: int | str, anonymous: int | str = SIGN_IN) -> dict[str, int
 
 
 def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int | str]:
-    expect: dict[str, int | str] = {role: (ok if role in allowed else others) for role in ROLE_PEOPLE}
+    expect: dict[str, int | str] = {
+        role: (ok if role in allowed else others) for role in ROLE_PEOPLE
+    }
     expect[ANONYMOUS] = SIGN_IN
     return expect
 

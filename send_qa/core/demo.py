@@ -39,7 +39,14 @@ ORGANISATIONS: dict[str, tuple[str, list[str]]] = {
 
 # email, full name, job title, organisation, team, roles
 PEOPLE = [
-    ("admin@demo.invalid", "Alex Admin", "Systems officer", LA, "SEND Quality Assurance", [Role.ADMIN]),
+    (
+        "admin@demo.invalid",
+        "Alex Admin",
+        "Systems officer",
+        LA,
+        "SEND Quality Assurance",
+        [Role.ADMIN],
+    ),
     (
         "sendops@demo.invalid",
         "Sam Sendops",

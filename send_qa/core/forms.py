@@ -1,5 +1,6 @@
 """Forms of the core app. Every form gets its GOV.UK FormHelper from GDSFormMixin."""
 
+from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
@@ -13,10 +14,13 @@ class GDSFormMixin:
     """Gives a form its crispy-forms-gds helper and one primary button."""
 
     submit_label = "Continue"
+    # GOV.UK forms validate on the server and show an error summary, not browser pop-ups.
+    use_required_attribute = False
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
+        self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
@@ -31,7 +35,7 @@ class SignInForm(GDSFormMixin, auth_forms.AuthenticationForm):
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
-            attrs={"autocomplete": "email", "spellcheck": "false", "autofocus": True}
+            attrs={"autocomplete": "email", "spellcheck": "false"}
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
@@ -55,16 +59,16 @@ class ChooseNewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
-        self.fields["new_password1"].help_text = (
-            "At least 12 characters. Avoid common words, your name or only numbers."
-        )
+        self.fields[
+            "new_password1"
+        ].help_text = "At least 12 characters. Avoid common words, your name or only numbers."
         self.fields["new_password1"].error_messages["required"] = "Enter a new password"
         self.fields["new_password2"].label = "Confirm new password"
         self.fields["new_password2"].error_messages["required"] = "Enter the new password again"
 
 
-def _role_choices() -> list[tuple[str, str]]:
-    return [(role.value, role.label) for role in Role]
+def _role_choices() -> list[Choice]:
+    return [Choice(role.value, role.label, hint=ROLE_DESCRIPTIONS[role]) for role in Role]
 
 
 class UserDetailsForm(GDSFormMixin, forms.ModelForm):
@@ -75,7 +79,7 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         choices=_role_choices,
         widget=forms.CheckboxSelectMultiple,
         required=False,
-        help_text="Select all that apply. Each role adds what the person may see and do.",
+        help_text="Select all that apply.",
     )
 
     class Meta:
@@ -90,14 +94,13 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
         self.fields["organisation"].required = True
         self.fields["organisation"].error_messages["required"] = "Select an organisation"
+        self.fields["organisation"].empty_label = "Select an organisation"
         self.fields["team"].queryset = Team.objects.filter(is_active=True).select_related(
             "organisation"
         )
         self.fields["team"].required = False
         self.fields["team"].label = "Team (optional)"
-        self.fields["roles"].help_text = " ".join(
-            f"{Role(r).label}: {text}" for r, text in ROLE_DESCRIPTIONS.items()
-        )
+        self.fields["team"].empty_label = "No team"
         if self.instance.pk:
             self.initial["roles"] = sorted(self.instance.roles)
 

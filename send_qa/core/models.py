@@ -119,7 +119,11 @@ class User(AbstractBaseUser, PermissionsMixin):
     def clean(self) -> None:
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
-        if self.team_id and self.organisation_id and self.team.organisation_id != self.organisation_id:
+        if (
+            self.team_id
+            and self.organisation_id
+            and self.team.organisation_id != self.organisation_id
+        ):
             raise ValidationError({"team": "Choose a team in the person's own organisation."})
 
     def get_full_name(self) -> str:
@@ -192,9 +196,12 @@ class Period(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["kind", "start"], name="period_unique_kind_start"),
             models.UniqueConstraint(fields=["kind", "name"], name="period_unique_kind_name"),
-            models.CheckConstraint(condition=Q(end__gte=models.F("start")), name="period_ends_after_start"),
             models.CheckConstraint(
-                condition=Q(kind="term", season__in=["autumn", "spring", "summer"]) | ~Q(kind="term"),
+                condition=Q(end__gte=models.F("start")), name="period_ends_after_start"
+            ),
+            models.CheckConstraint(
+                condition=Q(kind="term", season__in=["autumn", "spring", "summer"])
+                | ~Q(kind="term"),
                 name="period_term_has_season",
             ),
         ]

@@ -51,6 +51,8 @@ def test_debug_mode_runs_on_embedded_defaults(tmp_path):
     env = {"DJANGO_DEBUG": "1", "SEND_QA_VAR_DIR": str(tmp_path)}
     for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"):
         env[name] = ""
-    result = manage("shell", "-v", "0", "-c", "from django.conf import settings; print(settings.DATABASES['default']['ENGINE'], settings.CELERY_BROKER_URL)", env=env)
+    show = "from django.conf import settings as s; print(s.DATABASES['default']['ENGINE'])"
+    show += "; print(s.CELERY_BROKER_URL)"
+    result = manage("shell", "-v", "0", "-c", show, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]

@@ -176,7 +176,7 @@ def test_user_list_runs_a_fixed_number_of_queries(admin_client, people, django_a
 
     few = count_queries()
     team = TeamFactory()
-    for n in range(30):
+    for _ in range(30):
         UserFactory(organisation=team.organisation, team=team, roles=[Role.AUDITOR, Role.BOARD])
     assert count_queries() == few
 

@@ -10,7 +10,11 @@ pytestmark = pytest.mark.django_db
     ("role", "sees", "does_not_see"),
     [
         ("admin", ["People and access", "Manage users"], ["KPI scorecard"]),
-        ("sendops", ["EHC plan audits this term", "KPI scorecard", "Action plans"], ["Manage users"]),
+        (
+            "sendops",
+            ["EHC plan audits this term", "KPI scorecard", "Action plans"],
+            ["Manage users"],
+        ),
         ("board", ["KPI scorecard", "Termly report"], ["Audits assigned to you"]),
         ("auditor", ["Audits assigned to you", "Moderation"], ["KPI scorecard"]),
         ("caseworker", ["Peer moderation for your team"], ["Termly report"]),
