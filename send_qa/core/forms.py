@@ -5,9 +5,16 @@ from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
 from django.contrib.auth import forms as auth_forms
+from django.http import HttpRequest, QueryDict
 
 from send_qa.core.models import Organisation, Team, User
 from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
+
+
+def posted(request: HttpRequest) -> QueryDict | None:
+    """The submitted data on POST, else None. Not ``request.POST or None``: an empty
+    POST is falsy, which would leave a blank submission unvalidated."""
+    return request.POST if request.method == "POST" else None
 
 
 class GDSFormMixin:

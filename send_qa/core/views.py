@@ -21,17 +21,13 @@ from send_qa.core.forms import (
     InviteUserForm,
     PasswordResetRequestForm,
     SignInForm,
+    posted,
 )
 from send_qa.core.models import User
 from send_qa.core.roles import Role, group_name
 from send_qa.core.tasks import send_invitation
 
 USERS_PER_PAGE = 25
-
-
-def posted(request: HttpRequest):
-    """The submitted data, or None on GET (an empty POST must still bind the form)."""
-    return request.POST if request.method == "POST" else None
 
 
 class SignInView(auth_views.LoginView):
