@@ -210,4 +210,6 @@ LOGGING = {
 }
 
 SERVICE_NAME = "SEND quality assurance"
+# What `seed_demo` runs after the core demo area, in order: each takes the area.
+DEMO_SEEDERS = ["audits.demo.seed"]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

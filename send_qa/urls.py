@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("send_qa.dashboard.urls")),
     path("", include(core_urls.auth_patterns)),
     path("", include((core_urls.core_patterns, "core"))),
+    path("", include("audits.urls")),
     path("admin/", admin.site.urls),
 ]

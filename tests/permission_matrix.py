@@ -27,6 +27,7 @@ class Row:
     method: str = "get"
     kwargs: Callable[[People], dict] = no_kwargs
     data: dict = field(default_factory=dict)
+    is_page: bool = True  # False for downloads (CSV, XLSX, PDF): no HTML for axe to check
 
     def status_for(self, role: str) -> int | str:
         return self.expect[role]
@@ -46,6 +47,47 @@ def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int
 
 def a_colleague(people: People) -> dict:
     return {"pk": people.caseworker.pk}
+
+
+def an_audit(people: People, *, submitted: bool = False) -> dict:
+    """An audit assigned to the auditor, of a plan in the caseworker's team."""
+    from tests.audits.factories import AuditFactory, PlanFactory
+
+    audit = AuditFactory(auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team))
+    if submitted:
+        audit.status = audit.Status.SUBMITTED
+        audit.save()
+    return {"audit_uuid": audit.uuid}
+
+
+def a_plan(people: People) -> dict:
+    """A plan of the caseworker's team that the auditor is auditing."""
+    from tests.audits.factories import AuditFactory, PlanFactory
+
+    plan = PlanFactory(team=people.caseworker.team)
+    AuditFactory(auditor=people.auditor, plan=plan)
+    return {"plan_uuid": plan.uuid}
+
+
+def an_audit_section(people: People) -> dict:
+    return {**an_audit(people), "code": "A"}
+
+
+def a_submitted_audit(people: People) -> dict:
+    return an_audit(people, submitted=True)
+
+
+def a_checklist(people: People) -> dict:
+    from tests.audits.factories import small_template
+
+    return {"pk": small_template().pk}
+
+
+def a_draft_checklist(people: People) -> dict:
+    from audits.template_io import template_new_version
+    from tests.audits.factories import small_template
+
+    return {"pk": template_new_version(small_template()).pk}
 
 
 def bad_token(people: People) -> dict:
@@ -74,6 +116,29 @@ ROWS: list[Row] = [
     Row("core:user_reactivate", only("admin"), kwargs=a_colleague),
     Row("core:user_resend_invitation", only("admin", ok=302), method="post", kwargs=a_colleague),
     Row("admin:index", only("admin")),
+    # Plans register and audits.
+    Row("audits:plan_list", only("sendops", "caseworker")),
+    Row("audits:reviews_due", only("sendops", "caseworker")),
+    Row("audits:plan_import", only("sendops")),
+    Row("audits:assign", only("sendops", ok=302), method="post"),
+    Row("audits:plan_detail", only("sendops", "auditor", "caseworker"), kwargs=a_plan),
+    Row("audits:audit_list", only("sendops", "auditor", "caseworker")),
+    Row("audits:findings", only("sendops")),
+    Row("audits:export_csv", only("sendops"), is_page=False),
+    Row("audits:export_xlsx", only("sendops"), is_page=False),
+    Row("audits:audit_detail", only("sendops", "auditor", "caseworker"), kwargs=an_audit),
+    Row("audits:audit_print", only("sendops", "auditor", "caseworker"), kwargs=an_audit),
+    Row("audits:audit_section", only("auditor"), kwargs=an_audit_section),
+    Row("audits:audit_overall", only("auditor"), kwargs=an_audit),
+    Row("audits:audit_submit", only("auditor", ok=400), method="post", kwargs=an_audit),
+    Row("audits:audit_reopen", only("sendops"), kwargs=a_submitted_audit),
+    # Checklist templates.
+    Row("audits:template_list", only("admin", "sendops")),
+    Row("audits:template_detail", only("admin", "sendops"), kwargs=a_checklist),
+    Row("audits:template_export", only("admin", "sendops"), kwargs=a_checklist, is_page=False),
+    Row("audits:template_upload", only("admin")),
+    Row("audits:template_new_version", only("admin", ok=302), method="post", kwargs=a_checklist),
+    Row("audits:template_publish", only("admin", ok=302), method="post", kwargs=a_draft_checklist),
     Row("admin:core_user_changelist", only("admin")),
 ]
 

@@ -16,6 +16,11 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("Home", "dashboard:home", None),
+    NavItem("Plans", "audits:plan_list", frozenset({Role.SENDOPS, Role.CASEWORKER})),
+    NavItem(
+        "Audits", "audits:audit_list", frozenset({Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER})
+    ),
+    NavItem("Checklists", "audits:template_list", frozenset({Role.ADMIN, Role.SENDOPS})),
     NavItem("Users", "core:user_list", frozenset({Role.ADMIN})),
     NavItem("Admin site", "admin:index", frozenset({Role.ADMIN})),
 )

@@ -1,70 +1,109 @@
 """What each role's home page shows. Panels read the apps through their query functions.
 
-Until a feature is built its panel shows an empty state that says so plainly.
+Each panel has a function that returns its lines and links for a user, or an empty
+state that says plainly what is not there yet.
 """
 
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 
+from django.utils import timezone
+
+from audits import queries as audit_queries
 from send_qa.core.roles import Role
 
 
 @dataclass(frozen=True)
 class Panel:
     title: str
-    empty_message: str
     roles: frozenset[str]
-    links: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+    content: Callable  # (user, context) -> (lines, links)
+
+
+def _auditor(user, context):
+    counts = audit_queries.dashboard_for_auditor(user)
+    if not counts["total"]:
+        return ["No audits are waiting for you."], [("Your audits", "audits:audit_list")]
+    return (
+        [
+            f"{counts['total']} audit{'s' if counts['total'] != 1 else ''} to finish, {counts['started']} started."
+        ],
+        [("Your audits", "audits:audit_list")],
+    )
+
+
+def _caseworker(user, context):
+    due = audit_queries.reviews_due_count(user, on=context["today"])
+    lines = [
+        f"{due} annual review{'s' if due != 1 else ''} due in the next 8 weeks or overdue in your team."
+    ]
+    return lines, [("Reviews due", "audits:reviews_due"), ("Your team's plans", "audits:plan_list")]
+
+
+def _sendops_audits(user, context):
+    term = context["term"]
+    if term is None:
+        return ["No term is set up for today. An admin can add terms in the admin site."], []
+    counts = audit_queries.dashboard_for_sendops(term)
+    if not counts["total"]:
+        return ["No audits have been assigned this term."], [
+            ("Assign plans for audit", "audits:plan_list")
+        ]
+    lines = [f"{counts['total']} assigned, {counts['submitted']} submitted."]
+    if counts["percent_good"] is not None:
+        lines.append(f"{counts['percent_good']}% of submitted plans judged good or better.")
+    return lines, [("What the audits say", "audits:findings"), ("All audits", "audits:audit_list")]
+
+
+def _static(message: str, links=()):
+    return lambda user, context: ([message], list(links))
 
 
 PANELS = (
-    Panel(
-        "Audits assigned to you",
-        "No audits have been assigned to you yet.",
-        frozenset({Role.AUDITOR}),
-    ),
-    Panel(
-        "Peer moderation for your team",
-        "No peer moderation is due for your team.",
-        frozenset({Role.CASEWORKER}),
-    ),
-    Panel(
-        "EHC plan audits this term",
-        "No audits have been recorded this term.",
-        frozenset({Role.SENDOPS}),
-    ),
+    Panel("Audits assigned to you", frozenset({Role.AUDITOR}), _auditor),
+    Panel("Your team's plans", frozenset({Role.CASEWORKER}), _caseworker),
+    Panel("EHC plan audits this term", frozenset({Role.SENDOPS}), _sendops_audits),
     Panel(
         "Moderation",
-        "No moderation sessions have been planned.",
         frozenset({Role.SENDOPS, Role.AUDITOR}),
+        _static("No moderation sessions have been planned."),
     ),
     Panel(
         "KPI scorecard",
-        "No indicators have been measured yet.",
         frozenset({Role.SENDOPS, Role.BOARD}),
+        _static("No indicators have been measured yet."),
     ),
     Panel(
         "Action plans",
-        "No action plans have been set up yet.",
         frozenset({Role.SENDOPS, Role.BOARD}),
+        _static("No action plans have been set up yet."),
     ),
     Panel(
         "Actions you lead",
-        "You do not lead any actions yet.",
         frozenset({Role.ACTION_OWNER}),
+        _static("You do not lead any actions yet."),
     ),
     Panel(
         "Termly report",
-        "No report has been released to you yet.",
         frozenset({Role.SENDOPS, Role.BOARD}),
+        _static("No report has been released to you yet."),
     ),
     Panel(
         "People and access",
-        "Invite people, give them roles and deactivate accounts that are no longer needed.",
         frozenset({Role.ADMIN}),
-        (("Manage users", "core:user_list"), ("Invite a user", "core:user_invite")),
+        _static(
+            "Invite people, give them roles and deactivate accounts that are no longer needed.",
+            [("Manage users", "core:user_list"), ("Invite a user", "core:user_invite")],
+        ),
     ),
 )
 
 
-def panels_for(user) -> list[Panel]:
-    return [panel for panel in PANELS if user.has_role(*panel.roles)]
+def panels_for(user, *, term) -> list[dict]:
+    context = {"term": term, "today": timezone.localdate()}
+    shown = []
+    for panel in PANELS:
+        if user.has_role(*panel.roles):
+            lines, links = panel.content(user, context)
+            shown.append({"title": panel.title, "lines": lines, "links": links})
+    return shown

@@ -10,12 +10,13 @@ from send_qa.dashboard.panels import panels_for
 @require_GET
 def home(request: HttpRequest) -> HttpResponse:
     user = request.user
+    term = Period.objects.current_term()
     return render(
         request,
         "dashboard/home.html",
         {
-            "panels": panels_for(user),
-            "current_term": Period.objects.current_term(),
+            "panels": panels_for(user, term=term),
+            "current_term": term,
             "role_labels": [Role(r).label for r in sorted(user.roles)],
         },
     )

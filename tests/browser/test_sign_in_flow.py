@@ -23,7 +23,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
         ("sendops", "EHC plan audits this term"),
         ("board", "Termly report"),
         ("auditor", "Audits assigned to you"),
-        ("caseworker", "Peer moderation for your team"),
+        ("caseworker", "Your team's plans"),
         ("action_owner", "Actions you lead"),
     ],
 )

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
         ),
         ("board", ["KPI scorecard", "Termly report"], ["Audits assigned to you"]),
         ("auditor", ["Audits assigned to you", "Moderation"], ["KPI scorecard"]),
-        ("caseworker", ["Peer moderation for your team"], ["Termly report"]),
+        ("caseworker", ["Your team&#x27;s plans"], ["Termly report"]),
         ("action_owner", ["Actions you lead"], ["Moderation"]),
     ],
 )

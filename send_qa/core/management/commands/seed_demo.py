@@ -2,6 +2,7 @@ import secrets
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.module_loading import import_string
 
 from send_qa.core.demo import seed_core
 
@@ -24,6 +25,8 @@ class Command(BaseCommand):
         generated = password is None
         password = password or secrets.token_urlsafe(12)
         area = seed_core(password=password)
+        for path in settings.DEMO_SEEDERS:
+            import_string(path)(area)
         self.stdout.write(self.style.SUCCESS("Demo local area ready. Sign in with:"))
         for email, user in area.users.items():
             roles = ", ".join(sorted(user.roles))

@@ -1,0 +1,36 @@
+"""Who may see and change audits and plans. Lists use the querysets' visible_to()."""
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from audits.models import Audit, Plan
+from send_qa.core.roles import Role
+
+CASE_LEVEL_ROLES = (Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER)
+
+
+def audit_to_view(user, audit_uuid) -> Audit:
+    """The audit if the user may see it, else 404 (its existence is not revealed)."""
+    audits = Audit.objects.visible_to(user).select_related(
+        "plan", "plan__team", "template", "auditor", "term"
+    )
+    return get_object_or_404(audits, uuid=audit_uuid)
+
+
+def audit_to_score(user, audit_uuid) -> Audit:
+    """The audit if the user is its auditor; 403 for others who may only read it."""
+    audit = audit_to_view(user, audit_uuid)
+    if audit.auditor_id != user.pk:
+        raise PermissionDenied("Only the auditor it is assigned to can score this audit.")
+    return audit
+
+
+def plan_to_view(user, plan_uuid) -> Plan:
+    if not user.has_role(*CASE_LEVEL_ROLES):
+        raise PermissionDenied("Your role does not give you access to case-level records.")
+    plans = Plan.objects.visible_to(user).select_related("team", "caseworker")
+    try:
+        return plans.get(uuid=plan_uuid)
+    except (Plan.DoesNotExist, ValueError):
+        raise Http404("No such plan") from None

@@ -1,0 +1,267 @@
+"""Forms of the audits app."""
+
+import json
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.urls import reverse
+
+from audits.models import Answer, ChecklistTemplate, Plan, TemplateItem
+from send_qa.core.forms import GDSFormMixin
+from send_qa.core.models import Period, User
+from send_qa.core.roles import Role
+
+NOT_APPLICABLE = "na"
+
+
+def _item_field(item: TemplateItem) -> forms.Field:
+    label = item.text
+    if item.kind == TemplateItem.Kind.TEXT:
+        return forms.CharField(
+            label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+        )
+    if item.kind == TemplateItem.Kind.SCORE:
+        choices = [
+            (str(v), f"{v}" + (f" – {text}" if text else "")) for v, text in item.scale_points()
+        ]
+    elif item.kind == TemplateItem.Kind.YES_NO:
+        choices = [(Answer.YesNo.YES, "Yes"), (Answer.YesNo.NO, "No")]
+    else:
+        choices = [(c["value"], c["label"]) for c in item.choices]
+    if item.allow_na:
+        choices.append((NOT_APPLICABLE, "Not applicable"))
+    return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+
+
+def extra_choices(extra: dict) -> list[tuple[str, str]]:
+    """An extra field's choices, given as plain strings or as {"value", "label"} objects."""
+    return [
+        (c, c) if isinstance(c, str) else (c["value"], c["label"]) for c in extra.get("choices", [])
+    ]
+
+
+def _extra_field(extra: dict) -> forms.Field:
+    if extra["kind"] == "date":
+        return forms.DateField(
+            label=extra["label"], required=False, widget=forms.DateInput(attrs={"type": "date"})
+        )
+    if extra["kind"] == "multi_choice":
+        return forms.MultipleChoiceField(
+            label=extra["label"],
+            required=False,
+            choices=extra_choices(extra),
+            widget=forms.CheckboxSelectMultiple,
+        )
+    return forms.CharField(label=extra["label"], required=False, max_length=500)
+
+
+class SectionAnswersForm(forms.Form):
+    """The answers to one section. Drafts may be partial: required answers are checked on submit."""
+
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, items: list[TemplateItem], answers: dict[int, Answer], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.items = items
+        for item in items:
+            answer = answers.get(item.pk)
+            self.fields[f"item_{item.pk}"] = _item_field(item)
+            self.fields[f"comment_{item.pk}"] = forms.CharField(
+                label="Comments (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+            )
+            for extra in item.extra_fields:
+                self.fields[f"extra_{item.pk}_{extra['key']}"] = _extra_field(extra)
+            if answer is not None:
+                self.initial[f"item_{item.pk}"] = _stored_value(item, answer)
+                self.initial[f"comment_{item.pk}"] = answer.comment
+                for extra in item.extra_fields:
+                    self.initial[f"extra_{item.pk}_{extra['key']}"] = answer.extras.get(
+                        extra["key"]
+                    )
+
+    def rows(self):
+        """(item, answer field, comment field, extra fields) for the template, in order."""
+        for item in self.items:
+            yield (
+                item,
+                self[f"item_{item.pk}"],
+                self[f"comment_{item.pk}"],
+                [self[f"extra_{item.pk}_{e['key']}"] for e in item.extra_fields],
+            )
+
+    def answer_values(self) -> dict[int, dict]:
+        values = {}
+        for item in self.items:
+            raw = self.cleaned_data.get(f"item_{item.pk}") or ""
+            fields = {"score": None, "yes_no": "", "choice": "", "text": ""}
+            fields["not_applicable"] = item.allow_na and raw == NOT_APPLICABLE
+            if fields["not_applicable"]:
+                if item.kind == TemplateItem.Kind.YES_NO:
+                    fields["yes_no"] = Answer.YesNo.NOT_APPLICABLE
+            elif item.kind == TemplateItem.Kind.SCORE:
+                fields["score"] = int(raw) if raw != "" else None
+            elif item.kind == TemplateItem.Kind.YES_NO:
+                fields["yes_no"] = raw
+            elif item.kind == TemplateItem.Kind.CHOICE:
+                fields["choice"] = raw
+            else:
+                fields["text"] = raw
+            fields["comment"] = self.cleaned_data.get(f"comment_{item.pk}", "")
+            extras = {}
+            for extra in item.extra_fields:
+                value = self.cleaned_data.get(f"extra_{item.pk}_{extra['key']}")
+                extras[extra["key"]] = value.isoformat() if hasattr(value, "isoformat") else value
+            fields["extras"] = {k: v for k, v in extras.items() if v not in (None, "", [])}
+            values[item.pk] = fields
+        return values
+
+
+def _stored_value(item: TemplateItem, answer: Answer):
+    if answer.not_applicable:
+        return NOT_APPLICABLE
+    if item.kind == TemplateItem.Kind.SCORE:
+        return "" if answer.score is None else str(answer.score)
+    if item.kind == TemplateItem.Kind.YES_NO:
+        return answer.yes_no
+    if item.kind == TemplateItem.Kind.CHOICE:
+        return answer.choice
+    return answer.text
+
+
+class OverallForm(GDSFormMixin, forms.Form):
+    submit_label = "Save and continue"
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args, template: ChecklistTemplate, **kwargs):
+        super().__init__(*args, **kwargs)
+        if template.has_overall_rating:
+            scale = template.overall_rating_scale
+            labels = scale.get("labels", {})
+            self.fields["overall_rating"] = forms.TypedChoiceField(
+                label="Rating of the plan as a whole",
+                help_text=template.overall_rating_text,
+                choices=[
+                    (str(v), f"{v}" + (f" – {labels[str(v)]}" if str(v) in labels else ""))
+                    for v in range(scale["min"], scale["max"] + 1)
+                ],
+                coerce=int,
+                empty_value=None,
+                required=False,
+                widget=forms.RadioSelect,
+            )
+        if template.final_comments:
+            self.fields["final_comments"] = forms.CharField(
+                label="Final comments (optional)",
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 5}),
+            )
+
+
+class SubmitForm(forms.Form):
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+
+class AssignForm(GDSFormMixin, forms.Form):
+    submit_label = "Assign audits"
+    confirm = forms.CharField(widget=forms.HiddenInput, initial="1", required=False)
+    plans = forms.ModelMultipleChoiceField(
+        queryset=Plan.objects.none(), to_field_name="uuid", widget=forms.MultipleHiddenInput
+    )
+    auditor = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Auditor",
+        empty_label="Select an auditor",
+        error_messages={"required": "Select the auditor who will score these plans"},
+    )
+    template = forms.ModelChoiceField(
+        queryset=ChecklistTemplate.objects.none(),
+        label="Checklist",
+        empty_label=None,
+        help_text="Audits keep the version they are scored against.",
+    )
+    term = forms.ModelChoiceField(
+        queryset=Period.objects.none(),
+        label="Term the audits count in",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper.form_action = reverse("audits:assign")
+        self.fields["plans"].queryset = Plan.objects.filter(is_active=True)
+        self.fields["plans"].error_messages["required"] = "Select at least one plan to assign"
+        self.fields["auditor"].queryset = (
+            User.objects.active()
+            .filter(groups__name__in=[Role.AUDITOR.label, Role.CASEWORKER.label])
+            .distinct()
+            .order_by("full_name")
+        )
+        self.fields["template"].queryset = ChecklistTemplate.objects.published().for_subject(
+            ChecklistTemplate.Subject.EHCP
+        )
+        terms = Period.objects.terms().order_by("-start")
+        self.fields["term"].queryset = terms
+        current = Period.objects.current_term()
+        if current:
+            self.initial.setdefault("term", current.pk)
+
+
+class ReopenForm(GDSFormMixin, forms.Form):
+    submit_label = "Reopen audit"
+    reason = forms.CharField(
+        label="Why are you reopening this audit?",
+        help_text="The auditor will see this. It is kept in the audit's history.",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Enter why you are reopening this audit"},
+    )
+
+
+class PlanUploadForm(GDSFormMixin, forms.Form):
+    submit_label = "Import plans"
+    file = forms.FileField(
+        label="Upload a CSV or XLSX file",
+        help_text="One row per plan, with the column headers in the guide below. Nothing is saved if any row is wrong.",
+        error_messages={"required": "Select a CSV or XLSX file"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The selected file must be a CSV or XLSX file")
+        if upload.size > 20 * 1024 * 1024:
+            raise ValidationError("The selected file must be smaller than 20 MB")
+        return upload
+
+
+class TemplateUploadForm(GDSFormMixin, forms.Form):
+    """A checklist template as JSON (docs/templates.md). Cleans to the parsed JSON object."""
+
+    submit_label = "Import checklist"
+    file = forms.FileField(
+        label="Upload a checklist template (JSON)",
+        help_text="In the format of an exported checklist. A draft with the same name and "
+        "version is replaced; a published version is never changed.",
+        error_messages={"required": "Select a JSON file"},
+    )
+    publish = forms.BooleanField(
+        label="Publish it now, so that audits can be scored against it",
+        required=False,
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * 1024 * 1024:
+            raise ValidationError("The selected file must be smaller than 2 MB")
+        try:
+            return json.loads(upload.read().decode("utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+            where = (
+                f" (line {error.lineno}, column {error.colno})"
+                if isinstance(error, json.JSONDecodeError)
+                else ""
+            )
+            raise ValidationError(
+                f"The selected file must be a checklist template in JSON{where}"
+            ) from None

@@ -1,0 +1,138 @@
+"""The plans register: one pseudonymised record per EHC plan, holding only what QA needs.
+
+No names or addresses: the council's case reference links back to its case system.
+"""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from simple_history.models import HistoricalRecords
+
+from send_qa.core.models import Team
+
+
+class PrimaryNeed(models.TextChoices):
+    """The SEN2 primary need categories."""
+
+    SPLD = "SpLD", "SpLD: Specific learning difficulty"
+    MLD = "MLD", "MLD: Moderate learning difficulty"
+    SLD = "SLD", "SLD: Severe learning difficulty"
+    PMLD = "PMLD", "PMLD: Profound and multiple learning difficulty"
+    SEMH = "SEMH", "SEMH: Social, emotional and mental health"
+    SLCN = "SLCN", "SLCN: Speech, language and communication needs"
+    HI = "HI", "HI: Hearing impairment"
+    VI = "VI", "VI: Vision impairment"
+    MSI = "MSI", "MSI: Multi-sensory impairment"
+    PD = "PD", "PD: Physical disability"
+    ASD = "ASD", "ASD: Autistic spectrum disorder"
+    OTH = "OTH", "OTH: Other difficulty or disability"
+
+
+class AgeBand(models.TextChoices):
+    AGE_0_4 = "0-4", "0 to 4"
+    AGE_5_10 = "5-10", "5 to 10"
+    AGE_11_15 = "11-15", "11 to 15"
+    AGE_16_19 = "16-19", "16 to 19"
+    AGE_20_25 = "20-25", "20 to 25"
+
+
+class PlacementType(models.TextChoices):
+    MAINSTREAM = "mainstream", "Mainstream"
+    RESOURCED = "resourced", "Resourced provision or unit"
+    MAINTAINED_SPECIAL = "maintained_special", "Maintained special"
+    INDEPENDENT_SPECIAL = "independent_special", "Independent or non-maintained special"
+    FURTHER_EDUCATION = "further_education", "Further education"
+    ALTERNATIVE_PROVISION = "alternative_provision", "Alternative provision"
+    EARLY_YEARS = "early_years", "Early years"
+    HOME_EDUCATED = "home_educated", "Home educated"
+    OTHER = "other", "Other"
+
+
+# National curriculum year groups as councils write them: N1, N2, R, 1-14.
+YEAR_GROUPS = ["N1", "N2", "R", *[str(n) for n in range(1, 15)]]
+
+REVIEW_DUE_SOON_WEEKS = 8
+
+
+class PlanQuerySet(models.QuerySet):
+    def review_due(
+        self, *, on: datetime.date, weeks: int = REVIEW_DUE_SOON_WEEKS
+    ) -> "PlanQuerySet":
+        """Plans whose annual review is overdue or due within `weeks` of `on`."""
+        return self.filter(
+            is_active=True,
+            next_review_due__isnull=False,
+            next_review_due__lte=on + datetime.timedelta(weeks=weeks),
+        )
+
+    def visible_to(self, user) -> "PlanQuerySet":
+        from send_qa.core.roles import Role
+
+        if user.has_role(Role.SENDOPS):
+            return self
+        conditions = Q(pk__in=[])
+        if user.has_role(Role.CASEWORKER) and user.team_id:
+            conditions |= Q(team_id=user.team_id)
+        if user.has_role(Role.AUDITOR, Role.CASEWORKER):
+            conditions |= Q(audits__auditor=user)
+        return self.filter(conditions).distinct()
+
+
+class Plan(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    case_reference = models.CharField(
+        max_length=50,
+        unique=True,
+        help_text="The council's case reference. Never a name.",
+    )
+    age_band = models.CharField(max_length=5, choices=AgeBand.choices, blank=True)
+    year_group = models.CharField(
+        max_length=3,
+        choices=[(y, f"Year {y}" if y.isdigit() else y) for y in YEAR_GROUPS],
+        blank=True,
+    )
+    primary_need = models.CharField(max_length=4, choices=PrimaryNeed.choices)
+    placement_type = models.CharField(max_length=30, choices=PlacementType.choices)
+    setting_name = models.CharField(max_length=200, blank=True)
+    team = models.ForeignKey(
+        Team, on_delete=models.PROTECT, null=True, blank=True, related_name="plans"
+    )
+    caseworker = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="casework_plans",
+    )
+    assessment_requested = models.DateField(null=True, blank=True)
+    plan_issued = models.DateField(null=True, blank=True)
+    last_annual_review = models.DateField(null=True, blank=True)
+    next_review_due = models.DateField(null=True, blank=True)
+    is_active = models.BooleanField(default=True, help_text="False once the plan has ceased.")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    objects = PlanQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["case_reference"]
+        indexes = [
+            models.Index(fields=["next_review_due"]),
+            models.Index(fields=["primary_need", "placement_type", "age_band"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.case_reference
+
+    def review_status(self, *, on: datetime.date) -> str | None:
+        if not self.next_review_due:
+            return None
+        if self.next_review_due < on:
+            return "overdue"
+        if self.next_review_due <= on + datetime.timedelta(weeks=REVIEW_DUE_SOON_WEEKS):
+            return "due"
+        return None

@@ -1,0 +1,274 @@
+"""Importing the plans register from CSV or XLSX (docs/imports.md).
+
+All or nothing: every problem in the file is reported (row, column, what to do) and nothing
+is saved unless the whole file is good. Rows are upserted by case reference in bulk.
+"""
+
+import datetime
+from dataclasses import dataclass
+from pathlib import Path
+from typing import BinaryIO
+
+import pandas as pd
+from django.db import transaction
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+
+from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
+from audits.models.plans import YEAR_GROUPS
+from send_qa.core.models import Team, User
+
+REQUIRED_COLUMNS = ["case_reference", "primary_need", "placement_type"]
+OPTIONAL_COLUMNS = [
+    "age_band",
+    "year_group",
+    "setting_name",
+    "team",
+    "caseworker_email",
+    "assessment_requested",
+    "plan_issued",
+    "last_annual_review",
+    "next_review_due",
+    "active",
+]
+DATE_COLUMNS = ["assessment_requested", "plan_issued", "last_annual_review", "next_review_due"]
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"]
+MAX_ROWS = 100_000
+FIELDS = [
+    "age_band",
+    "year_group",
+    "primary_need",
+    "placement_type",
+    "setting_name",
+    "team",
+    "caseworker",
+    *DATE_COLUMNS,
+    "is_active",
+]
+
+_NEEDS = {code.lower(): code for code in PrimaryNeed.values}
+_PLACEMENTS = {
+    **{p.value: p.value for p in PlacementType},
+    **{p.label.lower(): p.value for p in PlacementType},
+}
+_AGE_BANDS = {band.value: band.value for band in AgeBand}
+_TRUE, _FALSE = {"yes", "y", "true", "1", ""}, {"no", "n", "false", "0"}
+
+
+@dataclass
+class ImportProblem:
+    row: int | None  # the spreadsheet row (headers are row 1); None for the whole file
+    column: str | None
+    message: str
+
+    def __str__(self) -> str:
+        where = []
+        if self.row is not None:
+            where.append(f"Row {self.row}")
+        if self.column:
+            where.append(f"column '{self.column}'")
+        return f"{', '.join(where)}: {self.message}" if where else self.message
+
+
+class PlanImportError(Exception):
+    def __init__(self, problems: list[ImportProblem]):
+        super().__init__("\n".join(map(str, problems)))
+        self.problems = problems
+
+
+@dataclass
+class PlanImportSummary:
+    created: int
+    updated: int
+
+
+def _header(name: str) -> str:
+    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
+
+
+def read_table(source: Path | BinaryIO, filename: str) -> pd.DataFrame:
+    suffix = Path(filename).suffix.lower()
+    try:
+        if suffix == ".csv":
+            frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
+        elif suffix in (".xlsx", ".xlsm"):
+            frame = pd.read_excel(source, dtype=str, keep_default_na=False, engine="openpyxl")
+        else:
+            raise PlanImportError(
+                [
+                    ImportProblem(
+                        None, None, f"{filename} is not a CSV or XLSX file. Save it as one."
+                    )
+                ]
+            )
+    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+        raise PlanImportError(
+            [
+                ImportProblem(
+                    None,
+                    None,
+                    f"{filename} could not be read ({error}). Check it opens in a spreadsheet.",
+                )
+            ]
+        ) from None
+    frame.columns = [_header(c) for c in frame.columns]
+    return frame
+
+
+def _date(value: str) -> datetime.date:
+    for fmt in DATE_FORMATS:
+        try:
+            return datetime.datetime.strptime(value, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError
+
+
+def plans_import(frame: pd.DataFrame, *, by=None) -> PlanImportSummary:
+    """Validate every row, then upsert them all in one transaction (or raise PlanImportError)."""
+    problems: list[ImportProblem] = []
+    missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
+    if missing:
+        raise PlanImportError(
+            [
+                ImportProblem(
+                    None, column, "this required column is missing. Add it with this header."
+                )
+                for column in missing
+            ]
+        )
+    unknown = [c for c in frame.columns if c not in REQUIRED_COLUMNS + OPTIONAL_COLUMNS]
+    if unknown:
+        problems += [
+            ImportProblem(
+                None,
+                c,
+                "is not a column the portal knows. Rename or remove it (see docs/imports.md).",
+            )
+            for c in unknown
+        ]
+    if len(frame) > MAX_ROWS:
+        raise PlanImportError(
+            [
+                ImportProblem(
+                    None,
+                    None,
+                    f"The file has {len(frame)} rows; split it into files of at most {MAX_ROWS}.",
+                )
+            ]
+        )
+    if frame.empty:
+        raise PlanImportError([ImportProblem(None, None, "The file has no rows of plans.")])
+
+    teams = {team.name.lower(): team for team in Team.objects.all()}
+    emails = {e.lower() for e in frame.get("caseworker_email", pd.Series(dtype=str)) if e.strip()}
+    caseworkers = {u.email.lower(): u for u in User.objects.filter(email__in=emails)}
+    first_row_of: dict[str, int] = {}
+    rows: dict[str, dict] = {}
+
+    for index, record in enumerate(frame.to_dict("records")):
+        row = index + 2
+        values: dict = {}
+
+        def bad(column: str, message: str, row: int = row) -> None:
+            problems.append(ImportProblem(row, column, message))
+
+        reference = record["case_reference"].strip()
+        if not reference:
+            bad("case_reference", "is empty. Give the council's case reference for this plan.")
+        elif reference in first_row_of:
+            bad(
+                "case_reference",
+                f"{reference} is also on row {first_row_of[reference]}. Keep one row per plan.",
+            )
+        else:
+            first_row_of[reference] = row
+
+        need = _NEEDS.get(record["primary_need"].strip().lower())
+        if need is None:
+            bad(
+                "primary_need",
+                f"'{record['primary_need']}' is not a SEN2 primary need code. Use one of {', '.join(PrimaryNeed.values)}.",
+            )
+        values["primary_need"] = need
+
+        placement = _PLACEMENTS.get(record["placement_type"].strip().lower())
+        if placement is None:
+            bad(
+                "placement_type",
+                f"'{record['placement_type']}' is not a placement type. Use one of {', '.join(PlacementType.values)}.",
+            )
+        values["placement_type"] = placement
+
+        age_band = record.get("age_band", "").strip()
+        if age_band and age_band not in _AGE_BANDS:
+            bad(
+                "age_band",
+                f"'{age_band}' is not an age band. Use one of {', '.join(AgeBand.values)}.",
+            )
+        values["age_band"] = age_band
+
+        year_group = record.get("year_group", "").strip().upper()
+        if year_group and year_group not in YEAR_GROUPS:
+            bad("year_group", f"'{year_group}' is not a year group. Use N1, N2, R or 1 to 14.")
+        values["year_group"] = year_group
+
+        values["setting_name"] = record.get("setting_name", "").strip()[:200]
+
+        team_name = record.get("team", "").strip()
+        values["team"] = teams.get(team_name.lower()) if team_name else None
+        if team_name and values["team"] is None:
+            bad(
+                "team",
+                f"there is no team called '{team_name}'. Use a team's name as the portal shows it, or leave it empty.",
+            )
+
+        email = record.get("caseworker_email", "").strip().lower()
+        values["caseworker"] = caseworkers.get(email) if email else None
+        if email and values["caseworker"] is None:
+            bad(
+                "caseworker_email",
+                f"no portal user has the email {email}. Invite them first, or leave it empty.",
+            )
+
+        for column in DATE_COLUMNS:
+            text = record.get(column, "").strip()
+            values[column] = None
+            if text:
+                try:
+                    values[column] = _date(text)
+                except ValueError:
+                    bad(
+                        column,
+                        f"'{text}' is not a date. Write it as YYYY-MM-DD, for example 2025-03-31.",
+                    )
+
+        active = record.get("active", "").strip().lower()
+        if active not in _TRUE | _FALSE:
+            bad("active", f"'{active}' is not yes or no. Write yes, no, or leave it empty for yes.")
+        values["is_active"] = active in _TRUE
+
+        if reference:
+            rows[reference] = values
+
+    if problems:
+        raise PlanImportError(problems)
+    return _upsert(rows, by=by)
+
+
+@transaction.atomic
+def _upsert(rows: dict[str, dict], *, by=None) -> PlanImportSummary:
+    existing = Plan.objects.in_bulk(list(rows), field_name="case_reference")
+    to_create, to_update = [], []
+    for reference, values in rows.items():
+        plan = existing.get(reference) or Plan(case_reference=reference)
+        for name, value in values.items():
+            setattr(plan, name, value)
+        (to_update if plan.pk else to_create).append(plan)
+    bulk_create_with_history(to_create, Plan, batch_size=2000, default_user=by)
+    bulk_update_with_history(to_update, Plan, FIELDS, batch_size=2000, default_user=by)
+    return PlanImportSummary(created=len(to_create), updated=len(to_update))
+
+
+def plans_import_file(path: Path, *, by=None) -> PlanImportSummary:
+    with open(path, "rb") as handle:
+        return plans_import(read_table(handle, str(path)), by=by)

@@ -1,0 +1,131 @@
+"""Named queries other parts of the portal (dashboard, KPIs, the termly report) read audits through."""
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from django.db.models import Avg, Count, F, FloatField, Q
+from django.db.models.functions import Cast
+
+from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+
+
+@dataclass
+class TermFindings:
+    total: int
+    by_status: dict[str, int]
+    submitted: int
+    graded: int
+    good_or_better: int
+    section_averages: list[tuple[str, float]]
+    weakest_items: list[dict]
+
+    @property
+    def percent_good_or_better(self) -> float | None:
+        return round(100 * self.good_or_better / self.graded, 1) if self.graded else None
+
+
+def term_findings(audits, *, weakest: int = 10) -> TermFindings:
+    """Counts, % good or better, section averages and weakest items of a set of audits."""
+    rows = list(audits.values("status", "good_or_better", "section_scores"))
+    by_status = defaultdict(int)
+    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    graded = good = 0
+    for row in rows:
+        by_status[row["status"]] += 1
+        if row["status"] != Audit.Status.SUBMITTED:
+            continue
+        if row["good_or_better"] is not None:
+            graded += 1
+            good += row["good_or_better"]
+        for code, (points, maximum) in row["section_scores"].items():
+            sums[code][0] += points
+            sums[code][1] += maximum
+    averages = [(code, round(100 * p / m, 1)) for code, (p, m) in sums.items() if m]
+    return TermFindings(
+        total=len(rows),
+        by_status={s.label: by_status.get(s.value, 0) for s in Audit.Status},
+        submitted=by_status.get(Audit.Status.SUBMITTED, 0),
+        graded=graded,
+        good_or_better=good,
+        section_averages=averages,
+        weakest_items=weakest_items(audits.submitted(), limit=weakest),
+    )
+
+
+def weakest_items(audits, *, limit: int = 10) -> list[dict]:
+    """Score items with the lowest average, as a percentage of the scale: themes for learning."""
+    return list(
+        Answer.objects.filter(
+            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
+        )
+        .values("item__code", "item__text", "item__section__code", "item__scale_max")
+        .annotate(
+            answers=Count("id"),
+            average=Avg("score"),
+            percent=Avg(Cast(F("score"), FloatField()) * 100.0 / F("item__scale_max")),
+        )
+        .order_by("percent", "item__code")[:limit]
+    )
+
+
+def trend_by_term(audits) -> list[dict]:
+    """Per term: audits submitted, % judged good or better, average overall percentage."""
+    rows = (
+        audits.submitted()
+        .filter(term__isnull=False)
+        .values("term__name", "term__start")
+        .annotate(
+            submitted=Count("id"),
+            graded=Count("id", filter=Q(good_or_better__isnull=False)),
+            good=Count("id", filter=Q(good_or_better=True)),
+            average_percent=Avg("percent"),
+        )
+        .order_by("term__start")
+    )
+    return [
+        {
+            **row,
+            "percent_good": round(100 * row["good"] / row["graded"], 1) if row["graded"] else None,
+            "average_percent": round(float(row["average_percent"]), 1)
+            if row["average_percent"] is not None
+            else None,
+        }
+        for row in rows
+    ]
+
+
+def percent_good_or_better(*, term) -> tuple[int, int]:
+    """(good or better, graded) among EHCP audits submitted in a term: the AUDIT_GOOD indicator."""
+    audits = Audit.objects.submitted().filter(
+        term=term, template__subject=ChecklistTemplate.Subject.EHCP, good_or_better__isnull=False
+    )
+    counts = audits.aggregate(graded=Count("id"), good=Count("id", filter=Q(good_or_better=True)))
+    return counts["good"], counts["graded"]
+
+
+def dashboard_for_auditor(user) -> dict:
+    open_audits = Audit.objects.filter(auditor=user).open()
+    counts = open_audits.aggregate(
+        total=Count("id"), started=Count("id", filter=Q(status=Audit.Status.IN_PROGRESS))
+    )
+    return counts
+
+
+def dashboard_for_sendops(term) -> dict:
+    audits = Audit.objects.filter(term=term, template__subject=ChecklistTemplate.Subject.EHCP)
+    counts = audits.aggregate(
+        total=Count("id"),
+        submitted=Count("id", filter=Q(status=Audit.Status.SUBMITTED)),
+        graded=Count("id", filter=Q(status=Audit.Status.SUBMITTED, good_or_better__isnull=False)),
+        good=Count("id", filter=Q(status=Audit.Status.SUBMITTED, good_or_better=True)),
+    )
+    counts["percent_good"] = (
+        round(100 * counts["good"] / counts["graded"], 1) if counts["graded"] else None
+    )
+    return counts
+
+
+def reviews_due_count(user, *, on) -> int:
+    from audits.models import Plan
+
+    return Plan.objects.visible_to(user).review_due(on=on).count()

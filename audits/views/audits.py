@@ -1,0 +1,275 @@
+"""Scoring an audit section by section, submitting, reopening, and reading it."""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from audits.access import CASE_LEVEL_ROLES, audit_to_score, audit_to_view
+from audits.forms import OverallForm, ReopenForm, SectionAnswersForm, SubmitForm
+from audits.models import (
+    Audit,
+    AuditConflict,
+    AuditIncomplete,
+    AuditLocked,
+    PlacementType,
+    PrimaryNeed,
+)
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.models import Period, User
+from send_qa.core.roles import Role
+
+AUDITS_PER_PAGE = 50
+
+
+def _filtered_audits(request: HttpRequest):
+    audits = Audit.objects.visible_to(request.user).select_related(
+        "plan", "plan__team", "auditor", "template", "term"
+    )
+    filters = {
+        key: request.GET.get(key, "")
+        for key in ("term", "status", "auditor", "team", "need", "placement", "grade")
+    }
+    if filters["term"].isdigit():
+        audits = audits.filter(term_id=int(filters["term"]))
+    if filters["status"] in Audit.Status.values:
+        audits = audits.filter(status=filters["status"])
+    if filters["auditor"].isdigit():
+        audits = audits.filter(auditor_id=int(filters["auditor"]))
+    if filters["team"].isdigit():
+        audits = audits.filter(plan__team_id=int(filters["team"]))
+    if filters["need"] in PrimaryNeed.values:
+        audits = audits.filter(plan__primary_need=filters["need"])
+    if filters["placement"] in PlacementType.values:
+        audits = audits.filter(plan__placement_type=filters["placement"])
+    if filters["grade"]:
+        audits = audits.filter(grade=filters["grade"])
+    return audits, filters
+
+
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["GET"])
+def audit_list(request: HttpRequest) -> HttpResponse:
+    audits, filters = _filtered_audits(request)
+    page = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    is_sendops = request.user.has_role(Role.SENDOPS)
+    from send_qa.core.models import Team
+
+    return render(
+        request,
+        "audits/audit_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "filter_querystring": request.GET.copy(),
+            "terms": Period.objects.terms().order_by("-start"),
+            "statuses": Audit.Status.choices,
+            "needs": PrimaryNeed.choices,
+            "placements": PlacementType.choices,
+            "auditors": User.objects.filter(audits__isnull=False).distinct().order_by("full_name")
+            if is_sendops
+            else [],
+            "teams": Team.objects.filter(is_active=True) if is_sendops else [],
+            "grades": sorted(set(Audit.objects.exclude(grade="").values_list("grade", flat=True)))
+            if is_sendops
+            else [],
+            "is_sendops": is_sendops,
+        },
+    )
+
+
+@never_cache
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["GET"])
+def audit_detail(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = audit_to_view(request.user, audit_uuid)
+    return _render_task_list(request, audit)
+
+
+def _render_task_list(
+    request, audit: Audit, *, missing=None, conflict=None, status=200
+) -> HttpResponse:
+    sections = list(audit.sections_with_items())
+    answers = audit.answers_by_item()
+    result = audit.result(sections, answers)
+    return render(
+        request,
+        "audits/audit_detail.html",
+        {
+            "audit": audit,
+            "result": result,
+            "can_score": audit.auditor_id == request.user.pk and not audit.is_submitted,
+            "can_reopen": request.user.has_role(Role.SENDOPS) and audit.is_submitted,
+            "overall_done": (
+                not audit.template.has_overall_rating or audit.overall_rating is not None
+            ),
+            "submit_form": SubmitForm(initial={"revision": audit.revision}),
+            "missing": missing or [],
+            "conflict": conflict,
+        },
+        status=status,
+    )
+
+
+@never_cache
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def audit_section(request: HttpRequest, audit_uuid, code: str) -> HttpResponse:
+    audit = audit_to_score(request.user, audit_uuid)
+    if audit.is_submitted:
+        messages.error(request, AuditLocked.message)
+        return redirect(audit_detail_url(audit))
+    sections = list(audit.sections_with_items())
+    index = next((n for n, s in enumerate(sections) if s.code == code), None)
+    if index is None:
+        raise Http404("No such section")
+    section = sections[index]
+    items = list(section.items.all())
+    answers = audit.answers_by_item()
+    form = SectionAnswersForm(
+        posted(request), items=items, answers=answers, initial={"revision": audit.revision}
+    )
+    conflict = None
+    if form.is_valid():
+        try:
+            audit.save_answers(
+                values=form.answer_values(), revision=form.cleaned_data["revision"], by=request.user
+            )
+        except AuditConflict as error:
+            conflict = error.message
+            audit.refresh_from_db()
+            form = SectionAnswersForm(
+                None,
+                items=items,
+                answers=audit.answers_by_item(),
+                initial={"revision": audit.revision},
+            )
+        else:
+            if "later" in request.POST or index + 1 == len(sections):
+                messages.success(request, f"Your answers to {section.title} have been saved.")
+                return redirect(audit_detail_url(audit))
+            return redirect(
+                "audits:audit_section", audit_uuid=audit.uuid, code=sections[index + 1].code
+            )
+    return render(
+        request,
+        "audits/audit_section.html",
+        {
+            "audit": audit,
+            "section": section,
+            "form": form,
+            "conflict": conflict,
+            "position": index + 1,
+            "count": len(sections),
+        },
+        status=409 if conflict else 200,
+    )
+
+
+@never_cache
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["GET", "POST"])
+def audit_overall(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = audit_to_score(request.user, audit_uuid)
+    if audit.is_submitted:
+        messages.error(request, AuditLocked.message)
+        return redirect(audit_detail_url(audit))
+    form = OverallForm(
+        posted(request),
+        template=audit.template,
+        initial={
+            "revision": audit.revision,
+            "overall_rating": audit.overall_rating,
+            "final_comments": audit.final_comments,
+        },
+    )
+    conflict = None
+    if form.is_valid():
+        try:
+            audit.save_overall(
+                rating=form.cleaned_data.get("overall_rating"),
+                comments=form.cleaned_data.get("final_comments", ""),
+                revision=form.cleaned_data["revision"],
+            )
+        except AuditConflict as error:
+            conflict = error.message
+            audit.refresh_from_db()
+            form = OverallForm(
+                None,
+                template=audit.template,
+                initial={
+                    "revision": audit.revision,
+                    "overall_rating": audit.overall_rating,
+                    "final_comments": audit.final_comments,
+                },
+            )
+        else:
+            messages.success(request, "Your overall rating has been saved.")
+            return redirect(audit_detail_url(audit))
+    return render(
+        request,
+        "audits/audit_overall.html",
+        {"audit": audit, "form": form, "conflict": conflict},
+        status=409 if conflict else 200,
+    )
+
+
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["POST"])
+def audit_submit(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = audit_to_score(request.user, audit_uuid)
+    form = SubmitForm(request.POST)
+    revision = form.cleaned_data["revision"] if form.is_valid() else -1
+    try:
+        audit.submit(revision=revision, by=request.user)
+    except AuditIncomplete as error:
+        return _render_task_list(request, audit, missing=error.missing, status=400)
+    except AuditConflict as error:
+        audit.refresh_from_db()
+        return _render_task_list(request, audit, conflict=error.message, status=409)
+    except AuditLocked as error:
+        messages.error(request, error.message)
+        return redirect(audit_detail_url(audit))
+    messages.success(request, f"Audit of {audit.plan.case_reference} submitted.")
+    return redirect(audit_detail_url(audit))
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def audit_reopen(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = audit_to_view(request.user, audit_uuid)
+    if not audit.is_submitted:
+        messages.error(request, "Only a submitted audit can be reopened.")
+        return redirect(audit_detail_url(audit))
+    form = ReopenForm(posted(request))
+    if form.is_valid():
+        audit.reopen(by=request.user, reason=form.cleaned_data["reason"])
+        messages.success(
+            request, f"Audit of {audit.plan.case_reference} reopened for {audit.auditor}."
+        )
+        return redirect(audit_detail_url(audit))
+    return render(request, "audits/audit_reopen.html", {"audit": audit, "form": form})
+
+
+@never_cache
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["GET"])
+def audit_print(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = audit_to_view(request.user, audit_uuid)
+    sections = list(audit.sections_with_items())
+    answers = audit.answers_by_item()
+    return render(
+        request,
+        "audits/audit_print.html",
+        {"audit": audit, "result": audit.result(sections, answers), "answers": answers},
+    )
+
+
+def audit_detail_url(audit: Audit) -> str:
+    return reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid})

@@ -1,0 +1,117 @@
+"""Checklist templates: read by SENDOPS and admins, managed by admins.
+
+A published version never changes. Admins edit a checklist by making a new draft version,
+exporting it as JSON, changing it and importing it again (which replaces the draft), then
+publishing it. Every audit keeps the version it was scored against.
+"""
+
+import json
+
+from django.contrib import messages
+from django.db.models import Count
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from audits.forms import TemplateUploadForm
+from audits.models import ChecklistTemplate
+from audits.template_io import (
+    TemplateFormatError,
+    template_export,
+    template_import,
+    template_new_version,
+)
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.roles import Role
+
+READERS = (Role.ADMIN, Role.SENDOPS)
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def template_list(request: HttpRequest) -> HttpResponse:
+    templates = ChecklistTemplate.objects.annotate(
+        item_count=Count("sections__items", distinct=True),
+        audit_count=Count("audits", distinct=True),
+    ).order_by("name", "-version")
+    return render(
+        request,
+        "audits/checklists/list.html",
+        {"templates": templates, "can_manage": request.user.has_role(Role.ADMIN)},
+    )
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    sections = list(template.sections.prefetch_related("items"))
+    return render(
+        request,
+        "audits/checklists/detail.html",
+        {
+            "template": template,
+            "sections": sections,
+            "versions": ChecklistTemplate.objects.filter(name=template.name).order_by("-version"),
+            "audit_count": template.audits.count(),
+            "can_manage": request.user.has_role(Role.ADMIN),
+        },
+    )
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def template_export_json(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    body = json.dumps(template_export(template), indent=2, ensure_ascii=False) + "\n"
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    filename = f"{slugify(template.name)}-v{template.version}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def template_upload(request: HttpRequest) -> HttpResponse:
+    form = TemplateUploadForm(posted(request), request.FILES or None)
+    problems: list[str] = []
+    if form.is_valid():
+        try:
+            template, created = template_import(
+                form.cleaned_data["file"], publish=form.cleaned_data["publish"], by=request.user
+            )
+        except TemplateFormatError as error:
+            problems = error.messages
+        else:
+            state = "published" if template.is_published else "saved as a draft"
+            verb = "imported and" if created else "already there,"
+            messages.success(request, f"{template} {verb} {state}.")
+            return redirect("audits:template_detail", pk=template.pk)
+    return render(request, "audits/checklists/upload.html", {"form": form, "problems": problems})
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def template_new_draft(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    draft = template_new_version(template)
+    messages.success(
+        request,
+        f"{draft} is a draft copy of version {template.version}. Export it, make your changes "
+        "and import it again, then publish it.",
+    )
+    return redirect("audits:template_detail", pk=draft.pk)
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, pk=pk)
+    if template.is_published:
+        messages.error(request, f"{template} is already published.")
+    else:
+        template.publish(by=request.user)
+        messages.success(request, f"{template} is published. New audits can be scored against it.")
+    return redirect("audits:template_detail", pk=template.pk)

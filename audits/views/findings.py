@@ -1,0 +1,133 @@
+"""What the audits say, for SENDOPS: this term's findings, the trend, and exports."""
+
+import csv
+import io
+
+import pandas as pd
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils.text import slugify
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.queries import term_findings, trend_by_term
+from send_qa.core.access import role_required
+from send_qa.core.models import Period
+from send_qa.core.roles import Role
+
+
+def _chosen_term(request: HttpRequest) -> Period | None:
+    term_id = request.GET.get("term", "")
+    if term_id.isdigit():
+        return Period.objects.terms().filter(pk=int(term_id)).first()
+    return Period.objects.current_term()
+
+
+def _ehcp_audits():
+    return Audit.objects.filter(template__subject=ChecklistTemplate.Subject.EHCP)
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def findings(request: HttpRequest) -> HttpResponse:
+    term = _chosen_term(request)
+    audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
+    template = (
+        ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP).first()
+    )
+    section_titles = dict(template.sections.values_list("code", "title")) if template else {}
+    summary = term_findings(audits)
+    return render(
+        request,
+        "audits/findings.html",
+        {
+            "term": term,
+            "terms": Period.objects.terms().order_by("-start"),
+            "summary": summary,
+            "section_rows": [
+                (code, section_titles.get(code, code), avg)
+                for code, avg in summary.section_averages
+            ],
+            "trend": trend_by_term(_ehcp_audits()),
+        },
+    )
+
+
+def export_table(audits) -> tuple[list[str], list[list]]:
+    """One row per audit, one column per item code (across the template versions used)."""
+    audits = list(audits.select_related("plan", "auditor", "template", "term").order_by("pk"))
+    items = list(
+        TemplateItem.objects.filter(section__template__in={a.template_id for a in audits})
+        .order_by("section__template__version", "section__order", "order")
+        .values_list("pk", "code", "kind")
+    )
+    codes = list(dict.fromkeys(code for _, code, _ in items))
+    code_of = {pk: (code, kind) for pk, code, kind in items}
+    values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
+    for audit_id, item_id, score, yes_no, choice, text, not_applicable in Answer.objects.filter(
+        audit__in=audits
+    ).values_list("audit_id", "item_id", "score", "yes_no", "choice", "text", "not_applicable"):
+        code, kind = code_of[item_id]
+        by_kind = {"score": score, "yes_no": yes_no, "choice": choice, "text": text}
+        values[audit_id][code] = "na" if not_applicable else by_kind[kind]
+    header = [
+        "case_reference",
+        "term",
+        "template",
+        "version",
+        "auditor",
+        "status",
+        "submitted",
+        "points",
+        "max_points",
+        "percent",
+        "grade",
+        "overall_rating",
+        *codes,
+    ]
+    rows = [
+        [
+            a.plan.case_reference,
+            a.term.name if a.term else "",
+            a.template.name,
+            a.template.version,
+            a.auditor.full_name,
+            a.get_status_display(),
+            a.submitted_at.date().isoformat() if a.submitted_at else "",
+            a.points,
+            a.max_points,
+            a.percent,
+            a.grade,
+            a.overall_rating,
+            *[values[a.pk].get(code, "") for code in codes],
+        ]
+        for a in audits
+    ]
+    return header, rows
+
+
+@never_cache
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def export(request: HttpRequest, fmt: str) -> HttpResponse:
+    term = _chosen_term(request)
+    audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
+    header, rows = export_table(audits)
+    name = f"ehcp-audits-{slugify(term.name) if term else 'no-term'}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
+        return response
+    buffer = io.BytesIO()
+    pd.DataFrame(rows, columns=header).to_excel(buffer, index=False, sheet_name="Audits")
+    response = HttpResponse(
+        buffer.getvalue(),
+        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    )
+    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
+    return response

@@ -1,0 +1,167 @@
+"""The plans register: list, reviews due, import, assigning audits."""
+
+import uuid
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from audits.access import CASE_LEVEL_ROLES, plan_to_view
+from audits.forms import AssignForm, PlanUploadForm
+from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
+from audits.models.plans import REVIEW_DUE_SOON_WEEKS
+from audits.plan_import import PlanImportError, plans_import, read_table
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.models import Team
+from send_qa.core.roles import Role
+
+PLANS_PER_PAGE = 50
+
+
+@role_required(Role.SENDOPS, Role.CASEWORKER)
+@require_http_methods(["GET"])
+def plan_list(request: HttpRequest) -> HttpResponse:
+    plans = Plan.objects.visible_to(request.user).select_related("team", "caseworker")
+    filters = {
+        "q": request.GET.get("q", "").strip(),
+        "need": request.GET.get("need", ""),
+        "placement": request.GET.get("placement", ""),
+        "age": request.GET.get("age", ""),
+        "team": request.GET.get("team", ""),
+    }
+    if filters["q"]:
+        plans = plans.filter(case_reference__icontains=filters["q"])
+    if filters["need"] in PrimaryNeed.values:
+        plans = plans.filter(primary_need=filters["need"])
+    if filters["placement"] in PlacementType.values:
+        plans = plans.filter(placement_type=filters["placement"])
+    if filters["age"] in AgeBand.values:
+        plans = plans.filter(age_band=filters["age"])
+    if filters["team"].isdigit():
+        plans = plans.filter(team_id=int(filters["team"]))
+    page = Paginator(plans.order_by("case_reference"), PLANS_PER_PAGE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "audits/plan_list.html",
+        {
+            "page": page,
+            "filters": filters,
+            "filter_querystring": request.GET.copy(),
+            "needs": PrimaryNeed.choices,
+            "placements": PlacementType.choices,
+            "ages": AgeBand.choices,
+            "teams": Team.objects.filter(is_active=True).select_related("organisation"),
+            "can_assign": request.user.has_role(Role.SENDOPS),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@never_cache
+@role_required(*CASE_LEVEL_ROLES)
+@require_http_methods(["GET"])
+def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_view(request.user, plan_uuid)
+    audits = (
+        Audit.objects.visible_to(request.user)
+        .filter(plan=plan)
+        .select_related("template", "auditor", "term")
+        .order_by("-assigned_at")
+    )
+    return render(
+        request,
+        "audits/plan_detail.html",
+        {"plan": plan, "audits": audits, "today": timezone.localdate()},
+    )
+
+
+@role_required(Role.SENDOPS, Role.CASEWORKER)
+@require_http_methods(["GET"])
+def reviews_due(request: HttpRequest) -> HttpResponse:
+    today = timezone.localdate()
+    plans = (
+        Plan.objects.visible_to(request.user)
+        .review_due(on=today)
+        .select_related("team", "caseworker")
+        .order_by("team__name", "next_review_due")
+    )
+    groups: dict[str, list[Plan]] = {}
+    for plan in plans:
+        groups.setdefault(plan.team.name if plan.team else "No team", []).append(plan)
+    return render(
+        request,
+        "audits/reviews_due.html",
+        {"groups": groups, "today": today, "weeks": REVIEW_DUE_SOON_WEEKS},
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def plan_import(request: HttpRequest) -> HttpResponse:
+    form = PlanUploadForm(posted(request), request.FILES or None)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            summary = plans_import(read_table(upload, upload.name), by=request.user)
+        except PlanImportError as error:
+            problems = [str(p) for p in error.problems]
+        else:
+            messages.success(
+                request, f"Imported {summary.created} new plans and updated {summary.updated}."
+            )
+            return redirect("audits:plan_list")
+    return render(request, "audits/plan_import.html", {"form": form, "problems": problems})
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def assign(request: HttpRequest) -> HttpResponse:
+    """Step 1 posts the selected plans from the register; step 2 (confirm) creates the audits."""
+    form = AssignForm(
+        request.POST if "confirm" in request.POST else None,
+        initial={"plans": request.POST.getlist("plans")},
+    )
+    chosen = Plan.objects.filter(uuid__in=_valid_uuids(request.POST.getlist("plans")))
+    if "confirm" in request.POST and form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            Audit.objects.bulk_create(
+                [
+                    Audit(
+                        plan=plan,
+                        template=data["template"],
+                        auditor=data["auditor"],
+                        term=data["term"],
+                        assigned_by=request.user,
+                    )
+                    for plan in data["plans"]
+                ]
+            )
+        count = len(data["plans"])
+        messages.success(
+            request, f"{count} audit{'s' if count != 1 else ''} assigned to {data['auditor']}."
+        )
+        return redirect("audits:audit_list")
+    if not chosen.exists():
+        messages.error(request, "Select at least one plan to assign.")
+        return redirect("audits:plan_list")
+    return render(request, "audits/assign.html", {"form": form, "plans": chosen})
+
+
+def _valid_uuids(values: list[str]) -> list[str]:
+    valid = []
+    for value in values:
+        try:
+            valid.append(str(uuid.UUID(value)))
+        except ValueError:
+            continue
+    return valid

@@ -1,0 +1,84 @@
+import factory
+
+from audits.models import Audit, Plan, PrimaryNeed
+from audits.template_io import template_import
+from tests.factories import UserFactory
+
+
+class PlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Plan
+
+    case_reference = factory.Sequence(lambda n: f"EHC{n:06d}")
+    age_band = "5-10"
+    primary_need = PrimaryNeed.ASD
+    placement_type = "mainstream"
+    setting_name = "Oakfield Primary School"
+
+
+SMALL_TEMPLATE = {
+    "name": "Small checklist",
+    "version": 1,
+    "subject": "ehcp",
+    "overall_rating": {
+        "text": "Rate the plan",
+        "scale": {"min": 1, "max": 5, "labels": {"1": "Poor", "5": "Excellent"}},
+    },
+    "final_comments": True,
+    "grade_bands": [
+        {"label": "Good", "min_percent": 65, "good_or_better": True},
+        {"label": "Requires improvement", "min_percent": 0, "good_or_better": False},
+    ],
+    "sections": [
+        {
+            "code": "A",
+            "title": "Section A - Views",
+            "items": [
+                {
+                    "code": "A1",
+                    "text": "Captures aspirations",
+                    "kind": "score",
+                    "scale": {"min": 1, "max": 5, "labels": {"1": "Poor", "5": "Excellent"}},
+                    "guidance": "Uses the child's own words",
+                },
+                {"code": "A2", "text": "Is there a one page profile?", "kind": "yes_no"},
+            ],
+        },
+        {
+            "code": "B",
+            "title": "Section B - Needs",
+            "items": [
+                {
+                    "code": "B1",
+                    "text": "Sets out needs clearly",
+                    "kind": "score",
+                    "scale": {"min": 1, "max": 5},
+                    "allow_na": True,
+                },
+                {
+                    "code": "B2",
+                    "text": "Matches each need to provision",
+                    "kind": "yes_no",
+                    "weight": 1,
+                    "golden_thread": True,
+                    "allow_na": True,
+                },
+                {"code": "B3", "text": "Anything else?", "kind": "text"},
+            ],
+        },
+    ],
+}
+
+
+def small_template(**changes):
+    data = {**SMALL_TEMPLATE, **changes}
+    return template_import(data)[0]
+
+
+class AuditFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Audit
+
+    plan = factory.SubFactory(PlanFactory)
+    template = factory.LazyFunction(small_template)
+    auditor = factory.SubFactory(UserFactory)

@@ -1,0 +1,212 @@
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from audits.models import Answer, Audit, TemplateItem
+from send_qa.core.models import ensure_academic_year
+from tests.audits.factories import AuditFactory, PlanFactory, small_template
+from tests.factories import TeamFactory, UserFactory
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def audit(people):
+    return AuditFactory(auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team))
+
+
+def items(audit):
+    return {i.code: i for i in TemplateItem.objects.filter(section__template=audit.template)}
+
+
+def section_url(audit, code):
+    return reverse("audits:audit_section", kwargs={"audit_uuid": audit.uuid, "code": code})
+
+
+def detail_url(audit):
+    return reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid})
+
+
+def test_scoring_section_by_section_then_submitting(audit, people, client_for):
+    client = client_for(people.auditor)
+    found = items(audit)
+    page = client.get(section_url(audit, "A")).content.decode()
+    assert "Captures aspirations" in page and "What good looks like" in page
+    response = client.post(
+        section_url(audit, "A"),
+        {
+            "revision": 0,
+            f"item_{found['A1'].pk}": "4",
+            f"item_{found['A2'].pk}": "yes",
+            f"comment_{found['A1'].pk}": "Child's words used",
+        },
+    )
+    assert response["Location"] == section_url(audit, "B")
+    response = client.post(
+        section_url(audit, "B"),
+        {
+            "revision": 1,
+            f"item_{found['B1'].pk}": "3",
+            f"item_{found['B2'].pk}": "yes",
+            "later": "1",
+        },
+    )
+    assert response["Location"] == detail_url(audit)
+    task_list = client.get(detail_url(audit)).content.decode()
+    assert task_list.count("Completed") == 2
+    # Submitting without the overall rating lists what is missing.
+    response = client.post(
+        reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}), {"revision": 2}
+    )
+    assert response.status_code == 400
+    assert "Rate the plan as a whole" in response.content.decode()
+    client.post(
+        reverse("audits:audit_overall", kwargs={"audit_uuid": audit.uuid}),
+        {"revision": 2, "overall_rating": "4", "final_comments": "Good plan"},
+    )
+    response = client.post(
+        reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}), {"revision": 3}
+    )
+    assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.SUBMITTED
+    assert Answer.objects.get(audit=audit, item=found["A1"]).comment == "Child's words used"
+    # Read-only afterwards.
+    assert client.get(section_url(audit, "A"))["Location"] == detail_url(audit)
+
+
+def test_a_stale_save_is_refused_with_a_clear_message(audit, people, client_for):
+    client = client_for(people.auditor)
+    a1 = items(audit)["A1"]
+    client.post(section_url(audit, "A"), {"revision": 0, f"item_{a1.pk}": "5", "later": "1"})
+    response = client.post(section_url(audit, "A"), {"revision": 0, f"item_{a1.pk}": "1"})
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "Someone else saved this audit after you opened it" in html
+    assert Answer.objects.get(audit=audit, item=a1).score == 5
+    assert 'value="5" checked' in html  # the form now shows the saved work
+
+
+def test_sendops_reopen_with_a_reason(audit, people, client_for):
+    audit.status = Audit.Status.SUBMITTED
+    audit.save()
+    client = client_for(people.sendops)
+    url = reverse("audits:audit_reopen", kwargs={"audit_uuid": audit.uuid})
+    assert "Enter why you are reopening" in client.post(url, {}).content.decode()
+    client.post(url, {"reason": "Moderation disagreed"})
+    audit.refresh_from_db()
+    assert (audit.status, audit.reopened_by, audit.reopen_reason) == (
+        Audit.Status.IN_PROGRESS,
+        people.sendops,
+        "Moderation disagreed",
+    )
+
+
+def test_people_outside_the_audit_get_404(audit, client_for):
+    other_team = TeamFactory(name="EHC Team South")
+    stranger = UserFactory(
+        team=other_team, organisation=other_team.organisation, roles=["caseworker"]
+    )
+    other_auditor = UserFactory(roles=["auditor"])
+    for person in (stranger, other_auditor):
+        assert client_for(person).get(detail_url(audit)).status_code == 404
+        assert client_for(person).get(section_url(audit, "A")).status_code == 404
+
+
+def test_an_auditor_lists_only_their_own_audits(audit, people, client_for):
+    someone_elses = AuditFactory(auditor=UserFactory(roles=["auditor"]))
+    html = client_for(people.auditor).get(reverse("audits:audit_list")).content.decode()
+    assert audit.plan.case_reference in html
+    assert someone_elses.plan.case_reference not in html
+
+
+def test_bulk_assignment(people, client_for):
+    ensure_academic_year(2025)
+    small_template()
+    plans = [PlanFactory() for _ in range(3)]
+    client = client_for(people.sendops)
+    step_one = client.post(reverse("audits:assign"), {"plans": [p.uuid for p in plans]})
+    assert "Assign 3 plans for audit" in step_one.content.decode()
+    missing = client.post(
+        reverse("audits:assign"), {"plans": [p.uuid for p in plans], "confirm": "1"}
+    )
+    assert "Select the auditor who will score these plans" in missing.content.decode()
+    from audits.models import ChecklistTemplate
+    from send_qa.core.models import Period
+
+    done = client.post(
+        reverse("audits:assign"),
+        {
+            "plans": [p.uuid for p in plans],
+            "confirm": "1",
+            "auditor": people.auditor.pk,
+            "template": ChecklistTemplate.objects.get().pk,
+            "term": Period.objects.terms().first().pk,
+        },
+    )
+    assert done["Location"] == reverse("audits:audit_list")
+    assert Audit.objects.filter(auditor=people.auditor, assigned_by=people.sendops).count() == 3
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_audit_list_runs_a_fixed_number_of_queries(people, client_for):
+    client = client_for(people.sendops)
+    AuditFactory(auditor=people.auditor)
+    few = _queries(client, reverse("audits:audit_list"))
+    for _ in range(20):
+        AuditFactory(auditor=UserFactory(roles=["auditor"]), plan=PlanFactory(team=TeamFactory()))
+    assert _queries(client, reverse("audits:audit_list")) == few
+
+
+def test_the_scoring_page_runs_a_fixed_number_of_queries(audit, people, client_for):
+    client = client_for(people.auditor)
+    found = items(audit)
+    few = _queries(client, section_url(audit, "B"))
+    audit.save_answers(
+        values={
+            i.pk: {"score": 3} if i.kind == "score" else {"yes_no": "yes"}
+            for i in found.values()
+            if i.kind != "text"
+        },
+        revision=0,
+    )
+    for _ in range(10):
+        AuditFactory(auditor=people.auditor)
+    assert _queries(client, section_url(audit, "B")) == few
+    assert _queries(client, detail_url(audit)) <= 15
+
+
+def test_findings_and_exports(audit, people, client_for):
+    ensure_academic_year(2025)
+    from send_qa.core.models import Period
+
+    term = Period.objects.terms().first()
+    found = items(audit)
+    audit.term = term
+    audit.save()
+    audit.save_answers(
+        values={
+            found["A1"].pk: {"score": 2},
+            found["A2"].pk: {"yes_no": "yes"},
+            found["B1"].pk: {"score": 5},
+            found["B2"].pk: {"yes_no": "yes"},
+        },
+        revision=0,
+    )
+    audit.save_overall(rating=3, comments="", revision=1)
+    audit.submit(revision=2, by=people.auditor)
+    client = client_for(people.sendops)
+    html = client.get(reverse("audits:findings"), {"term": term.pk}).content.decode()
+    assert "Judged good or better" in html and "100.0% (1 of 1 submitted)" in html
+    assert "A1. Captures aspirations" in html  # the weakest question
+    csv = client.get(reverse("audits:export_csv"), {"term": term.pk}).content.decode().splitlines()
+    assert csv[0].split(",")[-5:] == ["A1", "A2", "B1", "B2", "B3"]
+    assert csv[1].split(",")[-5:] == ["2", "yes", "5", "yes", ""]
+    xlsx = client.get(reverse("audits:export_xlsx"), {"term": term.pk})
+    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")

@@ -1,0 +1,85 @@
+"""Checklist templates in the browser: read by SENDOPS and admins, versioned by admins."""
+
+import copy
+import json
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from audits.models import ChecklistTemplate, TemplateItem
+from tests.audits.factories import SMALL_TEMPLATE, AuditFactory, small_template
+
+pytestmark = pytest.mark.django_db
+
+
+def upload(client, data, *, publish=False):
+    body = data if isinstance(data, bytes) else json.dumps(data).encode()
+    form = {"file": SimpleUploadedFile("checklist.json", body, "application/json")}
+    if publish:
+        form["publish"] = "on"
+    return client.post(reverse("audits:template_upload"), form)
+
+
+def test_the_list_and_a_version_show_questions_guidance_and_grades(people, client_for):
+    template = small_template()
+    AuditFactory(template=template)
+    client = client_for(people.sendops)
+    listing = client.get(reverse("audits:template_list")).content.decode()
+    assert "Small checklist" in listing and "Published" in listing
+    page = client.get(reverse("audits:template_detail", kwargs={"pk": template.pk}))
+    html = page.content.decode()
+    assert "Captures aspirations" in html
+    assert "What good looks like: Uses the child&#x27;s own words" in html
+    assert "Good: 65% or more (counts as good or better)" in html
+    assert "Golden thread" in html
+    assert "Make a new version" not in html  # SENDOPS read; admins manage
+
+
+def test_an_admin_edits_by_new_version_export_import_and_publish(people, client_for):
+    template = small_template()
+    client = client_for(people.admin)
+    response = client.post(reverse("audits:template_new_version", kwargs={"pk": template.pk}))
+    draft = ChecklistTemplate.objects.get(name="Small checklist", version=2)
+    assert response.url == reverse("audits:template_detail", kwargs={"pk": draft.pk})
+    assert not draft.is_published
+
+    exported = client.get(reverse("audits:template_export", kwargs={"pk": draft.pk}))
+    assert exported["Content-Disposition"] == 'attachment; filename="small-checklist-v2.json"'
+    data = json.loads(exported.content)
+    data["sections"][0]["items"][0]["text"] = "Captures the child's aspirations in their words"
+    response = upload(client, data)
+    assert response.status_code == 302
+    draft = ChecklistTemplate.objects.get(name="Small checklist", version=2)
+    assert draft.sections.first().items.first().text.startswith("Captures the child's")
+
+    client.post(reverse("audits:template_publish", kwargs={"pk": draft.pk}))
+    draft.refresh_from_db()
+    assert draft.is_published and draft.published_by == people.admin
+    # The first version is untouched, and the published one refuses a changed import.
+    assert TemplateItem.objects.filter(section__template=template).first().text == (
+        "Captures aspirations"
+    )
+    data["sections"][0]["items"][0]["text"] = "Changed again"
+    refused = upload(client, data)
+    assert refused.status_code == 200
+    assert "give this one a new version number" in refused.content.decode()
+
+
+def test_a_bad_checklist_file_names_every_problem_and_saves_nothing(people, client_for):
+    client = client_for(people.admin)
+    bad = copy.deepcopy(SMALL_TEMPLATE)
+    bad["name"] = "Broken"
+    bad["sections"][0]["items"][0]["kind"] = "stars"
+    html = upload(client, bad).content.decode()
+    assert "Nothing was imported" in html
+    assert "sections[0].items[0].kind: &#x27;stars&#x27; is not one of" in html
+    not_json = upload(client, b"{not json").content.decode()
+    assert "must be a checklist template in JSON (line 1, column 2)" in not_json
+    assert not ChecklistTemplate.objects.filter(name="Broken").exists()
+
+
+def test_an_upload_can_publish_at_once(people, client_for):
+    data = {**copy.deepcopy(SMALL_TEMPLATE), "name": "Uploaded"}
+    upload(client_for(people.admin), data, publish=True)
+    assert ChecklistTemplate.objects.get(name="Uploaded").is_published
