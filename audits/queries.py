@@ -18,6 +18,7 @@ class TermFindings:
     good_or_better: int
     section_averages: list[tuple[str, float]]
     weakest_items: list[dict]
+    golden_thread: dict
 
     @property
     def percent_good_or_better(self) -> float | None:
@@ -49,7 +50,23 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
         good_or_better=good,
         section_averages=averages,
         weakest_items=weakest_items(audits.submitted(), limit=weakest),
+        golden_thread=golden_thread_checks(audits.submitted()),
     )
+
+
+def golden_thread_checks(audits) -> dict:
+    """Golden-thread yes/no checks (needs matched to provision, provision linked to outcomes)
+    across audits: how many were asked (not applicable left out), how many met, and the %."""
+    counts = (
+        Answer.objects.filter(
+            audit__in=audits, item__golden_thread=True, item__kind=TemplateItem.Kind.YES_NO
+        )
+        .exclude(not_applicable=True)
+        .exclude(yes_no__in=["", Answer.YesNo.NOT_APPLICABLE])
+        .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
+    )
+    asked, met = counts["asked"], counts["met"]
+    return {"asked": asked, "met": met, "percent": round(100 * met / asked, 1) if asked else None}
 
 
 def weakest_items(audits, *, limit: int = 10) -> list[dict]:

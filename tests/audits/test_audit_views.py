@@ -205,6 +205,7 @@ def test_findings_and_exports(audit, people, client_for):
     html = client.get(reverse("audits:findings"), {"term": term.pk}).content.decode()
     assert "Judged good or better" in html and "100.0% (1 of 1 submitted)" in html
     assert "A1. Captures aspirations" in html  # the weakest question
+    assert "100.0% of checks met (1 of 1)" in html  # B2, the golden-thread check
     csv = client.get(reverse("audits:export_csv"), {"term": term.pk}).content.decode().splitlines()
     assert csv[0].split(",")[-5:] == ["A1", "A2", "B1", "B2", "B3"]
     assert csv[1].split(",")[-5:] == ["2", "yes", "5", "yes", ""]

@@ -1,0 +1,52 @@
+"""An auditor scores an EHC plan in the browser: section by section, a draft, then submits."""
+
+import pytest
+from django.urls import reverse
+
+from audits.models import Audit
+from tests.audits.factories import AuditFactory, PlanFactory
+from tests.browser.conftest import axe_violations
+from tests.conftest import make_people
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
+    people = make_people()
+    audit = AuditFactory(auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team))
+    page = new_page(people.auditor)
+    page.goto(reverse("audits:audit_list"))
+    page.get_by_role("link", name=audit.plan.case_reference).click()
+    page.get_by_role("link", name="Section A - Views").click()
+    assert page.get_by_text("Uses the child's own words").is_visible()  # guidance beside it
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Save and come back later").click()
+    assert page.get_by_text("Your answers to Section A - Views have been saved.").is_visible()
+
+    # Submitting too early lists what is missing in an error summary.
+    page.get_by_role("button", name="Submit audit").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.is_visible()
+    assert "A: Is there a one page profile?" in summary.inner_text()
+    problems = axe_violations(page)
+
+    # Come back to section A: the draft answer is still there.
+    page.get_by_role("link", name="Section A - Views").click()
+    assert page.get_by_label("4", exact=True).is_checked()
+    page.get_by_role("group", name="A2. Is there a one page profile?").get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("group", name="B1. Sets out needs clearly").get_by_label(
+        "3", exact=True
+    ).check()
+    page.get_by_role("group", name="B2. Matches each need to provision").get_by_label("Yes").check()
+    page.get_by_role("button", name="Save and return to the sections").click()
+    page.get_by_role("link", name="The plan as a whole").click()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Submit audit").click()
+    assert page.get_by_text(f"Audit of {audit.plan.case_reference} submitted.").is_visible()
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.SUBMITTED
+    assert audit.percent is not None
+    problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
