@@ -94,7 +94,8 @@ def seed(area, *, rng: random.Random | None = None) -> None:
     terms = list(Period.objects.terms().filter(start__lte=today).order_by("-start")[:4])
     plans = list(Plan.objects.filter(case_reference__startswith="DEMO-"))
     for age, term in enumerate(terms):
-        quality = 0.55 + 0.05 * (len(terms) - age)  # plans get better term by term
+        # Plans get better term by term, and vary from plan to plan within a term.
+        term_quality = 0.42 + 0.07 * (len(terms) - 1 - age)
         for plan in rng.sample(plans, AUDITS_PER_TERM):
             audit = Audit.objects.create(
                 plan=plan,
@@ -105,11 +106,12 @@ def seed(area, *, rng: random.Random | None = None) -> None:
             )
             if age == 0 and rng.random() < 0.4:
                 continue  # this term's work not yet started
+            quality = min(0.95, max(0.05, rng.gauss(term_quality, 0.15)))
             audit.save_answers(values=_answers(rng, items, quality), revision=0, by=audit.auditor)
             if age == 0 and rng.random() < 0.3:
                 continue  # in progress
             audit.save_overall(
-                rating=max(1, min(5, round(rng.gauss(quality * 5, 0.8)))),
+                rating=max(1, min(5, round(rng.gauss(1 + quality * 4, 0.6)))),
                 comments="",
                 revision=audit.revision,
             )
@@ -126,7 +128,7 @@ def _answers(rng: random.Random, items: list[TemplateItem], quality: float) -> d
             }
         elif item.kind == TemplateItem.Kind.SCORE:
             low, high = item.scale_min, item.scale_max
-            score = round(rng.gauss(low + quality * (high - low), 1))
+            score = round(rng.gauss(low + quality * (high - low), 0.8))
             values[item.pk] = {"score": max(low, min(high, score))}
         elif item.kind == TemplateItem.Kind.YES_NO:
             values[item.pk] = {"yes_no": "yes" if rng.random() < quality + 0.15 else "no"}

@@ -19,6 +19,7 @@ class TermFindings:
     section_averages: list[tuple[str, float]]
     weakest_items: list[dict]
     golden_thread: dict
+    by_grade: dict[str, int]
 
     @property
     def percent_good_or_better(self) -> float | None:
@@ -27,14 +28,16 @@ class TermFindings:
 
 def term_findings(audits, *, weakest: int = 10) -> TermFindings:
     """Counts, % good or better, section averages and weakest items of a set of audits."""
-    rows = list(audits.values("status", "good_or_better", "section_scores"))
-    by_status = defaultdict(int)
+    rows = list(audits.values("status", "good_or_better", "section_scores", "grade"))
+    by_status, by_grade = defaultdict(int), defaultdict(int)
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     graded = good = 0
     for row in rows:
         by_status[row["status"]] += 1
         if row["status"] != Audit.Status.SUBMITTED:
             continue
+        if row["grade"]:
+            by_grade[row["grade"]] += 1
         if row["good_or_better"] is not None:
             graded += 1
             good += row["good_or_better"]
@@ -51,7 +54,23 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
         section_averages=averages,
         weakest_items=weakest_items(audits.submitted(), limit=weakest),
         golden_thread=golden_thread_checks(audits.submitted()),
+        by_grade=_in_band_order(audits, by_grade),
     )
+
+
+def _in_band_order(audits, counts: dict[str, int]) -> dict[str, int]:
+    """Grade counts best first, in the order of the templates' bands (zeros kept)."""
+    ordered: dict[str, int] = {}
+    for bands in (
+        ChecklistTemplate.objects.filter(audits__in=audits)
+        .distinct()
+        .order_by("-version")
+        .values_list("grade_bands", flat=True)
+    ):
+        for band in bands:
+            ordered.setdefault(band["label"], counts.get(band["label"], 0))
+    ordered.update({grade: n for grade, n in counts.items() if grade not in ordered})
+    return ordered
 
 
 def golden_thread_checks(audits) -> dict:

@@ -206,8 +206,28 @@ def test_findings_and_exports(audit, people, client_for):
     assert "Judged good or better" in html and "100.0% (1 of 1 submitted)" in html
     assert "A1. Captures aspirations" in html  # the weakest question
     assert "100.0% of checks met (1 of 1)" in html  # B2, the golden-thread check
+    assert "<li>Good: 1</li><li>Requires improvement: 0</li>" in html
     csv = client.get(reverse("audits:export_csv"), {"term": term.pk}).content.decode().splitlines()
     assert csv[0].split(",")[-5:] == ["A1", "A2", "B1", "B2", "B3"]
     assert csv[1].split(",")[-5:] == ["2", "yes", "5", "yes", ""]
     xlsx = client.get(reverse("audits:export_xlsx"), {"term": term.pk})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_findings_and_the_plans_register_run_a_fixed_number_of_queries(people, client_for):
+    ensure_academic_year(2025)
+    from send_qa.core.models import Period
+
+    term = Period.objects.terms().first()
+    client = client_for(people.sendops)
+    template = small_template()
+    AuditFactory(term=term, template=template)
+    findings_url = reverse("audits:findings") + f"?term={term.pk}"
+    few = (_queries(client, findings_url), _queries(client, reverse("audits:plan_list")))
+    for _ in range(15):
+        audit = AuditFactory(term=term, template=template, plan=PlanFactory(team=TeamFactory()))
+        found = items(audit)
+        audit.save_answers(
+            values={found["A1"].pk: {"score": 3}, found["B2"].pk: {"yes_no": "yes"}}, revision=0
+        )
+    assert (_queries(client, findings_url), _queries(client, reverse("audits:plan_list"))) == few

@@ -168,3 +168,37 @@ def test_every_answer_change_is_in_the_history():
     answer = Answer.objects.get(audit=audit, item=items["A1"])
     assert [h.score for h in answer.history.order_by("history_date")] == [2, 4]
     assert {h.history_user for h in answer.history.all()} == {audit.auditor}
+
+
+def test_a_local_offer_check_scores_compliance_and_keeps_who_and_by_when():
+    template, _ = template_import(
+        read_template_file(TEMPLATE_FIXTURES / "local_offer_compliance_check.json")
+    )
+    items = list(TemplateItem.objects.filter(section__template=template))
+    first, second = items[0], items[1]
+    form = SectionAnswersForm(
+        {
+            "revision": "0",
+            f"item_{first.pk}": "full",
+            f"extra_{first.pk}_must_should": ["Must", "Should"],
+            f"item_{second.pk}": "partial",
+            f"extra_{second.pk}_who": "Local Offer officer",
+            f"extra_{second.pk}_by_when": "2027-03-31",
+            f"extra_{second.pk}_action": "Publish the annual feedback summary",
+        },
+        items=[first, second],
+        answers={},
+    )
+    assert form.is_valid(), form.errors
+    audit = Audit.objects.create(plan=PlanFactory(), template=template, auditor=UserFactory())
+    audit.save_answers(values=form.answer_values(), revision=0)
+    # Full scores 2 of 2, partial 1 of 2: 3 of 4.
+    assert (audit.points, audit.max_points, audit.percent) == (3, 4, Decimal("75.0"))
+    assert audit.grade == "Mostly compliant"
+    stored = Answer.objects.get(audit=audit, item=second).extras
+    assert stored == {
+        "action": "Publish the annual feedback summary",
+        "who": "Local Offer officer",
+        "by_when": "2027-03-31",
+    }
+    assert Answer.objects.get(audit=audit, item=first).extras == {"must_should": ["Must", "Should"]}

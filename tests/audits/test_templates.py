@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db.models import Count
 
 from audits.models import ChecklistTemplate, PublishedTemplateError, TemplateItem
 from audits.template_io import (
@@ -59,7 +60,49 @@ def test_the_ehcp_checklist_follows_the_seed():
         TemplateItem.objects.filter(section__template=template).values_list("kind", flat=True)
     )
     assert kinds == {"score", "yes_no"}
-    assert TemplateItem.objects.filter(section__template=template, golden_thread=True).count() >= 5
+    per_section = dict(
+        template.sections.annotate(n=Count("items")).values_list("code", "n").order_by("order")
+    )
+    # Counted from seed 002, Appendix C: every "Select a score" and "Select Yes or No" cell.
+    assert per_section == {
+        "A": 10, "B": 3, "C": 5, "D": 6, "E": 13, "F": 5,
+        "G": 4, "H1": 4, "H2": 3, "I": 2, "J": 4, "K": 4,
+    }  # fmt: skip
+    golden = TemplateItem.objects.filter(section__template=template, golden_thread=True)
+    assert set(golden.values_list("code", flat=True)) == {"B3", "C5", "D6", "F4", "F5", "G4"}
+    scores = TemplateItem.objects.filter(section__template=template, kind="score")
+    assert set(scores.values_list("scale_min", "scale_max")) == {(1, 5)}
+
+
+def test_the_local_offer_check_and_the_skills_self_audit_follow_the_seed():
+    offer, _ = template_import(
+        read_template_file(TEMPLATE_FIXTURES / "local_offer_compliance_check.json")
+    )
+    items = TemplateItem.objects.filter(section__template=offer)
+    assert items.count() == 30 and set(items.values_list("kind", flat=True)) == {"choice"}
+    first = items.first()
+    assert [c["label"] for c in first.choices] == ["Full", "Partial", "Not compliant"]
+    assert [e["label"] for e in first.extra_fields] == [
+        "Must or should",
+        "Action",
+        "Who",
+        "By when",
+    ]
+    skills, _ = template_import(
+        read_template_file(TEMPLATE_FIXTURES / "workforce_skills_self_audit.json")
+    )
+    lines = TemplateItem.objects.filter(section__template=skills)
+    assert lines.count() == 38
+    assert set(lines.values_list("scale_min", "scale_max")) == {(1, 6)}
+    assert list(skills.sections.values_list("title", flat=True)) == [
+        "SEND Reforms in General",
+        "Local Offer",
+        "Personal Budgets",
+        "EHC Plans",
+        "Keyworking",
+        "Participation and Coproduction",
+        "Training and facilitation skills",
+    ]
 
 
 def test_the_advice_tool_has_19_lines_scored_0_to_5():
