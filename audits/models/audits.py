@@ -35,6 +35,29 @@ class AuditQuerySet(models.QuerySet):
     def open(self) -> "AuditQuerySet":
         return self.exclude(status=Audit.Status.SUBMITTED)
 
+    @transaction.atomic
+    def assign(self, *, plans, auditor, template, term, by) -> tuple[list["Audit"], list[Plan]]:
+        """Create an audit of each plan for the auditor; returns (created, skipped).
+
+        A plan that already has an audit against the same checklist in the same term is
+        skipped, so that selecting it twice never makes a second, competing audit.
+        """
+        plans = list(plans)
+        taken = set(
+            self.filter(plan__in=plans, template__name=template.name, term=term).values_list(
+                "plan_id", flat=True
+            )
+        )
+        skipped = [plan for plan in plans if plan.pk in taken]
+        created = self.bulk_create(
+            [
+                Audit(plan=plan, template=template, auditor=auditor, term=term, assigned_by=by)
+                for plan in plans
+                if plan.pk not in taken
+            ]
+        )
+        return created, skipped
+
 
 class Audit(models.Model):
     class Status(models.TextChoices):

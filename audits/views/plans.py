@@ -4,7 +4,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -133,23 +132,23 @@ def assign(request: HttpRequest) -> HttpResponse:
     chosen = Plan.objects.filter(uuid__in=_valid_uuids(request.POST.getlist("plans")))
     if "confirm" in request.POST and form.is_valid():
         data = form.cleaned_data
-        with transaction.atomic():
-            Audit.objects.bulk_create(
-                [
-                    Audit(
-                        plan=plan,
-                        template=data["template"],
-                        auditor=data["auditor"],
-                        term=data["term"],
-                        assigned_by=request.user,
-                    )
-                    for plan in data["plans"]
-                ]
-            )
-        count = len(data["plans"])
+        created, skipped = Audit.objects.assign(
+            plans=data["plans"],
+            auditor=data["auditor"],
+            template=data["template"],
+            term=data["term"],
+            by=request.user,
+        )
+        count = len(created)
         messages.success(
             request, f"{count} audit{'s' if count != 1 else ''} assigned to {data['auditor']}."
         )
+        if skipped:
+            messages.warning(
+                request,
+                f"Not assigned again, because they already have a {data['template'].name} audit "
+                f"in {data['term'].name}: {', '.join(p.case_reference for p in skipped)}.",
+            )
         return redirect("audits:audit_list")
     if not chosen.exists():
         messages.error(request, "Select at least one plan to assign.")

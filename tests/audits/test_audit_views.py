@@ -147,6 +147,21 @@ def test_bulk_assignment(people, client_for):
     )
     assert done["Location"] == reverse("audits:audit_list")
     assert Audit.objects.filter(auditor=people.auditor, assigned_by=people.sendops).count() == 3
+    again = client.post(
+        reverse("audits:assign"),
+        {
+            "plans": [p.uuid for p in [*plans, PlanFactory()]],
+            "confirm": "1",
+            "auditor": people.auditor.pk,
+            "template": ChecklistTemplate.objects.get().pk,
+            "term": Period.objects.terms().first().pk,
+        },
+        follow=True,
+    )
+    html = again.content.decode()
+    assert "1 audit assigned to" in html
+    assert "already have a Small checklist audit in" in html and plans[0].case_reference in html
+    assert Audit.objects.count() == 4
 
 
 def _queries(client, url) -> int:
