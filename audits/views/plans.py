@@ -78,7 +78,12 @@ def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
     return render(
         request,
         "audits/plan_detail.html",
-        {"plan": plan, "audits": audits, "today": timezone.localdate()},
+        {
+            "plan": plan,
+            "audits": audits,
+            "today": timezone.localdate(),
+            "can_assign": request.user.has_role(Role.SENDOPS) and plan.is_active,
+        },
     )
 
 

@@ -28,6 +28,8 @@ def test_a_plan_shows_its_details_and_the_audits_the_reader_may_see(people, clie
     assert str(mine.uuid) in html and str(theirs.uuid) not in html
     sendops = client_for(people.sendops).get(plan_url(plan)).content.decode()
     assert str(mine.uuid) in sendops and str(theirs.uuid) in sendops
+    assert "Assign this plan for audit" in sendops
+    assert "Assign this plan for audit" not in html
     response = client_for(people.sendops).get(plan_url(plan))
     assert "no-store" in response["Cache-Control"]
 
