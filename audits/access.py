@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from audits.models import Audit, Plan
+from audits.models import Audit, ModerationSession, Plan
 from send_qa.core.roles import Role
 
 CASE_LEVEL_ROLES = (Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER)
@@ -13,7 +13,7 @@ CASE_LEVEL_ROLES = (Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER)
 def audit_to_view(user, audit_uuid) -> Audit:
     """The audit if the user may see it, else 404 (its existence is not revealed)."""
     audits = Audit.objects.visible_to(user).select_related(
-        "plan", "plan__team", "template", "auditor", "term"
+        "plan", "plan__team", "template", "auditor", "term", "sampled_plan"
     )
     return get_object_or_404(audits, uuid=audit_uuid)
 
@@ -34,3 +34,24 @@ def plan_to_view(user, plan_uuid) -> Plan:
         return plans.get(uuid=plan_uuid)
     except (Plan.DoesNotExist, ValueError):
         raise Http404("No such plan") from None
+
+
+def session_to_view(user, session_uuid) -> ModerationSession:
+    """A moderation session for SENDOPS or its members; 404 for everyone else."""
+    if not user.has_role(Role.SENDOPS, Role.AUDITOR):
+        raise PermissionDenied("Your role does not give you access to moderation.")
+    sessions = ModerationSession.objects.visible_to(user).select_related("term")
+    return get_object_or_404(sessions, uuid=session_uuid)
+
+
+def session_to_manage(user, session_uuid) -> ModerationSession:
+    """A session SENDOPS may change; members who may only read it get 403."""
+    session = session_to_view(user, session_uuid)
+    if not user.has_role(Role.SENDOPS):
+        raise PermissionDenied("Only SENDOPS can change a moderation session.")
+    return session
+
+
+def can_record_outcomes(user, session: ModerationSession) -> bool:
+    """SENDOPS and the session's members record the group's agreed grades."""
+    return user.has_role(Role.SENDOPS) or session.members.filter(pk=user.pk).exists()

@@ -2,11 +2,19 @@
 
 import json
 
+from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from audits.models import Answer, ChecklistTemplate, Plan, TemplateItem
+from audits.models import (
+    Answer,
+    ChecklistTemplate,
+    ModerationSession,
+    Plan,
+    SampledPlan,
+    TemplateItem,
+)
 from send_qa.core.forms import GDSFormMixin
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
@@ -265,3 +273,110 @@ class TemplateUploadForm(GDSFormMixin, forms.Form):
             raise ValidationError(
                 f"The selected file must be a checklist template in JSON{where}"
             ) from None
+
+
+def _moderator_choices():
+    people = (
+        User.objects.active()
+        .with_role(Role.AUDITOR)
+        .select_related("organisation")
+        .order_by("organisation__name", "full_name")
+    )
+    return [
+        Choice(person.pk, person.full_name or person.email, hint=person.organisation.name)
+        for person in people
+    ]
+
+
+class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save session"
+
+    members = forms.TypedMultipleChoiceField(
+        label="Members",
+        help_text="People with the auditor or moderator role, from several agencies. "
+        "Each re-audits every sampled plan independently.",
+        choices=_moderator_choices,
+        coerce=int,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select the members of the moderation group"},
+    )
+
+    class Meta:
+        model = ModerationSession
+        fields = ["date", "term", "pool", "sample_size", "exclude_months"]
+        labels = {
+            "date": "Date of the meeting",
+            "term": "Term the session moderates",
+            "pool": "Draw the sample from",
+            "sample_size": "Number of plans to sample",
+            "exclude_months": "Leave out plans moderated in the last (months)",
+        }
+        help_texts = {
+            "date": "For example, 27 3 2027",
+            "sample_size": "At least 6 (seed 002). The sample represents primary needs, with "
+            "age bands and placement types spread within them.",
+        }
+        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "pool": forms.RadioSelect}
+        error_messages = {
+            "date": {"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
+            "sample_size": {
+                "min_value": "Sample at least 6 plans",
+                "max_value": "Sample at most 60 plans",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = Period.objects.terms().order_by("-start")
+        self.fields["term"].empty_label = None
+        self.fields["pool"].choices = ModerationSession.Pool.choices
+        if self.instance.pk:
+            self.initial["members"] = list(self.instance.members.values_list("pk", flat=True))
+        else:
+            current = Period.objects.current_term()
+            if current:
+                self.initial.setdefault("term", current.pk)
+
+    def save(self, commit: bool = True):
+        session = super().save(commit=commit)
+        if commit:
+            session.members.set(self.cleaned_data["members"])
+        return session
+
+
+class AgreedGradeForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the agreed grade"
+
+    class Meta:
+        model = SampledPlan
+        fields = ["agreed_grade", "agreed_notes"]
+        labels = {"agreed_grade": "Grade agreed by the group", "agreed_notes": "Notes (optional)"}
+        widgets = {"agreed_notes": forms.Textarea(attrs={"rows": 4})}
+
+    def __init__(self, *args, grades: list[str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agreed_grade"] = forms.ChoiceField(
+            label="Grade agreed by the group",
+            choices=[(g, g) for g in grades],
+            widget=forms.RadioSelect,
+            error_messages={"required": "Select the grade the group agreed"},
+        )
+
+
+class KeyIssuesForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the key issues report"
+
+    class Meta:
+        model = ModerationSession
+        fields = ["themes", "agreed_actions", "learning"]
+        labels = {
+            "themes": "Themes",
+            "agreed_actions": "Agreed actions",
+            "learning": "Learning for staff",
+        }
+        help_texts = {
+            "themes": "What the group saw across the plans: strengths and weaknesses.",
+            "agreed_actions": "What will be done, by whom and when.",
+            "learning": "What practitioners should take from this session.",
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}

@@ -132,9 +132,7 @@ def trend_by_term(audits) -> list[dict]:
 
 def percent_good_or_better(*, term) -> tuple[int, int]:
     """(good or better, graded) among EHCP audits submitted in a term: the AUDIT_GOOD indicator."""
-    audits = Audit.objects.submitted().filter(
-        term=term, template__subject=ChecklistTemplate.Subject.EHCP, good_or_better__isnull=False
-    )
+    audits = Audit.objects.of_plans().submitted().filter(term=term, good_or_better__isnull=False)
     counts = audits.aggregate(graded=Count("id"), good=Count("id", filter=Q(good_or_better=True)))
     return counts["good"], counts["graded"]
 
@@ -148,7 +146,7 @@ def dashboard_for_auditor(user) -> dict:
 
 
 def dashboard_for_sendops(term) -> dict:
-    audits = Audit.objects.filter(term=term, template__subject=ChecklistTemplate.Subject.EHCP)
+    audits = Audit.objects.of_plans().filter(term=term)
     counts = audits.aggregate(
         total=Count("id"),
         submitted=Count("id", filter=Q(status=Audit.Status.SUBMITTED)),

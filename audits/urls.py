@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import audits, checklists, findings, plans
+from audits.views import audits, checklists, findings, moderation, plans
 
 app_name = "audits"
 urlpatterns = [
@@ -21,6 +21,45 @@ urlpatterns = [
     path("audits/<uuid:audit_uuid>/submit/", audits.audit_submit, name="audit_submit"),
     path("audits/<uuid:audit_uuid>/reopen/", audits.audit_reopen, name="audit_reopen"),
     path("audits/<uuid:audit_uuid>/print/", audits.audit_print, name="audit_print"),
+    path("moderation/", moderation.session_list, name="moderation_list"),
+    path("moderation/new/", moderation.session_new, name="moderation_new"),
+    path("moderation/<uuid:session_uuid>/", moderation.session_detail, name="moderation_detail"),
+    path("moderation/<uuid:session_uuid>/edit/", moderation.session_edit, name="moderation_edit"),
+    path(
+        "moderation/<uuid:session_uuid>/draw/",
+        moderation.session_draw_sample,
+        name="moderation_draw",
+    ),
+    path(
+        "moderation/<uuid:session_uuid>/assign/",
+        moderation.session_assign,
+        name="moderation_assign",
+    ),
+    path(
+        "moderation/<uuid:session_uuid>/sample.csv",
+        moderation.session_sample_csv,
+        name="moderation_sample_csv",
+    ),
+    path(
+        "moderation/<uuid:session_uuid>/agreement/",
+        moderation.session_agreement,
+        name="moderation_agreement",
+    ),
+    path(
+        "moderation/<uuid:session_uuid>/samples/<str:code>/",
+        moderation.session_outcome,
+        name="moderation_outcome",
+    ),
+    path(
+        "moderation/<uuid:session_uuid>/key-issues/",
+        moderation.session_key_issues,
+        name="moderation_key_issues",
+    ),
+    path(
+        "moderation/<uuid:session_uuid>/report/",
+        moderation.session_report,
+        name="moderation_report",
+    ),
     path("checklists/", checklists.template_list, name="template_list"),
     path("checklists/import/", checklists.template_upload, name="template_upload"),
     path("checklists/<int:pk>/", checklists.template_detail, name="template_detail"),

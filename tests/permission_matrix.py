@@ -90,6 +90,23 @@ def a_draft_checklist(people: People) -> dict:
     return {"pk": template_new_version(small_template()).pk}
 
 
+def a_session(people: People) -> dict:
+    """A moderation session the auditor is a member of, with one sampled plan."""
+    from tests.audits.factories import ModerationSessionFactory, sampled_plan
+
+    session = ModerationSessionFactory(members=[people.auditor])
+    sampled_plan(session)
+    return {"session_uuid": session.uuid}
+
+
+def a_sampled_plan(people: People) -> dict:
+    from audits.models import ModerationSession
+
+    kwargs = a_session(people)
+    session = ModerationSession.objects.get(uuid=kwargs["session_uuid"])
+    return {**kwargs, "code": session.samples.get().code}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -132,6 +149,23 @@ ROWS: list[Row] = [
     Row("audits:audit_overall", only("auditor"), kwargs=an_audit),
     Row("audits:audit_submit", only("auditor", ok=400), method="post", kwargs=an_audit),
     Row("audits:audit_reopen", only("sendops"), kwargs=a_submitted_audit),
+    # Moderation (level 2).
+    Row("audits:moderation_list", only("sendops", "auditor")),
+    Row("audits:moderation_new", only("sendops")),
+    Row("audits:moderation_detail", only("sendops", "auditor"), kwargs=a_session),
+    Row("audits:moderation_edit", only("sendops"), kwargs=a_session),
+    Row("audits:moderation_draw", only("sendops", ok=302), method="post", kwargs=a_session),
+    Row("audits:moderation_assign", only("sendops", ok=302), method="post", kwargs=a_session),
+    Row(
+        "audits:moderation_sample_csv",
+        only("sendops", "auditor"),
+        kwargs=a_session,
+        is_page=False,
+    ),
+    Row("audits:moderation_agreement", only("sendops", "auditor"), kwargs=a_session),
+    Row("audits:moderation_outcome", only("sendops", "auditor"), kwargs=a_sampled_plan),
+    Row("audits:moderation_key_issues", only("sendops"), kwargs=a_session),
+    Row("audits:moderation_report", only("sendops", "auditor"), kwargs=a_session),
     # Checklist templates.
     Row("audits:template_list", only("admin", "sendops")),
     Row("audits:template_detail", only("admin", "sendops"), kwargs=a_checklist),

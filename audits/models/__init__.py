@@ -1,4 +1,12 @@
+from audits.models.advice import (
+    Advice,
+    AdviceReminder,
+    AdviceService,
+    AdviceStatus,
+    Profession,
+)
 from audits.models.audits import Answer, Audit, AuditConflict, AuditIncomplete, AuditLocked
+from audits.models.moderation import ModerationSession, SampledPlan
 from audits.models.plans import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.templates import (
     ChecklistTemplate,
@@ -8,6 +16,13 @@ from audits.models.templates import (
 )
 
 __all__ = [
+    "Advice",
+    "AdviceReminder",
+    "AdviceService",
+    "AdviceStatus",
+    "ModerationSession",
+    "Profession",
+    "SampledPlan",
     "AgeBand",
     "Answer",
     "Audit",

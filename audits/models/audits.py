@@ -26,8 +26,16 @@ class AuditQuerySet(models.QuerySet):
         if user.has_role(Role.AUDITOR, Role.CASEWORKER):
             conditions |= Q(auditor=user)
         if user.has_role(Role.CASEWORKER) and user.team_id:
-            conditions |= Q(plan__team_id=user.team_id)
+            # Moderation re-audits are anonymised: only their own moderator sees them.
+            conditions |= Q(plan__team_id=user.team_id) & ~Q(purpose=Audit.Purpose.MODERATION)
         return self.filter(conditions)
+
+    def of_plans(self) -> "AuditQuerySet":
+        """Audits of EHC plans as such (not advice, not moderation re-audits)."""
+        return self.filter(
+            template__subject=ChecklistTemplate.Subject.EHCP,
+            purpose__in=[Audit.Purpose.AUDIT, Audit.Purpose.PEER_MODERATION],
+        )
 
     def submitted(self) -> "AuditQuerySet":
         return self.filter(status=Audit.Status.SUBMITTED)
@@ -65,9 +73,31 @@ class Audit(models.Model):
         IN_PROGRESS = "in_progress", "In progress"
         SUBMITTED = "submitted", "Submitted"
 
+    class Purpose(models.TextChoices):
+        AUDIT = "audit", "Audit"
+        PEER_MODERATION = "peer_moderation", "Peer moderation"
+        MODERATION = "moderation", "Multi-agency moderation"
+
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="audits")
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="audits")
+    purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.AUDIT)
+    advice = models.ForeignKey(
+        "audits.Advice",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        help_text="For an audit of professional advice: the advice scored.",
+    )
+    sampled_plan = models.ForeignKey(
+        "audits.SampledPlan",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="audits",
+        help_text="For a moderation re-audit: the plan as sampled (moderators see its code only).",
+    )
     term = models.ForeignKey(
         Period,
         on_delete=models.PROTECT,
@@ -118,7 +148,18 @@ class Audit(models.Model):
         permissions = [("reopen_audit", "Can reopen a submitted audit")]
 
     def __str__(self) -> str:
-        return f"Audit of {self.plan.case_reference} ({self.template.name})"
+        return f"Audit of {self.reference} ({self.template.name})"
+
+    @property
+    def is_anonymised(self) -> bool:
+        return self.purpose == self.Purpose.MODERATION
+
+    @property
+    def reference(self) -> str:
+        """How the audited plan is named on screen: its sample code in moderation."""
+        if self.is_anonymised and self.sampled_plan_id:
+            return self.sampled_plan.code
+        return self.plan.case_reference
 
     @property
     def is_submitted(self) -> bool:

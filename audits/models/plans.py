@@ -77,7 +77,8 @@ class PlanQuerySet(models.QuerySet):
         if user.has_role(Role.CASEWORKER) and user.team_id:
             conditions |= Q(team_id=user.team_id)
         if user.has_role(Role.AUDITOR, Role.CASEWORKER):
-            conditions |= Q(audits__auditor=user)
+            # Not through moderation re-audits: moderators must not learn the case reference.
+            conditions |= Q(audits__auditor=user) & ~Q(audits__purpose="moderation")
         return self.filter(conditions).distinct()
 
 

@@ -28,7 +28,7 @@ AUDITS_PER_PAGE = 50
 
 def _filtered_audits(request: HttpRequest):
     audits = Audit.objects.visible_to(request.user).select_related(
-        "plan", "plan__team", "auditor", "template", "term"
+        "plan", "plan__team", "auditor", "template", "term", "sampled_plan"
     )
     filters = {
         key: request.GET.get(key, "")
@@ -236,7 +236,7 @@ def audit_submit(request: HttpRequest, audit_uuid) -> HttpResponse:
     except AuditLocked as error:
         messages.error(request, error.message)
         return redirect(audit_detail_url(audit))
-    messages.success(request, f"Audit of {audit.plan.case_reference} submitted.")
+    messages.success(request, f"Audit of {audit.reference} submitted.")
     return redirect(audit_detail_url(audit))
 
 
@@ -250,9 +250,7 @@ def audit_reopen(request: HttpRequest, audit_uuid) -> HttpResponse:
     form = ReopenForm(posted(request))
     if form.is_valid():
         audit.reopen(by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(
-            request, f"Audit of {audit.plan.case_reference} reopened for {audit.auditor}."
-        )
+        messages.success(request, f"Audit of {audit.reference} reopened for {audit.auditor}.")
         return redirect(audit_detail_url(audit))
     return render(request, "audits/audit_reopen.html", {"audit": audit, "form": form})
 

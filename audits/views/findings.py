@@ -25,7 +25,7 @@ def _chosen_term(request: HttpRequest) -> Period | None:
 
 
 def _ehcp_audits():
-    return Audit.objects.filter(template__subject=ChecklistTemplate.Subject.EHCP)
+    return Audit.objects.of_plans()
 
 
 @role_required(Role.SENDOPS)

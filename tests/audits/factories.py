@@ -1,6 +1,8 @@
+import datetime
+
 import factory
 
-from audits.models import Audit, Plan, PrimaryNeed
+from audits.models import Audit, ModerationSession, Plan, PrimaryNeed, SampledPlan
 from audits.template_io import template_import
 from tests.factories import UserFactory
 
@@ -82,3 +84,36 @@ class AuditFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     template = factory.LazyFunction(small_template)
     auditor = factory.SubFactory(UserFactory)
+
+
+class ModerationSessionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ModerationSession
+        skip_postgeneration_save = True
+
+    date = factory.LazyFunction(datetime.date.today)
+    term = factory.LazyFunction(lambda: _a_term())
+    seed = 20261124
+
+    @factory.post_generation
+    def members(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.members.set(extracted)
+
+
+def _a_term():
+    from send_qa.core.models import Period, ensure_academic_year
+
+    ensure_academic_year(2026)
+    return Period.objects.terms().order_by("start").first()
+
+
+def sampled_plan(session, *, plan=None, order=1, original_audit=None) -> SampledPlan:
+    """A plan placed in a session's sample by hand, for tests that do not test the draw."""
+    return SampledPlan.objects.create(
+        session=session,
+        plan=plan or PlanFactory(),
+        order=order,
+        code=session.sample_code(order),
+        original_audit=original_audit,
+    )

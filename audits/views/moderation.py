@@ -1,0 +1,241 @@
+"""Level 2 moderation: sessions, their stratified samples, re-audits, agreement and outcomes.
+
+Moderators see sample codes only. The key from code to case reference is shown to SENDOPS.
+"""
+
+import csv
+import io
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from audits.access import can_record_outcomes, session_to_manage, session_to_view
+from audits.forms import AgreedGradeForm, KeyIssuesForm, ModerationSessionForm
+from audits.models import Audit, ModerationSession
+from audits.moderation import (
+    SampleLocked,
+    SamplingError,
+    session_assign_reaudits,
+    session_comparison,
+    session_draw,
+)
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.roles import Role
+
+MODERATION_ROLES = (Role.SENDOPS, Role.AUDITOR)
+
+
+@role_required(*MODERATION_ROLES)
+@require_http_methods(["GET"])
+def session_list(request: HttpRequest) -> HttpResponse:
+    sessions = (
+        ModerationSession.objects.visible_to(request.user)
+        .select_related("term")
+        .prefetch_related("members")
+    )
+    return render(
+        request,
+        "audits/moderation/list.html",
+        {"sessions": sessions, "can_manage": request.user.has_role(Role.SENDOPS)},
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def session_new(request: HttpRequest) -> HttpResponse:
+    form = ModerationSessionForm(posted(request))
+    if form.is_valid():
+        session = form.save(commit=False)
+        session.created_by = request.user
+        session.save()
+        form.instance = session
+        session.members.set(form.cleaned_data["members"])
+        messages.success(request, f"{session} set up. Draw its sample when you are ready.")
+        return redirect("audits:moderation_detail", session_uuid=session.uuid)
+    return render(request, "audits/moderation/form.html", {"form": form, "session": None})
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def session_edit(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = session_to_manage(request.user, session_uuid)
+    form = ModerationSessionForm(posted(request), instance=session)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{session} saved.")
+        return redirect("audits:moderation_detail", session_uuid=session.uuid)
+    return render(request, "audits/moderation/form.html", {"form": form, "session": session})
+
+
+@never_cache
+@role_required(*MODERATION_ROLES)
+@require_http_methods(["GET"])
+def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = session_to_view(request.user, session_uuid)
+    is_sendops = request.user.has_role(Role.SENDOPS)
+    samples = list(session.samples.select_related("plan", "original_audit").order_by("order"))
+    reaudits = list(
+        Audit.objects.filter(sampled_plan__session=session)
+        .select_related("auditor", "sampled_plan")
+        .order_by("sampled_plan__order", "auditor__full_name")
+    )
+    return render(
+        request,
+        "audits/moderation/detail.html",
+        {
+            "session": session,
+            "members": session.members.select_related("organisation").order_by("full_name"),
+            "samples": samples,
+            "reaudits": reaudits,
+            "my_reaudits": [a for a in reaudits if a.auditor_id == request.user.pk],
+            "is_sendops": is_sendops,
+            "can_record": can_record_outcomes(request.user, session),
+        },
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def session_draw_sample(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = session_to_manage(request.user, session_uuid)
+    try:
+        sample = session_draw(session)
+    except SamplingError as error:
+        messages.error(request, str(error))
+    except SampleLocked as error:
+        messages.error(request, error.message)
+    else:
+        messages.success(
+            request,
+            f"{len(sample.plan_ids)} plans sampled from {sample.population} (seed {sample.seed}).",
+        )
+    return redirect("audits:moderation_detail", session_uuid=session.uuid)
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = session_to_manage(request.user, session_uuid)
+    if not session.samples.exists():
+        messages.error(request, "Draw the sample before you set the re-audits.")
+    else:
+        count = session_assign_reaudits(session, by=request.user)
+        messages.success(
+            request, f"{count} re-audit{'s' if count != 1 else ''} set for the members."
+        )
+    return redirect("audits:moderation_detail", session_uuid=session.uuid)
+
+
+@never_cache
+@role_required(*MODERATION_ROLES)
+@require_http_methods(["GET"])
+def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
+    """The sample for the meeting: codes and characteristics, never a case reference."""
+    session = session_to_view(request.user, session_uuid)
+    rows = session.samples.select_related("plan", "original_audit").order_by("order")
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    with_grades = request.user.has_role(Role.SENDOPS)
+    header = ["sample_code", "primary_need", "age_band", "placement_type", "agreed_grade"]
+    writer.writerow([*header, "audit_grade"] if with_grades else header)
+    for sample in rows:
+        row = [
+            sample.code,
+            sample.plan.primary_need,
+            sample.plan.age_band,
+            sample.plan.get_placement_type_display(),
+            sample.agreed_grade,
+        ]
+        if with_grades:
+            row.append(sample.original_audit.grade if sample.original_audit else "")
+        writer.writerow(row)
+    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    filename = f"moderation-sample-{session.reference}.csv"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@never_cache
+@role_required(*MODERATION_ROLES)
+@require_http_methods(["GET"])
+def session_agreement(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = session_to_view(request.user, session_uuid)
+    comparison = session_comparison(session)
+    item_rows = sorted(comparison.by_item.items())
+    return render(
+        request,
+        "audits/moderation/agreement.html",
+        {
+            "session": session,
+            "comparison": comparison,
+            "item_rows": [(code, comparison.item_text.get(code, ""), a) for code, a in item_rows],
+            "disagreed": [
+                (code, comparison.item_text.get(code, ""), a)
+                for code, a in comparison.most_disagreed
+            ],
+            "samples": session.samples.order_by("order"),
+        },
+    )
+
+
+@never_cache
+@role_required(*MODERATION_ROLES)
+@require_http_methods(["GET", "POST"])
+def session_outcome(request: HttpRequest, session_uuid, code: str) -> HttpResponse:
+    session = session_to_view(request.user, session_uuid)
+    if not can_record_outcomes(request.user, session):
+        raise PermissionDenied("Only the group's members and SENDOPS record its outcomes.")
+    sample = get_object_or_404(session.samples.select_related("original_audit"), code=code)
+    template = sample.original_audit.template if sample.original_audit else None
+    grades = [band["label"] for band in (template.grade_bands if template else [])] or [
+        "Outstanding",
+        "Good",
+        "Requires improvement",
+        "Inadequate",
+    ]
+    form = AgreedGradeForm(posted(request), instance=sample, grades=grades)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"Agreed grade for {sample.code} saved.")
+        return redirect("audits:moderation_detail", session_uuid=session.uuid)
+    return render(
+        request,
+        "audits/moderation/outcome.html",
+        {"session": session, "sample": sample, "form": form},
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def session_key_issues(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = session_to_manage(request.user, session_uuid)
+    form = KeyIssuesForm(posted(request), instance=session)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The key issues report has been saved.")
+        return redirect("audits:moderation_report", session_uuid=session.uuid)
+    return render(request, "audits/moderation/key_issues.html", {"session": session, "form": form})
+
+
+@never_cache
+@role_required(*MODERATION_ROLES)
+@require_http_methods(["GET"])
+def session_report(request: HttpRequest, session_uuid) -> HttpResponse:
+    """The printable key-issues report, kept with the session."""
+    session = session_to_view(request.user, session_uuid)
+    return render(
+        request,
+        "audits/moderation/report.html",
+        {
+            "session": session,
+            "members": session.members.select_related("organisation").order_by("full_name"),
+            "samples": session.samples.select_related("original_audit").order_by("order"),
+            "comparison": session_comparison(session),
+            "can_edit": request.user.has_role(Role.SENDOPS),
+        },
+    )
