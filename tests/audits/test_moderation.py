@@ -90,7 +90,7 @@ def test_plans_moderated_in_the_last_months_are_left_out(audited_term):
     assert drawn == {p.pk for p in plans[6:]}
     session.sample_size = 7
     session.save()
-    with pytest.raises(SamplingError, match=r"only 6 plans can be drawn \(6 more were left out):
+    with pytest.raises(SamplingError, match=r"only 6 plans can be drawn \(6 more were left out"):
         session_draw(session)
 
 
