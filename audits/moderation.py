@@ -32,13 +32,22 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, 28))
 
 
-def sampling_pool(session: ModerationSession):
-    """The plans a session draws from: audited in its term, or every active plan."""
+def sampling_pool(*, term=None):
+    """The plans a sample is drawn from: those audited in `term`, or every active plan."""
     plans = Plan.objects.filter(is_active=True)
-    if session.pool == ModerationSession.Pool.AUDITED:
-        audited = Audit.objects.of_plans().submitted().filter(term=session.term)
+    if term is not None:
+        audited = Audit.objects.of_plans().submitted().filter(term=term)
         plans = plans.filter(pk__in=audited.values("plan_id"))
     return plans
+
+
+def candidates(plans) -> list[Candidate]:
+    return [
+        Candidate(plan_id=pk, age_band=age, primary_need=need, placement_type=placement)
+        for pk, age, need, placement in plans.values_list(
+            "pk", "age_band", "primary_need", "placement_type"
+        )
+    ]
 
 
 def recently_moderated(session: ModerationSession) -> set[int]:
@@ -53,14 +62,9 @@ def recently_moderated(session: ModerationSession) -> set[int]:
 
 def sample_preview(session: ModerationSession) -> Sample:
     """Draw the session's sample (without saving it). Raises SamplingError when it cannot."""
-    candidates = [
-        Candidate(plan_id=pk, age_band=age, primary_need=need, placement_type=placement)
-        for pk, age, need, placement in sampling_pool(session).values_list(
-            "pk", "age_band", "primary_need", "placement_type"
-        )
-    ]
+    audited = session.pool == ModerationSession.Pool.AUDITED
     return draw_sample(
-        candidates,
+        candidates(sampling_pool(term=session.term if audited else None)),
         size=session.sample_size,
         seed=session.seed,
         excluded=recently_moderated(session),

@@ -235,3 +235,22 @@ def test_session_pages_run_a_fixed_number_of_queries(people, client_for):
     session_assign_reaudits(session, by=people.sendops)
     ModerationSessionFactory.create_batch(3, members=[people.auditor])
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_the_sample_command_prints_the_sample_and_strata(audited_term, capsys):
+    from django.core.management import CommandError, call_command
+
+    session, plans = audited_term
+    call_command("sample_moderation", "--size", "6", "--seed", "7", "--term", session.term.name)
+    out = capsys.readouterr().out
+    assert f"Sample of 6 from 12 plans audited in {session.term.name} (seed 7)" in out
+    assert sum(p.case_reference in out for p in plans) == 6
+    assert "Primary need" in out and "Age band" in out and "Placement type" in out
+    call_command("sample_moderation", "--size", "6", "--seed", "7", "--term", session.term.name)
+    assert capsys.readouterr().out == out  # the same seed, the same sample
+    with pytest.raises(CommandError, match="no plans can be drawn|only 12 plans"):
+        call_command(
+            "sample_moderation", "--size", "13", "--seed", "7", "--term", str(session.term.pk)
+        )
+    with pytest.raises(CommandError, match="No term called 'Winter'"):
+        call_command("sample_moderation", "--seed", "7", "--term", "Winter")
