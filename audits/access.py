@@ -4,7 +4,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from audits.models import Audit, ModerationSession, Plan
+from audits.models import Advice, Audit, ModerationSession, Plan
 from send_qa.core.roles import Role
 
 CASE_LEVEL_ROLES = (Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER)
@@ -55,3 +55,11 @@ def session_to_manage(user, session_uuid) -> ModerationSession:
 def can_record_outcomes(user, session: ModerationSession) -> bool:
     """SENDOPS and the session's members record the group's agreed grades."""
     return user.has_role(Role.SENDOPS) or session.members.filter(pk=user.pk).exists()
+
+
+def advice_to_view(user, advice_uuid) -> Advice:
+    """Advice for SENDOPS, or for an auditor asked to score it; 404 for others who may audit."""
+    if not user.has_role(Role.SENDOPS, Role.AUDITOR):
+        raise PermissionDenied("Your role does not give you access to advice records.")
+    advice = Advice.objects.visible_to(user).select_related("plan", "service")
+    return get_object_or_404(advice, uuid=advice_uuid)

@@ -22,9 +22,7 @@ class Agreement:
     exact: float | None  # share of pairs with identical scores, 0..1 (None when no pairs)
     within_one: float | None  # share of pairs differing by at most 1 point
     kappa: float | None  # weighted Cohen's kappa (None when no pairs or undefined)
-    mean_difference: (
-        float | None
-    )  # mean of (second - first): positive = the moderator scores higher
+    mean_difference: float | None  # mean of (second - first): > 0 when the moderator scores higher
 
 
 def weighted_kappa(
@@ -33,9 +31,10 @@ def weighted_kappa(
     """Weighted Cohen's kappa: agreement beyond chance, giving partial credit to near misses.
 
     kappa_w = 1 - sum(w_ij * O_ij) / sum(w_ij * E_ij), with disagreement weights over the index
-    positions of `categories` (the whole scale, so unused points still count): |i - j| / (k - 1)
-    for "linear", ((i - j) / (k - 1)) ** 2 for "quadratic". O holds the observed proportions and
-    E the products of the two scorers' marginal proportions.
+    positions of `categories`: |i - j| / (k - 1) for "linear", ((i - j) / (k - 1)) ** 2 for
+    "quadratic". `categories` is the whole scale, so a score nobody used still sits between its
+    neighbours (2 and 4 are two steps apart on 1-4 even if nobody scored 3). O holds the observed
+    proportions and E the products of the two scorers' marginal proportions.
 
     None when there are no pairs. When both scorers used one and the same score throughout, chance
     agreement is total and the formula divides by zero: that is reported as 1.0 (they agreed every

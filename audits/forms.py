@@ -8,13 +8,17 @@ from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from audits.models import (
+    Advice,
+    AdviceService,
     Answer,
     ChecklistTemplate,
     ModerationSession,
     Plan,
+    Profession,
     SampledPlan,
     TemplateItem,
 )
+from audits.models.advice import ADVICE_DUE_AFTER
 from send_qa.core.forms import GDSFormMixin
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
@@ -380,3 +384,117 @@ class KeyIssuesForm(GDSFormMixin, forms.ModelForm):
             "learning": "What practitioners should take from this session.",
         }
         widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
+
+
+class AdviceServiceForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save service"
+
+    class Meta:
+        model = AdviceService
+        fields = ["name", "profession", "contact_email", "is_active"]
+        labels = {
+            "name": "Name of the service",
+            "profession": "Profession or service",
+            "contact_email": "Contact email for reminders",
+            "is_active": "Send reminders to this service",
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter the name of the service",
+                "unique": "A service with this name already exists",
+            },
+            "contact_email": {
+                "required": "Enter the email address reminders go to",
+                "invalid": "Enter an email address in the correct format, like team@example.org",
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["profession"].choices = Profession.choices
+
+
+class AdviceForm(GDSFormMixin, forms.ModelForm):
+    """An advice request: which plan, which service, and the dates."""
+
+    submit_label = "Save advice request"
+    case_reference = forms.CharField(
+        label="Case reference of the plan",
+        help_text="As in the plans register, for example EHC004512.",
+        error_messages={"required": "Enter the case reference of the plan"},
+    )
+
+    class Meta:
+        model = Advice
+        fields = ["service", "requested", "due", "received"]
+        labels = {
+            "service": "Service asked for advice",
+            "requested": "Date requested",
+            "due": "Date due (optional)",
+            "received": "Date received (optional)",
+        }
+        help_texts = {
+            "due": "Leave empty for 6 weeks after the request.",
+            "received": "Leave empty until the advice arrives.",
+        }
+        widgets = {
+            name: forms.DateInput(attrs={"type": "date"})
+            for name in ["requested", "due", "received"]
+        }
+        error_messages = {
+            "service": {"required": "Select the service asked for advice"},
+            "requested": {"required": "Enter the date the advice was requested"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["service"].queryset = AdviceService.objects.filter(is_active=True)
+        self.fields["service"].empty_label = "Select a service"
+        self.fields["due"].required = False
+        if self.instance.pk:
+            self.initial["case_reference"] = self.instance.plan.case_reference
+
+    def clean_case_reference(self):
+        reference = self.cleaned_data["case_reference"].strip()
+        plan = Plan.objects.filter(case_reference__iexact=reference).first()
+        if plan is None:
+            raise ValidationError(
+                f"There is no plan with case reference {reference}. Check it, or import the plan"
+            )
+        return plan
+
+    def clean(self):
+        cleaned = super().clean()
+        requested, due, received = (cleaned.get(k) for k in ("requested", "due", "received"))
+        if requested and due and due < requested:
+            self.add_error("due", "The date due must be on or after the date requested")
+        if requested and received and received < requested:
+            self.add_error("received", "The date received must be on or after the date requested")
+        return cleaned
+
+    def save(self, commit: bool = True):
+        advice = super().save(commit=False)
+        advice.plan = self.cleaned_data["case_reference"]
+        if not self.cleaned_data.get("due"):
+            advice.due = advice.requested + ADVICE_DUE_AFTER
+        if commit:
+            advice.save()
+        return advice
+
+
+class AdviceScoringForm(GDSFormMixin, forms.Form):
+    """Ask an auditor to score a piece of advice with the advice-writing QA tool."""
+
+    submit_label = "Assign for scoring"
+    auditor = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Auditor",
+        empty_label="Select an auditor",
+        error_messages={"required": "Select the auditor who will score this advice"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["auditor"].queryset = (
+            User.objects.active().with_role(Role.AUDITOR).order_by("full_name")
+        )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import audits, checklists, findings, moderation, plans
+from audits.views import advice, audits, checklists, findings, moderation, plans
 
 app_name = "audits"
 urlpatterns = [
@@ -21,6 +21,17 @@ urlpatterns = [
     path("audits/<uuid:audit_uuid>/submit/", audits.audit_submit, name="audit_submit"),
     path("audits/<uuid:audit_uuid>/reopen/", audits.audit_reopen, name="audit_reopen"),
     path("audits/<uuid:audit_uuid>/print/", audits.audit_print, name="audit_print"),
+    path("advice/", advice.advice_list, name="advice_list"),
+    path("advice/new/", advice.advice_new, name="advice_new"),
+    path("advice/reminders/", advice.advice_reminders, name="advice_reminders"),
+    path("advice/summary/", advice.advice_summary, name="advice_summary"),
+    path("advice/services/", advice.service_list, name="advice_services"),
+    path("advice/services/new/", advice.service_new, name="advice_service_new"),
+    path("advice/services/<int:pk>/", advice.service_edit, name="advice_service_edit"),
+    path("advice/<uuid:advice_uuid>/", advice.advice_detail, name="advice_detail"),
+    path("advice/<uuid:advice_uuid>/edit/", advice.advice_edit, name="advice_edit"),
+    path("advice/<uuid:advice_uuid>/assign/", advice.advice_assign, name="advice_assign"),
+    path("advice/<uuid:advice_uuid>/feedback/", advice.advice_feedback, name="advice_feedback"),
     path("moderation/", moderation.session_list, name="moderation_list"),
     path("moderation/new/", moderation.session_new, name="moderation_new"),
     path("moderation/<uuid:session_uuid>/", moderation.session_detail, name="moderation_detail"),

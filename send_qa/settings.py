@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
 
 from send_qa.env import env_bool, env_int, env_list, env_str
@@ -176,7 +177,13 @@ CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULE: dict = {}
+CELERY_BEAT_SCHEDULE: dict = {
+    # Services are told each morning of the advice they owe (audits.reminders).
+    "advice-reminders": {
+        "task": "audits.tasks.send_advice_reminders",
+        "schedule": crontab(hour=7, minute=0),
+    },
+}
 
 # Sessions and cookies.
 SESSION_COOKIE_AGE = 60 * 60 * 12

@@ -107,6 +107,24 @@ def a_sampled_plan(people: People) -> dict:
     return {**kwargs, "code": session.samples.get().code}
 
 
+def an_advice(people: People) -> dict:
+    """Advice the auditor has been asked to score."""
+    from audits.models import Audit
+    from tests.audits.factories import AdviceFactory, small_template
+
+    advice = AdviceFactory()
+    Audit.objects.create(
+        plan=advice.plan, advice=advice, template=small_template(), auditor=people.auditor
+    )
+    return {"advice_uuid": advice.uuid}
+
+
+def a_service(people: People) -> dict:
+    from tests.audits.factories import AdviceServiceFactory
+
+    return {"pk": AdviceServiceFactory().pk}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -149,6 +167,18 @@ ROWS: list[Row] = [
     Row("audits:audit_overall", only("auditor"), kwargs=an_audit),
     Row("audits:audit_submit", only("auditor", ok=400), method="post", kwargs=an_audit),
     Row("audits:audit_reopen", only("sendops"), kwargs=a_submitted_audit),
+    # Professional advice.
+    Row("audits:advice_list", only("sendops")),
+    Row("audits:advice_new", only("sendops")),
+    Row("audits:advice_reminders", only("sendops")),
+    Row("audits:advice_summary", only("sendops")),
+    Row("audits:advice_services", only("sendops")),
+    Row("audits:advice_service_new", only("sendops")),
+    Row("audits:advice_service_edit", only("sendops"), kwargs=a_service),
+    Row("audits:advice_detail", only("sendops", "auditor"), kwargs=an_advice),
+    Row("audits:advice_edit", only("sendops"), kwargs=an_advice),
+    Row("audits:advice_assign", only("sendops", ok=302), method="post", kwargs=an_advice),
+    Row("audits:advice_feedback", only("sendops", "auditor"), kwargs=an_advice),
     # Moderation (level 2).
     Row("audits:moderation_list", only("sendops", "auditor")),
     Row("audits:moderation_new", only("sendops")),

@@ -2,7 +2,15 @@ import datetime
 
 import factory
 
-from audits.models import Audit, ModerationSession, Plan, PrimaryNeed, SampledPlan
+from audits.models import (
+    Advice,
+    AdviceService,
+    Audit,
+    ModerationSession,
+    Plan,
+    PrimaryNeed,
+    SampledPlan,
+)
 from audits.template_io import template_import
 from tests.factories import UserFactory
 
@@ -117,3 +125,21 @@ def sampled_plan(session, *, plan=None, order=1, original_audit=None) -> Sampled
         code=session.sample_code(order),
         original_audit=original_audit,
     )
+
+
+class AdviceServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = AdviceService
+
+    name = factory.Sequence(lambda n: f"Service {n}")
+    profession = "educational_psychology"
+    contact_email = factory.Sequence(lambda n: f"service{n}@example.org")
+
+
+class AdviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Advice
+
+    plan = factory.SubFactory(PlanFactory)
+    service = factory.SubFactory(AdviceServiceFactory)
+    requested = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(weeks=2))

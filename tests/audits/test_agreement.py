@@ -98,15 +98,22 @@ def test_worked_three_by_three_table_with_disagreement_both_ways():
     assert result.mean_difference == pytest.approx(0.0)
 
 
-def test_unused_scale_points_still_count():
-    # The same pairs on a 1-3 scale and on a 1-5 scale (4 and 5 unused): on the longer scale a
-    # one-point gap is a smaller share of the scale, so linear kappa differs.
+def test_distances_are_measured_on_the_whole_scale():
+    # Nobody scored 3 on this 1-4 scale, but it still sits between 2 and 4: a 2-vs-4 gap is two
+    # steps, not one, so kappa differs from one computed on the used scores [1, 2, 4] alone.
+    pairs = [(1, 1), (2, 2), (4, 4), (1, 2), (2, 4), (4, 2)]
+    whole = weighted_kappa(pairs, categories=[1, 2, 3, 4])
+    used_only = weighted_kappa(pairs, categories=[1, 2, 4])
+    table = [[1, 1, 0, 0], [0, 1, 0, 1], [0, 0, 0, 0], [0, 1, 0, 1]]
+    assert whole == pytest.approx(float(reference_kappa(table, "linear")))
+    assert whole != pytest.approx(used_only)
+
+
+def test_unused_end_points_do_not_change_kappa():
+    # Extending the scale at the ends only rescales every weight by the same factor, which cancels.
     pairs = [(1, 1), (2, 2), (3, 3), (1, 2), (2, 3)]
     short = weighted_kappa(pairs, categories=[1, 2, 3])
-    long = weighted_kappa(pairs, categories=[1, 2, 3, 4, 5])
-    assert short is not None and long is not None and short != long
-    table = [[1, 1, 0, 0, 0], [0, 1, 1, 0, 0], [0, 0, 1, 0, 0], [0] * 5, [0] * 5]
-    assert long == pytest.approx(float(reference_kappa(table, "linear")))
+    assert weighted_kappa(pairs, categories=[0, 1, 2, 3, 4, 5]) == pytest.approx(short)
 
 
 def test_systematic_disagreement_gives_kappa_below_0():
