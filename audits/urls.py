@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import advice, audits, checklists, findings, moderation, plans
+from audits.views import advice, audits, checklists, findings, moderation, peer, plans
 
 app_name = "audits"
 urlpatterns = [
@@ -32,6 +32,8 @@ urlpatterns = [
     path("advice/<uuid:advice_uuid>/edit/", advice.advice_edit, name="advice_edit"),
     path("advice/<uuid:advice_uuid>/assign/", advice.advice_assign, name="advice_assign"),
     path("advice/<uuid:advice_uuid>/feedback/", advice.advice_feedback, name="advice_feedback"),
+    path("peer-moderation/", peer.peer_moderation, name="peer_moderation"),
+    path("peer-moderation/start/", peer.peer_start, name="peer_start"),
     path("moderation/", moderation.session_list, name="moderation_list"),
     path("moderation/new/", moderation.session_new, name="moderation_new"),
     path("moderation/<uuid:session_uuid>/", moderation.session_detail, name="moderation_detail"),

@@ -26,7 +26,7 @@ class Row:
     expect: dict[str, int | str]
     method: str = "get"
     kwargs: Callable[[People], dict] = no_kwargs
-    data: dict = field(default_factory=dict)
+    data: dict | Callable[[People], dict] = field(default_factory=dict)
     is_page: bool = True  # False for downloads (CSV, XLSX, PDF): no HTML for axe to check
 
     def status_for(self, role: str) -> int | str:
@@ -125,6 +125,14 @@ def a_service(people: People) -> dict:
     return {"pk": AdviceServiceFactory().pk}
 
 
+def a_team_plan(people: People) -> dict:
+    """POST data: a plan of the caseworker's team, with a checklist to moderate it with."""
+    from tests.audits.factories import PlanFactory, small_template
+
+    small_template()
+    return {"plan": str(PlanFactory(team=people.caseworker.team).uuid)}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -179,6 +187,9 @@ ROWS: list[Row] = [
     Row("audits:advice_edit", only("sendops"), kwargs=an_advice),
     Row("audits:advice_assign", only("sendops", ok=302), method="post", kwargs=an_advice),
     Row("audits:advice_feedback", only("sendops", "auditor"), kwargs=an_advice),
+    # Peer moderation (level 1).
+    Row("audits:peer_moderation", only("sendops", "caseworker")),
+    Row("audits:peer_start", only("caseworker", ok=302), method="post", data=a_team_plan),
     # Moderation (level 2).
     Row("audits:moderation_list", only("sendops", "auditor")),
     Row("audits:moderation_new", only("sendops")),

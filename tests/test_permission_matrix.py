@@ -19,7 +19,8 @@ CELLS = [(row, role) for row in ROWS for role in ROLES]
 def test_each_role_gets_the_expected_answer(row, role, people, client_for):
     client = client_for(None if role == ANONYMOUS else people[role])
     url = reverse(row.url_name, kwargs=row.kwargs(people))
-    response = getattr(client, row.method)(url, row.data)
+    data = row.data(people) if callable(row.data) else row.data
+    response = getattr(client, row.method)(url, data)
     expected = row.status_for(role)
     if expected == SIGN_IN:
         assert response.status_code == 302, f"{url} as {role}: {response.status_code}"

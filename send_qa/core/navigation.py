@@ -20,6 +20,9 @@ NAV_ITEMS = (
     NavItem(
         "Audits", "audits:audit_list", frozenset({Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER})
     ),
+    NavItem(
+        "Peer moderation", "audits:peer_moderation", frozenset({Role.SENDOPS, Role.CASEWORKER})
+    ),
     NavItem("Advice", "audits:advice_list", frozenset({Role.SENDOPS})),
     NavItem("Moderation", "audits:moderation_list", frozenset({Role.SENDOPS, Role.AUDITOR})),
     NavItem("Checklists", "audits:template_list", frozenset({Role.ADMIN, Role.SENDOPS})),
