@@ -167,10 +167,19 @@ class SessionComparison:
 
 def session_comparison(session: ModerationSession) -> SessionComparison:
     """Moderators' submitted re-audits against each plan's original audit, score items only."""
-    samples = list(session.samples.all())
+    return sessions_comparison([session])
+
+
+def term_agreement(sessions) -> SessionComparison:
+    """Agreement over every session of a term, as one comparison."""
+    return sessions_comparison(sessions)
+
+
+def sessions_comparison(sessions) -> SessionComparison:
+    samples = list(SampledPlan.objects.filter(session__in=sessions))
     originals = {s.original_audit_id: s.pk for s in samples if s.original_audit_id}
     reaudits = dict(
-        Audit.objects.filter(sampled_plan__session=session)
+        Audit.objects.filter(sampled_plan__session__in=sessions)
         .submitted()
         .values_list("pk", "sampled_plan_id")
     )

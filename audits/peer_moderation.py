@@ -64,6 +64,10 @@ class TeamSchedule:
         return self.cycles[-1]
 
     @property
+    def done_count(self) -> int:
+        return sum(1 for c in self.cycles if c.status == "done")
+
+    @property
     def overdue(self) -> list[TeamCycle]:
         return [c for c in self.cycles if c.status == "overdue"]
 
@@ -156,3 +160,14 @@ def peer_moderation_start(*, plan: Plan, by) -> Audit:
         assigned_by=by,
         term=Period.objects.current_term(on=timezone.localdate()),
     )
+
+
+def peer_moderation_in_term(*, term, on: datetime.date) -> list[TeamSchedule]:
+    """Each team's cycles that overlap the term (up to `on`)."""
+    day = min(on, term.end)
+    if day < term.start:
+        return []
+    schedules = team_schedules(teams_with_plans(), on=day)
+    for schedule in schedules:
+        schedule.cycles = [c for c in schedule.cycles if c.cycle.end >= term.start]
+    return schedules

@@ -163,3 +163,57 @@ def reviews_due_count(user, *, on) -> int:
     from audits.models import Plan
 
     return Plan.objects.visible_to(user).review_due(on=on).count()
+
+
+@dataclass
+class TermQA:
+    """The term's quality assurance findings at all three levels, for the termly report and
+    the SENDOPS page. Counts are exact: suppress small numbers where they leave SENDOPS."""
+
+    term: object
+    audits: TermFindings
+    advice_timeliness: object
+    advice_quality: dict
+    advice_lowest_lines: list[dict]
+    peer_moderation: list
+    moderation_sessions: list
+    moderation_agreement: object
+    agreed_grades: dict[str, int]
+
+
+def term_qa(*, term, on) -> TermQA:
+    """Level 1 (peer moderation), level 2 (moderation, agreement) and the audits and advice
+    of a term, read through the audits app's own functions."""
+    from audits.advice_queries import (
+        advice_quality,
+        advice_scoring_audits,
+        lowest_lines,
+        mean_score_per_line,
+        timeliness,
+        timeliness_total,
+    )
+    from audits.models import ModerationSession, SampledPlan
+    from audits.moderation import term_agreement
+    from audits.peer_moderation import peer_moderation_in_term
+
+    audits = Audit.objects.of_plans().filter(term=term)
+    advice_audits = advice_scoring_audits(term=term)
+    sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
+    grades = defaultdict(int)
+    for grade in (
+        SampledPlan.objects.filter(session__in=sessions)
+        .exclude(agreed_grade="")
+        .values_list("agreed_grade", flat=True)
+    ):
+        grades[grade] += 1
+    return TermQA(
+        term=term,
+        audits=term_findings(audits),
+        advice_timeliness=timeliness_total(timeliness(term=term, on=on)),
+        advice_quality=advice_quality(advice_audits),
+        advice_lowest_lines=lowest_lines(mean_score_per_line(advice_audits)),
+        peer_moderation=peer_moderation_in_term(term=term, on=on),
+        moderation_sessions=sessions,
+        moderation_agreement=term_agreement(sessions),
+        agreed_grades=dict(grades),
+    )

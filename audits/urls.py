@@ -11,6 +11,7 @@ urlpatterns = [
     path("plans/<uuid:plan_uuid>/", plans.plan_detail, name="plan_detail"),
     path("audits/", audits.audit_list, name="audit_list"),
     path("audits/findings/", findings.findings, name="findings"),
+    path("quality-assurance/", findings.qa_summary, name="qa_summary"),
     path("audits/export.csv", findings.export, {"fmt": "csv"}, name="export_csv"),
     path("audits/export.xlsx", findings.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("audits/<uuid:audit_uuid>/", audits.audit_detail, name="audit_detail"),

@@ -167,6 +167,7 @@ ROWS: list[Row] = [
     Row("audits:plan_detail", only("sendops", "auditor", "caseworker"), kwargs=a_plan),
     Row("audits:audit_list", only("sendops", "auditor", "caseworker")),
     Row("audits:findings", only("sendops")),
+    Row("audits:qa_summary", only("sendops")),
     Row("audits:export_csv", only("sendops"), is_page=False),
     Row("audits:export_xlsx", only("sendops"), is_page=False),
     Row("audits:audit_detail", only("sendops", "auditor", "caseworker"), kwargs=an_audit),

@@ -6,12 +6,13 @@ import io
 import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
-from audits.queries import term_findings, trend_by_term
+from audits.queries import term_findings, term_qa, trend_by_term
 from send_qa.core.access import role_required
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
@@ -131,3 +132,20 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
     )
     response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
     return response
+
+
+@never_cache
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def qa_summary(request: HttpRequest) -> HttpResponse:
+    """Level 3: the term's quality assurance at every level, as the board will be told it."""
+    term = _chosen_term(request)
+    return render(
+        request,
+        "audits/qa_summary.html",
+        {
+            "term": term,
+            "terms": Period.objects.terms().order_by("-start"),
+            "qa": term_qa(term=term, on=timezone.localdate()) if term else None,
+        },
+    )
