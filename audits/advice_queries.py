@@ -8,7 +8,7 @@ reads the submitted scoring audits (advice-writing QA tool) of advice requested 
 import datetime
 from dataclasses import dataclass
 
-from django.db.models import Avg, Count, F, FloatField, Q
+from django.db.models import Avg, Count, F, FloatField, Max, Q
 from django.db.models.functions import Cast
 
 from audits.models import Advice, AdviceStatus, Answer, Audit, Profession, TemplateItem
@@ -119,9 +119,13 @@ def lowest_lines(lines: list[dict], *, limit: int = 5) -> list[dict]:
 def advice_quality(audits) -> dict:
     """How many advice reports were scored, their mean total and percentage."""
     counts = audits.aggregate(
-        scored=Count("id"), mean_points=Avg("points"), mean_percent=Avg("percent")
+        scored=Count("id"),
+        mean_points=Avg("points"),
+        mean_percent=Avg("percent"),
+        max_points=Max("max_points"),
     )
     return {
+        "max_points": int(counts["max_points"]) if counts["max_points"] else None,
         "scored": counts["scored"],
         "mean_points": round(float(counts["mean_points"]), 1) if counts["mean_points"] else None,
         "mean_percent": round(float(counts["mean_percent"]), 1) if counts["mean_percent"] else None,

@@ -7,10 +7,14 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import (
+    Advice,
+    AdviceService,
     AgeBand,
     Audit,
     ChecklistTemplate,
+    ModerationSession,
     Plan,
+    Profession,
     TemplateItem,
 )
 from audits.template_io import load_shipped_templates
@@ -116,6 +120,152 @@ def seed(area, *, rng: random.Random | None = None) -> None:
                 revision=audit.revision,
             )
             audit.submit(revision=audit.revision, by=audit.auditor)
+    _seed_advice(rng, area, plans, today)
+    _seed_peer_moderation(rng, area, today)
+    _seed_moderation(rng, area, terms, today)
+
+
+def _backdate(audit: Audit, day: datetime.date) -> None:
+    """Demo audits happened in the past: move their dates there."""
+    moment = timezone.make_aware(datetime.datetime.combine(day, datetime.time(11)))
+    Audit.objects.filter(pk=audit.pk).update(
+        assigned_at=moment, submitted_at=moment if audit.is_submitted else None
+    )
+
+
+def _score(rng, audit: Audit, items, quality: float, *, submit: bool = True) -> None:
+    audit.save_answers(values=_answers(rng, items, quality), revision=audit.revision)
+    if audit.template.has_overall_rating:
+        audit.save_overall(
+            rating=max(1, min(5, round(rng.gauss(1 + quality * 4, 0.6)))),
+            comments="",
+            revision=audit.revision,
+        )
+    if submit:
+        audit.submit(revision=audit.revision, by=audit.auditor)
+
+
+SERVICES = [
+    ("Oakfield Primary School", Profession.EDUCATION_SETTING, 0.85),
+    ("Demoshire Educational Psychology Service", Profession.EDUCATIONAL_PSYCHOLOGY, 0.75),
+    ("Children's Therapies", Profession.HEALTH_THERAPIES, 0.55),
+    ("Community Paediatrics", Profession.HEALTH_PAEDIATRICS, 0.6),
+    ("CAMHS", Profession.HEALTH_CAMHS, 0.45),
+    ("Disabled Children's Social Care", Profession.SOCIAL_CARE, 0.5),
+]
+
+
+def _seed_advice(rng, area, plans, today) -> None:
+    """Advice requests over the last year, more or less on time by service; some scored."""
+    services = [
+        AdviceService.objects.get_or_create(
+            name=name,
+            defaults={
+                "profession": profession,
+                "contact_email": f"advice-{profession.replace('_', '-')}@demo.invalid",
+            },
+        )[0]
+        for name, profession, _ in SERVICES
+    ]
+    on_time = {service.pk: rate for service, (_, _, rate) in zip(services, SERVICES, strict=True)}
+    advice = []
+    for plan in rng.sample(plans, 120):
+        requested = today - datetime.timedelta(days=rng.randint(0, 360))
+        for service in rng.sample(services, rng.randint(1, 3)):
+            due = requested + datetime.timedelta(weeks=6)
+            received = None
+            if due <= today or rng.random() < 0.3:
+                if rng.random() < on_time[service.pk]:
+                    received = requested + datetime.timedelta(days=rng.randint(20, 42))
+                elif rng.random() < 0.8:
+                    received = due + datetime.timedelta(days=rng.randint(1, 40))
+            if received and received > today:
+                received = None
+            advice.append(
+                Advice(plan=plan, service=service, requested=requested, due=due, received=received)
+            )
+    Advice.objects.bulk_create(advice)
+    tool = ChecklistTemplate.objects.latest_published("Advice writing QA tool")
+    if tool is None:
+        return
+    items = list(TemplateItem.objects.filter(section__template=tool))
+    auditor = area.users["auditor@demo.invalid"]
+    received = list(Advice.objects.filter(received__isnull=False).order_by("pk"))
+    for item in rng.sample(received, min(40, len(received))):
+        audit = Audit.objects.create(
+            plan=item.plan,
+            advice=item,
+            template=tool,
+            auditor=auditor,
+            term=Period.objects.current_term(on=item.received),
+            assigned_by=area.users["sendops@demo.invalid"],
+        )
+        _score(rng, audit, items, min(0.95, max(0.1, rng.gauss(0.6, 0.15))))
+        _backdate(audit, item.received + datetime.timedelta(days=7))
+
+
+def _seed_peer_moderation(rng, area, today) -> None:
+    """Two peer moderations a cycle per team, with the odd cycle missed, and one under way."""
+    from audits.peer_moderation import cycles_of_year
+
+    template = ChecklistTemplate.objects.latest_published("EHCP QA checklist")
+    items = list(TemplateItem.objects.filter(section__template=template))
+    caseworker = area.users["caseworker@demo.invalid"]
+    for team in (area.teams["EHC Team North"], area.teams["EHC Team South"]):
+        team_plans = list(Plan.objects.filter(team=team, is_active=True))
+        cycles = cycles_of_year(today)
+        for cycle in cycles:
+            current = cycle is cycles[-1]
+            count = 1 if current else (1 if rng.random() < 0.25 else 2)
+            for _ in range(count):
+                audit = Audit.objects.create(
+                    plan=rng.choice(team_plans),
+                    template=template,
+                    purpose=Audit.Purpose.PEER_MODERATION,
+                    auditor=caseworker,
+                    assigned_by=caseworker,
+                    term=Period.objects.current_term(on=cycle.start),
+                )
+                _score(rng, audit, items, rng.uniform(0.45, 0.8), submit=not current)
+                _backdate(audit, min(today, cycle.start + datetime.timedelta(days=14)))
+
+
+def _seed_moderation(rng, area, terms, today) -> None:
+    """Last term's moderation session, done, and this term's, planned."""
+    from audits.moderation import session_assign_reaudits, session_draw
+
+    if len(terms) < 2:
+        return
+    sendops = area.users["sendops@demo.invalid"]
+    moderator = area.users["auditor@demo.invalid"]
+    last_term, this_term = terms[1], terms[0]
+    done = ModerationSession.objects.create(
+        date=last_term.end - datetime.timedelta(days=20),
+        term=last_term,
+        seed=20260301,
+        created_by=sendops,
+        themes="Health and social care outcomes were often not SMART.\n"
+        "Provision in section F was well quantified in most plans.",
+        agreed_actions="Workshop on writing SMART outcomes for health and social care "
+        "colleagues before the next session (Designated Clinical Officer).",
+        learning="Check that every need in section B has matching provision in section F.",
+    )
+    done.members.set([moderator])
+    session_draw(done)
+    session_assign_reaudits(done, by=sendops)
+    for audit in Audit.objects.filter(sampled_plan__session=done).select_related("template"):
+        items = list(TemplateItem.objects.filter(section__template=audit.template))
+        _score(rng, audit, items, rng.uniform(0.5, 0.75))
+    for sample in done.samples.select_related("original_audit"):
+        original = sample.original_audit
+        sample.agreed_grade = original.grade if original and original.grade else "Good"
+        sample.save()
+    planned = ModerationSession.objects.create(
+        date=min(this_term.end, today + datetime.timedelta(days=21)),
+        term=this_term,
+        created_by=sendops,
+    )
+    planned.members.set([moderator])
 
 
 def _answers(rng: random.Random, items: list[TemplateItem], quality: float) -> dict[int, dict]:

@@ -161,6 +161,7 @@ class SessionComparison:
     overall: Agreement
     by_item: dict[str, Agreement]
     item_text: dict[str, str]
+    item_order: dict[str, tuple[int, int]]  # (section, item) positions, to list in order
     most_disagreed: list[tuple[str, Agreement]]
     by_sample: dict[int, Agreement]  # sampled plan id -> agreement of its re-audits
 
@@ -188,13 +189,21 @@ def sessions_comparison(sessions) -> SessionComparison:
         item__kind=TemplateItem.Kind.SCORE,
         score__isnull=False,
     ).values_list(
-        "audit_id", "item__code", "item__text", "item__scale_min", "item__scale_max", "score"
+        "audit_id",
+        "item__code",
+        "item__text",
+        "item__scale_min",
+        "item__scale_max",
+        "score",
+        "item__section__order",
+        "item__order",
     )
     original_scores: dict[tuple[int, str], int] = {}
     moderator_scores: list[tuple[int, str, int]] = []
-    item_text, scale_of = {}, {}
-    for audit_id, code, text, low, high, score in rows:
+    item_text, scale_of, item_order = {}, {}, {}
+    for audit_id, code, text, low, high, score, section_order, order in rows:
         item_text[code], scale_of[code] = text, list(range(low, high + 1))
+        item_order[code] = (section_order, order)
         if audit_id in originals:
             original_scores[(originals[audit_id], code)] = score
         else:
@@ -212,6 +221,7 @@ def sessions_comparison(sessions) -> SessionComparison:
         overall=agreement([(a, b) for _, a, b in triples], categories=categories),
         by_item=by_item,
         item_text=item_text,
+        item_order=item_order,
         most_disagreed=most_disagreed(by_item, limit=5),
         by_sample={
             sample_id: agreement(pairs, categories=categories)

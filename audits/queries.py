@@ -1,5 +1,6 @@
 """Named queries other parts of the portal (dashboard, KPIs, the termly report) read audits through."""
 
+import datetime
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -216,4 +217,37 @@ def term_qa(*, term, on) -> TermQA:
         moderation_sessions=sessions,
         moderation_agreement=term_agreement(sessions),
         agreed_grades=dict(grades),
+    )
+
+
+def moderation_for_dashboard(user, *, on) -> dict:
+    """The next moderation session the user can see, and the re-audits they have open."""
+    from audits.models import ModerationSession
+
+    sessions = ModerationSession.objects.visible_to(user)
+    return {
+        "next": sessions.filter(date__gte=on).order_by("date").first(),
+        "open_reaudits": Audit.objects.filter(auditor=user, purpose=Audit.Purpose.MODERATION)
+        .open()
+        .count(),
+    }
+
+
+def peer_moderation_for_team(team, *, on):
+    """The team's current peer moderation cycle and how many past cycles are overdue."""
+    from audits.peer_moderation import team_schedules
+
+    (schedule,) = team_schedules([team], on=on)
+    return schedule
+
+
+def advice_for_dashboard(*, on) -> dict:
+    """Advice overdue and due within 7 days, in one query."""
+    from audits.models import Advice
+    from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
+
+    soon = on + datetime.timedelta(days=REMINDER_DAYS_BEFORE_DUE)
+    return Advice.objects.outstanding().aggregate(
+        overdue=Count("id", filter=Q(due__lt=on)),
+        due_soon=Count("id", filter=Q(due__gte=on, due__lte=soon)),
     )

@@ -166,7 +166,9 @@ def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
 def session_agreement(request: HttpRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     comparison = session_comparison(session)
-    item_rows = sorted(comparison.by_item.items())
+    item_rows = sorted(
+        comparison.by_item.items(), key=lambda pair: comparison.item_order.get(pair[0], (0, 0))
+    )
     return render(
         request,
         "audits/moderation/agreement.html",

@@ -52,7 +52,49 @@ def _sendops_audits(user, context):
     lines = [f"{counts['total']} assigned, {counts['submitted']} submitted."]
     if counts["percent_good"] is not None:
         lines.append(f"{counts['percent_good']}% of submitted plans judged good or better.")
-    return lines, [("What the audits say", "audits:findings"), ("All audits", "audits:audit_list")]
+    return lines, [
+        ("What the audits say", "audits:findings"),
+        ("All audits", "audits:audit_list"),
+        ("Quality assurance at every level", "audits:qa_summary"),
+    ]
+
+
+def _moderation(user, context):
+    found = audit_queries.moderation_for_dashboard(user, on=context["today"])
+    lines = []
+    if found["next"]:
+        lines.append(f"Next session: {found['next'].date:%-d %B %Y}.")
+    else:
+        lines.append("No moderation session is planned.")
+    if found["open_reaudits"]:
+        count = found["open_reaudits"]
+        lines.append(f"{count} re-audit{'s' if count != 1 else ''} for you to finish.")
+    return lines, [("Moderation sessions", "audits:moderation_list")]
+
+
+def _peer_moderation(user, context):
+    if not user.team_id:
+        return ["You are not in a team, so no peer moderation is due for you."], []
+    schedule = audit_queries.peer_moderation_for_team(user.team, on=context["today"])
+    current = schedule.current
+    lines = [
+        f"This cycle (to {current.cycle.end:%-d %B}): {current.done} of 2 plans peer-moderated."
+    ]
+    if schedule.overdue:
+        count = len(schedule.overdue)
+        lines.append(f"{count} earlier cycle{'s' if count != 1 else ''} overdue.")
+    return lines, [("Peer moderation", "audits:peer_moderation")]
+
+
+def _advice(user, context):
+    counts = audit_queries.advice_for_dashboard(on=context["today"])
+    return (
+        [f"{counts['overdue']} overdue, {counts['due_soon']} due in the next 7 days."],
+        [
+            ("Advice due and overdue", "audits:advice_reminders"),
+            ("Advice by service", "audits:advice_summary"),
+        ],
+    )
 
 
 def _static(message: str, links=()):
@@ -63,11 +105,9 @@ PANELS = (
     Panel("Audits assigned to you", frozenset({Role.AUDITOR}), _auditor),
     Panel("Your team's plans", frozenset({Role.CASEWORKER}), _caseworker),
     Panel("EHC plan audits this term", frozenset({Role.SENDOPS}), _sendops_audits),
-    Panel(
-        "Moderation",
-        frozenset({Role.SENDOPS, Role.AUDITOR}),
-        _static("No moderation sessions have been planned."),
-    ),
+    Panel("Peer moderation for your team", frozenset({Role.CASEWORKER}), _peer_moderation),
+    Panel("Professional advice", frozenset({Role.SENDOPS}), _advice),
+    Panel("Moderation", frozenset({Role.SENDOPS, Role.AUDITOR}), _moderation),
     Panel(
         "KPI scorecard",
         frozenset({Role.SENDOPS, Role.BOARD}),
