@@ -51,9 +51,8 @@ def _home_queries(client) -> int:
 def test_dashboard_runs_a_fixed_number_of_queries(role, people, client_for):
     import datetime
 
-    from tests.audits.factories import AdviceFactory, AuditFactory, ModerationSessionFactory
-
     from send_qa.core.models import academic_year_start, ensure_academic_year
+    from tests.audits.factories import AdviceFactory, AuditFactory, ModerationSessionFactory
 
     # A current term, so that every panel has something to count.
     ensure_academic_year(academic_year_start(datetime.date.today()))
