@@ -13,7 +13,7 @@ CASE_LEVEL_ROLES = (Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER)
 def audit_to_view(user, audit_uuid) -> Audit:
     """The audit if the user may see it, else 404 (its existence is not revealed)."""
     audits = Audit.objects.visible_to(user).select_related(
-        "plan", "plan__team", "template", "auditor", "term", "sampled_plan"
+        "plan", "plan__team", "template", "auditor", "term", "sampled_plan", "advice__service"
     )
     return get_object_or_404(audits, uuid=audit_uuid)
 

@@ -28,7 +28,7 @@ AUDITS_PER_PAGE = 50
 
 def _filtered_audits(request: HttpRequest):
     audits = Audit.objects.visible_to(request.user).select_related(
-        "plan", "plan__team", "auditor", "template", "term", "sampled_plan"
+        "plan", "plan__team", "auditor", "template", "term", "sampled_plan", "advice__service"
     )
     filters = {
         key: request.GET.get(key, "")
