@@ -84,12 +84,14 @@ def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
         .select_related("auditor", "sampled_plan")
         .order_by("sampled_plan__order", "auditor__full_name")
     )
+    members = list(session.members.select_related("organisation").order_by("full_name"))
     return render(
         request,
         "audits/moderation/detail.html",
         {
             "session": session,
-            "members": session.members.select_related("organisation").order_by("full_name"),
+            "members": members,
+            "agencies": len({m.organisation_id for m in members}),
             "samples": samples,
             "reaudits": reaudits,
             "my_reaudits": [a for a in reaudits if a.auditor_id == request.user.pk],

@@ -254,3 +254,11 @@ def test_the_sample_command_prints_the_sample_and_strata(audited_term, capsys):
         )
     with pytest.raises(CommandError, match="No term called 'Winter'"):
         call_command("sample_moderation", "--seed", "7", "--term", "Winter")
+
+
+def test_sendops_are_warned_when_the_group_is_not_multi_agency(people, client_for):
+    session, *_ = moderation_people(people)
+    url = reverse("audits:moderation_detail", kwargs={"session_uuid": session.uuid})
+    assert "should be multi-agency" in client_for(people.sendops).get(url).content.decode()
+    session.members.add(UserFactory(roles=["auditor"]))  # from another organisation
+    assert "should be multi-agency" not in client_for(people.sendops).get(url).content.decode()
