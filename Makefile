@@ -11,6 +11,7 @@ export PIP_DISABLE_PIP_VERSION_CHECK := 1
 run: install assets system-deps-run
 	DJANGO_DEBUG=1 $(PY) manage.py migrate --noinput
 	DJANGO_DEBUG=1 $(PY) manage.py load_templates
+	DJANGO_DEBUG=1 $(PY) manage.py load_indicators
 	DJANGO_DEBUG=1 $(PY) manage.py seed_demo --password "$(DEMO_PASSWORD)"
 	@echo ""
 	@echo "The portal is at http://127.0.0.1:8000 (press Ctrl+C to stop)."

@@ -7,7 +7,6 @@ is saved unless the whole file is good. Rows are upserted by case reference in b
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
-from typing import BinaryIO
 
 import pandas as pd
 from django.db import transaction
@@ -16,6 +15,10 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import YEAR_GROUPS
 from send_qa.core.models import Team, User
+from send_qa.core.tables import ImportProblem, read_table
+from send_qa.core.tables import TableImportError as PlanImportError
+
+__all__ = ["ImportProblem", "PlanImportError", "plans_import", "read_table"]
 
 REQUIRED_COLUMNS = ["case_reference", "primary_need", "placement_type"]
 OPTIONAL_COLUMNS = [
@@ -55,63 +58,9 @@ _TRUE, _FALSE = {"yes", "y", "true", "1", ""}, {"no", "n", "false", "0"}
 
 
 @dataclass
-class ImportProblem:
-    row: int | None  # the spreadsheet row (headers are row 1); None for the whole file
-    column: str | None
-    message: str
-
-    def __str__(self) -> str:
-        where = []
-        if self.row is not None:
-            where.append(f"Row {self.row}")
-        if self.column:
-            where.append(f"column '{self.column}'")
-        return f"{', '.join(where)}: {self.message}" if where else self.message
-
-
-class PlanImportError(Exception):
-    def __init__(self, problems: list[ImportProblem]):
-        super().__init__("\n".join(map(str, problems)))
-        self.problems = problems
-
-
-@dataclass
 class PlanImportSummary:
     created: int
     updated: int
-
-
-def _header(name: str) -> str:
-    return str(name).strip().lower().replace(" ", "_").replace("-", "_")
-
-
-def read_table(source: Path | BinaryIO, filename: str) -> pd.DataFrame:
-    suffix = Path(filename).suffix.lower()
-    try:
-        if suffix == ".csv":
-            frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(source, dtype=str, keep_default_na=False, engine="openpyxl")
-        else:
-            raise PlanImportError(
-                [
-                    ImportProblem(
-                        None, None, f"{filename} is not a CSV or XLSX file. Save it as one."
-                    )
-                ]
-            )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
-        raise PlanImportError(
-            [
-                ImportProblem(
-                    None,
-                    None,
-                    f"{filename} could not be read ({error}). Check it opens in a spreadsheet.",
-                )
-            ]
-        ) from None
-    frame.columns = [_header(c) for c in frame.columns]
-    return frame
 
 
 def _date(value: str) -> datetime.date:

@@ -251,3 +251,38 @@ def advice_for_dashboard(*, on) -> dict:
         overdue=Count("id", filter=Q(due__lt=on)),
         due_soon=Count("id", filter=Q(due__gte=on, due__lte=soon)),
     )
+
+
+def advice_received_on_time(*, term, on) -> tuple[int, int]:
+    """(on time, due) for advice due in the term up to `on`: the ADVICE_6WK indicator."""
+    from audits.advice_queries import timeliness, timeliness_total
+
+    total = timeliness_total(timeliness(term=term, on=on))
+    return total.on_time, total.decided
+
+
+def plans_maintained(*, on) -> int:
+    """EHC plans issued by `on` and still active: the EHCP_COUNT indicator."""
+    from audits.models import Plan
+
+    return Plan.objects.filter(is_active=True, plan_issued__lte=on).count()
+
+
+def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
+    """(issued within `weeks` of the request, issued) for plans issued in the term, exceptions
+    included, since the register does not record them: the EHCP_20WK_INCL indicator."""
+    from audits.models import Plan
+
+    issued = Plan.objects.filter(
+        plan_issued__gte=term.start,
+        plan_issued__lte=term.end,
+        assessment_requested__isnull=False,
+    )
+    counts = issued.aggregate(
+        issued=Count("id"),
+        within=Count(
+            "id",
+            filter=Q(plan_issued__lte=F("assessment_requested") + datetime.timedelta(weeks=weeks)),
+        ),
+    )
+    return counts["within"], counts["issued"]

@@ -1,8 +1,16 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_save
 
 
 class KpisConfig(AppConfig):
-    """Indicators, measurements, targets and RAG, scorecards and imports (issue 5)."""
+    """Indicators, measurements, targets and RAG, scorecards and imports."""
 
     name = "kpis"
     verbose_name = "KPI scorecards"
+
+    def ready(self) -> None:
+        from audits.models import Advice, Audit, Plan
+        from kpis.signals import records_changed
+
+        for model in (Audit, Advice, Plan):
+            post_save.connect(records_changed, sender=model, dispatch_uid=f"kpis-{model.__name__}")

@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "audits.tasks.send_advice_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Computed indicators are recalculated as records change; nightly catches bulk imports.
+    "recalculate-indicators": {
+        "task": "kpis.tasks.recalculate_indicators",
+        "schedule": crontab(hour=2, minute=30),
+    },
 }
 
 # Sessions and cookies.

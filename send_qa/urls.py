@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include(core_urls.auth_patterns)),
     path("", include((core_urls.core_patterns, "core"))),
     path("", include("audits.urls")),
+    path("", include("kpis.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -133,6 +133,26 @@ def a_team_plan(people: People) -> dict:
     return {"plan": str(PlanFactory(team=people.caseworker.team).uuid)}
 
 
+def an_indicator(people: People) -> dict:
+    from tests.kpis.factories import MeasurementFactory
+
+    return {"code": MeasurementFactory().indicator.code}
+
+
+def an_exception(people: People) -> dict:
+    """A measurement of an indicator the action owner owns."""
+    from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+
+    measurement = MeasurementFactory(indicator=IndicatorFactory(owner=people.action_owner))
+    return {"code": measurement.indicator.code, "measurement_id": measurement.pk}
+
+
+def a_scorecard(people: People) -> dict:
+    from kpis.models import Scorecard
+
+    return {"pk": Scorecard.objects.create(name="Board scorecard").pk}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -208,6 +228,18 @@ ROWS: list[Row] = [
     Row("audits:moderation_outcome", only("sendops", "auditor"), kwargs=a_sampled_plan),
     Row("audits:moderation_key_issues", only("sendops"), kwargs=a_session),
     Row("audits:moderation_report", only("sendops", "auditor"), kwargs=a_session),
+    # KPI scorecards.
+    Row("kpis:scorecard", only("sendops", "board")),
+    Row("kpis:export_csv", only("sendops", "board"), is_page=False),
+    Row("kpis:export_xlsx", only("sendops", "board"), is_page=False),
+    Row("kpis:import", only("sendops")),
+    Row("kpis:recalculate", only("sendops", ok=302), method="post"),
+    Row("kpis:scorecard_new", only("sendops")),
+    Row("kpis:scorecard_edit", only("sendops"), kwargs=a_scorecard),
+    Row("kpis:indicator_list", only("sendops", "board")),
+    Row("kpis:indicator_detail", only("sendops", "board"), kwargs=an_indicator),
+    Row("kpis:measurement_edit", only("sendops"), kwargs=an_indicator),
+    Row("kpis:exception_note", only("sendops", "action_owner"), kwargs=an_exception),
     # Checklist templates.
     Row("audits:template_list", only("admin", "sendops")),
     Row("audits:template_detail", only("admin", "sendops"), kwargs=a_checklist),

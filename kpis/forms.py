@@ -1,0 +1,136 @@
+"""Forms of the KPI app."""
+
+from django import forms
+from django.core.exceptions import ValidationError
+
+from kpis.models import Area, ExceptionNote, Indicator, Scorecard
+from send_qa.core.forms import GDSFormMixin
+
+
+class KpiUploadForm(GDSFormMixin, forms.Form):
+    submit_label = "Check the file"
+    file = forms.FileField(
+        label="Upload a CSV or XLSX file",
+        help_text="One row per indicator, period and area, with the column headers in the guide "
+        "below. You see what will change before anything is saved.",
+        error_messages={"required": "Select a CSV or XLSX file"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The selected file must be a CSV or XLSX file")
+        if upload.size > 50 * 1024 * 1024:
+            raise ValidationError("The selected file must be smaller than 50 MB")
+        return upload
+
+
+class MeasurementForm(GDSFormMixin, forms.Form):
+    """One period's values of one indicator: this area's with its commentary, and benchmarks."""
+
+    submit_label = "Save values"
+    period_start = forms.DateField(
+        label="Period starts",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the period starts"},
+    )
+    period_end = forms.DateField(
+        label="Period ends",
+        widget=forms.DateInput(attrs={"type": "date"}),
+        error_messages={"required": "Enter the date the period ends"},
+    )
+    period_label = forms.CharField(
+        label="Name of the period (optional)", required=False, help_text="For example Autumn 2026."
+    )
+    local = forms.DecimalField(label="This area's value", required=False, max_digits=14)
+    numerator = forms.DecimalField(label="Numerator (optional)", required=False, max_digits=14)
+    denominator = forms.DecimalField(label="Denominator (optional)", required=False, max_digits=14)
+    commentary = forms.CharField(
+        label="Commentary (optional)",
+        help_text="The story behind the data: why it moved, and what is being done.",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    england = forms.DecimalField(label="England (optional)", required=False, max_digits=14)
+    region = forms.DecimalField(label="Region (optional)", required=False, max_digits=14)
+    statistical_neighbours = forms.DecimalField(
+        label="Statistical neighbours' average (optional)", required=False, max_digits=14
+    )
+
+    AREA_FIELDS = {
+        Area.LOCAL: "local",
+        Area.ENGLAND: "england",
+        Area.REGION: "region",
+        Area.STATISTICAL_NEIGHBOURS: "statistical_neighbours",
+    }
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+        if indicator.computed:
+            for name in ("local", "numerator", "denominator"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = "Calculated by the portal."
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The period must end on or after the day it starts")
+        if self.indicator.unit == "percentage":
+            for name in self.AREA_FIELDS.values():
+                value = cleaned.get(name)
+                if value is not None and not 0 <= value <= 100:
+                    self.add_error(name, "Enter a percentage between 0 and 100")
+        if cleaned.get("denominator") is not None and cleaned["denominator"] <= 0:
+            self.add_error("denominator", "The denominator must be above zero")
+        if not any(cleaned.get(n) is not None for n in self.AREA_FIELDS.values()):
+            raise ValidationError("Enter at least one value")
+        return cleaned
+
+
+class ExceptionNoteForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save commentary"
+
+    class Meta:
+        model = ExceptionNote
+        fields = ["happening", "doing", "improve_by"]
+        widgets = {
+            "happening": forms.Textarea(attrs={"rows": 4}),
+            "doing": forms.Textarea(attrs={"rows": 4}),
+        }
+        error_messages = {
+            "happening": {"required": "Enter what is happening"},
+            "doing": {"required": "Enter what is being done about it"},
+            "improve_by": {"required": "Enter when it will improve, for example by summer 2027"},
+        }
+
+
+class ScorecardForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save scorecard"
+    indicators = forms.ModelMultipleChoiceField(
+        queryset=Indicator.objects.none(),
+        label="Indicators",
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": "Select at least one indicator"},
+    )
+
+    class Meta:
+        model = Scorecard
+        fields = ["name"]
+        labels = {"name": "Name of the scorecard"}
+        error_messages = {
+            "name": {
+                "required": "Enter a name for the scorecard",
+                "unique": "A scorecard with this name already exists",
+            }
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["indicators"].queryset = Indicator.objects.active()
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code}: {i.name}"
+        if self.instance.pk:
+            self.initial["indicators"] = list(
+                self.instance.entries.values_list("indicator_id", flat=True)
+            )

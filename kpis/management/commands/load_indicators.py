@@ -1,0 +1,11 @@
+from django.core.management.base import BaseCommand
+
+from kpis.catalogue import catalogue_load
+
+
+class Command(BaseCommand):
+    help = "Add or update the indicator catalogue shipped in fixtures/kpis/indicators.json."
+
+    def handle(self, *args, **options):
+        created, updated = catalogue_load()
+        self.stdout.write(f"Indicators: {created} added, {updated} updated.")

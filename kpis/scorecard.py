@@ -1,0 +1,168 @@
+"""Building the scorecard: for each indicator its latest local value as at a date, the target,
+RAG, direction of travel, benchmarks, this area's rank among local authorities, and the trend.
+
+A fixed number of queries whatever the number of indicators and periods: one for the
+indicators, one for their recent local values (a window function keeps the last few per
+indicator), one for the benchmarks of those periods, one for the targets.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import F, Q, Window
+from django.db.models.functions import RowNumber
+
+from kpis.charts import sparkline
+from kpis.models import Area, Indicator, Measurement, ObaCategory, Target
+from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, rag, shown
+
+TREND_POINTS = 8
+
+
+@dataclass
+class Row:
+    indicator: Indicator
+    latest: Measurement | None
+    previous: Measurement | None
+    target: Target | None
+    rag: Rag | None
+    direction: Direction | None
+    value: Shown
+    benchmarks: dict[str, Shown] = field(default_factory=dict)
+    rank: Benchmark | None = None
+    trend: list[Measurement] = field(default_factory=list)
+    sparkline: str = ""
+
+    @property
+    def is_exception(self) -> bool:
+        return self.rag == Rag.RED or self.direction == Direction.DECLINING
+
+
+@dataclass
+class Group:
+    title: str
+    rows: list[Row]
+
+
+def scorecard_rows(indicators, *, as_at: datetime.date, suppress: bool = True) -> list[Row]:
+    indicators = list(indicators)
+    ids = [i.pk for i in indicators]
+    recent = (
+        Measurement.objects.local()
+        .filter(indicator_id__in=ids, period_end__lte=as_at)
+        .annotate(
+            position=Window(
+                RowNumber(),
+                partition_by=[F("indicator_id")],
+                order_by=[F("period_end").desc(), F("period_start").desc()],
+            )
+        )
+        .filter(position__lte=TREND_POINTS)
+        .order_by("indicator_id", "period_end")
+    )
+    trends: dict[int, list[Measurement]] = defaultdict(list)
+    for measurement in recent:
+        trends[measurement.indicator_id].append(measurement)
+    latest = {pk: values[-1] for pk, values in trends.items()}
+    others = _benchmarks(latest.values())
+    targets = _targets(ids)
+    rows = []
+    for indicator in indicators:
+        values = trends.get(indicator.pk, [])
+        current = values[-1] if values else None
+        previous = values[-2] if len(values) > 1 else None
+        target = _target_for(targets.get(indicator.pk, []), current)
+        row = Row(
+            indicator=indicator,
+            latest=current,
+            previous=previous,
+            target=target,
+            rag=rag(
+                current.value if current else None,
+                target.value if target else None,
+                polarity=indicator.polarity,
+                tolerance=indicator.tolerance,
+            ),
+            direction=direction(
+                current.value if current else None,
+                previous.value if previous else None,
+                polarity=indicator.polarity,
+            ),
+            value=_shown(indicator, current, suppress),
+            trend=values,
+            sparkline=sparkline(
+                [_shown(indicator, m, suppress).value for m in values],
+                title=f"{indicator.name}: trend",
+                unit=indicator.unit,
+            ),
+        )
+        if current is not None:
+            areas = others.get((indicator.pk, current.period_start, current.period_end), {})
+            row.benchmarks = {
+                area: _shown(indicator, areas.get(area), suppress)
+                for area in (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
+            }
+            authorities = [m.value for a, m in areas.items() if a.startswith("la:")]
+            if authorities:
+                row.rank = benchmark(
+                    current.value, [*authorities, current.value], polarity=indicator.polarity
+                )
+        rows.append(row)
+    return rows
+
+
+def _shown(indicator: Indicator, measurement: Measurement | None, suppress: bool) -> Shown:
+    if measurement is None:
+        return shown(None, unit=indicator.unit, suppress=suppress)
+    return shown(
+        measurement.value,
+        unit=indicator.unit,
+        numerator=measurement.numerator,
+        denominator=measurement.denominator,
+        suppress=suppress,
+    )
+
+
+def _benchmarks(latest) -> dict[tuple, dict[str, Measurement]]:
+    """Every other area's value for the same periods as the latest local values, in one query."""
+    periods = Q()
+    for m in latest:
+        periods |= Q(
+            indicator_id=m.indicator_id, period_start=m.period_start, period_end=m.period_end
+        )
+    if not periods:
+        return {}
+    found: dict[tuple, dict[str, Measurement]] = defaultdict(dict)
+    for m in Measurement.objects.filter(periods).exclude(area=Area.LOCAL):
+        found[(m.indicator_id, m.period_start, m.period_end)][m.area] = m
+    return found
+
+
+def _targets(ids: list[int]) -> dict[int, list[Target]]:
+    found: dict[int, list[Target]] = defaultdict(list)
+    for target in Target.objects.filter(indicator_id__in=ids).order_by("period_start"):
+        found[target.indicator_id].append(target)
+    return found
+
+
+def _target_for(targets: list[Target], measurement: Measurement | None) -> Target | None:
+    """The narrowest target period holding the end of the measurement's period."""
+    if measurement is None:
+        return None
+    holding = [t for t in targets if t.covers(measurement.period_end)]
+    return min(holding, key=lambda t: t.period_end - t.period_start, default=None)
+
+
+def grouped(rows: list[Row], *, by: str) -> list[Group]:
+    """Rows grouped by OBA category (in its order) or by priority (alphabetically)."""
+    if by == "priority":
+        titles = sorted({r.indicator.priority or "Other" for r in rows})
+        return [
+            Group(t, [r for r in rows if (r.indicator.priority or "Other") == t]) for t in titles
+        ]
+    return [
+        Group(label, [r for r in rows if r.indicator.oba_category == value])
+        for value, label in ObaCategory.choices
+        if any(r.indicator.oba_category == value for r in rows)
+    ]

@@ -1,0 +1,22 @@
+from django.urls import path
+
+from kpis.views import manage, scorecard
+
+app_name = "kpis"
+urlpatterns = [
+    path("scorecard/", scorecard.scorecard, name="scorecard"),
+    path("scorecard/export.csv", scorecard.scorecard_export, {"fmt": "csv"}, name="export_csv"),
+    path("scorecard/export.xlsx", scorecard.scorecard_export, {"fmt": "xlsx"}, name="export_xlsx"),
+    path("scorecard/import/", manage.kpi_import, name="import"),
+    path("scorecard/recalculate/", manage.recalculate, name="recalculate"),
+    path("scorecard/saved/new/", manage.scorecard_new, name="scorecard_new"),
+    path("scorecard/saved/<int:pk>/", manage.scorecard_edit, name="scorecard_edit"),
+    path("indicators/", scorecard.indicator_list, name="indicator_list"),
+    path("indicators/<str:code>/", scorecard.indicator_detail, name="indicator_detail"),
+    path("indicators/<str:code>/values/", manage.measurement_edit, name="measurement_edit"),
+    path(
+        "indicators/<str:code>/exceptions/<int:measurement_id>/",
+        manage.exception_note,
+        name="exception_note",
+    ),
+]

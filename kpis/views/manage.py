@@ -1,0 +1,228 @@
+"""SENDOPS keep the scorecard: import values (with a preview), enter or correct a period,
+recalculate computed indicators, save named scorecards; owners explain exceptions."""
+
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib import messages
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.http import require_http_methods
+
+from kpis.access import indicator_by_code, require_exception_writer
+from kpis.forms import ExceptionNoteForm, KpiUploadForm, MeasurementForm, ScorecardForm
+from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
+from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
+from kpis.tasks import recalculate_indicators
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.roles import Role
+
+PREVIEW_ROWS = 50
+SESSION_KEY = "kpi_import"
+
+
+def _upload_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "kpi-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def kpi_import(request: HttpRequest) -> HttpResponse:
+    """Step 1 checks the file and shows what would change; step 2 saves it all at once."""
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request)
+    form = KpiUploadForm(posted(request), request.FILES or None)
+    problems, plan = [], None
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        suffix = Path(upload.name).suffix.lower()
+        stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"  # never the user's file name
+        with stored.open("wb") as handle:
+            for chunk in upload.chunks():
+                handle.write(chunk)
+        try:
+            with stored.open("rb") as handle:
+                plan = measurements_check(read_table(handle, stored.name))
+        except TableImportError as error:
+            problems = [str(p) for p in error.problems]
+            stored.unlink(missing_ok=True)
+        else:
+            request.session[SESSION_KEY] = {"file": stored.name, "name": upload.name}
+    return render(
+        request,
+        "kpis/import.html",
+        {
+            "form": form,
+            "problems": problems,
+            "plan": plan,
+            "preview": [c for c in plan.changes if c.action != "unchanged"][:PREVIEW_ROWS]
+            if plan
+            else [],
+            "upload_name": request.session.get(SESSION_KEY, {}).get("name", ""),
+        },
+    )
+
+
+def _confirm(request: HttpRequest) -> HttpResponse:
+    pending = request.session.pop(SESSION_KEY, None)
+    path = _upload_dir() / pending["file"] if pending else None
+    if path is None or not path.exists():
+        messages.error(request, "The file to import has expired. Upload it again.")
+        return redirect("kpis:import")
+    try:
+        with path.open("rb") as handle:
+            plan = measurements_check(read_table(handle, path.name))
+        measurements_save(plan, by=request.user)
+    except TableImportError:
+        messages.error(request, "The data changed since the file was checked. Upload it again.")
+        return redirect("kpis:import")
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(
+        request,
+        f"Imported {pending['name']}: {plan.added} values added, {plan.updated} updated, "
+        f"{plan.unchanged} unchanged.",
+    )
+    return redirect("kpis:scorecard")
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def measurement_edit(request: HttpRequest, code: str) -> HttpResponse:
+    """Enter or correct one period's values of an indicator, with commentary."""
+    indicator = indicator_by_code(code)
+    initial = {}
+    if request.GET.get("start") and request.GET.get("end"):
+        found = Measurement.objects.filter(
+            indicator=indicator, period_start=request.GET["start"], period_end=request.GET["end"]
+        )
+        for m in found:
+            field = MeasurementForm.AREA_FIELDS.get(m.area)
+            if field:
+                initial[field] = m.value
+            if m.area == Area.LOCAL:
+                initial |= {
+                    "numerator": m.numerator,
+                    "denominator": m.denominator,
+                    "commentary": m.commentary,
+                    "period_label": m.period_label,
+                }
+        initial |= {"period_start": request.GET["start"], "period_end": request.GET["end"]}
+    form = MeasurementForm(posted(request), indicator=indicator, initial=initial)
+    if form.is_valid():
+        _save_period(indicator, form.cleaned_data)
+        messages.success(request, f"Values of {indicator.code} saved.")
+        return redirect("kpis:indicator_detail", code=indicator.code)
+    return render(request, "kpis/measurement_form.html", {"indicator": indicator, "form": form})
+
+
+@transaction.atomic
+def _save_period(indicator, data: dict) -> None:
+    for area, field in MeasurementForm.AREA_FIELDS.items():
+        if area == Area.LOCAL and indicator.computed:
+            found = Measurement.objects.filter(
+                indicator=indicator,
+                period_start=data["period_start"],
+                period_end=data["period_end"],
+                area=area,
+            ).first()
+            if found:  # the portal calculates the value; people may still explain it
+                found.commentary = data["commentary"]
+                found.save()
+            continue
+        if data.get(field) is None:
+            continue
+        values = {"value": data[field], "period_label": data["period_label"]}
+        if area == Area.LOCAL:
+            values |= {
+                "numerator": data["numerator"],
+                "denominator": data["denominator"],
+                "commentary": data["commentary"],
+            }
+        measurement, created = Measurement.objects.get_or_create(
+            indicator=indicator,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            area=area,
+            defaults=values,
+        )
+        if not created:
+            for key, value in values.items():
+                setattr(measurement, key, value)
+            measurement.save()
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def recalculate(request: HttpRequest) -> HttpResponse:
+    recalculate_indicators.delay_on_commit()
+    messages.success(
+        request,
+        "The computed indicators are being recalculated. Refresh the scorecard in a minute.",
+    )
+    return redirect("kpis:scorecard")
+
+
+@require_http_methods(["GET", "POST"])
+def exception_note(request: HttpRequest, code: str, measurement_id: int) -> HttpResponse:
+    """The owner of a red or declining indicator explains it before the board pack."""
+    indicator = indicator_by_code(code)
+    require_exception_writer(request.user, indicator)
+    measurement = get_object_or_404(
+        Measurement, pk=measurement_id, indicator=indicator, area=Area.LOCAL
+    )
+    note = ExceptionNote.objects.filter(measurement=measurement).first()
+    form = ExceptionNoteForm(posted(request), instance=note)
+    if form.is_valid():
+        note = form.save(commit=False)
+        note.measurement, note.written_by = measurement, request.user
+        note.save()
+        messages.success(request, f"Commentary on {indicator.code} saved.")
+        return redirect("kpis:indicator_detail", code=indicator.code)
+    return render(
+        request,
+        "kpis/exception_note.html",
+        {"indicator": indicator, "measurement": measurement, "form": form},
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def scorecard_new(request: HttpRequest) -> HttpResponse:
+    return _scorecard_form(request, Scorecard())
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _scorecard_form(request, get_object_or_404(Scorecard, pk=pk))
+
+
+def _scorecard_form(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
+    form = ScorecardForm(posted(request), instance=scorecard)
+    if form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            saved.created_by = saved.created_by or request.user
+            saved.save()
+            saved.entries.all().delete()
+            ScorecardIndicator.objects.bulk_create(
+                [
+                    ScorecardIndicator(scorecard=saved, indicator=indicator, order=n)
+                    for n, indicator in enumerate(form.cleaned_data["indicators"])
+                ]
+            )
+        messages.success(request, f"Scorecard {saved.name} saved.")
+        return redirect(f"{_scorecard_url()}?scorecard={saved.pk}")
+    return render(request, "kpis/scorecard_form.html", {"form": form, "scorecard": scorecard})
+
+
+def _scorecard_url() -> str:
+    from django.urls import reverse
+
+    return reverse("kpis:scorecard")

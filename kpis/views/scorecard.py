@@ -1,0 +1,257 @@
+"""The board-facing scorecard, its exports, and a page per indicator. Small numbers are
+suppressed on every page here and in every export (they leave SENDOPS)."""
+
+import csv
+import datetime
+import io
+
+import pandas as pd
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from kpis.access import READERS, indicator_by_code, may_write_exception_note
+from kpis.charts import Series, trend_chart
+from kpis.models import Area, Indicator, Measurement, Scorecard
+from kpis.rules import DIRECTION_LABELS, RAG_LABELS, shown
+from kpis.scorecard import grouped, scorecard_rows
+from send_qa.core.access import role_required
+from send_qa.core.models import Period
+from send_qa.core.roles import Role
+
+AREA_LABELS = dict(Area.choices)
+
+
+def _as_at(request: HttpRequest) -> tuple[datetime.date, Period | None]:
+    """The scorecard shows the latest values up to the end of the chosen term (or today)."""
+    term_id = request.GET.get("term", "")
+    term = None
+    if term_id.isdigit():
+        term = Period.objects.terms().filter(pk=int(term_id)).first()
+    today = timezone.localdate()
+    if term is None:
+        return today, Period.objects.current_term(on=today)
+    return min(term.end, today), term
+
+
+def _chosen(request: HttpRequest):
+    scorecard = None
+    if request.GET.get("scorecard", "").isdigit():
+        scorecard = Scorecard.objects.filter(pk=int(request.GET["scorecard"])).first()
+    if scorecard is not None:
+        indicators = [
+            entry.indicator
+            for entry in scorecard.entries.select_related("indicator", "indicator__owner")
+        ]
+    else:
+        indicators = list(Indicator.objects.active().select_related("owner"))
+    return scorecard, indicators
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def scorecard(request: HttpRequest) -> HttpResponse:
+    as_at, term = _as_at(request)
+    chosen, indicators = _chosen(request)
+    by = "priority" if request.GET.get("group") == "priority" else "oba"
+    rows = scorecard_rows(indicators, as_at=as_at, suppress=True)
+    notes = {
+        note.measurement_id: note
+        for note in _exception_notes([r.latest.pk for r in rows if r.is_exception and r.latest])
+    }
+    return render(
+        request,
+        "kpis/scorecard.html",
+        {
+            "groups": grouped(rows, by=by),
+            "exceptions": [(row, notes.get(row.latest.pk)) for row in rows if row.is_exception],
+            "as_at": as_at,
+            "term": term,
+            "terms": Period.objects.terms()
+            .filter(start__lte=timezone.localdate())
+            .order_by("-start"),
+            "scorecards": Scorecard.objects.all(),
+            "chosen": chosen,
+            "by": by,
+            "rag_labels": RAG_LABELS,
+            "direction_labels": DIRECTION_LABELS,
+            "query": request.GET.urlencode(),
+            "is_sendops": request.user.has_role(Role.SENDOPS),
+        },
+    )
+
+
+def _exception_notes(ids):
+    from kpis.models import ExceptionNote
+
+    return ExceptionNote.objects.filter(measurement_id__in=ids)
+
+
+EXPORT_HEADER = [
+    "code",
+    "indicator",
+    "unit",
+    "polarity",
+    "period",
+    "value",
+    "target",
+    "rag",
+    "direction",
+    "england",
+    "region",
+    "statistical_neighbours",
+    "rank",
+    "quartile",
+]
+
+
+def _cell(value) -> object:
+    """A Shown value for an export: the number, or why it is not given."""
+    if value is None:
+        return ""
+    return value.text if value.suppressed or value.value is None else value.value
+
+
+def _export_rows(rows) -> list[list]:
+    benchmarks = (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
+    return [
+        [
+            row.indicator.code,
+            row.indicator.name,
+            row.indicator.get_unit_display(),
+            row.indicator.get_polarity_display(),
+            row.latest.label if row.latest else "",
+            _cell(row.value),
+            row.target.value if row.target else "",
+            row.rag.value if row.rag else "",
+            row.direction.value if row.direction else "",
+            *[_cell(row.benchmarks.get(area)) for area in benchmarks],
+            f"{row.rank.rank} of {row.rank.out_of}" if row.rank else "",
+            row.rank.quartile if row.rank else "",
+        ]
+        for row in rows
+    ]
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+    as_at, _ = _as_at(request)
+    chosen, indicators = _chosen(request)
+    rows = _export_rows(scorecard_rows(indicators, as_at=as_at, suppress=True))
+    name = f"scorecard-{slugify(chosen.name) if chosen else 'all'}-{as_at.isoformat()}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(EXPORT_HEADER)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        frame = pd.DataFrame(rows, columns=EXPORT_HEADER)
+        frame.to_excel(buffer, index=False, sheet_name="Scorecard")
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def indicator_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "kpis/indicator_list.html",
+        {
+            "indicators": Indicator.objects.active().select_related("owner"),
+            "is_sendops": request.user.has_role(Role.SENDOPS),
+        },
+    )
+
+
+@role_required(*READERS)
+@require_http_methods(["GET"])
+def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+    indicator = indicator_by_code(code)
+    measurements = list(
+        Measurement.objects.filter(indicator=indicator)
+        .exclude(area__startswith="la:")
+        .order_by("period_start", "period_end", "area")
+    )
+    periods: dict[tuple, dict] = {}
+    for m in measurements:
+        entry = periods.setdefault(
+            (m.period_start, m.period_end), {"label": m.label, "areas": {}, "local": None}
+        )
+        entry["areas"][m.area] = m
+        if m.area == Area.LOCAL:
+            entry["local"] = m
+    ordered = list(periods.values())
+    targets = list(indicator.targets.all())
+
+    def value(m):
+        if m is None:
+            return None
+        return shown(
+            m.value,
+            unit=indicator.unit,
+            numerator=m.numerator,
+            denominator=m.denominator,
+            suppress=True,
+        )
+
+    def target_at(entry):
+        local = entry["local"] or next(iter(entry["areas"].values()))
+        holding = [t for t in targets if t.covers(local.period_end)]
+        return min(holding, key=lambda t: t.period_end - t.period_start, default=None)
+
+    rows = []
+    for entry in ordered:
+        target = target_at(entry)
+        rows.append(
+            {
+                "label": entry["label"],
+                "local": value(entry["local"]),
+                "england": value(entry["areas"].get(Area.ENGLAND)),
+                "region": value(entry["areas"].get(Area.REGION)),
+                "neighbours": value(entry["areas"].get(Area.STATISTICAL_NEIGHBOURS)),
+                "target": target,
+                "commentary": entry["local"].commentary if entry["local"] else "",
+                "measurement": entry["local"],
+            }
+        )
+    series = [
+        Series("This area", [r["local"].value if r["local"] else None for r in rows], "local"),
+        Series(
+            "England", [r["england"].value if r["england"] else None for r in rows], "benchmark"
+        ),
+        Series("Region", [r["region"].value if r["region"] else None for r in rows], "benchmark"),
+        Series(
+            "Statistical neighbours",
+            [r["neighbours"].value if r["neighbours"] else None for r in rows],
+            "benchmark",
+        ),
+        Series("Target", [r["target"].value if r["target"] else None for r in rows], "target"),
+    ]
+    series = [s for s in series if any(p is not None for p in s.points)]
+    chart = (
+        trend_chart([r["label"] for r in rows], series, title=indicator.name, unit=indicator.unit)
+        if rows
+        else ""
+    )
+    return render(
+        request,
+        "kpis/indicator_detail.html",
+        {
+            "indicator": indicator,
+            "rows": list(reversed(rows)),
+            "chart": chart,
+            "targets": targets,
+            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "may_comment": may_write_exception_note(request.user, indicator),
+        },
+    )
