@@ -93,8 +93,8 @@ def _svg(
     return "\n".join(
         [
             f"<svg {opening}>",
-            f'<title id="{chart_id}-title">{escape(title)}</title>',
-            f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+            f"<title {_attrs(id=f'{chart_id}-title')}>{escape(title)}</title>",
+            f"<desc {_attrs(id=f'{chart_id}-desc')}>{escape(desc)}</desc>",
             *body,
             "</svg>",
         ]
@@ -239,13 +239,16 @@ def value_ticks(values: Sequence[Decimal], *, unit: str) -> list[Decimal]:
 
 
 def _nice_ticks(low: Decimal, high: Decimal, unit: str) -> list[Decimal]:
-    """Ticks at a multiple of 1, 2, 2.5 or 5 times a power of ten: the smallest step giving <= 6."""
-    rough = (high - low) / 4
-    magnitude = Decimal(1).scaleb(rough.adjusted())
+    """Ticks at a multiple of 1, 2, 2.5 or 5 times a power of ten: the finest step giving <= 6.
+
+    Candidate steps grow by at most double, so the first to fit leaves at least 4 ticks (counts,
+    which skip fractional steps, can have fewer when their whole range is under 3).
+    """
+    magnitude = Decimal(1).scaleb(((high - low) / 50).adjusted())  # fine enough to start too small
     while True:
         for factor in NICE_FACTORS:
             step = factor * magnitude
-            if step < rough or (unit == COUNT and step != step.to_integral_value()):
+            if unit == COUNT and step != step.to_integral_value():
                 continue
             first = (low / step).to_integral_value(rounding=ROUND_FLOOR) * step
             last = (high / step).to_integral_value(rounding=ROUND_CEILING) * step

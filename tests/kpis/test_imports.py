@@ -1,0 +1,159 @@
+"""Importing KPI values: every problem named, all or nothing, updates keep the history."""
+
+import io
+from decimal import Decimal
+
+import pandas as pd
+import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
+
+from kpis.imports import TableImportError, measurements_check, measurements_import, read_table
+from kpis.models import Measurement
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "indicator_code,period_start,period_end,area,value,numerator,denominator,commentary\n"
+
+
+def frame(text: str) -> pd.DataFrame:
+    return read_table(io.BytesIO(text.encode()), "values.csv")
+
+
+def problems_of(text: str) -> list[str]:
+    with pytest.raises(TableImportError) as error:
+        measurements_import(frame(text))
+    return [str(p) for p in error.value.problems]
+
+
+@pytest.fixture
+def indicators():
+    return (
+        IndicatorFactory(code="EHCP_20WK"),
+        IndicatorFactory(code="EHCP_COUNT", unit="count"),
+        IndicatorFactory(code="AUDIT_GOOD", computed=True),
+    )
+
+
+def test_values_are_added_then_updated_with_history(indicators):
+    plan = measurements_import(
+        frame(
+            HEADER
+            + "EHCP_20WK,2026-09-01,2026-12-31,local,55.5,111,200,Fewer psychologists\n"
+            + "EHCP_20WK,2026-09-01,2026-12-31,england,50.3,,,\n"
+            + "ehcp_20wk,2026-09-01,2026-12-31,la:873,61,,,\n"
+        )
+    )
+    assert (plan.added, plan.updated) == (3, 0)
+    local = Measurement.objects.get(area="local")
+    assert (local.value, local.numerator, local.commentary) == (
+        Decimal("55.5"),
+        Decimal("111"),
+        "Fewer psychologists",
+    )
+    again = measurements_import(
+        frame(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,60,120,200,Recovered\n")
+    )
+    assert (again.added, again.updated) == (0, 1)
+    local.refresh_from_db()
+    assert local.value == Decimal("60")
+    assert [h.value for h in local.history.order_by("history_date")] == [
+        Decimal("55.5"),
+        Decimal("60"),
+    ]
+    unchanged = measurements_check(
+        frame(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,60,120,200,Recovered\n")
+    )
+    assert unchanged.unchanged == 1
+
+
+def test_each_bad_row_is_named_with_the_fix_and_nothing_is_saved(indicators):
+    problems = problems_of(
+        HEADER
+        + "EHCP_20WK,2026-09-01,2026-12-31,local,55,,,\n"
+        + "NOPE,2026-09-01,2026-12-31,local,1,,,\n"
+        + "EHCP_20WK,1 Sept 2026,2026-12-31,local,1,,,\n"
+        + "EHCP_20WK,2026-09-01,2026-08-31,local,1,,,\n"
+        + "EHCP_20WK,2026-09-01,2026-12-31,mars,1,,,\n"
+        + "EHCP_20WK,2026-09-01,2026-12-31,england,lots,,,\n"
+        + "EHCP_20WK,2026-09-01,2026-12-31,region,140,,,\n"
+        + "EHCP_20WK,2026-09-01,2026-12-31,statistical_neighbours,50,10,40,\n"
+        + "EHCP_20WK,2026-09-01,2026-12-31,local,56,,,\n"
+        + "AUDIT_GOOD,2026-09-01,2026-12-31,local,80,,,\n"
+        + "EHCP_COUNT,2026-09-01,2026-12-31,local,-3,,,\n"
+    )
+    assert problems == [
+        "Row 3, column 'indicator_code': NOPE is not an indicator. Use one of: AUDIT_GOOD, "
+        "EHCP_20WK, EHCP_COUNT.",
+        "Row 4, column 'period_start': '1 Sept 2026' is not a date. Write it as YYYY-MM-DD, "
+        "for example 2026-08-31.",
+        "Row 5, column 'period_end': the period ends before it starts. Check the two dates.",
+        "Row 6, column 'area': 'mars' is not an area. Use one of: local, england, region, "
+        "statistical_neighbours, la:CODE (e.g. la:873).",
+        "Row 7, column 'value': 'lots' is not a number. Write digits only, for example 72.5.",
+        "Row 8, column 'value': 140 is not a percentage between 0 and 100. Write 72.5 for 72.5%.",
+        "Row 9, column 'value': 50 does not match numerator / denominator (25.0%). "
+        "Correct one of the three.",
+        "Row 10, column 'indicator_code': EHCP_20WK for this period and area is also on row 2. "
+        "Keep one row.",
+        "Row 11, column 'area': AUDIT_GOOD is calculated by the portal for this area. Import "
+        "only England, region, statistical neighbour or other local authorities' values for it.",
+        "Row 12, column 'value': -3 is below zero. Check the value.",
+    ]
+    assert not Measurement.objects.exists()
+
+
+def test_missing_and_unknown_columns_are_named(indicators):
+    problems = problems_of("indicator_code,period_start,area,value,child_name\n")
+    assert problems == [
+        "column 'period_end': this required column is missing. Add it with this header.",
+        "column 'child_name': is not a column the import knows. Use only: indicator_code, "
+        "period_start, period_end, area, value, period_label, numerator, denominator, commentary.",
+    ]
+
+
+def test_the_command_imports_or_lists_the_problems(indicators, tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_text(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,55,,,\n")
+    call_command("import_kpis", str(good))
+    assert "1 added, 0 updated" in capsys.readouterr().out
+    bad = tmp_path / "bad.csv"
+    bad.write_text(HEADER + "NOPE,2026-09-01,2026-12-31,local,55,,,\n")
+    with pytest.raises(CommandError, match="fix the 1 problem"):
+        call_command("import_kpis", str(bad))
+
+
+def test_the_upload_page_previews_then_imports(indicators, people, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    MeasurementFactory(indicator=indicators[0], value=Decimal("40"))
+    client = client_for(people.sendops)
+    body = HEADER + (
+        "EHCP_20WK,2026-09-01,2026-12-31,local,55,,,\nEHCP_20WK,2026-09-01,2026-12-31,england,50,,,\n"
+    )
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    preview = client.post(
+        reverse("kpis:import"), {"file": SimpleUploadedFile("values.csv", body.encode())}
+    )
+    html = preview.content.decode()
+    assert "1 value will be added, 1 updated" in html
+    assert Measurement.objects.get(area="local").value == Decimal("40")  # nothing saved yet
+    done = client.post(reverse("kpis:import"), {"confirm": "1"}, follow=True)
+    assert "1 values added, 1 updated" in done.content.decode()
+    assert Measurement.objects.get(area="local").value == Decimal("55")
+    assert not list((tmp_path / "kpi-imports").iterdir())  # the upload is not kept
+
+
+def test_a_bad_upload_shows_every_problem(indicators, people, client_for, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    body = HEADER + "NOPE,2026-09-01,2026-12-31,local,55,,,\n"
+    html = (
+        client_for(people.sendops)
+        .post(reverse("kpis:import"), {"file": SimpleUploadedFile("v.csv", body.encode())})
+        .content.decode()
+    )
+    assert "Nothing was imported: fix 1 problem" in html
+    assert "NOPE is not an indicator" in html

@@ -1,0 +1,160 @@
+"""The board's scorecard: RAG and direction as text, benchmarks and rank, small numbers hidden,
+exceptions with their commentary, exports, and a fixed number of queries."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from kpis.models import ExceptionNote
+from send_qa.core.models import Period, ensure_academic_year
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory, TargetFactory
+
+pytestmark = pytest.mark.django_db
+
+AUTUMN = (datetime.date(2025, 9, 1), datetime.date(2025, 12, 31), "Autumn 2025")
+SPRING = (datetime.date(2026, 1, 1), datetime.date(2026, 4, 30), "Spring 2026")
+
+
+def value(indicator, period, area="local", **extra):
+    start, end, label = period
+    return MeasurementFactory(
+        indicator=indicator,
+        period_start=start,
+        period_end=end,
+        period_label=label,
+        area=area,
+        **extra,
+    )
+
+
+@pytest.fixture
+def scorecard_data():
+    ensure_academic_year(2025)
+    good = IndicatorFactory(code="AR_ON_TIME", name="Annual reviews on time")
+    TargetFactory(
+        indicator=good,
+        period_start=datetime.date(2025, 9, 1),
+        period_end=datetime.date(2026, 8, 31),
+        value=Decimal(60),
+    )
+    value(good, AUTUMN, value=Decimal("55"))
+    value(good, SPRING, value=Decimal("62.5"))
+    value(good, SPRING, area="england", value=Decimal("49.2"))
+    for n, other in enumerate([40, 50, 70, 80, 45]):
+        value(good, SPRING, area=f"la:{800 + n}", value=Decimal(other))
+    bad = IndicatorFactory(
+        code="SEN_APPEALS", name="SEND appeals", unit="count", polarity="lower", owner=None
+    )
+    TargetFactory(
+        indicator=bad,
+        period_start=datetime.date(2025, 9, 1),
+        period_end=datetime.date(2026, 8, 31),
+        value=Decimal(10),
+    )
+    value(bad, AUTUMN, value=Decimal("12"))
+    value(bad, SPRING, value=Decimal("20"))
+    small = IndicatorFactory(code="OOB_VISITED", name="Placements visited")
+    value(small, SPRING, value=Decimal("75"), numerator=Decimal(3), denominator=Decimal(4))
+    tiny = IndicatorFactory(code="PB_COUNT", name="Personal budgets", unit="count")
+    value(tiny, SPRING, value=Decimal(3))
+    return good, bad
+
+
+def spring_url(name="kpis:scorecard"):
+    spring = Period.objects.terms().get(name="Spring term 2025/26")
+    return reverse(name) + f"?term={spring.pk}"
+
+
+def test_rag_direction_benchmarks_and_rank_are_shown_in_words(scorecard_data, people, client_for):
+    html = client_for(people.board).get(spring_url()).content.decode()
+    assert "62.5%" in html and "49.2%" in html
+    assert "Green</strong>" in html and "Improving" in html  # 55 -> 62.5, target 60
+    assert "3 of 6, quartile B" in html  # 70 and 80 are better: third of six, top half
+    # Appeals: lower is better, 12 -> 20 against a target of 10: red and declining.
+    assert "Red</strong>" in html and "Declining" in html
+
+
+def test_small_numbers_are_hidden_on_the_board_page_and_in_exports(
+    scorecard_data, people, client_for
+):
+    client = client_for(people.board)
+    html = client.get(spring_url()).content.decode()
+    assert "withheld" in html  # 75% built on 3 of 4
+    assert "fewer than 5" in html  # a count of 3
+    rows = list(csv.reader(io.StringIO(client.get(spring_url("kpis:export_csv")).content.decode())))
+    by_code = {row[0]: row for row in rows[1:]}
+    assert by_code["OOB_VISITED"][5] == "withheld"
+    assert by_code["PB_COUNT"][5] == "fewer than 5"
+    assert by_code["AR_ON_TIME"][5] == "62.500"
+    assert client.get(spring_url("kpis:export_xlsx"))["Content-Type"].startswith(
+        "application/vnd.openxmlformats"
+    )
+
+
+def test_exceptions_list_their_commentary_or_say_it_is_missing(scorecard_data, people, client_for):
+    good, bad = scorecard_data
+    client = client_for(people.sendops)
+    html = client.get(spring_url()).content.decode()
+    assert "Commentary missing" in html
+    latest = bad.measurements.get(period_start=SPRING[0], area="local")
+    url = reverse("kpis:exception_note", kwargs={"code": bad.code, "measurement_id": latest.pk})
+    errors = client.post(url, {}).content.decode()
+    assert "Enter what is happening" in errors
+    client.post(
+        url, {"happening": "More appeals", "doing": "Mediation first", "improve_by": "Summer 2026"}
+    )
+    assert ExceptionNote.objects.get().written_by == people.sendops
+    html = client.get(spring_url()).content.decode()
+    assert "Mediation first" in html and "Commentary missing" not in html
+
+
+def test_the_indicator_page_has_an_accessible_chart_and_the_values(
+    scorecard_data, people, client_for
+):
+    good, _ = scorecard_data
+    value(good, AUTUMN, commentary="Two caseworkers left", area="region", value=Decimal(50))
+    html = (
+        client_for(people.board)
+        .get(reverse("kpis:indicator_detail", kwargs={"code": "ar_on_time"}))
+        .content.decode()
+    )
+    assert 'role="img"' in html and "<desc" in html
+    assert "Spring 2026" in html and "62.5%" in html and "49.2%" in html
+
+
+def _queries(client, url) -> int:
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def test_the_scorecard_runs_a_fixed_number_of_queries(scorecard_data, people, client_for):
+    client = client_for(people.board)
+    few = _queries(client, spring_url())
+    for n in range(12):
+        indicator = IndicatorFactory()
+        TargetFactory(
+            indicator=indicator,
+            period_start=datetime.date(2025, 9, 1),
+            period_end=datetime.date(2026, 8, 31),
+        )
+        for period in (AUTUMN, SPRING):
+            value(indicator, period, value=Decimal(50 + n))
+            value(indicator, period, area="england", value=Decimal(55))
+    assert _queries(client, spring_url()) == few <= 15
+
+
+def test_a_saved_scorecard_shows_only_its_indicators(scorecard_data, people, client_for):
+    good, bad = scorecard_data
+    client = client_for(people.sendops)
+    response = client.post(
+        reverse("kpis:scorecard_new"), {"name": "Board scorecard", "indicators": [good.pk]}
+    )
+    html = client.get(response.url).content.decode()
+    assert "Annual reviews on time" in html and "SEND appeals" not in html
