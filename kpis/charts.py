@@ -141,6 +141,7 @@ def sparkline(
     With fewer than two values there is no trend to draw, but an SVG of the same size is still
     returned (saying "No trend yet") so table layouts do not jump.
     """
+    format_value(None, unit=unit)  # reject an unknown unit even when there is nothing to draw
     points = _decimals(values)
     words = [
         format_value(point, unit=unit) if point is not None else NO_VALUE_WORDS for point in points
@@ -282,6 +283,7 @@ class _Frame:
     periods: int
     low: Decimal
     high: Decimal
+    label_width: float  # room for the end labels' text, right of the plot
 
     @property
     def band(self) -> float:
@@ -333,20 +335,19 @@ def trend_chart(
     desc = _trend_desc(periods, lines, unit)
     values = [point for _, points in lines for point in points if point is not None]
     ticks = value_ticks(values, unit=unit)
-    frame, shown, turned, bottom_room = _layout(periods, lines, ticks, unit, width, height)
+    frame, shown, turned = _layout(periods, lines, ticks, unit, width, height)
 
+    looks = _looks(lines)
     body = _value_axis(frame, ticks, unit)
     body += _period_axis(frame, periods, shown, turned)
-    benchmark_number = 0
-    for item, points in lines:
+    for (item, points), (_, dash) in zip(lines, looks, strict=True):
         if item.style == "target":
             body += _target_line(frame, points)
         elif item.style == "benchmark":
-            body += _benchmark_line(frame, points, BENCHMARK_DASHES[benchmark_number % 3])
-            benchmark_number += 1
+            body += _benchmark_line(frame, points, dash or "")
         else:
             body += _local_line(frame, points)
-    body += _end_labels(frame, lines, width, height - bottom_room)
+    body += _end_labels(frame, lines, looks)
     return _svg(
         chart_id=chart_id,
         kind="trend",
@@ -407,12 +408,12 @@ def _layout(
     unit: str,
     width: int,
     height: int,
-) -> tuple[_Frame, list[int], bool, float]:
+) -> tuple[_Frame, list[int], bool]:
     """Margins sized to the labels, which period labels to print and whether to turn them."""
     tick_room = max(_text_width(tick_label(tick, unit=unit)) for tick in ticks)
     left = tick_room + 12
-    label_room = max((_text_width(item.label) for item, _ in lines), default=0)
-    right_margin = min(label_room, width * 0.25) + KEY_WIDTH + 2 * END_LABEL_GAP
+    label_width = min(max((_text_width(item.label) for item, _ in lines), default=0), width / 4)
+    right_margin = label_width + KEY_WIDTH + 2 * END_LABEL_GAP + 2
     right = max(width - right_margin, left + 10)
     top = 12 + (LINE_HEIGHT + 4 if unit in UNIT_CAPTIONS else 0)
 
@@ -424,8 +425,8 @@ def _layout(
     turned = widest > room_each - 4
     bottom_room = min(widest * math.sqrt(0.5) + 20, height * 0.4) if turned else LINE_HEIGHT + 16
     bottom = max(height - bottom_room, top + 10)
-    frame = _Frame(left, right, top, bottom, count, ticks[0], ticks[-1])
-    return frame, shown, turned, bottom_room
+    frame = _Frame(left, right, top, bottom, count, ticks[0], ticks[-1], label_width)
+    return frame, shown, turned
 
 
 def _value_axis(frame: _Frame, ticks: Sequence[Decimal], unit: str) -> list[str]:
@@ -503,47 +504,57 @@ def _target_line(frame: _Frame, points: Sequence[Decimal | None]) -> list[str]:
     for run in _runs(points):
         first = run[0]
         steps = [f"M{_px(frame.x(first) - half)} {_px(frame.y(points[first]))}"]
-        for index in run:
-            if index != first:
-                steps.append(f"V{_px(frame.y(points[index]))}")
-            steps.append(f"H{_px(frame.x(index) + half)}")
+        for after, index in zip([*run[1:], None], run, strict=True):
+            if after is None or points[after] != points[index]:  # this level ends here
+                steps.append(f"H{_px(frame.x(index) + half)}")
+                if after is not None:
+                    steps.append(f"V{_px(frame.y(points[after]))}")
         parts.append(_line(" ".join(steps), GREEN, 2.5, TARGET_DASH))
     parts.append("</g>")
     return parts
 
 
+def _looks(lines: Sequence[tuple[Series, list[Decimal | None]]]) -> list[tuple[str, str | None]]:
+    """Each series' colour and dash pattern (None = solid); benchmarks take the patterns in turn."""
+    looks: list[tuple[str, str | None]] = []
+    benchmarks = 0
+    for item, _ in lines:
+        if item.style == "benchmark":
+            looks.append((DARK_GREY, BENCHMARK_DASHES[benchmarks % len(BENCHMARK_DASHES)]))
+            benchmarks += 1
+        elif item.style == "target":
+            looks.append((GREEN, TARGET_DASH))
+        else:
+            looks.append((BLUE, None))
+    return looks
+
+
 def _end_labels(
-    frame: _Frame, lines: Sequence[tuple[Series, list[Decimal | None]]], width: int, floor: float
+    frame: _Frame,
+    lines: Sequence[tuple[Series, list[Decimal | None]]],
+    looks: Sequence[tuple[str, str | None]],
 ) -> list[str]:
     """Each line's name beside its last value, after a sample of the line, nudged apart."""
     key_x = frame.right + END_LABEL_GAP
     text_x = key_x + KEY_WIDTH + END_LABEL_GAP
-    wrapped_width = max(width - text_x - 2, CHAR_WIDTH * 6)
+    wrap_width = max(frame.label_width, CHAR_WIDTH * 6)
     labels = []
-    benchmark_number = 0
-    for item, points in lines:
-        dash = None
-        colour = BLUE
-        if item.style == "benchmark":
-            dash, colour = BENCHMARK_DASHES[benchmark_number % 3], DARK_GREY
-            benchmark_number += 1
-        elif item.style == "target":
-            dash, colour = TARGET_DASH, GREEN
+    for (item, points), (colour, dash) in zip(lines, looks, strict=True):
         last = next((point for point in reversed(points) if point is not None), None)
         if last is not None:
-            labels.append((frame.y(last), _wrap(item.label, wrapped_width), colour, dash))
+            labels.append((frame.y(last), _wrap(item.label, wrap_width), colour, dash))
     labels.sort(key=lambda label: label[0])  # stable: ties keep the order the series were given
     placed: list[float] = []
     for y, _lines, *_ in labels:
         above = placed[-1] + LINE_HEIGHT * len(labels[len(placed) - 1][1]) if placed else -math.inf
         placed.append(max(y, above))
-    overflow = (placed[-1] + LINE_HEIGHT * (len(labels[-1][1]) - 1) - floor) if placed else 0
+    overflow = (placed[-1] + LINE_HEIGHT * (len(labels[-1][1]) - 1) - frame.bottom) if placed else 0
     if overflow > 0:  # pushed past the bottom: slide the whole stack up, keeping the spacing
         placed = [y - overflow for y in placed]
     parts = ['<g class="app-chart__labels">']
     for y, (_, text_lines, colour, dash) in zip(placed, labels, strict=True):
         key = _line(f"M{_px(key_x)} {_px(y)} H{_px(key_x + KEY_WIDTH)}", colour, 2.5, dash)
-        spans = "".join(
+        spans = " ".join(  # the space keeps wrapped words apart when the text is copied
             f"<tspan {_attrs(x=text_x, dy=LINE_HEIGHT * min(row, 1))}>{escape(line)}</tspan>"
             for row, line in enumerate(text_lines)
         )

@@ -168,11 +168,14 @@ def test_a_target_is_called_a_target_whatever_its_label():
 
 def test_every_line_is_named_in_text_at_its_end():
     labels = visible_text(parse(chart()))
-    for name in ("Local", "England", "Target"):
+    for name in ("Local", "England", "Statistical neighbours", "Target"):
         assert name in labels
-    assert "Statistical neighbours" in labels or {"Statistical", "neighbours"} <= set(
-        word for label in labels for word in label.split()
-    )
+
+
+def test_a_target_is_a_step_line():
+    root = parse(chart())
+    target = next(p for p in root.iter(f"{SVG}path") if p.get("stroke") == GREEN)
+    assert target.get("d").count("V") == 1  # 70% for three terms, then one step up to 75%
 
 
 def test_lines_differ_by_more_than_colour():
@@ -372,3 +375,8 @@ def test_percentage_ticks_stay_within_nought_to_a_hundred(values):
 )
 def test_tick_labels(tick, unit, label):
     assert tick_label(Decimal(tick), unit=unit) == label
+
+
+def test_sparkline_refuses_an_unknown_unit_even_with_nothing_to_draw():
+    with pytest.raises(ValueError, match="unit"):
+        sparkline([], title="t", unit="percent")

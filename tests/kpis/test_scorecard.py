@@ -75,7 +75,7 @@ def test_rag_direction_benchmarks_and_rank_are_shown_in_words(scorecard_data, pe
     html = client_for(people.board).get(spring_url()).content.decode()
     assert "62.5%" in html and "49.2%" in html
     assert "Green</strong>" in html and "Improving" in html  # 55 -> 62.5, target 60
-    assert "3 of 6, quartile B" in html  # 70 and 80 are better: third of six, top half
+    assert "Rank 3 of 6, quartile B" in html  # 70 and 80 are better: third of six, top half
     # Appeals: lower is better, 12 -> 20 against a target of 10: red and declining.
     assert "Red</strong>" in html and "Declining" in html
 
