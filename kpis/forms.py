@@ -3,7 +3,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from kpis.models import Area, ExceptionNote, Indicator, Scorecard
+from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
 from send_qa.core.forms import GDSFormMixin
 
 
@@ -134,3 +134,86 @@ class ScorecardForm(GDSFormMixin, forms.ModelForm):
             self.initial["indicators"] = list(
                 self.instance.entries.values_list("indicator_id", flat=True)
             )
+
+
+class IndicatorSettingsForm(GDSFormMixin, forms.ModelForm):
+    """What SENDOPS set per indicator: who owns it, what it serves, and the RAG tolerance."""
+
+    submit_label = "Save settings"
+
+    class Meta:
+        model = Indicator
+        fields = ["owner", "owner_title", "priority", "tolerance", "is_active"]
+        labels = {
+            "owner": "Owner",
+            "owner_title": "Owner's role (shown when no person is set)",
+            "priority": "Outcome or priority it serves",
+            "tolerance": "Amber tolerance",
+            "is_active": "Show it on the scorecard",
+        }
+        help_texts = {
+            "owner": "Asked for commentary when the indicator is red or declining.",
+            "tolerance": "How far from target still counts as amber, in the indicator's unit "
+            "(for example 5 for 5 percentage points). 0 makes any miss red.",
+        }
+        error_messages = {"tolerance": {"invalid": "Enter the tolerance as a number, like 5"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        from send_qa.core.models import User
+
+        self.fields["owner"].queryset = User.objects.active().order_by("full_name")
+        self.fields["owner"].empty_label = "No one yet"
+        self.fields["owner"].required = False
+
+    def clean_tolerance(self):
+        tolerance = self.cleaned_data["tolerance"]
+        if tolerance < 0:
+            raise ValidationError("The tolerance cannot be below zero")
+        return tolerance
+
+
+class TargetForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Add target"
+
+    class Meta:
+        model = Target
+        fields = ["period_start", "period_end", "label", "value"]
+        labels = {
+            "period_start": "From",
+            "period_end": "To",
+            "label": "Name of the period (optional)",
+            "value": "Target",
+        }
+        help_texts = {"label": "For example 2026/27, year one."}
+        widgets = {
+            "period_start": forms.DateInput(attrs={"type": "date"}),
+            "period_end": forms.DateInput(attrs={"type": "date"}),
+        }
+        error_messages = {
+            "period_start": {"required": "Enter the date the target starts"},
+            "period_end": {"required": "Enter the date the target ends"},
+            "value": {"required": "Enter the target", "invalid": "Enter the target as a number"},
+        }
+
+    def __init__(self, *args, indicator: Indicator, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.indicator = indicator
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("period_start"), cleaned.get("period_end")
+        if start and end and end < start:
+            self.add_error("period_end", "The target must end on or after the day it starts")
+        value = cleaned.get("value")
+        if value is not None and self.indicator.unit == "percentage" and not 0 <= value <= 100:
+            self.add_error("value", "Enter a percentage between 0 and 100")
+        if (
+            start
+            and end
+            and Target.objects.filter(indicator=self.indicator, period_start=start, period_end=end)
+            .exclude(pk=self.instance.pk)
+            .exists()
+        ):
+            self.add_error("period_start", "There is already a target for this period")
+        return cleaned

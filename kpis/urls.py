@@ -9,11 +9,13 @@ urlpatterns = [
     path("scorecard/export.xlsx", scorecard.scorecard_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("scorecard/import/", manage.kpi_import, name="import"),
     path("scorecard/recalculate/", manage.recalculate, name="recalculate"),
+    path("scorecard/ask-for-commentary/", manage.ask_for_commentary, name="ask_for_commentary"),
     path("scorecard/saved/new/", manage.scorecard_new, name="scorecard_new"),
     path("scorecard/saved/<int:pk>/", manage.scorecard_edit, name="scorecard_edit"),
     path("indicators/", scorecard.indicator_list, name="indicator_list"),
     path("indicators/<str:code>/", scorecard.indicator_detail, name="indicator_detail"),
     path("indicators/<str:code>/values/", manage.measurement_edit, name="measurement_edit"),
+    path("indicators/<str:code>/settings/", manage.indicator_settings, name="indicator_settings"),
     path(
         "indicators/<str:code>/exceptions/<int:measurement_id>/",
         manage.exception_note,

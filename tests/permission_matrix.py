@@ -234,11 +234,13 @@ ROWS: list[Row] = [
     Row("kpis:export_xlsx", only("sendops", "board"), is_page=False),
     Row("kpis:import", only("sendops")),
     Row("kpis:recalculate", only("sendops", ok=302), method="post"),
+    Row("kpis:ask_for_commentary", only("sendops", ok=302), method="post"),
     Row("kpis:scorecard_new", only("sendops")),
     Row("kpis:scorecard_edit", only("sendops"), kwargs=a_scorecard),
     Row("kpis:indicator_list", only("sendops", "board")),
     Row("kpis:indicator_detail", only("sendops", "board"), kwargs=an_indicator),
     Row("kpis:measurement_edit", only("sendops"), kwargs=an_indicator),
+    Row("kpis:indicator_settings", only("sendops"), kwargs=an_indicator),
     Row("kpis:exception_note", only("sendops", "action_owner"), kwargs=an_exception),
     # Checklist templates.
     Row("audits:template_list", only("admin", "sendops")),

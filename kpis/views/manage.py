@@ -12,7 +12,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from kpis.access import indicator_by_code, require_exception_writer
-from kpis.forms import ExceptionNoteForm, KpiUploadForm, MeasurementForm, ScorecardForm
+from kpis.forms import (
+    ExceptionNoteForm,
+    IndicatorSettingsForm,
+    KpiUploadForm,
+    MeasurementForm,
+    ScorecardForm,
+    TargetForm,
+)
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
 from kpis.tasks import recalculate_indicators
@@ -226,3 +233,54 @@ def _scorecard_url() -> str:
     from django.urls import reverse
 
     return reverse("kpis:scorecard")
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
+    """The owner, tolerance and targets of an indicator."""
+    indicator = indicator_by_code(code)
+    settings_form = IndicatorSettingsForm(
+        request.POST if "settings" in request.POST else None, instance=indicator
+    )
+    target_form = TargetForm(
+        request.POST if "target" in request.POST else None, indicator=indicator
+    )
+    settings_form.helper.form_tag = target_form.helper.form_tag = False  # two forms, one page
+    if "settings" in request.POST and settings_form.is_valid():
+        settings_form.save()
+        messages.success(request, f"Settings of {indicator.code} saved.")
+        return redirect("kpis:indicator_settings", code=indicator.code)
+    if "target" in request.POST and target_form.is_valid():
+        target = target_form.save(commit=False)
+        target.indicator = indicator
+        target.save()
+        messages.success(request, f"Target added to {indicator.code}.")
+        return redirect("kpis:indicator_settings", code=indicator.code)
+    if "remove" in request.POST:
+        indicator.targets.filter(pk=request.POST.get("remove") or None).delete()
+        messages.success(request, f"Target removed from {indicator.code}.")
+        return redirect("kpis:indicator_settings", code=indicator.code)
+    return render(
+        request,
+        "kpis/indicator_settings.html",
+        {
+            "indicator": indicator,
+            "settings_form": settings_form,
+            "target_form": target_form,
+            "targets": indicator.targets.order_by("period_start"),
+        },
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def ask_for_commentary(request: HttpRequest) -> HttpResponse:
+    """Email the owners of red or declining indicators that have no commentary yet."""
+    from django.utils import timezone
+
+    from kpis.tasks import ask_for_exception_commentary
+
+    ask_for_exception_commentary.delay_on_commit(timezone.localdate().isoformat())
+    messages.success(request, "The owners of unexplained exceptions are being emailed.")
+    return redirect(f"{_scorecard_url()}#exceptions")

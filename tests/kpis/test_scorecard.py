@@ -158,3 +158,96 @@ def test_a_saved_scorecard_shows_only_its_indicators(scorecard_data, people, cli
     )
     html = client.get(response.url).content.decode()
     assert "Annual reviews on time" in html and "SEND appeals" not in html
+
+
+def test_sendops_set_the_owner_tolerance_and_targets(scorecard_data, people, client_for):
+    good, _ = scorecard_data
+    client = client_for(people.sendops)
+    url = reverse("kpis:indicator_settings", kwargs={"code": good.code})
+    client.post(
+        url,
+        {
+            "settings": "1",
+            "owner": people.action_owner.pk,
+            "owner_title": "Designated Clinical Officer",
+            "priority": "Timely plans",
+            "tolerance": "2.5",
+            "is_active": "on",
+        },
+    )
+    good.refresh_from_db()
+    assert (good.owner, good.tolerance) == (people.action_owner, Decimal("2.5"))
+    errors = client.post(
+        url,
+        {"target": "1", "period_start": "2026-09-01", "period_end": "2026-01-01", "value": "140"},
+    ).content.decode()
+    assert "The target must end on or after the day it starts" in errors
+    assert "Enter a percentage between 0 and 100" in errors
+    client.post(
+        url,
+        {"target": "1", "period_start": "2026-09-01", "period_end": "2027-08-31", "value": "80"},
+    )
+    target = good.targets.get(period_start=datetime.date(2026, 9, 1))
+    assert target.value == Decimal(80)
+    client.post(url, {"remove": target.pk})
+    assert not good.targets.filter(pk=target.pk).exists()
+
+
+def test_sendops_enter_a_periods_values_with_commentary(scorecard_data, people, client_for):
+    good, _ = scorecard_data
+    client = client_for(people.sendops)
+    url = reverse("kpis:measurement_edit", kwargs={"code": good.code})
+    errors = client.post(
+        url, {"period_start": "2026-05-01", "period_end": "2026-04-01"}
+    ).content.decode()
+    assert "The period must end on or after the day it starts" in errors
+    client.post(
+        url,
+        {
+            "period_start": "2026-05-01",
+            "period_end": "2026-08-31",
+            "period_label": "Summer 2026",
+            "local": "66.6",
+            "commentary": "New tracking system",
+            "england": "50",
+        },
+    )
+    local = good.measurements.get(period_start=datetime.date(2026, 5, 1), area="local")
+    assert (local.value, local.commentary) == (Decimal("66.6"), "New tracking system")
+    client.post(
+        url,
+        {"period_start": "2026-05-01", "period_end": "2026-08-31", "local": "67", "commentary": ""},
+    )
+    local.refresh_from_db()
+    assert local.value == Decimal(67)
+    assert local.history.count() == 2
+
+
+def test_recalculating_on_demand_queues_the_job(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    queued = mock.patch("kpis.tasks.recalculate_indicators.delay")
+    with queued as delay, django_capture_on_commit_callbacks(execute=True):
+        response = client_for(people.sendops).post(reverse("kpis:recalculate"))
+    assert response.status_code == 302 and delay.call_count == 1
+
+
+def test_owners_are_asked_once_for_each_unexplained_exception(scorecard_data, people):
+    from django.core import mail
+
+    from kpis.exceptions import commentary_requests_send
+
+    _, bad = scorecard_data
+    bad.owner = people.action_owner
+    bad.save()
+    assert commentary_requests_send(as_at=SPRING[1]) == 1
+    (email,) = mail.outbox
+    assert email.to == [people.action_owner.email]
+    assert "SEND appeals (SEN_APPEALS): 20, Spring 2026, red, declining" in email.body
+    latest = bad.measurements.get(period_start=SPRING[0], area="local")
+    ExceptionNote.objects.create(
+        measurement=latest, happening="x", doing="y", improve_by="z", written_by=people.action_owner
+    )
+    assert commentary_requests_send(as_at=SPRING[1]) == 0

@@ -1,0 +1,60 @@
+"""Before a board pack, the owner of every red or declining indicator is asked to explain it:
+what is happening, what we are doing, when it will improve (seed 000)."""
+
+import datetime
+from collections import defaultdict
+
+from django.conf import settings
+from django.core.mail import send_mail
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from kpis.models import ExceptionNote, Indicator
+from kpis.scorecard import Row, scorecard_rows
+
+
+def exceptions_missing_commentary(*, as_at: datetime.date) -> list[Row]:
+    rows = [
+        row
+        for row in scorecard_rows(
+            Indicator.objects.active().select_related("owner"), as_at=as_at, suppress=False
+        )
+        if row.is_exception and row.latest is not None
+    ]
+    explained = set(
+        ExceptionNote.objects.filter(measurement_id__in=[r.latest.pk for r in rows]).values_list(
+            "measurement_id", flat=True
+        )
+    )
+    return [row for row in rows if row.latest.pk not in explained]
+
+
+def commentary_requests_send(*, as_at: datetime.date) -> int:
+    """Email each owner the exceptions they have not yet explained; returns emails sent."""
+    by_owner: dict = defaultdict(list)
+    for row in exceptions_missing_commentary(as_at=as_at):
+        if row.indicator.owner and row.indicator.owner.is_active:
+            by_owner[row.indicator.owner].append(row)
+    for owner, rows in by_owner.items():
+        context = {
+            "owner": owner,
+            "rows": [
+                (
+                    row,
+                    settings.SITE_URL
+                    + reverse(
+                        "kpis:exception_note",
+                        kwargs={"code": row.indicator.code, "measurement_id": row.latest.pk},
+                    ),
+                )
+                for row in rows
+            ],
+            "service_name": settings.SERVICE_NAME,
+        }
+        send_mail(
+            subject=render_to_string("emails/exception_request_subject.txt", context).strip(),
+            message=render_to_string("emails/exception_request.txt", context),
+            from_email=None,
+            recipient_list=[owner.email],
+        )
+    return len(by_owner)
