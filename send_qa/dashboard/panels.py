@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from audits import queries as audit_queries
+from kpis import queries as kpi_queries
 from send_qa.core.roles import Role
 
 
@@ -97,6 +98,20 @@ def _advice(user, context):
     )
 
 
+def _scorecard(user, context):
+    summary = kpi_queries.rag_summary(as_at=context["today"])
+    if not summary["measured"]:
+        return ["No indicators have been measured yet."], [("Indicators", "kpis:indicator_list")]
+    return (
+        [
+            f"{summary['measured']} indicators measured: {summary['green']} green, "
+            f"{summary['amber']} amber, {summary['red']} red.",
+            f"{summary['exceptions']} red or declining, needing commentary for the board.",
+        ],
+        [("The scorecard", "kpis:scorecard")],
+    )
+
+
 def _static(message: str, links=()):
     return lambda user, context: ([message], list(links))
 
@@ -108,11 +123,7 @@ PANELS = (
     Panel("Peer moderation for your team", frozenset({Role.CASEWORKER}), _peer_moderation),
     Panel("Professional advice", frozenset({Role.SENDOPS}), _advice),
     Panel("Moderation", frozenset({Role.SENDOPS, Role.AUDITOR}), _moderation),
-    Panel(
-        "KPI scorecard",
-        frozenset({Role.SENDOPS, Role.BOARD}),
-        _static("No indicators have been measured yet."),
-    ),
+    Panel("KPI scorecard", frozenset({Role.SENDOPS, Role.BOARD}), _scorecard),
     Panel(
         "Action plans",
         frozenset({Role.SENDOPS, Role.BOARD}),

@@ -56,10 +56,14 @@ def test_dashboard_runs_a_fixed_number_of_queries(role, people, client_for):
 
     # A current term, so that every panel has something to count.
     ensure_academic_year(academic_year_start(datetime.date.today()))
+    from tests.kpis.factories import MeasurementFactory
+
+    MeasurementFactory()
     client = client_for(people[role])
     few = _home_queries(client)
     for weeks in range(8):
         AdviceFactory(requested=datetime.date.today() - datetime.timedelta(weeks=weeks))
         AuditFactory(auditor=people.auditor)
+        MeasurementFactory()
     ModerationSessionFactory.create_batch(2, members=[people.auditor])
     assert _home_queries(client) == few <= 12

@@ -157,3 +157,22 @@ def test_a_bad_upload_shows_every_problem(indicators, people, client_for, settin
     )
     assert "Nothing was imported: fix 1 problem" in html
     assert "NOPE is not an indicator" in html
+
+
+def test_xlsx_files_import_the_same_way(indicators):
+    buffer = io.BytesIO()
+    pd.DataFrame(
+        [
+            {
+                "Indicator code": "EHCP_20WK",
+                "Period start": "2026-09-01",
+                "Period end": "2026-12-31",
+                "Area": "Region",
+                "Value": 48.25,
+            }
+        ]
+    ).to_excel(buffer, index=False)
+    buffer.seek(0)
+    plan = measurements_import(read_table(buffer, "values.xlsx"))
+    assert plan.added == 1
+    assert Measurement.objects.get().value == Decimal("48.25")
