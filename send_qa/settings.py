@@ -183,6 +183,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "audits.tasks.send_advice_reminders",
         "schedule": crontab(hour=7, minute=0),
     },
+    # Action owners hear about their overdue and stale actions on Monday mornings.
+    "action-reminders": {
+        "task": "wsoa.tasks.send_action_reminders",
+        "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
     # Computed indicators are recalculated as records change; nightly catches bulk imports.
     "recalculate-indicators": {
         "task": "kpis.tasks.recalculate_indicators",

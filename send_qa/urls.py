@@ -14,5 +14,6 @@ urlpatterns = [
     path("", include((core_urls.core_patterns, "core"))),
     path("", include("audits.urls")),
     path("", include("kpis.urls")),
+    path("", include("wsoa.urls")),
     path("admin/", admin.site.urls),
 ]

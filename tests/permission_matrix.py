@@ -153,6 +153,42 @@ def a_scorecard(people: People) -> dict:
     return {"pk": Scorecard.objects.create(name="Board scorecard").pk}
 
 
+def a_plan_with_actions(people: People) -> dict:
+    from tests.wsoa.factories import ActionFactory
+
+    return {"plan_uuid": ActionFactory(led_by=people.action_owner).weakness.plan.uuid}
+
+
+def a_weakness(people: People) -> dict:
+    from tests.wsoa.factories import WeaknessFactory
+
+    weakness = WeaknessFactory()
+    return {"plan_uuid": weakness.plan.uuid, "number": weakness.number}
+
+
+def an_action(people: People) -> dict:
+    """An action the action owner leads."""
+    from tests.wsoa.factories import ActionFactory
+
+    return {"action_uuid": ActionFactory(led_by=people.action_owner).uuid}
+
+
+def an_evidence_file(people: People) -> dict:
+    from django.core.files.base import ContentFile
+
+    from wsoa.models import Action, Evidence
+
+    kwargs = an_action(people)
+    evidence = Evidence(
+        action=Action.objects.get(uuid=kwargs["action_uuid"]),
+        description="Minutes",
+        original_name="minutes.txt",
+        added_by=people.sendops,
+    )
+    evidence.file.save("minutes.txt", ContentFile(b"Board minutes"), save=True)
+    return {**kwargs, "pk": evidence.pk}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -242,6 +278,30 @@ ROWS: list[Row] = [
     Row("kpis:measurement_edit", only("sendops"), kwargs=an_indicator),
     Row("kpis:indicator_settings", only("sendops"), kwargs=an_indicator),
     Row("kpis:exception_note", only("sendops", "action_owner"), kwargs=an_exception),
+    # Action plans (WSOA).
+    Row("wsoa:plan_list", only("sendops", "board")),
+    Row("wsoa:plan_new", only("sendops")),
+    Row("wsoa:plan_detail", only("sendops", "board"), kwargs=a_plan_with_actions),
+    Row("wsoa:plan_edit", only("sendops"), kwargs=a_plan_with_actions),
+    Row("wsoa:plan_summary", only("sendops", "board"), kwargs=a_plan_with_actions),
+    Row("wsoa:snapshot_new", only("sendops", ok=302), method="post", kwargs=a_plan_with_actions),
+    Row("wsoa:weakness_new", only("sendops"), kwargs=a_plan_with_actions),
+    Row("wsoa:weakness_edit", only("sendops"), kwargs=a_weakness),
+    Row("wsoa:action_new", only("sendops"), kwargs=a_weakness),
+    Row("wsoa:actions_upload", only("sendops"), kwargs=a_plan_with_actions),
+    Row("wsoa:export_csv", only("sendops", "board"), kwargs=a_plan_with_actions, is_page=False),
+    Row("wsoa:export_xlsx", only("sendops", "board"), kwargs=a_plan_with_actions, is_page=False),
+    Row("wsoa:my_actions", only("sendops", "action_owner")),
+    Row("wsoa:action_detail", only("sendops", "board", "action_owner"), kwargs=an_action),
+    Row("wsoa:action_edit", only("sendops"), kwargs=an_action),
+    Row("wsoa:action_update", only("sendops", "action_owner"), kwargs=an_action),
+    Row("wsoa:evidence_add", only("sendops", "action_owner"), kwargs=an_action),
+    Row(
+        "wsoa:evidence_download",
+        only("sendops", "board", "action_owner"),
+        kwargs=an_evidence_file,
+        is_page=False,
+    ),
     # Checklist templates.
     Row("audits:template_list", only("admin", "sendops")),
     Row("audits:template_detail", only("admin", "sendops"), kwargs=a_checklist),

@@ -1,0 +1,61 @@
+"""Who may see and change action plans. SENDOPS manage them; the board reads everything; an
+action owner updates progress on the actions they lead (a django-guardian object permission,
+granted when someone is made lead) and nothing else."""
+
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import get_object_or_404
+from guardian.shortcuts import assign_perm, remove_perm
+
+from send_qa.core.roles import Role
+from wsoa.models import Action, ActionPlan
+
+PLAN_READERS = (Role.SENDOPS, Role.BOARD)
+UPDATE_PERMISSION = "wsoa.update_progress"
+
+
+def plan_to_view(user, plan_uuid) -> ActionPlan:
+    if not user.has_role(*PLAN_READERS):
+        raise PermissionDenied("Your role does not give you access to action plans.")
+    return get_object_or_404(ActionPlan.objects.select_related("rag_key"), uuid=plan_uuid)
+
+
+def plan_to_manage(user, plan_uuid) -> ActionPlan:
+    if not user.has_role(Role.SENDOPS):
+        raise PermissionDenied("Only SENDOPS change action plans.")
+    return plan_to_view(user, plan_uuid)
+
+
+def action_to_view(user, action_uuid) -> Action:
+    """An action for SENDOPS and the board, or for its lead; 404 for other action owners."""
+    if not user.has_role(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER):
+        raise PermissionDenied("Your role does not give you access to action plans.")
+    actions = Action.objects.visible_to(user).select_related(
+        "weakness", "weakness__plan", "weakness__plan__rag_key", "status", "lead"
+    )
+    return get_object_or_404(actions, uuid=action_uuid)
+
+
+def may_update(user, action: Action) -> bool:
+    return user.has_role(Role.SENDOPS) or (
+        user.has_role(Role.ACTION_OWNER) and user.has_perm(UPDATE_PERMISSION, action)
+    )
+
+
+def action_to_update(user, action_uuid) -> Action:
+    action = action_to_view(user, action_uuid)
+    if not may_update(user, action):
+        raise PermissionDenied("Only the action's lead or SENDOPS can update its progress.")
+    return action
+
+
+def lead_set(action: Action, lead) -> None:
+    """Make `lead` the action's lead, moving the object permission from any previous lead."""
+    previous = Action.objects.filter(pk=action.pk).values_list("lead_id", flat=True).first()
+    if previous and previous != getattr(lead, "pk", None):
+        from send_qa.core.models import User
+
+        remove_perm(UPDATE_PERMISSION, User.objects.get(pk=previous), action)
+    action.lead = lead
+    action.save(update_fields=["lead"])
+    if lead is not None:
+        assign_perm(UPDATE_PERMISSION, lead, action)

@@ -1,0 +1,297 @@
+"""Forms of the action plans app. Wherever a RAG is chosen its key's definitions are shown."""
+
+from crispy_forms_gds.choices import Choice
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+
+from send_qa.core.forms import GDSFormMixin
+from send_qa.core.models import User
+from send_qa.core.roles import Role
+from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
+from wsoa.timescales import TimescaleError, parse_timescale
+
+EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg", "jpeg"}
+EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
+DATE = forms.DateInput(attrs={"type": "date"})
+
+
+def status_choices(key: RagKey) -> list[Choice]:
+    return [Choice(s.pk, s.name, hint=s.definition) for s in key.statuses.order_by("order")]
+
+
+class PlanForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the plan"
+
+    class Meta:
+        model = ActionPlan
+        fields = [
+            "name",
+            "kind",
+            "inspection_start",
+            "inspection_end",
+            "submitted_on",
+            "revisit_due",
+            "governance_forums",
+            "stale_after_weeks",
+        ]
+        labels = {
+            "name": "Name of the plan",
+            "kind": "Kind of plan",
+            "inspection_start": "Inspection started (optional)",
+            "inspection_end": "Inspection ended (optional)",
+            "submitted_on": "Submitted on (optional)",
+            "revisit_due": "Revisit due (optional)",
+            "governance_forums": "Governance forums (optional)",
+            "stale_after_weeks": "An action is stale after how many weeks without an update?",
+        }
+        widgets = {
+            "kind": forms.RadioSelect,
+            "inspection_start": DATE,
+            "inspection_end": DATE,
+            "submitted_on": DATE,
+            "revisit_due": DATE,
+            "governance_forums": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "name": {
+                "required": "Enter a name for the plan",
+                "unique": "A plan with this name already exists",
+            }
+        }
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("inspection_start"), cleaned.get("inspection_end")
+        if start and end and end < start:
+            self.add_error("inspection_end", "The inspection must end on or after it started")
+        return cleaned
+
+
+class WeaknessForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save"
+
+    class Meta:
+        model = Weakness
+        fields = ["number", "text", "aim", "kpis", "indicators"]
+        labels = {
+            "number": "Number",
+            "text": "Significant weakness (or area for priority action)",
+            "aim": "Aim of this programme of work (optional)",
+            "kpis": "KPIs / targets for assessing overall success (optional)",
+            "indicators": "Scorecard indicators it is measured by (optional)",
+        }
+        widgets = {
+            "text": forms.Textarea(attrs={"rows": 3}),
+            "aim": forms.Textarea(attrs={"rows": 4}),
+            "kpis": forms.Textarea(attrs={"rows": 4}),
+            "indicators": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "text": {"required": "Enter the weakness as the inspection letter states it"}
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["indicators"].required = False
+        self.fields["indicators"].label_from_instance = lambda i: f"{i.code}: {i.name}"
+
+    def clean_number(self):
+        number = self.cleaned_data["number"]
+        clash = Weakness.objects.filter(plan=self.plan, number=number).exclude(pk=self.instance.pk)
+        if clash.exists():
+            raise ValidationError(f"Weakness {number} already exists in this plan")
+        return number
+
+
+class ActionForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the action"
+    lead_user = forms.ModelChoiceField(
+        queryset=User.objects.none(),
+        label="Lead (a person)",
+        required=False,
+        empty_label="No one named yet",
+        help_text="They can update this action's progress, and nothing else.",
+    )
+    initial = forms.TypedChoiceField(
+        label="RAG when the plan was written", coerce=int, widget=forms.RadioSelect
+    )
+
+    class Meta:
+        model = Action
+        fields = [
+            "number",
+            "improvement_area",
+            "text",
+            "success_measures",
+            "lead_title",
+            "governance_forum",
+            "timescale",
+        ]
+        labels = {
+            "number": "Action number",
+            "improvement_area": "Improvement area",
+            "text": "Actions",
+            "success_measures": "Success measure(s)",
+            "lead_title": "Lead (a role title, optional)",
+            "governance_forum": "Governance forum",
+            "timescale": "Timescale",
+        }
+        help_texts = {
+            "timescale": "As in the plan: a month and year (Dec 2019), a date, a term (Summer "
+            "term 2020) or several (July 2020 July 2021); 'ongoing' or 'quarterly' are kept."
+        }
+        widgets = {
+            "improvement_area": forms.Textarea(attrs={"rows": 3}),
+            "text": forms.Textarea(attrs={"rows": 4}),
+            "success_measures": forms.Textarea(attrs={"rows": 3}),
+        }
+        error_messages = {
+            "number": {"required": "Enter the action's number"},
+            "text": {"required": "Enter the action"},
+        }
+
+    def __init__(self, *args, plan: ActionPlan, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.plan = plan
+        self.fields["lead_user"].queryset = (
+            User.objects.active().with_role(Role.ACTION_OWNER).order_by("full_name")
+        )
+        self.fields["initial"].choices = status_choices(plan.rag_key)
+        self.fields["initial"].error_messages["required"] = "Select the RAG the action started at"
+        if self.instance.pk:
+            self.initial["lead_user"] = self.instance.lead_id
+            self.initial["initial"] = self.instance.initial_status_id
+
+    def clean_timescale(self):
+        text = self.cleaned_data["timescale"].strip()
+        if not text:
+            self.parsed_timescale = None
+            return text
+        try:
+            self.parsed_timescale = parse_timescale(text)
+        except TimescaleError as error:
+            raise ValidationError(str(error)) from None
+        return text
+
+
+class ProgressUpdateForm(GDSFormMixin, forms.Form):
+    submit_label = "Save the update"
+    date = forms.DateField(
+        label="Date of the update",
+        widget=DATE,
+        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+    )
+    narrative = forms.CharField(
+        label="Progress update",
+        help_text="What has been done since the last update, and the evidence for it.",
+        widget=forms.Textarea(attrs={"rows": 5}),
+        error_messages={"required": "Enter what progress has been made"},
+    )
+    status = forms.TypedChoiceField(
+        label="RAG now",
+        coerce=int,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the RAG the action is at now"},
+    )
+
+    def __init__(self, *args, action: Action, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.action = action
+        self.fields["status"].choices = status_choices(action.weakness.plan.rag_key)
+        self.initial.setdefault("date", timezone.localdate())
+        self.initial.setdefault("status", action.status_id)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        if day > timezone.localdate():
+            raise ValidationError("The date of the update cannot be in the future")
+        return day
+
+    def status_object(self) -> RagStatus:
+        return RagStatus.objects.get(pk=self.cleaned_data["status"])
+
+
+class EvidenceForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Add evidence"
+
+    class Meta:
+        model = Evidence
+        fields = ["description", "file", "link"]
+        labels = {
+            "description": "What it shows",
+            "file": "Upload a file (optional)",
+            "link": "Or give a link (optional)",
+        }
+        help_texts = {
+            "file": "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image; at "
+            "most 10 MB. No personal details of children.",
+            "link": "For example to a document on the council's intranet.",
+        }
+        error_messages = {
+            "description": {"required": "Enter what the evidence shows"},
+            "link": {"invalid": "Enter a link starting with https://"},
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["link"] = forms.URLField(
+            label="Or give a link (optional)",
+            required=False,
+            assume_scheme="https",
+            help_text="For example to a document on the council's intranet.",
+            error_messages={"invalid": "Enter a link starting with https://"},
+        )
+
+    def clean_file(self):
+        upload = self.cleaned_data.get("file")
+        if not upload:
+            return upload
+        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
+        if suffix not in EVIDENCE_TYPES:
+            raise ValidationError(
+                "The selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument, CSV, "
+                "text or image file"
+            )
+        if upload.size > EVIDENCE_MAX_BYTES:
+            raise ValidationError("The selected file must be smaller than 10 MB")
+        return upload
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("file") and not cleaned.get("link"):
+            raise ValidationError("Upload a file or give a link")
+        return cleaned
+
+
+class SnapshotForm(GDSFormMixin, forms.Form):
+    submit_label = "Take the snapshot"
+    taken_on = forms.DateField(
+        label="Freeze every action's RAG as it stood on",
+        widget=DATE,
+        error_messages={"required": "Enter the date"},
+    )
+    label = forms.CharField(
+        label="Name of the snapshot",
+        help_text="For example Q2 2026/27 monitoring with the DfE and NHS England.",
+        error_messages={"required": "Enter a name for the snapshot"},
+    )
+
+
+class ActionTableUploadForm(GDSFormMixin, forms.Form):
+    submit_label = "Import the actions"
+    file = forms.FileField(
+        label="Upload a CSV or XLSX file",
+        help_text="The plan's table with its own column headings. Nothing is saved if any row "
+        "is wrong.",
+        error_messages={"required": "Select a CSV or XLSX file"},
+    )
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise ValidationError("The selected file must be a CSV or XLSX file")
+        if upload.size > 10 * 1024 * 1024:
+            raise ValidationError("The selected file must be smaller than 10 MB")
+        return upload

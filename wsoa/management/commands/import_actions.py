@@ -1,0 +1,52 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+
+from wsoa.imports import TableImportError, actions_import, rag_key_from_csv, read_table
+from wsoa.models import ActionPlan, RagKey
+
+
+class Command(BaseCommand):
+    help = (
+        "Import an action table (CSV or XLSX with the seed's headings: Weakness, Improvement "
+        "area, Actions, Success measure(s), Lead, Governance forum, Timescale, RAG, Progress "
+        "update) into a plan, created if it does not exist. All or nothing."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+        parser.add_argument("--plan", required=True, help="The plan's name.")
+        parser.add_argument(
+            "--key",
+            type=Path,
+            help="For a new plan: a CSV RAG key (name,definition,colour,done), worst first. "
+            "Seed 004's key otherwise.",
+        )
+
+    def handle(self, *args, file: Path, plan: str, key: Path | None, **options):
+        if not file.exists():
+            raise CommandError(f"There is no file at {file}.")
+        try:
+            with transaction.atomic():
+                found = ActionPlan.objects.filter(name=plan).first()
+                if found is None:
+                    rag_key = (
+                        rag_key_from_csv(key.read_text(encoding="utf-8-sig"), name=f"{plan} key")
+                        if key
+                        else RagKey.seed_default()
+                    )
+                    found = ActionPlan.objects.create(name=plan, rag_key=rag_key)
+                elif key:
+                    raise CommandError(f"{plan} already exists with its own key: leave out --key.")
+                with file.open("rb") as handle:
+                    result = actions_import(read_table(handle, file.name), plan=found, by=None)
+        except TableImportError as error:
+            for problem in error.problems:
+                self.stderr.write(str(problem))
+            raise CommandError(
+                f"Nothing was imported: fix the {len(error.problems)} problem(s) above."
+            ) from None
+        self.stdout.write(
+            f"{found}: {result.weaknesses_added} weaknesses and {result.actions_added} actions added."
+        )

@@ -1,0 +1,379 @@
+"""Action plans after an inspection (seed 004): significant weaknesses, actions, their RAG
+history through progress updates, and quarterly snapshots for monitoring with the DfE and
+NHS England."""
+
+import datetime
+import uuid
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models, transaction
+from django.db.models import Max, Q
+from simple_history.models import HistoricalRecords
+
+DEFAULT_STALE_WEEKS = 6
+
+# Seed 004's RAG rating key, worst first. "Completed" is in its summary table but not its key;
+# its definition here is ours.
+SEED_RAG_KEY = [
+    (
+        "Red",
+        "The action has not yet started or there is significant delay in implementation. The "
+        "action must be prioritised to bring it back on track to deliver improvement.",
+        "red",
+        False,
+    ),
+    (
+        "Amber",
+        "The action has started but there is some delay in implementation. The action must be "
+        "monitored to ensure the required improvement is delivered.",
+        "yellow",
+        False,
+    ),
+    (
+        "Light green",
+        "The action is on track to be completed by the agreed date. Evidence is required to "
+        "show that the improvement has been embedded and sustained.",
+        "turquoise",
+        False,
+    ),
+    (
+        "Green",
+        "The action has been completed and there is evidence that the improvement has been "
+        "embedded and sustained.",
+        "green",
+        True,
+    ),
+    ("Completed", "The action is finished and closed.", "grey", True),
+]
+TAG_COLOURS = [
+    "red",
+    "orange",
+    "yellow",
+    "turquoise",
+    "green",
+    "blue",
+    "light-blue",
+    "purple",
+    "pink",
+    "grey",
+]
+
+
+class RagKey(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return self.name
+
+    @classmethod
+    def seed_default(cls) -> "RagKey":
+        """Seed 004's key (created on first use)."""
+        key, created = cls.objects.get_or_create(name="Seed 004 RAG rating key")
+        if created:
+            RagStatus.objects.bulk_create(
+                [
+                    RagStatus(
+                        key=key,
+                        name=name,
+                        definition=definition,
+                        colour=colour,
+                        order=order,
+                        counts_as_done=done,
+                    )
+                    for order, (name, definition, colour, done) in enumerate(SEED_RAG_KEY)
+                ]
+            )
+        return key
+
+
+class RagStatus(models.Model):
+    key = models.ForeignKey(RagKey, on_delete=models.CASCADE, related_name="statuses")
+    name = models.CharField(max_length=100)
+    definition = models.TextField()
+    colour = models.CharField(
+        max_length=20,
+        choices=[(c, c.replace("-", " ").capitalize()) for c in TAG_COLOURS],
+        help_text="The GOV.UK tag colour it is shown in, always beside its name.",
+    )
+    order = models.PositiveSmallIntegerField(help_text="0 for the worst status.")
+    counts_as_done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["key", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["key", "order"], name="status_order_unique"),
+            models.UniqueConstraint(fields=["key", "name"], name="status_name_unique"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ActionPlan(models.Model):
+    class Kind(models.TextChoices):
+        WSOA = "wsoa", "Written Statement of Action"
+        PRIORITY = "priority", "Priority action plan"
+        APP = "app", "Accelerated Progress Plan"
+        IMPROVEMENT = "improvement", "Improvement plan"
+        SELF_EVALUATION = "self_evaluation", "Self-evaluation action plan"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    name = models.CharField(max_length=200, unique=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.WSOA)
+    inspection_start = models.DateField(null=True, blank=True)
+    inspection_end = models.DateField(null=True, blank=True)
+    submitted_on = models.DateField(null=True, blank=True)
+    revisit_due = models.DateField(null=True, blank=True)
+    governance_forums = models.TextField(blank=True, help_text="One forum a line.")
+    rag_key = models.ForeignKey(RagKey, on_delete=models.PROTECT, related_name="plans")
+    stale_after_weeks = models.PositiveSmallIntegerField(
+        default=DEFAULT_STALE_WEEKS,
+        help_text="An action with no progress update for this many weeks is stale.",
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def forums(self) -> list[str]:
+        return [line.strip() for line in self.governance_forums.splitlines() if line.strip()]
+
+
+class Weakness(models.Model):
+    """A significant weakness (or area for priority action) with the aim of its programme."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="weaknesses")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField()
+    aim = models.TextField(blank=True)
+    kpis = models.TextField("KPIs / targets", blank=True)
+    indicators = models.ManyToManyField("kpis.Indicator", blank=True, related_name="weaknesses")
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["plan", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "number"], name="weakness_number_unique")
+        ]
+        verbose_name_plural = "weaknesses"
+
+    def __str__(self) -> str:
+        return f"Significant weakness {self.number}"
+
+
+class ActionQuerySet(models.QuerySet):
+    def with_final_due(self) -> "ActionQuerySet":
+        return self.annotate(final_due=Max("due_dates__due"))
+
+    def overdue(self, *, on: datetime.date) -> "ActionQuerySet":
+        """Past its (last) due date and not in a status that counts as done."""
+        return self.with_final_due().filter(final_due__lt=on).exclude(status__counts_as_done=True)
+
+    def stale(self, *, on: datetime.date) -> "ActionQuerySet":
+        """Not done and no progress update (nor creation) within the plan's stale weeks."""
+        from django.db.models import DurationField, ExpressionWrapper, F, Value
+        from django.db.models.functions import Coalesce
+
+        weeks = ExpressionWrapper(
+            F("weakness__plan__stale_after_weeks") * Value(datetime.timedelta(weeks=1)),
+            output_field=DurationField(),
+        )
+        return (
+            self.exclude(status__counts_as_done=True)
+            .annotate(last_update=Coalesce(Max("updates__date"), F("created_on")))
+            .filter(last_update__lt=Value(on) - weeks)
+        )
+
+    def visible_to(self, user) -> "ActionQuerySet":
+        """SENDOPS and the board see every action; an action owner the actions they lead."""
+        from send_qa.core.roles import Role
+
+        if user.has_role(Role.SENDOPS, Role.BOARD):
+            return self
+        if user.has_role(Role.ACTION_OWNER):
+            return self.filter(lead=user)
+        return self.none()
+
+
+class Action(models.Model):
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    weakness = models.ForeignKey(Weakness, on_delete=models.CASCADE, related_name="actions")
+    number = models.CharField(max_length=20)
+    improvement_area = models.TextField(blank=True)
+    text = models.TextField("Actions")
+    success_measures = models.TextField("Success measure(s)", blank=True)
+    lead = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="led_actions",
+    )
+    lead_title = models.CharField(max_length=200, blank=True)
+    governance_forum = models.CharField(max_length=200, blank=True)
+    timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
+    initial_status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
+    status = models.ForeignKey(
+        RagStatus, on_delete=models.PROTECT, related_name="+", help_text="Changed by updates."
+    )
+    created_on = models.DateField(default=datetime.date.today)
+    history = HistoricalRecords()
+
+    objects = ActionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["weakness", "pk"]
+        permissions = [("update_progress", "Can add progress updates to the action")]
+
+    def __str__(self) -> str:
+        return f"Action {self.number}"
+
+    @property
+    def plan(self) -> ActionPlan:
+        return self.weakness.plan
+
+    def clean(self) -> None:
+        for status in (
+            self.status_id and self.status,
+            self.initial_status_id and self.initial_status,
+        ):
+            if status and status.key_id != self.weakness.plan.rag_key_id:
+                raise ValidationError("Choose a status from the plan's RAG key.")
+
+    @transaction.atomic
+    def add_update(
+        self, *, author, narrative: str, status: RagStatus, date: datetime.date
+    ) -> "ProgressUpdate":
+        """The only way a RAG changes, so the whole history is kept."""
+        if status.key_id != self.weakness.plan.rag_key_id:
+            raise ValidationError("Choose a status from the plan's RAG key.")
+        update = ProgressUpdate.objects.create(
+            action=self, author=author, narrative=narrative, status=status, date=date
+        )
+        Action.objects.filter(pk=self.pk).update(status=status)
+        self.status = status
+        return update
+
+
+class DueDate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_dates")
+    due = models.DateField()
+    text = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        ordering = ["action", "due"]
+
+    def __str__(self) -> str:
+        return f"{self.action} due {self.due}"
+
+
+class ProgressUpdate(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    date = models.DateField()
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Empty for updates imported from an existing table.",
+    )
+    narrative = models.TextField()
+    status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "date", "created_at"]
+
+    def __str__(self) -> str:
+        return f"Update to {self.action} on {self.date}"
+
+
+def evidence_path(instance: "Evidence", filename: str) -> str:
+    """Never the uploader's file name: a random name, keeping only a known suffix."""
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"evidence/{uuid.uuid4().hex}.{suffix}"
+
+
+class Evidence(models.Model):
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="evidence")
+    description = models.CharField(max_length=300)
+    file = models.FileField(upload_to=evidence_path, blank=True)
+    original_name = models.CharField(max_length=200, blank=True)
+    link = models.URLField(blank=True)
+    added_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    added_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["action", "added_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(file="") | ~Q(link=""), name="evidence_file_or_link"
+            )
+        ]
+        verbose_name_plural = "evidence"
+
+    def __str__(self) -> str:
+        return self.description
+
+
+class Snapshot(models.Model):
+    """Every action's RAG frozen at a date, for the quarterly monitoring with the DfE and NHS
+    England; the next quarter's summary compares against it."""
+
+    plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="snapshots")
+    taken_on = models.DateField()
+    label = models.CharField(max_length=100)
+    taken_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["plan", "-taken_on"]
+        constraints = [
+            models.UniqueConstraint(fields=["plan", "taken_on"], name="snapshot_once_a_day")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.plan}: {self.label}"
+
+
+class SnapshotEntry(models.Model):
+    snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["snapshot", "action"], name="snapshot_action_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.snapshot}: {self.action} {self.status}"
+
+
+class ReminderSent(models.Model):
+    """The weekly reminder to an action owner: once a week, never twice."""
+
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    week_starting = models.DateField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["owner", "week_starting"], name="one_reminder_a_week")
+        ]
+
+    def __str__(self) -> str:
+        return f"Reminder to {self.owner_id} for week of {self.week_starting}"

@@ -1,0 +1,222 @@
+"""Action plans: the list, the tracker laid out like the seed's tables, the summary, and
+what SENDOPS change: plans, weaknesses, actions and quarterly snapshots."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.db.models import Max, Prefetch
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.http import require_http_methods
+
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.roles import Role
+from wsoa.access import PLAN_READERS, lead_set, plan_to_manage, plan_to_view
+from wsoa.forms import ActionForm, PlanForm, SnapshotForm, WeaknessForm
+from wsoa.models import Action, ActionPlan, DueDate, ProgressUpdate, RagKey, RagStatus, Weakness
+from wsoa.summaries import plan_summary, snapshot_take
+
+
+@role_required(*PLAN_READERS)
+@require_http_methods(["GET"])
+def plan_list(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "wsoa/plan_list.html",
+        {
+            "plans": ActionPlan.objects.select_related("rag_key"),
+            "is_sendops": request.user.has_role(Role.SENDOPS),
+        },
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def plan_new(request: HttpRequest) -> HttpResponse:
+    form = PlanForm(posted(request))
+    if form.is_valid():
+        plan = form.save(commit=False)
+        plan.rag_key, plan.created_by = RagKey.seed_default(), request.user
+        plan.save()
+        messages.success(request, f"{plan} set up with seed 004's RAG key.")
+        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    return render(request, "wsoa/form.html", {"form": form, "heading": "Set up an action plan"})
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_manage(request.user, plan_uuid)
+    form = PlanForm(posted(request), instance=plan)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{plan} saved.")
+        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    return render(
+        request,
+        "wsoa/form.html",
+        {"form": form, "heading": "Change the plan", "caption": plan, "plan": plan},
+    )
+
+
+def tracker_weaknesses(plan: ActionPlan):
+    """The plan's weaknesses with their actions, leads, due dates and latest update: five
+    queries whatever the size of the plan."""
+    latest = (
+        ProgressUpdate.objects.order_by("action_id", "-date", "-created_at").distinct("action_id")
+        if _postgres()
+        else ProgressUpdate.objects.order_by("-date", "-created_at")
+    )
+    actions = (
+        Action.objects.select_related("status", "lead")
+        .annotate(final_due=Max("due_dates__due"))
+        .prefetch_related(
+            Prefetch(
+                "updates",
+                queryset=latest.select_related("status", "author"),
+                to_attr="latest_updates",
+            )
+        )
+        .order_by("pk")
+    )
+    return plan.weaknesses.prefetch_related(
+        Prefetch("actions", queryset=actions), "indicators"
+    ).order_by("number")
+
+
+def _postgres() -> bool:
+    from django.db import connection
+
+    return connection.vendor == "postgresql"
+
+
+@role_required(*PLAN_READERS)
+@require_http_methods(["GET"])
+def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_view(request.user, plan_uuid)
+    return render(
+        request,
+        "wsoa/plan_detail.html",
+        {
+            "plan": plan,
+            "weaknesses": tracker_weaknesses(plan),
+            "statuses": plan.rag_key.statuses.order_by("order"),
+            "today": timezone.localdate(),
+            "is_sendops": request.user.has_role(Role.SENDOPS),
+        },
+    )
+
+
+@role_required(*PLAN_READERS)
+@require_http_methods(["GET"])
+def plan_summary_view(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_view(request.user, plan_uuid)
+    today = timezone.localdate()
+    actions = Action.objects.filter(weakness__plan=plan).select_related(
+        "status", "lead", "weakness"
+    )
+    return render(
+        request,
+        "wsoa/plan_summary.html",
+        {
+            "plan": plan,
+            "summary": plan_summary(plan),
+            "overdue": actions.overdue(on=today).order_by("final_due"),
+            "stale": actions.stale(on=today).order_by("last_update"),
+            "today": today,
+            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "snapshot_form": SnapshotForm(initial={"taken_on": today}),
+        },
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def snapshot_new(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_manage(request.user, plan_uuid)
+    form = SnapshotForm(request.POST)
+    if form.is_valid():
+        snapshot_take(
+            plan,
+            on=form.cleaned_data["taken_on"],
+            label=form.cleaned_data["label"],
+            by=request.user,
+        )
+        messages.success(request, f"Snapshot {form.cleaned_data['label']} taken.")
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("wsoa:plan_summary", plan_uuid=plan.uuid)
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def weakness_new(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_manage(request.user, plan_uuid)
+    number = (plan.weaknesses.aggregate(n=Max("number"))["n"] or 0) + 1
+    return _weakness_form(request, plan, Weakness(plan=plan), {"number": number})
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def weakness_edit(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
+    plan = plan_to_manage(request.user, plan_uuid)
+    return _weakness_form(request, plan, get_object_or_404(plan.weaknesses, number=number), {})
+
+
+def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
+    form = WeaknessForm(posted(request), instance=weakness, plan=plan, initial=initial)
+    if form.is_valid():
+        form.save()
+        messages.success(request, f"{form.instance} saved.")
+        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    return render(
+        request,
+        "wsoa/form.html",
+        {"form": form, "heading": "Significant weakness", "caption": plan, "plan": plan},
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def action_new(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
+    plan = plan_to_manage(request.user, plan_uuid)
+    weakness = get_object_or_404(plan.weaknesses, number=number)
+    return _action_form(request, plan, Action(weakness=weakness))
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def action_edit(request: HttpRequest, action_uuid) -> HttpResponse:
+    action = get_object_or_404(
+        Action.objects.select_related("weakness__plan__rag_key"), uuid=action_uuid
+    )
+    return _action_form(request, action.weakness.plan, action)
+
+
+def _action_form(request, plan, action: Action) -> HttpResponse:
+    form = ActionForm(posted(request), instance=action, plan=plan)
+    if form.is_valid():
+        with transaction.atomic():
+            saved = form.save(commit=False)
+            initial = RagStatus.objects.get(pk=form.cleaned_data["initial"], key=plan.rag_key)
+            if saved.pk is None:
+                saved.status = initial
+            elif not saved.updates.exists():
+                saved.status = initial  # no update yet: the current RAG is still the initial
+            saved.initial_status = initial
+            saved.save()
+            lead_set(saved, form.cleaned_data["lead_user"])
+            saved.due_dates.all().delete()
+            parsed = getattr(form, "parsed_timescale", None)
+            if parsed:
+                DueDate.objects.bulk_create(
+                    [DueDate(action=saved, due=d.due, text=d.text) for d in parsed.due_dates]
+                )
+        messages.success(request, f"{saved} saved.")
+        return redirect("wsoa:action_detail", action_uuid=saved.uuid)
+    return render(
+        request,
+        "wsoa/form.html",
+        {"form": form, "heading": "Action", "caption": plan, "plan": plan},
+    )

@@ -1,0 +1,94 @@
+"""The action table in and out: import with the seed's headings, export as CSV or XLSX with
+the same headings."""
+
+import csv
+import io
+
+import pandas as pd
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.text import slugify
+from django.views.decorators.http import require_http_methods
+
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.roles import Role
+from wsoa.access import PLAN_READERS, plan_to_manage, plan_to_view
+from wsoa.forms import ActionTableUploadForm
+from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
+from wsoa.models import Action, ProgressUpdate
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def actions_upload(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = plan_to_manage(request.user, plan_uuid)
+    form = ActionTableUploadForm(posted(request), request.FILES or None)
+    problems = []
+    if form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            result = actions_import(read_table(upload, upload.name), plan=plan, by=request.user)
+        except TableImportError as error:
+            problems = [str(p) for p in error.problems]
+        else:
+            messages.success(
+                request,
+                f"{result.actions_added} actions and {result.weaknesses_added} weaknesses added.",
+            )
+            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    return render(
+        request,
+        "wsoa/actions_upload.html",
+        {"plan": plan, "form": form, "problems": problems, "columns": COLUMNS},
+    )
+
+
+def table_rows(plan) -> list[list[str]]:
+    """One row per action with the seed's columns; the latest progress update last."""
+    actions = list(
+        Action.objects.filter(weakness__plan=plan)
+        .select_related("weakness", "status", "lead")
+        .order_by("weakness__number", "pk")
+    )
+    latest = {}
+    for update in ProgressUpdate.objects.filter(action__in=actions).order_by("date", "created_at"):
+        latest[update.action_id] = update.narrative
+    return [
+        [
+            f"Significant weakness {a.weakness.number}: {a.weakness.text}",
+            a.improvement_area,
+            f"{a.number}. {a.text}",
+            a.success_measures,
+            a.lead.full_name if a.lead else a.lead_title,
+            a.governance_forum,
+            a.timescale,
+            a.status.name,
+            latest.get(a.pk, ""),
+        ]
+        for a in actions
+    ]
+
+
+@role_required(*PLAN_READERS)
+@require_http_methods(["GET"])
+def actions_export(request: HttpRequest, plan_uuid, fmt: str) -> HttpResponse:
+    plan = plan_to_view(request.user, plan_uuid)
+    rows = table_rows(plan)
+    name = slugify(plan.name) or "action-plan"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(COLUMNS)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        pd.DataFrame(rows, columns=COLUMNS).to_excel(buffer, index=False, sheet_name="Actions")
+        response = HttpResponse(
+            buffer.getvalue(),
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        )
+    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
+    return response
