@@ -228,5 +228,5 @@ LOGGING = {
 
 SERVICE_NAME = "SEND quality assurance"
 # What `seed_demo` runs after the core demo area, in order: each takes the area.
-DEMO_SEEDERS = ["audits.demo.seed", "kpis.demo.seed"]
+DEMO_SEEDERS = ["audits.demo.seed", "kpis.demo.seed", "wsoa.demo.seed"]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

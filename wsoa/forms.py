@@ -215,34 +215,30 @@ class ProgressUpdateForm(GDSFormMixin, forms.Form):
 
 class EvidenceForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Add evidence"
+    link = forms.URLField(
+        label="Or give a link (optional)",
+        required=False,
+        assume_scheme="https",
+        help_text="For example to a document on the council's intranet.",
+        error_messages={"invalid": "Enter a link starting with https://"},
+    )
 
     class Meta:
         model = Evidence
-        fields = ["description", "file", "link"]
-        labels = {
-            "description": "What it shows",
-            "file": "Upload a file (optional)",
-            "link": "Or give a link (optional)",
-        }
+        fields = ["description", "file"]
+        labels = {"description": "What it shows", "file": "Upload a file (optional)"}
         help_texts = {
             "file": "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image; at "
             "most 10 MB. No personal details of children.",
-            "link": "For example to a document on the council's intranet.",
         }
-        error_messages = {
-            "description": {"required": "Enter what the evidence shows"},
-            "link": {"invalid": "Enter a link starting with https://"},
-        }
+        error_messages = {"description": {"required": "Enter what the evidence shows"}}
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["link"] = forms.URLField(
-            label="Or give a link (optional)",
-            required=False,
-            assume_scheme="https",
-            help_text="For example to a document on the council's intranet.",
-            error_messages={"invalid": "Enter a link starting with https://"},
-        )
+    def save(self, commit: bool = True):
+        evidence = super().save(commit=False)
+        evidence.link = self.cleaned_data.get("link", "")
+        if commit:
+            evidence.save()
+        return evidence
 
     def clean_file(self):
         upload = self.cleaned_data.get("file")

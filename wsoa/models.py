@@ -178,18 +178,25 @@ class ActionQuerySet(models.QuerySet):
         return self.with_final_due().filter(final_due__lt=on).exclude(status__counts_as_done=True)
 
     def stale(self, *, on: datetime.date) -> "ActionQuerySet":
-        """Not done and no progress update (nor creation) within the plan's stale weeks."""
-        from django.db.models import DurationField, ExpressionWrapper, F, Value
+        """Not done and no progress update (nor creation) within the plan's stale weeks.
+
+        Plans set their own number of weeks; one condition per distinct number keeps this a
+        plain date comparison that every database can do.
+        """
+        from django.db.models import F
         from django.db.models.functions import Coalesce
 
-        weeks = ExpressionWrapper(
-            F("weakness__plan__stale_after_weeks") * Value(datetime.timedelta(weeks=1)),
-            output_field=DurationField(),
-        )
+        weeks_in_use = ActionPlan.objects.values_list("stale_after_weeks", flat=True).distinct()
+        condition = Q(pk__in=[])
+        for weeks in weeks_in_use:
+            condition |= Q(
+                weakness__plan__stale_after_weeks=weeks,
+                last_update__lt=on - datetime.timedelta(weeks=weeks),
+            )
         return (
             self.exclude(status__counts_as_done=True)
             .annotate(last_update=Coalesce(Max("updates__date"), F("created_on")))
-            .filter(last_update__lt=Value(on) - weeks)
+            .filter(condition)
         )
 
     def visible_to(self, user) -> "ActionQuerySet":

@@ -12,6 +12,7 @@ from django.utils import timezone
 from audits import queries as audit_queries
 from kpis import queries as kpi_queries
 from send_qa.core.roles import Role
+from wsoa import queries as wsoa_queries
 
 
 @dataclass(frozen=True)
@@ -112,6 +113,32 @@ def _scorecard(user, context):
     )
 
 
+def _action_plans(user, context):
+    found = wsoa_queries.plans_for_dashboard(on=context["today"])
+    if not found["plans"]:
+        return ["No action plans have been set up yet."], [("Action plans", "wsoa:plan_list")]
+    return (
+        [
+            f"{found['total']} actions, {found['done']} done.",
+            f"{found['overdue']} overdue, {found['stale']} without a recent update.",
+        ],
+        [("Action plans", "wsoa:plan_list")],
+    )
+
+
+def _actions_led(user, context):
+    found = wsoa_queries.actions_led_by(user, on=context["today"])
+    if not found["total"]:
+        return ["You do not lead any actions yet."], []
+    return (
+        [
+            f"You lead {found['total']} action{'s' if found['total'] != 1 else ''}: "
+            f"{found['overdue']} overdue, {found['stale']} needing an update."
+        ],
+        [("Your actions", "wsoa:my_actions")],
+    )
+
+
 def _static(message: str, links=()):
     return lambda user, context: ([message], list(links))
 
@@ -124,16 +151,8 @@ PANELS = (
     Panel("Professional advice", frozenset({Role.SENDOPS}), _advice),
     Panel("Moderation", frozenset({Role.SENDOPS, Role.AUDITOR}), _moderation),
     Panel("KPI scorecard", frozenset({Role.SENDOPS, Role.BOARD}), _scorecard),
-    Panel(
-        "Action plans",
-        frozenset({Role.SENDOPS, Role.BOARD}),
-        _static("No action plans have been set up yet."),
-    ),
-    Panel(
-        "Actions you lead",
-        frozenset({Role.ACTION_OWNER}),
-        _static("You do not lead any actions yet."),
-    ),
+    Panel("Action plans", frozenset({Role.SENDOPS, Role.BOARD}), _action_plans),
+    Panel("Actions you lead", frozenset({Role.ACTION_OWNER}), _actions_led),
     Panel(
         "Termly report",
         frozenset({Role.SENDOPS, Role.BOARD}),
