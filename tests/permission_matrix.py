@@ -284,6 +284,7 @@ ROWS: list[Row] = [
     Row("wsoa:plan_detail", only("sendops", "board"), kwargs=a_plan_with_actions),
     Row("wsoa:plan_edit", only("sendops"), kwargs=a_plan_with_actions),
     Row("wsoa:plan_summary", only("sendops", "board"), kwargs=a_plan_with_actions),
+    Row("wsoa:rag_key", only("sendops"), kwargs=a_plan_with_actions),
     Row("wsoa:snapshot_new", only("sendops", ok=302), method="post", kwargs=a_plan_with_actions),
     Row("wsoa:weakness_new", only("sendops"), kwargs=a_plan_with_actions),
     Row("wsoa:weakness_edit", only("sendops"), kwargs=a_weakness),

@@ -291,3 +291,25 @@ class ActionTableUploadForm(GDSFormMixin, forms.Form):
         if upload.size > 10 * 1024 * 1024:
             raise ValidationError("The selected file must be smaller than 10 MB")
         return upload
+
+
+class RagStatusForm(forms.ModelForm):
+    class Meta:
+        model = RagStatus
+        fields = ["name", "definition", "colour", "counts_as_done"]
+        labels = {
+            "name": "Name",
+            "definition": "Definition",
+            "colour": "Colour",
+            "counts_as_done": "Counts as done",
+        }
+        widgets = {"definition": forms.Textarea(attrs={"rows": 2})}
+        error_messages = {
+            "name": {"required": "Enter the status's name"},
+            "definition": {"required": "Enter what the status means"},
+        }
+
+
+RagStatusFormSet = forms.modelformset_factory(
+    RagStatus, form=RagStatusForm, extra=1, can_delete=False
+)

@@ -9,6 +9,7 @@ urlpatterns = [
     path("action-plans/<uuid:plan_uuid>/", plans.plan_detail, name="plan_detail"),
     path("action-plans/<uuid:plan_uuid>/edit/", plans.plan_edit, name="plan_edit"),
     path("action-plans/<uuid:plan_uuid>/summary/", plans.plan_summary_view, name="plan_summary"),
+    path("action-plans/<uuid:plan_uuid>/rag-key/", plans.rag_key_edit, name="rag_key"),
     path("action-plans/<uuid:plan_uuid>/snapshots/", plans.snapshot_new, name="snapshot_new"),
     path("action-plans/<uuid:plan_uuid>/weaknesses/new/", plans.weakness_new, name="weakness_new"),
     path(

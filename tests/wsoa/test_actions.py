@@ -201,3 +201,42 @@ def test_tracker_and_summary_run_a_fixed_number_of_queries(people, client_for):
         )
         DueDate.objects.create(action=more, due=D(2026, 7, 1))
     assert [_queries(client, url) for url in urls] == few
+
+
+def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for):
+    action = ActionFactory()
+    plan = action.weakness.plan
+    other = ActionFactory()
+    url = reverse("wsoa:rag_key", kwargs={"plan_uuid": plan.uuid})
+    statuses = list(plan.rag_key.statuses.order_by("order"))
+    data = {
+        "status-TOTAL_FORMS": str(len(statuses) + 1),
+        "status-INITIAL_FORMS": str(len(statuses)),
+        "status-MIN_NUM_FORMS": "0",
+        "status-MAX_NUM_FORMS": "1000",
+    }
+    words = ["Not started", "Started", "Progressing and on track", "Embedded", "Closed"]
+    for n, (status_, word) in enumerate(zip(statuses, words, strict=True)):
+        data |= {
+            f"status-{n}-id": status_.pk,
+            f"status-{n}-name": word,
+            f"status-{n}-definition": status_.definition,
+            f"status-{n}-colour": status_.colour,
+        }
+        if status_.counts_as_done:
+            data[f"status-{n}-counts_as_done"] = "on"
+    n = len(statuses)
+    data |= {
+        f"status-{n}-name": "Sustained",
+        f"status-{n}-definition": "Still embedded a year on",
+        f"status-{n}-colour": "blue",
+        f"status-{n}-counts_as_done": "on",
+    }
+    client_for(people.sendops).post(url, data)
+    plan.refresh_from_db()
+    action.refresh_from_db()
+    assert [s.name for s in plan.rag_key.statuses.order_by("order")] == [*words, "Sustained"]
+    assert action.status.key == plan.rag_key and action.status.name == "Not started"
+    other.refresh_from_db()
+    assert other.status.name == "Red"  # the seed's key is untouched
+    assert other.weakness.plan.rag_key.name == "Seed 004 RAG rating key"

@@ -13,8 +13,17 @@ from send_qa.core.access import role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 from wsoa.access import PLAN_READERS, lead_set, plan_to_manage, plan_to_view
-from wsoa.forms import ActionForm, PlanForm, SnapshotForm, WeaknessForm
-from wsoa.models import Action, ActionPlan, DueDate, ProgressUpdate, RagKey, RagStatus, Weakness
+from wsoa.forms import ActionForm, PlanForm, RagStatusFormSet, SnapshotForm, WeaknessForm
+from wsoa.models import (
+    Action,
+    ActionPlan,
+    DueDate,
+    ProgressUpdate,
+    RagKey,
+    RagStatus,
+    SnapshotEntry,
+    Weakness,
+)
 from wsoa.summaries import plan_summary, snapshot_take
 
 
@@ -220,3 +229,57 @@ def _action_form(request, plan, action: Action) -> HttpResponse:
         "wsoa/form.html",
         {"form": form, "heading": "Action", "caption": plan, "plan": plan},
     )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def rag_key_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
+    """The plan's own RAG key, worst status first. A key shared with other plans (such as seed
+    004's) is copied for this plan before it is changed, so other plans keep theirs."""
+    plan = plan_to_manage(request.user, plan_uuid)
+    statuses = plan.rag_key.statuses.order_by("order")
+    formset = RagStatusFormSet(posted(request), queryset=statuses, prefix="status")
+    if request.method == "POST" and formset.is_valid():
+        names = [f.cleaned_data["name"].strip().lower() for f in formset.forms if f.cleaned_data]
+        if len(names) != len(set(names)):
+            messages.error(request, "Give every status a different name.")
+        else:
+            with transaction.atomic():
+                key = _own_key(plan)
+                by_order = {s.order: s for s in key.statuses.all()}
+                for order, form in enumerate(f for f in formset.forms if f.cleaned_data):
+                    status = by_order.get(order) or RagStatus(key=key, order=order)
+                    for field in ("name", "definition", "colour", "counts_as_done"):
+                        setattr(status, field, form.cleaned_data[field])
+                    status.save()
+            messages.success(request, f"The RAG key of {plan} has been saved.")
+            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    return render(request, "wsoa/rag_key.html", {"plan": plan, "formset": formset})
+
+
+def _own_key(plan: ActionPlan) -> RagKey:
+    """The plan's key if no other plan uses it, else a copy that actions are moved onto."""
+    key = plan.rag_key
+    if key.plans.exclude(pk=plan.pk).exists() or key.name == "Seed 004 RAG rating key":
+        old = list(key.statuses.order_by("order"))
+        key = RagKey.objects.create(name=f"{plan.name}: RAG key")
+        copies = {
+            s.pk: RagStatus.objects.create(
+                key=key,
+                name=s.name,
+                definition=s.definition,
+                colour=s.colour,
+                order=s.order,
+                counts_as_done=s.counts_as_done,
+            )
+            for s in old
+        }
+        actions = Action.objects.filter(weakness__plan=plan)
+        for old_pk, new in copies.items():
+            actions.filter(status_id=old_pk).update(status=new)
+            actions.filter(initial_status_id=old_pk).update(initial_status=new)
+            ProgressUpdate.objects.filter(action__in=actions, status_id=old_pk).update(status=new)
+            SnapshotEntry.objects.filter(snapshot__plan=plan, status_id=old_pk).update(status=new)
+        plan.rag_key = key
+        plan.save(update_fields=["rag_key"])
+    return key
