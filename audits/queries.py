@@ -286,3 +286,8 @@ def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
         ),
     )
     return counts["within"], counts["issued"]
+
+
+def audit_trend() -> list[dict]:
+    """Per term: EHCP audits submitted, % good or better, average score (findings' trend)."""
+    return trend_by_term(Audit.objects.of_plans())

@@ -19,3 +19,25 @@ def rag_summary(*, as_at: datetime.date) -> dict:
         "red": counts[Rag.RED],
         "exceptions": sum(1 for row in rows if row.is_exception),
     }
+
+
+def scorecard_for_report(*, as_at: datetime.date):
+    """The scorecard's rows as the board sees them (small numbers suppressed), grouped by OBA
+    category, and the AUDIT_GOOD target in force."""
+    from kpis.scorecard import grouped
+
+    rows = scorecard_rows(
+        Indicator.objects.active().select_related("owner"), as_at=as_at, suppress=True
+    )
+    return grouped(rows, by="oba"), rows
+
+
+def target_value(code: str, *, on: datetime.date):
+    from kpis.models import Target
+
+    target = (
+        Target.objects.filter(indicator__code=code, period_start__lte=on, period_end__gte=on)
+        .order_by("period_end")
+        .first()
+    )
+    return target.value if target else None

@@ -41,6 +41,7 @@ INSTALLED_APPS = [
     "audits",
     "kpis",
     "wsoa",
+    "send_qa.reports",
 ]
 
 MIDDLEWARE = [
@@ -167,14 +168,24 @@ if CELERY_BROKER_URL == "filesystem://":
         CELERY_RESULT_BACKEND = f"file://{_queue / 'results'}"
     for _folder in ("queue", "processed", "results"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
-elif not CELERY_RESULT_BACKEND:
-    CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+else:
+    if not CELERY_RESULT_BACKEND:
+        CELERY_RESULT_BACKEND = CELERY_BROKER_URL
+    # Redis redelivers an unacknowledged job after this long: longer than the longest job, so a
+    # slow report is never handed to a second worker while the first still works on it.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)
 CELERY_TASK_SOFT_TIME_LIMIT = env_int("CELERY_TASK_SOFT_TIME_LIMIT", 540)
 CELERY_RESULT_EXPIRES = 60 * 60 * 24
+# A worker process is replaced once it has used this much memory (KiB), so a runaway PDF
+# render cannot take the machine down.
+CELERY_WORKER_MAX_MEMORY_PER_CHILD = env_int("CELERY_WORKER_MAX_MEMORY_PER_CHILD", 600_000)
+# Compiling a report: seconds before it is stopped (hard) and told to stop (soft).
+REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 180)
+REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 150)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULE: dict = {
@@ -187,6 +198,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "action-reminders": {
         "task": "wsoa.tasks.send_action_reminders",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
+    },
+    # The draft termly report is created when a term ends.
+    "termly-report-drafts": {
+        "task": "send_qa.reports.tasks.create_term_reports",
+        "schedule": crontab(hour=6, minute=0),
     },
     # Computed indicators are recalculated as records change; nightly catches bulk imports.
     "recalculate-indicators": {

@@ -15,5 +15,6 @@ urlpatterns = [
     path("", include("audits.urls")),
     path("", include("kpis.urls")),
     path("", include("wsoa.urls")),
+    path("", include("send_qa.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -189,6 +189,36 @@ def an_evidence_file(people: People) -> dict:
     return {**kwargs, "pk": evidence.pk}
 
 
+def a_board_report(people: People) -> dict:
+    """A report whose version 2 is released to the board (version 3 not yet)."""
+    from tests.reports.factories import a_compiled_version, a_report
+
+    report = a_report()
+    a_compiled_version(report, number=2, released=True)
+    return {"report_uuid": report.uuid}
+
+
+def a_board_version(people: People) -> dict:
+    from send_qa.reports.models import Report
+
+    report = Report.objects.get(uuid=a_board_report(people)["report_uuid"])
+    return {"version_uuid": report.versions.get().uuid}
+
+
+def a_failed_version(people: People) -> dict:
+    from send_qa.reports.models import Version
+    from tests.reports.factories import a_report
+
+    version = Version.objects.create(report=a_report(), number=1, status=Version.Status.FAILED)
+    return {"version_uuid": version.uuid}
+
+
+def an_unreleased_version(people: People) -> dict:
+    from tests.reports.factories import a_compiled_version, a_report
+
+    return {"version_uuid": a_compiled_version(a_report(), number=2).uuid}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -301,6 +331,32 @@ ROWS: list[Row] = [
         "wsoa:evidence_download",
         only("sendops", "board", "action_owner"),
         kwargs=an_evidence_file,
+        is_page=False,
+    ),
+    # The termly report.
+    Row("reports:report_list", everyone(200)),
+    Row("reports:report_new", only("sendops", ok=302), method="post", data={"term": ""}),
+    Row("reports:report_detail", only("sendops", "board", others=404), kwargs=a_board_report),
+    Row("reports:report_edit", only("sendops"), kwargs=a_board_report),
+    Row("reports:board_commentary", only("sendops", "board"), kwargs=a_board_report),
+    Row(
+        "reports:version_compile",
+        only("sendops", ok=302),
+        method="post",
+        kwargs=a_board_report,
+        data={"number": "1"},
+    ),
+    Row("reports:version_retry", only("sendops", ok=302), method="post", kwargs=a_failed_version),
+    Row(
+        "reports:version_release",
+        only("sendops", ok=302),
+        method="post",
+        kwargs=an_unreleased_version,
+    ),
+    Row(
+        "reports:version_pdf",
+        only("sendops", "board", others=404),
+        kwargs=a_board_version,
         is_page=False,
     ),
     # Checklist templates.

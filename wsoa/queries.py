@@ -28,3 +28,22 @@ def actions_led_by(user, *, on: datetime.date) -> dict:
         "overdue": mine.overdue(on=on).count(),
         "stale": mine.stale(on=on).count(),
     }
+
+
+def summaries_for_report(*, on: datetime.date) -> list[dict]:
+    """Each plan's RAG summary (initial, previous quarter, now) and its overdue actions."""
+    from wsoa.summaries import plan_summary
+
+    return [
+        {
+            "plan": plan,
+            "summary": plan_summary(plan),
+            "overdue": list(
+                Action.objects.filter(weakness__plan=plan)
+                .overdue(on=on)
+                .select_related("status", "lead")
+                .order_by("final_due")
+            ),
+        }
+        for plan in ActionPlan.objects.select_related("rag_key")
+    ]

@@ -28,6 +28,7 @@ NAV_ITEMS = (
     NavItem("Scorecard", "kpis:scorecard", frozenset({Role.SENDOPS, Role.BOARD})),
     NavItem("Action plans", "wsoa:plan_list", frozenset({Role.SENDOPS, Role.BOARD})),
     NavItem("My actions", "wsoa:my_actions", frozenset({Role.ACTION_OWNER})),
+    NavItem("Reports", "reports:report_list", None),
     NavItem("Checklists", "audits:template_list", frozenset({Role.ADMIN, Role.SENDOPS})),
     NavItem("Users", "core:user_list", frozenset({Role.ADMIN})),
     NavItem("Admin site", "admin:index", frozenset({Role.ADMIN})),

@@ -139,6 +139,22 @@ def _actions_led(user, context):
     )
 
 
+def _termly_report(user, context):
+    from send_qa.reports.access import versions_visible_to
+
+    latest = (
+        versions_visible_to(user).select_related("report__term").order_by("-finished_at").first()
+    )
+    if latest is None:
+        return ["No report has been released to you yet."], [
+            ("Termly reports", "reports:report_list")
+        ]
+    return (
+        [f"Latest: {latest.report.term.name}, {latest.get_number_display().lower()}."],
+        [("Termly reports", "reports:report_list")],
+    )
+
+
 def _static(message: str, links=()):
     return lambda user, context: ([message], list(links))
 
@@ -153,11 +169,7 @@ PANELS = (
     Panel("KPI scorecard", frozenset({Role.SENDOPS, Role.BOARD}), _scorecard),
     Panel("Action plans", frozenset({Role.SENDOPS, Role.BOARD}), _action_plans),
     Panel("Actions you lead", frozenset({Role.ACTION_OWNER}), _actions_led),
-    Panel(
-        "Termly report",
-        frozenset({Role.SENDOPS, Role.BOARD}),
-        _static("No report has been released to you yet."),
-    ),
+    Panel("Termly report", frozenset({Role.SENDOPS, Role.BOARD}), _termly_report),
     Panel(
         "People and access",
         frozenset({Role.ADMIN}),

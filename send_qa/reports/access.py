@@ -1,0 +1,37 @@
+"""Who reads which version of the report (seed 000, Appendix B): SENDOPS everything; the board
+versions 2 and 3 once released; every signed-in user version 3 once released. Nobody else sees
+drafts."""
+
+from django.db.models import Q
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+
+from send_qa.core.roles import Role
+from send_qa.reports.models import Report, Version
+
+
+def versions_visible_to(user):
+    versions = Version.objects.filter(status=Version.Status.DONE)
+    if user.has_role(Role.SENDOPS):
+        return versions
+    released = versions.filter(released_at__isnull=False)
+    if user.has_role(Role.BOARD):
+        return released.filter(number__in=[Version.Number.BOARD, Version.Number.WIDE])
+    return released.filter(number=Version.Number.WIDE)
+
+
+def reports_visible_to(user):
+    if user.has_role(Role.SENDOPS):
+        return Report.objects.all()
+    return Report.objects.filter(Q(versions__in=versions_visible_to(user))).distinct()
+
+
+def report_to_view(user, report_uuid) -> Report:
+    return get_object_or_404(reports_visible_to(user).select_related("term"), uuid=report_uuid)
+
+
+def version_to_read(user, version_uuid) -> Version:
+    version = versions_visible_to(user).filter(uuid=version_uuid).select_related("report").first()
+    if version is None:
+        raise Http404("No such report")
+    return version

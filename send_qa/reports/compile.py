@@ -1,0 +1,99 @@
+"""Compiling a version of the report to an immutable PDF.
+
+Idempotent: a version already done is left alone; one left running by a killed worker is
+compiled again. The PDF is written to a temporary file and renamed into place, so a worker
+killed half-way never leaves a half-written report, and each compilation has a file of its
+own, so a released version is never overwritten.
+"""
+
+import hashlib
+import logging
+import os
+import uuid
+from pathlib import Path
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from send_qa.reports.evidence import report_evidence
+from send_qa.reports.models import NARRATIVE, Version
+from send_qa.reports.pdf import html_to_pdf
+
+logger = logging.getLogger(__name__)
+FOLDER = "reports"
+
+
+def report_html(version: Version) -> str:
+    report = version.report
+    context = {
+        "report": report,
+        "version": version,
+        "narrative": [(name, label, getattr(report, name)) for name, label in NARRATIVE],
+        **report_evidence(report.term, on=timezone.localdate()),
+    }
+    return render_to_string("reports/print.html", context)
+
+
+def _folder() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / FOLDER
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _fail(version: Version, message: str) -> Version:
+    Version.objects.filter(pk=version.pk).update(
+        status=Version.Status.FAILED, error=message, finished_at=timezone.now()
+    )
+    version.refresh_from_db()
+    return version
+
+
+def report_compile(*, version_id: int) -> Version:
+    with transaction.atomic():
+        version = (
+            Version.objects.select_for_update().select_related("report__term").get(pk=version_id)
+        )
+        if version.status == Version.Status.DONE:
+            return version
+        version.status, version.error = Version.Status.RUNNING, ""
+        version.started_at = timezone.now()
+        version.save(update_fields=["status", "error", "started_at"])
+    name = f"{FOLDER}/{uuid.uuid4().hex}.pdf"
+    final = Path(settings.MEDIA_ROOT) / name
+    partial = _folder() / f".{uuid.uuid4().hex}.part"
+    try:
+        pdf = html_to_pdf(report_html(version))
+        with partial.open("wb") as handle:
+            handle.write(pdf)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(partial, final)
+    except Exception as error:  # the version shows why, and can be tried again
+        partial.unlink(missing_ok=True)
+        logger.exception("Compiling report version %s failed", version.pk)
+        from celery.exceptions import SoftTimeLimitExceeded
+
+        if isinstance(error, SoftTimeLimitExceeded):
+            return _fail(version, "The report took too long to compile and was stopped.")
+        return _fail(version, f"{type(error).__name__}: {error}")
+    Version.objects.filter(pk=version.pk).update(
+        status=Version.Status.DONE,
+        file=name,
+        checksum=hashlib.sha256(pdf).hexdigest(),
+        size=len(pdf),
+        finished_at=timezone.now(),
+    )
+    version.refresh_from_db()
+    return version
+
+
+@transaction.atomic
+def version_request(report, *, number: int, by) -> Version:
+    """A new compilation of a version, sent to the worker once this transaction commits."""
+    from send_qa.reports.tasks import compile_report
+
+    version = Version.objects.create(report=report, number=number, requested_by=by)
+    compile_report.delay_on_commit(version.pk)
+    return version

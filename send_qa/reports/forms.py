@@ -1,0 +1,102 @@
+from django import forms
+from django.core.exceptions import ValidationError
+
+from send_qa.core.forms import GDSFormMixin
+from send_qa.core.models import Period
+from send_qa.reports.models import NARRATIVE, Report
+
+FORMATTING_HINT = (
+    "Plain text. Leave a blank line between paragraphs, start a line with - for a bullet "
+    "point, and put **two stars** around words to make them bold. Never name a child."
+)
+
+
+class ReportForm(GDSFormMixin, forms.ModelForm):
+    """The narrative SENDOPS write. A save based on an out-of-date page is refused."""
+
+    submit_label = "Save the report"
+    revision = forms.IntegerField(widget=forms.HiddenInput)
+
+    class Meta:
+        model = Report
+        fields = [
+            "board_date",
+            "author",
+            "purpose",
+            "period_covered",
+            *[name for name, _ in NARRATIVE if name != "board_commentary"],
+        ]
+        labels = dict(NARRATIVE) | {
+            "board_date": "Report to SEND Strategic Partnership Board on",
+            "author": "Report author",
+            "purpose": "Purpose of report",
+            "period_covered": "Period covered",
+        }
+        widgets = {
+            "board_date": forms.DateInput(attrs={"type": "date"}),
+            "purpose": forms.Textarea(attrs={"rows": 2}),
+            **{
+                name: forms.Textarea(attrs={"rows": 6})
+                for name, _ in NARRATIVE
+                if name != "board_commentary"
+            },
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("revision", self.instance.revision)
+        for name, _ in NARRATIVE:
+            if name in self.fields:
+                self.fields[name].help_text = FORMATTING_HINT
+                self.fields[name].required = False
+
+    def clean(self):
+        cleaned = super().clean()
+        revision = cleaned.get("revision")
+        stored = Report.objects.filter(pk=self.instance.pk).values_list("revision", flat=True)
+        if self.instance.pk and revision != stored.first():
+            raise ValidationError(
+                "Someone else saved this report after you opened it, so your changes were not "
+                "saved. Open the report again to see their changes, then make yours."
+            )
+        return cleaned
+
+    def save(self, commit: bool = True):
+        report = super().save(commit=False)
+        report.revision += 1
+        if commit:
+            report.save()
+        return report
+
+
+class BoardCommentaryForm(GDSFormMixin, forms.ModelForm):
+    submit_label = "Save the board's commentary"
+
+    class Meta:
+        model = Report
+        fields = ["board_commentary"]
+        labels = {
+            "board_commentary": "Commentary from the SEND Strategic Partnership Board meeting"
+        }
+        widgets = {"board_commentary": forms.Textarea(attrs={"rows": 8})}
+        error_messages = {"board_commentary": {"required": "Enter the board's commentary"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["board_commentary"].required = True
+        self.fields["board_commentary"].help_text = FORMATTING_HINT
+
+
+class NewReportForm(GDSFormMixin, forms.Form):
+    submit_label = "Start the report"
+    term = forms.ModelChoiceField(
+        queryset=Period.objects.none(),
+        label="Term the report covers",
+        empty_label=None,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["term"].queryset = (
+            Period.objects.terms().filter(report__isnull=True).order_by("-start")
+        )

@@ -1,0 +1,19 @@
+"""Background jobs of the termly report: thin wrappers that call plain functions."""
+
+from celery import shared_task
+from django.conf import settings
+
+from send_qa.reports.compile import report_compile
+
+
+@shared_task(time_limit=settings.REPORT_TIME_LIMIT, soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT)
+def compile_report(version_id: int) -> str:
+    return report_compile(version_id=version_id).status
+
+
+@shared_task
+def create_term_reports() -> int:
+    """A draft report for every term that has ended and has none yet (run daily by beat)."""
+    from send_qa.reports.services import drafts_for_ended_terms
+
+    return drafts_for_ended_terms()

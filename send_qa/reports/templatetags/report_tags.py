@@ -1,0 +1,18 @@
+from django import template
+
+from kpis.rules import suppressed_count
+from send_qa.reports.markup import render
+
+register = template.Library()
+
+
+@register.filter
+def narrative(text: str):
+    """The narrative's simple formatting, escaped and made safe."""
+    return render(text)
+
+
+@register.filter
+def small(count):
+    """A head count for the board: 1 to 4 is "fewer than 5"."""
+    return suppressed_count(count)

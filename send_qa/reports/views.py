@@ -1,0 +1,171 @@
+"""The termly report in the browser: the list, writing the narrative, compiling versions,
+releasing them, the board's commentary, and reading the PDFs."""
+
+from pathlib import Path
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.db import transaction
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods
+
+from send_qa.core.access import role_required
+from send_qa.core.forms import posted
+from send_qa.core.roles import Role
+from send_qa.reports.access import (
+    report_to_view,
+    reports_visible_to,
+    version_to_read,
+    versions_visible_to,
+)
+from send_qa.reports.compile import version_request
+from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
+from send_qa.reports.models import Report, Version
+from send_qa.reports.services import report_for_term
+
+
+@require_http_methods(["GET"])
+def report_list(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "reports/list.html",
+        {
+            "reports": reports_visible_to(user).select_related("term"),
+            "versions": versions_visible_to(user).select_related("report__term"),
+            "is_sendops": user.has_role(Role.SENDOPS),
+            "form": NewReportForm() if user.has_role(Role.SENDOPS) else None,
+        },
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def report_new(request: HttpRequest) -> HttpResponse:
+    form = NewReportForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, "Choose a term that has no report yet.")
+        return redirect("reports:report_list")
+    report = report_for_term(form.cleaned_data["term"])
+    return redirect("reports:report_edit", report_uuid=report.uuid)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def report_detail(request: HttpRequest, report_uuid) -> HttpResponse:
+    report = report_to_view(request.user, report_uuid)
+    is_sendops = request.user.has_role(Role.SENDOPS)
+    versions = report.versions.order_by("number", "-requested_at")
+    if not is_sendops:
+        versions = versions_visible_to(request.user).filter(report=report)
+    now = timezone.now()
+    return render(
+        request,
+        "reports/detail.html",
+        {
+            "report": report,
+            "versions": versions.select_related("requested_by", "released_by"),
+            "numbers": Version.Number.choices,
+            "is_sendops": is_sendops,
+            "can_comment": request.user.has_role(Role.SENDOPS, Role.BOARD),
+            "now": now,
+        },
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET", "POST"])
+def report_edit(request: HttpRequest, report_uuid) -> HttpResponse:
+    # The row is locked while a save is checked, so two saves of the same page can't both pass.
+    with transaction.atomic():
+        reports = Report.objects.select_related("term")
+        if request.method == "POST":
+            reports = reports.select_for_update(of=("self",))
+        report = get_object_or_404(reports, uuid=report_uuid)
+        form = ReportForm(posted(request), instance=report)
+        if form.is_valid():
+            form.save()
+            messages.success(request, "The report has been saved.")
+            return redirect("reports:report_detail", report_uuid=report.uuid)
+    return render(request, "reports/edit.html", {"report": report, "form": form})
+
+
+@role_required(Role.SENDOPS, Role.BOARD)
+@require_http_methods(["GET", "POST"])
+def board_commentary(request: HttpRequest, report_uuid) -> HttpResponse:
+    report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
+    if (
+        not request.user.has_role(Role.SENDOPS)
+        and not versions_visible_to(request.user).filter(report=report).exists()
+    ):
+        raise Http404("No such report")
+    form = BoardCommentaryForm(posted(request), instance=report)
+    if form.is_valid():
+        form.save()
+        messages.success(request, "The board's commentary has been saved. Compile version 3.")
+        return redirect("reports:report_detail", report_uuid=report.uuid)
+    return render(request, "reports/commentary.html", {"report": report, "form": form})
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def version_compile(request: HttpRequest, report_uuid) -> HttpResponse:
+    report = get_object_or_404(Report, uuid=report_uuid)
+    number = request.POST.get("number", "")
+    if number not in {str(n) for n in Version.Number.values}:
+        messages.error(request, "Choose version 1, 2 or 3.")
+    else:
+        version = version_request(report, number=int(number), by=request.user)
+        messages.success(
+            request, f"{version.get_number_display()} is being compiled. Refresh to see it."
+        )
+    return redirect("reports:report_detail", report_uuid=report.uuid)
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
+    version = get_object_or_404(Version, uuid=version_uuid)
+    if version.status == Version.Status.DONE:
+        messages.error(request, "This version was compiled; compile a new one instead.")
+    else:
+        Version.objects.filter(pk=version.pk).update(status=Version.Status.QUEUED, error="")
+        from send_qa.reports.tasks import compile_report
+
+        compile_report.delay_on_commit(version.pk)
+        messages.success(request, "Trying again. Refresh to see it.")
+    return redirect("reports:report_detail", report_uuid=version.report.uuid)
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["POST"])
+def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
+    version = get_object_or_404(Version, uuid=version_uuid, status=Version.Status.DONE)
+    if version.number == Version.Number.SENDOPS:
+        raise PermissionDenied("Version 1 is for the SEND Operations Group only.")
+    if version.number == Version.Number.WIDE and not version.report.board_commentary.strip():
+        messages.error(request, "Add the board's commentary before version 3 is circulated.")
+    elif not version.is_released:
+        Version.objects.filter(pk=version.pk).update(
+            released_at=timezone.now(), released_by=request.user
+        )
+        messages.success(request, f"{version.get_number_display()} released.")
+    return redirect("reports:report_detail", report_uuid=version.report.uuid)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
+    from django.conf import settings
+
+    version = version_to_read(request.user, version_uuid)
+    path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
+    if path is None or not path.exists():
+        raise Http404("The file is missing")
+    name = f"how-are-we-doing-{version.report.term.name.lower().replace(' ', '-').replace('/', '-')}-v{version.number}.pdf"
+    return FileResponse(
+        path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )

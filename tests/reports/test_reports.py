@@ -1,0 +1,215 @@
+"""The termly report: its PDF holds every section and the right values and never a case
+reference; failures are shown; released files never change; the fetcher fetches nothing
+from outside; who reads which version."""
+
+import datetime
+import hashlib
+import io
+from decimal import Decimal
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.conf import settings
+from django.urls import reverse
+from pypdf import PdfReader
+
+from send_qa.reports.compile import report_compile
+from send_qa.reports.markup import render
+from send_qa.reports.models import NARRATIVE, Version
+from send_qa.reports.pdf import RefusedURL, StaticOnlyFetcher
+from tests.audits.factories import PlanFactory
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+from tests.reports.factories import a_compiled_version, a_report
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+
+
+def pdf_text(version: Version) -> str:
+    reader = PdfReader(io.BytesIO((Path(settings.MEDIA_ROOT) / version.file).read_bytes()))
+    return "\n".join(page.extract_text() for page in reader.pages)
+
+
+def test_a_compiled_version_holds_every_section_and_the_kpi_values():
+    report = a_report()
+    report.working_well = "- Plans are **better** each term"
+    report.save()
+    indicator = IndicatorFactory(name="Annual reviews on time", code="AR_ON_TIME")
+    MeasurementFactory(
+        indicator=indicator,
+        period_start=datetime.date(2025, 9, 1),
+        period_end=datetime.date(2025, 12, 31),
+        period_label="Autumn 2025",
+        value=Decimal("72.5"),
+    )
+    PlanFactory(case_reference="EHC-SECRET-77")
+    version = report_compile(version_id=Version.objects.create(report=report, number=1).pk)
+    assert version.status == Version.Status.DONE, version.error
+    text = pdf_text(version)
+    for heading in [
+        "How are we doing?",
+        "Our priorities",
+        "Summary of evidence available in the period",
+        "Review of performance",
+        "What is working well?",
+        "What are we worried about?",
+        "Voices (children, families, professionals)",
+        "Key performance indicators",
+        "EHC plan audits",
+        "Professional advice",
+        "Moderation and scorer agreement",
+        "Action plans",
+        "Other information and emerging issues",
+        "Recommendations",
+        "Commentary from the SEND Strategic Partnership Board meeting",
+    ]:
+        assert heading in text, heading
+    assert "Annual reviews on time" in text and "72.5%" in text
+    assert "Plans are better each term" in text
+    assert "EHC-SECRET-77" not in text
+    stored = (Path(settings.MEDIA_ROOT) / version.file).read_bytes()
+    assert hashlib.sha256(stored).hexdigest() == version.checksum
+    assert stored.startswith(b"%PDF")
+
+
+def test_a_template_error_fails_with_its_message_and_leaves_no_file():
+    from django.template import TemplateSyntaxError
+
+    report = a_report()
+    version = Version.objects.create(report=report, number=1)
+    broken = mock.patch(
+        "send_qa.reports.compile.render_to_string",
+        side_effect=TemplateSyntaxError("Invalid block tag on line 7"),
+    )
+    with broken:
+        version = report_compile(version_id=version.pk)
+    assert version.status == Version.Status.FAILED
+    assert version.error == "TemplateSyntaxError: Invalid block tag on line 7"
+    assert not version.file
+    assert not list((Path(settings.MEDIA_ROOT) / "reports").glob("*"))
+
+
+def test_compiling_again_makes_a_new_file_and_never_touches_a_released_one():
+    report = a_report()
+    released = a_compiled_version(report, number=2, released=True)
+    before = (Path(settings.MEDIA_ROOT) / released.file).read_bytes()
+    again = report_compile(version_id=Version.objects.create(report=report, number=2).pk)
+    assert again.file != released.file
+    assert (Path(settings.MEDIA_ROOT) / released.file).read_bytes() == before
+    assert report_compile(version_id=released.pk).file == released.file  # done: left alone
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "file:///etc/passwd",
+        "https://example.org/logo.png",
+        "http://report.invalid/static/portal.css",
+        "https://report.invalid/static/../../send_qa/settings.py",
+        "https://report.invalid/media/reports/other.pdf",
+        "ftp://report.invalid/static/portal.css",
+    ],
+)
+def test_the_fetcher_refuses_anything_but_static_files_and_data(url):
+    with pytest.raises((RefusedURL, ValueError)):
+        StaticOnlyFetcher().fetch(url)
+
+
+def test_the_fetcher_serves_static_files_and_data_urls():
+    fetcher = StaticOnlyFetcher()
+    assert fetcher.fetch("data:text/plain,hello").read() == b"hello"
+    assert fetcher.fetch("https://report.invalid/static/portal.css").content_type == "text/css"
+
+
+def test_the_narrative_is_escaped_then_formatted():
+    html = render("Hello <script>alert(1)</script>\n\n- one **two**\n- three")
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<ul><li>one <strong>two</strong></li><li>three</li></ul>" in html
+
+
+def test_who_reads_which_version(people, client_for):
+    report = a_report()
+    v1 = a_compiled_version(report, number=1)
+    v2 = a_compiled_version(report, number=2, released=True)
+    v3_draft = a_compiled_version(report, number=3)
+    pdf = lambda v: reverse("reports:version_pdf", kwargs={"version_uuid": v.uuid})  # noqa: E731
+    board, caseworker = client_for(people.board), client_for(people.caseworker)
+    assert board.get(pdf(v2)).status_code == 200
+    assert board.get(pdf(v1)).status_code == 404  # version 1 is SENDOPS's
+    assert board.get(pdf(v3_draft)).status_code == 404  # not released
+    assert caseworker.get(pdf(v2)).status_code == 404
+    sendops = client_for(people.sendops)
+    release = reverse("reports:version_release", kwargs={"version_uuid": v3_draft.uuid})
+    refused = sendops.post(release, follow=True).content.decode()
+    assert "Add the board&#x27;s commentary before version 3 is circulated" in refused
+    board.post(
+        reverse("reports:board_commentary", kwargs={"report_uuid": report.uuid}),
+        {"board_commentary": "The board welcomed the progress."},
+    )
+    sendops.post(release)
+    assert caseworker.get(pdf(v3_draft)).status_code == 200
+    assert sendops.get(pdf(v1)).status_code == 200
+
+
+def test_a_save_based_on_an_old_page_is_refused(people, client_for):
+    report = a_report()
+    url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
+    client = client_for(people.sendops)
+    fields = {name: "" for name, _ in NARRATIVE if name != "board_commentary"}
+    base = {"purpose": report.purpose, "period_covered": "", "author": "", **fields}
+    client.post(url, {**base, "revision": 0, "working_well": "First"})
+    html = client.post(url, {**base, "revision": 0, "working_well": "Second"}).content.decode()
+    assert "Someone else saved this report after you opened it" in html
+    report.refresh_from_db()
+    assert report.working_well == "First"
+
+
+def test_compiling_sends_the_job_after_the_transaction_commits(
+    people, client_for, django_capture_on_commit_callbacks
+):
+    report = a_report()
+    queued = mock.patch("send_qa.reports.tasks.compile_report.delay")
+    with queued as delay, django_capture_on_commit_callbacks(execute=True):
+        client_for(people.sendops).post(
+            reverse("reports:version_compile", kwargs={"report_uuid": report.uuid}),
+            {"number": "1"},
+        )
+    version = report.versions.get()
+    delay.assert_called_once_with(version.pk)
+    assert version.status == Version.Status.QUEUED
+
+
+def test_a_draft_is_made_for_a_term_that_has_ended():
+    from send_qa.core.models import Period, ensure_academic_year
+    from send_qa.reports.services import drafts_for_ended_terms
+
+    ensure_academic_year(2025)
+    assert drafts_for_ended_terms(on=datetime.date(2026, 1, 2)) == 1
+    assert Period.objects.get(name="Autumn term 2025/26").report
+    assert drafts_for_ended_terms(on=datetime.date(2026, 1, 3)) == 0
+
+
+def test_the_command_compiles_a_version_to_a_file(tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    a_report()
+    target = tmp_path / "report.pdf"
+    call_command(
+        "compile_report",
+        "--term",
+        "Autumn term 2025/26",
+        "--version",
+        "2",
+        "--sync",
+        "--output",
+        str(target),
+    )
+    assert target.read_bytes().startswith(b"%PDF")
+    assert "version 2" in capsys.readouterr().out
+    with pytest.raises(CommandError, match="No term called"):
+        call_command("compile_report", "--term", "Winter", "--sync")
