@@ -199,6 +199,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "wsoa.tasks.send_action_reminders",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
+    # A report compilation whose worker was killed is marked failed, never pending for ever.
+    "fail-stuck-reports": {
+        "task": "send_qa.reports.tasks.fail_stuck_reports",
+        "schedule": crontab(minute="*/10"),
+    },
     # The draft termly report is created when a term ends.
     "termly-report-drafts": {
         "task": "send_qa.reports.tasks.create_term_reports",

@@ -97,3 +97,20 @@ def version_request(report, *, number: int, by) -> Version:
     version = Version.objects.create(report=report, number=number, requested_by=by)
     compile_report.delay_on_commit(version.pk)
     return version
+
+
+def versions_fail_stuck(*, now=None) -> int:
+    """A compilation still "running" past the hard time limit was killed with its worker:
+    mark it failed with a message, so that nothing stays pending for ever."""
+    import datetime
+
+    now = now or timezone.now()
+    limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
+    return Version.objects.filter(status=Version.Status.RUNNING, started_at__lt=now - limit).update(
+        status=Version.Status.FAILED,
+        error=(
+            f"The compilation was stopped: it ran for more than {settings.REPORT_TIME_LIMIT} "
+            "seconds or its worker stopped. Try again."
+        ),
+        finished_at=now,
+    )

@@ -17,3 +17,10 @@ def create_term_reports() -> int:
     from send_qa.reports.services import drafts_for_ended_terms
 
     return drafts_for_ended_terms()
+
+
+@shared_task
+def fail_stuck_reports() -> int:
+    from send_qa.reports.compile import versions_fail_stuck
+
+    return versions_fail_stuck()

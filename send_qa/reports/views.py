@@ -21,7 +21,7 @@ from send_qa.reports.access import (
     version_to_read,
     versions_visible_to,
 )
-from send_qa.reports.compile import version_request
+from send_qa.reports.compile import version_request, versions_fail_stuck
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
 from send_qa.reports.services import report_for_term
@@ -57,6 +57,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def report_detail(request: HttpRequest, report_uuid) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
+    versions_fail_stuck()
     is_sendops = request.user.has_role(Role.SENDOPS)
     versions = report.versions.order_by("number", "-requested_at")
     if not is_sendops:

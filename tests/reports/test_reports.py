@@ -213,3 +213,28 @@ def test_the_command_compiles_a_version_to_a_file(tmp_path, capsys):
     assert "version 2" in capsys.readouterr().out
     with pytest.raises(CommandError, match="No term called"):
         call_command("compile_report", "--term", "Winter", "--sync")
+
+
+def test_a_compilation_whose_worker_died_is_marked_failed_not_left_running(settings):
+    from django.utils import timezone
+
+    from send_qa.reports.compile import versions_fail_stuck
+
+    report = a_report()
+    now = timezone.now()
+    stuck = Version.objects.create(
+        report=report,
+        number=1,
+        status=Version.Status.RUNNING,
+        started_at=now - datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 61),
+    )
+    busy = Version.objects.create(
+        report=report, number=1, status=Version.Status.RUNNING, started_at=now
+    )
+    assert versions_fail_stuck(now=now) == 1
+    stuck.refresh_from_db()
+    busy.refresh_from_db()
+    assert stuck.status == Version.Status.FAILED and "Try again" in stuck.error
+    assert busy.status == Version.Status.RUNNING
+    # And it can be compiled again: a running or failed version is picked up afresh.
+    assert report_compile(version_id=stuck.pk).status == Version.Status.DONE
