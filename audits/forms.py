@@ -19,7 +19,7 @@ from audits.models import (
     TemplateItem,
 )
 from audits.models.advice import ADVICE_DUE_AFTER
-from send_qa.core.forms import GDSFormMixin
+from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
 
@@ -230,21 +230,12 @@ class ReopenForm(GDSFormMixin, forms.Form):
     )
 
 
-class PlanUploadForm(GDSFormMixin, forms.Form):
+class PlanUploadForm(SpreadsheetUploadForm):
     submit_label = "Import plans"
-    file = forms.FileField(
-        label="Upload a CSV or XLSX file",
-        help_text="One row per plan, with the column headers in the guide below. Nothing is saved if any row is wrong.",
-        error_messages={"required": "Select a CSV or XLSX file"},
+    hint = (
+        "One row per plan, with the column headers in the guide below. Nothing is saved if "
+        "any row is wrong."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("The selected file must be a CSV or XLSX file")
-        if upload.size > 20 * 1024 * 1024:
-            raise ValidationError("The selected file must be smaller than 20 MB")
-        return upload
 
 
 class TemplateUploadForm(GDSFormMixin, forms.Form):

@@ -4,25 +4,16 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
-from send_qa.core.forms import GDSFormMixin
+from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
 
 
-class KpiUploadForm(GDSFormMixin, forms.Form):
+class KpiUploadForm(SpreadsheetUploadForm):
     submit_label = "Check the file"
-    file = forms.FileField(
-        label="Upload a CSV or XLSX file",
-        help_text="One row per indicator, period and area, with the column headers in the guide "
-        "below. You see what will change before anything is saved.",
-        error_messages={"required": "Select a CSV or XLSX file"},
+    max_megabytes = 50
+    hint = (
+        "One row per indicator, period and area, with the column headers in the guide below. "
+        "You see what will change before anything is saved."
     )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("The selected file must be a CSV or XLSX file")
-        if upload.size > 50 * 1024 * 1024:
-            raise ValidationError("The selected file must be smaller than 50 MB")
-        return upload
 
 
 class MeasurementForm(GDSFormMixin, forms.Form):

@@ -5,7 +5,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from send_qa.core.forms import GDSFormMixin
+from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
@@ -275,22 +275,10 @@ class SnapshotForm(GDSFormMixin, forms.Form):
     )
 
 
-class ActionTableUploadForm(GDSFormMixin, forms.Form):
+class ActionTableUploadForm(SpreadsheetUploadForm):
     submit_label = "Import the actions"
-    file = forms.FileField(
-        label="Upload a CSV or XLSX file",
-        help_text="The plan's table with its own column headings. Nothing is saved if any row "
-        "is wrong.",
-        error_messages={"required": "Select a CSV or XLSX file"},
-    )
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
-            raise ValidationError("The selected file must be a CSV or XLSX file")
-        if upload.size > 10 * 1024 * 1024:
-            raise ValidationError("The selected file must be smaller than 10 MB")
-        return upload
+    max_megabytes = 10
+    hint = "The plan's table with its own column headings. Nothing is saved if any row is wrong."
 
 
 class RagStatusForm(forms.ModelForm):

@@ -31,6 +31,32 @@ class GDSFormMixin:
         self.helper.add_input(Submit("submit", self.submit_label))
 
 
+class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
+    """A CSV or XLSX file for an import, checked for its kind and size. Subclasses set the
+    button, the hint and the size limit."""
+
+    max_megabytes = 20
+    hint = ""
+    file = forms.FileField(
+        label="Upload a CSV or XLSX file",
+        error_messages={"required": "Select a CSV or XLSX file"},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].help_text = self.hint
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if not upload.name.lower().endswith((".csv", ".xlsx")):
+            raise forms.ValidationError("The selected file must be a CSV or XLSX file")
+        if upload.size > self.max_megabytes * 1024 * 1024:
+            raise forms.ValidationError(
+                f"The selected file must be smaller than {self.max_megabytes} MB"
+            )
+        return upload
+
+
 class SignInForm(GDSFormMixin, auth_forms.AuthenticationForm):
     submit_label = "Sign in"
     error_messages = {
