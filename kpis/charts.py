@@ -423,6 +423,9 @@ def _layout(
     widest = max((_text_width(period) for period in periods), default=0)
     room_each = (right - left) / count * every
     turned = widest > room_each - 4
+    if turned:  # the first turned label reaches left of its mark: keep it inside the chart
+        reach = widest * math.sqrt(0.5) + 4 - (right - left) / count / 2
+        left = min(max(left, reach), right - 10)
     bottom_room = min(widest * math.sqrt(0.5) + 20, height * 0.4) if turned else LINE_HEIGHT + 16
     bottom = max(height - bottom_room, top + 10)
     frame = _Frame(left, right, top, bottom, count, ticks[0], ticks[-1], label_width)
