@@ -22,19 +22,13 @@ from audits.forms import AdviceForm, AdviceScoringForm, AdviceServiceForm
 from audits.models import Advice, AdviceReminder, AdviceService, AdviceStatus, Audit
 from audits.models import ChecklistTemplate as Template
 from audits.reminders import reminders_due
+from audits.views.findings import chosen_term
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
 
 ADVICE_PER_PAGE = 50
-
-
-def _chosen_term(request: HttpRequest) -> Period | None:
-    term_id = request.GET.get("term", "")
-    if term_id.isdigit():
-        return Period.objects.terms().filter(pk=int(term_id)).first()
-    return Period.objects.current_term()
 
 
 @never_cache
@@ -48,10 +42,9 @@ def advice_list(request: HttpRequest) -> HttpResponse:
         advice = advice.filter(status=filters["status"])
     if filters["service"].isdigit():
         advice = advice.filter(service_id=int(filters["service"]))
-    if filters["term"].isdigit():
-        term = Period.objects.terms().filter(pk=int(filters["term"])).first()
-        if term:
-            advice = advice.filter(requested__gte=term.start, requested__lte=term.end)
+    term = Period.objects.chosen_term(filters["term"])
+    if term:
+        advice = advice.filter(requested__gte=term.start, requested__lte=term.end)
     if filters["q"].strip():
         advice = advice.filter(plan__case_reference__icontains=filters["q"].strip())
     page = Paginator(advice.order_by("-requested", "pk"), ADVICE_PER_PAGE).get_page(
@@ -189,7 +182,7 @@ def advice_feedback(request: HttpRequest, advice_uuid) -> HttpResponse:
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
 def advice_summary(request: HttpRequest) -> HttpResponse:
-    term = _chosen_term(request)
+    term = chosen_term(request)
     today = timezone.localdate()
     by = "profession" if request.GET.get("by") == "profession" else "service"
     service = None

@@ -1,9 +1,5 @@
 """What the audits say, for SENDOPS: this term's findings, the trend, and exports."""
 
-import csv
-import io
-
-import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -16,13 +12,12 @@ from audits.queries import term_findings, term_qa, trend_by_term
 from send_qa.core.access import role_required
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
+from send_qa.core.tables import table_download
 
 
-def _chosen_term(request: HttpRequest) -> Period | None:
-    term_id = request.GET.get("term", "")
-    if term_id.isdigit():
-        return Period.objects.terms().filter(pk=int(term_id)).first()
-    return Period.objects.current_term()
+def chosen_term(request: HttpRequest) -> Period | None:
+    """The term asked for, or else the current one."""
+    return Period.objects.chosen_term(request.GET.get("term", "")) or Period.objects.current_term()
 
 
 def _ehcp_audits():
@@ -32,7 +27,7 @@ def _ehcp_audits():
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
 def findings(request: HttpRequest) -> HttpResponse:
-    term = _chosen_term(request)
+    term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     template = (
         ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP).first()
@@ -112,26 +107,11 @@ def export_table(audits) -> tuple[list[str], list[list]]:
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
-    term = _chosen_term(request)
+    term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     header, rows = export_table(audits)
     name = f"ehcp-audits-{slugify(term.name) if term else 'no-term'}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-        response["Content-Disposition"] = f'attachment; filename="{name}.csv"'
-        return response
-    buffer = io.BytesIO()
-    pd.DataFrame(rows, columns=header).to_excel(buffer, index=False, sheet_name="Audits")
-    response = HttpResponse(
-        buffer.getvalue(),
-        content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    )
-    response["Content-Disposition"] = f'attachment; filename="{name}.xlsx"'
-    return response
+    return table_download(header, rows, filename=name, fmt=fmt, sheet="Audits")
 
 
 @never_cache
@@ -139,7 +119,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @require_http_methods(["GET"])
 def qa_summary(request: HttpRequest) -> HttpResponse:
     """Level 3: the term's quality assurance at every level, as the board will be told it."""
-    term = _chosen_term(request)
+    term = chosen_term(request)
     return render(
         request,
         "audits/qa_summary.html",

@@ -3,9 +3,6 @@
 Moderators see sample codes only. The key from code to case reference is shown to SENDOPS.
 """
 
-import csv
-import io
-
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
@@ -26,6 +23,7 @@ from audits.moderation import (
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
+from send_qa.core.tables import table_download
 
 MODERATION_ROLES = (Role.SENDOPS, Role.AUDITOR)
 
@@ -139,13 +137,11 @@ def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
 def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
     """The sample for the meeting: codes and characteristics, never a case reference."""
     session = session_to_view(request.user, session_uuid)
-    rows = session.samples.select_related("plan", "original_audit").order_by("order")
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
+    samples = session.samples.select_related("plan", "original_audit").order_by("order")
     with_grades = request.user.has_role(Role.SENDOPS)
     header = ["sample_code", "primary_need", "age_band", "placement_type", "agreed_grade"]
-    writer.writerow([*header, "audit_grade"] if with_grades else header)
-    for sample in rows:
+    rows = []
+    for sample in samples:
         row = [
             sample.code,
             sample.plan.primary_need,
@@ -155,11 +151,13 @@ def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
         ]
         if with_grades:
             row.append(sample.original_audit.grade if sample.original_audit else "")
-        writer.writerow(row)
-    response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    filename = f"moderation-sample-{session.reference}.csv"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response
+        rows.append(row)
+    return table_download(
+        [*header, "audit_grade"] if with_grades else header,
+        rows,
+        filename=f"moderation-sample-{session.reference}",
+        fmt="csv",
+    )
 
 
 @never_cache

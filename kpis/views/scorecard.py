@@ -1,11 +1,8 @@
 """The board-facing scorecard, its exports, and a page per indicator. Small numbers are
 suppressed on every page here and in every export (they leave SENDOPS)."""
 
-import csv
 import datetime
-import io
 
-import pandas as pd
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -20,16 +17,14 @@ from kpis.scorecard import grouped, scorecard_rows
 from send_qa.core.access import role_required
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
+from send_qa.core.tables import table_download
 
 AREA_LABELS = dict(Area.choices)
 
 
 def _as_at(request: HttpRequest) -> tuple[datetime.date, Period | None]:
     """The scorecard shows the latest values up to the end of the chosen term (or today)."""
-    term_id = request.GET.get("term", "")
-    term = None
-    if term_id.isdigit():
-        term = Period.objects.terms().filter(pk=int(term_id)).first()
+    term = Period.objects.chosen_term(request.GET.get("term", ""))
     today = timezone.localdate()
     if term is None:
         return today, Period.objects.current_term(on=today)
@@ -142,22 +137,7 @@ def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     chosen, indicators = _chosen(request)
     rows = _export_rows(scorecard_rows(indicators, as_at=as_at, suppress=True))
     name = f"scorecard-{slugify(chosen.name) if chosen else 'all'}-{as_at.isoformat()}"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(EXPORT_HEADER)
-        writer.writerows([["" if v is None else v for v in row] for row in rows])
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        buffer = io.BytesIO()
-        frame = pd.DataFrame(rows, columns=EXPORT_HEADER)
-        frame.to_excel(buffer, index=False, sheet_name="Scorecard")
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download(EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard")
 
 
 @role_required(*READERS)

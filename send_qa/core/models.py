@@ -167,6 +167,10 @@ class PeriodQuerySet(models.QuerySet):
     def current_term(self, *, on: datetime.date | None = None) -> "Period | None":
         return self.terms().containing(on or timezone.localdate()).first()
 
+    def chosen_term(self, term_id: str) -> "Period | None":
+        """The term a page was asked for by id (a `term` query parameter), if it exists."""
+        return self.terms().filter(pk=int(term_id)).first() if term_id.isdigit() else None
+
 
 class Period(models.Model):
     """A span of time that work is reported over: an academic year, a term, a quarter..."""

@@ -65,3 +65,28 @@ def read_table(source: Path | BinaryIO, filename: str) -> pd.DataFrame:
         ) from None
     frame.columns = [header(c) for c in frame.columns]
     return frame
+
+
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+def table_download(header: list[str], rows, *, filename: str, fmt: str, sheet: str = "Data"):
+    """A table as a CSV or XLSX download (every export of the portal goes through here)."""
+    import csv
+    import io
+
+    from django.http import HttpResponse
+
+    rows = [["" if value is None else value for value in row] for row in rows]
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        writer.writerow(header)
+        writer.writerows(rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        buffer = io.BytesIO()
+        pd.DataFrame(rows, columns=header).to_excel(buffer, index=False, sheet_name=sheet)
+        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    return response

@@ -5,8 +5,6 @@ from unittest import mock
 
 import pytest
 from django.core import mail
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.advice_queries import (
@@ -21,6 +19,7 @@ from audits.reminders import advice_reminders_send, reminders_due
 from audits.template_io import TEMPLATE_FIXTURES, read_template_file, template_import
 from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import AdviceFactory, AdviceServiceFactory, PlanFactory
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -189,13 +188,7 @@ def test_sendops_see_the_same_list_in_the_portal(people, client_for):
     assert f"{overdue.service.name} ({overdue.service.contact_email}): 1 overdue" in html
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_advice_pages_run_a_fixed_number_of_queries(people, client_for, advice_tool):
+def test_advice_pages_run_a_fixed_number_ofpage_queries(people, client_for, advice_tool):
     ensure_academic_year(2026)
     client = client_for(people.sendops)
     urls = [
@@ -205,7 +198,7 @@ def test_advice_pages_run_a_fixed_number_of_queries(people, client_for, advice_t
     ]
     AdviceFactory(requested=datetime.date.today() - datetime.timedelta(weeks=7))
     AdviceFactory(requested=datetime.date.today() - datetime.timedelta(weeks=6, days=-3))
-    few = [_queries(client, url) for url in urls]
+    few = [page_queries(client, url) for url in urls]
     for weeks in range(12):
         advice = AdviceFactory(
             service=AdviceServiceFactory(),
@@ -214,7 +207,7 @@ def test_advice_pages_run_a_fixed_number_of_queries(people, client_for, advice_t
         Audit.objects.create(
             plan=advice.plan, advice=advice, template=advice_tool, auditor=people.auditor
         )
-    assert [_queries(client, url) for url in urls] == few
+    assert [page_queries(client, url) for url in urls] == few
 
 
 def test_an_auditor_sees_only_the_advice_they_score(people, client_for):

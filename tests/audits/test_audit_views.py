@@ -1,12 +1,11 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Answer, Audit, TemplateItem
 from send_qa.core.models import ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory, small_template
 from tests.factories import TeamFactory, UserFactory
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -164,25 +163,19 @@ def test_bulk_assignment(people, client_for):
     assert Audit.objects.count() == 4
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_the_audit_list_runs_a_fixed_number_of_queries(people, client_for):
+def test_the_audit_list_runs_a_fixed_number_ofpage_queries(people, client_for):
     client = client_for(people.sendops)
     AuditFactory(auditor=people.auditor)
-    few = _queries(client, reverse("audits:audit_list"))
+    few = page_queries(client, reverse("audits:audit_list"))
     for _ in range(20):
         AuditFactory(auditor=UserFactory(roles=["auditor"]), plan=PlanFactory(team=TeamFactory()))
-    assert _queries(client, reverse("audits:audit_list")) == few
+    assert page_queries(client, reverse("audits:audit_list")) == few
 
 
-def test_the_scoring_page_runs_a_fixed_number_of_queries(audit, people, client_for):
+def test_the_scoring_page_runs_a_fixed_number_ofpage_queries(audit, people, client_for):
     client = client_for(people.auditor)
     found = items(audit)
-    few = _queries(client, section_url(audit, "B"))
+    few = page_queries(client, section_url(audit, "B"))
     audit.save_answers(
         values={
             i.pk: {"score": 3} if i.kind == "score" else {"yes_no": "yes"}
@@ -193,8 +186,8 @@ def test_the_scoring_page_runs_a_fixed_number_of_queries(audit, people, client_f
     )
     for _ in range(10):
         AuditFactory(auditor=people.auditor)
-    assert _queries(client, section_url(audit, "B")) == few
-    assert _queries(client, detail_url(audit)) <= 15
+    assert page_queries(client, section_url(audit, "B")) == few
+    assert page_queries(client, detail_url(audit)) <= 15
 
 
 def test_findings_and_exports(audit, people, client_for):
@@ -229,7 +222,7 @@ def test_findings_and_exports(audit, people, client_for):
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
-def test_findings_and_the_plans_register_run_a_fixed_number_of_queries(people, client_for):
+def test_findings_and_the_plans_register_run_a_fixed_number_ofpage_queries(people, client_for):
     ensure_academic_year(2025)
     from send_qa.core.models import Period
 
@@ -238,11 +231,14 @@ def test_findings_and_the_plans_register_run_a_fixed_number_of_queries(people, c
     template = small_template()
     AuditFactory(term=term, template=template)
     findings_url = reverse("audits:findings") + f"?term={term.pk}"
-    few = (_queries(client, findings_url), _queries(client, reverse("audits:plan_list")))
+    few = (page_queries(client, findings_url), page_queries(client, reverse("audits:plan_list")))
     for _ in range(15):
         audit = AuditFactory(term=term, template=template, plan=PlanFactory(team=TeamFactory()))
         found = items(audit)
         audit.save_answers(
             values={found["A1"].pk: {"score": 3}, found["B2"].pk: {"yes_no": "yes"}}, revision=0
         )
-    assert (_queries(client, findings_url), _queries(client, reverse("audits:plan_list"))) == few
+    assert (
+        page_queries(client, findings_url),
+        page_queries(client, reverse("audits:plan_list")),
+    ) == few

@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from audits.models import Audit, SampledPlan, TemplateItem
@@ -23,6 +21,7 @@ from tests.audits.factories import (
     small_template,
 )
 from tests.factories import UserFactory
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -208,20 +207,14 @@ def test_the_group_records_an_agreed_grade_and_the_key_issues(people, client_for
     assert "Health outcomes vague" in report and "Good" in report
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_session_pages_run_a_fixed_number_of_queries(people, client_for):
+def test_session_pages_run_a_fixed_number_ofpage_queries(people, client_for):
     session, *_ = moderation_people(people)
     client = client_for(people.sendops)
     urls = [
         reverse(name, kwargs={"session_uuid": session.uuid})
         for name in ("audits:moderation_detail", "audits:moderation_agreement")
     ] + [reverse("audits:moderation_list")]
-    few = [_queries(client, url) for url in urls]
+    few = [page_queries(client, url) for url in urls]
     more = UserFactory.create_batch(3, roles=["auditor"])
     session.members.add(*more)
     for order in range(2, 8):
@@ -234,7 +227,7 @@ def test_session_pages_run_a_fixed_number_of_queries(people, client_for):
         )
     session_assign_reaudits(session, by=people.sendops)
     ModerationSessionFactory.create_batch(3, members=[people.auditor])
-    assert [_queries(client, url) for url in urls] == few
+    assert [page_queries(client, url) for url in urls] == few
 
 
 def test_the_sample_command_prints_the_sample_and_strata(audited_term, capsys):

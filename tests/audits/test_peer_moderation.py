@@ -3,8 +3,6 @@
 import datetime
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -12,6 +10,7 @@ from audits.models import Audit
 from audits.peer_moderation import cycles_of_year, suggested_plans, team_schedules
 from tests.audits.factories import AuditFactory, PlanFactory, small_template
 from tests.factories import TeamFactory
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -90,15 +89,10 @@ def test_the_page_runs_a_fixed_number_of_queries(people, client_for):
     PlanFactory(team=people.caseworker.team)
     url = reverse("audits:peer_moderation")
 
-    def count():
-        with CaptureQueriesContext(connection) as ctx:
-            assert client.get(url).status_code == 200
-        return len(ctx.captured_queries)
-
-    few = count()
+    few = page_queries(client, url)
     today = timezone.localdate()
     for _ in range(4):
         team = TeamFactory()
         peer(team, started_on=today, submitted_on=today)
         peer(team, started_on=today)
-    assert count() == few
+    assert page_queries(client, url) == few

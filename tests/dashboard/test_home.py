@@ -1,7 +1,7 @@
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -42,9 +42,7 @@ def test_navigation_shows_each_role_only_what_it_may_use(people, client_for):
 
 
 def _home_queries(client) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(reverse("dashboard:home")).status_code == 200
-    return len(ctx.captured_queries)
+    return page_queries(client, reverse("dashboard:home"))
 
 
 @pytest.mark.parametrize("role", ["sendops", "auditor", "caseworker", "board", "action_owner"])

@@ -7,13 +7,12 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kpis.models import ExceptionNote
 from send_qa.core.models import Period, ensure_academic_year
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory, TargetFactory
+from tests.queries import page_queries
 
 pytestmark = pytest.mark.django_db
 
@@ -128,15 +127,9 @@ def test_the_indicator_page_has_an_accessible_chart_and_the_values(
     assert "Spring 2026" in html and "62.5%" in html and "49.2%" in html
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_the_scorecard_runs_a_fixed_number_of_queries(scorecard_data, people, client_for):
+def test_the_scorecard_runs_a_fixed_number_ofpage_queries(scorecard_data, people, client_for):
     client = client_for(people.board)
-    few = _queries(client, spring_url())
+    few = page_queries(client, spring_url())
     for n in range(12):
         indicator = IndicatorFactory()
         TargetFactory(
@@ -147,7 +140,7 @@ def test_the_scorecard_runs_a_fixed_number_of_queries(scorecard_data, people, cl
         for period in (AUTUMN, SPRING):
             value(indicator, period, value=Decimal(50 + n))
             value(indicator, period, area="england", value=Decimal(55))
-    assert _queries(client, spring_url()) == few <= 15
+    assert page_queries(client, spring_url()) == few <= 15
 
 
 def test_a_saved_scorecard_shows_only_its_indicators(scorecard_data, people, client_for):

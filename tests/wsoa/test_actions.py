@@ -5,11 +5,10 @@ import datetime
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from tests.factories import UserFactory
+from tests.queries import page_queries
 from tests.wsoa.factories import ActionFactory, ActionPlanFactory, WeaknessFactory, status
 from wsoa.access import lead_set, may_update
 from wsoa.models import Action, DueDate
@@ -171,13 +170,7 @@ def test_evidence_is_checked_and_served_only_through_the_portal(
     assert client_for(outsider).get(download).status_code == 404
 
 
-def _queries(client, url) -> int:
-    with CaptureQueriesContext(connection) as ctx:
-        assert client.get(url).status_code == 200
-    return len(ctx.captured_queries)
-
-
-def test_tracker_and_summary_run_a_fixed_number_of_queries(people, client_for):
+def test_tracker_and_summary_run_a_fixed_number_ofpage_queries(people, client_for):
     plan = ActionPlanFactory()
     weakness = WeaknessFactory(plan=plan)
     action = ActionFactory(weakness=weakness, led_by=people.action_owner)
@@ -191,7 +184,7 @@ def test_tracker_and_summary_run_a_fixed_number_of_queries(people, client_for):
         reverse("wsoa:plan_detail", kwargs={"plan_uuid": plan.uuid}),
         reverse("wsoa:plan_summary", kwargs={"plan_uuid": plan.uuid}),
     ]
-    few = [_queries(client, url) for url in urls]
+    few = [page_queries(client, url) for url in urls]
     for n in range(8):
         more = ActionFactory(
             weakness=WeaknessFactory(plan=plan), led_by=UserFactory(roles=["action_owner"])
@@ -200,7 +193,7 @@ def test_tracker_and_summary_run_a_fixed_number_of_queries(people, client_for):
             author=people.sendops, narrative="x", status=status("Amber"), date=D(2026, 6, n + 1)
         )
         DueDate.objects.create(action=more, due=D(2026, 7, 1))
-    assert [_queries(client, url) for url in urls] == few
+    assert [page_queries(client, url) for url in urls] == few
 
 
 def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for):

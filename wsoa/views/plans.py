@@ -2,7 +2,7 @@
 what SENDOPS change: plans, weaknesses, actions and quarterly snapshots."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Max, Prefetch
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -72,6 +72,8 @@ def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
 def tracker_weaknesses(plan: ActionPlan):
     """The plan's weaknesses with their actions, leads, due dates and latest update: five
     queries whatever the size of the plan."""
+    # PostgreSQL fetches only each action's latest update (DISTINCT ON); the embedded SQLite of
+    # `make run` fetches them all, newest first. Either way the template reads the first.
     latest = (
         ProgressUpdate.objects.order_by("action_id", "-date", "-created_at").distinct("action_id")
         if _postgres()
@@ -95,8 +97,6 @@ def tracker_weaknesses(plan: ActionPlan):
 
 
 def _postgres() -> bool:
-    from django.db import connection
-
     return connection.vendor == "postgresql"
 
 

@@ -1,10 +1,6 @@
 """The action table in and out: import with the seed's headings, export as CSV or XLSX with
 the same headings."""
 
-import csv
-import io
-
-import pandas as pd
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -14,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
+from send_qa.core.tables import table_download
 from wsoa.access import PLAN_READERS, plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
 from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
@@ -77,18 +74,4 @@ def actions_export(request: HttpRequest, plan_uuid, fmt: str) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     rows = table_rows(plan)
     name = slugify(plan.name) or "action-plan"
-    if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(COLUMNS)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        buffer = io.BytesIO()
-        pd.DataFrame(rows, columns=COLUMNS).to_excel(buffer, index=False, sheet_name="Actions")
-        response = HttpResponse(
-            buffer.getvalue(),
-            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        )
-    response["Content-Disposition"] = f'attachment; filename="{name}.{fmt}"'
-    return response
+    return table_download(COLUMNS, rows, filename=name, fmt=fmt, sheet="Actions")
