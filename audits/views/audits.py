@@ -20,7 +20,7 @@ from audits.models import (
 )
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
-from send_qa.core.models import Period, User
+from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import Role
 
 AUDITS_PER_PAGE = 50
@@ -59,8 +59,6 @@ def audit_list(request: HttpRequest) -> HttpResponse:
         request.GET.get("page")
     )
     is_sendops = request.user.has_role(Role.SENDOPS)
-    from send_qa.core.models import Team
-
     return render(
         request,
         "audits/audit_list.html",

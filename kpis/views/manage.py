@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from kpis.access import indicator_by_code, require_exception_writer
@@ -22,7 +24,7 @@ from kpis.forms import (
 )
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
-from kpis.tasks import recalculate_indicators
+from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
@@ -230,8 +232,6 @@ def _scorecard_form(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
 
 
 def _scorecard_url() -> str:
-    from django.urls import reverse
-
     return reverse("kpis:scorecard")
 
 
@@ -277,10 +277,6 @@ def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
 @require_http_methods(["POST"])
 def ask_for_commentary(request: HttpRequest) -> HttpResponse:
     """Email the owners of red or declining indicators that have no commentary yet."""
-    from django.utils import timezone
-
-    from kpis.tasks import ask_for_exception_commentary
-
     ask_for_exception_commentary.delay_on_commit(timezone.localdate().isoformat())
     messages.success(request, "The owners of unexplained exceptions are being emailed.")
     return redirect(f"{_scorecard_url()}#exceptions")

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from kpis.access import READERS, indicator_by_code, may_write_exception_note
 from kpis.charts import Series, trend_chart
-from kpis.models import Area, Indicator, Measurement, Scorecard
+from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, shown
 from kpis.scorecard import grouped, scorecard_rows
 from send_qa.core.access import role_required
@@ -79,8 +79,6 @@ def scorecard(request: HttpRequest) -> HttpResponse:
 
 
 def _exception_notes(ids):
-    from kpis.models import ExceptionNote
-
     return ExceptionNote.objects.filter(measurement_id__in=ids)
 
 

@@ -3,6 +3,7 @@ releasing them, the board's commentary, and reading the PDFs."""
 
 from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
@@ -25,6 +26,7 @@ from send_qa.reports.compile import version_request, versions_fail_stuck
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
 from send_qa.reports.services import report_for_term
+from send_qa.reports.tasks import compile_report
 
 
 @require_http_methods(["GET"])
@@ -134,8 +136,6 @@ def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
         messages.error(request, "This version was compiled; compile a new one instead.")
     else:
         Version.objects.filter(pk=version.pk).update(status=Version.Status.QUEUED, error="")
-        from send_qa.reports.tasks import compile_report
-
         compile_report.delay_on_commit(version.pk)
         messages.success(request, "Trying again. Refresh to see it.")
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
@@ -160,8 +160,6 @@ def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET"])
 def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
-    from django.conf import settings
-
     version = version_to_read(request.user, version_uuid)
     path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
     if path is None or not path.exists():
