@@ -238,3 +238,25 @@ def test_a_compilation_whose_worker_died_is_marked_failed_not_left_running(setti
     assert busy.status == Version.Status.RUNNING
     # And it can be compiled again: a running or failed version is picked up afresh.
     assert report_compile(version_id=stuck.pk).status == Version.Status.DONE
+
+
+def test_the_temporary_file_of_a_killed_compilation_is_removed_once_stale(settings):
+    import os
+
+    from django.utils import timezone
+
+    from send_qa.reports.compile import versions_fail_stuck
+
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = timezone.now()
+    stale, fresh, released = folder / ".old.part", folder / ".new.part", folder / "kept.pdf"
+    for path in (stale, fresh, released):
+        path.write_bytes(b"%PDF-")
+    long_ago = (now - datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 61)).timestamp()
+    os.utime(stale, (long_ago, long_ago))
+    os.utime(released, (long_ago, long_ago))
+    versions_fail_stuck(now=now)
+    assert not stale.exists()
+    assert fresh.exists(), "a compilation still within its time limit keeps its file"
+    assert released.exists(), "finished reports are never removed"
