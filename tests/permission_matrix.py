@@ -238,6 +238,7 @@ ROWS: list[Row] = [
     # Signed-in people.
     Row("dashboard:home", everyone(200)),
     # Admins only.
+    Row("core:access_log", only("admin")),
     Row("core:user_list", only("admin")),
     Row("core:user_invite", only("admin")),
     Row("core:user_detail", only("admin"), kwargs=a_colleague),

@@ -9,6 +9,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_migrate
 
+        from send_qa.core.access_log import connect_signals
         from send_qa.core.roles import ensure_role_groups
 
         post_migrate.connect(ensure_role_groups, sender=self)
+        connect_signals()

@@ -15,6 +15,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import Role
@@ -161,6 +162,7 @@ def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@logs_access(Kind.REPORT_DOWNLOAD, "report version", "version_uuid")
 def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
     version = version_to_read(request.user, version_uuid)
     path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
