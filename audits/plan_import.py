@@ -13,7 +13,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
-from audits.models.plans import YEAR_GROUPS
+from audits.models.plans import YEAR_GROUPS, ceased_on
 from send_qa.core.models import Team, User
 from send_qa.core.tables import ImportProblem, read_table
 from send_qa.core.tables import TableImportError as PlanImportError
@@ -46,6 +46,7 @@ FIELDS = [
     "caseworker",
     *DATE_COLUMNS,
     "is_active",
+    "ceased_on",
 ]
 
 _NEEDS = {code.lower(): code for code in PrimaryNeed.values}
@@ -212,6 +213,7 @@ def _upsert(rows: dict[str, dict], *, by=None) -> PlanImportSummary:
         plan = existing.get(reference) or Plan(case_reference=reference)
         for name, value in values.items():
             setattr(plan, name, value)
+        plan.ceased_on = ceased_on(plan.is_active, plan.ceased_on)
         (to_update if plan.pk else to_create).append(plan)
     bulk_create_with_history(to_create, Plan, batch_size=2000, default_user=by)
     bulk_update_with_history(to_update, Plan, FIELDS, batch_size=2000, default_user=by)

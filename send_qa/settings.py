@@ -193,7 +193,14 @@ REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 180)
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 150)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Case-level details of plans are removed this many years after the plan ceased (audits.retention).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 6)
 CELERY_BEAT_SCHEDULE: dict = {
+    # Case-level details past the retention period are removed each night.
+    "apply-retention": {
+        "task": "audits.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Services are told each morning of the advice they owe (audits.reminders).
     "advice-reminders": {
         "task": "audits.tasks.send_advice_reminders",
