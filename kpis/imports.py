@@ -12,9 +12,10 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
+from send_qa.core.bulk import copy_create_with_history
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -23,6 +24,7 @@ REQUIRED = ["indicator_code", "period_start", "period_end", "area", "value"]
 OPTIONAL = ["period_label", "numerator", "denominator", "commentary"]
 MAX_ROWS = 200_000
 AREAS = ", ".join([*Area.values, "la:CODE (e.g. la:873)"])
+AREA_VALUES = frozenset(Area.values)
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]
 
 
@@ -128,7 +130,7 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
         if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
             problem("period_end", "the period ends before it starts. Check the two dates.")
         area = record["area"].strip().lower()
-        if area not in Area.values and not LA_CODE.match(area):
+        if area not in AREA_VALUES and not LA_CODE.match(area):
             problem("area", f"{record['area']!r} is not an area. Use one of: {AREAS}.")
         numbers = {}
         for column in ("value", "numerator", "denominator"):
@@ -243,7 +245,7 @@ def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     changed = [c.measurement for c in plan.changes if c.action == "update"]
     for measurement in changed:
         measurement.updated_at = now
-    bulk_create_with_history(new, Measurement, batch_size=2000, default_user=by)
+    copy_create_with_history(new, by=by)
     bulk_update_with_history(changed, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by)
     return plan
 
