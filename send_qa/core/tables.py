@@ -7,6 +7,7 @@ do) for the whole file and raises TableImportError with all of them, saving noth
 import csv
 import io
 import logging
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -80,8 +81,58 @@ def read_table(source: Path | BinaryIO, filename: str) -> pd.DataFrame:
                 )
             ]
         ) from None
-    frame.columns = [header(c) for c in frame.columns]
+    originals = [str(c) for c in frame.columns]
+    frame.columns = [header(c) for c in originals]
+    problems = duplicate_header_problems(originals) or control_character_problems(frame)
+    if problems:
+        raise TableImportError(problems)
     return frame
+
+
+def duplicate_header_problems(originals: list[str]) -> list[ImportProblem]:
+    """Two headers that name the same column ("Case reference" and "case_reference"). pandas
+    renames a repeated header "name.1", so that is read as "name" when "name" is there too."""
+    first: dict[str, str] = {}
+    problems = []
+    for original in originals:
+        key = header(original)
+        mangled = re.fullmatch(r"(.*)\.\d+", original)
+        if key not in first and mangled and header(mangled.group(1)) in first:
+            key = header(mangled.group(1))
+        if key in first:
+            problems.append(
+                ImportProblem(
+                    None,
+                    key,
+                    f"the header {first[key]!r} is given more than once. Keep one column of "
+                    "each name.",
+                )
+            )
+        else:
+            first[key] = original
+    return problems
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_problems(frame: pd.DataFrame, *, limit: int = 100) -> list[ImportProblem]:
+    """Cells holding control characters (NUL, escape and the like; not tabs or line breaks),
+    which no spreadsheet shows and the database cannot always store."""
+    problems = []
+    for column in frame.columns:
+        found = frame[column].astype(str).str.contains(CONTROL, regex=True)
+        for index in found[found].index[:limit]:
+            char = CONTROL.search(str(frame.at[index, column])).group()
+            problems.append(
+                ImportProblem(
+                    frame.index.get_loc(index) + 2,
+                    column,
+                    f"holds a control character (U+{ord(char):04X}) that cannot be stored. "
+                    "Delete it, or retype the cell.",
+                )
+            )
+    return sorted(problems, key=lambda p: (p.row, p.column))[:limit]
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

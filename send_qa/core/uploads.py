@@ -188,7 +188,7 @@ def check_table_file(handle: BinaryIO, name: str) -> str:
             f"{name} is an Excel or zip file named as CSV. Rename it .xlsx, or save it from "
             "Excel as CSV UTF-8."
         )
-    if found == "utf16" or (found is None and b"\x00" in head):
+    if found == "utf16" or head.count(b"\x00") > len(head) // 4:
         raise UploadRefused(
             f"{name} is saved as UTF-16 text, not UTF-8. In Excel use Save As and choose "
             "CSV UTF-8 (Comma delimited)."
@@ -202,13 +202,20 @@ def csv_text(handle: BinaryIO, name: str) -> str:
     """The whole CSV as text: UTF-8, with or without a byte order mark, or a clear refusal."""
     data = handle.read()
     try:
-        return data.decode("utf-8-sig")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
         raise UploadRefused(
             f"{name} is not saved as UTF-8 text (line {line} has a character that is not). "
             "In Excel use Save As and choose CSV UTF-8 (Comma delimited)."
         ) from None
+    if "\x00" in text:
+        line = text[: text.index("\x00")].count("\n") + 1
+        raise UploadRefused(
+            f"{name} has a NUL character on line {line}, which a CSV file cannot hold. Open it "
+            "in a spreadsheet and save it again as CSV UTF-8 (Comma delimited)."
+        )
+    return text
 
 
 def check_evidence_file(handle: BinaryIO, name: str) -> str:
