@@ -10,7 +10,13 @@ from django.http import HttpRequest, QueryDict
 
 from send_qa.core.models import Organisation, Team, User
 from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
-from send_qa.core.uploads import MB, UploadRefused, check_table_file, safe_display_name
+from send_qa.core.uploads import (
+    MB,
+    UploadRefused,
+    check_table_file,
+    csv_text,
+    safe_display_name,
+)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -59,7 +65,9 @@ class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
         if upload.size > limit:
             raise forms.ValidationError(f"The selected file must be smaller than {limit / MB:g} MB")
         try:
-            check_table_file(upload, name)
+            if check_table_file(upload, name) == "csv":
+                csv_text(upload, name)  # refused here, on the field, if it is not UTF-8
+                upload.seek(0)
         except UploadRefused as refusal:
             raise forms.ValidationError(str(refusal)) from None
         return upload

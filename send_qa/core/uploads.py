@@ -188,13 +188,13 @@ def check_table_file(handle: BinaryIO, name: str) -> str:
             f"{name} is an Excel or zip file named as CSV. Rename it .xlsx, or save it from "
             "Excel as CSV UTF-8."
         )
+    if found not in (None, "utf16"):
+        raise UploadRefused(_claims(name, found, "text") + " Upload the table as CSV or XLSX.")
     if found == "utf16" or head.count(b"\x00") > len(head) // 4:
         raise UploadRefused(
             f"{name} is saved as UTF-16 text, not UTF-8. In Excel use Save As and choose "
             "CSV UTF-8 (Comma delimited)."
         )
-    if found is not None:
-        raise UploadRefused(_claims(name, found, "text") + " Upload the table as CSV or XLSX.")
     return kind
 
 
