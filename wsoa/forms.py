@@ -273,8 +273,12 @@ class SnapshotForm(GDSFormMixin, forms.Form):
     )
     label = forms.CharField(
         label="Name of the snapshot",
+        max_length=100,
         help_text="For example Q2 2026/27 monitoring with the DfE and NHS England.",
-        error_messages={"required": "Enter a name for the snapshot"},
+        error_messages={
+            "required": "Enter a name for the snapshot",
+            "max_length": "Name the snapshot in at most 100 characters",
+        },
     )
 
 
