@@ -177,6 +177,8 @@ def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> 
             or not all(isinstance(c, dict) and "value" in c and "label" in c for c in choices)
         ):
             problems.append(f"{spot}.choices: give choices, each with a value and a label")
+        elif not all(isinstance(c["value"], str) and 0 < len(c["value"]) <= 50 for c in choices):
+            problems.append(f"{spot}.choices: each value must be text of at most 50 characters")
     if "weight" in item:
         weight = _number(item["weight"])
         if weight is None or weight < 0:

@@ -110,6 +110,24 @@ def test_any_json_is_refused_or_imported(data):
         (("overall_rating",), "Rate it"),
         (("subject",), ["ehcp"]),
         (("sections", 0, "title"), "<script>alert(1)</script>"),
+        (
+            ("sections", 0, "items", 1),
+            {
+                "code": "C1",
+                "text": "Pick",
+                "kind": "choice",
+                "choices": [{"value": "v" * 51, "label": "Long"}],
+            },
+        ),
+        (
+            ("sections", 0, "items", 1),
+            {
+                "code": "C1",
+                "text": "Pick",
+                "kind": "choice",
+                "choices": [{"value": 3, "label": "Number"}],
+            },
+        ),
     ],
 )
 def test_edge_values_are_imported_validly_or_refused(path, value):
@@ -133,3 +151,19 @@ def test_the_upload_form_refuses_what_is_not_a_template(content):
             template_import(form.cleaned_data["file"], publish=False)
     else:
         assert form.errors["file"]
+
+
+def test_a_choice_value_longer_than_an_answer_can_hold_is_refused():
+    """An answer keeps its choice in 50 characters, so a longer value would fail on saving."""
+    item = {
+        "code": "C1",
+        "text": "Pick",
+        "kind": "choice",
+        "choices": [{"value": "v" * 51, "label": "Long"}],
+    }
+    data = replaced(SMALL_TEMPLATE, ("sections", 0, "items", 1), item)
+    with pytest.raises(TemplateFormatError) as caught:
+        template_import(data, publish=False)
+    assert caught.value.messages == [
+        "sections[0].items[1].choices: each value must be text of at most 50 characters"
+    ]
