@@ -259,7 +259,7 @@ class TemplateUploadForm(GDSFormMixin, forms.Form):
             raise ValidationError("The selected file must be smaller than 2 MB")
         try:
             return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             where = (
                 f" (line {error.lineno}, column {error.colno})"
                 if isinstance(error, json.JSONDecodeError)

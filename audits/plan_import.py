@@ -36,6 +36,7 @@ OPTIONAL_COLUMNS = [
 DATE_COLUMNS = ["assessment_requested", "plan_issued", "last_annual_review", "next_review_due"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"]
 MAX_ROWS = 100_000
+REFERENCE_LENGTH = Plan._meta.get_field("case_reference").max_length
 FIELDS = [
     "age_band",
     "year_group",
@@ -125,6 +126,12 @@ def plans_import(frame: pd.DataFrame, *, by=None) -> PlanImportSummary:
         reference = record["case_reference"].strip()
         if not reference:
             bad("case_reference", "is empty. Give the council's case reference for this plan.")
+        elif len(reference) > REFERENCE_LENGTH:
+            bad(
+                "case_reference",
+                f"is {len(reference)} characters long; a case reference has at most "
+                f"{REFERENCE_LENGTH}. Check the column holds the reference, e.g. EHC004512.",
+            )
         elif reference in first_row_of:
             bad(
                 "case_reference",

@@ -25,6 +25,8 @@ OPTIONAL = ["period_label", "numerator", "denominator", "commentary"]
 MAX_ROWS = 200_000
 AREAS = ", ".join([*Area.values, "la:CODE (e.g. la:873)"])
 AREA_VALUES = frozenset(Area.values)
+LARGEST = Decimal(10) ** 11  # what DecimalField(max_digits=14, decimal_places=3) can hold
+LABEL_LENGTH = Measurement._meta.get_field("period_label").max_length
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]
 
 
@@ -141,6 +143,21 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
                     column,
                     f"{record.get(column)!r} is not a number. Write digits only, for example 72.5.",
                 )
+        for column, number in list(numbers.items()):
+            if number is not None and abs(number) >= LARGEST:
+                problem(
+                    column,
+                    f"{record.get(column)!r} is too large: the portal keeps numbers below "
+                    f"{LARGEST:,}. Check the value.",
+                )
+                del numbers[column]
+        label = record.get("period_label", "").strip()
+        if len(label) > LABEL_LENGTH:
+            problem(
+                "period_label",
+                f"is {len(label)} characters long; shorten it to at most {LABEL_LENGTH}, "
+                "for example Autumn 2026.",
+            )
         if "value" in numbers and numbers["value"] is None:
             problem("value", "is empty. Give the value, or leave the row out.")
         if indicator and numbers.get("value") is not None:
@@ -191,7 +208,7 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
                     indicator=indicator,
                     period_start=dates["period_start"],
                     period_end=dates["period_end"],
-                    period_label=record.get("period_label", "").strip(),
+                    period_label=label,
                     area=area,
                     value=numbers["value"],
                     numerator=numerator,

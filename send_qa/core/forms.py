@@ -4,11 +4,19 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.http import HttpRequest, QueryDict
 
 from send_qa.core.models import Organisation, Team, User
 from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
+from send_qa.core.uploads import (
+    MB,
+    UploadRefused,
+    check_table_file,
+    csv_text,
+    safe_display_name,
+)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -32,10 +40,10 @@ class GDSFormMixin:
 
 
 class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
-    """A CSV or XLSX file for an import, checked for its kind and size. Subclasses set the
-    button, the hint and the size limit."""
+    """A CSV or XLSX file for an import, checked for what it holds (not only its name) and its
+    size. Subclasses set the button, the hint and may lower the size limit."""
 
-    max_megabytes = 20
+    max_megabytes: int | None = None  # None: settings.UPLOAD_MAX_BYTES
     hint = ""
     file = forms.FileField(
         label="Upload a CSV or XLSX file",
@@ -48,12 +56,20 @@ class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
+        name = safe_display_name(upload.name)
+        if not name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The selected file must be a CSV or XLSX file")
-        if upload.size > self.max_megabytes * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {self.max_megabytes} MB"
-            )
+        limit = settings.UPLOAD_MAX_BYTES
+        if self.max_megabytes:
+            limit = min(limit, self.max_megabytes * MB)
+        if upload.size > limit:
+            raise forms.ValidationError(f"The selected file must be smaller than {limit / MB:g} MB")
+        try:
+            if check_table_file(upload, name) == "csv":
+                csv_text(upload, name)  # refused here, on the field, if it is not UTF-8
+                upload.seek(0)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
         return upload
 
 
