@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
-from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 
 
 class KpiUploadForm(SpreadsheetUploadForm):
@@ -22,12 +22,12 @@ class MeasurementForm(GDSFormMixin, forms.Form):
     submit_label = "Save values"
     period_start = forms.DateField(
         label="Period starts",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"required": "Enter the date the period starts"},
     )
     period_end = forms.DateField(
         label="Period ends",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"required": "Enter the date the period ends"},
     )
     period_label = forms.CharField(
@@ -205,8 +205,8 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
         }
         help_texts = {"label": "For example 2026/27, year one."}
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}),
-            "period_end": forms.DateInput(attrs={"type": "date"}),
+            "period_start": DatePicker(),
+            "period_end": DatePicker(),
         }
         error_messages = {
             "period_start": {"required": "Enter the date the target starts"},

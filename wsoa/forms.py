@@ -6,14 +6,14 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.uploads import MB, UploadRefused, check_evidence_file, safe_display_name
 from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
 from wsoa.timescales import TimescaleError, parse_timescale
 
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 
 
 def status_choices(key: RagKey) -> list[Choice]:

@@ -205,3 +205,14 @@ class ConfirmForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, submit_label: str, **kwargs):
         self.submit_label = submit_label
         super().__init__(*args, **kwargs)
+
+
+class DatePicker(forms.DateInput):
+    """The browser's date picker. It reads and writes ISO dates (2026-11-24) whatever the
+    locale, so the value is always given in that form: a British 24/11/2026 would show as
+    an empty field and be lost on the next save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")
