@@ -46,3 +46,63 @@ def test_forms_showing_errors_have_no_wcag_violation(new_page):
     assert page.locator(".govuk-error-summary").is_visible()
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
+
+
+# Forms sent empty: each shows its error summary, and the page with errors passes axe.
+EMPTY_FORMS = [
+    ("sendops", "audits:advice_new"),
+    ("sendops", "audits:advice_service_new"),
+    ("sendops", "audits:moderation_new"),
+    ("sendops", "audits:plan_import"),
+    ("sendops", "kpis:import"),
+    ("sendops", "kpis:scorecard_new"),
+    ("sendops", "kpis:measurement_edit"),
+    ("sendops", "wsoa:plan_new"),
+    ("sendops", "wsoa:weakness_new"),
+    ("sendops", "wsoa:action_new"),
+    ("sendops", "wsoa:actions_upload"),
+    ("board", "reports:board_commentary"),
+    ("action_owner", "wsoa:evidence_add"),
+    ("admin", "audits:template_upload"),
+]
+ROW_BY_NAME = {row.url_name: row for row in ROWS if row.method == "get"}
+
+
+def test_forms_sent_empty_show_their_errors_accessibly(new_page):
+    people = make_people()
+    pages = {}
+    problems, missing = [], []
+    for role, url_name in EMPTY_FORMS:
+        page = pages.get(role) or pages.setdefault(role, new_page(people[role]))
+        row = ROW_BY_NAME[url_name]
+        page.goto(reverse(url_name, kwargs=row.kwargs(people)))
+        for field in page.locator("main form[method=post] input[type=date]").all():
+            field.fill("")  # a date the form offers would otherwise be sent
+        submit = page.locator("main form[method=post] [type=submit]").last
+        if not submit.count():
+            missing.append(f"{url_name} (no submit button)")
+            continue
+        submit.click()
+        page.wait_for_load_state()
+        if not page.locator(".govuk-error-summary").is_visible():
+            missing.append(url_name)
+            continue
+        problems += axe_violations(page)
+    assert not missing, f"no error summary after sending these empty: {missing}"
+    assert not problems, "\n".join(problems)
+
+
+def test_long_lists_are_paged_accessibly(new_page):
+    from tests.audits.factories import AuditFactory, PlanFactory
+
+    people = make_people()
+    for n in range(60):
+        AuditFactory(auditor=people.auditor, plan=PlanFactory(case_reference=f"EHC-LONG-{n:03d}"))
+    page = new_page(people.sendops)
+    problems = []
+    for url_name in ("audits:plan_list", "audits:audit_list"):
+        page.goto(reverse(url_name))
+        page.get_by_role("link", name="Next page").click()
+        assert "page=2" in page.url
+        problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
