@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-password-2026
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format migrations-check bench install install-test assets system-deps-run system-deps-test worker clean
+.PHONY: run test lint format migrations-check bench install install-test assets system-deps-run system-deps-test system-deps-bench worker clean
 
 ## run: install everything, build assets, migrate the embedded database, seed demo data, serve with a worker
 run: install assets system-deps-run
@@ -33,7 +33,7 @@ migrations-check: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
 ## bench: build a synthetic large county in a throwaway PostgreSQL and measure it (docs/performance.md)
-bench: install-test assets system-deps-test
+bench: install-test assets system-deps-bench
 	scripts/bench.sh $(BENCH_ARGS)
 
 $(VENV)/bin/python:
@@ -65,6 +65,9 @@ system-deps-run:
 
 system-deps-test:
 	@scripts/system-deps.sh test
+
+system-deps-bench:
+	@scripts/system-deps.sh bench
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

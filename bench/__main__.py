@@ -34,6 +34,7 @@ TARGETS = {
     "sampling_s": 1,
     "pdf_s": 10,
     "pdf_mib": 500,
+    "load_ratio": 1 / 3,
 }
 
 
@@ -58,6 +59,7 @@ def main(argv: list[str]) -> int:
     parser.add_argument("--scale", type=float, default=1.0, help="1 is a large county.")
     parser.add_argument("--repeat", type=int, default=30, help="Requests timed per page.")
     parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--load-seconds", type=int, default=10, help="Per page; 0 for none.")
     parser.add_argument("--output", type=Path, help="Also write the figures here as JSON.")
     options = parser.parse_args(argv)
     if connection.vendor != "postgresql":
@@ -120,6 +122,22 @@ def main(argv: list[str]) -> int:
         "pdf_s": report.seconds,
         "pdf_peak_mib": peak_mib,
     }
+    if options.load_seconds:
+        from bench.load import load_test
+
+        print(f"\nLoad test (gunicorn on loopback, wrk, {options.load_seconds} s a page):")
+        loads = load_test(county, seconds=options.load_seconds)
+        trivial = loads[0].requests_per_second
+        for load in loads:
+            ratio = load.requests_per_second / trivial
+            ok = load.errors == 0 and (load is loads[0] or ratio >= TARGETS["load_ratio"])
+            missed += [] if ok else [f"load: {load.name}"]
+            print(
+                f"  {load.name:<36} {load.requests_per_second:>8.1f} req/s  "
+                f"{ratio:>5.0%} of trivial  99th {load.p99_ms:.0f} ms  "
+                f"{load.errors} errors of {load.requests:,}  {verdict(ok)}"
+            )
+        results["load"] = [asdict(load) for load in loads]
     results["missed"] = missed
     results["when"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
     output = options.output or Path(__file__).resolve().parents[1] / "var" / "bench" / "latest.json"

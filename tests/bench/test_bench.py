@@ -66,3 +66,32 @@ def test_the_nearest_rank_percentile():
     assert measure.percentile(samples, 0.95) == 95.0
     assert measure.percentile([3.0, 1.0, 2.0], 0.5) == 2.0
     assert measure.percentile([7.0], 0.95) == 7.0
+
+
+WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/scorecard/
+  1 threads and 12 connections
+  Thread Stats   Avg      Stdev     Max   +/- Stdev
+    Latency    80.12ms   10.01ms 200.00ms   90.00%
+    Req/Sec   150.00     20.00   200.00     70.00%
+  Latency Distribution
+     50%   78.00ms
+     75%   85.00ms
+     90%   95.00ms
+     99%    1.20s
+  1500 requests in 10.00s, 30.00MB read
+  Socket errors: connect 0, read 2, write 0, timeout 1
+  Non-2xx or 3xx responses: 4
+Requests/sec:    149.95
+Transfer/sec:      3.00MB
+"""
+
+
+def test_the_load_test_reads_throughput_errors_and_latency_from_wrk():
+    from bench.load import parse_wrk
+
+    result = parse_wrk("Scorecard", WRK_OUTPUT)
+    assert result.requests_per_second == 149.95 and result.requests == 1500
+    assert result.errors == 7  # 4 error answers, 3 socket errors
+    assert result.p99_ms == 1200.0
+    clean = WRK_OUTPUT.replace("  Socket errors: connect 0, read 2, write 0, timeout 1\n", "")
+    assert parse_wrk("Scorecard", clean.replace("Non-2xx or 3xx responses: 4\n", "")).errors == 0
