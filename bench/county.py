@@ -30,6 +30,7 @@ from audits.models import (
     Plan,
 )
 from audits.scoring import audit_result
+from kpis.cache import data_changed
 from kpis.models import Frequency, Indicator, Measurement, ObaCategory, Polarity, Source, Unit
 from send_qa.core.demo import seed_core
 from send_qa.core.models import Period, Team, User, academic_year_start, ensure_academic_year
@@ -326,6 +327,7 @@ def _indicators(rng, count: int, today: datetime.date) -> Indicator:
                     )
                 )
     Measurement.objects.bulk_create(rows, batch_size=BATCH)
+    data_changed()
     return Indicator.objects.get(code="AUDIT_GOOD")
 
 

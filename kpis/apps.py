@@ -1,5 +1,5 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 
 
 class KpisConfig(AppConfig):
@@ -14,3 +14,19 @@ class KpisConfig(AppConfig):
 
         for model in (Audit, Advice, Plan):
             post_save.connect(records_changed, sender=model, dispatch_uid=f"kpis-{model.__name__}")
+
+        from kpis.cache import data_changed
+        from kpis.models import (
+            ExceptionNote,
+            Indicator,
+            Measurement,
+            Scorecard,
+            ScorecardIndicator,
+            Target,
+        )
+
+        for model in (Indicator, Target, Measurement, ExceptionNote, Scorecard, ScorecardIndicator):
+            for signal in (post_save, post_delete):
+                signal.connect(
+                    data_changed, sender=model, dispatch_uid=f"kpis-cache-{model.__name__}"
+                )

@@ -11,6 +11,7 @@ from django.utils import timezone
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits import queries as audit_queries
+from kpis.cache import data_changed
 from kpis.models import Area, Indicator, Measurement
 from send_qa.core.models import Period
 
@@ -102,4 +103,5 @@ def computed_recalculate(*, terms=None, on: datetime.date | None = None) -> int:
     bulk_update_with_history(
         changed, Measurement, ["value", "numerator", "denominator", "computed_at", "updated_at"]
     )
+    data_changed()  # bulk writes send no signals
     return len(new) + len(changed)

@@ -7,6 +7,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.db import transaction
 from django.utils import timezone
 
+from kpis.cache import data_changed
 from kpis.catalogue import catalogue_load
 from kpis.computed import computed_recalculate
 from kpis.models import (
@@ -155,6 +156,7 @@ def seed(area, *, rng: random.Random | None = None) -> None:
                     )
                 )
     Measurement.objects.bulk_create(rows, batch_size=2000)
+    data_changed()  # bulk writes send no signals
     _targets(rng, today)
     computed_recalculate(on=today)
     board, _ = Scorecard.objects.get_or_create(

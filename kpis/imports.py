@@ -14,6 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 from simple_history.utils import bulk_update_with_history
 
+from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
 from send_qa.core.bulk import copy_create_with_history
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
@@ -263,6 +264,7 @@ def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     for measurement in changed:
         measurement.updated_at = now
     copy_create_with_history(new, by=by)
+    data_changed()  # bulk writes send no signals
     bulk_update_with_history(changed, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by)
     return plan
 

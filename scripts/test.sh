@@ -11,6 +11,7 @@ PG_OPTIONS="-c fsync=off -c synchronous_commit=off -c full_page_writes=off"
 start_postgres send_qa
 start_redis
 production_like_env
+export CACHE_URL="${CACHE_URL:-locmem://}"  # each test clears it (tests/conftest.py)
 export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loop in the test thread
 
 exec_status=0

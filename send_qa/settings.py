@@ -1,6 +1,7 @@
 """Settings of the SEND QA portal, all read from the environment (see docs/configuration.md)."""
 
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
@@ -192,6 +193,26 @@ else:
         "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
     }
 CELERY_TASK_ACKS_LATE = True
+
+# The cache keeps built scorecard tables (kpis.cache). It must be shared by every process:
+# Redis in production (CACHE_URL, else the broker's Redis in database 1), files under var/
+# for `make run`, and this process's memory in the tests (CACHE_URL=locmem://).
+CACHE_URL = env_str("CACHE_URL", "")
+if not CACHE_URL and CELERY_BROKER_URL.startswith("redis"):
+    CACHE_URL = urlunsplit(urlsplit(CELERY_BROKER_URL)._replace(path="/1"))
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": CACHE_URL}
+    }
+elif CACHE_URL == "locmem://":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+        }
+    }
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_TASK_TIME_LIMIT = env_int("CELERY_TASK_TIME_LIMIT", 600)

@@ -52,6 +52,16 @@ def make_people() -> People:
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """The database starts each test afresh; so does the cache built from it."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Strong hashing makes every factory user cost 0.2 s; tests do not need it."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

@@ -5,11 +5,14 @@ import datetime
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from kpis.access import READERS, indicator_by_code, may_write_exception_note
+from kpis.cache import cached
 from kpis.charts import Series, trend_chart
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, shown
@@ -52,17 +55,17 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     as_at, term = _as_at(request)
     chosen, indicators = _chosen(request)
     by = "priority" if request.GET.get("group") == "priority" else "oba"
-    rows = scorecard_rows(indicators, as_at=as_at, suppress=True)
-    notes = {
-        note.measurement_id: note
-        for note in _exception_notes([r.latest.pk for r in rows if r.is_exception and r.latest])
-    }
+    tables, exception_list, has_exceptions = cached(
+        ("scorecard", as_at, chosen.pk if chosen else "all", by),
+        lambda: _scorecard_parts(indicators, as_at=as_at, by=by),
+    )
     return render(
         request,
         "kpis/scorecard.html",
         {
-            "groups": grouped(rows, by=by),
-            "exceptions": [(row, notes.get(row.latest.pk)) for row in rows if row.is_exception],
+            "tables": tables,
+            "exception_list": exception_list,
+            "has_exceptions": has_exceptions,
             "as_at": as_at,
             "term": term,
             "terms": Period.objects.terms()
@@ -71,12 +74,29 @@ def scorecard(request: HttpRequest) -> HttpResponse:
             "scorecards": Scorecard.objects.all(),
             "chosen": chosen,
             "by": by,
-            "rag_labels": RAG_LABELS,
-            "direction_labels": DIRECTION_LABELS,
             "query": request.GET.urlencode(),
             "is_sendops": request.user.has_role(Role.SENDOPS),
         },
     )
+
+
+def _scorecard_parts(indicators, *, as_at: datetime.date, by: str) -> tuple[str, str, bool]:
+    """The scorecard's tables and its list of exceptions, as HTML that is the same for
+    everyone who may read the scorecard (no forms, nothing personal): what is cached."""
+    rows = scorecard_rows(indicators, as_at=as_at, suppress=True)
+    notes = {
+        note.measurement_id: note
+        for note in _exception_notes([r.latest.pk for r in rows if r.is_exception and r.latest])
+    }
+    exceptions = [(row, notes.get(row.latest.pk)) for row in rows if row.is_exception]
+    labels = {"rag_labels": RAG_LABELS, "direction_labels": DIRECTION_LABELS}
+    tables = render_to_string(
+        "kpis/_scorecard_tables.html", {"groups": grouped(rows, by=by), **labels}
+    )
+    exception_list = render_to_string(
+        "kpis/_scorecard_exceptions.html", {"exceptions": exceptions, **labels}
+    )
+    return mark_safe(tables), mark_safe(exception_list), bool(exceptions)  # noqa: S308
 
 
 def _exception_notes(ids):

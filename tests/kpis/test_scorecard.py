@@ -265,3 +265,31 @@ def test_the_dashboards_rag_summary_agrees_with_the_full_scorecard(scorecard_dat
         "exceptions": sum(1 for row in rows if row.is_exception),
     }
     assert summary["exceptions"] >= 1 and summary["green"] >= 1
+
+
+def test_the_scorecard_is_built_once_and_again_after_any_change(scorecard_data, people, client_for):
+    good, _ = scorecard_data
+    client = client_for(people.board)
+    cold = page_queries(client, spring_url())
+    warm = page_queries(client, spring_url())
+    assert warm < cold, "the second request reads the tables from the cache"
+    latest = good.measurements.get(period_start=SPRING[0], area="local")
+    latest.value = Decimal("12.5")
+    latest.save()
+    html = client.get(spring_url()).content.decode()
+    assert "12.5%" in html and "62.5%" not in html.split('id="exceptions"')[0]
+
+
+def test_an_import_is_shown_at_once_on_a_cached_scorecard(scorecard_data, people, client_for):
+    import pandas as pd
+
+    from kpis.imports import measurements_import
+
+    client = client_for(people.board)
+    assert "77.7%" not in client.get(spring_url()).content.decode()
+    frame = pd.DataFrame(
+        [["AR_ON_TIME", "2026-01-01", "2026-04-30", "local", "77.7"]],
+        columns=["indicator_code", "period_start", "period_end", "area", "value"],
+    )
+    measurements_import(frame.astype(str))
+    assert "77.7%" in client.get(spring_url()).content.decode()
