@@ -55,6 +55,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "send_qa.core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it turns a locked-out sign-in into the lockout page.
@@ -236,8 +237,10 @@ AXES_CLIENT_IP_CALLABLE = "send_qa.core.sign_in_protection.client_ip"
 AXES_LOCKOUT_CALLABLE = "send_qa.core.sign_in_protection.locked_out"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 
-# Sessions and cookies.
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Sessions and cookies: a session ends after 30 minutes unused or 12 hours in all.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
