@@ -23,6 +23,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SERVICE_NAME = "SEND quality assurance"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -38,6 +39,8 @@ INSTALLED_APPS = [
     "guardian",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "send_qa.core",
     "send_qa.dashboard",
     "audits",
@@ -53,7 +56,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "send_qa.core.two_factor.TwoFactorRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "send_qa.core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -229,6 +234,11 @@ CELERY_BEAT_SCHEDULE: dict = {
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", True) and not DEBUG
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
 
+# Two-factor sign-in (django-otp): required of these roles on every page, a choice for others.
+OTP_REQUIRED_ROLES = ["admin", "sendops"]
+OTP_TOTP_ISSUER = SERVICE_NAME  # the name people see in their authenticator app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
 # Sign-in throttling (django-axes): 5 failed sign-ins for one email address from one
 # client address lock that pair out for 15 minutes.
 AXES_FAILURE_LIMIT = 5
@@ -278,7 +288,6 @@ LOGGING = {
     },
 }
 
-SERVICE_NAME = "SEND quality assurance"
 # What `seed_demo` runs after the core demo area, in order: each takes the area.
 DEMO_SEEDERS = ["audits.demo.seed", "kpis.demo.seed", "wsoa.demo.seed"]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")
