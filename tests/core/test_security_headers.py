@@ -1,5 +1,7 @@
 """Production hardening: check --deploy is clean and every page carries a strict CSP."""
 
+from pathlib import Path
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -77,3 +79,16 @@ def test_every_page_carries_the_policy_and_no_inline_script(row, people, client_
     assert "<script>" not in html, f"{row.url_name} has an inline script"
     assert " style=" not in html, f"{row.url_name} has an inline style attribute"
     assert " onclick=" not in html and "javascript:" not in html
+
+
+def test_no_view_is_exempt_from_csrf_protection(settings):
+    root = Path(__file__).resolve().parents[2]
+    sources = [
+        path
+        for folder in ("send_qa", "audits", "kpis", "wsoa")
+        for path in (root / folder).rglob("*.py")
+    ]
+    assert sources
+    exempt = [str(path) for path in sources if "csrf_exempt" in path.read_text(encoding="utf-8")]
+    assert not exempt
+    assert "django.middleware.csrf.CsrfViewMiddleware" in settings.MIDDLEWARE
