@@ -32,8 +32,9 @@ format: install-test
 migrations-check: install
 	DJANGO_DEBUG=1 $(PY) manage.py makemigrations --check --dry-run
 
-bench:
-	@echo "The benchmark suite arrives with issue 9." && exit 1
+## bench: build a synthetic large county in a throwaway PostgreSQL and measure it (docs/performance.md)
+bench: install-test assets system-deps-test
+	scripts/bench.sh $(BENCH_ARGS)
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audits.views import advice, audits, checklists, findings, moderation, peer, plans
+from audits.views import advice, audits, checklists, findings, history, moderation, peer, plans
 
 app_name = "audits"
 urlpatterns = [
@@ -9,12 +9,14 @@ urlpatterns = [
     path("plans/import/", plans.plan_import, name="plan_import"),
     path("plans/assign/", plans.assign, name="assign"),
     path("plans/<uuid:plan_uuid>/", plans.plan_detail, name="plan_detail"),
+    path("plans/<uuid:plan_uuid>/history/", history.plan_history, name="plan_history"),
     path("audits/", audits.audit_list, name="audit_list"),
     path("audits/findings/", findings.findings, name="findings"),
     path("quality-assurance/", findings.qa_summary, name="qa_summary"),
     path("audits/export.csv", findings.export, {"fmt": "csv"}, name="export_csv"),
     path("audits/export.xlsx", findings.export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("audits/<uuid:audit_uuid>/", audits.audit_detail, name="audit_detail"),
+    path("audits/<uuid:audit_uuid>/history/", history.audit_history, name="audit_history"),
     path(
         "audits/<uuid:audit_uuid>/sections/<str:code>/", audits.audit_section, name="audit_section"
     ),
@@ -30,6 +32,7 @@ urlpatterns = [
     path("advice/services/new/", advice.service_new, name="advice_service_new"),
     path("advice/services/<int:pk>/", advice.service_edit, name="advice_service_edit"),
     path("advice/<uuid:advice_uuid>/", advice.advice_detail, name="advice_detail"),
+    path("advice/<uuid:advice_uuid>/history/", history.advice_history, name="advice_history"),
     path("advice/<uuid:advice_uuid>/edit/", advice.advice_edit, name="advice_edit"),
     path("advice/<uuid:advice_uuid>/assign/", advice.advice_assign, name="advice_assign"),
     path("advice/<uuid:advice_uuid>/feedback/", advice.advice_feedback, name="advice_feedback"),
@@ -38,6 +41,11 @@ urlpatterns = [
     path("moderation/", moderation.session_list, name="moderation_list"),
     path("moderation/new/", moderation.session_new, name="moderation_new"),
     path("moderation/<uuid:session_uuid>/", moderation.session_detail, name="moderation_detail"),
+    path(
+        "moderation/<uuid:session_uuid>/history/",
+        history.moderation_history,
+        name="moderation_history",
+    ),
     path("moderation/<uuid:session_uuid>/edit/", moderation.session_edit, name="moderation_edit"),
     path(
         "moderation/<uuid:session_uuid>/draw/",

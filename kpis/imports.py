@@ -200,10 +200,13 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
         )
     if problems:
         raise TableImportError(problems)
-    return _plan(rows)
+    # An optional column left out of the file leaves stored values alone; one that is there
+    # but empty clears them.
+    given = ["value", *[c for c in OPTIONAL if c in frame.columns]]
+    return _plan(rows, given)
 
 
-def _plan(rows: list[tuple[int, Measurement]]) -> ImportPlan:
+def _plan(rows: list[tuple[int, Measurement]], given: list[str]) -> ImportPlan:
     """Match rows with stored measurements in one query per batch."""
     plan = ImportPlan()
     if not rows:
@@ -223,10 +226,10 @@ def _plan(rows: list[tuple[int, Measurement]]) -> ImportPlan:
         if old is None:
             plan.changes.append(RowChange(row, new))
             continue
-        same = all(getattr(old, f) == getattr(new, f) for f in UPDATED_FIELDS[:-1])
+        same = all(getattr(old, f) == getattr(new, f) for f in given)
         change = RowChange(row, old, old.value, "unchanged" if same else "update")
         if not same:
-            for name in UPDATED_FIELDS[:-1]:
+            for name in given:
                 setattr(old, name, getattr(new, name))
         plan.changes.append(change)
     return plan

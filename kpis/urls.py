@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kpis.views import manage, scorecard
+from kpis.views import history, manage, scorecard
 
 app_name = "kpis"
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("scorecard/saved/<int:pk>/", manage.scorecard_edit, name="scorecard_edit"),
     path("indicators/", scorecard.indicator_list, name="indicator_list"),
     path("indicators/<str:code>/", scorecard.indicator_detail, name="indicator_detail"),
+    path("indicators/<str:code>/history/", history.indicator_history, name="indicator_history"),
     path("indicators/<str:code>/values/", manage.measurement_edit, name="measurement_edit"),
     path("indicators/<str:code>/settings/", manage.indicator_settings, name="indicator_settings"),
     path(

@@ -61,6 +61,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
     "send_qa.core.two_factor.TwoFactorRequiredMiddleware",
+    "send_qa.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "send_qa.core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -189,7 +190,11 @@ else:
         CELERY_RESULT_BACKEND = CELERY_BROKER_URL
     # Redis redelivers an unacknowledged job after this long: longer than the longest job, so a
     # slow report is never handed to a second worker while the first still works on it.
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 2 * 60 * 60}
+    # A job left unacknowledged by a worker that died is handed out again by the next worker
+    # to start once this has passed.
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": env_int("CELERY_VISIBILITY_TIMEOUT", 2 * 60 * 60)
+    }
 CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1

@@ -6,3 +6,9 @@ class WsoaConfig(AppConfig):
 
     name = "wsoa"
     verbose_name = "Action plans (WSOA)"
+
+    def ready(self):
+        from send_qa.core.permissions import remove_permissions_on_delete
+        from wsoa.models import Action
+
+        remove_permissions_on_delete(Action)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wsoa.views import actions, plans, transfer
+from wsoa.views import actions, history, plans, transfer
 
 app_name = "wsoa"
 urlpatterns = [
@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("actions/mine/", actions.my_actions, name="my_actions"),
     path("actions/<uuid:action_uuid>/", actions.action_detail, name="action_detail"),
+    path("actions/<uuid:action_uuid>/history/", history.action_history, name="action_history"),
     path("actions/<uuid:action_uuid>/edit/", plans.action_edit, name="action_edit"),
     path("actions/<uuid:action_uuid>/update/", actions.action_update, name="action_update"),
     path("actions/<uuid:action_uuid>/evidence/", actions.evidence_add, name="evidence_add"),

@@ -265,7 +265,11 @@ class Audit(models.Model):
         self.save()
 
     def store_result(self) -> None:
-        result = self.result()
+        self.apply_result(self.result())
+        self.save()
+
+    def apply_result(self, result) -> None:
+        """Copy a scoring result onto the audit's stored totals (without saving)."""
         band = result.grade
         self.points = result.total.points if result.total.max_points else None
         self.max_points = result.total.max_points or None
@@ -277,7 +281,6 @@ class Audit(models.Model):
             for s in result.sections
             if s.subtotal.max_points
         }
-        self.save()
 
 
 class AuditConflict(Exception):

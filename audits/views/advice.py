@@ -24,6 +24,7 @@ from audits.models import ChecklistTemplate as Template
 from audits.reminders import reminders_due
 from audits.views.findings import chosen_term
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
@@ -111,6 +112,7 @@ def advice_edit(request: HttpRequest, advice_uuid) -> HttpResponse:
 @never_cache
 @role_required(Role.SENDOPS, Role.AUDITOR)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "advice", "advice_uuid")
 def advice_detail(request: HttpRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     is_sendops = request.user.has_role(Role.SENDOPS)

@@ -19,6 +19,7 @@ from audits.models import (
     PrimaryNeed,
 )
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import Role
@@ -85,6 +86,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @role_required(*CASE_LEVEL_ROLES)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_detail(request: HttpRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     return _render_task_list(request, audit)
@@ -118,6 +120,7 @@ def _render_task_list(
 @never_cache
 @role_required(*CASE_LEVEL_ROLES)
 @require_http_methods(["GET", "POST"])
+@logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_section(request: HttpRequest, audit_uuid, code: str) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     if audit.is_submitted:
@@ -256,6 +259,7 @@ def audit_reopen(request: HttpRequest, audit_uuid) -> HttpResponse:
 @never_cache
 @role_required(*CASE_LEVEL_ROLES)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_print(request: HttpRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     sections = list(audit.sections_with_items())

@@ -10,6 +10,7 @@ from django.views.decorators.http import require_http_methods
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
 from audits.queries import term_findings, term_qa, trend_by_term
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
@@ -106,6 +107,7 @@ def export_table(audits) -> tuple[list[str], list[list]]:
 @never_cache
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "audits")
 def export(request: HttpRequest, fmt: str) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()

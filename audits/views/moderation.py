@@ -21,6 +21,7 @@ from audits.moderation import (
     session_draw,
 )
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
@@ -73,6 +74,7 @@ def session_edit(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "moderation session", "session_uuid")
 def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     is_sendops = request.user.has_role(Role.SENDOPS)
@@ -134,6 +136,7 @@ def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "moderation sample", "session_uuid")
 def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
     """The sample for the meeting: codes and characteristics, never a case reference."""
     session = session_to_view(request.user, session_uuid)

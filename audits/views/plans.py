@@ -16,6 +16,7 @@ from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import REVIEW_DUE_SOON_WEEKS
 from audits.plan_import import PlanImportError, plans_import, read_table
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Team
 from send_qa.core.roles import Role
@@ -25,6 +26,7 @@ PLANS_PER_PAGE = 50
 
 @role_required(Role.SENDOPS, Role.CASEWORKER)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "plans register")
 def plan_list(request: HttpRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user).select_related("team", "caseworker")
     filters = {
@@ -67,6 +69,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @role_required(*CASE_LEVEL_ROLES)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "plan", "plan_uuid")
 def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     audits = (

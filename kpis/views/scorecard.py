@@ -15,6 +15,7 @@ from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, shown
 from kpis.scorecard import grouped, scorecard_rows
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
@@ -130,6 +131,7 @@ def _export_rows(rows) -> list[list]:
 
 @role_required(*READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "scorecard")
 def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     as_at, _ = _as_at(request)
     chosen, indicators = _chosen(request)

@@ -291,3 +291,67 @@ def ensure_financial_year(start_year: int) -> list[Period]:
 def academic_year_start(day: datetime.date) -> int:
     """The calendar year in which the academic year holding this day began."""
     return day.year if day.month >= 9 else day.year - 1
+
+
+class AppendOnly(Exception):
+    """The access log is only ever added to."""
+
+
+class AccessEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnly("The access log can only be added to.")
+
+    def delete(self):
+        raise AppendOnly("The access log can only be added to.")
+
+
+class AccessEvent(models.Model):
+    """Who signed in, looked at a case-level record or took data out of the portal, and when.
+
+    Append-only: the model refuses changes and deletions, and on PostgreSQL a trigger refuses
+    them from any other client too (migration 0002). It names records by their opaque ids,
+    never by a case reference.
+    """
+
+    class Kind(models.TextChoices):
+        SIGN_IN = "sign_in", "Signed in"
+        SIGN_IN_FAILED = "sign_in_failed", "Failed to sign in"
+        SIGN_OUT = "sign_out", "Signed out"
+        RECORD_VIEWED = "record_viewed", "Viewed a case-level record"
+        EXPORT = "export", "Downloaded a table"
+        REPORT_DOWNLOAD = "report_download", "Downloaded a report"
+        FILE_DOWNLOAD = "file_download", "Downloaded a file"
+
+    at = models.DateTimeField(default=timezone.now, db_index=True)
+    user = models.ForeignKey(
+        User,
+        null=True,
+        blank=True,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
+    username = models.CharField(
+        max_length=254, blank=True, help_text="As typed, when sign-in failed."
+    )
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+    record = models.CharField(max_length=60, blank=True, help_text="The kind of record or table.")
+    reference = models.CharField(max_length=64, blank=True, help_text="The record's opaque id.")
+    address = models.GenericIPAddressField(null=True, blank=True)
+
+    objects = AccessEventQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["kind", "at"])]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S} UTC"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnly("The access log can only be added to.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnly("The access log can only be added to.")

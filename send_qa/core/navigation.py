@@ -31,6 +31,7 @@ NAV_ITEMS = (
     NavItem("Reports", "reports:report_list", None),
     NavItem("Checklists", "audits:template_list", frozenset({Role.ADMIN, Role.SENDOPS})),
     NavItem("Users", "core:user_list", frozenset({Role.ADMIN})),
+    NavItem("Access log", "core:access_log", frozenset({Role.ADMIN})),
     NavItem("Admin site", "admin:index", frozenset({Role.ADMIN})),
 )
 

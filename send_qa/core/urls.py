@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import TemplateView
 
-from send_qa.core import views
+from send_qa.core import access_log_views, views
 from send_qa.core.two_factor import two_factor_not_required
 
 auth_patterns = [
@@ -49,6 +49,7 @@ core_patterns = [
         name="set_password_done",
     ),
     path("users/", views.user_list, name="user_list"),
+    path("access-log/", access_log_views.access_log, name="access_log"),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<int:pk>/", views.user_detail, name="user_detail"),
     path(

@@ -99,13 +99,29 @@ def version_request(report, *, number: int, by) -> Version:
     return version
 
 
+def partial_files_remove(*, older_than: float) -> int:
+    """Remove the temporary files of compilations whose worker was killed before it could
+    rename or delete them (they are never served: only a finished file is recorded)."""
+    removed = 0
+    for partial in _folder().glob(".*.part"):
+        try:
+            if partial.stat().st_mtime < older_than:
+                partial.unlink()
+                removed += 1
+        except FileNotFoundError:
+            continue
+    return removed
+
+
 def versions_fail_stuck(*, now=None) -> int:
     """A compilation still "running" past the hard time limit was killed with its worker:
-    mark it failed with a message, so that nothing stays pending for ever."""
+    mark it failed with a message, so that nothing stays pending for ever, and remove the
+    temporary file it left behind."""
     import datetime
 
     now = now or timezone.now()
     limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
+    partial_files_remove(older_than=(now - limit).timestamp())
     return Version.objects.filter(status=Version.Status.RUNNING, started_at__lt=now - limit).update(
         status=Version.Status.FAILED,
         error=(

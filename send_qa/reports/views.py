@@ -9,12 +9,15 @@ from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
+from send_qa.core.history import Source, history_page
 from send_qa.core.roles import Role
 from send_qa.reports.access import (
     report_to_view,
@@ -159,6 +162,7 @@ def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
+@logs_access(Kind.REPORT_DOWNLOAD, "report version", "version_uuid")
 def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
     version = version_to_read(request.user, version_uuid)
     path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
@@ -167,4 +171,19 @@ def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
     name = f"how-are-we-doing-{version.report.term.name.lower().replace(' ', '-').replace('/', '-')}-v{version.number}.pdf"
     return FileResponse(
         path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def report_history(request: HttpRequest, report_uuid) -> HttpResponse:
+    report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
+    return history_page(
+        request,
+        record_name=str(report),
+        back_url=reverse("reports:report_detail", kwargs={"report_uuid": report.uuid}),
+        back_text="the report",
+        sources=[
+            Source(Report.history.filter(id=report.pk), lambda r: "the report", hide=["term"])
+        ],
     )

@@ -7,6 +7,7 @@ from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.urls import reverse
 
+from send_qa.core.models import AccessEvent
 from send_qa.core.sign_in_protection import client_ip
 from tests.factories import TEST_PASSWORD, UserFactory
 
@@ -133,3 +134,14 @@ def test_spoofed_forwarded_addresses_do_not_escape_the_lockout(client, settings)
             HTTP_X_FORWARDED_FOR=f"10.9.9.{n}, {OFFICE}",
         )
     assert response.status_code == 429
+
+
+def test_the_access_log_records_the_address_the_throttling_counts(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="sam@example.org")
+    client.post(
+        reverse("login"),
+        {"username": "sam@example.org", "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR=f"10.9.9.9, {OFFICE}",
+    )
+    assert AccessEvent.objects.get().address == OFFICE

@@ -238,3 +238,70 @@ def test_a_compilation_whose_worker_died_is_marked_failed_not_left_running(setti
     assert busy.status == Version.Status.RUNNING
     # And it can be compiled again: a running or failed version is picked up afresh.
     assert report_compile(version_id=stuck.pk).status == Version.Status.DONE
+
+
+def test_the_temporary_file_of_a_killed_compilation_is_removed_once_stale(settings):
+    import os
+
+    from django.utils import timezone
+
+    from send_qa.reports.compile import versions_fail_stuck
+
+    folder = Path(settings.MEDIA_ROOT) / "reports"
+    folder.mkdir(parents=True, exist_ok=True)
+    now = timezone.now()
+    stale, fresh, released = folder / ".old.part", folder / ".new.part", folder / "kept.pdf"
+    for path in (stale, fresh, released):
+        path.write_bytes(b"%PDF-")
+    long_ago = (now - datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 61)).timestamp()
+    os.utime(stale, (long_ago, long_ago))
+    os.utime(released, (long_ago, long_ago))
+    versions_fail_stuck(now=now)
+    assert not stale.exists()
+    assert fresh.exists(), "a compilation still within its time limit keeps its file"
+    assert released.exists(), "finished reports are never removed"
+
+
+def _structure_tags(node, tags: dict[str, list]) -> dict[str, list]:
+    """Every structure element under `node`, by tag."""
+    node = node.get_object()
+    if hasattr(node, "keys"):
+        if "/S" in node:
+            tags.setdefault(node["/S"], []).append(node)
+        kids = node.get("/K")
+        kids = kids if isinstance(kids, list) else [kids] if kids is not None else []
+        for kid in kids:
+            if hasattr(kid, "get_object"):
+                _structure_tags(kid, tags)
+    return tags
+
+
+def test_the_pdf_is_tagged_for_accessibility_as_pdf_ua_asks():
+    """The machine-checkable parts of PDF/UA-1: a tagged structure with headings, tables with
+    header cells, lists and figures with alternative text; the language; the title shown."""
+    report = a_report()
+    indicator = IndicatorFactory(name="Annual reviews on time", code="AR_ON_TIME")
+    for month, value in ((1, 60), (4, 64), (9, 70)):
+        MeasurementFactory(
+            indicator=indicator,
+            period_start=datetime.date(2025, month, 1),
+            period_end=datetime.date(2025, month + 2, 28),
+            value=Decimal(value),
+        )
+    version = report_compile(version_id=Version.objects.create(report=report, number=1).pk)
+    reader = PdfReader(io.BytesIO((Path(settings.MEDIA_ROOT) / version.file).read_bytes()))
+    catalog = reader.trailer["/Root"]
+    # pypdf's BooleanObject is always truthy: compare its value.
+    assert catalog["/MarkInfo"]["/Marked"].value is True
+    assert catalog["/Lang"] == "en-GB"
+    assert catalog["/ViewerPreferences"]["/DisplayDocTitle"]
+    metadata = reader.xmp_metadata.rdf_root.toxml()
+    assert 'pdfuaid:part="1"' in metadata
+    assert "How are we doing? Autumn term 2025/26" in metadata
+    tags = _structure_tags(catalog["/StructTreeRoot"], {})
+    assert len(tags["/H1"]) == 1 and len(tags["/H2"]) >= len(NARRATIVE) // 2
+    assert tags["/Table"] and tags["/TH"] and tags["/TD"]
+    assert tags["/L"] and tags["/LI"]
+    assert tags["/Figure"], "the KPI chart is a figure"
+    for figure in tags["/Figure"]:
+        assert str(figure.get("/Alt", "")).strip(), "every figure has alternative text"

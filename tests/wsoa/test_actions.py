@@ -233,3 +233,24 @@ def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for
     other.refresh_from_db()
     assert other.status.name == "Red"  # the seed's key is untouched
     assert other.weakness.plan.rag_key.name == "Seed 004 RAG rating key"
+
+
+def test_deleting_actions_leaves_no_object_permission_behind(people):
+    from guardian.models import UserObjectPermission
+
+    from send_qa.core.models import User
+
+    other_owner = User.objects.create_user(email="other-lead@example.org", password="x")
+    kept = ActionFactory(led_by=other_owner)
+    one = ActionFactory(led_by=people.action_owner)
+    cascaded = ActionFactory(led_by=people.action_owner)
+    assert UserObjectPermission.objects.count() == 3
+    one.delete()
+    assert UserObjectPermission.objects.count() == 2
+    # Deleting a whole plan deletes its actions by cascade, and their permissions with them.
+    cascaded.weakness.plan.delete()
+    remaining = UserObjectPermission.objects.get()
+    assert remaining.object_pk == str(kept.pk) and remaining.user == other_owner
+    # A new action that reuses a deleted id does not inherit its old lead's permission.
+    reused = ActionFactory(id=one.pk)
+    assert not may_update(people.action_owner, reused)

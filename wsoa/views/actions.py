@@ -9,6 +9,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 from wsoa.access import action_to_update, action_to_view, may_update
@@ -87,6 +88,7 @@ def evidence_add(request: HttpRequest, action_uuid) -> HttpResponse:
 @never_cache
 @role_required(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER)
 @require_http_methods(["GET"])
+@logs_access(Kind.FILE_DOWNLOAD, "evidence", "action_uuid")
 def evidence_download(request: HttpRequest, action_uuid, pk: int) -> HttpResponse:
     """Evidence files are stored outside the static path and served only through here."""
     action = action_to_view(request.user, action_uuid)

@@ -8,6 +8,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
@@ -70,6 +71,7 @@ def table_rows(plan) -> list[list[str]]:
 
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "action table", "plan_uuid")
 def actions_export(request: HttpRequest, plan_uuid, fmt: str) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     rows = table_rows(plan)

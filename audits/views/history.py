@@ -1,0 +1,88 @@
+"""History pages of plans, audits, advice and moderation sessions (SENDOPS only)."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from audits.models import Advice, Answer, Audit, ModerationSession, Plan, SampledPlan, TemplateItem
+from send_qa.core.access import role_required
+from send_qa.core.history import Source, history_page
+from send_qa.core.roles import Role
+
+AUDIT_TOTALS = ["plan", "template", "advice", "sampled_plan", "section_scores", "max_points"]
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def plan_history(request: HttpRequest, plan_uuid) -> HttpResponse:
+    plan = get_object_or_404(Plan, uuid=plan_uuid)
+    return history_page(
+        request,
+        record_name=f"Plan {plan.case_reference}",
+        back_url=reverse("audits:plan_detail", kwargs={"plan_uuid": plan.uuid}),
+        back_text="the plan",
+        sources=[Source(Plan.history.filter(id=plan.pk), lambda r: "the plan's details")],
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def audit_history(request: HttpRequest, audit_uuid) -> HttpResponse:
+    audit = get_object_or_404(Audit.objects.select_related("plan", "sampled_plan"), uuid=audit_uuid)
+    codes = dict(
+        TemplateItem.objects.filter(section__template_id=audit.template_id).values_list(
+            "pk", "code"
+        )
+    )
+    return history_page(
+        request,
+        record_name=f"Audit of {audit.reference}",
+        back_url=reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid}),
+        back_text="the audit",
+        sources=[
+            Source(Audit.history.filter(id=audit.pk), lambda r: "the audit", hide=AUDIT_TOTALS),
+            Source(
+                Answer.history.filter(audit_id=audit.pk),
+                lambda r: f"the answer to {codes.get(r.item_id, 'a removed item')}",
+                hide=["audit", "item"],
+            ),
+        ],
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def advice_history(request: HttpRequest, advice_uuid) -> HttpResponse:
+    advice = get_object_or_404(Advice.objects.select_related("plan", "service"), uuid=advice_uuid)
+    return history_page(
+        request,
+        record_name=str(advice),
+        back_url=reverse("audits:advice_detail", kwargs={"advice_uuid": advice.uuid}),
+        back_text="the advice",
+        sources=[Source(Advice.history.filter(id=advice.pk), lambda r: "the advice record")],
+    )
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def moderation_history(request: HttpRequest, session_uuid) -> HttpResponse:
+    session = get_object_or_404(ModerationSession, uuid=session_uuid)
+    return history_page(
+        request,
+        record_name=str(session),
+        back_url=reverse("audits:moderation_detail", kwargs={"session_uuid": session.uuid}),
+        back_text="the session",
+        sources=[
+            Source(
+                ModerationSession.history.filter(id=session.pk),
+                lambda r: "the session",
+                hide=["strata"],
+            ),
+            Source(
+                SampledPlan.history.filter(session_id=session.pk),
+                lambda r: f"sample {r.code}",
+                hide=["session", "order"],
+            ),
+        ],
+    )

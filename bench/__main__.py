@@ -1,0 +1,136 @@
+"""`make bench`: build a synthetic large county, measure the key pages and jobs, and print the
+figures next to their targets (docs/performance.md). Run through scripts/bench.sh, which
+starts a throwaway PostgreSQL and Redis."""
+
+import argparse
+import datetime
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from dataclasses import asdict
+from pathlib import Path
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_qa.settings")
+# Static files are served from the source folders here, as in the tests.
+warnings.filterwarnings("ignore", message="No directory at")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+
+from bench import county as county_module  # noqa: E402
+from bench import measure  # noqa: E402
+
+TARGETS = {
+    "queries": 25,
+    "p95_ms": 150,
+    "import_vs_copy": 3,
+    "sampling_s": 1,
+    "pdf_s": 10,
+    "pdf_mib": 500,
+}
+
+
+def machine() -> str:
+    cpus = os.cpu_count()
+    memory = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW server_version")
+        postgres = cursor.fetchone()[0]
+    return (
+        f"{platform.machine()}, {cpus} CPUs, {memory:.0f} GiB, Python {platform.python_version()}, "
+        f"PostgreSQL {postgres}"
+    )
+
+
+def verdict(ok: bool) -> str:
+    return "meets target" if ok else "MISSES TARGET"
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--scale", type=float, default=1.0, help="1 is a large county.")
+    parser.add_argument("--repeat", type=int, default=30, help="Requests timed per page.")
+    parser.add_argument("--import-rows", type=int, default=100_000)
+    parser.add_argument("--output", type=Path, help="Also write the figures here as JSON.")
+    options = parser.parse_args(argv)
+    if connection.vendor != "postgresql":
+        print("The benchmarks run on PostgreSQL: use make bench.", file=sys.stderr)
+        return 2
+
+    print(f"Machine: {machine()}")
+    call_command("migrate", verbosity=0)
+    from audits.models import Plan
+
+    if Plan.objects.exists():
+        print("The benchmark database must start empty.", file=sys.stderr)
+        return 2
+    started = time.perf_counter()
+    county = county_module.build(scale=options.scale)
+    print(f"Built a county at scale {options.scale} in {time.perf_counter() - started:.0f} s:")
+    for what, count in county.counts.items():
+        print(f"  {count:>9,} {what}")
+
+    results: dict = {"machine": machine(), "scale": options.scale, "counts": county.counts}
+    missed = []
+    print(f"\nKey pages (server time over {options.repeat} requests each):")
+    print(f"  {'page':<36} {'queries':>7} {'median':>9} {'95th':>9}")
+    page_results = measure.pages(county, repeat=options.repeat)
+    for page in page_results:
+        ok = page.queries <= TARGETS["queries"] and page.p95_ms <= TARGETS["p95_ms"]
+        missed += [] if ok else [page.name]
+        print(
+            f"  {page.name:<36} {page.queries:>7} {page.median_ms:>7.1f}ms "
+            f"{page.p95_ms:>7.1f}ms  {verdict(ok)}"
+        )
+    results["pages"] = [asdict(page) for page in page_results]
+
+    print("\nJobs:")
+    portal, floor = measure.kpi_import(options.import_rows)
+    ratio = portal.seconds / floor.seconds
+    ok = ratio <= TARGETS["import_vs_copy"]
+    missed += [] if ok else ["KPI import"]
+    print(f"  {portal.name:<36} {portal.seconds:>8.2f} s  ({portal.detail})")
+    print(
+        f"  {floor.name:<36} {floor.seconds:>8.2f} s  import is {ratio:.1f} x COPY  {verdict(ok)}"
+    )
+    draw = measure.sampling(county)
+    ok = draw.seconds < TARGETS["sampling_s"]
+    missed += [] if ok else ["sampling"]
+    print(f"  {draw.name:<36} {draw.seconds:>8.2f} s  ({draw.detail})  {verdict(ok)}")
+    report, peak_kib = measure.pdf(county)
+    peak_mib = peak_kib / 1024
+    ok = report.seconds <= TARGETS["pdf_s"] and peak_mib <= TARGETS["pdf_mib"]
+    missed += [] if ok else ["PDF"]
+    print(
+        f"  {report.name:<36} {report.seconds:>8.2f} s  peak {peak_mib:.0f} MiB "
+        f"({report.detail})  {verdict(ok)}"
+    )
+    results["jobs"] = {
+        "kpi_import_s": portal.seconds,
+        "copy_s": floor.seconds,
+        "import_rows": options.import_rows,
+        "sampling_s": draw.seconds,
+        "pdf_s": report.seconds,
+        "pdf_peak_mib": peak_mib,
+    }
+    results["missed"] = missed
+    results["when"] = datetime.datetime.now(datetime.UTC).isoformat(timespec="seconds")
+    output = options.output or Path(settings.VAR_DIR) / "bench" / "latest.json"
+    output.parent.mkdir(parents=True, exist_ok=True)
+    output.write_text(json.dumps(results, indent=2))
+    print(f"\nFigures written to {output}.")
+    if missed:
+        print(f"Targets missed: {', '.join(missed)}.")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

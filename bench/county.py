@@ -1,0 +1,411 @@
+"""A synthetic large county for the benchmark suite (docs/performance.md).
+
+At scale 1: 20,000 plans; 3,000 audits a year over five years with all their answers;
+10,000 advice records; 150 indicators x 60 periods x 4 areas; 300 actions with 3,000 progress
+updates. The demo area (users, teams, checklists, a moderation history, a WSOA) is seeded
+first; the volumes are then added in bulk, answers with PostgreSQL's COPY. Made with a fixed
+seed, so two builds of the same scale hold the same records.
+"""
+
+import datetime
+import random
+import secrets
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.module_loading import import_string
+
+from audits.demo import NEED_WEIGHTS, PLACEMENT_WEIGHTS, _answers
+from audits.models import (
+    Advice,
+    AdviceService,
+    AgeBand,
+    Answer,
+    Audit,
+    ChecklistTemplate,
+    ModerationSession,
+    Plan,
+)
+from audits.scoring import audit_result
+from kpis.models import Frequency, Indicator, Measurement, ObaCategory, Polarity, Source, Unit
+from send_qa.core.demo import seed_core
+from send_qa.core.models import Period, Team, User, academic_year_start, ensure_academic_year
+from send_qa.core.roles import Role
+from send_qa.reports.models import Report
+from wsoa.models import Action, ActionPlan, DueDate, ProgressUpdate, RagKey, Weakness
+
+PLANS = 20_000
+AUDITS_PER_YEAR = 3_000
+YEARS = 5
+ADVICE = 10_000
+INDICATORS = 150
+PERIODS = 60
+AREAS = ["local", "england", "region", "statistical_neighbours"]
+ACTIONS = 300
+UPDATES_PER_ACTION = 10
+AUDITORS = 20
+BATCH = 2_000
+
+
+@dataclass
+class County:
+    """Who and what the benchmark's pages are opened as and for."""
+
+    users: dict[str, User]
+    audit_uuid: str = ""
+    audit_section: str = ""
+    indicator_code: str = ""
+    action_plan_uuid: str = ""
+    report_uuid: str = ""
+    moderation_session_id: int = 0
+    term_name: str = ""
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def _scaled(number: int, scale: float) -> int:
+    return max(1, round(number * scale))
+
+
+def build(*, scale: float = 1.0, seed: int = 2026) -> County:
+    rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
+    area = seed_core(password=secrets.token_urlsafe(16))
+    for path in settings.DEMO_SEEDERS:
+        if path != "kpis.demo.seed":  # the benchmark makes its own, larger, KPI history
+            import_string(path)(area)
+    today = timezone.localdate()
+    this_year = academic_year_start(today)
+    for year in range(this_year - YEARS, this_year + 1):
+        ensure_academic_year(year)
+    auditors = _auditors(area, _scaled(AUDITORS, scale))
+    with transaction.atomic():
+        _plans(rng, area, _scaled(PLANS, scale) - Plan.objects.count())
+    terms = list(Period.objects.terms().filter(end__lt=today).order_by("-start")[: YEARS * 3])
+    per_term = _scaled(AUDITS_PER_YEAR, scale) // 3 or 1
+    for term in terms:
+        with transaction.atomic():
+            _audits(rng, term, auditors, area.users["sendops@demo.invalid"], per_term)
+    with transaction.atomic():
+        _advice(rng, _scaled(ADVICE, scale) - Advice.objects.count(), today)
+        indicator = _indicators(rng, _scaled(INDICATORS, scale), today)
+        plan = _action_plan(rng, area, _scaled(ACTIONS, scale), UPDATES_PER_ACTION, today)
+        report = _report(terms[0])
+        session = _moderation_session(area, today)
+    in_progress = (
+        Audit.objects.of_plans()
+        .filter(auditor=area.users["auditor@demo.invalid"])
+        .exclude(status=Audit.Status.SUBMITTED)
+        .select_related("template")
+        .first()
+    )
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    return County(
+        users=area.users,
+        audit_uuid=str(in_progress.uuid),
+        audit_section=in_progress.template.sections.order_by("order").first().code,
+        indicator_code=indicator.code,
+        action_plan_uuid=str(plan.uuid),
+        report_uuid=str(report.uuid),
+        moderation_session_id=session.pk,
+        term_name=terms[0].name,
+        counts={
+            "plans": Plan.objects.count(),
+            "audits": Audit.objects.count(),
+            "answers": Answer.objects.count(),
+            "advice": Advice.objects.count(),
+            "indicators": Indicator.objects.count(),
+            "measurements": Measurement.objects.count(),
+            "actions": Action.objects.count(),
+            "progress updates": ProgressUpdate.objects.count(),
+        },
+    )
+
+
+def _auditors(area, count: int) -> list[User]:
+    team = Team.objects.order_by("pk").first()
+    auditors = [area.users["auditor@demo.invalid"]]
+    for n in range(1, count):
+        user, _ = User.objects.get_or_create(
+            email=f"auditor{n:02d}@bench.invalid",
+            defaults={"full_name": f"Bench Auditor {n}", "team": team},
+        )
+        user.set_roles([Role.AUDITOR])
+        auditors.append(user)
+    return auditors
+
+
+def _plans(rng: random.Random, area, count: int) -> None:
+    if count <= 0:
+        return
+    today = timezone.localdate()
+    teams = list(Team.objects.filter(name__startswith="EHC Team"))
+    caseworker = area.users["caseworker@demo.invalid"]
+    settings_names = ["Oakfield Primary School", "Riverside Academy", "Beacon Special School"]
+    plans = []
+    for n in range(1, count + 1):
+        issued = today - datetime.timedelta(days=rng.randint(60, 3000))
+        plans.append(
+            Plan(
+                case_reference=f"BENCH-{n:06d}",
+                age_band=rng.choice(AgeBand.values),
+                primary_need=rng.choices(list(NEED_WEIGHTS), weights=list(NEED_WEIGHTS.values()))[
+                    0
+                ],
+                placement_type=rng.choices(
+                    list(PLACEMENT_WEIGHTS), weights=list(PLACEMENT_WEIGHTS.values())
+                )[0],
+                setting_name=rng.choice(settings_names),
+                team=teams[n % len(teams)],
+                caseworker=caseworker if n % 7 == 0 else None,
+                assessment_requested=issued - datetime.timedelta(weeks=rng.randint(14, 30)),
+                plan_issued=issued,
+                last_annual_review=today - datetime.timedelta(days=rng.randint(30, 400)),
+                next_review_due=today + datetime.timedelta(days=rng.randint(-60, 330)),
+            )
+        )
+    Plan.objects.bulk_create(plans, batch_size=BATCH)
+
+
+def _audits(rng, term: Period, auditors: list[User], sendops: User, count: int) -> None:
+    """`count` submitted audits of distinct plans in `term`, scored by the real scoring rules."""
+    template = ChecklistTemplate.objects.latest_published("EHCP QA checklist")
+    sections = list(template.sections.prefetch_related("items").order_by("order"))
+    items = [item for section in sections for item in section.items.all()]
+    plan_ids = list(Plan.objects.values_list("pk", flat=True))
+    moment = timezone.make_aware(datetime.datetime.combine(term.end, datetime.time(11)))
+    quality = 0.4 + 0.3 * rng.random()
+    audits, answer_sets = [], []
+    for plan_id in rng.sample(plan_ids, min(count, len(plan_ids))):
+        values = _answers(rng, items, min(0.95, max(0.05, rng.gauss(quality, 0.15))))
+        answers = {item_id: Answer(item_id=item_id, **fields) for item_id, fields in values.items()}
+        audit = Audit(
+            plan_id=plan_id,
+            template=template,
+            term=term,
+            auditor=rng.choice(auditors),
+            assigned_by=sendops,
+            assigned_at=moment,
+            status=Audit.Status.SUBMITTED,
+            started_at=moment,
+            submitted_at=moment,
+            overall_rating=rng.randint(1, 5),
+        )
+        audit.apply_result(audit_result(template, sections, answers))
+        audits.append(audit)
+        answer_sets.append(answers)
+    Audit.objects.bulk_create(audits, batch_size=BATCH)
+    now = timezone.now()
+    columns = [
+        "audit_id",
+        "item_id",
+        "score",
+        "yes_no",
+        "choice",
+        "not_applicable",
+        "text",
+        "comment",
+        "extras",
+        "updated_at",
+    ]
+    with connection.cursor() as cursor:
+        copy_sql = f"COPY {Answer._meta.db_table} ({', '.join(columns)}) FROM STDIN"
+        with cursor.cursor.copy(copy_sql) as copy:
+            for audit, answers in zip(audits, answer_sets, strict=True):
+                for answer in answers.values():
+                    copy.write_row(
+                        (
+                            audit.pk,
+                            answer.item_id,
+                            answer.score,
+                            answer.yes_no,
+                            answer.choice,
+                            answer.not_applicable,
+                            "",
+                            "",
+                            "{}",
+                            now,
+                        )
+                    )
+
+
+def _advice(rng, count: int, today: datetime.date) -> None:
+    if count <= 0:
+        return
+    services = list(AdviceService.objects.all())
+    plan_ids = list(Plan.objects.values_list("pk", flat=True))
+    rows = []
+    for _ in range(count):
+        requested = today - datetime.timedelta(days=rng.randint(0, 365 * YEARS))
+        due = requested + datetime.timedelta(weeks=6)
+        late = rng.random() < 0.35
+        received = due + datetime.timedelta(
+            days=rng.randint(1, 40) if late else -rng.randint(0, 20)
+        )
+        rows.append(
+            Advice(
+                plan_id=rng.choice(plan_ids),
+                service=rng.choice(services),
+                requested=requested,
+                due=due,
+                received=received if received <= today and rng.random() < 0.95 else None,
+            )
+        )
+    Advice.objects.bulk_create(rows, batch_size=BATCH)
+
+
+def _periods(
+    frequency: str, today: datetime.date
+) -> list[tuple[datetime.date, datetime.date, str]]:
+    """The last PERIODS completed periods of a frequency, oldest first."""
+    periods = []
+    if frequency == Frequency.QUARTERLY:
+        start = datetime.date(today.year, ((today.month - 1) // 3) * 3 + 1, 1)
+        while len(periods) < PERIODS:
+            month = start.month - 3
+            previous = datetime.date(start.year + (month - 1) // 12, (month - 1) % 12 + 1, 1)
+            periods.append((previous, start - datetime.timedelta(days=1), f"Q {previous:%b %Y}"))
+            start = previous
+    elif frequency == Frequency.TERMLY:
+        year = academic_year_start(today)
+        while len(periods) < PERIODS:
+            for term in reversed(ensure_academic_year(year)[1:]):
+                if term.end < today and len(periods) < PERIODS:
+                    periods.append((term.start, term.end, term.name))
+            year -= 1
+    else:
+        year = academic_year_start(today) - 1
+        while len(periods) < PERIODS:
+            periods.append(
+                (datetime.date(year, 9, 1), datetime.date(year + 1, 8, 31), f"{year}/{year + 1}")
+            )
+            year -= 1
+    return list(reversed(periods))
+
+
+def _indicators(rng, count: int, today: datetime.date) -> Indicator:
+    """The catalogue plus synthetic indicators up to `count`, each with PERIODS values in
+    each of the four areas. Returns the indicator the benchmark opens."""
+    from kpis.catalogue import catalogue_load
+
+    catalogue_load()
+    have = Indicator.objects.count()
+    Indicator.objects.bulk_create(
+        [
+            Indicator(
+                code=f"BENCH_{n:03d}",
+                name=f"Synthetic indicator {n}",
+                definition="A synthetic indicator for the benchmark suite.",
+                unit=Unit.PERCENTAGE,
+                polarity=Polarity.HIGHER if n % 2 else Polarity.LOWER,
+                oba_category=ObaCategory.values[n % len(ObaCategory.values)],
+                source=Source.values[0],
+                frequency=Frequency.QUARTERLY,
+            )
+            for n in range(1, count - have + 1)
+        ]
+    )
+    Measurement.objects.all().delete()
+    rows = []
+    for indicator in Indicator.objects.all():
+        level = rng.uniform(30, 80)
+        for start, end, label in _periods(indicator.frequency, today):
+            level = min(100.0, max(0.0, level + rng.gauss(0, 3)))
+            for area in AREAS:
+                value = Decimal(str(round(level + rng.gauss(0, 5) * (area != "local"), 1)))
+                rows.append(
+                    Measurement(
+                        indicator=indicator,
+                        period_start=start,
+                        period_end=end,
+                        period_label=label,
+                        area=area,
+                        value=max(Decimal(0), min(Decimal(100), value)),
+                    )
+                )
+    Measurement.objects.bulk_create(rows, batch_size=BATCH)
+    return Indicator.objects.get(code="AUDIT_GOOD")
+
+
+def _action_plan(rng, area, actions: int, updates: int, today: datetime.date) -> ActionPlan:
+    key = RagKey.seed_default()
+    statuses = list(key.statuses.order_by("order"))
+    sendops = area.users["sendops@demo.invalid"]
+    owner = area.users["action-owner@demo.invalid"]
+    plan = ActionPlan.objects.create(
+        name="Benchmark Written Statement of Action", rag_key=key, created_by=sendops
+    )
+    weaknesses = Weakness.objects.bulk_create(
+        [
+            Weakness(plan=plan, number=n, text=f"Area of weakness {n}", aim=f"Aim {n}")
+            for n in range(1, 11)
+        ]
+    )
+    rows = []
+    for n in range(actions):
+        weakness = weaknesses[n % len(weaknesses)]
+        initial = rng.choice(statuses)
+        rows.append(
+            Action(
+                weakness=weakness,
+                number=f"{weakness.number}.{n // len(weaknesses) + 1}",
+                improvement_area="Improvement area",
+                text=f"Action {n + 1}: do the work that closes the gap.",
+                success_measures="What success looks like",
+                lead=owner if n % 3 == 0 else sendops,
+                governance_forum="SEND Development Board",
+                timescale="March 2027",
+                initial_status=initial,
+                status=rng.choice(statuses),
+                created_on=today - datetime.timedelta(days=400),
+            )
+        )
+    created = Action.objects.bulk_create(rows, batch_size=BATCH)
+    DueDate.objects.bulk_create(
+        [
+            DueDate(action=action, due=today + datetime.timedelta(days=rng.randint(-120, 240)))
+            for action in created
+        ],
+        batch_size=BATCH,
+    )
+    ProgressUpdate.objects.bulk_create(
+        [
+            ProgressUpdate(
+                action=action,
+                date=today - datetime.timedelta(days=30 * (updates - k)),
+                author=action.lead,
+                narrative=f"Update {k + 1}: progress as planned.",
+                status=rng.choice(statuses),
+            )
+            for action in created
+            for k in range(updates)
+        ],
+        batch_size=BATCH,
+    )
+    return plan
+
+
+def _report(term: Period) -> Report:
+    report, _ = Report.objects.get_or_create(
+        term=term,
+        defaults={"period_covered": term.name, "author": "SEND Quality Assurance Lead"},
+    )
+    for name in ("working_well", "worried_about", "voices", "recommendations"):
+        setattr(report, name, "- Plans are more person-centred\n- Advice arrives sooner\n" * 5)
+    report.save()
+    return report
+
+
+def _moderation_session(area, today: datetime.date) -> ModerationSession:
+    """A session to draw a sample of the whole county's active plans."""
+    session = ModerationSession.objects.create(
+        date=today,
+        term=Period.objects.terms().filter(start__lte=today).order_by("-start").first(),
+        seed=20261124,
+        sample_size=30,
+        pool=ModerationSession.Pool.ALL,
+        created_by=area.users["sendops@demo.invalid"],
+    )
+    return session

@@ -1,0 +1,224 @@
+"""What the benchmark suite measures, as plain functions over a built county."""
+
+import csv
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from bench.county import County
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class PageResult:
+    name: str
+    url: str
+    queries: int
+    median_ms: float
+    p95_ms: float
+
+
+@dataclass
+class Timing:
+    name: str
+    seconds: float
+    detail: str = ""
+
+
+def signed_in(user) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def key_pages(county: County) -> list[tuple[str, str, str]]:
+    """(what, whose email, url) for each key page of the issue's list."""
+    sendops, auditor = "sendops@demo.invalid", "auditor@demo.invalid"
+    return [
+        ("Dashboard (SENDOPS)", sendops, reverse("dashboard:home")),
+        ("Dashboard (auditor)", auditor, reverse("dashboard:home")),
+        ("Audit list (SENDOPS, all audits)", sendops, reverse("audits:audit_list")),
+        ("Audit list (auditor)", auditor, reverse("audits:audit_list")),
+        (
+            "Scoring page (a section)",
+            auditor,
+            reverse(
+                "audits:audit_section",
+                kwargs={"audit_uuid": county.audit_uuid, "code": county.audit_section},
+            ),
+        ),
+        ("Findings", sendops, reverse("audits:findings")),
+        ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
+        ("KPI scorecard (board)", "board@demo.invalid", reverse("kpis:scorecard")),
+        (
+            "Indicator page",
+            sendops,
+            reverse("kpis:indicator_detail", kwargs={"code": county.indicator_code}),
+        ),
+        (
+            "WSOA tracker",
+            sendops,
+            reverse("wsoa:plan_detail", kwargs={"plan_uuid": county.action_plan_uuid}),
+        ),
+        (
+            "WSOA summary",
+            sendops,
+            reverse("wsoa:plan_summary", kwargs={"plan_uuid": county.action_plan_uuid}),
+        ),
+        (
+            "Report page",
+            sendops,
+            reverse("reports:report_detail", kwargs={"report_uuid": county.report_uuid}),
+        ),
+    ]
+
+
+def percentile(samples: list[float], fraction: float) -> float:
+    """The nearest-rank percentile of the samples."""
+    ordered = sorted(samples)
+    return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
+
+
+def page_result(name: str, client: Client, url: str, *, repeat: int) -> PageResult:
+    """Queries of one request, and server time over `repeat` requests after a warm-up."""
+    response = client.get(url)
+    if response.status_code != 200:
+        raise RuntimeError(f"{name}: {url} answered {response.status_code}")
+    with CaptureQueriesContext(connection) as queries:
+        client.get(url)
+    count = len(queries)  # read now: the next request clears the connection's query log
+    samples = []
+    for _ in range(repeat):
+        started = time.perf_counter()
+        client.get(url)
+        samples.append((time.perf_counter() - started) * 1000)
+    return PageResult(name, url, count, statistics.median(samples), percentile(samples, 0.95))
+
+
+def pages(county: County, *, repeat: int) -> list[PageResult]:
+    clients: dict[int, Client] = {}
+    results = []
+    for name, who, url in key_pages(county):
+        user = county.users[who]
+        client = clients.setdefault(user.pk, signed_in(user))
+        results.append(page_result(name, client, url, repeat=repeat))
+    return results
+
+
+def kpi_file(path: Path, rows: int) -> None:
+    """A KPI import file of `rows` new values: every indicator and period, for other
+    authorities' areas (la:800 onwards), as the DfE's benchmarking tables would give."""
+    from kpis.models import Measurement
+
+    periods = list(
+        Measurement.objects.filter(area="local")
+        .values_list("indicator__code", "period_start", "period_end")
+        .order_by("indicator__code", "period_start")
+    )
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["indicator_code", "period_start", "period_end", "area", "value"])
+        written, authority = 0, 800
+        while written < rows:
+            for code, start, end in periods:
+                if written == rows:
+                    break
+                writer.writerow(
+                    [code, start, end, f"la:{authority}", f"{(written % 997) / 10:.1f}"]
+                )
+                written += 1
+            authority += 1
+
+
+def kpi_import(rows: int) -> tuple[Timing, Timing]:
+    """The portal's import of `rows` KPI values next to a plain COPY of the same file."""
+    from kpis.imports import measurements_import
+    from send_qa.core.tables import read_table
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "kpis.csv"
+        kpi_file(path, rows)
+        started = time.perf_counter()
+        with path.open("rb") as handle:
+            plan = measurements_import(read_table(handle, path.name))
+        portal = time.perf_counter() - started
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "CREATE TEMPORARY TABLE bench_copy (indicator_code text, period_start date, "
+                "period_end date, area text, value numeric)"
+            )
+            started = time.perf_counter()
+            with (
+                path.open("rb") as handle,
+                cursor.cursor.copy(
+                    "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)"
+                ) as copy,
+            ):
+                while chunk := handle.read(1 << 20):
+                    copy.write(chunk)
+            floor = time.perf_counter() - started
+            cursor.execute("DROP TABLE bench_copy")
+    return (
+        Timing(f"KPI import, {rows:,} rows", portal, f"{plan.added:,} added"),
+        Timing(f"Plain COPY of the same {rows:,} rows", floor),
+    )
+
+
+def sampling(county: County) -> Timing:
+    from audits.models import ModerationSession
+    from audits.moderation import session_draw
+
+    session = ModerationSession.objects.get(pk=county.moderation_session_id)
+    started = time.perf_counter()
+    sample = session_draw(session)
+    seconds = time.perf_counter() - started
+    return Timing(
+        "Moderation sample draw",
+        seconds,
+        f"{len(sample.plan_ids)} of {sample.population:,} plans",
+    )
+
+
+def pdf(county: County) -> tuple[Timing, int]:
+    """Compile the termly report in a process of its own: (its wall time, peak memory in KiB)."""
+    with tempfile.TemporaryDirectory() as folder:
+        output = Path(folder) / "report.pdf"
+        started = time.perf_counter()
+        process = subprocess.Popen(  # noqa: S603 - our own command, fixed arguments
+            [
+                sys.executable,
+                "manage.py",
+                "compile_report",
+                "--term",
+                county.term_name,
+                "--version",
+                "1",
+                "--sync",
+                "--output",
+                str(output),
+            ],
+            cwd=ROOT,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+        )
+        _, status, usage = os.wait4(process.pid, 0)
+        seconds = time.perf_counter() - started
+        log = process.stdout.read().decode(errors="replace")
+        process.returncode = os.waitstatus_to_exitcode(status)
+        if process.returncode != 0 or not output.exists():
+            raise RuntimeError(f"compile_report failed:\n{log}")
+        size = output.stat().st_size
+    timing = Timing("Termly report PDF (whole command)", seconds, f"{size / 1024:,.0f} KiB PDF")
+    return timing, usage.ru_maxrss

@@ -1,0 +1,101 @@
+"""Writing the access log: sign-ins, views of case-level records, exports and downloads.
+
+Views say what they show with the decorators below; sign-ins are recorded from Django's
+signals. Events name records by their opaque ids (UUIDs), never by a case reference.
+"""
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.http import HttpRequest, HttpResponse
+
+from send_qa.core.models import AccessEvent
+from send_qa.core.sign_in_protection import client_ip
+
+Kind = AccessEvent.Kind
+
+
+def client_address(request: HttpRequest | None) -> str | None:
+    """The address the request came from, as the sign-in throttling sees it."""
+    if request is None:
+        return None
+    return client_ip(request) or None
+
+
+def access_record(
+    request: HttpRequest | None,
+    kind: str,
+    *,
+    record: str = "",
+    reference: str = "",
+    user=None,
+    username: str = "",
+) -> AccessEvent:
+    if user is None and request is not None and request.user.is_authenticated:
+        user = request.user
+    return AccessEvent.objects.create(
+        user=user,
+        username=username[:254],
+        kind=kind,
+        record=record,
+        reference=str(reference)[:64],
+        address=client_address(request),
+    )
+
+
+def logs_access(kind: str, record: str, reference_kwarg: str | None = None) -> Callable:
+    """Record a successful response of the view: `kind` of access to a `record`, named by the
+    URL argument `reference_kwarg` (an opaque id) when there is one."""
+
+    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200:
+                reference = kwargs.get(reference_kwarg, "") if reference_kwarg else ""
+                access_record(request, kind, record=record, reference=reference)
+            return response
+
+        return wrapped
+
+    return decorator
+
+
+def signed_in(sender, request, user, **kwargs) -> None:
+    access_record(request, Kind.SIGN_IN, user=user)
+
+
+def signed_out(sender, request, user, **kwargs) -> None:
+    if user is not None:
+        access_record(request, Kind.SIGN_OUT, user=user)
+
+
+def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+    access_record(request, Kind.SIGN_IN_FAILED, username=credentials.get("username", ""))
+
+
+def connect_signals() -> None:
+    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+
+    user_logged_in.connect(signed_in, dispatch_uid="access-log-sign-in")
+    user_logged_out.connect(signed_out, dispatch_uid="access-log-sign-out")
+    user_login_failed.connect(sign_in_failed, dispatch_uid="access-log-sign-in-failed")
+
+
+EVENTS_PER_PAGE = 50
+
+
+def events_filtered(*, person: str = "", kind: str = ""):
+    """The access log, newest first, for a person (name or email) and kind of event."""
+    from django.db.models import Q
+
+    events = AccessEvent.objects.select_related("user")
+    if person:
+        events = events.filter(
+            Q(user__full_name__icontains=person)
+            | Q(user__email__icontains=person)
+            | Q(username__icontains=person)
+        )
+    if kind in Kind.values:
+        events = events.filter(kind=kind)
+    return events.order_by("-at", "-pk")

@@ -1,0 +1,32 @@
+"""The history of an action: its details and its progress updates with their RAG."""
+
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from send_qa.core.access import role_required
+from send_qa.core.history import Source, history_page
+from send_qa.core.roles import Role
+from wsoa.models import Action, ProgressUpdate
+
+
+@role_required(Role.SENDOPS)
+@require_http_methods(["GET"])
+def action_history(request: HttpRequest, action_uuid) -> HttpResponse:
+    action = get_object_or_404(Action.objects.select_related("weakness__plan"), uuid=action_uuid)
+    sources = [
+        Source(Action.history.filter(id=action.pk), lambda r: "the action"),
+        Source(
+            ProgressUpdate.history.filter(action_id=action.pk),
+            lambda r: f"the progress update of {r.date:%-d %B %Y}",
+            hide=["action"],
+        ),
+    ]
+    return history_page(
+        request,
+        record_name=f"{action} of {action.weakness.plan}",
+        back_url=reverse("wsoa:action_detail", kwargs={"action_uuid": action.uuid}),
+        back_text="the action",
+        sources=sources,
+    )
