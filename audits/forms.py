@@ -19,7 +19,7 @@ from audits.models import (
     TemplateItem,
 )
 from audits.models.advice import ADVICE_DUE_AFTER
-from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
 
@@ -54,9 +54,7 @@ def extra_choices(extra: dict) -> list[tuple[str, str]]:
 
 def _extra_field(extra: dict) -> forms.Field:
     if extra["kind"] == "date":
-        return forms.DateField(
-            label=extra["label"], required=False, widget=forms.DateInput(attrs={"type": "date"})
-        )
+        return forms.DateField(label=extra["label"], required=False, widget=DatePicker())
     if extra["kind"] == "multi_choice":
         return forms.MultipleChoiceField(
             label=extra["label"],
@@ -259,7 +257,7 @@ class TemplateUploadForm(GDSFormMixin, forms.Form):
             raise ValidationError("The selected file must be smaller than 2 MB")
         try:
             return json.loads(upload.read().decode("utf-8"))
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
+        except (UnicodeDecodeError, json.JSONDecodeError, RecursionError) as error:
             where = (
                 f" (line {error.lineno}, column {error.colno})"
                 if isinstance(error, json.JSONDecodeError)
@@ -311,7 +309,7 @@ class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
             "sample_size": "At least 6 (seed 002). The sample represents primary needs, with "
             "age bands and placement types spread within them.",
         }
-        widgets = {"date": forms.DateInput(attrs={"type": "date"}), "pool": forms.RadioSelect}
+        widgets = {"date": DatePicker(), "pool": forms.RadioSelect}
         error_messages = {
             "date": {"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
             "sample_size": {
@@ -428,10 +426,7 @@ class AdviceForm(GDSFormMixin, forms.ModelForm):
             "due": "Leave empty for 6 weeks after the request.",
             "received": "Leave empty until the advice arrives.",
         }
-        widgets = {
-            name: forms.DateInput(attrs={"type": "date"})
-            for name in ["requested", "due", "received"]
-        }
+        widgets = {name: DatePicker() for name in ["requested", "due", "received"]}
         error_messages = {
             "service": {"required": "Select the service asked for advice"},
             "requested": {"required": "Enter the date the advice was requested"},

@@ -13,7 +13,7 @@ from django.db import transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
-from audits.models.plans import YEAR_GROUPS
+from audits.models.plans import YEAR_GROUPS, ceased_on
 from send_qa.core.models import Team, User
 from send_qa.core.tables import ImportProblem, read_table
 from send_qa.core.tables import TableImportError as PlanImportError
@@ -36,6 +36,7 @@ OPTIONAL_COLUMNS = [
 DATE_COLUMNS = ["assessment_requested", "plan_issued", "last_annual_review", "next_review_due"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"]
 MAX_ROWS = 100_000
+REFERENCE_LENGTH = Plan._meta.get_field("case_reference").max_length
 FIELDS = [
     "age_band",
     "year_group",
@@ -46,6 +47,7 @@ FIELDS = [
     "caseworker",
     *DATE_COLUMNS,
     "is_active",
+    "ceased_on",
 ]
 
 _NEEDS = {code.lower(): code for code in PrimaryNeed.values}
@@ -124,6 +126,12 @@ def plans_import(frame: pd.DataFrame, *, by=None) -> PlanImportSummary:
         reference = record["case_reference"].strip()
         if not reference:
             bad("case_reference", "is empty. Give the council's case reference for this plan.")
+        elif len(reference) > REFERENCE_LENGTH:
+            bad(
+                "case_reference",
+                f"is {len(reference)} characters long; a case reference has at most "
+                f"{REFERENCE_LENGTH}. Check the column holds the reference, e.g. EHC004512.",
+            )
         elif reference in first_row_of:
             bad(
                 "case_reference",
@@ -212,6 +220,7 @@ def _upsert(rows: dict[str, dict], *, by=None) -> PlanImportSummary:
         plan = existing.get(reference) or Plan(case_reference=reference)
         for name, value in values.items():
             setattr(plan, name, value)
+        plan.ceased_on = ceased_on(plan.is_active, plan.ceased_on)
         (to_update if plan.pk else to_create).append(plan)
     bulk_create_with_history(to_create, Plan, batch_size=2000, default_user=by)
     bulk_update_with_history(to_update, Plan, FIELDS, batch_size=2000, default_user=by)

@@ -174,6 +174,7 @@ class TermQA:
     term: object
     audits: TermFindings
     advice_timeliness: object
+    advice_by_service: list
     advice_quality: dict
     advice_lowest_lines: list[dict]
     peer_moderation: list
@@ -200,6 +201,7 @@ def term_qa(*, term, on) -> TermQA:
     audits = Audit.objects.of_plans().filter(term=term)
     advice_audits = advice_scoring_audits(term=term)
     sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
+    advice_rows = timeliness(term=term, on=on)
     grades = defaultdict(int)
     for grade in (
         SampledPlan.objects.filter(session__in=sessions)
@@ -210,7 +212,8 @@ def term_qa(*, term, on) -> TermQA:
     return TermQA(
         term=term,
         audits=term_findings(audits),
-        advice_timeliness=timeliness_total(timeliness(term=term, on=on)),
+        advice_timeliness=timeliness_total(advice_rows),
+        advice_by_service=advice_rows,
         advice_quality=advice_quality(advice_audits),
         advice_lowest_lines=lowest_lines(mean_score_per_line(advice_audits)),
         peer_moderation=peer_moderation_in_term(term=term, on=on),

@@ -20,11 +20,62 @@ class TemplateFormatError(ValidationError):
     """Every problem found in a template file, each naming where it is."""
 
 
+LARGEST_INT = 2_147_483_647  # what an IntegerField holds
+TEXT_LIMITS = {
+    "name": 200,
+    "source": 300,
+    "total_label": 100,
+    "code": 20,
+    "title": 500,
+    "group": 300,
+}
+
+
 def _number(value) -> Decimal | None:
+    """A finite number from a JSON number or text, else None (never NaN or infinity)."""
+    if isinstance(value, bool):
+        return None
     try:
-        return Decimal(str(value))
+        number = Decimal(str(value))
     except (InvalidOperation, ValueError):
         return None
+    return number if number.is_finite() else None
+
+
+def _whole(value) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= LARGEST_INT
+
+
+def _check_text(holder: dict, key: str, where: str, problems: list[str], *, needed=False) -> None:
+    """A text field: text (not a list or a number), at most its limit, present when needed."""
+    if key not in holder or holder[key] in (None, ""):
+        if needed:
+            problems.append(f"{where}.{key}: missing" if where else f"{key}: missing")
+        return
+    spot = f"{where}.{key}" if where else key
+    value = holder[key]
+    if not isinstance(value, str):
+        problems.append(f"{spot}: must be text, in quotes")
+    elif needed and not value.strip():
+        problems.append(f"{spot}: missing")
+    elif key in TEXT_LIMITS and len(value) > TEXT_LIMITS[key]:
+        problems.append(f"{spot}: at most {TEXT_LIMITS[key]} characters (it has {len(value)})")
+
+
+def _list_of_objects(value, where: str, problems: list[str]) -> list[dict]:
+    """The objects of a JSON list, naming anything else in it; [] for what is not a list."""
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        problems.append(f"{where}: must be a list [...]")
+        return []
+    found = []
+    for n, entry in enumerate(value):
+        if isinstance(entry, dict):
+            found.append(entry)
+        else:
+            problems.append(f"{where}[{n}]: must be an object {{...}}")
+    return found
 
 
 def _check_scale(scale, where: str, problems: list[str]) -> None:
@@ -32,75 +83,119 @@ def _check_scale(scale, where: str, problems: list[str]) -> None:
         problems.append(f'{where}.scale: give a scale as {{"min": 1, "max": 5, "labels": {{}}}}')
         return
     low, high = scale.get("min"), scale.get("max")
-    if not isinstance(low, int) or not isinstance(high, int) or low >= high:
+    if not _whole(low) or not _whole(high) or low >= high:
         problems.append(f"{where}.scale: min and max must be whole numbers with min below max")
         return
-    for key in scale.get("labels", {}):
+    labels = scale.get("labels", {})
+    if not isinstance(labels, dict):
+        problems.append(f'{where}.scale.labels: give labels as {{"1": "Poor", "5": "Good"}}')
+        return
+    for key, label in labels.items():
         if not str(key).lstrip("-").isdigit() or not low <= int(key) <= high:
             problems.append(
                 f"{where}.scale.labels: {key!r} is not a point between {low} and {high}"
             )
+        elif not isinstance(label, str):
+            problems.append(f"{where}.scale.labels.{key}: must be text, in quotes")
 
 
 def validate(data) -> list[str]:
-    """All the problems in a template's JSON, each naming its place; empty when it is fine."""
+    """All the problems in a template's JSON, each naming its place; empty when it is fine.
+    Every value is checked for its type and size too, so that nothing in a file can fail
+    later, when it is saved."""
     problems: list[str] = []
     if not isinstance(data, dict):
         return ["The file must hold one JSON object (a template)."]
     for key in ("name", "version", "subject", "sections"):
         if key not in data:
             problems.append(f"{key}: missing; every template needs it")
-    if "name" in data and not str(data["name"]).strip():
-        problems.append("name: give the template a name")
-    if "version" in data and (not isinstance(data["version"], int) or data["version"] < 1):
+    if "name" in data:
+        if isinstance(data["name"], str) and not data["name"].strip():
+            problems.append("name: give the template a name")
+        else:
+            _check_text(data, "name", "", problems, needed=True)
+    for key in ("description", "source", "total_label"):
+        _check_text(data, key, "", problems)
+    if "version" in data and (not _whole(data["version"]) or data["version"] < 1):
         problems.append("version: must be a whole number from 1")
     if "subject" in data and data["subject"] not in SUBJECTS:
         problems.append(f"subject: {data['subject']!r} is not one of {', '.join(SUBJECTS)}")
-    if data.get("overall_rating"):
-        _check_scale(data["overall_rating"].get("scale"), "overall_rating", problems)
-    for n, band in enumerate(data.get("grade_bands", [])):
-        if "label" not in band or _number(band.get("min_percent")) is None:
+    rating = data.get("overall_rating")
+    if rating and not isinstance(rating, dict):
+        problems.append('overall_rating: give it as {"text": "...", "scale": {...}}')
+    elif rating:
+        _check_text(rating, "text", "overall_rating", problems)
+        _check_scale(rating.get("scale"), "overall_rating", problems)
+    for n, band in enumerate(_list_of_objects(data.get("grade_bands"), "grade_bands", problems)):
+        percent = _number(band.get("min_percent"))
+        if not isinstance(band.get("label"), str) or percent is None:
             problems.append(f"grade_bands[{n}]: needs a label and a min_percent")
+        elif not 0 <= percent <= 100:
+            problems.append(f"grade_bands[{n}].min_percent: must be from 0 to 100")
     sections = data.get("sections", [])
     if "sections" in data and (not isinstance(sections, list) or not sections):
         problems.append("sections: give at least one section")
         sections = []
     section_codes, item_codes = set(), set()
-    for s, section in enumerate(sections):
+    for s, section in enumerate(_list_of_objects(sections, "sections", problems)):
         where = f"sections[{s}]"
-        for key in ("code", "title", "items"):
-            if not section.get(key):
-                problems.append(f"{where}.{key}: missing")
-        if section.get("code") in section_codes:
-            problems.append(f"{where}.code: {section['code']!r} is used twice")
-        section_codes.add(section.get("code"))
-        for i, item in enumerate(section.get("items") or []):
-            spot = f"{where}.items[{i}]"
-            for key in ("code", "text", "kind"):
-                if not item.get(key):
-                    problems.append(f"{spot}.{key}: missing")
-            if item.get("code") in item_codes:
-                problems.append(f"{spot}.code: {item['code']!r} is used twice")
-            item_codes.add(item.get("code"))
-            kind = item.get("kind")
-            if kind and kind not in KINDS:
-                problems.append(f"{spot}.kind: {kind!r} is not one of {', '.join(KINDS)}")
-            if kind == "score":
-                _check_scale(item.get("scale"), spot, problems)
-            if kind == "choice":
-                choices = item.get("choices")
-                if not choices or not all("value" in c and "label" in c for c in choices):
-                    problems.append(f"{spot}.choices: give choices, each with a value and a label")
-            if "weight" in item and (
-                _number(item["weight"]) is None or _number(item["weight"]) < 0
-            ):
-                problems.append(f"{spot}.weight: must be a number, 0 or more")
-            for e, extra in enumerate(item.get("extra_fields", [])):
-                if not extra.get("key") or extra.get("kind") not in EXTRA_KINDS:
-                    problems.append(
-                        f"{spot}.extra_fields[{e}]: needs a key and a kind ({', '.join(EXTRA_KINDS)})"
-                    )
+        for key in ("code", "title"):
+            _check_text(section, key, where, problems, needed=True)
+        _check_text(section, "guidance", where, problems)
+        if not section.get("items"):
+            problems.append(f"{where}.items: missing")
+        code = section.get("code")
+        if isinstance(code, str) and code in section_codes:
+            problems.append(f"{where}.code: {code!r} is used twice")
+        section_codes.add(code if isinstance(code, str) else None)
+        for i, item in enumerate(
+            _list_of_objects(section.get("items"), f"{where}.items", problems)
+        ):
+            _check_item(item, f"{where}.items[{i}]", item_codes, problems)
     return problems
+
+
+def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> None:
+    for key in ("code", "text", "kind"):
+        _check_text(item, key, spot, problems, needed=True)
+    for key in ("group", "guidance"):
+        _check_text(item, key, spot, problems)
+    code = item.get("code")
+    if isinstance(code, str) and code in item_codes:
+        problems.append(f"{spot}.code: {code!r} is used twice")
+    item_codes.add(code if isinstance(code, str) else None)
+    kind = item.get("kind")
+    if isinstance(kind, str) and kind and kind not in KINDS:
+        problems.append(f"{spot}.kind: {kind!r} is not one of {', '.join(KINDS)}")
+    if kind == "score":
+        _check_scale(item.get("scale"), spot, problems)
+    if kind == "choice":
+        choices = item.get("choices")
+        if (
+            not isinstance(choices, list)
+            or not choices
+            or not all(isinstance(c, dict) and "value" in c and "label" in c for c in choices)
+        ):
+            problems.append(f"{spot}.choices: give choices, each with a value and a label")
+        elif not all(isinstance(c["value"], str) and 0 < len(c["value"]) <= 50 for c in choices):
+            problems.append(f"{spot}.choices: each value must be text of at most 50 characters")
+    if "weight" in item:
+        weight = _number(item["weight"])
+        if weight is None or weight < 0:
+            problems.append(f"{spot}.weight: must be a number, 0 or more")
+        elif weight >= 10_000 or weight != weight.quantize(Decimal("0.01")):
+            problems.append(f"{spot}.weight: must be below 10,000, with at most 2 decimal places")
+    for e, extra in enumerate(
+        _list_of_objects(item.get("extra_fields"), f"{spot}.extra_fields", problems)
+    ):
+        if (
+            not isinstance(extra.get("key"), str)
+            or not extra["key"]
+            or extra.get("kind") not in EXTRA_KINDS
+        ):
+            problems.append(
+                f"{spot}.extra_fields[{e}]: needs a key and a kind ({', '.join(EXTRA_KINDS)})"
+            )
 
 
 def _default_weight(kind: str) -> Decimal:

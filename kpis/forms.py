@@ -4,7 +4,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
-from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 
 
 class KpiUploadForm(SpreadsheetUploadForm):
@@ -22,30 +22,46 @@ class MeasurementForm(GDSFormMixin, forms.Form):
     submit_label = "Save values"
     period_start = forms.DateField(
         label="Period starts",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"required": "Enter the date the period starts"},
     )
     period_end = forms.DateField(
         label="Period ends",
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DatePicker(),
         error_messages={"required": "Enter the date the period ends"},
     )
     period_label = forms.CharField(
-        label="Name of the period (optional)", required=False, help_text="For example Autumn 2026."
+        label="Name of the period (optional)",
+        required=False,
+        max_length=60,
+        help_text="For example Autumn 2026.",
     )
-    local = forms.DecimalField(label="This area's value", required=False, max_digits=14)
-    numerator = forms.DecimalField(label="Numerator (optional)", required=False, max_digits=14)
-    denominator = forms.DecimalField(label="Denominator (optional)", required=False, max_digits=14)
+    local = forms.DecimalField(
+        label="This area's value", required=False, max_digits=14, decimal_places=3
+    )
+    numerator = forms.DecimalField(
+        label="Numerator (optional)", required=False, max_digits=14, decimal_places=3
+    )
+    denominator = forms.DecimalField(
+        label="Denominator (optional)", required=False, max_digits=14, decimal_places=3
+    )
     commentary = forms.CharField(
         label="Commentary (optional)",
         help_text="The story behind the data: why it moved, and what is being done.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    england = forms.DecimalField(label="England (optional)", required=False, max_digits=14)
-    region = forms.DecimalField(label="Region (optional)", required=False, max_digits=14)
+    england = forms.DecimalField(
+        label="England (optional)", required=False, max_digits=14, decimal_places=3
+    )
+    region = forms.DecimalField(
+        label="Region (optional)", required=False, max_digits=14, decimal_places=3
+    )
     statistical_neighbours = forms.DecimalField(
-        label="Statistical neighbours' average (optional)", required=False, max_digits=14
+        label="Statistical neighbours' average (optional)",
+        required=False,
+        max_digits=14,
+        decimal_places=3,
     )
 
     AREA_FIELDS = {
@@ -58,6 +74,17 @@ class MeasurementForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        for field in self.fields.values():
+            if isinstance(field, forms.DecimalField):
+                field.error_messages |= {
+                    "invalid": "Enter a number, for example 72.5",
+                    "max_digits": "Enter a number below 100,000,000,000",
+                    "max_whole_digits": "Enter a number below 100,000,000,000",
+                    "max_decimal_places": "Enter a number with at most 3 decimal places",
+                }
+        self.fields["period_label"].error_messages["max_length"] = (
+            "Name the period in at most 60 characters, for example Autumn 2026"
+        )
         if indicator.computed:
             for name in ("local", "numerator", "denominator"):
                 self.fields[name].disabled = True
@@ -178,8 +205,8 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
         }
         help_texts = {"label": "For example 2026/27, year one."}
         widgets = {
-            "period_start": forms.DateInput(attrs={"type": "date"}),
-            "period_end": forms.DateInput(attrs={"type": "date"}),
+            "period_start": DatePicker(),
+            "period_end": DatePicker(),
         }
         error_messages = {
             "period_start": {"required": "Enter the date the target starts"},

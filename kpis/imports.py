@@ -12,9 +12,10 @@ from decimal import Decimal, InvalidOperation
 import pandas as pd
 from django.db import transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from simple_history.utils import bulk_update_with_history
 
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
+from send_qa.core.bulk import copy_create_with_history
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -23,6 +24,9 @@ REQUIRED = ["indicator_code", "period_start", "period_end", "area", "value"]
 OPTIONAL = ["period_label", "numerator", "denominator", "commentary"]
 MAX_ROWS = 200_000
 AREAS = ", ".join([*Area.values, "la:CODE (e.g. la:873)"])
+AREA_VALUES = frozenset(Area.values)
+LARGEST = Decimal(10) ** 11  # what DecimalField(max_digits=14, decimal_places=3) can hold
+LABEL_LENGTH = Measurement._meta.get_field("period_label").max_length
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]
 
 
@@ -128,7 +132,7 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
         if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
             problem("period_end", "the period ends before it starts. Check the two dates.")
         area = record["area"].strip().lower()
-        if area not in Area.values and not LA_CODE.match(area):
+        if area not in AREA_VALUES and not LA_CODE.match(area):
             problem("area", f"{record['area']!r} is not an area. Use one of: {AREAS}.")
         numbers = {}
         for column in ("value", "numerator", "denominator"):
@@ -139,6 +143,21 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
                     column,
                     f"{record.get(column)!r} is not a number. Write digits only, for example 72.5.",
                 )
+        for column, number in list(numbers.items()):
+            if number is not None and abs(number) >= LARGEST:
+                problem(
+                    column,
+                    f"{record.get(column)!r} is too large: the portal keeps numbers below "
+                    f"{LARGEST:,}. Check the value.",
+                )
+                del numbers[column]
+        label = record.get("period_label", "").strip()
+        if len(label) > LABEL_LENGTH:
+            problem(
+                "period_label",
+                f"is {len(label)} characters long; shorten it to at most {LABEL_LENGTH}, "
+                "for example Autumn 2026.",
+            )
         if "value" in numbers and numbers["value"] is None:
             problem("value", "is empty. Give the value, or leave the row out.")
         if indicator and numbers.get("value") is not None:
@@ -189,7 +208,7 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
                     indicator=indicator,
                     period_start=dates["period_start"],
                     period_end=dates["period_end"],
-                    period_label=record.get("period_label", "").strip(),
+                    period_label=label,
                     area=area,
                     value=numbers["value"],
                     numerator=numerator,
@@ -243,7 +262,7 @@ def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     changed = [c.measurement for c in plan.changes if c.action == "update"]
     for measurement in changed:
         measurement.updated_at = now
-    bulk_create_with_history(new, Measurement, batch_size=2000, default_user=by)
+    copy_create_with_history(new, by=by)
     bulk_update_with_history(changed, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by)
     return plan
 

@@ -10,7 +10,14 @@ from kpis.scorecard import scorecard_rows
 
 def rag_summary(*, as_at: datetime.date) -> dict:
     """How many active indicators are green, amber or red, and how many are exceptions."""
-    rows = scorecard_rows(Indicator.objects.active(), as_at=as_at, suppress=True)
+    rows = scorecard_rows(
+        Indicator.objects.active(),
+        as_at=as_at,
+        suppress=True,
+        points=2,
+        charts=False,
+        benchmarks=False,
+    )
     counts = Counter(row.rag for row in rows)
     return {
         "measured": sum(1 for row in rows if row.latest is not None),

@@ -11,6 +11,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from enum import StrEnum
 from fractions import Fraction
 
+from send_qa.core.suppression import is_small, threshold
+
 Number = int | float | Decimal
 
 HIGHER, LOWER = "higher", "lower"  # polarity: which way is better
@@ -20,8 +22,6 @@ PERCENTAGE, COUNT, DAYS, RATE_10K = "percentage", "count", "days", "rate_10k"
 UNITS = (PERCENTAGE, COUNT, DAYS, RATE_10K)
 
 NO_VALUE = "–"  # en dash: printed where there is no value at all
-SMALL_NUMBER = 5  # counts below this (but above 0) could identify a child, so boards never see them
-FEWER_THAN = f"fewer than {SMALL_NUMBER}"
 WITHHELD = "withheld"
 
 
@@ -209,7 +209,12 @@ class Shown:
 
 
 def _is_small(number: Decimal | None) -> bool:
-    return number is not None and 0 < number < SMALL_NUMBER
+    """A count from 1 to SMALL_NUMBER_THRESHOLD - 1, which could identify a child."""
+    return is_small(number)
+
+
+def fewer_than() -> str:
+    return f"fewer than {threshold()}"
 
 
 def shown(
@@ -233,7 +238,7 @@ def shown(
         return Shown(text=NO_VALUE, value=None, suppressed=False)
     if suppress:
         if unit == COUNT and _is_small(number):
-            return Shown(text=FEWER_THAN, value=None, suppressed=True)
+            return Shown(text=fewer_than(), value=None, suppressed=True)
         if _is_small(to_decimal(numerator)) or _is_small(to_decimal(denominator)):
             return Shown(text=WITHHELD, value=None, suppressed=True)
     return Shown(text=format_value(number, unit=unit), value=number, suppressed=False)
@@ -243,5 +248,5 @@ def suppressed_count(n: int | None) -> str:
     """A head count safe to publish: "fewer than 5" for 1-4, otherwise "1,234" (or "–" if None)."""
     number = to_decimal(n)
     if _is_small(number):
-        return FEWER_THAN
+        return fewer_than()
     return format_value(number, unit=COUNT)

@@ -45,7 +45,17 @@ class Group:
     rows: list[Row]
 
 
-def scorecard_rows(indicators, *, as_at: datetime.date, suppress: bool = True) -> list[Row]:
+def scorecard_rows(
+    indicators,
+    *,
+    as_at: datetime.date,
+    suppress: bool = True,
+    points: int = TREND_POINTS,
+    charts: bool = True,
+    benchmarks: bool = True,
+) -> list[Row]:
+    """The rows of the scorecard. Summaries that need only the RAG and direction ask for two
+    points, no charts and no benchmarks, and load a quarter of the values."""
     indicators = list(indicators)
     ids = [i.pk for i in indicators]
     recent = (
@@ -58,14 +68,14 @@ def scorecard_rows(indicators, *, as_at: datetime.date, suppress: bool = True) -
                 order_by=[F("period_end").desc(), F("period_start").desc()],
             )
         )
-        .filter(position__lte=TREND_POINTS)
+        .filter(position__lte=points)
         .order_by("indicator_id", "period_end")
     )
     trends: dict[int, list[Measurement]] = defaultdict(list)
     for measurement in recent:
         trends[measurement.indicator_id].append(measurement)
     latest = {pk: values[-1] for pk, values in trends.items()}
-    others = _benchmarks(latest.values())
+    others = _benchmarks(latest.values()) if benchmarks else {}
     targets = _targets(ids)
     rows = []
     for indicator in indicators:
@@ -95,7 +105,9 @@ def scorecard_rows(indicators, *, as_at: datetime.date, suppress: bool = True) -
                 [_shown(indicator, m, suppress).value for m in values],
                 title=f"{indicator.name}: trend",
                 unit=indicator.unit,
-            ),
+            )
+            if charts
+            else "",
         )
         if current is not None:
             areas = others.get((indicator.pk, current.period_start, current.period_end), {})

@@ -147,6 +147,18 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = not env_bool("STATIC_MANIFEST", not DEBUG)
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
 
+# Uploads (docs/imports.md): checked by content, not name. Sizes in bytes.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+EVIDENCE_MAX_BYTES = env_int("EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
+# An XLSX (or other Office file) may unpack to at most this much, in at most this many parts:
+# a guard against zip bombs, checked before pandas or openpyxl opens the file.
+XLSX_MAX_UNCOMPRESSED_BYTES = env_int("XLSX_MAX_UNCOMPRESSED_BYTES", 200 * 1024 * 1024)
+XLSX_MAX_MEMBERS = env_int("XLSX_MAX_MEMBERS", 1000)
+# Counts from 1 to this less one are withheld in anything that leaves SENDOPS (ADR 0004).
+SMALL_NUMBER_THRESHOLD = env_int("SMALL_NUMBER_THRESHOLD", 5)
+if SMALL_NUMBER_THRESHOLD < 1:
+    raise ImproperlyConfigured("SMALL_NUMBER_THRESHOLD must be 1 or more.")
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
@@ -209,7 +221,14 @@ REPORT_TIME_LIMIT = env_int("REPORT_TIME_LIMIT", 180)
 REPORT_SOFT_TIME_LIMIT = env_int("REPORT_SOFT_TIME_LIMIT", 150)
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+# Case-level details of plans are removed this many years after the plan ceased (audits.retention).
+RETENTION_YEARS = env_int("RETENTION_YEARS", 6)
 CELERY_BEAT_SCHEDULE: dict = {
+    # Case-level details past the retention period are removed each night.
+    "apply-retention": {
+        "task": "audits.tasks.apply_retention",
+        "schedule": crontab(hour=3, minute=15),
+    },
     # Services are told each morning of the advice they owe (audits.reminders).
     "advice-reminders": {
         "task": "audits.tasks.send_advice_reminders",

@@ -2,18 +2,18 @@
 
 from crispy_forms_gds.choices import Choice
 from django import forms
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from send_qa.core.forms import GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import User
 from send_qa.core.roles import Role
+from send_qa.core.uploads import MB, UploadRefused, check_evidence_file, safe_display_name
 from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
 from wsoa.timescales import TimescaleError, parse_timescale
 
-EVIDENCE_TYPES = {"pdf", "docx", "xlsx", "pptx", "odt", "ods", "csv", "txt", "png", "jpg", "jpeg"}
-EVIDENCE_MAX_BYTES = 10 * 1024 * 1024
-DATE = forms.DateInput(attrs={"type": "date"})
+DATE = DatePicker()
 
 
 def status_choices(key: RagKey) -> list[Choice]:
@@ -227,11 +227,16 @@ class EvidenceForm(GDSFormMixin, forms.ModelForm):
         model = Evidence
         fields = ["description", "file"]
         labels = {"description": "What it shows", "file": "Upload a file (optional)"}
-        help_texts = {
-            "file": "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image; at "
-            "most 10 MB. No personal details of children.",
-        }
         error_messages = {"description": {"required": "Enter what the evidence shows"}}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The stored name is random and short, so a long name on the uploader's disk is fine.
+        self.fields["file"].max_length = None
+        self.fields["file"].help_text = (
+            "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image (PNG or JPEG); "
+            f"at most {settings.EVIDENCE_MAX_BYTES / MB:g} MB. No personal details of children."
+        )
 
     def save(self, commit: bool = True):
         evidence = super().save(commit=False)
@@ -241,17 +246,15 @@ class EvidenceForm(GDSFormMixin, forms.ModelForm):
         return evidence
 
     def clean_file(self):
+        """Checked by what the file holds: a PNG renamed .pdf, or a web page renamed .docx, is
+        refused. The name is kept only to show (safely); the stored file gets a random one."""
         upload = self.cleaned_data.get("file")
         if not upload:
             return upload
-        suffix = upload.name.rsplit(".", 1)[-1].lower() if "." in upload.name else ""
-        if suffix not in EVIDENCE_TYPES:
-            raise ValidationError(
-                "The selected file must be a PDF, Word, Excel, PowerPoint, OpenDocument, CSV, "
-                "text or image file"
-            )
-        if upload.size > EVIDENCE_MAX_BYTES:
-            raise ValidationError("The selected file must be smaller than 10 MB")
+        try:
+            check_evidence_file(upload, safe_display_name(upload.name))
+        except UploadRefused as refusal:
+            raise ValidationError(str(refusal)) from None
         return upload
 
     def clean(self):
@@ -270,8 +273,12 @@ class SnapshotForm(GDSFormMixin, forms.Form):
     )
     label = forms.CharField(
         label="Name of the snapshot",
+        max_length=100,
         help_text="For example Q2 2026/27 monitoring with the DfE and NHS England.",
-        error_messages={"required": "Enter a name for the snapshot"},
+        error_messages={
+            "required": "Enter a name for the snapshot",
+            "max_length": "Name the snapshot in at most 100 characters",
+        },
     )
 
 

@@ -47,6 +47,15 @@ WEAKNESS_NUMBER = re.compile(
 )
 
 
+LENGTHS = {  # the cells kept in fields of a fixed size (leads not found are kept as a title)
+    "lead": Action._meta.get_field("lead_title").max_length,
+    "governance_forum": Action._meta.get_field("governance_forum").max_length,
+    "timescale": Action._meta.get_field("timescale").max_length,
+}
+LARGEST_WEAKNESS = 32767  # PositiveSmallIntegerField
+NAME_LENGTH = RagStatus._meta.get_field("name").max_length
+
+
 @dataclass
 class ActionsImported:
     weaknesses_added: int
@@ -100,6 +109,19 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by) -> ActionsImpor
                 f"{cell['weakness'] or 'an empty cell'} does not say which weakness. Start it with "
                 "its number, for example 1 or Significant weakness 1: Inaccurate records.",
             )
+        for column, limit in LENGTHS.items():
+            if len(cell[column]) > limit:
+                problem(
+                    column,
+                    f"is {len(cell[column])} characters long; shorten it to at most {limit}.",
+                )
+        if match and int(match.group(1)) > LARGEST_WEAKNESS:
+            problem(
+                "weakness",
+                f"{match.group(1)} is not a weakness number the portal can keep. Number the "
+                f"weaknesses from 1 (at most {LARGEST_WEAKNESS}).",
+            )
+            match = None
         if not cell["actions"]:
             problem("actions", "is empty. Write the action, or leave the row out.")
         status = statuses.get(cell["rag"].lower()) if cell["rag"] else worst
@@ -172,8 +194,9 @@ def rag_key_from_csv(text: str, *, name: str) -> RagKey:
             [ImportProblem(None, c, "this column of the key is missing.") for c in sorted(missing)]
         )
     entries = []
-    for index, record in enumerate(reader):
+    for index, given in enumerate(reader):
         row = index + 2
+        record = {k: (v if isinstance(v, str) else "") for k, v in given.items() if k}
         colour = record["colour"].strip().lower().replace(" ", "-")
         if colour not in TAG_COLOURS:
             problems.append(
@@ -188,6 +211,10 @@ def rag_key_from_csv(text: str, *, name: str) -> RagKey:
             problems.append(ImportProblem(row, "done", "write yes or no."))
         if not record["name"].strip():
             problems.append(ImportProblem(row, "name", "give the status a name."))
+        elif len(record["name"].strip()) > NAME_LENGTH:
+            problems.append(
+                ImportProblem(row, "name", f"shorten the name to at most {NAME_LENGTH} characters.")
+            )
         entries.append(
             (
                 record["name"].strip(),

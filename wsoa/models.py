@@ -307,7 +307,9 @@ class ProgressUpdate(models.Model):
 
 def evidence_path(instance: "Evidence", filename: str) -> str:
     """Never the uploader's file name: a random name, keeping only a known suffix."""
-    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    suffix = filename.rsplit(".", 1)[-1].lower() if "." in filename else ""
+    if not (suffix.isascii() and suffix.isalnum() and len(suffix) <= 5):
+        suffix = "bin"
     return f"evidence/{uuid.uuid4().hex}.{suffix}"
 
 

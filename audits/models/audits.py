@@ -144,6 +144,8 @@ class Audit(models.Model):
         indexes = [
             models.Index(fields=["status", "term"]),
             models.Index(fields=["auditor", "status"]),
+            # The audit list's order: its first page is read from the index, not a sort.
+            models.Index(fields=["-assigned_at", "id"], name="audit_list_order"),
         ]
         permissions = [("reopen_audit", "Can reopen a submitted audit")]
 

@@ -9,6 +9,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.models import Team
@@ -55,6 +56,13 @@ class PlacementType(models.TextChoices):
 YEAR_GROUPS = ["N1", "N2", "R", *[str(n) for n in range(1, 15)]]
 
 REVIEW_DUE_SOON_WEEKS = 8
+
+
+def ceased_on(is_active: bool, current: datetime.date | None) -> datetime.date | None:
+    """The ceased date a plan should have: today when it has just ceased, none while active."""
+    if is_active:
+        return None
+    return current or timezone.localdate()
 
 
 class PlanQuerySet(models.QuerySet):
@@ -113,6 +121,11 @@ class Plan(models.Model):
     last_annual_review = models.DateField(null=True, blank=True)
     next_review_due = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True, help_text="False once the plan has ceased.")
+    ceased_on = models.DateField(
+        null=True,
+        blank=True,
+        help_text="When the plan ceased: its case-level details are removed some years after.",
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -128,6 +141,10 @@ class Plan(models.Model):
 
     def __str__(self) -> str:
         return self.case_reference
+
+    def save(self, *args, **kwargs):
+        self.ceased_on = ceased_on(self.is_active, self.ceased_on)
+        super().save(*args, **kwargs)
 
     def review_status(self, *, on: datetime.date) -> str | None:
         if not self.next_review_due:

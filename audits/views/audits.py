@@ -71,11 +71,16 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "statuses": Audit.Status.choices,
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,
-            "auditors": User.objects.filter(audits__isnull=False).distinct().order_by("full_name")
+            "auditors": User.objects.filter(pk__in=Audit.objects.values("auditor_id")).order_by(
+                "full_name"
+            )
             if is_sendops
             else [],
             "teams": Team.objects.filter(is_active=True) if is_sendops else [],
-            "grades": sorted(set(Audit.objects.exclude(grade="").values_list("grade", flat=True)))
+            "grades": Audit.objects.exclude(grade="")
+            .order_by("grade")
+            .values_list("grade", flat=True)
+            .distinct()
             if is_sendops
             else [],
             "is_sendops": is_sendops,

@@ -56,7 +56,7 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
                 handle.write(chunk)
         try:
             with stored.open("rb") as handle:
-                plan = measurements_check(read_table(handle, stored.name))
+                plan = measurements_check(read_table(handle, upload.name))
         except TableImportError as error:
             problems = [str(p) for p in error.problems]
             stored.unlink(missing_ok=True)
@@ -85,7 +85,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
         return redirect("kpis:import")
     try:
         with path.open("rb") as handle:
-            plan = measurements_check(read_table(handle, path.name))
+            plan = measurements_check(read_table(handle, pending["name"]))
         measurements_save(plan, by=request.user)
     except TableImportError:
         messages.error(request, "The data changed since the file was checked. Upload it again.")

@@ -4,6 +4,7 @@ from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
+from django.conf import settings
 from django.contrib.auth import forms as auth_forms
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
@@ -11,6 +12,13 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.models import Organisation, Team, User
 from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
+from send_qa.core.uploads import (
+    MB,
+    UploadRefused,
+    check_table_file,
+    csv_text,
+    safe_display_name,
+)
 
 
 def posted(request: HttpRequest) -> QueryDict | None:
@@ -34,10 +42,10 @@ class GDSFormMixin:
 
 
 class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
-    """A CSV or XLSX file for an import, checked for its kind and size. Subclasses set the
-    button, the hint and the size limit."""
+    """A CSV or XLSX file for an import, checked for what it holds (not only its name) and its
+    size. Subclasses set the button, the hint and may lower the size limit."""
 
-    max_megabytes = 20
+    max_megabytes: int | None = None  # None: settings.UPLOAD_MAX_BYTES
     hint = ""
     file = forms.FileField(
         label="Upload a CSV or XLSX file",
@@ -50,12 +58,20 @@ class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if not upload.name.lower().endswith((".csv", ".xlsx")):
+        name = safe_display_name(upload.name)
+        if not name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The selected file must be a CSV or XLSX file")
-        if upload.size > self.max_megabytes * 1024 * 1024:
-            raise forms.ValidationError(
-                f"The selected file must be smaller than {self.max_megabytes} MB"
-            )
+        limit = settings.UPLOAD_MAX_BYTES
+        if self.max_megabytes:
+            limit = min(limit, self.max_megabytes * MB)
+        if upload.size > limit:
+            raise forms.ValidationError(f"The selected file must be smaller than {limit / MB:g} MB")
+        try:
+            if check_table_file(upload, name) == "csv":
+                csv_text(upload, name)  # refused here, on the field, if it is not UTF-8
+                upload.seek(0)
+        except UploadRefused as refusal:
+            raise forms.ValidationError(str(refusal)) from None
         return upload
 
 
@@ -233,3 +249,14 @@ class ConfirmForm(GDSFormMixin, forms.Form):
     def __init__(self, *args, submit_label: str, **kwargs):
         self.submit_label = submit_label
         super().__init__(*args, **kwargs)
+
+
+class DatePicker(forms.DateInput):
+    """The browser's date picker. It reads and writes ISO dates (2026-11-24) whatever the
+    locale, so the value is always given in that form: a British 24/11/2026 would show as
+    an empty field and be lost on the next save."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

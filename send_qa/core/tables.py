@@ -4,11 +4,21 @@ Every import in the portal is all or nothing: it collects ImportProblems (row, c
 do) for the whole file and raises TableImportError with all of them, saving nothing.
 """
 
+import csv
+import io
+import logging
+import re
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
 import pandas as pd
+from django.http import HttpResponse
+
+from send_qa.core.uploads import UploadRefused, check_table_file, csv_text, safe_display_name
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass
@@ -38,46 +48,119 @@ def header(name: str) -> str:
 
 
 def read_table(source: Path | BinaryIO, filename: str) -> pd.DataFrame:
-    """Every cell as text (empty cells as ""), headers normalised."""
-    suffix = Path(filename).suffix.lower()
+    """Every cell as text (empty cells as ""), headers normalised.
+
+    The file is first checked for what it holds (send_qa.core.uploads): a CSV must be UTF-8
+    text, an XLSX a real workbook within the zip-bomb limits. Anything that cannot be read is
+    a TableImportError naming the file and the fix, never an unhandled error."""
+    if isinstance(source, Path):
+        with source.open("rb") as handle:
+            return read_table(handle, filename)
+    name = safe_display_name(Path(str(filename)).name, fallback="The file")
     try:
-        if suffix == ".csv":
-            frame = pd.read_csv(source, dtype=str, keep_default_na=False, encoding="utf-8-sig")
-        elif suffix in (".xlsx", ".xlsm"):
-            frame = pd.read_excel(source, dtype=str, keep_default_na=False, engine="openpyxl")
+        if check_table_file(source, name) == "csv":
+            text = csv_text(source, name)
+            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
         else:
-            raise TableImportError(
-                [
-                    ImportProblem(
-                        None, None, f"{filename} is not a CSV or XLSX file. Save it as one."
-                    )
-                ]
-            )
-    except (ValueError, UnicodeDecodeError, pd.errors.ParserError) as error:
+            frame = pd.read_excel(source, dtype=str, keep_default_na=False, engine="openpyxl")
+    except UploadRefused as error:
+        raise TableImportError([ImportProblem(None, None, str(error))]) from None
+    except pd.errors.EmptyDataError:
+        raise TableImportError(
+            [ImportProblem(None, None, f"{name} has no header row. Add the column headers.")]
+        ) from None
+    except Exception as error:  # a parser meeting a broken file: say so, never a server error
+        logger.info("Could not read the table %s: %r", name, error)
         raise TableImportError(
             [
                 ImportProblem(
                     None,
                     None,
-                    f"{filename} could not be read ({error}). Check it opens in a spreadsheet.",
+                    f"{name} could not be read ({type(error).__name__}). Check it opens in a "
+                    "spreadsheet, then save it again as CSV UTF-8 or as an Excel Workbook.",
                 )
             ]
         ) from None
-    frame.columns = [header(c) for c in frame.columns]
+    originals = [str(c) for c in frame.columns]
+    frame.columns = [header(c) for c in originals]
+    problems = duplicate_header_problems(originals) or control_character_problems(frame)
+    if problems:
+        raise TableImportError(problems)
     return frame
+
+
+def duplicate_header_problems(originals: list[str]) -> list[ImportProblem]:
+    """Two headers that name the same column ("Case reference" and "case_reference"). pandas
+    renames a repeated header "name.1", so that is read as "name" when "name" is there too."""
+    first: dict[str, str] = {}
+    problems = []
+    for original in originals:
+        key = header(original)
+        mangled = re.fullmatch(r"(.*)\.\d+", original)
+        if key not in first and mangled and header(mangled.group(1)) in first:
+            key = header(mangled.group(1))
+        if key in first:
+            problems.append(
+                ImportProblem(
+                    None,
+                    key,
+                    f"the header {first[key]!r} is given more than once. Keep one column of "
+                    "each name.",
+                )
+            )
+        else:
+            first[key] = original
+    return problems
+
+
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def control_character_problems(frame: pd.DataFrame, *, limit: int = 100) -> list[ImportProblem]:
+    """Cells holding control characters (NUL, escape and the like; not tabs or line breaks),
+    which no spreadsheet shows and the database cannot always store."""
+    problems = []
+    for column in frame.columns:
+        found = frame[column].astype(str).str.contains(CONTROL, regex=True)
+        for index in found[found].index[:limit]:
+            char = CONTROL.search(str(frame.at[index, column])).group()
+            problems.append(
+                ImportProblem(
+                    frame.index.get_loc(index) + 2,
+                    column,
+                    f"holds a control character (U+{ord(char):04X}) that cannot be stored. "
+                    "Delete it, or retype the cell.",
+                )
+            )
+    return sorted(problems, key=lambda p: (p.row, p.column))[:limit]
 
 
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralised(value):
+    """A cell safe to open in a spreadsheet: text that a spreadsheet would run as a formula
+    (starting =, +, -, @, tab or carriage return, as OWASP's CSV injection advice lists) gets a
+    leading apostrophe; numbers, dates and booleans stay what they are."""
+    if value is None:
+        return ""
+    if isinstance(value, (bool, int, float, Decimal)):
+        return value
+    if isinstance(value, str):
+        return "'" + value if value.startswith(FORMULA_STARTS) else value
+    return value
+
+
 def table_download(header: list[str], rows, *, filename: str, fmt: str, sheet: str = "Data"):
-    """A table as a CSV or XLSX download (every export of the portal goes through here)."""
-    import csv
-    import io
+    """A table as a CSV or XLSX download (every export of the portal goes through here).
+    Every text cell is neutralised, so a value someone typed never runs as a formula."""
+    from django.utils.http import content_disposition_header
 
-    from django.http import HttpResponse
-
-    rows = [["" if value is None else value for value in row] for row in rows]
+    header = [neutralised(str(name)) for name in header]
+    rows = [[neutralised(value) for value in row] for row in rows]
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer)
@@ -88,5 +171,7 @@ def table_download(header: list[str], rows, *, filename: str, fmt: str, sheet: s
         buffer = io.BytesIO()
         pd.DataFrame(rows, columns=header).to_excel(buffer, index=False, sheet_name=sheet)
         response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{filename}.{fmt}"'
+    response["Content-Disposition"] = content_disposition_header(
+        as_attachment=True, filename=f"{safe_display_name(filename, fallback='export')}.{fmt}"
+    )
     return response

@@ -1,7 +1,7 @@
 from django import forms
 from django.core.exceptions import ValidationError
 
-from send_qa.core.forms import GDSFormMixin
+from send_qa.core.forms import DatePicker, GDSFormMixin
 from send_qa.core.models import Period
 from send_qa.reports.models import NARRATIVE, Report
 
@@ -33,7 +33,7 @@ class ReportForm(GDSFormMixin, forms.ModelForm):
             "period_covered": "Period covered",
         }
         widgets = {
-            "board_date": forms.DateInput(attrs={"type": "date"}),
+            "board_date": DatePicker(),
             "purpose": forms.Textarea(attrs={"rows": 2}),
             **{
                 name: forms.Textarea(attrs={"rows": 6})

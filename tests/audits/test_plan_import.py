@@ -117,3 +117,18 @@ def test_import_runs_a_fixed_number_of_queries(django_assert_max_num_queries):
     with django_assert_max_num_queries(15):
         run(HEADER + rows)
     assert Plan.objects.count() == 500
+
+
+def test_a_plan_marked_as_ceased_is_dated_once(settings):
+    from django.utils import timezone
+
+    PlanFactory(case_reference="EHC000010")
+    header = "case_reference,primary_need,placement_type,active\n"
+    run(header + "EHC000010,ASD,mainstream,no\n")
+    plan = Plan.objects.get(case_reference="EHC000010")
+    assert plan.ceased_on == timezone.localdate()
+    Plan.objects.filter(pk=plan.pk).update(ceased_on=datetime.date(2025, 1, 1))
+    run(header + "EHC000010,ASD,mainstream,no\n")
+    assert Plan.objects.get(pk=plan.pk).ceased_on == datetime.date(2025, 1, 1)
+    run(header + "EHC000010,ASD,mainstream,yes\n")
+    assert Plan.objects.get(pk=plan.pk).ceased_on is None

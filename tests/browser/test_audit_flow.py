@@ -1,5 +1,7 @@
 """An auditor scores an EHC plan in the browser: section by section, a draft, then submits."""
 
+import re
+
 import pytest
 from django.urls import reverse
 
@@ -50,3 +52,44 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     assert audit.percent is not None
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
+
+
+def tab_until(page, test: str, *, limit: int = 150) -> None:
+    """Press Tab until the focused element passes `test` (JavaScript on `el`), and check the
+    focus can be seen (GOV.UK's yellow focus state or an outline)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(f"() => {{ const el = document.activeElement; return !!({test}); }}"):
+            visible = page.evaluate(
+                """() => { const s = getComputedStyle(document.activeElement);
+                    return s.outlineStyle !== 'none' || s.boxShadow !== 'none'
+                        || s.backgroundColor === 'rgb(255, 221, 0)'; }"""
+            )
+            assert visible, "the focused element shows no focus indicator"
+            return
+    pytest.fail(f"Tab never reached an element where {test}")
+
+
+def test_an_auditor_scores_a_section_with_the_keyboard_alone(new_page):
+    people = make_people()
+    audit = AuditFactory(auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team))
+    page = new_page(people.auditor)
+    page.goto(reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid}))
+    tab_until(page, "el.textContent.trim() === 'Section A - Views'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.url.endswith("/sections/A/")
+    a1 = page.get_by_role("group", name=re.compile(r"^A1\.")).locator("input").first
+    tab_until(page, f"el.name === '{a1.get_attribute('name')}'")
+    page.keyboard.press("Space")  # the first score
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")  # arrows move the choice along the scale: 4
+    a2 = page.get_by_role("group", name=re.compile(r"^A2\.")).locator("input").first
+    tab_until(page, f"el.name === '{a2.get_attribute('name')}'")
+    page.keyboard.press("Space")
+    tab_until(page, "el.textContent.trim() === 'Save and come back later'")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert page.get_by_text("Your answers to Section A - Views have been saved.").is_visible()
+    answers = {a.item.code: a for a in audit.answers.select_related("item")}
+    assert answers["A1"].score == 4 and answers["A2"].yes_no == "yes"

@@ -403,3 +403,13 @@ def test_suppressed_counts_never_reveal_one_to_four(n):
     assert (text == "fewer than 5") == (1 <= n <= 4)
     if text != "fewer than 5":
         assert int(text.replace(",", "")) == n
+
+
+def test_the_small_number_threshold_is_a_setting(settings):
+    settings.SMALL_NUMBER_THRESHOLD = 10
+    assert shown(7, unit="count", suppress=True) == Shown("fewer than 10", None, True)
+    assert shown(10, unit="count", suppress=True).value == Decimal(10)
+    assert shown(50, unit="percentage", numerator=8, denominator=16, suppress=True).text == (
+        "withheld"
+    )
+    assert suppressed_count(9) == "fewer than 10" and suppressed_count(0) == "0"

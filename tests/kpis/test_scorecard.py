@@ -244,3 +244,24 @@ def test_owners_are_asked_once_for_each_unexplained_exception(scorecard_data, pe
         measurement=latest, happening="x", doing="y", improve_by="z", written_by=people.action_owner
     )
     assert commentary_requests_send(as_at=SPRING[1]) == 0
+
+
+def test_the_dashboards_rag_summary_agrees_with_the_full_scorecard(scorecard_data):
+    from collections import Counter
+
+    from kpis.models import Indicator
+    from kpis.queries import rag_summary
+    from kpis.scorecard import scorecard_rows
+
+    as_at = datetime.date(2026, 5, 1)
+    rows = scorecard_rows(Indicator.objects.active(), as_at=as_at)
+    counts = Counter(row.rag for row in rows)
+    summary = rag_summary(as_at=as_at)
+    assert summary == {
+        "measured": sum(1 for row in rows if row.latest is not None),
+        "green": counts["green"],
+        "amber": counts["amber"],
+        "red": counts["red"],
+        "exceptions": sum(1 for row in rows if row.is_exception),
+    }
+    assert summary["exceptions"] >= 1 and summary["green"] >= 1

@@ -254,3 +254,29 @@ def test_deleting_actions_leaves_no_object_permission_behind(people):
     # A new action that reuses a deleted id does not inherit its old lead's permission.
     reused = ActionFactory(id=one.pk)
     assert not may_update(people.action_owner, reused)
+
+
+def test_the_tracker_rows_escape_text_keep_line_breaks_and_say_overdue(people, client_for):
+    from wsoa.models import DueDate
+
+    action = ActionFactory(
+        text="Review <script>alert(1)</script>\nthen report",
+        lead_title="Head of SEND",
+    )
+    DueDate.objects.create(action=action, due=D(2020, 1, 1))
+    done = ActionFactory(weakness=action.weakness, led_by=people.action_owner)
+    done.add_update(
+        author=people.action_owner,
+        narrative="Finished & signed off",
+        status=status("Green"),
+        date=D(2026, 11, 1),
+    )
+    url = reverse("wsoa:plan_detail", kwargs={"plan_uuid": action.weakness.plan.uuid})
+    html = client_for(people.sendops).get(url).content.decode()
+    assert "Review &lt;script&gt;alert(1)&lt;/script&gt;<br>then report" in html
+    assert "<script>alert(1)" not in html
+    assert "Head of SEND</td>" in html and "Action Owner Person</td>" in html
+    assert html.count('govuk-tag--red">Overdue</strong>') == 1
+    assert "No update yet" in html and "Finished &amp; signed off" in html
+    action_url = reverse("wsoa:action_detail", kwargs={"action_uuid": done.uuid})
+    assert f'href="{action_url}"' in html

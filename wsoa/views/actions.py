@@ -12,6 +12,7 @@ from send_qa.core.access import role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
+from send_qa.core.uploads import safe_display_name
 from wsoa.access import action_to_update, action_to_view, may_update
 from wsoa.forms import EvidenceForm, ProgressUpdateForm
 from wsoa.models import Action, Evidence
@@ -78,7 +79,7 @@ def evidence_add(request: HttpRequest, action_uuid) -> HttpResponse:
         evidence = form.save(commit=False)
         evidence.action, evidence.added_by = action, request.user
         if evidence.file:
-            evidence.original_name = request.FILES["file"].name[:200]
+            evidence.original_name = safe_display_name(request.FILES["file"].name)
         evidence.save()
         messages.success(request, "Evidence added.")
         return redirect("wsoa:action_detail", action_uuid=action.uuid)
@@ -98,7 +99,9 @@ def evidence_download(request: HttpRequest, action_uuid, pk: int) -> HttpRespons
     return FileResponse(
         evidence.file.open("rb"),
         as_attachment=True,
-        filename=evidence.original_name or evidence.file.name.rsplit("/", 1)[-1],
+        filename=safe_display_name(
+            evidence.original_name, fallback=evidence.file.name.rsplit("/", 1)[-1]
+        ),
     )
 
 

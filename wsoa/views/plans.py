@@ -25,6 +25,7 @@ from wsoa.models import (
     Weakness,
 )
 from wsoa.summaries import plan_summary, snapshot_take
+from wsoa.tracker import action_rows
 
 
 @role_required(*PLAN_READERS)
@@ -104,14 +105,18 @@ def _postgres() -> bool:
 @require_http_methods(["GET"])
 def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
+    today = timezone.localdate()
+    weaknesses = list(tracker_weaknesses(plan))
+    for weakness in weaknesses:
+        weakness.rows = action_rows(weakness.actions.all(), today=today)
     return render(
         request,
         "wsoa/plan_detail.html",
         {
             "plan": plan,
-            "weaknesses": tracker_weaknesses(plan),
+            "weaknesses": weaknesses,
             "statuses": plan.rag_key.statuses.order_by("order"),
-            "today": timezone.localdate(),
+            "today": today,
             "is_sendops": request.user.has_role(Role.SENDOPS),
         },
     )

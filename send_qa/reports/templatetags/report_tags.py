@@ -14,5 +14,5 @@ def narrative(text: str):
 
 @register.filter
 def small(count):
-    """A head count for the board: 1 to 4 is "fewer than 5"."""
+    """A head count for the board, alone (no total beside it): 1 to 4 is "fewer than 5"."""
     return suppressed_count(count)

@@ -1,0 +1,27 @@
+import datetime
+
+from django.core.management.base import BaseCommand, CommandError
+
+from audits.retention import retention_apply
+
+
+class Command(BaseCommand):
+    help = (
+        "Delete or anonymise the case-level details of plans that ceased more than "
+        "RETENTION_YEARS ago, keeping the aggregates, and say what was done."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--dry-run", action="store_true", help="Say what would be done; change nothing."
+        )
+        parser.add_argument("--on", help="Apply as on this day (YYYY-MM-DD); today otherwise.")
+
+    def handle(self, *args, dry_run: bool, on: str | None, **options):
+        try:
+            day = datetime.date.fromisoformat(on) if on else None
+        except ValueError:
+            raise CommandError(f"{on!r} is not a date. Write it as YYYY-MM-DD.") from None
+        report = retention_apply(on=day, dry_run=dry_run)
+        for line in report.lines():
+            self.stdout.write(line)

@@ -1,0 +1,103 @@
+"""Small-number suppression: no count from 1 to threshold - 1 is shown, and none withheld can be
+worked out as a total minus the counts shown beside it."""
+
+import pytest
+from hypothesis import given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from send_qa.core.suppression import WITHHELD, is_small, shown_count, suppress_row, suppress_table
+
+
+def test_a_row_with_one_small_count_withholds_the_next_smallest_too():
+    cells, total = suppress_row([3, 10, 7, 0], below=5)
+    assert cells == [True, False, True, False] and not total
+
+
+def test_nothing_is_withheld_without_small_counts():
+    cells, total = suppress_row([0, 10, 7], below=5)
+    assert cells == [False, False, False] and not total
+
+
+def test_a_lone_small_count_withholds_its_total():
+    cells, total = suppress_row([3, 0, 0], below=5)
+    assert cells == [True, False, False] and total
+
+
+def test_without_a_total_only_small_counts_are_withheld():
+    cells, total = suppress_row([3, 10, 7], total_shown=False, below=5)
+    assert cells == [True, False, False] and not total
+
+
+def test_zero_is_shown_and_the_threshold_is_a_setting(settings):
+    settings.SMALL_NUMBER_THRESHOLD = 10
+    assert is_small(9) and not is_small(10) and not is_small(0)
+    cells, _ = suppress_row([9, 20, 30])
+    assert cells == [True, True, False]
+
+
+def test_a_table_withholds_across_rows_and_columns():
+    #            A   B   C  | total
+    table = [[2, 10, 12], [8, 9, 15], [7, 6, 20]]
+    result = suppress_table(table, below=5)
+    assert result.cell(0, 0)  # the 2
+    assert result.cell(0, 1)  # the next smallest in its row
+    assert result.cell(2, 0)  # the next smallest in column A (7 < 8)
+    assert result.cell(2, 1)  # column B and row 3 each need a second one
+    assert not result.row_total(0) and not result.grand_total
+    assert shown_count(2, result.cell(0, 0)) == WITHHELD
+    assert shown_count(9, result.cell(1, 1)) == 9
+
+
+def test_rows_of_different_lengths_are_refused():
+    with pytest.raises(ValueError):
+        suppress_table([[1, 2], [3]])
+
+
+def lines_of(result, rows, columns, row_totals=True, column_totals=True):
+    lines = []
+    if row_totals:
+        lines += [[(r, c) for c in range(columns + 1)] for r in range(rows)]
+    if column_totals:
+        lines += [[(r, c) for r in range(rows + 1)] for c in range(columns)]
+    if row_totals and column_totals:
+        lines += [[(r, columns) for r in range(rows + 1)], [(rows, c) for c in range(columns + 1)]]
+    return lines
+
+
+counts = st.one_of(st.integers(0, 6), st.integers(0, 60))
+tables = st.integers(1, 5).flatmap(
+    lambda columns: st.lists(
+        st.lists(counts, min_size=columns, max_size=columns), min_size=1, max_size=5
+    )
+)
+
+
+@examples(max_examples=100, deadline=None)
+@given(
+    table=tables, below=st.integers(2, 10), row_totals=st.booleans(), column_totals=st.booleans()
+)
+def test_no_small_count_is_shown_and_none_withheld_can_be_worked_out(
+    table, below, row_totals, column_totals
+):
+    result = suppress_table(table, row_totals=row_totals, column_totals=column_totals, below=below)
+    rows, columns = len(table), len(table[0])
+    value = {(r, c): table[r][c] for r in range(rows) for c in range(columns)}
+    value |= {(r, columns): sum(table[r]) for r in range(rows)}
+    value |= {(rows, c): sum(row[c] for row in table) for c in range(columns)}
+    value[(rows, columns)] = sum(map(sum, table))
+    shown = {(r, c) for r in range(rows) for c in range(columns)}
+    if row_totals:
+        shown |= {(r, columns) for r in range(rows)}
+    if column_totals:
+        shown |= {(rows, c) for c in range(columns)}
+    if row_totals and column_totals:
+        shown.add((rows, columns))
+    for entry in shown - result.withheld:
+        assert not 0 < value[entry] < below, f"{entry} = {value[entry]} is shown"
+    assert result.withheld <= shown
+    for line in lines_of(result, rows, columns, row_totals, column_totals):
+        hidden = [entry for entry in line if entry in result.withheld]
+        assert len(hidden) != 1, f"{hidden[0]} = total minus the rest of {line}"
+    if not any(0 < value[entry] < below for entry in shown):
+        assert not result.withheld

@@ -1,0 +1,71 @@
+"""Hypothesis strategies for malicious and malformed input, shared by the import tests."""
+
+import csv
+import io
+
+from hypothesis import strategies as st
+
+NASTY = [
+    '=HYPERLINK("http://x","y")',
+    "@SUM(1)",
+    "+cmd|' /C calc'!A0",
+    "-2+3",
+    "<script>alert(1)</script>",
+    "<img src=x onerror=alert(1)>",
+    "javascript:alert(1)",
+    "\x00",
+    "a\x00b",
+    "\x1b[31m",
+    "\r\n",
+    "\u202e",
+    "\ufeff",
+    "NaN",
+    "nan",
+    "inf",
+    "-Infinity",
+    "1e309",
+    "1e-40",
+    "9" * 40,
+    "-0",
+    "0000-01-01",
+    "0000-00-00",
+    "9999-12-31",
+    "10000-01-01",
+    "2026-02-31",
+    "31/02/2026",
+    "00/00/0000",
+    "2026-13-01",
+    "31 February 2026",
+    "Feb 0",
+    "Q9 2019/20",
+    "x" * 5000,
+    "'",
+    '"',
+    ",",
+    "é",
+    "",
+    " ",
+]
+
+
+def nasty_text(max_size: int = 40) -> st.SearchStrategy[str]:
+    return st.one_of(
+        st.sampled_from(NASTY),
+        st.text(max_size=max_size),
+        st.integers(-(10**30), 10**30).map(str),
+        st.floats(allow_nan=True, allow_infinity=True).map(str),
+        st.dates().map(str),
+        st.dates().map(lambda d: d.strftime("%d/%m/%Y")),
+    )
+
+
+def csv_bytes(header: list[str], rows: list[list[str]], *, encoding: str = "utf-8") -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(header)
+    writer.writerows(rows)
+    return buffer.getvalue().encode(encoding, errors="replace")
+
+
+def encodings() -> st.SearchStrategy[str]:
+    return st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "latin-1", "utf-16"])
