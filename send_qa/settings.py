@@ -1,10 +1,12 @@
 """Settings of the SEND QA portal, all read from the environment (see docs/configuration.md)."""
 
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
 import dj_database_url
 from celery.schedules import crontab
+from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
 from send_qa.env import env_bool, env_int, env_list, env_str
@@ -23,6 +25,7 @@ if not SECRET_KEY:
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"] if DEBUG else [])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+SERVICE_NAME = "SEND quality assurance"
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -37,6 +40,9 @@ INSTALLED_APPS = [
     "crispy_forms_gds",
     "guardian",
     "simple_history",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "send_qa.core",
     "send_qa.dashboard",
     "audits",
@@ -47,16 +53,22 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "send_qa.core.two_factor.TwoFactorRequiredMiddleware",
     "send_qa.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "send_qa.core.session_timeout.SessionTimeoutMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, so it turns a locked-out sign-in into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "send_qa.urls"
@@ -89,6 +101,7 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
     "django.contrib.auth.backends.ModelBackend",
     "guardian.backends.ObjectPermissionBackend",
 ]
@@ -96,7 +109,10 @@ LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard:home"
 LOGOUT_REDIRECT_URL = "login"
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator",
+        "OPTIONS": {"user_attributes": ["email", "full_name", "job_title"]},
+    },
     {
         "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
         "OPTIONS": {"min_length": 12},
@@ -261,8 +277,30 @@ CELERY_BEAT_SCHEDULE: dict = {
     },
 }
 
-# Sessions and cookies.
-SESSION_COOKIE_AGE = 60 * 60 * 12
+# Reverse proxies in front of the portal (see README, "Running behind a reverse proxy").
+BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", True) and not DEBUG
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+
+# Two-factor sign-in (django-otp): required of these roles on every page, a choice for others.
+OTP_REQUIRED_ROLES = ["admin", "sendops"]
+OTP_TOTP_ISSUER = SERVICE_NAME  # the name people see in their authenticator app
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True
+
+# Sign-in throttling (django-axes): 5 failed sign-ins for one email address from one
+# client address lock that pair out for 15 minutes.
+AXES_FAILURE_LIMIT = 5
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_USERNAME_CALLABLE = "send_qa.core.sign_in_protection.email_signing_in"
+AXES_CLIENT_IP_CALLABLE = "send_qa.core.sign_in_protection.client_ip"
+AXES_LOCKOUT_CALLABLE = "send_qa.core.sign_in_protection.locked_out"
+AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
+
+# Sessions and cookies: a session ends after 30 minutes unused or 12 hours in all.
+SESSION_IDLE_TIMEOUT = 30 * 60
+SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
@@ -272,6 +310,22 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Content Security Policy (django-csp): everything from the portal itself, no inline
+# script or style (GOV.UK Frontend's "js-enabled" snippet lives in static/js/body-class.js).
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+    }
+}
 if not DEBUG:
     SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", True)
     CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", True)
@@ -279,7 +333,7 @@ if not DEBUG:
     SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 60 * 60 * 24 * 365)
     SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
     SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", True)
-    if env_bool("BEHIND_TLS_PROXY", True):
+    if BEHIND_TLS_PROXY:
         SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
@@ -297,7 +351,6 @@ LOGGING = {
     },
 }
 
-SERVICE_NAME = "SEND quality assurance"
 # What `seed_demo` runs after the core demo area, in order: each takes the area.
 DEMO_SEEDERS = ["audits.demo.seed", "kpis.demo.seed", "wsoa.demo.seed"]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

@@ -3,7 +3,11 @@
 from dataclasses import dataclass
 
 import pytest
+from django.conf import settings
 from django.test import Client
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.oath import TOTP
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.models import Organisation, User
 from send_qa.core.roles import Role
@@ -72,13 +76,35 @@ def people(db) -> People:
     return make_people()
 
 
+def authenticator_for(user: User) -> TOTPDevice:
+    """The person's authenticator app, as if they had set it up."""
+    existing = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    return existing or TOTPDevice.objects.create(
+        user=user, name="Authenticator app", confirmed=True
+    )
+
+
+def current_code(device: TOTPDevice) -> str:
+    """The 6-digit code the person's app shows now."""
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    return f"{totp.token():0{device.digits}d}"
+
+
+def signed_in_client(user: User) -> Client:
+    """A client signed in as the person, two-factor step included for roles that need it."""
+    client = Client()
+    client.force_login(user)
+    if user.has_role(*settings.OTP_REQUIRED_ROLES):
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+        session.save()
+    return client
+
+
 @pytest.fixture
 def client_for():
     def make(user: User | None) -> Client:
-        client = Client()
-        if user is not None:
-            client.force_login(user)
-        return client
+        return Client() if user is None else signed_in_client(user)
 
     return make
 

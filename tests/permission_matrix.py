@@ -237,6 +237,10 @@ ROWS: list[Row] = [
     Row("logout", everyone(302, anonymous=302), method="post"),
     # Signed-in people.
     Row("dashboard:home", everyone(200)),
+    # Two-factor sign-in: anyone may set it up; admins and SENDOPS (signed in with a code
+    # by client_for) are sent on, the others (no app yet) are sent to set it up.
+    Row("core:two_factor_setup", everyone(200)),
+    Row("core:two_factor_verify", {**everyone(302), "admin": HOME, "sendops": HOME}),
     # Admins only.
     Row("core:access_log", only("admin")),
     Row("core:user_list", only("admin")),

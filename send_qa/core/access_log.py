@@ -10,6 +10,7 @@ from functools import wraps
 from django.http import HttpRequest, HttpResponse
 
 from send_qa.core.models import AccessEvent
+from send_qa.core.sign_in_protection import client_ip
 
 Kind = AccessEvent.Kind
 
@@ -18,7 +19,7 @@ def client_address(request: HttpRequest | None) -> str | None:
     """The address the request came from, as the sign-in throttling sees it."""
     if request is None:
         return None
-    return request.META.get("REMOTE_ADDR") or None
+    return client_ip(request) or None
 
 
 def access_record(

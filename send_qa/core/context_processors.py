@@ -3,11 +3,13 @@ from django.http import HttpRequest
 
 from send_qa.core.navigation import items_for
 from send_qa.core.roles import Role
+from send_qa.core.two_factor import must_use_two_factor
 
 
 def portal(request: HttpRequest) -> dict:
     user = getattr(request, "user", None)
-    signed_in = bool(user and user.is_authenticated)
+    # Half-way through signing in, no link would lead anywhere but back to the code.
+    signed_in = bool(user and user.is_authenticated) and not must_use_two_factor(request)
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,

@@ -4,10 +4,13 @@ Every later feature adds its own demo data through a ``demo.seed(area)`` functio
 in its app, called by ``seed_demo`` in order (see DEMO_SEEDERS).
 """
 
+from base64 import b32decode
 from dataclasses import dataclass
 
+from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.models import (
     Organisation,
@@ -90,6 +93,20 @@ PEOPLE = [
 ]
 
 
+# The demo's admin and SENDOPS sign in with two-factor codes too, from this published
+# key (so it protects nothing): add it to an authenticator app, or run demo_code.
+DEMO_TOTP_SECRET = "SENDQADEMOSECRETKEYFORDEMOONLY22"  # noqa: S105  published on purpose
+
+
+def demo_authenticator(user: User) -> TOTPDevice:
+    device, _ = TOTPDevice.objects.update_or_create(
+        user=user,
+        name="Demo authenticator app",
+        defaults={"key": b32decode(DEMO_TOTP_SECRET).hex(), "confirmed": True},
+    )
+    return device
+
+
 @dataclass
 class DemoArea:
     organisations: dict[str, Organisation]
@@ -124,5 +141,7 @@ def seed_core(*, password: str) -> DemoArea:
         user.set_password(password)
         user.save()
         user.set_roles(roles)
+        if user.has_role(*settings.OTP_REQUIRED_ROLES):
+            demo_authenticator(user)
         users[email] = user
     return DemoArea(organisations=organisations, teams=teams, users=users)

@@ -2,11 +2,13 @@
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Submit
+from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.db import transaction
 from django.http import HttpRequest, QueryDict
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.models import Organisation, Team, User
 from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
@@ -88,6 +90,48 @@ class SignInForm(GDSFormMixin, auth_forms.AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+
+
+class SecurityCodeForm(GDSFormMixin, forms.Form):
+    """A 6-digit code from the person's authenticator app, checked against their device.
+
+    A code is accepted once only: django-otp's TOTP device refuses a code from a
+    time step at or before the last one it accepted.
+    """
+
+    code = forms.CharField(
+        label="Security code",
+        help_text="Enter the 6-digit code from your authenticator app.",
+        error_messages={"required": "Enter the security code"},
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "spellcheck": "false"}
+        ),
+    )
+
+    def __init__(self, *args, device: TOTPDevice, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.device = device
+        self.helper.layout = Layout(Field.text("code", field_width=5))
+
+    def clean_code(self) -> str:
+        code = "".join(self.cleaned_data["code"].split()).replace("-", "")
+        if not (code.isdigit() and len(code) == 6):
+            raise forms.ValidationError("Enter the security code as 6 numbers, like 123456")
+        with transaction.atomic():
+            # Locked, so that two requests cannot both accept one code.
+            self.device = TOTPDevice.objects.select_for_update().get(pk=self.device.pk)
+            allowed, _ = self.device.verify_is_allowed()
+            accepted = allowed and self.device.verify_token(code)
+        if not allowed:
+            raise forms.ValidationError(
+                "You have entered a wrong code too many times. Wait a minute, then try again"
+            )
+        if not accepted:
+            raise forms.ValidationError(
+                "The security code is not right or has already been used. "
+                "Enter the code your app shows now"
+            )
+        return code
 
 
 class PasswordResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):

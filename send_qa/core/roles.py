@@ -30,6 +30,9 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
 
 # Apps whose models admins manage through Django's admin site.
 ADMIN_MANAGED_APPS = ("core", "auth")
+# Sign-in records admins may see and delete, never add or edit: deleting an Axes attempt
+# lifts a lockout, deleting a TOTP device lets someone set up a new authenticator app.
+ADMIN_RESETTABLE_APPS = ("axes", "otp_totp")
 
 
 def group_name(role: str) -> str:
@@ -50,6 +53,14 @@ def ensure_role_groups(**kwargs) -> None:
     for role in Role:
         Group.objects.get_or_create(name=role.label)
     admin_group = Group.objects.get(name=Role.ADMIN.label)
+    from django.db.models import Q
+
     admin_group.permissions.set(
-        Permission.objects.filter(content_type__app_label__in=ADMIN_MANAGED_APPS)
+        Permission.objects.filter(
+            Q(content_type__app_label__in=ADMIN_MANAGED_APPS)
+            | Q(
+                content_type__app_label__in=ADMIN_RESETTABLE_APPS,
+                codename__regex=r"^(view|delete)_",
+            )
+        )
     )

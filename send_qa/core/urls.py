@@ -4,10 +4,11 @@ from django.urls import path
 from django.views.generic import TemplateView
 
 from send_qa.core import access_log_views, views
+from send_qa.core.two_factor import two_factor_not_required
 
 auth_patterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", two_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
@@ -37,6 +38,8 @@ auth_patterns = [
 ]
 
 core_patterns = [
+    path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
+    path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),
     path(
         "set-password/done/",

@@ -1,5 +1,6 @@
 """Sign-in pages, the health check, and user management for admins."""
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
@@ -20,12 +21,24 @@ from send_qa.core.forms import (
     EditUserForm,
     InviteUserForm,
     PasswordResetRequestForm,
+    SecurityCodeForm,
     SignInForm,
     posted,
 )
 from send_qa.core.models import User
 from send_qa.core.roles import Role, group_name
 from send_qa.core.tasks import send_invitation
+from send_qa.core.two_factor import (
+    CHOSE_TWO_FACTOR,
+    complete_sign_in,
+    confirmed_device,
+    device_being_set_up,
+    next_page,
+    qr_code_svg,
+    redirect_with_next,
+    secret_for_typing,
+    two_factor_not_required,
+)
 
 USERS_PER_PAGE = 25
 
@@ -54,6 +67,57 @@ class SetPasswordView(PasswordResetConfirmView):
 
     template_name = "registration/set_password.html"
     success_url = reverse_lazy("core:set_password_done")
+
+
+@two_factor_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    """The second step of signing in: a code from the person's authenticator app."""
+    device = confirmed_device(request.user)
+    if device is None:
+        return redirect_with_next("core:two_factor_setup", request)
+    if request.user.is_verified():
+        return redirect(next_page(request))
+    form = SecurityCodeForm(posted(request), device=device)
+    if form.is_valid():
+        complete_sign_in(request, form.device)
+        return redirect(next_page(request))
+    return render(request, "core/two_factor_verify.html", {"form": form})
+
+
+@two_factor_not_required
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Connecting an authenticator app: required for some roles, a choice for the rest."""
+    user = request.user
+    if confirmed_device(user):
+        if not user.is_verified():
+            return redirect_with_next("core:two_factor_verify", request)
+        return render(request, "core/two_factor_on.html")
+    device = device_being_set_up(user)
+    form = SecurityCodeForm(posted(request), device=device)
+    if form.is_valid():
+        form.device.confirmed = True
+        form.device.save(update_fields=["confirmed"])
+        complete_sign_in(request, form.device)
+        request.session[CHOSE_TWO_FACTOR] = True
+        messages.success(
+            request,
+            "Two-factor sign-in is set up. You will need a code from your app each time you sign in.",
+        )
+        return redirect(next_page(request))
+    return render(
+        request,
+        "core/two_factor_setup.html",
+        {
+            "form": form,
+            "qr_code": qr_code_svg(device),
+            "secret": secret_for_typing(device),
+            "required": user.has_role(*settings.OTP_REQUIRED_ROLES),
+        },
+    )
 
 
 @login_not_required

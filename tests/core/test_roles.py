@@ -34,3 +34,12 @@ def test_a_user_may_hold_several_roles():
     assert person.has_role(Role.CASEWORKER)
     assert person.has_role(Role.BOARD, Role.AUDITOR)
     assert not person.has_role(Role.SENDOPS)
+
+
+def test_admins_may_lift_lockouts_and_reset_two_factor_but_not_forge_them():
+    admin = UserFactory(roles=[Role.ADMIN])
+    assert admin.has_perm("axes.delete_accessattempt")
+    assert admin.has_perm("otp_totp.view_totpdevice")
+    assert admin.has_perm("otp_totp.delete_totpdevice")
+    assert not admin.has_perm("otp_totp.add_totpdevice")
+    assert not admin.has_perm("otp_totp.change_totpdevice")

@@ -1,6 +1,8 @@
 import pytest
 from django.core.management import CommandError, call_command
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from send_qa.core.demo import DEMO_TOTP_SECRET
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
 
@@ -37,3 +39,21 @@ def test_running_it_twice_does_not_duplicate(settings):
     call_command("seed_demo", "--password", "demo-password-123")
     call_command("seed_demo", "--password", "demo-password-123")
     assert User.objects.filter(email__endswith="@demo.invalid").count() == len(Role)
+
+
+def test_demo_admin_and_sendops_have_the_published_demo_authenticator(settings, capsys):
+    settings.DEBUG = True
+    call_command("seed_demo", "--password", "demo-password-123")
+    assert DEMO_TOTP_SECRET in capsys.readouterr().out
+    call_command("demo_code")
+    code = capsys.readouterr().out.split()[0]
+    for email in ["admin@demo.invalid", "sendops@demo.invalid"]:
+        device = TOTPDevice.objects.get(user__email=email, confirmed=True)
+        assert device.verify_token(code)
+    assert not TOTPDevice.objects.filter(user__email="board@demo.invalid").exists()
+
+
+def test_demo_code_runs_only_in_debug_mode(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only in debug mode"):
+        call_command("demo_code")

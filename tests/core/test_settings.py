@@ -56,3 +56,30 @@ def test_debug_mode_runs_on_embedded_defaults(tmp_path):
     result = manage("shell", "-v", "0", "-c", show, env=env)
     assert result.returncode == 0, result.stderr
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
+
+
+def test_production_defaults_are_https_only_behind_one_proxy():
+    show = (
+        "from django.conf import settings as s; print("
+        + ", ".join(
+            f"s.{name}"
+            for name in (
+                "SESSION_COOKIE_SECURE",
+                "CSRF_COOKIE_SECURE",
+                "SECURE_SSL_REDIRECT",
+                "SECURE_HSTS_SECONDS >= 365 * 24 * 60 * 60",
+                "SECURE_PROXY_SSL_HEADER == ('HTTP_X_FORWARDED_PROTO', 'https')",
+                "TRUSTED_PROXY_COUNT",
+            )
+        )
+        + ")"
+    )
+    result = manage("shell", "-v", "0", "-c", show, env=PRODUCTION)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["True", "True", "True", "True", "True", "1"]
+
+
+def test_the_proxy_count_comes_from_the_environment():
+    show = "from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT)"
+    result = manage("shell", "-v", "0", "-c", show, env={**PRODUCTION, "TRUSTED_PROXY_COUNT": "2"})
+    assert result.stdout.split() == ["2"], result.stderr

@@ -4,7 +4,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils.module_loading import import_string
 
-from send_qa.core.demo import seed_core
+from send_qa.core.demo import DEMO_TOTP_SECRET, seed_core
 
 
 class Command(BaseCommand):
@@ -33,3 +33,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {email:<28} ({roles})")
         note = " (generated: it is shown only this once)" if generated else ""
         self.stdout.write(f"Password for every demo user: {password}{note}")
+        self.stdout.write(
+            "Admin and SENDOPS also enter a security code: add the key "
+            f"{DEMO_TOTP_SECRET} to an authenticator app, or run "
+            "'DJANGO_DEBUG=1 .venv/bin/python manage.py demo_code'."
+        )

@@ -1,0 +1,54 @@
+"""Sessions end after SESSION_IDLE_TIMEOUT unused and SESSION_ABSOLUTE_TIMEOUT in all.
+
+Both clocks live in the session itself: the time of sign-in and the time the
+person was last seen, in whole seconds since the epoch.
+"""
+
+import time
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import SESSION_KEY, logout
+
+SIGNED_IN_AT = "signed_in_at"
+LAST_SEEN_AT = "last_seen_at"
+# Recording every request would write the session every time; once a minute is close enough.
+LAST_SEEN_PRECISION = 60
+
+
+def start_session_clocks(sender, request, user, **kwargs) -> None:
+    """Connected to user_logged_in: both clocks start at sign-in."""
+    now = int(time.time())
+    request.session[SIGNED_IN_AT] = now
+    request.session[LAST_SEEN_AT] = now
+
+
+def expiry_reason(session, now: int) -> str | None:
+    signed_in_at = session.setdefault(SIGNED_IN_AT, now)
+    last_seen_at = session.setdefault(LAST_SEEN_AT, now)
+    if now - last_seen_at > settings.SESSION_IDLE_TIMEOUT:
+        minutes = settings.SESSION_IDLE_TIMEOUT // 60
+        return f"You were signed out because you had not used the portal for {minutes} minutes."
+    if now - signed_in_at > settings.SESSION_ABSOLUTE_TIMEOUT:
+        hours = settings.SESSION_ABSOLUTE_TIMEOUT // 3600
+        return f"You were signed out because you signed in more than {hours} hours ago."
+    return None
+
+
+class SessionTimeoutMiddleware:
+    """Signs people out when either clock runs out. Goes after MessageMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        session = request.session
+        if SESSION_KEY in session:
+            now = int(time.time())
+            reason = expiry_reason(session, now)
+            if reason:
+                logout(request)
+                messages.info(request, f"{reason} Sign in again.")
+            elif now - session[LAST_SEEN_AT] >= LAST_SEEN_PRECISION:
+                session[LAST_SEEN_AT] = now
+        return self.get_response(request)
