@@ -46,7 +46,7 @@ def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int
 
 
 def a_colleague(people: People) -> dict:
-    return {"pk": people.caseworker.pk}
+    return {"user_uuid": people.caseworker.uuid}
 
 
 def an_audit(people: People, *, submitted: bool = False) -> dict:

@@ -1,6 +1,7 @@
 """People, organisations (agencies), teams and academic periods: what every app stands on."""
 
 import datetime
+import uuid
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import PermissionsMixin
@@ -102,6 +103,8 @@ class User(AbstractBaseUser, PermissionsMixin):
     invited_by = models.ForeignKey(
         "self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # In addresses instead of the id, which would tell how many accounts there are.
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords(excluded_fields=["password", "last_login"])
 
     objects = UserManager()

@@ -175,30 +175,30 @@ def user_invite(request: HttpRequest) -> HttpResponse:
             user.set_roles(form.cleaned_data["roles"])
             send_invitation.delay_on_commit(user.pk)
         messages.success(request, f"Invitation sent to {user.email}.")
-        return redirect("core:user_detail", pk=user.pk)
+        return redirect("core:user_detail", user_uuid=user.uuid)
     return render(request, "core/user_invite.html", {"form": form})
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User.objects.select_related("organisation", "team"), pk=pk)
+def user_detail(request: HttpRequest, user_uuid) -> HttpResponse:
+    person = get_object_or_404(User.objects.select_related("organisation", "team"), uuid=user_uuid)
     form = EditUserForm(posted(request), instance=person, acting_user=request.user)
     if form.is_valid():
         with transaction.atomic():
             form.save()
         messages.success(request, f"Changes to {person} saved.")
-        return redirect("core:user_detail", pk=person.pk)
+        return redirect("core:user_detail", user_uuid=person.uuid)
     return render(request, "core/user_detail.html", {"person": person, "form": form})
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["GET", "POST"])
-def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk)
+def user_set_active(request: HttpRequest, user_uuid, active: bool) -> HttpResponse:
+    person = get_object_or_404(User, uuid=user_uuid)
     if person.pk == request.user.pk and not active:
         messages.error(request, "You cannot deactivate your own account.")
-        return redirect("core:user_detail", pk=person.pk)
+        return redirect("core:user_detail", user_uuid=person.uuid)
     verb = "Reactivate" if active else "Deactivate"
     form = ConfirmForm(posted(request), submit_label=f"{verb} account")
     if request.method == "POST" and form.is_valid():
@@ -206,7 +206,7 @@ def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
         person.save(update_fields=["is_active"])
         done = "reactivated" if active else "deactivated"
         messages.success(request, f"{person}'s account has been {done}.")
-        return redirect("core:user_detail", pk=person.pk)
+        return redirect("core:user_detail", user_uuid=person.uuid)
     return render(
         request,
         "core/user_confirm_active.html",
@@ -216,11 +216,11 @@ def user_set_active(request: HttpRequest, pk: int, active: bool) -> HttpResponse
 
 @role_required(Role.ADMIN)
 @require_http_methods(["POST"])
-def user_resend_invitation(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_object_or_404(User, pk=pk, is_active=True)
+def user_resend_invitation(request: HttpRequest, user_uuid) -> HttpResponse:
+    person = get_object_or_404(User, uuid=user_uuid, is_active=True)
     if person.has_usable_password():
         messages.error(request, f"{person} has already set a password.")
     else:
         send_invitation.delay_on_commit(person.pk)
         messages.success(request, f"Invitation sent again to {person.email}.")
-    return redirect("core:user_detail", pk=person.pk)
+    return redirect("core:user_detail", user_uuid=person.uuid)

@@ -36,7 +36,7 @@ def test_invitation_creates_the_account_and_emails_a_set_password_link(
     with django_capture_on_commit_callbacks(execute=True):
         response = invite(admin_client)
     user = User.objects.get(email="new.person@example.org")
-    assert response["Location"] == reverse("core:user_detail", kwargs={"pk": user.pk})
+    assert response["Location"] == reverse("core:user_detail", kwargs={"user_uuid": user.uuid})
     assert user.roles == {Role.CASEWORKER, Role.AUDITOR}
     assert user.invited_by == people.admin
     assert not user.has_usable_password()
@@ -97,7 +97,7 @@ def test_invitation_names_every_missing_field(admin_client):
 def test_admin_changes_roles_and_the_change_is_in_the_history(admin_client, people):
     person = people.caseworker
     response = admin_client.post(
-        reverse("core:user_detail", kwargs={"pk": person.pk}),
+        reverse("core:user_detail", kwargs={"user_uuid": person.uuid}),
         {
             "full_name": "Renamed Caseworker",
             "job_title": "",
@@ -117,7 +117,7 @@ def test_admin_changes_roles_and_the_change_is_in_the_history(admin_client, peop
 def test_admins_cannot_remove_their_own_admin_role(admin_client, people):
     me = people.admin
     response = admin_client.post(
-        reverse("core:user_detail", kwargs={"pk": me.pk}),
+        reverse("core:user_detail", kwargs={"user_uuid": me.uuid}),
         {"full_name": me.full_name, "organisation": me.organisation_id, "roles": [Role.SENDOPS]},
     )
     assert response.status_code == 200
@@ -128,18 +128,18 @@ def test_admins_cannot_remove_their_own_admin_role(admin_client, people):
 
 def test_deactivate_then_reactivate(admin_client, people):
     person = people.board
-    url = reverse("core:user_deactivate", kwargs={"pk": person.pk})
+    url = reverse("core:user_deactivate", kwargs={"user_uuid": person.uuid})
     assert "Deactivate" in admin_client.get(url).content.decode()
     admin_client.post(url)
     person.refresh_from_db()
     assert not person.is_active
-    admin_client.post(reverse("core:user_reactivate", kwargs={"pk": person.pk}))
+    admin_client.post(reverse("core:user_reactivate", kwargs={"user_uuid": person.uuid}))
     person.refresh_from_db()
     assert person.is_active
 
 
 def test_admins_cannot_deactivate_themselves(admin_client, people):
-    admin_client.post(reverse("core:user_deactivate", kwargs={"pk": people.admin.pk}))
+    admin_client.post(reverse("core:user_deactivate", kwargs={"user_uuid": people.admin.uuid}))
     people.admin.refresh_from_db()
     assert people.admin.is_active
 
@@ -151,8 +151,12 @@ def test_resend_invitation_only_for_people_without_a_password(
     pending.set_unusable_password()
     pending.save()
     with django_capture_on_commit_callbacks(execute=True):
-        admin_client.post(reverse("core:user_resend_invitation", kwargs={"pk": pending.pk}))
-        admin_client.post(reverse("core:user_resend_invitation", kwargs={"pk": people.board.pk}))
+        admin_client.post(
+            reverse("core:user_resend_invitation", kwargs={"user_uuid": pending.uuid})
+        )
+        admin_client.post(
+            reverse("core:user_resend_invitation", kwargs={"user_uuid": people.board.uuid})
+        )
     assert [m.to for m in mail.outbox] == [["pending@example.org"]]
 
 
