@@ -15,6 +15,7 @@ from audits.models import (
     AuditConflict,
     AuditIncomplete,
     AuditLocked,
+    ChecklistTemplate,
     PlacementType,
     PrimaryNeed,
 )
@@ -22,7 +23,7 @@ from send_qa.core.access import role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
-from send_qa.core.roles import Role
+from send_qa.core.roles import Role, group_name
 
 AUDITS_PER_PAGE = 50
 
@@ -52,6 +53,18 @@ def _filtered_audits(request: HttpRequest):
     return audits, filters
 
 
+def auditor_choices():
+    """Everyone who may be given audits (by role: reading it from 15,000 audits is slow)."""
+    roles = [group_name(role) for role in (Role.AUDITOR, Role.CASEWORKER, Role.SENDOPS)]
+    return User.objects.filter(groups__name__in=roles).distinct().order_by("full_name")
+
+
+def grade_choices() -> list[str]:
+    """The grades any version of any checklist gives, from the checklists' grade bands."""
+    bands = ChecklistTemplate.objects.values_list("grade_bands", flat=True)
+    return sorted({band["label"] for grade_bands in bands for band in grade_bands or []})
+
+
 @role_required(*CASE_LEVEL_ROLES)
 @require_http_methods(["GET"])
 def audit_list(request: HttpRequest) -> HttpResponse:
@@ -71,18 +84,9 @@ def audit_list(request: HttpRequest) -> HttpResponse:
             "statuses": Audit.Status.choices,
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,
-            "auditors": User.objects.filter(pk__in=Audit.objects.values("auditor_id")).order_by(
-                "full_name"
-            )
-            if is_sendops
-            else [],
+            "auditors": auditor_choices() if is_sendops else [],
             "teams": Team.objects.filter(is_active=True) if is_sendops else [],
-            "grades": Audit.objects.exclude(grade="")
-            .order_by("grade")
-            .values_list("grade", flat=True)
-            .distinct()
-            if is_sendops
-            else [],
+            "grades": grade_choices() if is_sendops else [],
             "is_sendops": is_sendops,
         },
     )

@@ -35,29 +35,31 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date, Period | None]:
     return min(term.end, today), term
 
 
-def _chosen(request: HttpRequest):
-    scorecard = None
+def _chosen(request: HttpRequest) -> Scorecard | None:
     if request.GET.get("scorecard", "").isdigit():
-        scorecard = Scorecard.objects.filter(pk=int(request.GET["scorecard"])).first()
+        return Scorecard.objects.filter(pk=int(request.GET["scorecard"])).first()
+    return None
+
+
+def _indicators(scorecard: Scorecard | None) -> list[Indicator]:
+    """The saved scorecard's indicators in its order, or every active indicator."""
     if scorecard is not None:
-        indicators = [
+        return [
             entry.indicator
             for entry in scorecard.entries.select_related("indicator", "indicator__owner")
         ]
-    else:
-        indicators = list(Indicator.objects.active().select_related("owner"))
-    return scorecard, indicators
+    return list(Indicator.objects.active().select_related("owner"))
 
 
 @role_required(*READERS)
 @require_http_methods(["GET"])
 def scorecard(request: HttpRequest) -> HttpResponse:
     as_at, term = _as_at(request)
-    chosen, indicators = _chosen(request)
+    chosen = _chosen(request)
     by = "priority" if request.GET.get("group") == "priority" else "oba"
     tables, exception_list, has_exceptions = cached(
         ("scorecard", as_at, chosen.pk if chosen else "all", by),
-        lambda: _scorecard_parts(indicators, as_at=as_at, by=by),
+        lambda: _scorecard_parts(_indicators(chosen), as_at=as_at, by=by),
     )
     return render(
         request,
@@ -154,8 +156,8 @@ def _export_rows(rows) -> list[list]:
 @logs_access(Kind.EXPORT, "scorecard")
 def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
     as_at, _ = _as_at(request)
-    chosen, indicators = _chosen(request)
-    rows = _export_rows(scorecard_rows(indicators, as_at=as_at, suppress=True))
+    chosen = _chosen(request)
+    rows = _export_rows(scorecard_rows(_indicators(chosen), as_at=as_at, suppress=True))
     name = f"scorecard-{slugify(chosen.name) if chosen else 'all'}-{as_at.isoformat()}"
     return table_download(EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard")
 
