@@ -59,7 +59,7 @@ def parse_wrk(name: str, output: str) -> LoadResult:
     )
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
-    p99 = re.search(r"99%\s+(\S+)", output)
+    p99 = re.search(r"^\s+99%\s+(\S+)$", output, re.MULTILINE)
     return LoadResult(name, rate, requests, errors, _milliseconds(p99.group(1)) if p99 else 0.0)
 
 

@@ -71,7 +71,7 @@ def test_the_nearest_rank_percentile():
 WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/scorecard/
   1 threads and 12 connections
   Thread Stats   Avg      Stdev     Max   +/- Stdev
-    Latency    80.12ms   10.01ms 200.00ms   90.00%
+    Latency    80.12ms   10.01ms 200.00ms   99.99%
     Req/Sec   150.00     20.00   200.00     70.00%
   Latency Distribution
      50%   78.00ms
