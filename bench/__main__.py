@@ -133,7 +133,10 @@ def main(argv: list[str]) -> int:
         trivial = loads[0].requests_per_second
         for load in loads:
             ratio = load.requests_per_second / trivial
-            ok = load.errors == 0 and (load is loads[0] or ratio >= TARGETS["load_ratio"])
+            # The ratio target is the scorecard's; every page must answer without error.
+            ok = load.errors == 0 and (
+                load.name != "KPI scorecard" or ratio >= TARGETS["load_ratio"]
+            )
             missed += [] if ok else [f"load: {load.name}"]
             print(
                 f"  {load.name:<36} {load.requests_per_second:>8.1f} req/s  "
