@@ -186,7 +186,7 @@ def an_evidence_file(people: People) -> dict:
         added_by=people.sendops,
     )
     evidence.file.save("minutes.txt", ContentFile(b"Board minutes"), save=True)
-    return {**kwargs, "pk": evidence.pk}
+    return {**kwargs, "evidence_uuid": evidence.uuid}
 
 
 def a_board_report(people: People) -> dict:

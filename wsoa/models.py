@@ -274,6 +274,7 @@ class DueDate(models.Model):
     action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="due_dates")
     due = models.DateField()
     text = models.CharField(max_length=100, blank=True)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "due"]
@@ -323,6 +324,8 @@ class Evidence(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     added_at = models.DateTimeField(auto_now_add=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["action", "added_at"]

@@ -42,7 +42,7 @@ urlpatterns = [
     path("actions/<uuid:action_uuid>/update/", actions.action_update, name="action_update"),
     path("actions/<uuid:action_uuid>/evidence/", actions.evidence_add, name="evidence_add"),
     path(
-        "actions/<uuid:action_uuid>/evidence/<int:pk>/",
+        "actions/<uuid:action_uuid>/evidence/<uuid:evidence_uuid>/",
         actions.evidence_download,
         name="evidence_download",
     ),

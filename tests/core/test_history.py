@@ -138,3 +138,24 @@ def test_dates_are_shown_in_words():
     field = models.DateField()
     assert _shown(field, datetime.date(2026, 3, 1), {}) == "1 March 2026"
     assert _shown(models.TextField(), "x" * 400, {}).endswith("…")
+
+
+def test_due_dates_and_evidence_are_in_the_actions_history(people, client_for):
+    from wsoa.models import DueDate, Evidence
+
+    action = ActionFactory(led_by=people.action_owner)
+    due = DueDate(action=action, due=datetime.date(2027, 3, 31))
+    due._history_user = people.sendops
+    due.save()
+    due.due = datetime.date(2027, 6, 30)
+    due.save()
+    Evidence.objects.create(
+        action=action,
+        description="Board minutes",
+        link="https://example.org/minutes",
+        added_by=people.action_owner,
+    )
+    url = reverse("wsoa:action_history", kwargs={"action_uuid": action.uuid})
+    html = client_for(people.sendops).get(url).content.decode()
+    assert "Due: from 31 March 2027 to 30 June 2027" in html
+    assert "Created: evidence: Board minutes" in html

@@ -163,7 +163,8 @@ def test_evidence_is_checked_and_served_only_through_the_portal(
     evidence = action.evidence.get()
     assert ".." not in evidence.file.name and evidence.file.name.endswith(".pdf")
     download = reverse(
-        "wsoa:evidence_download", kwargs={"action_uuid": action.uuid, "pk": evidence.pk}
+        "wsoa:evidence_download",
+        kwargs={"action_uuid": action.uuid, "evidence_uuid": evidence.uuid},
     )
     assert client.get(download).status_code == 200
     outsider = UserFactory(roles=["action_owner"])

@@ -31,7 +31,8 @@ def add(client, action, name: str, data: bytes):
 
 def download_url(evidence: Evidence) -> str:
     return reverse(
-        "wsoa:evidence_download", kwargs={"action_uuid": evidence.action.uuid, "pk": evidence.pk}
+        "wsoa:evidence_download",
+        kwargs={"action_uuid": evidence.action.uuid, "evidence_uuid": evidence.uuid},
     )
 
 

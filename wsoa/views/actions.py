@@ -90,10 +90,10 @@ def evidence_add(request: HttpRequest, action_uuid) -> HttpResponse:
 @role_required(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER)
 @require_http_methods(["GET"])
 @logs_access(Kind.FILE_DOWNLOAD, "evidence", "action_uuid")
-def evidence_download(request: HttpRequest, action_uuid, pk: int) -> HttpResponse:
+def evidence_download(request: HttpRequest, action_uuid, evidence_uuid) -> HttpResponse:
     """Evidence files are stored outside the static path and served only through here."""
     action = action_to_view(request.user, action_uuid)
-    evidence = get_object_or_404(Evidence, pk=pk, action=action)
+    evidence = get_object_or_404(Evidence, uuid=evidence_uuid, action=action)
     if not evidence.file:
         raise Http404("This evidence is a link, not a file.")
     return FileResponse(

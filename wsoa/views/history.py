@@ -1,4 +1,5 @@
-"""The history of an action: its details and its progress updates with their RAG."""
+"""The history of an action: its details, due dates, evidence, and progress updates with their
+RAG."""
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404
@@ -8,7 +9,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import role_required
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import Role
-from wsoa.models import Action, ProgressUpdate
+from wsoa.models import Action, DueDate, Evidence, ProgressUpdate
 
 
 @role_required(Role.SENDOPS)
@@ -21,6 +22,16 @@ def action_history(request: HttpRequest, action_uuid) -> HttpResponse:
             ProgressUpdate.history.filter(action_id=action.pk),
             lambda r: f"the progress update of {r.date:%-d %B %Y}",
             hide=["action"],
+        ),
+        Source(
+            DueDate.history.filter(action_id=action.pk),
+            lambda r: f"the due date {r.due:%-d %B %Y}",
+            hide=["action"],
+        ),
+        Source(
+            Evidence.history.filter(action_id=action.pk),
+            lambda r: f"evidence: {r.description}",
+            hide=["action", "file", "uuid"],
         ),
     ]
     return history_page(
