@@ -32,6 +32,7 @@ from audits.models import (
 from audits.scoring import audit_result
 from kpis.cache import data_changed
 from kpis.models import Frequency, Indicator, Measurement, ObaCategory, Polarity, Source, Unit
+from send_qa.core.bulk import copy_create_with_history
 from send_qa.core.demo import seed_core
 from send_qa.core.models import Period, Team, User, academic_year_start, ensure_academic_year
 from send_qa.core.roles import Role
@@ -198,38 +199,11 @@ def _audits(rng, term: Period, auditors: list[User], sendops: User, count: int) 
         audits.append(audit)
         answer_sets.append(answers)
     Audit.objects.bulk_create(audits, batch_size=BATCH)
-    now = timezone.now()
-    columns = [
-        "audit_id",
-        "item_id",
-        "score",
-        "yes_no",
-        "choice",
-        "not_applicable",
-        "text",
-        "comment",
-        "extras",
-        "updated_at",
-    ]
-    with connection.cursor() as cursor:
-        copy_sql = f"COPY {Answer._meta.db_table} ({', '.join(columns)}) FROM STDIN"
-        with cursor.cursor.copy(copy_sql) as copy:
-            for audit, answers in zip(audits, answer_sets, strict=True):
-                for answer in answers.values():
-                    copy.write_row(
-                        (
-                            audit.pk,
-                            answer.item_id,
-                            answer.score,
-                            answer.yes_no,
-                            answer.choice,
-                            answer.not_applicable,
-                            "",
-                            "",
-                            "{}",
-                            now,
-                        )
-                    )
+    for audit, answers in zip(audits, answer_sets, strict=True):
+        for answer in answers.values():
+            answer.audit_id = audit.pk
+    # As the importer writes values: COPY, with each answer's "created" history entry.
+    copy_create_with_history([a for answers in answer_sets for a in answers.values()])
 
 
 def _advice(rng, count: int, today: datetime.date) -> None:

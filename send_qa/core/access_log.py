@@ -7,6 +7,7 @@ signals. Events name records by their opaque ids (UUIDs), never by a case refere
 from collections.abc import Callable
 from functools import wraps
 
+from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
 from send_qa.core.models import AccessEvent
@@ -87,8 +88,6 @@ EVENTS_PER_PAGE = 50
 
 def events_filtered(*, person: str = "", kind: str = ""):
     """The access log, newest first, for a person (name or email) and kind of event."""
-    from django.db.models import Q
-
     events = AccessEvent.objects.select_related("user")
     if person:
         events = events.filter(

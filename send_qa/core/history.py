@@ -11,8 +11,10 @@ import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
+from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
+from django.shortcuts import render
 from django.utils import timezone
 
 HIDDEN = {
@@ -152,9 +154,6 @@ ENTRIES_PER_PAGE = 50
 
 def history_page(request, *, record_name: str, back_url: str, back_text: str, sources):
     """The shared history page: a thin view names the record and its sources."""
-    from django.core.paginator import Paginator
-    from django.shortcuts import render
-
     page = Paginator(history_entries(*sources), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
