@@ -228,8 +228,9 @@ def shown(
     """What to print for a value, hiding small numbers when `suppress` (board pages and exports).
 
     With `suppress`, a count of 1-4 prints "fewer than 5" (0 is shown: it identifies nobody), and
-    any value built on a numerator or denominator of 1-4 is "withheld", since a percentage of a
-    tiny group can be worked back to the children in it. Suppressed values carry no number, so a
+    any value built on a numerator or denominator of 1-4, or on a numerator 1-4 short of its
+    denominator (198 of 200), is "withheld", since a percentage of a tiny group, or of all but a
+    few of a group, can be worked back to the children it is about. Suppressed values carry no number, so a
     chart or export cannot leak them. Without `suppress`, everything is shown as it is.
     """
     _check_unit(unit)
@@ -239,7 +240,9 @@ def shown(
     if suppress:
         if unit == COUNT and _is_small(number):
             return Shown(text=fewer_than(), value=None, suppressed=True)
-        if _is_small(to_decimal(numerator)) or _is_small(to_decimal(denominator)):
+        part, whole = to_decimal(numerator), to_decimal(denominator)
+        rest = whole - part if part is not None and whole is not None else None
+        if _is_small(part) or _is_small(whole) or _is_small(rest):
             return Shown(text=WITHHELD, value=None, suppressed=True)
     return Shown(text=format_value(number, unit=unit), value=number, suppressed=False)
 

@@ -4,8 +4,12 @@ A count from 1 to threshold - 1 could identify a child, so it is withheld wherev
 SENDOPS; 0 is shown, since it identifies nobody. Withholding one cell is not enough when a total
 is shown: the total minus the cells shown gives it back. So in every line (a row or column with
 its total) a withheld entry never stands alone: when exactly one is withheld, the smallest
-other non-zero entry of the line is withheld too (or the total, when there is none), and this is
-repeated until no line changes. Pure functions, so tests can try any table.
+other non-zero entry of the line is withheld too (or the total, when there is none). Nor may the
+withheld cells of a line whose total is shown add up to a small number, since the total minus the
+cells shown gives their sum (2 and 1 withheld beside a total tell the reader that 3 are there):
+another cell is withheld until the sum is safe. This is repeated until no line changes. A
+percentage is shown only when its part, its whole and the rest of the whole are not small.
+Pure functions, so tests can try any table.
 """
 
 from collections.abc import Sequence
@@ -24,6 +28,22 @@ def threshold() -> int:
 def is_small(count, *, below: int | None = None) -> bool:
     limit = threshold() if below is None else below
     return count is not None and 0 < count < limit
+
+
+def percentage_shown(part, whole, *, below: int | None = None) -> bool:
+    """Whether a percentage of `part` in `whole` may be published. Beside the whole (or a
+    reader's knowledge of it), the percentage gives back both the part and the rest, so none of
+    the three may be small: 198 of 200 says that 2 are not."""
+    if part is None or whole is None or whole <= 0:
+        return False
+    return not any(is_small(n, below=below) for n in (part, whole, whole - part))
+
+
+def safe_percentage(part, whole, *, places: int = 1, below: int | None = None) -> float | None:
+    """The percentage rounded to `places`, or None when it may not be published."""
+    if not percentage_shown(part, whole, below=below):
+        return None
+    return round(100 * part / whole, places)
 
 
 Entry = tuple[int, int]  # (row, column) in the table with its totals added as a last row/column
@@ -105,12 +125,23 @@ def suppress_table(
     while changed:
         changed = False
         for line in lines:
-            hidden = [entry for entry in line if entry in withheld]
-            if len(hidden) != 1:
-                continue
-            withheld.add(_partner(line, withheld, values))
-            changed = True
+            if _exposed(line, withheld, values, limit):
+                withheld.add(_partner(line, withheld, values))
+                changed = True
     return Suppressed(withheld=frozenset(withheld), rows=rows, columns=columns)
+
+
+def _exposed(line: list[Entry], withheld: set[Entry], values: dict[Entry, int], limit) -> bool:
+    """Whether a line gives a withheld cell back: one entry alone withheld, or withheld cells
+    whose sum (the shown total minus the cells shown) is small. A line with every entry withheld
+    gives nothing back."""
+    hidden = [entry for entry in line if entry in withheld]
+    if len(hidden) == 1:
+        return True
+    *cells, total = line
+    if total in withheld or all(entry in withheld for entry in cells):
+        return False
+    return 0 < sum(values[entry] for entry in hidden) < limit
 
 
 def _partner(line: list[Entry], withheld: set[Entry], values: dict[Entry, int]) -> Entry:

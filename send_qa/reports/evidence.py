@@ -5,7 +5,13 @@ import datetime
 from audits import queries as audit_queries
 from kpis import queries as kpi_queries
 from kpis.charts import Series, trend_chart
-from send_qa.core.suppression import WITHHELD, counts_table, is_small, threshold
+from send_qa.core.suppression import (
+    WITHHELD,
+    counts_table,
+    percentage_shown,
+    safe_percentage,
+    threshold,
+)
 from wsoa import queries as wsoa_queries
 
 
@@ -17,7 +23,7 @@ def report_evidence(term, *, on: datetime.date) -> dict:
     if trend:
         chart = trend_chart(
             [row["term__name"] for row in trend],
-            [Series("Judged good or better", [row["percent_good"] for row in trend], "local")],
+            [Series("Judged good or better", published_percent_good(trend), "local")],
             title="EHC plans judged good or better at audit, by term",
             unit="percentage",
             chart_id="audit-trend",
@@ -37,10 +43,17 @@ def report_evidence(term, *, on: datetime.date) -> dict:
     }
 
 
+def published_percent_good(trend: list[dict]) -> list[float | None]:
+    """Each term's percentage judged good or better, left out (a gap in the chart) where the
+    audits graded, those good or better or the rest are small numbers."""
+    return [safe_percentage(row["good"], row["graded"]) for row in trend]
+
+
 def report_counts(qa) -> dict:
     """The report's tables of counts, small numbers withheld with whatever would reveal them
-    (send_qa.core.suppression). A percentage is shown only when the counts it is built on are:
-    otherwise the percentage and one count give the other back. Counts of actions (the action
+    (send_qa.core.suppression). A percentage is shown only when the counts it is built on, and
+    the rest of its whole, are not small: otherwise the percentage and one count give the other
+    back. Counts of actions (the action
     plans' RAG) are not counts of children and are shown as they are."""
     audits, agreed = qa.audits, qa.agreed_grades
     advice = counts_table(
@@ -50,15 +63,13 @@ def report_counts(qa) -> dict:
         "audits": counts_table(
             [("Audits", [audits.submitted, audits.total - audits.submitted])], column_totals=False
         ),
-        "percent_good_shown": audits.graded > 0
-        and not is_small(audits.graded)
-        and not is_small(audits.good_or_better),
+        "percent_good_shown": percentage_shown(audits.good_or_better, audits.graded),
         "grades": counts_table(
             [(grade, [n]) for grade, n in audits.by_grade.items()], row_totals=False
         ),
         "advice": advice,
         "advice_percent_shown": bool(advice.rows)
-        and qa.advice_timeliness.decided > 0
+        and percentage_shown(qa.advice_timeliness.on_time, qa.advice_timeliness.decided)
         and WITHHELD not in (advice.grand_total, advice.totals[0]),
         "agreed": counts_table([(grade, [n]) for grade, n in agreed.items()], row_totals=False),
     }

@@ -6,7 +6,15 @@ from hypothesis import given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from send_qa.core.suppression import WITHHELD, is_small, shown_count, suppress_row, suppress_table
+from send_qa.core.suppression import (
+    WITHHELD,
+    is_small,
+    percentage_shown,
+    safe_percentage,
+    shown_count,
+    suppress_row,
+    suppress_table,
+)
 
 
 def test_a_row_with_one_small_count_withholds_the_next_smallest_too():
@@ -47,6 +55,36 @@ def test_a_table_withholds_across_rows_and_columns():
     assert not result.row_total(0) and not result.grand_total
     assert shown_count(2, result.cell(0, 0)) == WITHHELD
     assert shown_count(9, result.cell(1, 1)) == 9
+
+
+def test_withheld_cells_that_add_up_to_a_small_number_withhold_another():
+    # 2 and 1 are both withheld, but 200 - 197 = 3 would say that three are there.
+    cells, total = suppress_row([2, 1, 197, 0], below=5)
+    assert cells == [True, True, True, False] and not total
+
+
+def test_withheld_cells_that_add_up_to_enough_stand():
+    cells, total = suppress_row([3, 4, 197], below=5)
+    assert cells == [True, True, False] and not total
+
+
+def test_a_percentage_is_shown_only_when_part_whole_and_rest_are_not_small():
+    assert percentage_shown(150, 200, below=5)
+    assert not percentage_shown(198, 200, below=5)  # 2 are not
+    assert not percentage_shown(3, 200, below=5)
+    assert not percentage_shown(4, 4, below=5)
+    assert percentage_shown(0, 10, below=5) and percentage_shown(10, 10, below=5)
+    assert not percentage_shown(0, 0, below=5)
+    assert safe_percentage(150, 200, below=5) == 75.0
+    assert safe_percentage(198, 200, below=5) is None
+
+
+@examples(max_examples=100, deadline=None)
+@given(whole=st.integers(0, 300), share=st.floats(0, 1), below=st.integers(2, 10))
+def test_a_shown_percentage_never_gives_back_a_small_count(whole, share, below):
+    part = round(whole * share)
+    if percentage_shown(part, whole, below=below):
+        assert not any(0 < n < below for n in (part, whole, whole - part))
 
 
 def test_rows_of_different_lengths_are_refused():
@@ -99,5 +137,9 @@ def test_no_small_count_is_shown_and_none_withheld_can_be_worked_out(
     for line in lines_of(result, rows, columns, row_totals, column_totals):
         hidden = [entry for entry in line if entry in result.withheld]
         assert len(hidden) != 1, f"{hidden[0]} = total minus the rest of {line}"
+        *cells, total = line
+        if total not in result.withheld:
+            hidden_sum = sum(value[entry] for entry in hidden if entry != total)
+            assert not 0 < hidden_sum < below, f"withheld cells of {line} add up to {hidden_sum}"
     if not any(0 < value[entry] < below for entry in shown):
         assert not result.withheld

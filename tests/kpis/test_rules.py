@@ -335,7 +335,16 @@ def test_zero_and_five_or_more_are_shown(count, text):
 
 @pytest.mark.parametrize(
     ("numerator", "denominator"),
-    [(1, 200), (4, 200), (None, 3), (3, None), (2, 4), (Decimal("4.000"), Decimal("10.000"))],
+    [
+        (1, 200),
+        (4, 200),
+        (None, 3),
+        (3, None),
+        (2, 4),
+        (Decimal("4.000"), Decimal("10.000")),
+        (198, 200),  # 2 are not
+        (Decimal("196.000"), Decimal("200.000")),
+    ],
 )
 def test_values_built_on_small_numbers_are_withheld(numerator, denominator):
     result = shown(

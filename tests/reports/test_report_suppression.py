@@ -6,7 +6,7 @@ from types import SimpleNamespace
 import pytest
 
 from send_qa.core.suppression import WITHHELD
-from send_qa.reports.evidence import report_counts
+from send_qa.reports.evidence import published_percent_good, report_counts
 
 
 def timeliness(label, on_time, late, missing):
@@ -52,6 +52,22 @@ def test_a_percentage_built_on_a_small_count_is_withheld():
     assert report_counts(qa(graded=20, good=12))["percent_good_shown"]
     assert not report_counts(qa(graded=20, good=3))["percent_good_shown"]
     assert not report_counts(qa(graded=4, good=4))["percent_good_shown"]
+    assert not report_counts(qa(graded=200, good=198))["percent_good_shown"]  # 2 are not
+
+
+def test_the_audit_trend_leaves_out_terms_whose_percentage_would_give_a_small_count_back():
+    trend = [
+        {"term__name": "Autumn", "good": 150, "graded": 200},
+        {"term__name": "Spring", "good": 198, "graded": 200},
+        {"term__name": "Summer", "good": 3, "graded": 3},
+    ]
+    assert published_percent_good(trend) == [75.0, None, None]
+
+
+def test_the_advice_percentage_is_withheld_when_a_few_are_not_on_time():
+    services = [timeliness("Health", 60, 1, 1), timeliness("Education", 40, 1, 0)]
+    counts = report_counts(qa(services=services))
+    assert not counts["advice_percent_shown"]
 
 
 def test_advice_by_service_suppresses_across_rows_and_columns():
