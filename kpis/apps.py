@@ -24,8 +24,17 @@ class KpisConfig(AppConfig):
             ScorecardIndicator,
             Target,
         )
+        from send_qa.core.models import Period
 
-        for model in (Indicator, Target, Measurement, ExceptionNote, Scorecard, ScorecardIndicator):
+        cached_models = (
+            Indicator,
+            Target,
+            Measurement,
+            ExceptionNote,
+            Scorecard,
+            ScorecardIndicator,
+        )
+        for model in (*cached_models, Period):  # the scorecard page caches its menu of terms
             for signal in (post_save, post_delete):
                 signal.connect(
                     data_changed, sender=model, dispatch_uid=f"kpis-cache-{model.__name__}"

@@ -2,11 +2,13 @@
 suppressed on every page here and in every export (they leave SENDOPS)."""
 
 import datetime
+from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.html import format_html_join
 from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
@@ -51,34 +53,74 @@ def _indicators(scorecard: Scorecard | None) -> list[Indicator]:
     return list(Indicator.objects.active().select_related("owner"))
 
 
+def _asked(request: HttpRequest, name: str) -> str:
+    """A query parameter naming a record by number, or "" for anything else."""
+    value = request.GET.get(name, "")
+    return value if value.isdigit() and len(value) < 12 else ""
+
+
 @role_required(*READERS)
 @require_http_methods(["GET"])
 def scorecard(request: HttpRequest) -> HttpResponse:
-    as_at, term = _as_at(request)
-    chosen = _chosen(request)
     by = "priority" if request.GET.get("group") == "priority" else "oba"
-    tables, exception_list, has_exceptions = cached(
-        ("scorecard", as_at, chosen.pk if chosen else "all", by),
-        lambda: _scorecard_parts(_indicators(chosen), as_at=as_at, by=by),
+    term, chosen = _asked(request, "term"), _asked(request, "scorecard")
+    page = cached(
+        ("scorecard-page", timezone.localdate(), term, chosen, by),
+        lambda: _scorecard_page(request, by=by),
     )
+    is_sendops = request.user.has_role(Role.SENDOPS)
     return render(
         request,
         "kpis/scorecard.html",
         {
-            "tables": tables,
-            "exception_list": exception_list,
-            "has_exceptions": has_exceptions,
-            "as_at": as_at,
-            "term": term,
-            "terms": Period.objects.terms()
-            .filter(start__lte=timezone.localdate())
-            .order_by("-start"),
-            "scorecards": Scorecard.objects.all(),
-            "chosen": chosen,
-            "by": by,
-            "query": request.GET.urlencode(),
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            **page,
+            "intro": page["intro_for_sendops" if is_sendops else "intro"],
+            "is_sendops": is_sendops,
         },
+    )
+
+
+def _scorecard_page(request: HttpRequest, *, by: str) -> dict:
+    """Everything on the scorecard page that is the same for everyone of a role who may read
+    it (no forms, nothing personal): what is cached until KPI data or the terms change."""
+    as_at, term = _as_at(request)
+    chosen = _chosen(request)
+    tables, exception_list, has_exceptions = _scorecard_parts(
+        _indicators(chosen), as_at=as_at, by=by
+    )
+    terms = Period.objects.terms().filter(start__lte=timezone.localdate()).order_by("-start")
+    asked = {"term": _asked(request, "term"), "scorecard": _asked(request, "scorecard")}
+    intro = {
+        "as_at": as_at,
+        "term_options": _options(
+            [(option.pk, option.name) for option in terms], term.pk if term else None
+        ),
+        "scorecard_options": _options(
+            [(option.pk, option.name) for option in Scorecard.objects.all()],
+            chosen.pk if chosen else None,
+        ),
+        "chosen": chosen,
+        "by": by,
+        "query": urlencode({**{k: v for k, v in asked.items() if v}, "group": by}),
+    }
+    return {
+        "tables": tables,
+        "exception_list": exception_list,
+        "has_exceptions": has_exceptions,
+        "chosen": {"name": chosen.name} if chosen else None,
+        "intro": render_to_string("kpis/_scorecard_intro.html", {**intro, "is_sendops": False}),
+        "intro_for_sendops": render_to_string(
+            "kpis/_scorecard_intro.html", {**intro, "is_sendops": True}
+        ),
+    }
+
+
+def _options(choices: list[tuple], selected) -> str:
+    """The <option>s of a menu, the chosen one selected."""
+    return format_html_join(
+        "",
+        '<option value="{}"{}>{}</option>',
+        ((value, " selected" if value == selected else "", label) for value, label in choices),
     )
 
 

@@ -1,8 +1,9 @@
 """The service navigation: each role sees only the links it may use."""
 
 from dataclasses import dataclass
+from functools import cache
 
-from django.urls import reverse
+from django.urls import get_script_prefix, reverse
 
 from send_qa.core.roles import Role
 
@@ -36,12 +37,18 @@ NAV_ITEMS = (
 )
 
 
+@cache
+def _address(url_name: str, script_prefix: str) -> str:
+    """The links' addresses are worked out once per process, not on every page."""
+    return reverse(url_name)
+
+
 def items_for(user, current_path: str) -> list[dict]:
     items = []
     for item in NAV_ITEMS:
         if item.roles is not None and not user.has_role(*item.roles):
             continue
-        url = reverse(item.url_name)
+        url = _address(item.url_name, get_script_prefix())
         active = current_path == url if url == "/" else current_path.startswith(url)
         items.append({"label": item.label, "url": url, "active": active})
     return items

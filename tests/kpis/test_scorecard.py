@@ -280,6 +280,27 @@ def test_the_scorecard_is_built_once_and_again_after_any_change(scorecard_data, 
     assert "12.5%" in html and "62.5%" not in html.split('id="exceptions"')[0]
 
 
+def test_the_cached_menus_show_a_new_term_and_scorecard_at_once(scorecard_data, people, client_for):
+    from kpis.models import Scorecard
+
+    client = client_for(people.sendops)
+    html = client.get(spring_url()).content.decode()
+    assert "Summer term 2019" not in html and "Early years" not in html
+    Period.objects.create(
+        kind=Period.Kind.TERM,
+        name="Summer term 2019",
+        season=Period.Season.SUMMER,
+        start=datetime.date(2019, 4, 20),
+        end=datetime.date(2019, 7, 20),
+    )
+    assert ">Summer term 2019</option>" in client.get(spring_url()).content.decode()
+    Scorecard.objects.create(name="Early years", created_by=people.sendops)
+    html = client.get(spring_url()).content.decode()
+    assert ">Early years</option>" in html
+    spring = Period.objects.terms().get(name="Spring term 2025/26")
+    assert f'<option value="{spring.pk}" selected>Spring term 2025/26</option>' in html
+
+
 def test_an_import_is_shown_at_once_on_a_cached_scorecard(scorecard_data, people, client_for):
     import pandas as pd
 
