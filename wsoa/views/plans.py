@@ -2,8 +2,8 @@
 what SENDOPS change: plans, weaknesses, actions and quarterly snapshots."""
 
 from django.contrib import messages
-from django.db import connection, transaction
-from django.db.models import Max, Prefetch
+from django.db import transaction
+from django.db.models import Max
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -25,7 +25,7 @@ from wsoa.models import (
     Weakness,
 )
 from wsoa.summaries import plan_summary, snapshot_take
-from wsoa.tracker import action_rows
+from wsoa.tracker import tracker_weaknesses
 
 
 @role_required(*PLAN_READERS)
@@ -70,45 +70,12 @@ def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
     )
 
 
-def tracker_weaknesses(plan: ActionPlan):
-    """The plan's weaknesses with their actions, leads, due dates and latest update: five
-    queries whatever the size of the plan."""
-    # PostgreSQL fetches only each action's latest update (DISTINCT ON); the embedded SQLite of
-    # `make run` fetches them all, newest first. Either way the template reads the first.
-    latest = (
-        ProgressUpdate.objects.order_by("action_id", "-date", "-created_at").distinct("action_id")
-        if _postgres()
-        else ProgressUpdate.objects.order_by("-date", "-created_at")
-    )
-    actions = (
-        Action.objects.select_related("status", "lead")
-        .annotate(final_due=Max("due_dates__due"))
-        .prefetch_related(
-            Prefetch(
-                "updates",
-                queryset=latest.select_related("status", "author"),
-                to_attr="latest_updates",
-            )
-        )
-        .order_by("pk")
-    )
-    return plan.weaknesses.prefetch_related(
-        Prefetch("actions", queryset=actions), "indicators"
-    ).order_by("number")
-
-
-def _postgres() -> bool:
-    return connection.vendor == "postgresql"
-
-
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
 def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
-    weaknesses = list(tracker_weaknesses(plan))
-    for weakness in weaknesses:
-        weakness.rows = action_rows(weakness.actions.all(), today=today)
+    weaknesses = tracker_weaknesses(plan, today=today)
     return render(
         request,
         "wsoa/plan_detail.html",
