@@ -3,20 +3,30 @@
 All or nothing: every row is checked first and each problem named (row, column, fix); then
 new values are added and existing ones (same indicator, period and area) updated in bulk, the
 old value kept in the history. A preview says what will change before anything is saved.
+
+Speed (docs/performance.md): a file of 100,000 rows is checked column by column with pandas.
+Rows that are certainly good in the plainest form (a known code, YYYY-MM-DD dates, a known
+area, plain decimal numbers in range) pass without a Python loop; every other row goes through
+`_check_row`, the rules written out one by one, which names each problem. A property test
+checks that both ways give the same problems and the same values for any input. New values
+and their history are written with COPY from CSV made by pandas.
 """
 
+import csv
 import datetime
+import io
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
+import numpy as np
 import pandas as pd
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_update_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
-from send_qa.core.bulk import copy_create_with_history
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -31,8 +41,18 @@ LABEL_LENGTH = Measurement._meta.get_field("period_label").max_length
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]
 
 
+NUMBERS = ("value", "numerator", "denominator")
+PLAIN_NUMBER = r"-?\d{1,11}(?:\.\d{1,6})?"  # below LARGEST, exact enough as a float to compare
+PLAIN_DATE = r"\d{4}-\d{2}-\d{2}"
+# A value at most this far from numerator / denominator passes; the row-by-row check decides
+# the rows near the edge, where a float and a Decimal could disagree.
+MATCH_MARGIN = 0.1 - 1e-6
+
+
 @dataclass
 class RowChange:
+    """One row of the preview: what the row will do to the stored value."""
+
     row: int
     measurement: Measurement
     old_value: Decimal | None = None
@@ -41,10 +61,15 @@ class RowChange:
 
 @dataclass
 class ImportPlan:
-    changes: list[RowChange] = field(default_factory=list)
+    """What importing a checked file would do. `rows` holds every good row, one per stored
+    value, with its row number, its values as text ready for the database, and `action`:
+    "add", "update" or "unchanged" (`stored_id` and `old_value` for the last two)."""
+
+    rows: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["action"]))
+    given: list[str] = field(default_factory=lambda: ["value"])
 
     def count(self, action: str) -> int:
-        return sum(1 for change in self.changes if change.action == action)
+        return int((self.rows["action"] == action).sum())
 
     @property
     def added(self) -> int:
@@ -57,6 +82,27 @@ class ImportPlan:
     @property
     def unchanged(self) -> int:
         return self.count("unchanged")
+
+    def preview(self, limit: int) -> list[RowChange]:
+        """The first `limit` rows that change something, for the page that asks to confirm."""
+        changing = self.rows[self.rows["action"] != "unchanged"].head(limit)
+        indicators = Indicator.objects.in_bulk(changing["indicator_id"].unique().tolist())
+        return [
+            RowChange(
+                row=int(row.row),
+                measurement=Measurement(
+                    indicator=indicators[row.indicator_id],
+                    period_start=datetime.date.fromisoformat(row.period_start),
+                    period_end=datetime.date.fromisoformat(row.period_end),
+                    period_label=row.period_label,
+                    area=row.area,
+                    value=Decimal(row.value),
+                ),
+                old_value=row.old_value if row.action == "update" else None,
+                action=row.action,
+            )
+            for row in changing.itertuples(index=False)
+        ]
 
 
 def _number(text: str) -> Decimal | None:
@@ -76,8 +122,7 @@ def _date(text: str) -> datetime.date:
     return datetime.date.fromisoformat(text.strip()[:10])
 
 
-def measurements_check(frame: pd.DataFrame) -> ImportPlan:
-    """Check every row and say what importing would do; raise TableImportError if any is bad."""
+def _column_problems(frame: pd.DataFrame) -> list[ImportProblem]:
     missing = [c for c in REQUIRED if c not in frame.columns]
     unknown = [c for c in frame.columns if c not in REQUIRED + OPTIONAL]
     problems = [
@@ -91,182 +136,397 @@ def measurements_check(frame: pd.DataFrame) -> ImportPlan:
         )
         for c in unknown
     ]
-    if problems:
-        raise TableImportError(problems)
-    if len(frame) > MAX_ROWS:
-        raise TableImportError(
-            [
-                ImportProblem(
-                    None,
-                    None,
-                    f"The file has {len(frame):,} rows; split it into files of at most {MAX_ROWS:,}.",
-                )
-            ]
-        )
-    indicators = {i.code: i for i in Indicator.objects.all()}
-    valid_codes = ", ".join(sorted(indicators))
-    rows: list[tuple[int, Measurement]] = []
-    seen: dict[tuple, int] = {}
-    for index, record in enumerate(frame.to_dict("records")):
-        row = index + 2
-        before = len(problems)
-
-        def problem(column: str, message: str, row=row) -> None:
-            problems.append(ImportProblem(row, column, message))
-
-        code = record["indicator_code"].strip().upper()
-        indicator = indicators.get(code)
-        if indicator is None:
-            problem(
-                "indicator_code",
-                f"{code or 'an empty code'} is not an indicator. Use one of: {valid_codes}.",
-            )
-        dates = {}
-        for column in ("period_start", "period_end"):
-            try:
-                dates[column] = _date(record[column])
-            except ValueError:
-                problem(
-                    column,
-                    f"{record[column]!r} is not a date. Write it as YYYY-MM-DD, for example 2026-08-31.",
-                )
-        if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
-            problem("period_end", "the period ends before it starts. Check the two dates.")
-        area = record["area"].strip().lower()
-        if area not in AREA_VALUES and not LA_CODE.match(area):
-            problem("area", f"{record['area']!r} is not an area. Use one of: {AREAS}.")
-        numbers = {}
-        for column in ("value", "numerator", "denominator"):
-            try:
-                numbers[column] = _number(record.get(column, ""))
-            except ValueError:
-                problem(
-                    column,
-                    f"{record.get(column)!r} is not a number. Write digits only, for example 72.5.",
-                )
-        for column, number in list(numbers.items()):
-            if number is not None and abs(number) >= LARGEST:
-                problem(
-                    column,
-                    f"{record.get(column)!r} is too large: the portal keeps numbers below "
-                    f"{LARGEST:,}. Check the value.",
-                )
-                del numbers[column]
-        label = record.get("period_label", "").strip()
-        if len(label) > LABEL_LENGTH:
-            problem(
-                "period_label",
-                f"is {len(label)} characters long; shorten it to at most {LABEL_LENGTH}, "
-                "for example Autumn 2026.",
-            )
-        if "value" in numbers and numbers["value"] is None:
-            problem("value", "is empty. Give the value, or leave the row out.")
-        if indicator and numbers.get("value") is not None:
-            value = numbers["value"]
-            if indicator.unit == Unit.PERCENTAGE and not 0 <= value <= 100:
-                problem(
-                    "value", f"{value} is not a percentage between 0 and 100. Write 72.5 for 72.5%."
-                )
-            elif value < 0:
-                problem("value", f"{value} is below zero. Check the value.")
-        numerator, denominator = numbers.get("numerator"), numbers.get("denominator")
-        if denominator is not None and denominator <= 0:
-            problem("denominator", "must be above zero. Leave it empty if there is none.")
-        elif (
-            indicator
-            and indicator.unit == Unit.PERCENTAGE
-            and numerator is not None
-            and denominator
-            and numbers.get("value") is not None
-            and abs(100 * numerator / denominator - numbers["value"]) > Decimal("0.1")
-        ):
-            expected = (100 * numerator / denominator).quantize(Decimal("0.1"))
-            problem(
-                "value",
-                f"{numbers['value']} does not match numerator / denominator ({expected}%). "
-                "Correct one of the three.",
-            )
-        if indicator and indicator.computed and area == Area.LOCAL:
-            problem(
-                "area",
-                f"{code} is calculated by the portal for this area. Import only England, "
-                "region, statistical neighbour or other local authorities' values for it.",
-            )
-        if len(problems) > before:
-            continue
-        key = (code, dates["period_start"], dates["period_end"], area)
-        if key in seen:
-            problem(
-                "indicator_code",
-                f"{code} for this period and area is also on row {seen[key]}. Keep one row.",
-            )
-            continue
-        seen[key] = row
-        rows.append(
-            (
-                row,
-                Measurement(
-                    indicator=indicator,
-                    period_start=dates["period_start"],
-                    period_end=dates["period_end"],
-                    period_label=label,
-                    area=area,
-                    value=numbers["value"],
-                    numerator=numerator,
-                    denominator=denominator,
-                    commentary=record.get("commentary", "").strip(),
-                ),
+    if not problems and len(frame) > MAX_ROWS:
+        problems.append(
+            ImportProblem(
+                None,
+                None,
+                f"The file has {len(frame):,} rows; split it into files of at most {MAX_ROWS:,}.",
             )
         )
+    return problems
+
+
+def measurements_check(frame: pd.DataFrame, *, vectorised: bool = True) -> ImportPlan:
+    """Check every row and say what importing would do; raise TableImportError if any is bad.
+    `vectorised=False` sends every row through the row-by-row rules (for the tests)."""
+    problems = _column_problems(frame)
     if problems:
         raise TableImportError(problems)
     # An optional column left out of the file leaves stored values alone; one that is there
     # but empty clears them.
     given = ["value", *[c for c in OPTIONAL if c in frame.columns]]
-    return _plan(rows, given)
+    frame = frame.reset_index(drop=True).astype(object)
+    for column in OPTIONAL:
+        if column not in frame.columns:
+            frame[column] = ""
+    indicators = {i.code: i for i in Indicator.objects.all()}
+    plain = _plain_rows(frame, indicators) if vectorised else pd.DataFrame()
+    others = frame.index.difference(plain.index) if len(plain) else frame.index
+    checked = [
+        _check_row(int(index) + 2, record, indicators, problems)
+        for index, record in zip(others, frame.loc[others].to_dict("records"), strict=True)
+    ]
+    rows = [row for row in checked if row is not None]
+    good = pd.concat(
+        [frame_ for frame_ in (plain, pd.DataFrame(rows, columns=COLUMNS)) if len(frame_)]
+        or [pd.DataFrame(columns=COLUMNS)],
+        ignore_index=True,
+    )
+    good = good.astype({"row": "int64", "indicator_id": "int64"}).sort_values("row", kind="stable")
+    good = _without_repeats(good, problems)
+    if problems:
+        raise TableImportError(sorted(problems, key=lambda p: p.row or 0))
+    return ImportPlan(rows=_matched(good.reset_index(drop=True), given), given=given)
 
 
-def _plan(rows: list[tuple[int, Measurement]], given: list[str]) -> ImportPlan:
-    """Match rows with stored measurements in one query per batch."""
-    plan = ImportPlan()
-    if not rows:
-        return plan
-    starts = [m.period_start for _, m in rows]
-    stored = {
-        (m.indicator_id, m.period_start, m.period_end, m.area): m
-        for m in Measurement.objects.filter(
-            indicator_id__in={m.indicator_id for _, m in rows},
-            area__in={m.area for _, m in rows},
-            period_start__gte=min(starts),
-            period_start__lte=max(starts),
+COLUMNS = [
+    "row",
+    "indicator_id",
+    "period_start",
+    "period_end",
+    "period_label",
+    "area",
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+]
+
+
+def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
+    """The rows that are certainly good, found column by column, as the row-by-row check
+    would give them. Anything unusual is left for `_check_row`, which names the problem."""
+    code = frame["indicator_code"].str.strip().str.upper()
+    known = code.isin(list(indicators))
+    dates = {}
+    ok = known.copy()
+    for column in ("period_start", "period_end"):
+        text = frame[column].str.strip().str.slice(0, 10)
+        # A file holds few distinct dates: each is read once, as the row-by-row check reads it.
+        parsed = text.map({day: _plain_date(day) for day in text.unique()})
+        ok &= parsed.notna()
+        dates[column] = (text, parsed)
+    ok &= (dates["period_end"][1].fillna("") >= dates["period_start"][1].fillna("")).astype(bool)
+    area = frame["area"].str.strip().str.lower()
+    areas = pd.Series(area.unique())
+    allowed = set(areas[areas.map(lambda a: a in AREA_VALUES or bool(LA_CODE.match(a)))])
+    ok &= area.isin(allowed)
+    numbers = {}
+    for column in NUMBERS:
+        text = frame[column].str.strip().str.replace(",", "", regex=False).str.rstrip("%")
+        plain = text.str.fullmatch(PLAIN_NUMBER)
+        ok &= plain | ((text == "") & (column != "value"))
+        numbers[column] = (text, pd.to_numeric(text.where(plain, None), errors="coerce"))
+    label = frame["period_label"].str.strip()
+    ok &= label.str.len() <= LABEL_LENGTH
+    unit = code.map({c: i.unit for c, i in indicators.items()})
+    computed = code.map({c: i.computed for c, i in indicators.items()}).eq(True)
+    value = numbers["value"][1]
+    percentage = unit == Unit.PERCENTAGE
+    ok &= np.where(percentage, (value >= 0) & (value <= 100), value >= 0)
+    numerator, denominator = numbers["numerator"][1], numbers["denominator"][1]
+    ok &= denominator.isna() | (denominator > 0)
+    both = percentage & numerator.notna() & denominator.notna()
+    ratio = 100 * numerator / denominator.where(denominator > 0, np.nan)
+    ok &= ~both | ((ratio - value).abs() <= MATCH_MARGIN)
+    ok &= ~(computed & (area == Area.LOCAL))
+    ok = ok.fillna(False).astype(bool)
+
+    def text(series: pd.Series) -> pd.Series:  # plain Python strings, None for an empty cell
+        return series[ok].astype(object).where(series[ok] != "", None)
+
+    return pd.DataFrame(
+        {
+            "row": frame.index[ok] + 2,
+            "indicator_id": code[ok].map({c: i.pk for c, i in indicators.items()}),
+            "period_start": dates["period_start"][0][ok].astype(object),
+            "period_end": dates["period_end"][0][ok].astype(object),
+            "period_label": label[ok].astype(object),
+            "area": area[ok].astype(object),
+            "value": numbers["value"][0][ok].astype(object),
+            "numerator": text(numbers["numerator"][0]),
+            "denominator": text(numbers["denominator"][0]),
+            "commentary": frame["commentary"].str.strip()[ok].astype(object),
+        },
+        index=frame.index[ok],
+    )
+
+
+def _plain_date(text: str) -> str | None:
+    """The date as YYYY-MM-DD when it is written exactly so and exists, else None."""
+    if not re.fullmatch(PLAIN_DATE, text):
+        return None
+    try:
+        return datetime.date.fromisoformat(text).isoformat()
+    except ValueError:
+        return None
+
+
+def _text(number: Decimal | None) -> str | None:
+    return None if number is None else format(number, "f")
+
+
+def _check_row(row: int, record: dict, indicators, problems: list) -> list | None:
+    """One row checked rule by rule: its values as `COLUMNS`, or None with its problems added."""
+    before = len(problems)
+
+    def problem(column: str, message: str) -> None:
+        problems.append(ImportProblem(row, column, message))
+
+    code = record["indicator_code"].strip().upper()
+    indicator = indicators.get(code)
+    if indicator is None:
+        problem(
+            "indicator_code",
+            f"{code or 'an empty code'} is not an indicator. Use one of: "
+            f"{', '.join(sorted(indicators))}.",
         )
-    }
-    for row, new in rows:
-        old = stored.get((new.indicator_id, new.period_start, new.period_end, new.area))
-        if old is None:
-            plan.changes.append(RowChange(row, new))
-            continue
-        same = all(getattr(old, f) == getattr(new, f) for f in given)
-        change = RowChange(row, old, old.value, "unchanged" if same else "update")
-        if not same:
-            for name in given:
-                setattr(old, name, getattr(new, name))
-        plan.changes.append(change)
-    return plan
+    dates = {}
+    for column in ("period_start", "period_end"):
+        try:
+            dates[column] = _date(record[column])
+        except ValueError:
+            problem(
+                column,
+                f"{record[column]!r} is not a date. Write it as YYYY-MM-DD, for example 2026-08-31.",
+            )
+    if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
+        problem("period_end", "the period ends before it starts. Check the two dates.")
+    area = record["area"].strip().lower()
+    if area not in AREA_VALUES and not LA_CODE.match(area):
+        problem("area", f"{record['area']!r} is not an area. Use one of: {AREAS}.")
+    numbers = {}
+    for column in NUMBERS:
+        try:
+            numbers[column] = _number(record.get(column, ""))
+        except ValueError:
+            problem(
+                column,
+                f"{record.get(column)!r} is not a number. Write digits only, for example 72.5.",
+            )
+    for column, number in list(numbers.items()):
+        if number is not None and abs(number) >= LARGEST:
+            problem(
+                column,
+                f"{record.get(column)!r} is too large: the portal keeps numbers below "
+                f"{LARGEST:,}. Check the value.",
+            )
+            del numbers[column]
+    label = record.get("period_label", "").strip()
+    if len(label) > LABEL_LENGTH:
+        problem(
+            "period_label",
+            f"is {len(label)} characters long; shorten it to at most {LABEL_LENGTH}, "
+            "for example Autumn 2026.",
+        )
+    if "value" in numbers and numbers["value"] is None:
+        problem("value", "is empty. Give the value, or leave the row out.")
+    if indicator and numbers.get("value") is not None:
+        value = numbers["value"]
+        if indicator.unit == Unit.PERCENTAGE and not 0 <= value <= 100:
+            problem(
+                "value", f"{value} is not a percentage between 0 and 100. Write 72.5 for 72.5%."
+            )
+        elif value < 0:
+            problem("value", f"{value} is below zero. Check the value.")
+    numerator, denominator = numbers.get("numerator"), numbers.get("denominator")
+    if denominator is not None and denominator <= 0:
+        problem("denominator", "must be above zero. Leave it empty if there is none.")
+    elif (
+        indicator
+        and indicator.unit == Unit.PERCENTAGE
+        and numerator is not None
+        and denominator
+        and numbers.get("value") is not None
+        and abs(100 * numerator / denominator - numbers["value"]) > Decimal("0.1")
+    ):
+        expected = (100 * numerator / denominator).quantize(Decimal("0.1"))
+        problem(
+            "value",
+            f"{numbers['value']} does not match numerator / denominator ({expected}%). "
+            "Correct one of the three.",
+        )
+    if indicator and indicator.computed and area == Area.LOCAL:
+        problem(
+            "area",
+            f"{code} is calculated by the portal for this area. Import only England, "
+            "region, statistical neighbour or other local authorities' values for it.",
+        )
+    if len(problems) > before:
+        return None
+    return [
+        row,
+        indicator.pk,
+        dates["period_start"].isoformat(),
+        dates["period_end"].isoformat(),
+        label,
+        area,
+        _text(numbers["value"]),
+        _text(numerator),
+        _text(denominator),
+        record.get("commentary", "").strip(),
+    ]
+
+
+KEY = ["indicator_id", "period_start", "period_end", "area"]
+
+
+def _without_repeats(good: pd.DataFrame, problems: list) -> pd.DataFrame:
+    """A value given twice (same indicator, period and area) is named on every row after the
+    first good one."""
+    repeated = good.duplicated(KEY, keep="first")
+    if repeated.any():
+        first = good.groupby(KEY, sort=False)["row"].transform("first")
+        codes = dict(Indicator.objects.values_list("pk", "code"))
+        problems.extend(
+            ImportProblem(
+                int(row),
+                "indicator_code",
+                f"{codes[indicator_id]} for this period and area is also on row {int(seen)}. "
+                "Keep one row.",
+            )
+            for row, indicator_id, seen in zip(
+                good["row"][repeated],
+                good["indicator_id"][repeated],
+                first[repeated],
+                strict=True,
+            )
+        )
+    return good[~repeated]
+
+
+def _matched(good: pd.DataFrame, given: list[str]) -> pd.DataFrame:
+    """Each good row with the value stored for its indicator, period and area, if any, and
+    what importing it would do. One query for the whole file."""
+    good = good.assign(action="add", stored_id=None, old_value=None)
+    if good.empty:
+        return good
+    stored = pd.DataFrame(
+        Measurement.objects.filter(
+            indicator_id__in=good["indicator_id"].unique().tolist(),
+            area__in=good["area"].unique().tolist(),
+            period_start__gte=good["period_start"].min(),
+            period_start__lte=good["period_start"].max(),
+        ).values_list("id", *KEY, *UPDATED_FIELDS[:-1]),
+        columns=["stored_id", *KEY, *(f"stored_{f}" for f in UPDATED_FIELDS[:-1])],
+    )
+    if stored.empty:
+        return good
+    for column in ("period_start", "period_end"):
+        stored[column] = stored[column].map(datetime.date.isoformat)
+    both = good.drop(columns=["stored_id"]).merge(stored, on=KEY, how="left")
+    found = both["stored_id"].notna()
+    same = found.copy()
+    for name in given:
+        new, old = both[name], both[f"stored_{name}"]
+        if name in NUMBERS:
+            equal = [
+                (a is None and b is None) or (a is not None and b is not None and Decimal(a) == b)
+                for a, b in zip(_none(new[found]), _none(old[found]), strict=True)
+            ]
+            same[found] &= np.array(equal, dtype=bool)
+        else:
+            same &= new == old
+    both.loc[found, "action"] = np.where(same[found], "unchanged", "update")
+    both.loc[found, "old_value"] = both.loc[found, "stored_value"]
+    both["stored_id"] = both["stored_id"].astype("Int64")
+    return both[[*COLUMNS, "action", "stored_id", "old_value"]]
+
+
+def _none(series: pd.Series) -> list:
+    """The values, with pandas' missing markers as None."""
+    return [None if pd.isna(value) else value for value in series]
 
 
 @transaction.atomic
 def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     """Write a checked plan: new values in bulk, changed ones updated with their history."""
     now = timezone.now()
-    new = [c.measurement for c in plan.changes if c.action == "add"]
-    changed = [c.measurement for c in plan.changes if c.action == "update"]
-    for measurement in changed:
-        measurement.updated_at = now
-    copy_create_with_history(new, by=by)
+    rows = plan.rows
+    new = rows[rows["action"] == "add"]
+    if len(new):
+        if connection.vendor == "postgresql":
+            _copy_new(new, now=now, by=by)
+        else:
+            bulk_create_with_history(
+                [_measurement(row, now=now) for row in new.itertuples(index=False)],
+                Measurement,
+                batch_size=2000,
+                default_user=by,
+            )
     data_changed()  # bulk writes send no signals
-    bulk_update_with_history(changed, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by)
+    changed = rows[rows["action"] == "update"]
+    if len(changed):
+        stored = Measurement.objects.in_bulk(changed["stored_id"].astype(int).tolist())
+        updated = []
+        for row in changed.itertuples(index=False):
+            measurement = stored[int(row.stored_id)]
+            fresh = _measurement(row, now=now)
+            for name in plan.given:
+                setattr(measurement, name, getattr(fresh, name))
+            measurement.updated_at = now
+            updated.append(measurement)
+        bulk_update_with_history(
+            updated, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by
+        )
     return plan
+
+
+def _measurement(row, *, now) -> Measurement:
+    def number(text):
+        return None if text is None or pd.isna(text) else Decimal(text)
+
+    return Measurement(
+        indicator_id=int(row.indicator_id),
+        period_start=datetime.date.fromisoformat(row.period_start),
+        period_end=datetime.date.fromisoformat(row.period_end),
+        period_label=row.period_label,
+        area=row.area,
+        value=number(row.value),
+        numerator=number(row.numerator),
+        denominator=number(row.denominator),
+        commentary=row.commentary,
+        updated_at=now,
+    )
+
+
+def _copy_new(new: pd.DataFrame, *, now, by) -> None:
+    """New values and their "created" history entries, each table in one COPY of CSV."""
+    table = Measurement._meta.db_table
+    history = Measurement.history.model._meta.db_table
+    values = new[COLUMNS[1:]].assign(source_note="", computed_at=None, updated_at=now.isoformat())
+    columns = list(values.columns)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
+            [table, len(values)],
+        )
+        values.insert(0, "id", [n for (n,) in cursor.fetchall()])
+        _copy_csv(cursor, table, ["id", *columns], values)
+        entries = values.assign(
+            history_date=now.isoformat(),
+            history_change_reason=None,
+            history_type="+",
+            history_user_id=getattr(by, "pk", None),
+        )
+        _copy_csv(cursor, history, list(entries.columns), entries)
+
+
+NULLABLE = ["numerator", "denominator", "computed_at", "history_change_reason", "history_user_id"]
+
+
+def _copy_csv(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
+    """Every field quoted (so no text can end the data early), empty numbers and dates NULL."""
+    buffer = io.StringIO()
+    frame.to_csv(buffer, header=False, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    quote = connection.ops.quote_name
+    nulls = ", ".join(quote(c) for c in columns if c in NULLABLE)
+    with cursor.cursor.copy(
+        f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN "
+        f"WITH (FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''})"
+    ) as copy:
+        copy.write(buffer.getvalue())
 
 
 def measurements_import(frame: pd.DataFrame, *, by=None) -> ImportPlan:

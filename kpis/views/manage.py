@@ -69,9 +69,7 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
             "form": form,
             "problems": problems,
             "plan": plan,
-            "preview": [c for c in plan.changes if c.action != "unchanged"][:PREVIEW_ROWS]
-            if plan
-            else [],
+            "preview": plan.preview(PREVIEW_ROWS) if plan else [],
             "upload_name": request.session.get(SESSION_KEY, {}).get("name", ""),
         },
     )

@@ -8,7 +8,13 @@ from hypothesis import HealthCheck, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from kpis.imports import REQUIRED, TableImportError, measurements_import, read_table
+from kpis.imports import (
+    REQUIRED,
+    TableImportError,
+    measurements_check,
+    measurements_import,
+    read_table,
+)
 from kpis.models import Measurement
 from tests.kpis.factories import IndicatorFactory
 from tests.strategies import csv_bytes, encodings, nasty_text
@@ -102,3 +108,100 @@ GOOD = {
 )
 def test_edge_values_are_imported_validly_or_refused(indicators, column, value):
     import_or_refuse(csv_bytes(COLUMNS, [[{**GOOD, column: value}[c] for c in COLUMNS]]))
+
+
+def near_edges() -> st.SearchStrategy[str]:
+    """Numbers as people and spreadsheets write them, many close to the rules' edges."""
+    return st.one_of(
+        st.sampled_from(["0", "-0", "100", "100.000001", "99.9999999", "12%", "1,234", " 7 ", ""]),
+        st.decimals(min_value=-5, max_value=105, places=6, allow_nan=False).map(str),
+        st.integers(0, 10**12).map(str),
+    )
+
+
+@pytest.fixture
+def computed_indicator():
+    return IndicatorFactory(code="AUDIT_GOOD", computed=True)
+
+
+plain_row = st.fixed_dictionaries(
+    {
+        "indicator_code": st.sampled_from(["EHCP_20WK", "ehcp_count ", "AUDIT_GOOD", "NOPE"]),
+        "period_start": st.sampled_from(["2026-01-01", "2026-02-30", "2026-1-1", " 2026-03-01"]),
+        "period_end": st.sampled_from(
+            ["2026-12-31", "2025-12-31", "2026-12-31T00:00", "0000-01-01"]
+        ),
+        "area": st.sampled_from(["local", "England ", "la:873", "la:87", "mars"]),
+        "value": near_edges(),
+        "numerator": near_edges(),
+        "denominator": near_edges(),
+        "commentary": st.sampled_from(["", "  why  ", '"quoted"\nline', "\\."]),
+        "period_label": st.sampled_from(["", "Autumn", "x" * 61]),
+    }
+)
+
+
+@CHECKED
+@given(rows=st.lists(st.one_of(plain_row, row), min_size=1, max_size=8))
+def test_checking_column_by_column_gives_what_checking_row_by_row_gives(
+    indicators, computed_indicator, rows
+):
+    """The fast, vectorised check must agree with the rules written out row by row: the same
+    problems in the same order, or the same values to store."""
+    data = csv_bytes(COLUMNS, [[r[c] for c in COLUMNS] for r in rows])
+    outcomes = []
+    for vectorised in (True, False):
+        try:
+            plan = measurements_check(
+                read_table(io.BytesIO(data), "values.csv"), vectorised=vectorised
+            )
+        except TableImportError as error:
+            outcomes.append([str(problem) for problem in error.problems])
+        else:
+            outcomes.append(
+                plan.rows.astype(object).where(plan.rows.notna(), None).to_dict("records")
+            )
+    assert outcomes[0] == outcomes[1]
+
+
+def both_ways(rows: list[dict]) -> list:
+    data = csv_bytes(COLUMNS, [[{**GOOD, **r}[c] for c in COLUMNS] for r in rows])
+    outcomes = []
+    for vectorised in (True, False):
+        try:
+            plan = measurements_check(
+                read_table(io.BytesIO(data), "values.csv"), vectorised=vectorised
+            )
+        except TableImportError as error:
+            outcomes.append([str(problem) for problem in error.problems])
+        else:
+            rows = plan.rows.astype(object).where(plan.rows.notna(), None)
+            outcomes.append(rows.to_dict("records"))
+    return outcomes
+
+
+PERCENT = {"indicator_code": "EHCP_20WK"}
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [
+        [{**PERCENT, "value": "25.1", "numerator": "10", "denominator": "40"}],  # 0.1 off: fine
+        [{**PERCENT, "value": "25.2", "numerator": "10", "denominator": "40"}],  # 0.2 off
+        [{**PERCENT, "value": "100.0001"}, {**PERCENT, "value": "100", "area": "england"}],
+        [{"period_start": "0000-01-01"}, {"period_start": "2026-02-30", "area": "england"}],
+        [{"period_start": "2026-01-01"}, {"period_start": "2026-01-01T00:00"}],  # the same key
+        [{"period_start": "2026-01-01T00:00"}, {"period_start": "2026-01-01"}],
+        [
+            {"value": "12%"},
+            {"value": " 1,234 ", "area": "england"},
+            {"value": "-0", "area": "region"},
+        ],
+        [{"indicator_code": "AUDIT_GOOD"}, {"indicator_code": "audit_good", "area": "la:873"}],
+        [{"period_label": "x" * 61}, {"period_end": "9999-12-31", "area": "england"}],
+        [{"value": "99999999999"}, {"value": "100000000000", "area": "england"}],
+    ],
+)
+def test_the_two_ways_of_checking_agree_at_the_edges(indicators, computed_indicator, rows):
+    fast, row_by_row = both_ways(rows)
+    assert fast == row_by_row

@@ -176,3 +176,24 @@ def test_xlsx_files_import_the_same_way(indicators):
     plan = measurements_import(read_table(buffer, "values.xlsx"))
     assert plan.added == 1
     assert Measurement.objects.get().value == Decimal("48.25")
+
+
+def test_new_and_changed_values_record_who_imported_them(indicators, people):
+    text = HEADER + 'EHCP_20WK,2026-09-01,2026-12-31,local,55.5,111,200,"Said ""why""\n\\."\n'
+    measurements_import(frame(text), by=people.sendops)
+    local = Measurement.objects.get(area="local")
+    assert local.commentary == 'Said "why"\n\\.'  # quotes, line breaks and "\." kept as typed
+    assert local.period_label == "" and local.denominator == Decimal("200")
+    created = local.history.get()
+    assert (created.history_type, created.history_user) == ("+", people.sendops)
+    assert created.value == Decimal("55.5") and created.commentary == local.commentary
+    measurements_import(
+        frame(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,56,,,\n"), by=people.admin
+    )
+    changed = local.history.order_by("-history_date").first()
+    assert (changed.history_type, changed.history_user, changed.value) == (
+        "~",
+        people.admin,
+        Decimal("56"),
+    )
+    assert changed.numerator is None  # an empty cell in a column that is there clears it
