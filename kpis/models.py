@@ -154,7 +154,10 @@ class MeasurementQuerySet(models.QuerySet):
 
 
 class Measurement(models.Model):
-    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="measurements")
+    # No index of its own: the unique constraint (indicator, period, area) starts with it.
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.PROTECT, related_name="measurements", db_index=False
+    )
     period_start = models.DateField()
     period_end = models.DateField()
     period_label = models.CharField(max_length=60, blank=True)
