@@ -457,7 +457,9 @@ def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
             )
     data_changed()  # bulk writes send no signals
     changed = rows[rows["action"] == "update"]
-    if len(changed):
+    if len(changed) and connection.vendor == "postgresql":
+        _update_changed(changed, plan.given, now=now, by=by)
+    elif len(changed):
         stored = Measurement.objects.in_bulk(changed["stored_id"].astype(int).tolist())
         updated = []
         for row in changed.itertuples(index=False):
@@ -511,6 +513,44 @@ def _copy_new(new: pd.DataFrame, *, now, by) -> None:
             history_user_id=getattr(by, "pk", None),
         )
         _copy_csv(cursor, history, list(entries.columns), entries)
+
+
+def _update_changed(changed: pd.DataFrame, given: list[str], *, now, by) -> None:
+    """Changed values in three statements whatever their number: the new values are copied
+    into a temporary table, the stored ones updated from it, and each updated record's
+    "changed" history entry written from what it now holds."""
+    quote = connection.ops.quote_name
+    table = Measurement._meta.db_table
+    history = Measurement.history.model
+    tracked = [
+        f.column
+        for f in history._meta.concrete_fields
+        if f.attname != "history_id" and not f.attname.startswith("history_")
+    ]
+    types = {"value": "numeric", "numerator": "numeric", "denominator": "numeric"}
+    staged = changed[["stored_id", *given]].rename(columns={"stored_id": "id"})
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "CREATE TEMPORARY TABLE import_changes (id bigint PRIMARY KEY, "
+            + ", ".join(f"{quote(name)} {types.get(name, 'text')}" for name in given)
+            + ") ON COMMIT DROP"
+        )
+        _copy_csv(cursor, "import_changes", list(staged.columns), staged)
+        cursor.execute(
+            f"UPDATE {quote(table)} AS m SET "  # noqa: S608 - names from the model and REQUIRED/OPTIONAL
+            + ", ".join(f"{quote(name)} = c.{quote(name)}" for name in given)
+            + ", updated_at = %s FROM import_changes AS c WHERE m.id = c.id",
+            [now],
+        )
+        cursor.execute(
+            f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 - names from the models
+            f"({', '.join(quote(c) for c in tracked)}, history_date, history_change_reason, "
+            f"history_type, history_user_id) "
+            f"SELECT {', '.join('m.' + quote(c) for c in tracked)}, %s, NULL, '~', %s "
+            f"FROM {quote(table)} AS m JOIN import_changes AS c ON m.id = c.id",
+            [now, getattr(by, "pk", None)],
+        )
+        cursor.execute("DROP TABLE import_changes")
 
 
 NULLABLE = ["numerator", "denominator", "computed_at", "history_change_reason", "history_user_id"]

@@ -197,3 +197,22 @@ def test_new_and_changed_values_record_who_imported_them(indicators, people):
         Decimal("56"),
     )
     assert changed.numerator is None  # an empty cell in a column that is there clears it
+
+
+def test_a_column_left_out_leaves_stored_values_alone(indicators):
+    measurements_import(frame(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,55,110,200,Why\n"))
+    plan = measurements_import(
+        frame(
+            "indicator_code,period_start,period_end,area,value\n"
+            + "EHCP_20WK,2026-09-01,2026-12-31,local,56\n"
+        )
+    )
+    assert plan.updated == 1
+    local = Measurement.objects.get()
+    assert (local.value, local.numerator, local.denominator, local.commentary) == (
+        Decimal("56"),
+        Decimal("110"),
+        Decimal("200"),
+        "Why",
+    )
+    assert local.history.latest("history_date").commentary == "Why"
