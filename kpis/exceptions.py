@@ -44,7 +44,11 @@ def commentary_requests_send(*, as_at: datetime.date) -> int:
                     settings.SITE_URL
                     + reverse(
                         "kpis:exception_note",
-                        kwargs={"code": row.indicator.code, "measurement_id": row.latest.pk},
+                        kwargs={
+                            "code": row.indicator.code,
+                            "period_start": row.latest.period_start,
+                            "period_end": row.latest.period_end,
+                        },
                     ),
                 )
                 for row in rows

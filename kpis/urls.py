@@ -1,6 +1,9 @@
-from django.urls import path
+from django.urls import path, register_converter
 
 from kpis.views import history, manage, scorecard
+from send_qa.core.converters import IsoDateConverter
+
+register_converter(IsoDateConverter, "isodate")
 
 app_name = "kpis"
 urlpatterns = [
@@ -18,7 +21,8 @@ urlpatterns = [
     path("indicators/<str:code>/values/", manage.measurement_edit, name="measurement_edit"),
     path("indicators/<str:code>/settings/", manage.indicator_settings, name="indicator_settings"),
     path(
-        "indicators/<str:code>/exceptions/<int:measurement_id>/",
+        # A value has no opaque id of its own: named by its period (this area's value).
+        "indicators/<str:code>/exceptions/<isodate:period_start>/<isodate:period_end>/",
         manage.exception_note,
         name="exception_note",
     ),

@@ -144,7 +144,11 @@ def an_exception(people: People) -> dict:
     from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 
     measurement = MeasurementFactory(indicator=IndicatorFactory(owner=people.action_owner))
-    return {"code": measurement.indicator.code, "measurement_id": measurement.pk}
+    return {
+        "code": measurement.indicator.code,
+        "period_start": measurement.period_start,
+        "period_end": measurement.period_end,
+    }
 
 
 def a_scorecard(people: People) -> dict:

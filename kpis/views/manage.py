@@ -1,6 +1,7 @@
 """SENDOPS keep the scorecard: import values (with a preview), enter or correct a period,
 recalculate computed indicators, save named scorecards; owners explain exceptions."""
 
+import datetime
 import uuid
 from pathlib import Path
 
@@ -176,12 +177,19 @@ def recalculate(request: HttpRequest) -> HttpResponse:
 
 
 @require_http_methods(["GET", "POST"])
-def exception_note(request: HttpRequest, code: str, measurement_id: int) -> HttpResponse:
-    """The owner of a red or declining indicator explains it before the board pack."""
+def exception_note(
+    request: HttpRequest, code: str, period_start: datetime.date, period_end: datetime.date
+) -> HttpResponse:
+    """The owner of a red or declining indicator explains this area's value of one period
+    before the board pack."""
     indicator = indicator_by_code(code)
     require_exception_writer(request.user, indicator)
     measurement = get_object_or_404(
-        Measurement, pk=measurement_id, indicator=indicator, area=Area.LOCAL
+        Measurement,
+        indicator=indicator,
+        period_start=period_start,
+        period_end=period_end,
+        area=Area.LOCAL,
     )
     note = ExceptionNote.objects.filter(measurement=measurement).first()
     form = ExceptionNoteForm(posted(request), instance=note)

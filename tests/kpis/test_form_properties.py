@@ -113,7 +113,11 @@ def test_the_exception_note_form_saves_valid_notes_or_shows_errors(people, clien
     measurement = MeasurementFactory()
     url = reverse(
         "kpis:exception_note",
-        kwargs={"code": measurement.indicator.code, "measurement_id": measurement.pk},
+        kwargs={
+            "code": measurement.indicator.code,
+            "period_start": measurement.period_start,
+            "period_end": measurement.period_end,
+        },
     )
     response = client_for(people.sendops).post(url, data)
     assert response.status_code in (200, 302, 404)

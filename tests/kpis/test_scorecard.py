@@ -102,7 +102,10 @@ def test_exceptions_list_their_commentary_or_say_it_is_missing(scorecard_data, p
     html = client.get(spring_url()).content.decode()
     assert "Commentary missing" in html
     latest = bad.measurements.get(period_start=SPRING[0], area="local")
-    url = reverse("kpis:exception_note", kwargs={"code": bad.code, "measurement_id": latest.pk})
+    url = reverse(
+        "kpis:exception_note",
+        kwargs={"code": bad.code, "period_start": SPRING[0], "period_end": latest.period_end},
+    )
     errors = client.post(url, {}).content.decode()
     assert "Enter what is happening" in errors
     client.post(
@@ -111,6 +114,32 @@ def test_exceptions_list_their_commentary_or_say_it_is_missing(scorecard_data, p
     assert ExceptionNote.objects.get().written_by == people.sendops
     html = client.get(spring_url()).content.decode()
     assert "Mediation first" in html and "Commentary missing" not in html
+
+
+def test_an_exception_note_is_addressed_by_the_period_of_this_areas_value(
+    scorecard_data, people, client_for
+):
+    good, bad = scorecard_data
+    client = client_for(people.sendops)
+    latest = bad.measurements.get(period_start=SPRING[0], area="local")
+    url = reverse(
+        "kpis:exception_note",
+        kwargs={"code": bad.code, "period_start": SPRING[0], "period_end": SPRING[1]},
+    )
+    assert url == "/indicators/SEN_APPEALS/exceptions/2026-01-01/2026-04-30/"
+    assert client.get(url).status_code == 200
+    detail = client.get(reverse("kpis:indicator_detail", kwargs={"code": bad.code}))
+    assert f'href="{url}"' in detail.content.decode()
+    # No local value for that period, a benchmark's period only, or no such date: 404.
+    base = f"/indicators/{good.code}/exceptions"
+    MeasurementFactory(indicator=good, period_start=AUTUMN[0], period_end=SPRING[1], area="england")
+    for path in [
+        f"/indicators/{bad.code}/exceptions/2026-01-01/2026-04-29/",
+        f"{base}/{AUTUMN[0]}/{SPRING[1]}/",
+        f"/indicators/{bad.code}/exceptions/2026-02-30/2026-04-30/",
+        f"/indicators/{bad.code}/exceptions/{latest.pk}/",
+    ]:
+        assert client.get(path).status_code == 404, path
 
 
 def test_the_indicator_page_has_an_accessible_chart_and_the_values(
@@ -239,6 +268,7 @@ def test_owners_are_asked_once_for_each_unexplained_exception(scorecard_data, pe
     (email,) = mail.outbox
     assert email.to == [people.action_owner.email]
     assert "SEND appeals (SEN_APPEALS): 20, Spring 2026, red, declining" in email.body
+    assert "/indicators/SEN_APPEALS/exceptions/2026-01-01/2026-04-30/" in email.body
     latest = bad.measurements.get(period_start=SPRING[0], area="local")
     ExceptionNote.objects.create(
         measurement=latest, happening="x", doing="y", improve_by="z", written_by=people.action_owner
