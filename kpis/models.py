@@ -7,6 +7,7 @@ its DfE code (`la:873`), which lets the scorecard rank this area among all of th
 
 import datetime
 import re
+import uuid
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -222,6 +223,7 @@ class Scorecard(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

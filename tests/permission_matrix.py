@@ -154,7 +154,7 @@ def an_exception(people: People) -> dict:
 def a_scorecard(people: People) -> dict:
     from kpis.models import Scorecard
 
-    return {"pk": Scorecard.objects.create(name="Board scorecard").pk}
+    return {"scorecard_uuid": Scorecard.objects.create(name="Board scorecard").uuid}
 
 
 def a_plan_with_actions(people: People) -> dict:

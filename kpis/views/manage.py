@@ -214,8 +214,8 @@ def scorecard_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def scorecard_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _scorecard_form(request, get_object_or_404(Scorecard, pk=pk))
+def scorecard_edit(request: HttpRequest, scorecard_uuid) -> HttpResponse:
+    return _scorecard_form(request, get_object_or_404(Scorecard, uuid=scorecard_uuid))
 
 
 def _scorecard_form(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
@@ -233,7 +233,7 @@ def _scorecard_form(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
                 ]
             )
         messages.success(request, f"Scorecard {saved.name} saved.")
-        return redirect(f"{_scorecard_url()}?scorecard={saved.pk}")
+        return redirect(f"{_scorecard_url()}?scorecard={saved.uuid}")
     return render(request, "kpis/scorecard_form.html", {"form": form, "scorecard": scorecard})
 
 

@@ -19,7 +19,7 @@ from kpis.charts import Series, trend_chart
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, shown
 from kpis.scorecard import grouped, scorecard_rows
-from send_qa.core.access import role_required
+from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
@@ -38,9 +38,8 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date, Period | None]:
 
 
 def _chosen(request: HttpRequest) -> Scorecard | None:
-    if request.GET.get("scorecard", "").isdigit():
-        return Scorecard.objects.filter(pk=int(request.GET["scorecard"])).first()
-    return None
+    asked = _asked_by_uuid(request, "scorecard")
+    return Scorecard.objects.filter(uuid=asked).first() if asked else None
 
 
 def _indicators(scorecard: Scorecard | None) -> list[Indicator]:
@@ -59,11 +58,16 @@ def _asked(request: HttpRequest, name: str) -> str:
     return value if value.isdigit() and len(value) < 12 else ""
 
 
+def _asked_by_uuid(request: HttpRequest, name: str) -> str:
+    """A query parameter naming a record by its opaque id, or "" for anything else."""
+    return opaque_id(request.GET.get(name, ""))
+
+
 @role_required(*READERS)
 @require_http_methods(["GET"])
 def scorecard(request: HttpRequest) -> HttpResponse:
     by = "priority" if request.GET.get("group") == "priority" else "oba"
-    term, chosen = _asked(request, "term"), _asked(request, "scorecard")
+    term, chosen = _asked(request, "term"), _asked_by_uuid(request, "scorecard")
     page = cached(
         ("scorecard-page", timezone.localdate(), term, chosen, by),
         lambda: _scorecard_page(request, by=by),
@@ -89,15 +93,15 @@ def _scorecard_page(request: HttpRequest, *, by: str) -> dict:
         _indicators(chosen), as_at=as_at, by=by
     )
     terms = Period.objects.terms().filter(start__lte=timezone.localdate()).order_by("-start")
-    asked = {"term": _asked(request, "term"), "scorecard": _asked(request, "scorecard")}
+    asked = {"term": _asked(request, "term"), "scorecard": _asked_by_uuid(request, "scorecard")}
     intro = {
         "as_at": as_at,
         "term_options": _options(
             [(option.pk, option.name) for option in terms], term.pk if term else None
         ),
         "scorecard_options": _options(
-            [(option.pk, option.name) for option in Scorecard.objects.all()],
-            chosen.pk if chosen else None,
+            [(option.uuid, option.name) for option in Scorecard.objects.all()],
+            chosen.uuid if chosen else None,
         ),
         "chosen": chosen,
         "by": by,

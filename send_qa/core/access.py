@@ -1,5 +1,6 @@
 """Role checks for views. Object-level helpers live in each app's access module."""
 
+import uuid
 from collections.abc import Callable
 from functools import wraps
 
@@ -20,3 +21,12 @@ def role_required(*roles: str) -> Callable:
         return wrapped
 
     return decorator
+
+
+def opaque_id(value: str) -> str:
+    """A record's opaque id (UUID) as given in a query string, in its one written form, or ""
+    when the value is not one: filters name records by these ids, never by their numbers."""
+    try:
+        return str(uuid.UUID(value))
+    except (TypeError, ValueError):
+        return ""

@@ -173,13 +173,33 @@ def test_the_scorecard_runs_a_fixed_number_ofpage_queries(scorecard_data, people
 
 
 def test_a_saved_scorecard_shows_only_its_indicators(scorecard_data, people, client_for):
+    from kpis.models import Scorecard
+
     good, bad = scorecard_data
     client = client_for(people.sendops)
     response = client.post(
         reverse("kpis:scorecard_new"), {"name": "Board scorecard", "indicators": [good.pk]}
     )
+    saved = Scorecard.objects.get()
+    assert response.url == f"{reverse('kpis:scorecard')}?scorecard={saved.uuid}"
     html = client.get(response.url).content.decode()
     assert "Annual reviews on time" in html and "SEND appeals" not in html
+    assert f'<option value="{saved.uuid}" selected>Board scorecard</option>' in html
+    edit = reverse("kpis:scorecard_edit", kwargs={"scorecard_uuid": saved.uuid})
+    assert f'href="{edit}"' in html
+    assert client.get(edit).status_code == 200
+
+
+def test_saved_scorecards_are_named_by_opaque_ids_only(scorecard_data, people, client_for):
+    from kpis.models import Scorecard
+
+    saved = Scorecard.objects.create(name="Board scorecard")
+    client = client_for(people.sendops)
+    assert client.get(f"/scorecard/saved/{saved.pk}/").status_code == 404
+    # A number in the query string chooses nothing: every indicator is shown.
+    html = client.get(reverse("kpis:scorecard"), {"scorecard": saved.pk}).content.decode()
+    assert "Annual reviews on time" in html and "SEND appeals" in html
+    assert " selected>Board scorecard" not in html
 
 
 def test_sendops_set_the_owner_tolerance_and_targets(scorecard_data, people, client_for):
