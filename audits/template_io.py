@@ -214,11 +214,13 @@ def template_import(data: dict, *, publish: bool = True, by=None) -> tuple[Check
     if problems:
         raise TemplateFormatError(problems)
     existing = ChecklistTemplate.objects.filter(name=data["name"], version=data["version"]).first()
+    keep = {}
     if existing and not existing.is_published and not existing.audits.exists():
         if template_export(existing) == template_export_of_dict(data):
             if publish:
                 existing.publish(by=by)
             return existing, False
+        keep = {"uuid": existing.uuid}  # the replaced draft keeps its address
         existing.delete()
         existing = None
     if existing:
@@ -232,6 +234,7 @@ def template_import(data: dict, *, publish: bool = True, by=None) -> tuple[Check
         )
     rating = data.get("overall_rating") or {}
     template = ChecklistTemplate.objects.create(
+        **keep,
         name=data["name"],
         version=data["version"],
         subject=data["subject"],

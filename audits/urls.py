@@ -30,7 +30,7 @@ urlpatterns = [
     path("advice/summary/", advice.advice_summary, name="advice_summary"),
     path("advice/services/", advice.service_list, name="advice_services"),
     path("advice/services/new/", advice.service_new, name="advice_service_new"),
-    path("advice/services/<int:pk>/", advice.service_edit, name="advice_service_edit"),
+    path("advice/services/<uuid:service_uuid>/", advice.service_edit, name="advice_service_edit"),
     path("advice/<uuid:advice_uuid>/", advice.advice_detail, name="advice_detail"),
     path("advice/<uuid:advice_uuid>/history/", history.advice_history, name="advice_history"),
     path("advice/<uuid:advice_uuid>/edit/", advice.advice_edit, name="advice_edit"),
@@ -84,16 +84,20 @@ urlpatterns = [
     ),
     path("checklists/", checklists.template_list, name="template_list"),
     path("checklists/import/", checklists.template_upload, name="template_upload"),
-    path("checklists/<int:pk>/", checklists.template_detail, name="template_detail"),
+    path("checklists/<uuid:template_uuid>/", checklists.template_detail, name="template_detail"),
     path(
-        "checklists/<int:pk>/export.json",
+        "checklists/<uuid:template_uuid>/export.json",
         checklists.template_export_json,
         name="template_export",
     ),
     path(
-        "checklists/<int:pk>/new-version/",
+        "checklists/<uuid:template_uuid>/new-version/",
         checklists.template_new_draft,
         name="template_new_version",
     ),
-    path("checklists/<int:pk>/publish/", checklists.template_publish, name="template_publish"),
+    path(
+        "checklists/<uuid:template_uuid>/publish/",
+        checklists.template_publish,
+        name="template_publish",
+    ),
 ]

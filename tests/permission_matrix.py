@@ -80,14 +80,14 @@ def a_submitted_audit(people: People) -> dict:
 def a_checklist(people: People) -> dict:
     from tests.audits.factories import small_template
 
-    return {"pk": small_template().pk}
+    return {"template_uuid": small_template().uuid}
 
 
 def a_draft_checklist(people: People) -> dict:
     from audits.template_io import template_new_version
     from tests.audits.factories import small_template
 
-    return {"pk": template_new_version(small_template()).pk}
+    return {"template_uuid": template_new_version(small_template()).uuid}
 
 
 def a_session(people: People) -> dict:
@@ -122,7 +122,7 @@ def an_advice(people: People) -> dict:
 def a_service(people: People) -> dict:
     from tests.audits.factories import AdviceServiceFactory
 
-    return {"pk": AdviceServiceFactory().pk}
+    return {"service_uuid": AdviceServiceFactory().uuid}
 
 
 def a_team_plan(people: People) -> dict:

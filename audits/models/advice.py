@@ -36,6 +36,7 @@ class AdviceService(models.Model):
         help_text="Where reminders of advice due and overdue are sent. A team inbox is best."
     )
     is_active = models.BooleanField(default=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:

@@ -4,6 +4,7 @@ A published version never changes (save and delete refuse); editing makes a new 
 version. The JSON shape is documented in docs/templates.md.
 """
 
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -58,6 +59,7 @@ class ChecklistTemplate(models.Model):
     published_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     objects = ChecklistTemplateQuerySet.as_manager()

@@ -23,7 +23,7 @@ from audits.models import Advice, AdviceReminder, AdviceService, AdviceStatus, A
 from audits.models import ChecklistTemplate as Template
 from audits.reminders import reminders_due
 from audits.views.findings import chosen_term
-from send_qa.core.access import role_required
+from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
@@ -39,10 +39,11 @@ def advice_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     advice = Advice.objects.with_status(on=today).select_related("plan", "service")
     filters = {k: request.GET.get(k, "") for k in ("status", "service", "term", "q")}
+    filters["service"] = opaque_id(filters["service"])
     if filters["status"] in AdviceStatus.values:
         advice = advice.filter(status=filters["status"])
-    if filters["service"].isdigit():
-        advice = advice.filter(service_id=int(filters["service"]))
+    if filters["service"]:
+        advice = advice.filter(service__uuid=filters["service"])
     term = Period.objects.chosen_term(filters["term"])
     if term:
         advice = advice.filter(requested__gte=term.start, requested__lte=term.end)
@@ -59,7 +60,7 @@ def advice_list(request: HttpRequest) -> HttpResponse:
             "filters": filters,
             "filter_querystring": request.GET.copy(),
             "statuses": AdviceStatus.choices,
-            "services": AdviceService.objects.values_list("pk", "name"),
+            "services": AdviceService.objects.values_list("uuid", "name"),
             "terms": Period.objects.terms().order_by("-start").values_list("pk", "name"),
             "status_labels": dict(AdviceStatus.choices),
         },
@@ -188,8 +189,8 @@ def advice_summary(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     by = "profession" if request.GET.get("by") == "profession" else "service"
     service = None
-    if request.GET.get("service", "").isdigit():
-        service = AdviceService.objects.filter(pk=int(request.GET["service"])).first()
+    if asked := opaque_id(request.GET.get("service", "")):
+        service = AdviceService.objects.filter(uuid=asked).first()
     context = {
         "term": term,
         "terms": Period.objects.terms().order_by("-start"),
@@ -225,8 +226,8 @@ def service_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    return _service_form(request, get_object_or_404(AdviceService, pk=pk))
+def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
+    return _service_form(request, get_object_or_404(AdviceService, uuid=service_uuid))
 
 
 def _service_form(request: HttpRequest, service: AdviceService) -> HttpResponse:

@@ -45,8 +45,8 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*READERS)
 @require_http_methods(["GET"])
-def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(ChecklistTemplate, pk=pk)
+def template_detail(request: HttpRequest, template_uuid) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     sections = list(template.sections.prefetch_related("items"))
     return render(
         request,
@@ -63,8 +63,8 @@ def template_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 @role_required(*READERS)
 @require_http_methods(["GET"])
-def template_export_json(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(ChecklistTemplate, pk=pk)
+def template_export_json(request: HttpRequest, template_uuid) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     body = json.dumps(template_export(template), indent=2, ensure_ascii=False) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
     filename = f"{slugify(template.name)}-v{template.version}.json"
@@ -88,30 +88,30 @@ def template_upload(request: HttpRequest) -> HttpResponse:
             state = "published" if template.is_published else "saved as a draft"
             verb = "imported and" if created else "already there,"
             messages.success(request, f"{template} {verb} {state}.")
-            return redirect("audits:template_detail", pk=template.pk)
+            return redirect("audits:template_detail", template_uuid=template.uuid)
     return render(request, "audits/checklists/upload.html", {"form": form, "problems": problems})
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["POST"])
-def template_new_draft(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(ChecklistTemplate, pk=pk)
+def template_new_draft(request: HttpRequest, template_uuid) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     draft = template_new_version(template)
     messages.success(
         request,
         f"{draft} is a draft copy of version {template.version}. Export it, make your changes "
         "and import it again, then publish it.",
     )
-    return redirect("audits:template_detail", pk=draft.pk)
+    return redirect("audits:template_detail", template_uuid=draft.uuid)
 
 
 @role_required(Role.ADMIN)
 @require_http_methods(["POST"])
-def template_publish(request: HttpRequest, pk: int) -> HttpResponse:
-    template = get_object_or_404(ChecklistTemplate, pk=pk)
+def template_publish(request: HttpRequest, template_uuid) -> HttpResponse:
+    template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     if template.is_published:
         messages.error(request, f"{template} is already published.")
     else:
         template.publish(by=request.user)
         messages.success(request, f"{template} is published. New audits can be scored against it.")
-    return redirect("audits:template_detail", pk=template.pk)
+    return redirect("audits:template_detail", template_uuid=template.uuid)

@@ -220,3 +220,22 @@ def test_an_auditor_sees_only_the_advice_they_score(people, client_for):
     client = client_for(people.auditor)
     assert client.get(reverse("audits:advice_detail", args=[mine.uuid])).status_code == 200
     assert client.get(reverse("audits:advice_detail", args=[other.uuid])).status_code == 404
+
+
+def test_services_are_addressed_and_filtered_by_opaque_ids(people, client_for):
+    ensure_academic_year(2026)
+    ep = AdviceServiceFactory(name="EP service")
+    AdviceFactory(service=ep, plan=PlanFactory(case_reference="EHC-EP"))
+    AdviceFactory(plan=PlanFactory(case_reference="EHC-OTHER"))
+    client = client_for(people.sendops)
+    edit = reverse("audits:advice_service_edit", kwargs={"service_uuid": ep.uuid})
+    assert f'href="{edit}"' in client.get(reverse("audits:advice_services")).content.decode()
+    assert client.get(edit).status_code == 200
+    assert client.get(f"/advice/services/{ep.pk}/").status_code == 404
+    listed = client.get(reverse("audits:advice_list"), {"service": ep.uuid}).content.decode()
+    assert "EHC-EP" in listed and "EHC-OTHER" not in listed
+    assert f'<option value="{ep.uuid}" selected>EP service</option>' in listed
+    by_number = client.get(reverse("audits:advice_list"), {"service": ep.pk}).content.decode()
+    assert "EHC-EP" in by_number and "EHC-OTHER" in by_number  # a number chooses nothing
+    summary = client.get(reverse("audits:advice_summary"), {"service": ep.uuid}).content.decode()
+    assert f'<option value="{ep.uuid}" selected>EP service</option>' in summary

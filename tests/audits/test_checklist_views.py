@@ -27,7 +27,7 @@ def test_the_list_and_a_version_show_questions_guidance_and_grades(people, clien
     client = client_for(people.sendops)
     listing = client.get(reverse("audits:template_list")).content.decode()
     assert "Small checklist" in listing and "Published" in listing
-    page = client.get(reverse("audits:template_detail", kwargs={"pk": template.pk}))
+    page = client.get(reverse("audits:template_detail", kwargs={"template_uuid": template.uuid}))
     html = page.content.decode()
     assert "Captures aspirations" in html
     assert "What good looks like: Uses the child&#x27;s own words" in html
@@ -39,21 +39,26 @@ def test_the_list_and_a_version_show_questions_guidance_and_grades(people, clien
 def test_an_admin_edits_by_new_version_export_import_and_publish(people, client_for):
     template = small_template()
     client = client_for(people.admin)
-    response = client.post(reverse("audits:template_new_version", kwargs={"pk": template.pk}))
+    response = client.post(
+        reverse("audits:template_new_version", kwargs={"template_uuid": template.uuid})
+    )
     draft = ChecklistTemplate.objects.get(name="Small checklist", version=2)
-    assert response.url == reverse("audits:template_detail", kwargs={"pk": draft.pk})
+    assert response.url == reverse("audits:template_detail", kwargs={"template_uuid": draft.uuid})
     assert not draft.is_published
 
-    exported = client.get(reverse("audits:template_export", kwargs={"pk": draft.pk}))
+    exported = client.get(reverse("audits:template_export", kwargs={"template_uuid": draft.uuid}))
     assert exported["Content-Disposition"] == 'attachment; filename="small-checklist-v2.json"'
     data = json.loads(exported.content)
     data["sections"][0]["items"][0]["text"] = "Captures the child's aspirations in their words"
     response = upload(client, data)
     assert response.status_code == 302
-    draft = ChecklistTemplate.objects.get(name="Small checklist", version=2)
-    assert draft.sections.first().items.first().text.startswith("Captures the child's")
+    replaced = ChecklistTemplate.objects.get(name="Small checklist", version=2)
+    assert replaced.sections.first().items.first().text.startswith("Captures the child's")
+    assert replaced.uuid == draft.uuid  # the draft keeps its address when it is replaced
+    assert response.url == reverse("audits:template_detail", kwargs={"template_uuid": draft.uuid})
+    draft = replaced
 
-    client.post(reverse("audits:template_publish", kwargs={"pk": draft.pk}))
+    client.post(reverse("audits:template_publish", kwargs={"template_uuid": draft.uuid}))
     draft.refresh_from_db()
     assert draft.is_published and draft.published_by == people.admin
     # The first version is untouched, and the published one refuses a changed import.
