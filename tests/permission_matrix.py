@@ -253,6 +253,8 @@ ROWS: list[Row] = [
     Row("core:user_deactivate", only("admin"), kwargs=a_colleague),
     Row("core:user_reactivate", only("admin"), kwargs=a_colleague),
     Row("core:user_resend_invitation", only("admin", ok=302), method="post", kwargs=a_colleague),
+    Row("core:user_reset_two_factor", only("admin"), kwargs=a_colleague),
+    Row("core:user_lift_sign_in_lock", only("admin", ok=302), method="post", kwargs=a_colleague),
     Row("admin:index", only("admin")),
     # Plans register and audits.
     Row("audits:plan_list", only("sendops", "caseworker")),

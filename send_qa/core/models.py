@@ -309,7 +309,8 @@ class AccessEventQuerySet(models.QuerySet):
 
 
 class AccessEvent(models.Model):
-    """Who signed in, looked at a case-level record or took data out of the portal, and when.
+    """Who signed in, looked at a case-level record or took data out of the portal, and when;
+    and which admin reset someone's two-factor sign-in or lifted their sign-in lock.
 
     Append-only: the model refuses changes and deletions, and on PostgreSQL a trigger refuses
     them from any other client too (migration 0002). It names records by their opaque ids,
@@ -324,6 +325,9 @@ class AccessEvent(models.Model):
         EXPORT = "export", "Downloaded a table"
         REPORT_DOWNLOAD = "report_download", "Downloaded a report"
         FILE_DOWNLOAD = "file_download", "Downloaded a file"
+        # Done by an admin to the person the reference names.
+        TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
+        SIGN_IN_LOCK_LIFTED = "sign_in_lock_lifted", "Lifted someone's sign-in lock"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

@@ -1,4 +1,5 @@
-"""Sessions end after SESSION_IDLE_TIMEOUT unused and SESSION_ABSOLUTE_TIMEOUT in all.
+"""Sessions end after SESSION_IDLE_TIMEOUT unused and SESSION_ABSOLUTE_TIMEOUT in all, and
+when an admin ends them (end_sessions).
 
 Both clocks live in the session itself: the time of sign-in and the time the
 person was last seen, in whole seconds since the epoch.
@@ -9,6 +10,8 @@ import time
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.models import Session
+from django.utils import timezone
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
@@ -21,6 +24,22 @@ def start_session_clocks(sender, request, user, **kwargs) -> None:
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
+
+
+def end_sessions(user) -> int:
+    """Sign the person out everywhere at once; returns how many sessions ended.
+
+    Sessions are kept in the database (Django's default engine) and name their user only
+    inside their encoded data, so each live one is read. Deactivating someone or changing
+    their password needs none of this: Django refuses those sessions at their next request.
+    """
+    mine = [
+        session.pk
+        for session in Session.objects.filter(expire_date__gt=timezone.now()).iterator()
+        if session.get_decoded().get(SESSION_KEY) == str(user.pk)
+    ]
+    Session.objects.filter(pk__in=mine).delete()
+    return len(mine)
 
 
 def expiry_reason(session, now: int) -> str | None:

@@ -1,12 +1,20 @@
 """Who is trying to sign in, from where: what django-axes counts failures against.
 
 Failures are counted per email address and client address together, so someone
-guessing one colleague's password cannot lock everyone else out.
+guessing one colleague's password cannot lock everyone else out. Admins see on a
+person's page whether they are locked out, and may lift the lock.
 """
 
+import datetime
+from dataclasses import dataclass
+
+from axes.models import AccessAttempt
+from axes.utils import reset as axes_reset
 from django.conf import settings
+from django.db.models import Max, Sum
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -41,3 +49,32 @@ def locked_out(request: HttpRequest, original_response=None, credentials=None) -
         "failures": settings.AXES_FAILURE_LIMIT,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+@dataclass(frozen=True)
+class Lockout:
+    addresses: int  # how many client addresses the person is locked out from
+    until: datetime.datetime  # when the last of those locks ends by itself
+
+
+def lockout_of(user) -> Lockout | None:
+    """Whether the person is locked out of signing in now, counted as django-axes counts
+    (AXES_LOCKOUT_PARAMETERS: the email and the address together, failures within
+    AXES_COOLOFF_TIME); None when they are not."""
+    since = timezone.now() - settings.AXES_COOLOFF_TIME
+    locked = (
+        AccessAttempt.objects.filter(username=user.email.lower(), attempt_time__gte=since)
+        .values("ip_address")
+        .annotate(failures=Sum("failures_since_start"), last=Max("attempt_time"))
+        .filter(failures__gte=settings.AXES_FAILURE_LIMIT)
+    )
+    lasts = [row["last"] for row in locked]
+    if not lasts:
+        return None
+    return Lockout(addresses=len(lasts), until=max(lasts) + settings.AXES_COOLOFF_TIME)
+
+
+def lockout_lift(*, user) -> int:
+    """Forget the person's failed sign-ins from every address, so they can sign in at
+    once. Returns how many records of failures were removed."""
+    return axes_reset(username=user.email.lower())

@@ -11,6 +11,7 @@ from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
+from django.db import transaction
 from django.http import HttpRequest, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
@@ -20,6 +21,7 @@ from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.models import User
+from send_qa.core.session_timeout import end_sessions
 
 DEVICE_NAME = "Authenticator app"
 # Set at sign-in: whether the person had chosen two-factor sign-in (saves a query a page).
@@ -40,6 +42,17 @@ def device_being_set_up(user: User) -> TOTPDevice:
     """The person's unconfirmed device, made on their first visit to the set-up page."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).first()
     return device or TOTPDevice.objects.create(user=user, name=DEVICE_NAME, confirmed=False)
+
+
+def two_factor_reset(*, user: User) -> int:
+    """What an admin does for someone who has lost their phone: remove their authenticator
+    apps and sign them out everywhere, so that no session verified with the old app lives
+    on to set up a new one. At their next sign-in they set up a new app (required for
+    OTP_REQUIRED_ROLES, a choice for the rest). Returns how many apps were removed."""
+    with transaction.atomic():
+        removed, _ = TOTPDevice.objects.filter(user=user).delete()
+        end_sessions(user)
+    return removed
 
 
 def note_choice_at_sign_in(sender, request, user, **kwargs) -> None:

@@ -69,4 +69,14 @@ core_patterns = [
         views.user_resend_invitation,
         name="user_resend_invitation",
     ),
+    path(
+        "users/<uuid:user_uuid>/reset-two-factor/",
+        views.user_reset_two_factor,
+        name="user_reset_two_factor",
+    ),
+    path(
+        "users/<uuid:user_uuid>/lift-sign-in-lock/",
+        views.user_lift_sign_in_lock,
+        name="user_lift_sign_in_lock",
+    ),
 ]

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from send_qa.core import health
 from send_qa.core.access import role_required
+from send_qa.core.access_log import Kind, access_record
 from send_qa.core.forms import (
     ChooseNewPasswordForm,
     ConfirmForm,
@@ -27,6 +28,7 @@ from send_qa.core.forms import (
 )
 from send_qa.core.models import User
 from send_qa.core.roles import Role, group_name
+from send_qa.core.sign_in_protection import lockout_lift, lockout_of
 from send_qa.core.tasks import send_invitation
 from send_qa.core.two_factor import (
     CHOSE_TWO_FACTOR,
@@ -38,6 +40,7 @@ from send_qa.core.two_factor import (
     redirect_with_next,
     secret_for_typing,
     two_factor_not_required,
+    two_factor_reset,
 )
 
 USERS_PER_PAGE = 25
@@ -189,7 +192,17 @@ def user_detail(request: HttpRequest, user_uuid) -> HttpResponse:
             form.save()
         messages.success(request, f"Changes to {person} saved.")
         return redirect("core:user_detail", user_uuid=person.uuid)
-    return render(request, "core/user_detail.html", {"person": person, "form": form})
+    return render(
+        request,
+        "core/user_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "has_two_factor": confirmed_device(person) is not None,
+            "needs_two_factor": person.has_role(*settings.OTP_REQUIRED_ROLES),
+            "lockout": lockout_of(person),
+        },
+    )
 
 
 @role_required(Role.ADMIN)
@@ -223,4 +236,56 @@ def user_resend_invitation(request: HttpRequest, user_uuid) -> HttpResponse:
     else:
         send_invitation.delay_on_commit(person.pk)
         messages.success(request, f"Invitation sent again to {person.email}.")
+    return redirect("core:user_detail", user_uuid=person.uuid)
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["GET", "POST"])
+def user_reset_two_factor(request: HttpRequest, user_uuid) -> HttpResponse:
+    """For someone who has lost their authenticator app: remove it and sign them out."""
+    person = get_object_or_404(User, uuid=user_uuid)
+    if person.pk == request.user.pk:
+        messages.error(request, "You cannot reset your own two-factor sign-in. Ask another admin.")
+        return redirect("core:user_detail", user_uuid=person.uuid)
+    form = ConfirmForm(posted(request), submit_label="Reset two-factor sign-in")
+    if request.method == "POST" and form.is_valid():
+        with transaction.atomic():
+            two_factor_reset(user=person)
+            access_record(request, Kind.TWO_FACTOR_RESET, record="user", reference=person.uuid)
+        messages.success(
+            request,
+            f"{person}'s two-factor sign-in has been reset and they have been signed out. "
+            "They will set up their authenticator app again when they next sign in.",
+        )
+        return redirect("core:user_detail", user_uuid=person.uuid)
+    return render(
+        request,
+        "core/user_confirm_reset_two_factor.html",
+        {
+            "person": person,
+            "form": form,
+            "has_two_factor": confirmed_device(person) is not None,
+            "needs_two_factor": person.has_role(*settings.OTP_REQUIRED_ROLES),
+        },
+    )
+
+
+@role_required(Role.ADMIN)
+@require_http_methods(["POST"])
+def user_lift_sign_in_lock(request: HttpRequest, user_uuid) -> HttpResponse:
+    """Let someone locked out after failed sign-ins try again at once, from any address."""
+    person = get_object_or_404(User, uuid=user_uuid)
+    was_locked = lockout_of(person) is not None
+    with transaction.atomic():
+        lockout_lift(user=person)
+        access_record(request, Kind.SIGN_IN_LOCK_LIFTED, record="user", reference=person.uuid)
+    if was_locked:
+        messages.success(
+            request, f"The sign-in lock on {person} has been lifted: they can sign in again."
+        )
+    else:
+        messages.success(
+            request,
+            f"{person} was not locked out. Their earlier failed sign-ins have been cleared.",
+        )
     return redirect("core:user_detail", user_uuid=person.uuid)
