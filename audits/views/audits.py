@@ -19,7 +19,7 @@ from audits.models import (
     PlacementType,
     PrimaryNeed,
 )
-from send_qa.core.access import role_required
+from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
@@ -40,8 +40,9 @@ def _filtered_audits(request: HttpRequest):
         audits = audits.filter(term_id=int(filters["term"]))
     if filters["status"] in Audit.Status.values:
         audits = audits.filter(status=filters["status"])
-    if filters["auditor"].isdigit():
-        audits = audits.filter(auditor_id=int(filters["auditor"]))
+    filters["auditor"] = opaque_id(filters["auditor"])  # people are named by uuid, not number
+    if filters["auditor"]:
+        audits = audits.filter(auditor__uuid=filters["auditor"])
     if filters["team"].isdigit():
         audits = audits.filter(plan__team_id=int(filters["team"]))
     if filters["need"] in PrimaryNeed.values:

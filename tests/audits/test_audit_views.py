@@ -242,3 +242,15 @@ def test_findings_and_the_plans_register_run_a_fixed_number_ofpage_queries(peopl
         page_queries(client, findings_url),
         page_queries(client, reverse("audits:plan_list")),
     ) == few
+
+
+def test_the_audit_list_filters_by_auditor_named_by_opaque_id(people, client_for):
+    mine = AuditFactory(auditor=people.auditor)
+    theirs = AuditFactory(auditor=UserFactory(roles=["auditor"]))
+    client = client_for(people.sendops)
+    html = client.get(reverse("audits:audit_list") + f"?auditor={people.auditor.uuid}")
+    html = html.content.decode()
+    assert mine.plan.case_reference in html and theirs.plan.case_reference not in html
+    assert f'<option value="{people.auditor.uuid}" selected>' in html
+    by_number = client.get(reverse("audits:audit_list") + f"?auditor={people.auditor.pk}")
+    assert theirs.plan.case_reference in by_number.content.decode()  # a number filters nothing
