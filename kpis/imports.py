@@ -494,25 +494,40 @@ def _measurement(row, *, now) -> Measurement:
 
 
 def _copy_new(new: pd.DataFrame, *, now, by) -> None:
-    """New values and their "created" history entries, each table in one COPY of CSV."""
+    """New values and their "created" history entries: the rows are copied (COPY of CSV) into
+    a temporary table, then one statement inserts them and writes the history of what it
+    inserted."""
+    quote = connection.ops.quote_name
     table = Measurement._meta.db_table
-    history = Measurement.history.model._meta.db_table
-    values = new[COLUMNS[1:]].assign(source_note="", computed_at=None, updated_at=now.isoformat())
-    columns = list(values.columns)
+    history = Measurement.history.model
+    staged = new[COLUMNS[1:]]
+    types = {"indicator_id": "bigint", "period_start": "date", "period_end": "date"}
+    types |= dict.fromkeys(NUMBERS, "numeric")
+    columns = [*staged.columns, "source_note", "computed_at", "updated_at"]
+    tracked = [
+        f.column
+        for f in history._meta.concrete_fields
+        if f.attname != "history_id" and not f.attname.startswith("history_")
+    ]
     with connection.cursor() as cursor:
         cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, 'id')) FROM generate_series(1, %s)",
-            [table, len(values)],
+            "CREATE TEMPORARY TABLE import_new ("
+            + ", ".join(f"{quote(name)} {types.get(name, 'text')}" for name in staged.columns)
+            + ") ON COMMIT DROP"
         )
-        values.insert(0, "id", [n for (n,) in cursor.fetchall()])
-        _copy_csv(cursor, table, ["id", *columns], values)
-        entries = values.assign(
-            history_date=now.isoformat(),
-            history_change_reason=None,
-            history_type="+",
-            history_user_id=getattr(by, "pk", None),
+        _copy_csv(cursor, "import_new", list(staged.columns), staged)
+        cursor.execute(
+            f"WITH added AS (INSERT INTO {quote(table)} "  # noqa: S608 - names from the models
+            f"({', '.join(quote(c) for c in columns)}) "
+            f"SELECT {', '.join(quote(c) for c in staged.columns)}, '', NULL, %s "
+            f"FROM import_new RETURNING *) "
+            f"INSERT INTO {quote(history._meta.db_table)} "
+            f"({', '.join(quote(c) for c in tracked)}, history_date, history_change_reason, "
+            f"history_type, history_user_id) "
+            f"SELECT {', '.join(quote(c) for c in tracked)}, %s, NULL, '+', %s FROM added",
+            [now, now, getattr(by, "pk", None)],
         )
-        _copy_csv(cursor, history, list(entries.columns), entries)
+        cursor.execute("DROP TABLE import_new")
 
 
 def _update_changed(changed: pd.DataFrame, given: list[str], *, now, by) -> None:
