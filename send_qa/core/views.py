@@ -198,8 +198,7 @@ def user_detail(request: HttpRequest, user_uuid) -> HttpResponse:
         {
             "person": person,
             "form": form,
-            "has_two_factor": confirmed_device(person) is not None,
-            "needs_two_factor": person.has_role(*settings.OTP_REQUIRED_ROLES),
+            **_two_factor_state(person),
             "lockout": lockout_of(person),
         },
     )
@@ -264,8 +263,7 @@ def user_reset_two_factor(request: HttpRequest, user_uuid) -> HttpResponse:
         {
             "person": person,
             "form": form,
-            "has_two_factor": confirmed_device(person) is not None,
-            "needs_two_factor": person.has_role(*settings.OTP_REQUIRED_ROLES),
+            **_two_factor_state(person),
         },
     )
 
@@ -289,3 +287,11 @@ def user_lift_sign_in_lock(request: HttpRequest, user_uuid) -> HttpResponse:
             f"{person} was not locked out. Their earlier failed sign-ins have been cleared.",
         )
     return redirect("core:user_detail", user_uuid=person.uuid)
+
+
+def _two_factor_state(person) -> dict:
+    """Whether the person has set up two-factor sign-in, and whether their role needs it."""
+    return {
+        "has_two_factor": confirmed_device(person) is not None,
+        "needs_two_factor": person.has_role(*settings.OTP_REQUIRED_ROLES),
+    }
