@@ -39,7 +39,7 @@ def advice_list(request: HttpRequest) -> HttpResponse:
     today = timezone.localdate()
     advice = Advice.objects.with_status(on=today).select_related("plan", "service")
     filters = {k: request.GET.get(k, "") for k in ("status", "service", "term", "q")}
-    filters["service"] = opaque_id(filters["service"])
+    filters["service"], filters["term"] = opaque_id(filters["service"]), opaque_id(filters["term"])
     if filters["status"] in AdviceStatus.values:
         advice = advice.filter(status=filters["status"])
     if filters["service"]:
@@ -61,7 +61,7 @@ def advice_list(request: HttpRequest) -> HttpResponse:
             "filter_querystring": request.GET.copy(),
             "statuses": AdviceStatus.choices,
             "services": AdviceService.objects.values_list("uuid", "name"),
-            "terms": Period.objects.terms().order_by("-start").values_list("pk", "name"),
+            "terms": Period.objects.terms().order_by("-start").values_list("uuid", "name"),
             "status_labels": dict(AdviceStatus.choices),
         },
     )

@@ -36,15 +36,16 @@ def _filtered_audits(request: HttpRequest):
         key: request.GET.get(key, "")
         for key in ("term", "status", "auditor", "team", "need", "placement", "grade")
     }
-    if filters["term"].isdigit():
-        audits = audits.filter(term_id=int(filters["term"]))
+    filters["term"], filters["team"] = opaque_id(filters["term"]), opaque_id(filters["team"])
+    if filters["term"]:
+        audits = audits.filter(term__uuid=filters["term"])
     if filters["status"] in Audit.Status.values:
         audits = audits.filter(status=filters["status"])
     filters["auditor"] = opaque_id(filters["auditor"])  # people are named by uuid, not number
     if filters["auditor"]:
         audits = audits.filter(auditor__uuid=filters["auditor"])
-    if filters["team"].isdigit():
-        audits = audits.filter(plan__team_id=int(filters["team"]))
+    if filters["team"]:
+        audits = audits.filter(plan__team__uuid=filters["team"])
     if filters["need"] in PrimaryNeed.values:
         audits = audits.filter(plan__primary_need=filters["need"])
     if filters["placement"] in PlacementType.values:

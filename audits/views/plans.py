@@ -15,7 +15,7 @@ from audits.forms import AssignForm, PlanUploadForm
 from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import REVIEW_DUE_SOON_WEEKS
 from audits.plan_import import PlanImportError, plans_import, read_table
-from send_qa.core.access import role_required
+from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Team
@@ -34,7 +34,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         "need": request.GET.get("need", ""),
         "placement": request.GET.get("placement", ""),
         "age": request.GET.get("age", ""),
-        "team": request.GET.get("team", ""),
+        "team": opaque_id(request.GET.get("team", "")),
     }
     if filters["q"]:
         plans = plans.filter(case_reference__icontains=filters["q"])
@@ -44,8 +44,8 @@ def plan_list(request: HttpRequest) -> HttpResponse:
         plans = plans.filter(placement_type=filters["placement"])
     if filters["age"] in AgeBand.values:
         plans = plans.filter(age_band=filters["age"])
-    if filters["team"].isdigit():
-        plans = plans.filter(team_id=int(filters["team"]))
+    if filters["team"]:
+        plans = plans.filter(team__uuid=filters["team"])
     page = Paginator(plans.order_by("case_reference"), PLANS_PER_PAGE).get_page(
         request.GET.get("page")
     )
@@ -59,7 +59,9 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,
             "ages": AgeBand.choices,
-            "teams": Team.objects.filter(is_active=True).select_related("organisation"),
+            "teams": Team.objects.filter(is_active=True)
+            .order_by("name")
+            .values_list("uuid", "name"),
             "can_assign": request.user.has_role(Role.SENDOPS),
             "today": timezone.localdate(),
         },

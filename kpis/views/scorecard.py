@@ -52,12 +52,6 @@ def _indicators(scorecard: Scorecard | None) -> list[Indicator]:
     return list(Indicator.objects.active().select_related("owner"))
 
 
-def _asked(request: HttpRequest, name: str) -> str:
-    """A query parameter naming a record by number, or "" for anything else."""
-    value = request.GET.get(name, "")
-    return value if value.isdigit() and len(value) < 12 else ""
-
-
 def _asked_by_uuid(request: HttpRequest, name: str) -> str:
     """A query parameter naming a record by its opaque id, or "" for anything else."""
     return opaque_id(request.GET.get(name, ""))
@@ -67,7 +61,7 @@ def _asked_by_uuid(request: HttpRequest, name: str) -> str:
 @require_http_methods(["GET"])
 def scorecard(request: HttpRequest) -> HttpResponse:
     by = "priority" if request.GET.get("group") == "priority" else "oba"
-    term, chosen = _asked(request, "term"), _asked_by_uuid(request, "scorecard")
+    term, chosen = _asked_by_uuid(request, "term"), _asked_by_uuid(request, "scorecard")
     page = cached(
         ("scorecard-page", timezone.localdate(), term, chosen, by),
         lambda: _scorecard_page(request, by=by),
@@ -93,11 +87,14 @@ def _scorecard_page(request: HttpRequest, *, by: str) -> dict:
         _indicators(chosen), as_at=as_at, by=by
     )
     terms = Period.objects.terms().filter(start__lte=timezone.localdate()).order_by("-start")
-    asked = {"term": _asked(request, "term"), "scorecard": _asked_by_uuid(request, "scorecard")}
+    asked = {
+        "term": _asked_by_uuid(request, "term"),
+        "scorecard": _asked_by_uuid(request, "scorecard"),
+    }
     intro = {
         "as_at": as_at,
         "term_options": _options(
-            [(option.pk, option.name) for option in terms], term.pk if term else None
+            [(option.uuid, option.name) for option in terms], term.uuid if term else None
         ),
         "scorecard_options": _options(
             [(option.uuid, option.name) for option in Scorecard.objects.all()],

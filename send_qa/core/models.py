@@ -11,6 +11,7 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from send_qa.core.access import opaque_id
 from send_qa.core.roles import Role, group_name, role_for_group_name
 
 
@@ -45,6 +46,7 @@ class Team(models.Model):
     organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="teams")
     name = models.CharField(max_length=200)
     is_active = models.BooleanField(default=True)
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     class Meta:
@@ -171,8 +173,10 @@ class PeriodQuerySet(models.QuerySet):
         return self.terms().containing(on or timezone.localdate()).first()
 
     def chosen_term(self, term_id: str) -> "Period | None":
-        """The term a page was asked for by id (a `term` query parameter), if it exists."""
-        return self.terms().filter(pk=int(term_id)).first() if term_id.isdigit() else None
+        """The term a page was asked for by its opaque id (a `term` query parameter), if it
+        exists; a row number names nothing."""
+        asked = opaque_id(term_id)
+        return self.terms().filter(uuid=asked).first() if asked else None
 
 
 class Period(models.Model):
@@ -194,6 +198,7 @@ class Period(models.Model):
     season = models.CharField(max_length=10, choices=Season.choices, blank=True)
     start = models.DateField()
     end = models.DateField()
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
     history = HistoricalRecords()
 
     objects = PeriodQuerySet.as_manager()

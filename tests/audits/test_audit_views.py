@@ -210,15 +210,17 @@ def test_findings_and_exports(audit, people, client_for):
     audit.save_overall(rating=3, comments="", revision=1)
     audit.submit(revision=2, by=people.auditor)
     client = client_for(people.sendops)
-    html = client.get(reverse("audits:findings"), {"term": term.pk}).content.decode()
+    html = client.get(reverse("audits:findings"), {"term": term.uuid}).content.decode()
     assert "Judged good or better" in html and "100.0% (1 of 1 submitted)" in html
     assert "A1. Captures aspirations" in html  # the weakest question
     assert "100.0% of checks met (1 of 1)" in html  # B2, the golden-thread check
     assert "<li>Good: 1</li><li>Requires improvement: 0</li>" in html
-    csv = client.get(reverse("audits:export_csv"), {"term": term.pk}).content.decode().splitlines()
+    csv = (
+        client.get(reverse("audits:export_csv"), {"term": term.uuid}).content.decode().splitlines()
+    )
     assert csv[0].split(",")[-5:] == ["A1", "A2", "B1", "B2", "B3"]
     assert csv[1].split(",")[-5:] == ["2", "yes", "5", "yes", ""]
-    xlsx = client.get(reverse("audits:export_xlsx"), {"term": term.pk})
+    xlsx = client.get(reverse("audits:export_xlsx"), {"term": term.uuid})
     assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
 
 
@@ -230,7 +232,7 @@ def test_findings_and_the_plans_register_run_a_fixed_number_ofpage_queries(peopl
     client = client_for(people.sendops)
     template = small_template()
     AuditFactory(term=term, template=template)
-    findings_url = reverse("audits:findings") + f"?term={term.pk}"
+    findings_url = reverse("audits:findings") + f"?term={term.uuid}"
     few = (page_queries(client, findings_url), page_queries(client, reverse("audits:plan_list")))
     for _ in range(15):
         audit = AuditFactory(term=term, template=template, plan=PlanFactory(team=TeamFactory()))
@@ -254,3 +256,42 @@ def test_the_audit_list_filters_by_auditor_named_by_opaque_id(people, client_for
     assert f'<option value="{people.auditor.uuid}" selected>' in html
     by_number = client.get(reverse("audits:audit_list") + f"?auditor={people.auditor.pk}")
     assert theirs.plan.case_reference in by_number.content.decode()  # a number filters nothing
+
+
+def test_the_lists_filter_teams_and_terms_by_opaque_ids_only(people, client_for):
+    """The `?team=` and `?term=` filters name a team or term by its uuid; a row number typed
+    into the address chooses nothing, so the full list is shown."""
+    _, autumn, spring, _ = ensure_academic_year(2026)
+    north, south = TeamFactory(name="North team"), TeamFactory(name="South team")
+    AuditFactory(plan=PlanFactory(case_reference="EHC-NORTH", team=north), term=autumn)
+    AuditFactory(plan=PlanFactory(case_reference="EHC-SOUTH", team=south), term=spring)
+    client = client_for(people.sendops)
+
+    def listed(name, **query):
+        html = client.get(reverse(name), query).content.decode()
+        return {ref for ref in ("EHC-NORTH", "EHC-SOUTH") if ref in html}, html
+
+    shown, html = listed("audits:audit_list", team=north.uuid)
+    assert shown == {"EHC-NORTH"}
+    assert f'<option value="{north.uuid}" selected>North team</option>' in html
+    shown, html = listed("audits:audit_list", term=spring.uuid)
+    assert shown == {"EHC-SOUTH"}
+    assert f'<option value="{spring.uuid}" selected>{spring.name}</option>' in html
+    assert listed("audits:audit_list", team=north.pk)[0] == {"EHC-NORTH", "EHC-SOUTH"}
+    assert listed("audits:audit_list", term=spring.pk)[0] == {"EHC-NORTH", "EHC-SOUTH"}
+    assert f'value="{north.pk}"' not in listed("audits:audit_list")[1]
+
+    shown, html = listed("audits:plan_list", team=south.uuid)
+    assert shown == {"EHC-SOUTH"}
+    assert f'<option value="{south.uuid}" selected>South team</option>' in html
+    assert listed("audits:plan_list", team=south.pk)[0] == {"EHC-NORTH", "EHC-SOUTH"}
+
+
+def test_a_term_is_chosen_by_its_opaque_id_and_never_by_its_number():
+    from send_qa.core.models import Period
+
+    _, autumn, *_ = ensure_academic_year(2026)
+    assert Period.objects.chosen_term(str(autumn.uuid)) == autumn
+    assert Period.objects.chosen_term(str(autumn.uuid).upper()) == autumn
+    for asked in (str(autumn.pk), "", "not-a-term", "1 OR 1=1", "9" * 40):
+        assert Period.objects.chosen_term(asked) is None

@@ -67,7 +67,7 @@ def test_the_term_qa_brings_every_level_together():
 def test_the_sendops_page_shows_it_in_a_fixed_number_of_queries(people, client_for):
     term = build_term()
     client = client_for(people.sendops)
-    url = reverse("audits:qa_summary") + f"?term={term.pk}"
+    url = reverse("audits:qa_summary") + f"?term={term.uuid}"
     with CaptureQueriesContext(connection) as first:
         html = client.get(url).content.decode()
     assert "Scorer agreement" in html and "67% exact" in html

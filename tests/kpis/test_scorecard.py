@@ -67,7 +67,7 @@ def scorecard_data():
 
 def spring_url(name="kpis:scorecard"):
     spring = Period.objects.terms().get(name="Spring term 2025/26")
-    return reverse(name) + f"?term={spring.pk}"
+    return reverse(name) + f"?term={spring.uuid}"
 
 
 def test_rag_direction_benchmarks_and_rank_are_shown_in_words(scorecard_data, people, client_for):
@@ -348,7 +348,10 @@ def test_the_cached_menus_show_a_new_term_and_scorecard_at_once(scorecard_data, 
     html = client.get(spring_url()).content.decode()
     assert ">Early years</option>" in html
     spring = Period.objects.terms().get(name="Spring term 2025/26")
-    assert f'<option value="{spring.pk}" selected>Spring term 2025/26</option>' in html
+    assert f'<option value="{spring.uuid}" selected>Spring term 2025/26</option>' in html
+    # A term's row number chooses nothing: the page falls back to today.
+    by_number = client.get(reverse("kpis:scorecard"), {"term": spring.pk}).content.decode()
+    assert " selected>Spring term 2025/26</option>" not in by_number
 
 
 def test_an_import_is_shown_at_once_on_a_cached_scorecard(scorecard_data, people, client_for):
