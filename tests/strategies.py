@@ -1,4 +1,5 @@
-"""Hypothesis strategies for malicious and malformed input, shared by the import tests."""
+"""Hypothesis strategies for malicious and malformed input, shared by the import and form
+tests."""
 
 import csv
 import io
@@ -69,3 +70,15 @@ def csv_bytes(header: list[str], rows: list[list[str]], *, encoding: str = "utf-
 
 def encodings() -> st.SearchStrategy[str]:
     return st.sampled_from(["utf-8", "utf-8", "utf-8", "utf-8-sig", "latin-1", "utf-16"])
+
+
+def mostly(good: list[str]) -> st.SearchStrategy[str]:
+    """Mostly good values, so that the other fields' nasty ones get through to saving."""
+    return st.one_of(st.sampled_from(good), st.sampled_from(good), nasty_text())
+
+
+def assert_stored_valid(*models) -> None:
+    """Whatever a form saved passes the model's own checks: nothing malformed got stored."""
+    for model in models:
+        for row in model.objects.all():
+            row.full_clean()

@@ -6,6 +6,7 @@ from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -90,6 +91,14 @@ class SignInForm(GDSFormMixin, auth_forms.AuthenticationForm):
         )
         self.fields["username"].error_messages["required"] = "Enter your email address"
         self.fields["password"].error_messages["required"] = "Enter your password"
+        # Django sets the field's max_length after building it, so it checks nothing: a name
+        # too long for the throttle's records would otherwise fail the request.
+        self.fields["username"].validators.append(
+            MaxLengthValidator(
+                User._meta.get_field("email").max_length,
+                "Enter an email address of %(limit_value)d characters or fewer",
+            )
+        )
 
 
 class SecurityCodeForm(GDSFormMixin, forms.Form):

@@ -7,20 +7,15 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from kpis.models import ExceptionNote, Measurement, Target
+from kpis.models import ExceptionNote, Indicator, Measurement, Scorecard, Target
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
-from tests.strategies import nasty_text
+from tests.strategies import assert_stored_valid, mostly, nasty_text
 
 pytestmark = pytest.mark.django_db
 
 CHECKED = examples(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
-
-
-def field(good: list[str]):
-    """Mostly good values, so that the other fields' nasty ones get through to saving."""
-    return st.one_of(st.sampled_from(good), st.sampled_from(good), nasty_text())
 
 
 VALUES = {
@@ -35,23 +30,18 @@ VALUES = {
 }
 
 
-def stored_valid(model) -> None:
-    for row in model.objects.all():
-        row.full_clean()
-
-
 @CHECKED
 @given(
     data=st.fixed_dictionaries(
         {
-            "period_start": field(["2026-01-01"]),
-            "period_end": field(["2026-12-31"]),
-            "period_label": field(["2026", "x" * 61]),
-            "local": field(["55.5", "99999999999999", "0.0001"]),
-            "numerator": field([""]),
-            "denominator": field(["", "99999999999999"]),
+            "period_start": mostly(["2026-01-01"]),
+            "period_end": mostly(["2026-12-31"]),
+            "period_label": mostly(["2026", "x" * 61]),
+            "local": mostly(["55.5", "99999999999999", "0.0001"]),
+            "numerator": mostly([""]),
+            "denominator": mostly(["", "99999999999999"]),
             "commentary": nasty_text(),
-            "england": field(["", "50", "-99999999999999"]),
+            "england": mostly(["", "50", "-99999999999999"]),
         }
     )
 )
@@ -64,17 +54,17 @@ def test_the_values_form_saves_valid_values_or_shows_errors(people, client_for, 
     url = reverse("kpis:measurement_edit", kwargs={"code": indicator.code})
     response = client_for(people.sendops).post(url, data)
     assert response.status_code in (200, 302)
-    stored_valid(Measurement)
+    assert_stored_valid(Measurement)
 
 
 @CHECKED
 @given(
     data=st.fixed_dictionaries(
         {
-            "period_start": field(["2026-01-01"]),
-            "period_end": field(["2026-12-31"]),
-            "label": field(["2026/27", "x" * 200]),
-            "value": field(["60", "99999999999999", "1e20"]),
+            "period_start": mostly(["2026-01-01"]),
+            "period_end": mostly(["2026-12-31"]),
+            "label": mostly(["2026/27", "x" * 200]),
+            "value": mostly(["60", "99999999999999", "1e20"]),
         }
     )
 )
@@ -99,13 +89,13 @@ def test_the_target_form_saves_valid_targets_or_shows_errors(people, client_for,
     url = reverse("kpis:indicator_settings", kwargs={"code": indicator.code})
     response = client_for(people.sendops).post(url, {"target": "1", **data})
     assert response.status_code in (200, 302)
-    stored_valid(Target)
+    assert_stored_valid(Target)
 
 
 @CHECKED
 @given(
     data=st.fixed_dictionaries(
-        {"happening": nasty_text(), "doing": nasty_text(), "improve_by": field(["x" * 201])}
+        {"happening": nasty_text(), "doing": nasty_text(), "improve_by": mostly(["x" * 201])}
     )
 )
 @example(data={"happening": "a", "doing": "b", "improve_by": "x" * 201})
@@ -121,7 +111,7 @@ def test_the_exception_note_form_saves_valid_notes_or_shows_errors(people, clien
     )
     response = client_for(people.sendops).post(url, data)
     assert response.status_code in (200, 302, 404)
-    stored_valid(ExceptionNote)
+    assert_stored_valid(ExceptionNote)
 
 
 def test_the_values_form_says_what_is_wrong_in_plain_words(people, client_for):
@@ -136,3 +126,46 @@ def test_the_values_form_says_what_is_wrong_in_plain_words(people, client_for):
     assert "Enter a number below 100,000,000,000" in page
     assert "Enter a number with at most 3 decimal places" in page
     assert not Measurement.objects.exists()
+
+
+@CHECKED
+@given(
+    owner=mostly(["", "good", "0"]),
+    owner_title=nasty_text(max_size=300),
+    priority=nasty_text(max_size=300),
+    tolerance=mostly(["2.5", "", "-1", "99999999999999", "0.001"]),
+)
+def test_the_indicator_settings_save_valid_settings_or_show_errors(
+    people, client_for, owner, owner_title, priority, tolerance
+):
+    indicator = IndicatorFactory(unit="percentage")
+    url = reverse("kpis:indicator_settings", kwargs={"code": indicator.code})
+    response = client_for(people.sendops).post(
+        url,
+        {
+            "settings": "1",
+            "owner": people.action_owner.pk if owner == "good" else owner,
+            "owner_title": owner_title,
+            "priority": priority,
+            "tolerance": tolerance,
+            "is_active": "on",
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert_stored_valid(Indicator)
+
+
+@CHECKED
+@given(name=nasty_text(max_size=300), indicator=mostly(["good", "0", "<b>"]))
+def test_a_saved_scorecard_keeps_a_valid_name_and_list_or_shows_errors(
+    people, client_for, name, indicator
+):
+    chosen = IndicatorFactory()
+    before = Scorecard.objects.count()
+    response = client_for(people.sendops).post(
+        reverse("kpis:scorecard_new"),
+        {"name": name, "indicators": [chosen.pk if indicator == "good" else indicator]},
+    )
+    assert response.status_code in (200, 302)
+    assert Scorecard.objects.count() - before == (response.status_code == 302)
+    assert_stored_valid(Scorecard)

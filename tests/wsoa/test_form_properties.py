@@ -1,16 +1,17 @@
 """The action plan pages' forms given random and malicious values: a page with the errors, or
 valid stored records; never a server error."""
 
+import io
+
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from hypothesis import HealthCheck, example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from tests.strategies import nasty_text
-from tests.wsoa.factories import ActionFactory, ActionPlanFactory, status
-from wsoa.models import Evidence, ProgressUpdate, Snapshot
+from tests.strategies import assert_stored_valid, mostly, nasty_text
+from tests.wsoa.factories import ActionFactory, ActionPlanFactory, WeaknessFactory, status
+from wsoa.models import Action, ActionPlan, Evidence, ProgressUpdate, Snapshot, Weakness
 
 pytestmark = pytest.mark.django_db
 
@@ -19,18 +20,9 @@ CHECKED = examples(
 )
 
 
-def field(good: list[str]):
-    return st.one_of(st.sampled_from(good), st.sampled_from(good), nasty_text())
-
-
-def stored_valid(model) -> None:
-    for row in model.objects.all():
-        row.full_clean()
-
-
 @CHECKED
 @example(taken_on="2026-06-30", label="x" * 101)
-@given(taken_on=field(["2026-06-30", "0000-01-01", "9999-12-31"]), label=nasty_text())
+@given(taken_on=mostly(["2026-06-30", "0000-01-01", "9999-12-31"]), label=nasty_text())
 def test_the_snapshot_form_saves_a_valid_snapshot_or_shows_errors(
     people, client_for, taken_on, label
 ):
@@ -38,11 +30,11 @@ def test_the_snapshot_form_saves_a_valid_snapshot_or_shows_errors(
     url = reverse("wsoa:snapshot_new", kwargs={"plan_uuid": plan.uuid})
     response = client_for(people.sendops).post(url, {"taken_on": taken_on, "label": label})
     assert response.status_code in (200, 302)
-    stored_valid(Snapshot)
+    assert_stored_valid(Snapshot)
 
 
 @CHECKED
-@given(date=field(["2026-06-30", "31/02/2026"]), narrative=nasty_text(), rag=st.booleans())
+@given(date=mostly(["2026-06-30", "31/02/2026"]), narrative=nasty_text(), rag=st.booleans())
 def test_the_progress_form_saves_a_valid_update_or_shows_errors(
     people, client_for, date, narrative, rag
 ):
@@ -53,14 +45,14 @@ def test_the_progress_form_saves_a_valid_update_or_shows_errors(
         url, {"date": date, "narrative": narrative, "status": chosen}
     )
     assert response.status_code in (200, 302)
-    stored_valid(ProgressUpdate)
+    assert_stored_valid(ProgressUpdate)
 
 
 @CHECKED
 @given(
     name=st.one_of(st.sampled_from(["a.pdf", "a.png", "a.docx", "a.txt"]), nasty_text()),
     data=st.binary(max_size=200),
-    description=field(["Minutes"]),
+    description=mostly(["Minutes"]),
 )
 def test_the_evidence_form_saves_a_checked_file_or_shows_errors(
     people, client_for, settings, tmp_path, name, data, description
@@ -68,9 +60,84 @@ def test_the_evidence_form_saves_a_checked_file_or_shows_errors(
     settings.MEDIA_ROOT = tmp_path
     action = ActionFactory(led_by=people.action_owner)
     url = reverse("wsoa:evidence_add", kwargs={"action_uuid": action.uuid})
-    upload = SimpleUploadedFile(name or "x", data)
+    upload = io.BytesIO(data)  # any name a browser could send, "/" and "" included
+    upload.name = name
     response = client_for(people.action_owner).post(
         url, {"description": description, "file": upload}
     )
     assert response.status_code in (200, 302)
-    stored_valid(Evidence)
+    assert_stored_valid(Evidence)
+
+
+@CHECKED
+@given(
+    name=nasty_text(max_size=300),
+    kind=mostly(["wsoa", "priority"]),
+    start=mostly(["", "2026-01-12"]),
+    end=mostly(["", "2026-01-16", "2025-12-01"]),
+    weeks=mostly(["6", "0", "-1", "99999999999"]),
+    forums=nasty_text(max_size=300),
+)
+def test_the_plan_form_saves_a_valid_plan_or_shows_errors(
+    people, client_for, name, kind, start, end, weeks, forums
+):
+    before = ActionPlan.objects.count()
+    response = client_for(people.sendops).post(
+        reverse("wsoa:plan_new"),
+        {
+            "name": name,
+            "kind": kind,
+            "inspection_start": start,
+            "inspection_end": end,
+            "governance_forums": forums,
+            "stale_after_weeks": weeks,
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert ActionPlan.objects.count() - before == (response.status_code == 302)
+    assert_stored_valid(ActionPlan)
+
+
+@CHECKED
+@given(number=mostly(["1", "2", "0", "-5", "40000"]), text=nasty_text(), aim=nasty_text())
+def test_the_weakness_form_saves_a_valid_weakness_or_shows_errors(
+    people, client_for, number, text, aim
+):
+    plan = ActionPlanFactory()
+    WeaknessFactory(plan=plan, number=1)
+    url = reverse("wsoa:weakness_new", kwargs={"plan_uuid": plan.uuid})
+    response = client_for(people.sendops).post(url, {"number": number, "text": text, "aim": aim})
+    assert response.status_code in (200, 302)
+    assert plan.weaknesses.count() == (2 if response.status_code == 302 else 1)
+    assert_stored_valid(Weakness)
+
+
+@CHECKED
+@given(
+    number=mostly(["1.1", "x" * 30]),
+    text=nasty_text(),
+    timescale=mostly(["Dec 2019", "Summer term 2020", "ongoing", ""]),
+    initial=st.booleans(),
+    lead=mostly(["", "good"]),
+)
+def test_the_action_form_saves_a_valid_action_or_shows_errors(
+    people, client_for, number, text, timescale, initial, lead
+):
+    weakness = WeaknessFactory()
+    url = reverse(
+        "wsoa:action_new", kwargs={"plan_uuid": weakness.plan.uuid, "number": weakness.number}
+    )
+    response = client_for(people.sendops).post(
+        url,
+        {
+            "number": number,
+            "text": text,
+            "improvement_area": text,
+            "timescale": timescale,
+            "initial": status("Red").pk if initial else "<b>",
+            "lead_user": people.action_owner.pk if lead == "good" else lead,
+        },
+    )
+    assert response.status_code in (200, 302)
+    assert weakness.actions.exists() == (response.status_code == 302)
+    assert_stored_valid(Action)

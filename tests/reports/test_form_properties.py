@@ -1,0 +1,43 @@
+"""The report's narrative and the board's commentary given random and malicious text: saved as
+typed and shown escaped, or a page with the errors; never a server error."""
+
+import pytest
+from django.urls import reverse
+from hypothesis import HealthCheck, given
+from hypothesis import settings as examples
+from hypothesis import strategies as st
+
+from send_qa.reports.models import NARRATIVE, Report
+from tests.reports.factories import a_report
+from tests.strategies import NASTY, assert_stored_valid, mostly, nasty_text
+
+pytestmark = pytest.mark.django_db
+
+CHECKED = examples(
+    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+WRITTEN = [name for name, _ in NARRATIVE if name != "board_commentary"]
+
+
+@CHECKED
+@given(
+    text=st.one_of(st.sampled_from(NASTY), nasty_text(max_size=500)),
+    board_date=mostly(["", "2027-01-20", "2027-02-30"]),
+    author=nasty_text(max_size=300),
+)
+def test_the_narrative_saves_as_typed_and_is_shown_escaped(
+    people, client_for, text, board_date, author
+):
+    report = a_report()
+    client = client_for(people.sendops)
+    url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
+    data = dict.fromkeys(WRITTEN, text)
+    data |= {"revision": report.revision, "board_date": board_date, "author": author}
+    data |= {"purpose": "Purpose", "period_covered": "Autumn"}
+    response = client.post(url, data)
+    assert response.status_code in (200, 302, 409)
+    assert_stored_valid(Report)
+    page = client.get(reverse("reports:report_detail", kwargs={"report_uuid": report.uuid}))
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in page.content.decode()
+    assert "<img src=x onerror" not in page.content.decode()
