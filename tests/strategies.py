@@ -4,6 +4,7 @@ tests."""
 import csv
 import io
 
+from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 
 NASTY = [
@@ -82,3 +83,13 @@ def assert_stored_valid(*models) -> None:
     for model in models:
         for row in model.objects.all():
             row.full_clean()
+
+
+def checked(max_examples: int) -> settings:
+    """Hypothesis settings for tests that use the database through function-scoped fixtures:
+    no deadline (a page can take a while), and the fixtures are shared by the examples."""
+    return settings(
+        max_examples=max_examples,
+        deadline=None,
+        suppress_health_check=[HealthCheck.function_scoped_fixture],
+    )

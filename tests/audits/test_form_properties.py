@@ -3,8 +3,7 @@ the errors, or valid stored records; never a server error and never a half-saved
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given
-from hypothesis import settings as examples
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from audits.models import (
@@ -26,13 +25,11 @@ from tests.audits.factories import (
     sampled_plan,
     small_template,
 )
-from tests.strategies import NASTY, assert_stored_valid, mostly, nasty_text
+from tests.strategies import NASTY, assert_stored_valid, checked, mostly, nasty_text
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(40)
 
 
 @CHECKED

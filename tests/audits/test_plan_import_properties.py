@@ -4,21 +4,18 @@ naming a row or column and nothing saved. Never an unhandled error."""
 import io
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from audits.models import Plan
 from audits.plan_import import OPTIONAL_COLUMNS, REQUIRED_COLUMNS, PlanImportError, plans_import
 from send_qa.core.tables import read_table
-from tests.strategies import csv_bytes, encodings, nasty_text
+from tests.strategies import checked, csv_bytes, encodings, nasty_text
 
 pytestmark = pytest.mark.django_db
 
 COLUMNS = REQUIRED_COLUMNS + OPTIONAL_COLUMNS
-CHECKED = examples(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(80)
 GOOD = {
     "case_reference": "EHC1",
     "primary_need": "ASD",

@@ -5,20 +5,17 @@ import copy
 import json
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from audits.models import ChecklistTemplate, TemplateItem, TemplateSection
 from audits.template_io import TemplateFormatError, template_import
 from tests.audits.factories import SMALL_TEMPLATE
-from tests.strategies import nasty_text
+from tests.strategies import checked, nasty_text
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(100)
 json_values = st.recursive(
     st.none()
     | st.booleans()

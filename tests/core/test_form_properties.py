@@ -5,20 +5,17 @@ exist, and only valid accounts stored."""
 import pytest
 from django.test import Client
 from django.urls import reverse
-from hypothesis import HealthCheck, assume, example, given
-from hypothesis import settings as examples
+from hypothesis import assume, example, given
 from hypothesis import strategies as st
 
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from tests.conftest import authenticator_for, current_code
-from tests.strategies import mostly, nasty_text
+from tests.strategies import checked, mostly, nasty_text
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(40)
 
 
 @CHECKED

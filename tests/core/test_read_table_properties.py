@@ -4,17 +4,14 @@ import io
 
 import pandas as pd
 import pytest
-from hypothesis import HealthCheck, assume, given
-from hypothesis import settings as examples
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from send_qa.core.tables import TableImportError, read_table
-from tests.strategies import csv_bytes, encodings, nasty_text
+from tests.strategies import checked, csv_bytes, encodings, nasty_text
 
-CHECKED = examples(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(80)
 
 
 def read_or_refuse(data: bytes, name: str) -> pd.DataFrame | None:

@@ -8,12 +8,12 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils.html import escape
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from audits.models import Plan
 from kpis.models import Measurement
+from tests.strategies import checked
 from tests.wsoa.factories import ActionPlanFactory
 from wsoa.models import Action, Weakness
 
@@ -70,9 +70,7 @@ def test_every_import_page_refuses_a_file_that_is_not_what_it_claims(
     assert not any(settings.MEDIA_ROOT.rglob("*.*"))  # nothing kept on disk either
 
 
-@examples(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@checked(50)
 @given(
     data=st.one_of(
         st.binary(max_size=300),

@@ -3,19 +3,16 @@ stored values; never a server error."""
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given
-from hypothesis import settings as examples
+from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kpis.models import ExceptionNote, Indicator, Measurement, Scorecard, Target
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
-from tests.strategies import assert_stored_valid, mostly, nasty_text
+from tests.strategies import assert_stored_valid, checked, mostly, nasty_text
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(60)
 
 
 VALUES = {

@@ -4,8 +4,7 @@ refuse with problems that name a row or column and save nothing. Never an unhand
 import io
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from kpis.imports import (
@@ -17,14 +16,12 @@ from kpis.imports import (
 )
 from kpis.models import Measurement
 from tests.kpis.factories import IndicatorFactory
-from tests.strategies import csv_bytes, encodings, nasty_text
+from tests.strategies import checked, csv_bytes, encodings, nasty_text
 
 pytestmark = pytest.mark.django_db
 
 COLUMNS = [*REQUIRED, "numerator", "denominator", "commentary", "period_label"]
-CHECKED = examples(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(80)
 
 
 @pytest.fixture

@@ -3,19 +3,16 @@ typed and shown escaped, or a page with the errors; never a server error."""
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
+from hypothesis import given
 from hypothesis import strategies as st
 
 from send_qa.reports.models import NARRATIVE, Report
 from tests.reports.factories import a_report
-from tests.strategies import NASTY, assert_stored_valid, mostly, nasty_text
+from tests.strategies import NASTY, assert_stored_valid, checked, mostly, nasty_text
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(30)
 WRITTEN = [name for name, _ in NARRATIVE if name != "board_commentary"]
 
 

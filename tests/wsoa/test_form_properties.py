@@ -5,19 +5,16 @@ import io
 
 import pytest
 from django.urls import reverse
-from hypothesis import HealthCheck, example, given
-from hypothesis import settings as examples
+from hypothesis import example, given
 from hypothesis import strategies as st
 
-from tests.strategies import assert_stored_valid, mostly, nasty_text
+from tests.strategies import assert_stored_valid, checked, mostly, nasty_text
 from tests.wsoa.factories import ActionFactory, ActionPlanFactory, WeaknessFactory, status
 from wsoa.models import Action, ActionPlan, Evidence, ProgressUpdate, Snapshot, Weakness
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=50, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(50)
 
 
 @CHECKED

@@ -4,20 +4,17 @@ naming a row or column and nothing saved. Never an unhandled error."""
 import io
 
 import pytest
-from hypothesis import HealthCheck, given
-from hypothesis import settings as examples
+from hypothesis import given
 from hypothesis import strategies as st
 
-from tests.strategies import csv_bytes, encodings, nasty_text
+from tests.strategies import checked, csv_bytes, encodings, nasty_text
 from tests.wsoa.factories import ActionPlanFactory
 from wsoa.imports import COLUMNS, TableImportError, actions_import, rag_key_from_csv, read_table
 from wsoa.models import Action, DueDate, ProgressUpdate, RagKey, Weakness
 
 pytestmark = pytest.mark.django_db
 
-CHECKED = examples(
-    max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+CHECKED = checked(80)
 GOOD = {
     "Weakness": "Significant weakness 1: Inaccurate records",
     "Improvement area": "Record keeping",
