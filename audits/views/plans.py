@@ -14,11 +14,11 @@ from audits.access import CASE_LEVEL_ROLES, plan_to_view
 from audits.forms import AssignForm, PlanUploadForm
 from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import REVIEW_DUE_SOON_WEEKS
+from audits.peer_moderation import teams_with_plans
 from audits.plan_import import PlanImportError, plans_import, read_table
 from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
-from send_qa.core.models import Team
 from send_qa.core.roles import Role
 
 PLANS_PER_PAGE = 50
@@ -59,9 +59,10 @@ def plan_list(request: HttpRequest) -> HttpResponse:
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,
             "ages": AgeBand.choices,
-            "teams": Team.objects.filter(is_active=True)
-            .order_by("name")
-            .values_list("uuid", "name"),
+            # Caseworkers see their own team's plans: the team filter is for SENDOPS.
+            "teams": teams_with_plans().values_list("uuid", "name")
+            if request.user.has_role(Role.SENDOPS)
+            else [],
             "can_assign": request.user.has_role(Role.SENDOPS),
             "today": timezone.localdate(),
         },

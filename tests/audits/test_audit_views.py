@@ -285,6 +285,9 @@ def test_the_lists_filter_teams_and_terms_by_opaque_ids_only(people, client_for)
     assert shown == {"EHC-SOUTH"}
     assert f'<option value="{south.uuid}" selected>South team</option>' in html
     assert listed("audits:plan_list", team=south.pk)[0] == {"EHC-NORTH", "EHC-SOUTH"}
+    # Caseworkers see their own team's plans: the team filter is for SENDOPS.
+    caseworkers_page = client_for(people.caseworker).get(reverse("audits:plan_list"))
+    assert 'name="team"' not in caseworkers_page.content.decode()
 
 
 def test_a_term_is_chosen_by_its_opaque_id_and_never_by_its_number():
