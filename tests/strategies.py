@@ -93,3 +93,13 @@ def checked(max_examples: int) -> settings:
         deadline=None,
         suppress_health_check=[HealthCheck.function_scoped_fixture],
     )
+
+
+def assert_one_saved_or_none(model, post):
+    """Send a form with `post()`: a redirect must have saved exactly one `model` record, a page
+    with errors none. Returns the response."""
+    before = model.objects.count()
+    response = post()
+    assert response.status_code in (200, 302)
+    assert model.objects.count() - before == (response.status_code == 302)
+    return response

@@ -36,12 +36,12 @@ def _filtered_audits(request: HttpRequest):
         key: request.GET.get(key, "")
         for key in ("term", "status", "auditor", "team", "need", "placement", "grade")
     }
-    filters["term"], filters["team"] = opaque_id(filters["term"]), opaque_id(filters["team"])
+    for key in ("term", "auditor", "team"):  # records are named by uuid, never by number
+        filters[key] = opaque_id(filters[key])
     if filters["term"]:
         audits = audits.filter(term__uuid=filters["term"])
     if filters["status"] in Audit.Status.values:
         audits = audits.filter(status=filters["status"])
-    filters["auditor"] = opaque_id(filters["auditor"])  # people are named by uuid, not number
     if filters["auditor"]:
         audits = audits.filter(auditor__uuid=filters["auditor"])
     if filters["team"]:
