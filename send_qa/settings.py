@@ -193,10 +193,12 @@ if CELERY_BROKER_URL == "filesystem://":
         "data_folder_out": str(_queue / "queue"),
         "processed_folder": str(_queue / "processed"),
         "store_processed": False,
+        # kombu keeps its exchange tables in ./control unless told otherwise.
+        "control_folder": str(_queue / "control"),
     }
     if not CELERY_RESULT_BACKEND:
         CELERY_RESULT_BACKEND = f"file://{_queue / 'results'}"
-    for _folder in ("queue", "processed", "results"):
+    for _folder in ("queue", "processed", "results", "control"):
         (_queue / _folder).mkdir(parents=True, exist_ok=True)
 else:
     if not CELERY_RESULT_BACKEND:
