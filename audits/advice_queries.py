@@ -7,11 +7,13 @@ reads the submitted scoring audits (advice-writing QA tool) of advice requested 
 
 import datetime
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Avg, Count, F, FloatField, Max, Q
 from django.db.models.functions import Cast
 
 from audits.models import Advice, AdviceStatus, Answer, Audit, Profession, TemplateItem
+from send_qa.core.figures import percent, round_half_up
 
 
 @dataclass
@@ -29,8 +31,8 @@ class Timeliness:
         return self.on_time + self.late + self.missing
 
     @property
-    def percent_on_time(self) -> float | None:
-        return round(100 * self.on_time / self.decided, 1) if self.decided else None
+    def percent_on_time(self) -> Decimal | None:
+        return percent(self.on_time, self.decided)
 
 
 def timeliness(*, term, on: datetime.date, by: str = "service") -> list[Timeliness]:
@@ -127,6 +129,6 @@ def advice_quality(audits) -> dict:
     return {
         "max_points": int(counts["max_points"]) if counts["max_points"] else None,
         "scored": counts["scored"],
-        "mean_points": round(float(counts["mean_points"]), 1) if counts["mean_points"] else None,
-        "mean_percent": round(float(counts["mean_percent"]), 1) if counts["mean_percent"] else None,
+        "mean_points": round_half_up(counts["mean_points"]) if counts["mean_points"] else None,
+        "mean_percent": round_half_up(counts["mean_percent"]) if counts["mean_percent"] else None,
     }

@@ -3,11 +3,13 @@
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from send_qa.core.figures import percent, round_half_up
 
 
 @dataclass
@@ -17,14 +19,14 @@ class TermFindings:
     submitted: int
     graded: int
     good_or_better: int
-    section_averages: list[tuple[str, float]]
+    section_averages: list[tuple[str, Decimal]]
     weakest_items: list[dict]
     golden_thread: dict
     by_grade: dict[str, int]
 
     @property
-    def percent_good_or_better(self) -> float | None:
-        return round(100 * self.good_or_better / self.graded, 1) if self.graded else None
+    def percent_good_or_better(self) -> Decimal | None:
+        return percent(self.good_or_better, self.graded)
 
 
 def term_findings(audits, *, weakest: int = 10) -> TermFindings:
@@ -45,7 +47,7 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
         for code, (points, maximum) in row["section_scores"].items():
             sums[code][0] += points
             sums[code][1] += maximum
-    averages = [(code, round(100 * p / m, 1)) for code, (p, m) in sums.items() if m]
+    averages = [(code, percent(p, m)) for code, (p, m) in sums.items() if m]
     return TermFindings(
         total=len(rows),
         by_status={s.label: by_status.get(s.value, 0) for s in Audit.Status},
@@ -86,7 +88,7 @@ def golden_thread_checks(audits) -> dict:
         .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
     )
     asked, met = counts["asked"], counts["met"]
-    return {"asked": asked, "met": met, "percent": round(100 * met / asked, 1) if asked else None}
+    return {"asked": asked, "met": met, "percent": percent(met, asked)}
 
 
 def weakest_items(audits, *, limit: int = 10) -> list[dict]:
@@ -122,8 +124,8 @@ def trend_by_term(audits) -> list[dict]:
     return [
         {
             **row,
-            "percent_good": round(100 * row["good"] / row["graded"], 1) if row["graded"] else None,
-            "average_percent": round(float(row["average_percent"]), 1)
+            "percent_good": percent(row["good"], row["graded"]),
+            "average_percent": round_half_up(row["average_percent"])
             if row["average_percent"] is not None
             else None,
         }
@@ -154,9 +156,7 @@ def dashboard_for_sendops(term) -> dict:
         graded=Count("id", filter=Q(status=Audit.Status.SUBMITTED, good_or_better__isnull=False)),
         good=Count("id", filter=Q(status=Audit.Status.SUBMITTED, good_or_better=True)),
     )
-    counts["percent_good"] = (
-        round(100 * counts["good"] / counts["graded"], 1) if counts["graded"] else None
-    )
+    counts["percent_good"] = percent(counts["good"], counts["graded"])
     return counts
 
 

@@ -2,9 +2,10 @@
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from audits.models import Answer, TemplateItem
+from send_qa.core.figures import percent
 
 
 @dataclass
@@ -16,9 +17,7 @@ class Subtotal:
 
     @property
     def percent(self) -> Decimal | None:
-        if not self.max_points:
-            return None
-        return (self.points * 100 / self.max_points).quantize(Decimal("0.1"), ROUND_HALF_UP)
+        return percent(self.points, self.max_points)
 
     def add(self, other: "Subtotal") -> None:
         self.points += other.points

@@ -27,6 +27,7 @@ FIELDS = [
     "owner_title",
     "computed",
     "tolerance",
+    "describes",
 ]
 
 

@@ -4,7 +4,7 @@ denominator), or None when there is nothing to measure yet."""
 
 import datetime
 from collections.abc import Callable
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -13,6 +13,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audits import queries as audit_queries
 from kpis.cache import data_changed
 from kpis.models import Area, Indicator, Measurement
+from send_qa.core.figures import percent
 from send_qa.core.models import Period
 
 Result = tuple[Decimal, Decimal | None, Decimal | None] | None
@@ -20,9 +21,9 @@ YEARS_RECALCULATED = 6
 
 
 def _percent(part: int, whole: int) -> Result:
-    if not whole:
+    value = percent(part, whole)
+    if value is None:
         return None
-    value = (Decimal(100) * part / whole).quantize(Decimal("0.1"), ROUND_HALF_UP)
     return value, Decimal(part), Decimal(whole)
 
 

@@ -8,12 +8,16 @@ its DfE code (`la:873`), which lets the scorecard rank this area among all of th
 import datetime
 import re
 import uuid
+from collections.abc import Iterable
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
+
+from kpis.rules import Shown, shown
+from send_qa.core.suppression import Describes
 
 CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
 
@@ -65,7 +69,6 @@ class Area(models.TextChoices):
     STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
 
 
-OTHER_LA_PREFIX = "la:"
 LA_CODE = re.compile(r"^la:\d{3}$")
 
 
@@ -109,6 +112,13 @@ class Indicator(models.Model):
         default=0,
         help_text="How far from target still counts as amber, in the indicator's unit.",
     )
+    describes = models.CharField(
+        max_length=20,
+        choices=Describes.choices,
+        default=Describes.CHILDREN,
+        help_text="What its values are about, which decides how small numbers are protected "
+        "(docs/decisions/0004-suppression.md).",
+    )
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -120,6 +130,45 @@ class Indicator(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
 
+    def target_on(self, day: datetime.date) -> "Target | None":
+        """The target in force on `day` (`target_in_force`); reads prefetched targets when the
+        indicator was loaded with `prefetch_related("targets")`."""
+        return target_in_force(self.targets.all(), on=day)
+
+    def shown(self, measurement: "Measurement | None", *, suppress: bool) -> Shown:
+        """One value of this indicator as people read it, small numbers withheld by the rule for
+        what the indicator describes when `suppress` (board pages, exports, the report)."""
+        if measurement is None:
+            return shown(None, unit=self.unit, suppress=suppress)
+        return shown(
+            measurement.value,
+            unit=self.unit,
+            numerator=measurement.numerator,
+            denominator=measurement.denominator,
+            suppress=suppress,
+            describes=self.describes,
+        )
+
+
+class TargetQuerySet(models.QuerySet):
+    def covering(self, day: datetime.date) -> "TargetQuerySet":
+        """Targets whose period holds `day`: the candidates `target_in_force` chooses from."""
+        return self.filter(period_start__lte=day, period_end__gte=day)
+
+
+def target_in_force(targets: Iterable["Target"], *, on: datetime.date) -> "Target | None":
+    """The one rule for which target applies on a day, read by the scorecard, the indicator
+    page, the exports, the report and the RAG: of the targets whose period holds the day, the
+    narrowest (a term's target over the year's), and of two as narrow the one that started
+    later (the newer). No two targets of an indicator share both start and end, so the choice
+    is never a tie. None when no target holds the day."""
+    holding = [target for target in targets if target.covers(on)]
+    return min(
+        holding,
+        key=lambda t: (t.period_end - t.period_start, -t.period_start.toordinal()),
+        default=None,
+    )
+
 
 class Target(models.Model):
     """The value to reach over a period (often an academic or financial year)."""
@@ -130,6 +179,8 @@ class Target(models.Model):
     label = models.CharField(max_length=100, blank=True)
     value = models.DecimalField(max_digits=14, decimal_places=3)
     history = HistoricalRecords()
+
+    objects = TargetQuerySet.as_manager()
 
     class Meta:
         ordering = ["indicator", "period_start"]

@@ -2,10 +2,12 @@
 
 import datetime
 from collections import Counter
+from dataclasses import dataclass
 
-from kpis.models import Indicator
-from kpis.rules import Rag
-from kpis.scorecard import scorecard_rows
+from kpis.computed import computed_recalculate
+from kpis.models import Indicator, Measurement, Target
+from kpis.rules import Rag, Shown
+from kpis.scorecard import grouped, scorecard_rows
 
 
 def rag_summary(*, as_at: datetime.date) -> dict:
@@ -30,21 +32,44 @@ def rag_summary(*, as_at: datetime.date) -> dict:
 
 def scorecard_for_report(*, as_at: datetime.date):
     """The scorecard's rows as the board sees them (small numbers suppressed), grouped by OBA
-    category, and the AUDIT_GOOD target in force."""
-    from kpis.scorecard import grouped
-
+    category."""
     rows = scorecard_rows(
         Indicator.objects.active().select_related("owner"), as_at=as_at, suppress=True
     )
     return grouped(rows, by="oba"), rows
 
 
-def target_value(code: str, *, on: datetime.date):
-    from kpis.models import Target
+@dataclass(frozen=True)
+class TermFigure:
+    """One indicator's stored local value for exactly a term, as the scorecard shows it."""
 
-    target = (
-        Target.objects.filter(indicator__code=code, period_start__lte=on, period_end__gte=on)
-        .order_by("period_end")
+    indicator: Indicator
+    measurement: Measurement | None
+    value: Shown
+    target: Target | None
+
+
+def term_figure(code: str, *, term, suppress: bool = True) -> TermFigure | None:
+    """The stored value of the indicator `code` for the term's own period, printed by the
+    indicator's suppression rule, with the target in force at the term's end (the scorecard's
+    rule, `kpis.models.target_in_force`). None when the catalogue has no such indicator."""
+    indicator = Indicator.objects.prefetch_related("targets").filter(code=code).first()
+    if indicator is None:
+        return None
+    measurement = (
+        Measurement.objects.local()
+        .filter(indicator=indicator, period_start=term.start, period_end=term.end)
         .first()
     )
-    return target.value if target else None
+    return TermFigure(
+        indicator=indicator,
+        measurement=measurement,
+        value=indicator.shown(measurement, suppress=suppress),
+        target=indicator.target_on(term.end),
+    )
+
+
+def computed_refresh(*, on: datetime.date) -> int:
+    """Recalculate the indicators the portal computes from its own records, so that a report
+    compiled now reads figures as they stand now (`kpis.computed.computed_recalculate`)."""
+    return computed_recalculate(on=on)

@@ -7,11 +7,12 @@ None (the models store DecimalField) and are compared as Decimal(str(x)), so 0.1
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
 
-from send_qa.core.suppression import is_small, threshold
+from send_qa.core.figures import round_half_up
+from send_qa.core.suppression import WITHHELD, Describes, figure_withheld, is_small, threshold
 
 Number = int | float | Decimal
 
@@ -22,7 +23,6 @@ PERCENTAGE, COUNT, DAYS, RATE_10K = "percentage", "count", "days", "rate_10k"
 UNITS = (PERCENTAGE, COUNT, DAYS, RATE_10K)
 
 NO_VALUE = "–"  # en dash: printed where there is no value at all
-WITHHELD = "withheld"
 
 
 class Rag(StrEnum):
@@ -132,7 +132,6 @@ class Benchmark:
 
 
 QUARTILES = ("A", "B", "C", "D")
-QUARTILE_SHARES = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))  # upper bounds of A, B and C
 MIN_FOR_QUARTILES = 4  # fewer areas than quarters makes the bands meaningless
 
 
@@ -185,18 +184,13 @@ def format_value(value: Number | None, *, unit: str) -> str:
     if number is None:
         return NO_VALUE
     if unit == COUNT:
-        return f"{_rounded(number, Decimal(1)):,.0f}"
-    one_place = _rounded(number, Decimal("0.1"))
+        return f"{round_half_up(number, 0):,.0f}"
+    one_place = round_half_up(number)
     if unit == PERCENTAGE:
         return f"{one_place:,.1f}%"
     if unit == DAYS:
         return f"{one_place:,.1f} days"
     return f"{one_place:,.1f} per 10,000"
-
-
-def _rounded(number: Decimal, places: Decimal) -> Decimal:
-    rounded = number.quantize(places, rounding=ROUND_HALF_UP)
-    return abs(rounded) if rounded == 0 else rounded  # never print "-0"
 
 
 @dataclass(frozen=True)
@@ -206,11 +200,6 @@ class Shown:
     text: str  # what to print, e.g. "72.5%", "fewer than 5", "withheld", "–" (no value)
     value: Decimal | None  # the number when shown, else None (for charts and exports)
     suppressed: bool
-
-
-def _is_small(number: Decimal | None) -> bool:
-    """A count from 1 to SMALL_NUMBER_THRESHOLD - 1, which could identify a child."""
-    return is_small(number)
 
 
 def fewer_than() -> str:
@@ -224,25 +213,27 @@ def shown(
     numerator: Number | None = None,
     denominator: Number | None = None,
     suppress: bool,
+    describes: str = Describes.CHILDREN,
 ) -> Shown:
     """What to print for a value, hiding small numbers when `suppress` (board pages and exports).
 
     With `suppress`, a count of 1-4 prints "fewer than 5" (0 is shown: it identifies nobody), and
-    any value built on a numerator or denominator of 1-4, or on a numerator 1-4 short of its
-    denominator (198 of 200), is "withheld", since a percentage of a tiny group, or of all but a
-    few of a group, can be worked back to the children it is about. Suppressed values carry no number, so a
-    chart or export cannot leak them. Without `suppress`, everything is shown as it is.
+    a value built on a numerator and denominator that `send_qa.core.suppression.figure_withheld`
+    refuses is "withheld": about children, a numerator or denominator of 1-4, or a numerator 1-4
+    short of its denominator (198 of 200), since a percentage of a tiny group, or of all but a
+    few of a group, can be worked back to the children it is about; about the service's own work
+    over a term, a denominator of 1-4. Suppressed values carry no number, so a chart or export
+    cannot leak them. Without `suppress`, everything is shown as it is.
     """
     _check_unit(unit)
     number = to_decimal(value)
     if number is None:
         return Shown(text=NO_VALUE, value=None, suppressed=False)
     if suppress:
-        if unit == COUNT and _is_small(number):
+        if unit == COUNT and is_small(number):
             return Shown(text=fewer_than(), value=None, suppressed=True)
         part, whole = to_decimal(numerator), to_decimal(denominator)
-        rest = whole - part if part is not None and whole is not None else None
-        if _is_small(part) or _is_small(whole) or _is_small(rest):
+        if figure_withheld(part, whole, describes=describes):
             return Shown(text=WITHHELD, value=None, suppressed=True)
     return Shown(text=format_value(number, unit=unit), value=number, suppressed=False)
 
@@ -250,6 +241,6 @@ def shown(
 def suppressed_count(n: int | None) -> str:
     """A head count safe to publish: "fewer than 5" for 1-4, otherwise "1,234" (or "–" if None)."""
     number = to_decimal(n)
-    if _is_small(number):
+    if is_small(number):
         return fewer_than()
     return format_value(number, unit=COUNT)

@@ -14,8 +14,8 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from kpis.charts import sparkline
-from kpis.models import Area, Indicator, Measurement, ObaCategory, Target
-from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, rag, shown
+from kpis.models import Area, Indicator, Measurement, ObaCategory, Target, target_in_force
+from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, rag
 
 TREND_POINTS = 8
 
@@ -82,7 +82,11 @@ def scorecard_rows(
         values = trends.get(indicator.pk, [])
         current = values[-1] if values else None
         previous = values[-2] if len(values) > 1 else None
-        target = _target_for(targets.get(indicator.pk, []), current)
+        target = (
+            target_in_force(targets.get(indicator.pk, []), on=current.period_end)
+            if current
+            else None
+        )
         row = Row(
             indicator=indicator,
             latest=current,
@@ -99,10 +103,10 @@ def scorecard_rows(
                 previous.value if previous else None,
                 polarity=indicator.polarity,
             ),
-            value=_shown(indicator, current, suppress),
+            value=indicator.shown(current, suppress=suppress),
             trend=values,
             sparkline=sparkline(
-                [_shown(indicator, m, suppress).value for m in values],
+                [indicator.shown(m, suppress=suppress).value for m in values],
                 title=f"{indicator.name}: trend",
                 unit=indicator.unit,
             )
@@ -112,7 +116,7 @@ def scorecard_rows(
         if current is not None:
             areas = others.get((indicator.pk, current.period_start, current.period_end), {})
             row.benchmarks = {
-                area: _shown(indicator, areas.get(area), suppress)
+                area: indicator.shown(areas.get(area), suppress=suppress)
                 for area in (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
             }
             authorities = [m.value for a, m in areas.items() if a.startswith("la:")]
@@ -122,18 +126,6 @@ def scorecard_rows(
                 )
         rows.append(row)
     return rows
-
-
-def _shown(indicator: Indicator, measurement: Measurement | None, suppress: bool) -> Shown:
-    if measurement is None:
-        return shown(None, unit=indicator.unit, suppress=suppress)
-    return shown(
-        measurement.value,
-        unit=indicator.unit,
-        numerator=measurement.numerator,
-        denominator=measurement.denominator,
-        suppress=suppress,
-    )
 
 
 def _benchmarks(latest) -> dict[tuple, dict[str, Measurement]]:
@@ -156,14 +148,6 @@ def _targets(ids: list[int]) -> dict[int, list[Target]]:
     for target in Target.objects.filter(indicator_id__in=ids).order_by("period_start"):
         found[target.indicator_id].append(target)
     return found
-
-
-def _target_for(targets: list[Target], measurement: Measurement | None) -> Target | None:
-    """The narrowest target period holding the end of the measurement's period."""
-    if measurement is None:
-        return None
-    holding = [t for t in targets if t.covers(measurement.period_end)]
-    return min(holding, key=lambda t: t.period_end - t.period_start, default=None)
 
 
 def grouped(rows: list[Row], *, by: str) -> list[Group]:

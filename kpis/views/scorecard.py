@@ -16,8 +16,8 @@ from django.views.decorators.http import require_http_methods
 from kpis.access import READERS, indicator_by_code, may_write_exception_note
 from kpis.cache import cached
 from kpis.charts import Series, trend_chart
-from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard
-from kpis.rules import DIRECTION_LABELS, RAG_LABELS, shown
+from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, target_in_force
+from kpis.rules import DIRECTION_LABELS, RAG_LABELS
 from kpis.scorecard import grouped, scorecard_rows
 from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -239,24 +239,12 @@ def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
     targets = list(indicator.targets.all())
 
     def value(m):
-        if m is None:
-            return None
-        return shown(
-            m.value,
-            unit=indicator.unit,
-            numerator=m.numerator,
-            denominator=m.denominator,
-            suppress=True,
-        )
-
-    def target_at(entry):
-        local = entry["local"] or next(iter(entry["areas"].values()))
-        holding = [t for t in targets if t.covers(local.period_end)]
-        return min(holding, key=lambda t: t.period_end - t.period_start, default=None)
+        return None if m is None else indicator.shown(m, suppress=True)
 
     rows = []
     for entry in ordered:
-        target = target_at(entry)
+        measured = entry["local"] or next(iter(entry["areas"].values()))
+        target = target_in_force(targets, on=measured.period_end)
         rows.append(
             {
                 "label": entry["label"],

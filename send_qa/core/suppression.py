@@ -9,15 +9,36 @@ withheld cells of a line whose total is shown add up to a small number, since th
 cells shown gives their sum (2 and 1 withheld beside a total tell the reader that 3 are there):
 another cell is withheld until the sum is safe. This is repeated until no line changes. A
 percentage is shown only when its part, its whole and the rest of the whole are not small.
+
+That full rule protects children. A quality judgement about the service's own work across a
+whole term (audited plans judged good or better, advice received on time, the grades given) is
+about the service, not about a child, so it is shown whenever its base is at least the
+threshold, and nothing beside it is withheld to hide its remainder (`Describes.SERVICE_QUALITY`).
+A breakdown of such a judgement by a child characteristic (need, age, placement, setting) is
+about children again and keeps the full rule. docs/decisions/0004-suppression.md says why.
 Pure functions, so tests can try any table.
 """
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.conf import settings
+from django.db import models
+
+from send_qa.core.figures import percent
 
 WITHHELD = "withheld"
+
+
+class Describes(models.TextChoices):
+    """What a figure is about, which decides how small numbers in it are protected."""
+
+    CHILDREN = "children", "Children and young people: small numbers and what reveals them withheld"
+    SERVICE_QUALITY = (
+        "service_quality",
+        "The service's own work over a whole term: shown unless its base is small",
+    )
 
 
 def threshold() -> int:
@@ -30,20 +51,38 @@ def is_small(count, *, below: int | None = None) -> bool:
     return count is not None and 0 < count < limit
 
 
-def percentage_shown(part, whole, *, below: int | None = None) -> bool:
-    """Whether a percentage of `part` in `whole` may be published. Beside the whole (or a
-    reader's knowledge of it), the percentage gives back both the part and the rest, so none of
-    the three may be small: 198 of 200 says that 2 are not."""
+def figure_withheld(
+    part, whole, *, describes: str = Describes.CHILDREN, below: int | None = None
+) -> bool:
+    """Whether a figure built on `part` of `whole` must be withheld; a count not given (a
+    published rate without its counts) is not checked.
+
+    About children: none of the part, the whole and the rest may be small, since beside the
+    whole (or a reader's knowledge of it) the figure gives back both the part and the rest: 198
+    of 200 says that 2 are not. About the service's own work over a term: only its base, the
+    whole, may not be small."""
+    if describes == Describes.SERVICE_QUALITY:
+        return is_small(whole, below=below)
+    rest = whole - part if part is not None and whole is not None else None
+    return any(is_small(n, below=below) for n in (part, whole, rest))
+
+
+def percentage_shown(
+    part, whole, *, describes: str = Describes.CHILDREN, below: int | None = None
+) -> bool:
+    """Whether a percentage of `part` in `whole` may be published (`figure_withheld`)."""
     if part is None or whole is None or whole <= 0:
         return False
-    return not any(is_small(n, below=below) for n in (part, whole, whole - part))
+    return not figure_withheld(part, whole, describes=describes, below=below)
 
 
-def safe_percentage(part, whole, *, places: int = 1, below: int | None = None) -> float | None:
-    """The percentage rounded to `places`, or None when it may not be published."""
-    if not percentage_shown(part, whole, below=below):
+def safe_percentage(
+    part, whole, *, describes: str = Describes.CHILDREN, below: int | None = None
+) -> Decimal | None:
+    """The percentage (`send_qa.core.figures.percent`), or None when it may not be published."""
+    if not percentage_shown(part, whole, describes=describes, below=below):
         return None
-    return round(100 * part / whole, places)
+    return percent(part, whole)
 
 
 Entry = tuple[int, int]  # (row, column) in the table with its totals added as a last row/column
@@ -192,17 +231,35 @@ class CountsTable:
         return WITHHELD in [*values, *(self.totals or []), self.grand_total]
 
 
+def quality_table(counts: Sequence[Sequence[int]], *, below: int | None = None) -> Suppressed:
+    """A table of the service's own quality judgements over a term: everything shown when its
+    base (all its counts together) is not small, everything withheld when it is."""
+    rows = len(counts)
+    columns = len(counts[0]) if rows else 0
+    if any(len(row) != columns for row in counts):
+        raise ValueError("Every row of the table needs the same number of counts.")
+    if not is_small(sum(map(sum, counts)), below=below):
+        return Suppressed(withheld=frozenset(), rows=rows, columns=columns)
+    every = {(r, c) for r in range(rows + 1) for c in range(columns + 1)}
+    return Suppressed(withheld=frozenset(every), rows=rows, columns=columns)
+
+
 def counts_table(
     rows: Sequence[tuple[str, Sequence[int]]],
     *,
     row_totals: bool = True,
     column_totals: bool = True,
+    describes: str = Describes.CHILDREN,
 ) -> CountsTable:
-    """Labelled rows of counts, suppressed (primary and secondary) for printing."""
+    """Labelled rows of counts, suppressed for printing: about children, primary and secondary
+    suppression; about the service's own work over a term, by its base (`quality_table`)."""
     counts = [list(values) for _, values in rows]
     if not counts:
         return CountsTable(rows=[], totals=None, grand_total=None)
-    result = suppress_table(counts, row_totals=row_totals, column_totals=column_totals)
+    if describes == Describes.SERVICE_QUALITY:
+        result = quality_table(counts)
+    else:
+        result = suppress_table(counts, row_totals=row_totals, column_totals=column_totals)
     columns = len(counts[0])
     printed = [
         CountsRow(

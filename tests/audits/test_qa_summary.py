@@ -70,7 +70,7 @@ def test_the_sendops_page_shows_it_in_a_fixed_number_of_queries(people, client_f
     url = reverse("audits:qa_summary") + f"?term={term.uuid}"
     with CaptureQueriesContext(connection) as first:
         html = client.get(url).content.decode()
-    assert "Scorer agreement" in html and "67% exact" in html
+    assert "Scorer agreement" in html and "66.7% exact" in html
     build_term_more = ModerationSessionFactory(term=term)
     sampled_plan(build_term_more, plan=PlanFactory())
     AdviceFactory.create_batch(3, requested=term.start)

@@ -1,6 +1,8 @@
 """Small-number suppression: no count from 1 to threshold - 1 is shown, and none withheld can be
 worked out as a total minus the counts shown beside it."""
 
+from decimal import Decimal
+
 import pytest
 from hypothesis import given
 from hypothesis import settings as examples
@@ -8,12 +10,16 @@ from hypothesis import strategies as st
 
 from send_qa.core.suppression import (
     WITHHELD,
+    Describes,
+    counts_table,
+    figure_withheld,
     is_small,
     percentage_shown,
     safe_percentage,
     shown_count,
     suppress_row,
     suppress_table,
+    threshold,
 )
 
 
@@ -143,3 +149,47 @@ def test_no_small_count_is_shown_and_none_withheld_can_be_worked_out(
             assert not 0 < hidden_sum < below, f"withheld cells of {line} add up to {hidden_sum}"
     if not any(0 < value[entry] < below for entry in shown):
         assert not result.withheld
+
+
+def test_a_judgement_of_the_service_is_shown_whenever_its_base_is_not_small():
+    quality = Describes.SERVICE_QUALITY
+    assert percentage_shown(21, 25, describes=quality, below=5)  # 4 fell short: still shown
+    assert percentage_shown(198, 200, describes=quality, below=5)
+    assert percentage_shown(0, 5, describes=quality, below=5)
+    assert not percentage_shown(3, 4, describes=quality, below=5)
+    assert not percentage_shown(0, 0, describes=quality, below=5)
+    assert safe_percentage(21, 25, describes=quality, below=5) == Decimal("84.0")
+    assert not percentage_shown(21, 25, below=5)  # about children, the rest (4) is protected
+
+
+def test_a_figure_without_its_counts_is_not_checked():
+    assert not figure_withheld(None, None)
+    assert figure_withheld(None, 3)
+    assert not figure_withheld(None, None, describes=Describes.SERVICE_QUALITY)
+
+
+@examples(max_examples=200, deadline=None)
+@given(whole=st.integers(0, 300), share=st.floats(0, 1), below=st.integers(2, 10))
+def test_a_shown_judgement_of_the_service_never_rests_on_a_small_base(whole, share, below):
+    part = round(whole * share)
+    if percentage_shown(part, whole, describes=Describes.SERVICE_QUALITY, below=below):
+        assert whole >= below
+
+
+@examples(max_examples=200, deadline=None)
+@given(
+    counts=st.lists(
+        st.lists(st.integers(0, 12), min_size=1, max_size=4), min_size=1, max_size=4
+    ).filter(lambda rows: len({len(r) for r in rows}) == 1)
+)
+def test_a_table_of_judgements_is_shown_whole_or_withheld_whole(counts):
+    table = counts_table(
+        [(f"row {n}", row) for n, row in enumerate(counts)], describes=Describes.SERVICE_QUALITY
+    )
+    entries = [c for row in table.rows for c in [*row.counts, row.total]]
+    entries += [*table.totals, table.grand_total]
+    base = sum(map(sum, counts))
+    if 0 < base < threshold():
+        assert set(entries) == {WITHHELD}
+    else:
+        assert WITHHELD not in entries

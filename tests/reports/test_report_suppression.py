@@ -4,6 +4,7 @@ import re
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
 
 from send_qa.core.suppression import WITHHELD
 from send_qa.reports.evidence import published_percent_good, report_counts
@@ -36,54 +37,53 @@ def qa(*, total=20, submitted=20, graded=20, good=12, by_grade=None, services=()
     )
 
 
-def test_submitted_audits_are_withheld_when_the_rest_is_small():
+def test_audits_of_a_term_are_shown_whole_when_their_base_is_not_small():
+    """Audits are the service's own work: 2 not submitted of 12 are shown (decision 0004)."""
     counts = report_counts(qa(total=12, submitted=10))
     (line,) = counts["audits"].rows
-    assert line.total == 12 and line.counts == [WITHHELD, WITHHELD]  # 12 - 10 = 2 not submitted
+    assert line.total == 12 and line.counts == [10, 2]
 
 
-def test_a_small_grade_is_withheld_with_the_next_smallest():
+def test_audits_of_a_term_with_a_small_base_are_withheld_whole():
+    counts = report_counts(qa(total=4, submitted=3))
+    (line,) = counts["audits"].rows
+    assert line.total == WITHHELD and line.counts == [WITHHELD, WITHHELD]
+
+
+def test_grades_given_at_audit_are_shown_beside_their_total():
     counts = report_counts(qa(by_grade={"Outstanding": 2, "Good": 9, "Inadequate": 14}))
-    assert [row.counts[0] for row in counts["grades"].rows] == [WITHHELD, WITHHELD, 14]
+    assert [row.counts[0] for row in counts["grades"].rows] == [2, 9, 14]
     assert counts["grades"].totals == [25]
 
 
-def test_a_percentage_built_on_a_small_count_is_withheld():
-    assert report_counts(qa(graded=20, good=12))["percent_good_shown"]
-    assert not report_counts(qa(graded=20, good=3))["percent_good_shown"]
-    assert not report_counts(qa(graded=4, good=4))["percent_good_shown"]
-    assert not report_counts(qa(graded=200, good=198))["percent_good_shown"]  # 2 are not
+def test_grades_of_fewer_than_5_audits_are_all_withheld():
+    counts = report_counts(qa(by_grade={"Good": 3, "Inadequate": 0}))
+    assert [row.counts[0] for row in counts["grades"].rows] == [WITHHELD, WITHHELD]
+    assert counts["grades"].totals == [WITHHELD]
 
 
-def test_the_audit_trend_leaves_out_terms_whose_percentage_would_give_a_small_count_back():
+def test_the_audit_trend_leaves_out_only_terms_with_a_small_base():
     trend = [
         {"term__name": "Autumn", "good": 150, "graded": 200},
         {"term__name": "Spring", "good": 198, "graded": 200},
         {"term__name": "Summer", "good": 3, "graded": 3},
     ]
-    assert published_percent_good(trend) == [75.0, None, None]
+    assert published_percent_good(trend) == [75, 99, None]
 
 
-def test_the_advice_percentage_is_withheld_when_a_few_are_not_on_time():
-    services = [timeliness("Health", 60, 1, 1), timeliness("Education", 40, 1, 0)]
-    counts = report_counts(qa(services=services))
-    assert not counts["advice_percent_shown"]
-
-
-def test_advice_by_service_suppresses_across_rows_and_columns():
-    services = [timeliness("Health", 10, 2, 6), timeliness("Education", 9, 7, 8)]
+def test_advice_by_service_is_shown_whole_when_the_term_has_enough():
+    services = [timeliness("Health", 10, 2, 6), timeliness("Education", 9, 7, 1)]
     counts = report_counts(qa(services=services))
     health, education = counts["advice"].rows
-    assert health.counts == [10, WITHHELD, WITHHELD] and health.total == 18
-    assert education.counts == [9, WITHHELD, WITHHELD] and education.total == 24
-    assert counts["advice"].totals == [19, 9, 14] and counts["advice"].grand_total == 42
-    assert counts["advice_percent_shown"]
+    assert health.counts == [10, 2, 6] and health.total == 18
+    assert education.counts == [9, 7, 1] and education.total == 17
+    assert counts["advice"].totals == [19, 9, 7] and counts["advice"].grand_total == 35
 
 
-def test_no_advice_percentage_when_its_total_is_withheld():
+def test_advice_of_a_term_with_fewer_than_5_due_is_withheld_whole():
     counts = report_counts(qa(services=[timeliness("Health", 3, 0, 0)]))
     assert counts["advice"].grand_total == WITHHELD
-    assert not counts["advice_percent_shown"]
+    assert counts["advice"].rows[0].counts == [WITHHELD] * 3
 
 
 @pytest.mark.django_db
@@ -93,6 +93,7 @@ def test_the_printed_report_shows_no_small_count():
     from tests.audits.test_qa_summary import build_term
     from tests.reports.factories import a_report
 
+    call_command("load_indicators")
     term = build_term()  # 3 plans audited and agreed Good; 1 advice on time, 1 missing
     report = a_report(term.name)
     html = report_html(Version(report=report, number=1))
