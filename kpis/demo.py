@@ -2,7 +2,7 @@
 
 import datetime
 import random
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.db import transaction
 from django.utils import timezone
@@ -21,6 +21,7 @@ from kpis.models import (
     Target,
     Unit,
 )
+from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Period, academic_year_start, ensure_financial_year
 
 YEARS = 3
@@ -72,8 +73,7 @@ def _periods(
 
 
 def _round(number: float, unit: str) -> Decimal:
-    places = Decimal(1) if unit == Unit.COUNT else Decimal("0.1")
-    value = Decimal(str(max(0.0, number))).quantize(places, ROUND_HALF_UP)
+    value = round_half_up(max(0.0, number), 0 if unit == Unit.COUNT else 1)
     return min(value, Decimal(100)) if unit == Unit.PERCENTAGE else value
 
 
@@ -141,8 +141,8 @@ def seed(area, *, rng: random.Random | None = None) -> None:
                 numerator = denominator = None
                 if where == Area.LOCAL and indicator.unit == Unit.PERCENTAGE:
                     denominator = Decimal(rng.randint(40, 400))
-                    numerator = (denominator * value / 100).quantize(Decimal(1))
-                    value = (100 * numerator / denominator).quantize(Decimal("0.1"))
+                    numerator = round_half_up(denominator * value / 100, 0)
+                    value = percent(numerator, denominator)
                 rows.append(
                     Measurement(
                         indicator=indicator,
