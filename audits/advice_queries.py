@@ -6,12 +6,24 @@ reads the submitted scoring audits (advice-writing QA tool) of advice requested 
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField, Max, Q
 from django.db.models.functions import Cast
 
-from audits.models import Advice, AdviceStatus, Answer, Audit, Profession, TemplateItem
+from audits.models import (
+    Advice,
+    AdviceService,
+    AdviceStatus,
+    Answer,
+    Audit,
+    Profession,
+    TemplateItem,
+)
+from audits.models.audits import AuditQuerySet
+from send_qa.core.models import Period
 
 
 @dataclass
@@ -33,7 +45,7 @@ class Timeliness:
         return round(100 * self.on_time / self.decided, 1) if self.decided else None
 
 
-def timeliness(*, term, on: datetime.date, by: str = "service") -> list[Timeliness]:
+def timeliness(*, term: Period, on: datetime.date, by: str = "service") -> list[Timeliness]:
     """Per service (or per profession): advice due in the term and how much came on time."""
     group = "service__name" if by == "service" else "service__profession"
     rows = (
@@ -81,7 +93,7 @@ def timeliness_total(rows: list[Timeliness]) -> Timeliness:
     return total
 
 
-def advice_scoring_audits(*, term, service=None):
+def advice_scoring_audits(*, term: Period, service: AdviceService | None = None) -> AuditQuerySet:
     """Submitted scoring audits of advice requested in the term (optionally one service's)."""
     audits = Audit.objects.submitted().filter(
         advice__isnull=False,
@@ -93,7 +105,7 @@ def advice_scoring_audits(*, term, service=None):
     return audits
 
 
-def mean_score_per_line(audits) -> list[dict]:
+def mean_score_per_line(audits: AuditQuerySet) -> list[Mapping[str, Any]]:
     """Each line of the tool in order with its mean score and how many scored it."""
     return list(
         Answer.objects.filter(
@@ -110,13 +122,13 @@ def mean_score_per_line(audits) -> list[dict]:
     )
 
 
-def lowest_lines(lines: list[dict], *, limit: int = 5) -> list[dict]:
+def lowest_lines(lines: list[Mapping[str, Any]], *, limit: int = 5) -> list[Mapping[str, Any]]:
     return sorted(lines, key=lambda row: (row["mean"] / row["item__scale_max"], row["item__code"]))[
         :limit
     ]
 
 
-def advice_quality(audits) -> dict:
+def advice_quality(audits: AuditQuerySet) -> dict[str, Any]:
     """How many advice reports were scored, their mean total and percentage."""
     counts = audits.aggregate(
         scored=Count("id"),

@@ -2,13 +2,18 @@
 
 import datetime
 from collections import Counter
+from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from kpis.models import Indicator
 from kpis.rules import Rag
 from kpis.scorecard import scorecard_rows
 
+if TYPE_CHECKING:
+    from kpis.scorecard import Group, Row
 
-def rag_summary(*, as_at: datetime.date) -> dict:
+
+def rag_summary(*, as_at: datetime.date) -> dict[str, int]:
     """How many active indicators are green, amber or red, and how many are exceptions."""
     rows = scorecard_rows(
         Indicator.objects.active(),
@@ -28,7 +33,7 @@ def rag_summary(*, as_at: datetime.date) -> dict:
     }
 
 
-def scorecard_for_report(*, as_at: datetime.date):
+def scorecard_for_report(*, as_at: datetime.date) -> "tuple[list[Group], list[Row]]":
     """The scorecard's rows as the board sees them (small numbers suppressed), grouped by OBA
     category, and the AUDIT_GOOD target in force."""
     from kpis.scorecard import grouped
@@ -39,7 +44,7 @@ def scorecard_for_report(*, as_at: datetime.date):
     return grouped(rows, by="oba"), rows
 
 
-def target_value(code: str, *, on: datetime.date):
+def target_value(code: str, *, on: datetime.date) -> Decimal | None:
     from kpis.models import Target
 
     target = (
