@@ -28,7 +28,7 @@ def peer_moderation(request: SignedInRequest) -> HttpResponse:
     if user.has_role(Role.SENDOPS):
         teams = teams_with_plans()
     else:
-        teams = teams_with_plans().filter(pk=user.team_id)
+        teams = teams_with_plans().filter(members=user)  # none for a caseworker without a team
     schedules = team_schedules(teams, on=today)
     own_team = user.team if user.has_role(Role.CASEWORKER) and user.team_id else None
     recent = (
