@@ -2,14 +2,21 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.models.audits import AuditQuerySet
 from send_qa.core.figures import percent, round_half_up
+from send_qa.core.models import Period, Team, User
+
+if TYPE_CHECKING:
+    from audits.peer_moderation import TeamSchedule
 
 
 @dataclass
@@ -20,7 +27,7 @@ class TermFindings:
     graded: int
     good_or_better: int
     section_averages: list[tuple[str, Decimal]]
-    weakest_items: list[dict]
+    weakest_items: list[Mapping[str, Any]]
     golden_thread: dict
     by_grade: dict[str, int]
 
@@ -29,7 +36,7 @@ class TermFindings:
         return percent(self.good_or_better, self.graded)
 
 
-def term_findings(audits, *, weakest: int = 10) -> TermFindings:
+def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
     """Counts, % good or better, section averages and weakest items of a set of audits."""
     rows = list(audits.values("status", "good_or_better", "section_scores", "grade"))
     by_status, by_grade = defaultdict(int), defaultdict(int)
@@ -47,7 +54,9 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
         for code, (points, maximum) in row["section_scores"].items():
             sums[code][0] += points
             sums[code][1] += maximum
-    averages = [(code, percent(p, m)) for code, (p, m) in sums.items() if m]
+    averages = [
+        (code, share) for code, (p, m) in sums.items() if (share := percent(p, m)) is not None
+    ]
     return TermFindings(
         total=len(rows),
         by_status={s.label: by_status.get(s.value, 0) for s in Audit.Status},
@@ -61,7 +70,7 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
     )
 
 
-def _in_band_order(audits, counts: dict[str, int]) -> dict[str, int]:
+def _in_band_order(audits: AuditQuerySet, counts: dict[str, int]) -> dict[str, int]:
     """Grade counts best first, in the order of the templates' bands (zeros kept)."""
     ordered: dict[str, int] = {}
     for bands in (
@@ -76,7 +85,7 @@ def _in_band_order(audits, counts: dict[str, int]) -> dict[str, int]:
     return ordered
 
 
-def golden_thread_checks(audits) -> dict:
+def golden_thread_checks(audits: AuditQuerySet) -> dict[str, Any]:
     """Golden-thread yes/no checks (needs matched to provision, provision linked to outcomes)
     across audits: how many were asked (not applicable left out), how many met, and the %."""
     counts = (
@@ -91,7 +100,7 @@ def golden_thread_checks(audits) -> dict:
     return {"asked": asked, "met": met, "percent": percent(met, asked)}
 
 
-def weakest_items(audits, *, limit: int = 10) -> list[dict]:
+def weakest_items(audits: AuditQuerySet, *, limit: int = 10) -> list[Mapping[str, Any]]:
     """Score items with the lowest average, as a percentage of the scale: themes for learning."""
     return list(
         Answer.objects.filter(
@@ -107,7 +116,7 @@ def weakest_items(audits, *, limit: int = 10) -> list[dict]:
     )
 
 
-def trend_by_term(audits) -> list[dict]:
+def trend_by_term(audits: AuditQuerySet) -> list[dict[str, Any]]:
     """Per term: audits submitted, % judged good or better, average overall percentage."""
     rows = (
         audits.submitted()
@@ -133,14 +142,14 @@ def trend_by_term(audits) -> list[dict]:
     ]
 
 
-def percent_good_or_better(*, term) -> tuple[int, int]:
+def percent_good_or_better(*, term: Period) -> tuple[int, int]:
     """(good or better, graded) among EHCP audits submitted in a term: the AUDIT_GOOD indicator."""
     audits = Audit.objects.of_plans().submitted().filter(term=term, good_or_better__isnull=False)
     counts = audits.aggregate(graded=Count("id"), good=Count("id", filter=Q(good_or_better=True)))
     return counts["good"], counts["graded"]
 
 
-def dashboard_for_auditor(user) -> dict:
+def dashboard_for_auditor(user: User) -> dict[str, Any]:
     open_audits = Audit.objects.filter(auditor=user).open()
     counts = open_audits.aggregate(
         total=Count("id"), started=Count("id", filter=Q(status=Audit.Status.IN_PROGRESS))
@@ -148,7 +157,7 @@ def dashboard_for_auditor(user) -> dict:
     return counts
 
 
-def dashboard_for_sendops(term) -> dict:
+def dashboard_for_sendops(term: Period) -> dict[str, Any]:
     audits = Audit.objects.of_plans().filter(term=term)
     counts = audits.aggregate(
         total=Count("id"),
@@ -160,7 +169,7 @@ def dashboard_for_sendops(term) -> dict:
     return counts
 
 
-def reviews_due_count(user, *, on) -> int:
+def reviews_due_count(user: User, *, on: datetime.date) -> int:
     from audits.models import Plan
 
     return Plan.objects.visible_to(user).review_due(on=on).count()
@@ -176,14 +185,14 @@ class TermQA:
     advice_timeliness: object
     advice_by_service: list
     advice_quality: dict
-    advice_lowest_lines: list[dict]
+    advice_lowest_lines: list[Mapping[str, Any]]
     peer_moderation: list
     moderation_sessions: list
     moderation_agreement: object
     agreed_grades: dict[str, int]
 
 
-def term_qa(*, term, on) -> TermQA:
+def term_qa(*, term: Period, on: datetime.date) -> TermQA:
     """Level 1 (peer moderation), level 2 (moderation, agreement) and the audits and advice
     of a term, read through the audits app's own functions."""
     from audits.advice_queries import (
@@ -223,7 +232,7 @@ def term_qa(*, term, on) -> TermQA:
     )
 
 
-def moderation_for_dashboard(user, *, on) -> dict:
+def moderation_for_dashboard(user: User, *, on: datetime.date) -> dict[str, Any]:
     """The next moderation session the user can see, and the re-audits they have open."""
     from audits.models import ModerationSession
 
@@ -236,7 +245,7 @@ def moderation_for_dashboard(user, *, on) -> dict:
     }
 
 
-def peer_moderation_for_team(team, *, on):
+def peer_moderation_for_team(team: Team, *, on: datetime.date) -> "TeamSchedule":
     """The team's current peer moderation cycle and how many past cycles are overdue."""
     from audits.peer_moderation import team_schedules
 
@@ -244,7 +253,7 @@ def peer_moderation_for_team(team, *, on):
     return schedule
 
 
-def advice_for_dashboard(*, on) -> dict:
+def advice_for_dashboard(*, on: datetime.date) -> dict[str, Any]:
     """Advice overdue and due within 7 days, in one query."""
     from audits.models import Advice
     from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
@@ -256,7 +265,7 @@ def advice_for_dashboard(*, on) -> dict:
     )
 
 
-def advice_received_on_time(*, term, on) -> tuple[int, int]:
+def advice_received_on_time(*, term: Period, on: datetime.date) -> tuple[int, int]:
     """(on time, due) for advice due in the term up to `on`: the ADVICE_6WK indicator."""
     from audits.advice_queries import timeliness, timeliness_total
 
@@ -264,14 +273,14 @@ def advice_received_on_time(*, term, on) -> tuple[int, int]:
     return total.on_time, total.decided
 
 
-def plans_maintained(*, on) -> int:
+def plans_maintained(*, on: datetime.date) -> int:
     """EHC plans issued by `on` and still active: the EHCP_COUNT indicator."""
     from audits.models import Plan
 
     return Plan.objects.filter(is_active=True, plan_issued__lte=on).count()
 
 
-def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
+def plans_issued_within(*, term: Period, weeks: int = 20) -> tuple[int, int]:
     """(issued within `weeks` of the request, issued) for plans issued in the term, exceptions
     included, since the register does not record them: the EHCP_20WK_INCL indicator."""
     from audits.models import Plan
@@ -291,6 +300,6 @@ def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
     return counts["within"], counts["issued"]
 
 
-def audit_trend() -> list[dict]:
+def audit_trend() -> list[dict[str, Any]]:
     """Per term: EHCP audits submitted, % good or better, average score (findings' trend)."""
     return trend_by_term(Audit.objects.of_plans())

@@ -80,7 +80,7 @@ def validate_area(value: str) -> None:
         )
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def active(self) -> "IndicatorQuerySet":
         return self.filter(is_active=True)
 
@@ -200,7 +200,7 @@ class Target(models.Model):
         return self.period_start <= day <= self.period_end
 
 
-class MeasurementQuerySet(models.QuerySet):
+class MeasurementQuerySet(models.QuerySet["Measurement"]):
     def local(self) -> "MeasurementQuerySet":
         return self.filter(area=Area.LOCAL)
 

@@ -2,10 +2,13 @@
 action owner updates progress on the actions they lead (a django-guardian object permission,
 granted when someone is made lead) and nothing else."""
 
+from uuid import UUID
+
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, remove_perm
 
+from send_qa.core.models import User
 from send_qa.core.roles import Role
 from wsoa.models import Action, ActionPlan
 
@@ -13,19 +16,19 @@ PLAN_READERS = (Role.SENDOPS, Role.BOARD)
 UPDATE_PERMISSION = "wsoa.update_progress"
 
 
-def plan_to_view(user, plan_uuid) -> ActionPlan:
+def plan_to_view(user: User, plan_uuid: UUID | str) -> ActionPlan:
     if not user.has_role(*PLAN_READERS):
         raise PermissionDenied("Your role does not give you access to action plans.")
     return get_object_or_404(ActionPlan.objects.select_related("rag_key"), uuid=plan_uuid)
 
 
-def plan_to_manage(user, plan_uuid) -> ActionPlan:
+def plan_to_manage(user: User, plan_uuid: UUID | str) -> ActionPlan:
     if not user.has_role(Role.SENDOPS):
         raise PermissionDenied("Only SENDOPS change action plans.")
     return plan_to_view(user, plan_uuid)
 
 
-def action_to_view(user, action_uuid) -> Action:
+def action_to_view(user: User, action_uuid: UUID | str) -> Action:
     """An action for SENDOPS and the board, or for its lead; 404 for other action owners."""
     if not user.has_role(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER):
         raise PermissionDenied("Your role does not give you access to action plans.")
@@ -35,25 +38,23 @@ def action_to_view(user, action_uuid) -> Action:
     return get_object_or_404(actions, uuid=action_uuid)
 
 
-def may_update(user, action: Action) -> bool:
+def may_update(user: User, action: Action) -> bool:
     return user.has_role(Role.SENDOPS) or (
         user.has_role(Role.ACTION_OWNER) and user.has_perm(UPDATE_PERMISSION, action)
     )
 
 
-def action_to_update(user, action_uuid) -> Action:
+def action_to_update(user: User, action_uuid: UUID | str) -> Action:
     action = action_to_view(user, action_uuid)
     if not may_update(user, action):
         raise PermissionDenied("Only the action's lead or SENDOPS can update its progress.")
     return action
 
 
-def lead_set(action: Action, lead) -> None:
+def lead_set(action: Action, lead: User | None) -> None:
     """Make `lead` the action's lead, moving the object permission from any previous lead."""
     previous = Action.objects.filter(pk=action.pk).values_list("lead_id", flat=True).first()
     if previous and previous != getattr(lead, "pk", None):
-        from send_qa.core.models import User
-
         remove_perm(UPDATE_PERMISSION, User.objects.get(pk=previous), action)
     action.lead = lead
     action.save(update_fields=["lead"])

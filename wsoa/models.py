@@ -169,7 +169,7 @@ class Weakness(models.Model):
         return f"Significant weakness {self.number}"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(models.QuerySet["Action"]):
     def with_final_due(self) -> "ActionQuerySet":
         return self.annotate(final_due=Max("due_dates__due"))
 

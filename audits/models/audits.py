@@ -15,7 +15,7 @@ from audits.models.templates import ChecklistTemplate, TemplateItem
 from send_qa.core.models import Period
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user) -> "AuditQuerySet":
         """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
         from send_qa.core.roles import Role

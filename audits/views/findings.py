@@ -1,6 +1,6 @@
 """What the audits say, for SENDOPS: this term's findings, the trend, and exports."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -9,14 +9,14 @@ from django.views.decorators.http import require_http_methods
 
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
 from audits.queries import term_findings, term_qa, trend_by_term
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
 
 
-def chosen_term(request: HttpRequest) -> Period | None:
+def chosen_term(request: SignedInRequest) -> Period | None:
     """The term asked for, or else the current one."""
     return Period.objects.chosen_term(request.GET.get("term", "")) or Period.objects.current_term()
 
@@ -27,7 +27,7 @@ def _ehcp_audits():
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
-def findings(request: HttpRequest) -> HttpResponse:
+def findings(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     template = (
@@ -108,7 +108,7 @@ def export_table(audits) -> tuple[list[str], list[list]]:
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "audits")
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: SignedInRequest, fmt: str) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     header, rows = export_table(audits)
@@ -119,7 +119,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @never_cache
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
-def qa_summary(request: HttpRequest) -> HttpResponse:
+def qa_summary(request: SignedInRequest) -> HttpResponse:
     """Level 3: the term's quality assurance at every level, as the board will be told it."""
     term = chosen_term(request)
     return render(

@@ -5,7 +5,7 @@ Moderators see sample codes only. The key from code to case reference is shown t
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,7 +20,7 @@ from audits.moderation import (
     session_comparison,
     session_draw,
 )
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
@@ -31,7 +31,7 @@ MODERATION_ROLES = (Role.SENDOPS, Role.AUDITOR)
 
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: SignedInRequest) -> HttpResponse:
     sessions = (
         ModerationSession.objects.visible_to(request.user)
         .select_related("term")
@@ -46,7 +46,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: SignedInRequest) -> HttpResponse:
     form = ModerationSessionForm(posted(request))
     if form.is_valid():
         session = form.save(commit=False)
@@ -61,7 +61,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = ModerationSessionForm(posted(request), instance=session)
     if form.is_valid():
@@ -75,7 +75,7 @@ def session_edit(request: HttpRequest, session_uuid) -> HttpResponse:
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "moderation session", "session_uuid")
-def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_detail(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     is_sendops = request.user.has_role(Role.SENDOPS)
     samples = list(session.samples.select_related("plan", "original_audit").order_by("order"))
@@ -103,7 +103,7 @@ def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def session_draw_sample(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_draw_sample(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     try:
         sample = session_draw(session)
@@ -121,7 +121,7 @@ def session_draw_sample(request: HttpRequest, session_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_assign(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     if not session.samples.exists():
         messages.error(request, "Draw the sample before you set the re-audits.")
@@ -137,7 +137,7 @@ def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "moderation sample", "session_uuid")
-def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
     """The sample for the meeting: codes and characteristics, never a case reference."""
     session = session_to_view(request.user, session_uuid)
     samples = session.samples.select_related("plan", "original_audit").order_by("order")
@@ -166,7 +166,7 @@ def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
-def session_agreement(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     comparison = session_comparison(session)
     item_rows = sorted(
@@ -191,7 +191,7 @@ def session_agreement(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET", "POST"])
-def session_outcome(request: HttpRequest, session_uuid, code: str) -> HttpResponse:
+def session_outcome(request: SignedInRequest, session_uuid, code: str) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     if not can_record_outcomes(request.user, session):
         raise PermissionDenied("Only the group's members and SENDOPS record its outcomes.")
@@ -217,7 +217,7 @@ def session_outcome(request: HttpRequest, session_uuid, code: str) -> HttpRespon
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def session_key_issues(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_key_issues(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = KeyIssuesForm(posted(request), instance=session)
     if form.is_valid():
@@ -230,7 +230,7 @@ def session_key_issues(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_ROLES)
 @require_http_methods(["GET"])
-def session_report(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_report(request: SignedInRequest, session_uuid) -> HttpResponse:
     """The printable key-issues report, kept with the session."""
     session = session_to_view(request.user, session_uuid)
     return render(

@@ -26,7 +26,7 @@ from kpis.forms import (
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 
@@ -42,7 +42,7 @@ def _upload_dir() -> Path:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def kpi_import(request: HttpRequest) -> HttpResponse:
+def kpi_import(request: SignedInRequest) -> HttpResponse:
     """Step 1 checks the file and shows what would change; step 2 saves it all at once."""
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
@@ -76,7 +76,7 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
+def _confirm(request: SignedInRequest) -> HttpResponse:
     pending = request.session.pop(SESSION_KEY, None)
     path = _upload_dir() / pending["file"] if pending else None
     if path is None or not path.exists():
@@ -101,7 +101,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def measurement_edit(request: HttpRequest, code: str) -> HttpResponse:
+def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Enter or correct one period's values of an indicator, with commentary."""
     indicator = indicator_by_code(code)
     initial = {}
@@ -167,7 +167,7 @@ def _save_period(indicator, data: dict) -> None:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def recalculate(request: HttpRequest) -> HttpResponse:
+def recalculate(request: SignedInRequest) -> HttpResponse:
     recalculate_indicators.delay_on_commit()
     messages.success(
         request,
@@ -208,17 +208,17 @@ def exception_note(
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def scorecard_new(request: HttpRequest) -> HttpResponse:
+def scorecard_new(request: SignedInRequest) -> HttpResponse:
     return _scorecard_form(request, Scorecard())
 
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def scorecard_edit(request: HttpRequest, scorecard_uuid) -> HttpResponse:
+def scorecard_edit(request: SignedInRequest, scorecard_uuid) -> HttpResponse:
     return _scorecard_form(request, get_object_or_404(Scorecard, uuid=scorecard_uuid))
 
 
-def _scorecard_form(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
+def _scorecard_form(request: SignedInRequest, scorecard: Scorecard) -> HttpResponse:
     form = ScorecardForm(posted(request), instance=scorecard)
     if form.is_valid():
         with transaction.atomic():
@@ -243,7 +243,7 @@ def _scorecard_url() -> str:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
     """The owner, tolerance and targets of an indicator."""
     indicator = indicator_by_code(code)
     settings_form = IndicatorSettingsForm(
@@ -281,7 +281,7 @@ def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def ask_for_commentary(request: HttpRequest) -> HttpResponse:
+def ask_for_commentary(request: SignedInRequest) -> HttpResponse:
     """Email the owners of red or declining indicators that have no commentary yet."""
     ask_for_exception_commentary.delay_on_commit(timezone.localdate().isoformat())
     messages.success(request, "The owners of unexplained exceptions are being emailed.")

@@ -2,15 +2,18 @@
 versions 2 and 3 once released; every signed-in user version 3 once released. Nobody else sees
 drafts."""
 
-from django.db.models import Q
+from uuid import UUID
+
+from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
+from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.reports.models import Report, Version
 
 
-def versions_visible_to(user):
+def versions_visible_to(user: User) -> QuerySet[Version]:
     versions = Version.objects.filter(status=Version.Status.DONE)
     if user.has_role(Role.SENDOPS):
         return versions
@@ -20,17 +23,17 @@ def versions_visible_to(user):
     return released.filter(number=Version.Number.WIDE)
 
 
-def reports_visible_to(user):
+def reports_visible_to(user: User) -> QuerySet[Report]:
     if user.has_role(Role.SENDOPS):
         return Report.objects.all()
     return Report.objects.filter(Q(versions__in=versions_visible_to(user))).distinct()
 
 
-def report_to_view(user, report_uuid) -> Report:
+def report_to_view(user: User, report_uuid: UUID | str) -> Report:
     return get_object_or_404(reports_visible_to(user).select_related("term"), uuid=report_uuid)
 
 
-def version_to_read(user, version_uuid) -> Version:
+def version_to_read(user: User, version_uuid: UUID | str) -> Version:
     version = versions_visible_to(user).filter(uuid=version_uuid).select_related("report").first()
     if version is None:
         raise Http404("No such report")

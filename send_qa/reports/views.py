@@ -7,14 +7,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
@@ -33,7 +33,7 @@ from send_qa.reports.tasks import compile_report
 
 
 @require_http_methods(["GET"])
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: SignedInRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -49,7 +49,7 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: SignedInRequest) -> HttpResponse:
     form = NewReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a term that has no report yet.")
@@ -60,7 +60,7 @@ def report_new(request: HttpRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def report_detail(request: HttpRequest, report_uuid) -> HttpResponse:
+def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
     versions_fail_stuck()
     is_sendops = request.user.has_role(Role.SENDOPS)
@@ -84,7 +84,7 @@ def report_detail(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, report_uuid) -> HttpResponse:
+def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
     # The row is locked while a save is checked, so two saves of the same page can't both pass.
     with transaction.atomic():
         reports = Report.objects.select_related("term")
@@ -101,7 +101,7 @@ def report_edit(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS, Role.BOARD)
 @require_http_methods(["GET", "POST"])
-def board_commentary(request: HttpRequest, report_uuid) -> HttpResponse:
+def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     if (
         not request.user.has_role(Role.SENDOPS)
@@ -118,7 +118,7 @@ def board_commentary(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def version_compile(request: HttpRequest, report_uuid) -> HttpResponse:
+def version_compile(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report, uuid=report_uuid)
     number = request.POST.get("number", "")
     if number not in {str(n) for n in Version.Number.values}:
@@ -133,7 +133,7 @@ def version_compile(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
+def version_retry(request: SignedInRequest, version_uuid) -> HttpResponse:
     version = get_object_or_404(Version, uuid=version_uuid)
     if version.status == Version.Status.DONE:
         messages.error(request, "This version was compiled; compile a new one instead.")
@@ -146,7 +146,7 @@ def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
+def version_release(request: SignedInRequest, version_uuid) -> HttpResponse:
     version = get_object_or_404(Version, uuid=version_uuid, status=Version.Status.DONE)
     if version.number == Version.Number.SENDOPS:
         raise PermissionDenied("Version 1 is for the SEND Operations Group only.")
@@ -163,7 +163,7 @@ def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET"])
 @logs_access(Kind.REPORT_DOWNLOAD, "report version", "version_uuid")
-def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
+def version_pdf(request: SignedInRequest, version_uuid) -> HttpResponse:
     version = version_to_read(request.user, version_uuid)
     path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
     if path is None or not path.exists():
@@ -176,7 +176,7 @@ def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET"])
-def report_history(request: HttpRequest, report_uuid) -> HttpResponse:
+def report_history(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     return history_page(
         request,

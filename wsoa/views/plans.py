@@ -4,12 +4,12 @@ what SENDOPS change: plans, weaknesses, actions and quarterly snapshots."""
 from django.contrib import messages
 from django.db import transaction
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 from wsoa.access import PLAN_READERS, lead_set, plan_to_manage, plan_to_view
@@ -30,7 +30,7 @@ from wsoa.tracker import tracker_weaknesses
 
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "wsoa/plan_list.html",
@@ -43,7 +43,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def plan_new(request: HttpRequest) -> HttpResponse:
+def plan_new(request: SignedInRequest) -> HttpResponse:
     form = PlanForm(posted(request))
     if form.is_valid():
         plan = form.save(commit=False)
@@ -56,7 +56,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = PlanForm(posted(request), instance=plan)
     if form.is_valid():
@@ -72,7 +72,7 @@ def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
     weaknesses = tracker_weaknesses(plan, today=today)
@@ -91,7 +91,7 @@ def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_summary_view(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
     actions = Action.objects.filter(weakness__plan=plan).select_related(
@@ -114,7 +114,7 @@ def plan_summary_view(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
-def snapshot_new(request: HttpRequest, plan_uuid) -> HttpResponse:
+def snapshot_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = SnapshotForm(request.POST)
     if form.is_valid():
@@ -132,7 +132,7 @@ def snapshot_new(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def weakness_new(request: HttpRequest, plan_uuid) -> HttpResponse:
+def weakness_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     number = (plan.weaknesses.aggregate(n=Max("number"))["n"] or 0) + 1
     return _weakness_form(request, plan, Weakness(plan=plan), {"number": number})
@@ -140,7 +140,7 @@ def weakness_new(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def weakness_edit(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
+def weakness_edit(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     return _weakness_form(request, plan, get_object_or_404(plan.weaknesses, number=number), {})
 
@@ -160,7 +160,7 @@ def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def action_new(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
+def action_new(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     weakness = get_object_or_404(plan.weaknesses, number=number)
     return _action_form(request, plan, Action(weakness=weakness))
@@ -168,7 +168,7 @@ def action_new(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, action_uuid) -> HttpResponse:
+def action_edit(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = get_object_or_404(
         Action.objects.select_related("weakness__plan__rag_key"), uuid=action_uuid
     )
@@ -205,7 +205,7 @@ def _action_form(request, plan, action: Action) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def rag_key_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
+def rag_key_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     """The plan's own RAG key, worst status first. A key shared with other plans (such as seed
     004's) is copied for this plan before it is changed, so other plans keep theirs."""
     plan = plan_to_manage(request.user, plan_uuid)
