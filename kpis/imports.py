@@ -4,12 +4,13 @@ All or nothing: every row is checked first and each problem named (row, column, 
 new values are added and existing ones (same indicator, period and area) updated in bulk, the
 old value kept in the history. A preview says what will change before anything is saved.
 
-Speed (docs/performance.md): a file of 100,000 rows is checked column by column with pandas.
-Rows that are certainly good in the plainest form (a known code, YYYY-MM-DD dates, a known
-area, plain decimal numbers in range) pass without a Python loop; every other row goes through
-`_check_row`, the rules written out one by one, which names each problem. A property test
-checks that both ways give the same problems and the same values for any input. New values
-and their history are written with COPY from CSV made by pandas.
+Every row is checked by the one rule for a KPI value (kpis/validity.py), which the values form
+also calls. Speed (docs/performance.md): a file of 100,000 rows is first sifted column by
+column with pandas, and rows certainly good in the plainest form (a known code, YYYY-MM-DD
+dates, a known area, plain decimal numbers well within the rule) pass without a Python loop.
+The sieve never refuses a row: every row it does not pass goes through `_check_row` and the
+rule, which name each problem. New values and their history are written with COPY
+(send_qa/core/bulk.py).
 """
 
 import csv
@@ -27,6 +28,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
+from kpis.validity import LABEL_LENGTH, kept, measurement_problems
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -34,15 +36,13 @@ __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_chec
 REQUIRED = ["indicator_code", "period_start", "period_end", "area", "value"]
 OPTIONAL = ["period_label", "numerator", "denominator", "commentary"]
 MAX_ROWS = 200_000
-AREAS = ", ".join([*Area.values, "la:CODE (e.g. la:873)"])
 AREA_VALUES = frozenset(Area.values)
-LARGEST = Decimal(10) ** 11  # what DecimalField(max_digits=14, decimal_places=3) can hold
-LABEL_LENGTH = Measurement._meta.get_field("period_label").max_length
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]
 
 
 NUMBERS = ("value", "numerator", "denominator")
-PLAIN_NUMBER = r"-?\d{1,11}(?:\.\d{1,6})?"  # below LARGEST, exact enough as a float to compare
+# Below 10**11, kept as written (at most 3 decimal places), exact enough as a float to compare.
+PLAIN_NUMBER = r"-?\d{1,11}(?:\.\d{1,3})?"
 PLAIN_DATE = r"\d{4}-\d{2}-\d{2}"
 # A value at most this far from numerator / denominator passes; the row-by-row check decides
 # the rows near the edge, where a float and a Decimal could disagree.
@@ -195,8 +195,9 @@ COLUMNS = [
 
 
 def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
-    """The rows that are certainly good, found column by column, as the row-by-row check
-    would give them. Anything unusual is left for `_check_row`, which names the problem."""
+    """The rows that are certainly good, found column by column, as `_check_row` would give
+    them. It only passes rows: anything unusual, or near an edge of the rule, is left for
+    `_check_row`, which decides and names the problem."""
     code = frame["indicator_code"].str.strip().str.upper()
     known = code.isin(list(indicators))
     dates = {}
@@ -226,6 +227,7 @@ def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.Dat
     percentage = unit == Unit.PERCENTAGE
     ok &= np.where(percentage, (value >= 0) & (value <= 100), value >= 0)
     numerator, denominator = numbers["numerator"][1], numbers["denominator"][1]
+    ok &= numerator.isna() | (numerator >= 0)
     ok &= denominator.isna() | (denominator > 0)
     both = percentage & numerator.notna() & denominator.notna()
     ratio = 100 * numerator / denominator.where(denominator > 0, np.nan)
@@ -268,7 +270,8 @@ def _text(number: Decimal | None) -> str | None:
 
 
 def _check_row(row: int, record: dict, indicators, problems: list) -> list | None:
-    """One row checked rule by rule: its values as `COLUMNS`, or None with its problems added."""
+    """One row read cell by cell, then checked by the one rule for a KPI value
+    (kpis/validity.py): its values as `COLUMNS`, or None with its problems added."""
     before = len(problems)
 
     def problem(column: str, message: str) -> None:
@@ -291,68 +294,32 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
                 column,
                 f"{record[column]!r} is not a date. Write it as YYYY-MM-DD, for example 2026-08-31.",
             )
-    if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
-        problem("period_end", "the period ends before it starts. Check the two dates.")
-    area = record["area"].strip().lower()
-    if area not in AREA_VALUES and not LA_CODE.match(area):
-        problem("area", f"{record['area']!r} is not an area. Use one of: {AREAS}.")
     numbers = {}
     for column in NUMBERS:
         try:
-            numbers[column] = _number(record.get(column, ""))
+            numbers[column] = kept(_number(record.get(column, "")))
         except ValueError:
             problem(
                 column,
                 f"{record.get(column)!r} is not a number. Write digits only, for example 72.5.",
             )
-    for column, number in list(numbers.items()):
-        if number is not None and abs(number) >= LARGEST:
-            problem(
-                column,
-                f"{record.get(column)!r} is too large: the portal keeps numbers below "
-                f"{LARGEST:,}. Check the value.",
-            )
-            del numbers[column]
-    label = record.get("period_label", "").strip()
-    if len(label) > LABEL_LENGTH:
-        problem(
-            "period_label",
-            f"is {len(label)} characters long; shorten it to at most {LABEL_LENGTH}, "
-            "for example Autumn 2026.",
-        )
     if "value" in numbers and numbers["value"] is None:
         problem("value", "is empty. Give the value, or leave the row out.")
-    if indicator and numbers.get("value") is not None:
-        value = numbers["value"]
-        if indicator.unit == Unit.PERCENTAGE and not 0 <= value <= 100:
-            problem(
-                "value", f"{value} is not a percentage between 0 and 100. Write 72.5 for 72.5%."
-            )
-        elif value < 0:
-            problem("value", f"{value} is below zero. Check the value.")
-    numerator, denominator = numbers.get("numerator"), numbers.get("denominator")
-    if denominator is not None and denominator <= 0:
-        problem("denominator", "must be above zero. Leave it empty if there is none.")
-    elif (
-        indicator
-        and indicator.unit == Unit.PERCENTAGE
-        and numerator is not None
-        and denominator
-        and numbers.get("value") is not None
-        and abs(100 * numerator / denominator - numbers["value"]) > Decimal("0.1")
+    area = record["area"].strip().lower()
+    label = record.get("period_label", "").strip()
+    for found in measurement_problems(
+        unit=indicator.unit if indicator else None,
+        computed=bool(indicator and indicator.computed),
+        code=code,
+        period_start=dates.get("period_start"),
+        period_end=dates.get("period_end"),
+        area=area,
+        value=numbers.get("value"),
+        numerator=numbers.get("numerator"),
+        denominator=numbers.get("denominator"),
+        period_label=label,
     ):
-        expected = (100 * numerator / denominator).quantize(Decimal("0.1"))
-        problem(
-            "value",
-            f"{numbers['value']} does not match numerator / denominator ({expected}%). "
-            "Correct one of the three.",
-        )
-    if indicator and indicator.computed and area == Area.LOCAL:
-        problem(
-            "area",
-            f"{code} is calculated by the portal for this area. Import only England, "
-            "region, statistical neighbour or other local authorities' values for it.",
-        )
+        problem(found.field, found.message)
     if len(problems) > before:
         return None
     return [
@@ -363,8 +330,8 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
         label,
         area,
         _text(numbers["value"]),
-        _text(numerator),
-        _text(denominator),
+        _text(numbers["numerator"]),
+        _text(numbers["denominator"]),
         record.get("commentary", "").strip(),
     ]
 
