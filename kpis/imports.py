@@ -13,22 +13,19 @@ rule, which name each problem. New values and their history are written with COP
 (send_qa/core/bulk.py).
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db import transaction
 
 from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
 from kpis.validity import LABEL_LENGTH, kept, measurement_problems
+from send_qa.core.bulk import frame_create_with_history, frame_update_with_history
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -409,146 +406,12 @@ def _none(series: pd.Series) -> list:
 @transaction.atomic
 def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     """Write a checked plan: new values in bulk, changed ones updated with their history."""
-    now = timezone.now()
     rows = plan.rows
-    new = rows[rows["action"] == "add"]
-    if len(new):
-        if connection.vendor == "postgresql":
-            _copy_new(new, now=now, by=by)
-        else:
-            bulk_create_with_history(
-                [_measurement(row, now=now) for row in new.itertuples(index=False)],
-                Measurement,
-                batch_size=2000,
-                default_user=by,
-            )
+    frame_create_with_history(Measurement, rows.loc[rows["action"] == "add", COLUMNS[1:]], by=by)
+    changed = rows.loc[rows["action"] == "update", ["stored_id", *plan.given]]
+    frame_update_with_history(Measurement, changed.rename(columns={"stored_id": "id"}), by=by)
     data_changed()  # bulk writes send no signals
-    changed = rows[rows["action"] == "update"]
-    if len(changed) and connection.vendor == "postgresql":
-        _update_changed(changed, plan.given, now=now, by=by)
-    elif len(changed):
-        stored = Measurement.objects.in_bulk(changed["stored_id"].astype(int).tolist())
-        updated = []
-        for row in changed.itertuples(index=False):
-            measurement = stored[int(row.stored_id)]
-            fresh = _measurement(row, now=now)
-            for name in plan.given:
-                setattr(measurement, name, getattr(fresh, name))
-            measurement.updated_at = now
-            updated.append(measurement)
-        bulk_update_with_history(
-            updated, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by
-        )
     return plan
-
-
-def _measurement(row, *, now) -> Measurement:
-    def number(text):
-        return None if text is None or pd.isna(text) else Decimal(text)
-
-    return Measurement(
-        indicator_id=int(row.indicator_id),
-        period_start=datetime.date.fromisoformat(row.period_start),
-        period_end=datetime.date.fromisoformat(row.period_end),
-        period_label=row.period_label,
-        area=row.area,
-        value=number(row.value),
-        numerator=number(row.numerator),
-        denominator=number(row.denominator),
-        commentary=row.commentary,
-        updated_at=now,
-    )
-
-
-def _copy_new(new: pd.DataFrame, *, now, by) -> None:
-    """New values and their "created" history entries: the rows are copied (COPY of CSV) into
-    a temporary table, then one statement inserts them and writes the history of what it
-    inserted."""
-    quote = connection.ops.quote_name
-    table = Measurement._meta.db_table
-    history = Measurement.history.model
-    staged = new[COLUMNS[1:]]
-    types = {"indicator_id": "bigint", "period_start": "date", "period_end": "date"}
-    types |= dict.fromkeys(NUMBERS, "numeric")
-    columns = [*staged.columns, "source_note", "computed_at", "updated_at"]
-    tracked = [
-        f.column
-        for f in history._meta.concrete_fields
-        if f.attname != "history_id" and not f.attname.startswith("history_")
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE import_new ("
-            + ", ".join(f"{quote(name)} {types.get(name, 'text')}" for name in staged.columns)
-            + ") ON COMMIT DROP"
-        )
-        _copy_csv(cursor, "import_new", list(staged.columns), staged)
-        cursor.execute(
-            f"WITH added AS (INSERT INTO {quote(table)} "  # noqa: S608 - names from the models
-            f"({', '.join(quote(c) for c in columns)}) "
-            f"SELECT {', '.join(quote(c) for c in staged.columns)}, '', NULL, %s "
-            f"FROM import_new RETURNING *) "
-            f"INSERT INTO {quote(history._meta.db_table)} "
-            f"({', '.join(quote(c) for c in tracked)}, history_date, history_change_reason, "
-            f"history_type, history_user_id) "
-            f"SELECT {', '.join(quote(c) for c in tracked)}, %s, NULL, '+', %s FROM added",
-            [now, now, getattr(by, "pk", None)],
-        )
-        cursor.execute("DROP TABLE import_new")
-
-
-def _update_changed(changed: pd.DataFrame, given: list[str], *, now, by) -> None:
-    """Changed values in three statements whatever their number: the new values are copied
-    into a temporary table, the stored ones updated from it, and each updated record's
-    "changed" history entry written from what it now holds."""
-    quote = connection.ops.quote_name
-    table = Measurement._meta.db_table
-    history = Measurement.history.model
-    tracked = [
-        f.column
-        for f in history._meta.concrete_fields
-        if f.attname != "history_id" and not f.attname.startswith("history_")
-    ]
-    types = {"value": "numeric", "numerator": "numeric", "denominator": "numeric"}
-    staged = changed[["stored_id", *given]].rename(columns={"stored_id": "id"})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE import_changes (id bigint PRIMARY KEY, "
-            + ", ".join(f"{quote(name)} {types.get(name, 'text')}" for name in given)
-            + ") ON COMMIT DROP"
-        )
-        _copy_csv(cursor, "import_changes", list(staged.columns), staged)
-        cursor.execute(
-            f"UPDATE {quote(table)} AS m SET "  # noqa: S608 - names from the model and REQUIRED/OPTIONAL
-            + ", ".join(f"{quote(name)} = c.{quote(name)}" for name in given)
-            + ", updated_at = %s FROM import_changes AS c WHERE m.id = c.id",
-            [now],
-        )
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 - names from the models
-            f"({', '.join(quote(c) for c in tracked)}, history_date, history_change_reason, "
-            f"history_type, history_user_id) "
-            f"SELECT {', '.join('m.' + quote(c) for c in tracked)}, %s, NULL, '~', %s "
-            f"FROM {quote(table)} AS m JOIN import_changes AS c ON m.id = c.id",
-            [now, getattr(by, "pk", None)],
-        )
-        cursor.execute("DROP TABLE import_changes")
-
-
-NULLABLE = ["numerator", "denominator", "computed_at", "history_change_reason", "history_user_id"]
-
-
-def _copy_csv(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
-    """Every field quoted (so no text can end the data early), empty numbers and dates NULL."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, header=False, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    quote = connection.ops.quote_name
-    nulls = ", ".join(quote(c) for c in columns if c in NULLABLE)
-    with cursor.cursor.copy(
-        f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN "
-        f"WITH (FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''})"
-    ) as copy:
-        copy.write(buffer.getvalue())
 
 
 def measurements_import(frame: pd.DataFrame, *, by=None) -> ImportPlan:
