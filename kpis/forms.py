@@ -76,30 +76,28 @@ class MeasurementForm(GDSFormMixin, forms.Form):
             if name in cleaned:
                 cleaned[name] = kept(cleaned[name])
         given = any(cleaned.get(name) is not None for name in self.AREA_FIELDS.values())
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end:
-            shown = set()
-            for area, name in self.AREA_FIELDS.items():
-                local = area == Area.LOCAL
-                if local and self.indicator.computed:
-                    continue  # the portal calculates it: only the commentary is saved
-                problems = measurement_problems(
-                    unit=self.indicator.unit,
-                    computed=self.indicator.computed,
-                    code=self.indicator.code,
-                    period_start=start,
-                    period_end=end,
-                    area=area,
-                    value=cleaned.get(name),
-                    numerator=cleaned.get("numerator") if local else None,
-                    denominator=cleaned.get("denominator") if local else None,
-                    period_label=cleaned.get("period_label", ""),
-                )
-                for problem in problems:
-                    field = name if problem.field in ("value", "area") else problem.field
-                    if (field, problem.message) not in shown and field in self.fields:
-                        shown.add((field, problem.message))
-                        self.add_error(field, problem.message)
+        shown = set()
+        for area, name in self.AREA_FIELDS.items():
+            local = area == Area.LOCAL
+            if local and self.indicator.computed:
+                continue  # the portal calculates it: only the commentary is saved
+            problems = measurement_problems(
+                unit=self.indicator.unit,
+                computed=self.indicator.computed,
+                code=self.indicator.code,
+                period_start=cleaned.get("period_start"),
+                period_end=cleaned.get("period_end"),
+                area=area,
+                value=cleaned.get(name),
+                numerator=cleaned.get("numerator") if local else None,
+                denominator=cleaned.get("denominator") if local else None,
+                period_label=cleaned.get("period_label", ""),
+            )
+            for problem in problems:
+                field = name if problem.field in ("value", "area") else problem.field
+                if (field, problem.message) not in shown and field in self.fields:
+                    shown.add((field, problem.message))
+                    self.add_error(field, problem.message)
         if not given and not any(name in self.errors for name in self.AREA_FIELDS.values()):
             raise ValidationError("Enter at least one value")
         return cleaned
