@@ -10,10 +10,16 @@ class KpisConfig(AppConfig):
 
     def ready(self) -> None:
         from audits.models import Advice, Audit, Plan
-        from kpis.signals import records_changed
+        from audits.signals import records_written_in_bulk
+        from kpis.signals import recalculation_needed
 
         for model in (Audit, Advice, Plan):
-            post_save.connect(records_changed, sender=model, dispatch_uid=f"kpis-{model.__name__}")
+            post_save.connect(
+                recalculation_needed, sender=model, dispatch_uid=f"kpis-{model.__name__}"
+            )
+        # The audits app says when it writes in bulk (no post_save), so the plans import
+        # queues a recalculation too; listening keeps audits from importing kpis.
+        records_written_in_bulk.connect(recalculation_needed, dispatch_uid="kpis-bulk")
 
         from kpis.cache import data_changed
         from kpis.models import (

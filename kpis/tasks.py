@@ -1,12 +1,19 @@
 """Background jobs of the KPI app: thin wrappers that call plain functions."""
 
 from celery import shared_task
+from django.core.cache import cache
 
 from kpis.computed import computed_recalculate
+
+# Marks a recalculation as queued and not yet started (kpis/signals.py). The mark expires in
+# case a queued job is lost; a second job is then harmless.
+QUEUED_KEY = "kpis:recalculation-queued"
+QUEUED_SECONDS = 900
 
 
 @shared_task
 def recalculate_indicators() -> int:
+    cache.delete(QUEUED_KEY)  # changes from now on queue the next recalculation
     return computed_recalculate()
 
 
