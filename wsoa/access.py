@@ -6,6 +6,7 @@ from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, remove_perm
 
+from send_qa.core.models import User
 from send_qa.core.roles import Role
 from wsoa.models import Action, ActionPlan
 
@@ -48,14 +49,14 @@ def action_to_update(user, action_uuid) -> Action:
     return action
 
 
-def lead_set(action: Action, lead) -> None:
-    """Make `lead` the action's lead, moving the object permission from any previous lead."""
+def lead_set(action: Action, lead: User | None) -> None:
+    """Make `lead` the action's lead, moving the object permission from any previous lead.
+    The action is saved only if its lead changes, so its history shows real changes only."""
     previous = Action.objects.filter(pk=action.pk).values_list("lead_id", flat=True).first()
-    if previous and previous != getattr(lead, "pk", None):
-        from send_qa.core.models import User
-
-        remove_perm(UPDATE_PERMISSION, User.objects.get(pk=previous), action)
-    action.lead = lead
-    action.save(update_fields=["lead"])
+    if previous != getattr(lead, "pk", None):
+        if previous:
+            remove_perm(UPDATE_PERMISSION, User.objects.get(pk=previous), action)
+        action.lead = lead
+        action.save(update_fields=["lead"])
     if lead is not None:
         assign_perm(UPDATE_PERMISSION, lead, action)
