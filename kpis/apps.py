@@ -9,14 +9,15 @@ class KpisConfig(AppConfig):
     verbose_name = "KPI scorecards"
 
     def ready(self) -> None:
-        from audits.models import Advice, Audit, Plan
-        from kpis.signals import records_changed
+        # Models may be imported only once every app is loaded: ready() is the first moment.
+        from audits.models import Advice, Audit, Plan  # noqa: PLC0415
+        from kpis.signals import records_changed  # noqa: PLC0415
 
         for model in (Audit, Advice, Plan):
             post_save.connect(records_changed, sender=model, dispatch_uid=f"kpis-{model.__name__}")
 
-        from kpis.cache import data_changed
-        from kpis.models import (
+        from kpis.cache import data_changed  # noqa: PLC0415
+        from kpis.models import (  # noqa: PLC0415
             ExceptionNote,
             Indicator,
             Measurement,
@@ -24,7 +25,7 @@ class KpisConfig(AppConfig):
             ScorecardIndicator,
             Target,
         )
-        from send_qa.core.models import Period
+        from send_qa.core.models import Period  # noqa: PLC0415
 
         cached_models = (
             Indicator,

@@ -65,7 +65,6 @@ class Area(models.TextChoices):
     STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
 
 
-OTHER_LA_PREFIX = "la:"
 LA_CODE = re.compile(r"^la:\d{3}$")
 
 

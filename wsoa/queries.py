@@ -5,6 +5,7 @@ import datetime
 from django.db.models import Count, Q
 
 from wsoa.models import Action, ActionPlan
+from wsoa.summaries import plan_summary
 
 
 def plans_for_dashboard(*, on: datetime.date) -> dict:
@@ -32,8 +33,6 @@ def actions_led_by(user, *, on: datetime.date) -> dict:
 
 def summaries_for_report(*, on: datetime.date) -> list[dict]:
     """Each plan's RAG summary (initial, previous quarter, now) and its overdue actions."""
-    from wsoa.summaries import plan_summary
-
     return [
         {
             "plan": plan,
