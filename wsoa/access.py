@@ -36,6 +36,12 @@ def action_to_view(user, action_uuid) -> Action:
     return get_object_or_404(actions, uuid=action_uuid)
 
 
+def action_to_manage(user, action_uuid) -> Action:
+    if not user.has_role(Role.SENDOPS):
+        raise PermissionDenied("Only SENDOPS change action plans.")
+    return action_to_view(user, action_uuid)
+
+
 def may_update(user, action: Action) -> bool:
     return user.has_role(Role.SENDOPS) or (
         user.has_role(Role.ACTION_OWNER) and user.has_perm(UPDATE_PERMISSION, action)

@@ -2,6 +2,7 @@
 versions 2 and 3 once released; every signed-in user version 3 once released. Nobody else sees
 drafts."""
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -28,6 +29,13 @@ def reports_visible_to(user):
 
 def report_to_view(user, report_uuid) -> Report:
     return get_object_or_404(reports_visible_to(user).select_related("term"), uuid=report_uuid)
+
+
+def version_to_manage(user, version_uuid) -> Version:
+    """Any version, finished or not, for SENDOPS, who compile, retry and release them."""
+    if not user.has_role(Role.SENDOPS):
+        raise PermissionDenied("Only SENDOPS compile and release the report.")
+    return get_object_or_404(Version.objects.select_related("report"), uuid=version_uuid)
 
 
 def version_to_read(user, version_uuid) -> Version:

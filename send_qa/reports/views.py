@@ -22,6 +22,7 @@ from send_qa.reports import services
 from send_qa.reports.access import (
     report_to_view,
     reports_visible_to,
+    version_to_manage,
     version_to_read,
     versions_visible_to,
 )
@@ -128,7 +129,7 @@ def version_compile(request: HttpRequest, report_uuid) -> HttpResponse:
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
 def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
-    version = get_object_or_404(Version.objects.select_related("report"), uuid=version_uuid)
+    version = version_to_manage(request.user, version_uuid)
     try:
         services.version_retry(version=version)
     except ValidationError as refusal:
@@ -141,9 +142,7 @@ def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
 @role_required(Role.SENDOPS)
 @require_http_methods(["POST"])
 def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
-    version = get_object_or_404(
-        Version.objects.select_related("report"), uuid=version_uuid, status=Version.Status.DONE
-    )
+    version = version_to_manage(request.user, version_uuid)
     try:
         if version.release(by=request.user):
             messages.success(request, f"{version.get_number_display()} released.")

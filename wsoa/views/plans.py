@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
-from wsoa.access import PLAN_READERS, plan_to_manage, plan_to_view
+from wsoa.access import PLAN_READERS, action_to_manage, plan_to_manage, plan_to_view
 from wsoa.forms import ActionForm, PlanForm, RagStatusFormSet, SnapshotForm, WeaknessForm
 from wsoa.models import Action, ActionPlan, RagKey, Weakness
 from wsoa.services import action_save
@@ -161,9 +161,7 @@ def action_new(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
 def action_edit(request: HttpRequest, action_uuid) -> HttpResponse:
-    action = get_object_or_404(
-        Action.objects.select_related("weakness__plan__rag_key"), uuid=action_uuid
-    )
+    action = action_to_manage(request.user, action_uuid)
     return _action_form(request, action.weakness.plan, action)
 
 
