@@ -9,9 +9,10 @@ class KpisConfig(AppConfig):
     verbose_name = "KPI scorecards"
 
     def ready(self) -> None:
-        from audits.models import Advice, Audit, Plan
-        from audits.signals import records_written_in_bulk
-        from kpis.signals import recalculation_needed
+        # Models may be imported only once every app is loaded: ready() is the first moment.
+        from audits.models import Advice, Audit, Plan  # noqa: PLC0415
+        from audits.signals import records_written_in_bulk  # noqa: PLC0415
+        from kpis.signals import recalculation_needed  # noqa: PLC0415
 
         for model in (Audit, Advice, Plan):
             post_save.connect(
@@ -21,8 +22,8 @@ class KpisConfig(AppConfig):
         # queues a recalculation too; listening keeps audits from importing kpis.
         records_written_in_bulk.connect(recalculation_needed, dispatch_uid="kpis-bulk")
 
-        from kpis.cache import data_changed
-        from kpis.models import (
+        from kpis.cache import data_changed  # noqa: PLC0415
+        from kpis.models import (  # noqa: PLC0415
             ExceptionNote,
             Indicator,
             Measurement,
@@ -30,7 +31,7 @@ class KpisConfig(AppConfig):
             ScorecardIndicator,
             Target,
         )
-        from send_qa.core.models import Period
+        from send_qa.core.models import Period  # noqa: PLC0415
 
         cached_models = (
             Indicator,

@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
 from kpis.validity import kept, measurement_problems
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.models import User
 
 
 class KpiUploadForm(SpreadsheetUploadForm):
@@ -174,8 +175,6 @@ class IndicatorSettingsForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from send_qa.core.models import User
-
         self.fields["owner"].queryset = User.objects.active().order_by("full_name")
         self.fields["owner"].empty_label = "No one yet"
         self.fields["owner"].required = False

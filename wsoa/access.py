@@ -38,6 +38,12 @@ def action_to_view(user: User, action_uuid: UUID | str) -> Action:
     return get_object_or_404(actions, uuid=action_uuid)
 
 
+def action_to_manage(user: User, action_uuid: UUID | str) -> Action:
+    if not user.has_role(Role.SENDOPS):
+        raise PermissionDenied("Only SENDOPS change action plans.")
+    return action_to_view(user, action_uuid)
+
+
 def may_update(user: User, action: Action) -> bool:
     return user.has_role(Role.SENDOPS) or (
         user.has_role(Role.ACTION_OWNER) and user.has_perm(UPDATE_PERMISSION, action)
@@ -52,11 +58,13 @@ def action_to_update(user: User, action_uuid: UUID | str) -> Action:
 
 
 def lead_set(action: Action, lead: User | None) -> None:
-    """Make `lead` the action's lead, moving the object permission from any previous lead."""
+    """Make `lead` the action's lead, moving the object permission from any previous lead.
+    The action is saved only if its lead changes, so its history shows real changes only."""
     previous = Action.objects.filter(pk=action.pk).values_list("lead_id", flat=True).first()
-    if previous and previous != getattr(lead, "pk", None):
-        remove_perm(UPDATE_PERMISSION, User.objects.get(pk=previous), action)
-    action.lead = lead
-    action.save(update_fields=["lead"])
+    if previous != getattr(lead, "pk", None):
+        if previous:
+            remove_perm(UPDATE_PERMISSION, User.objects.get(pk=previous), action)
+        action.lead = lead
+        action.save(update_fields=["lead"])
     if lead is not None:
         assign_perm(UPDATE_PERMISSION, lead, action)

@@ -7,6 +7,7 @@ from django.db.models import Count, Q
 
 from send_qa.core.models import User
 from wsoa.models import Action, ActionPlan
+from wsoa.summaries import plan_summary
 
 
 def plans_for_dashboard(*, on: datetime.date) -> dict[str, int]:
@@ -34,8 +35,6 @@ def actions_led_by(user: User, *, on: datetime.date) -> dict[str, int]:
 
 def summaries_for_report(*, on: datetime.date) -> list[dict[str, Any]]:
     """Each plan's RAG summary (initial, previous quarter, now) and its overdue actions."""
-    from wsoa.summaries import plan_summary
-
     return [
         {
             "plan": plan,

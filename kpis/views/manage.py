@@ -25,6 +25,7 @@ from kpis.forms import (
 )
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
+from kpis.services import period_values_save
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
@@ -123,46 +124,20 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
         initial |= {"period_start": request.GET["start"], "period_end": request.GET["end"]}
     form = MeasurementForm(posted(request), indicator=indicator, initial=initial)
     if form.is_valid():
-        _save_period(indicator, form.cleaned_data)
-        messages.success(request, f"Values of {indicator.code} saved.")
-        return redirect("kpis:indicator_detail", code=indicator.code)
-    return render(request, "kpis/measurement_form.html", {"indicator": indicator, "form": form})
-
-
-@transaction.atomic
-def _save_period(indicator, data: dict) -> None:
-    for area, field in MeasurementForm.AREA_FIELDS.items():
-        if area == Area.LOCAL and indicator.computed:
-            found = Measurement.objects.filter(
-                indicator=indicator,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                area=area,
-            ).first()
-            if found:  # the portal calculates the value; people may still explain it
-                found.commentary = data["commentary"]
-                found.save()
-            continue
-        if data.get(field) is None:
-            continue
-        values = {"value": data[field], "period_label": data["period_label"]}
-        if area == Area.LOCAL:
-            values |= {
-                "numerator": data["numerator"],
-                "denominator": data["denominator"],
-                "commentary": data["commentary"],
-            }
-        measurement, created = Measurement.objects.get_or_create(
+        data = form.cleaned_data
+        period_values_save(
             indicator=indicator,
             period_start=data["period_start"],
             period_end=data["period_end"],
-            area=area,
-            defaults=values,
+            period_label=data["period_label"],
+            values={area: data[field] for area, field in form.AREA_FIELDS.items()},
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            commentary=data["commentary"],
         )
-        if not created:
-            for key, value in values.items():
-                setattr(measurement, key, value)
-            measurement.save()
+        messages.success(request, f"Values of {indicator.code} saved.")
+        return redirect("kpis:indicator_detail", code=indicator.code)
+    return render(request, "kpis/measurement_form.html", {"indicator": indicator, "form": form})
 
 
 @role_required(Role.SENDOPS)

@@ -25,8 +25,6 @@ from send_qa.core.models import Period
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
 
-AREA_LABELS = dict(Area.choices)
-
 
 def _as_at(request: SignedInRequest) -> tuple[datetime.date, Period | None]:
     """The scorecard shows the latest values up to the end of the chosen term (or today)."""

@@ -5,7 +5,7 @@ import uuid
 from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import Group, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -163,8 +163,6 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and (self.is_superuser or Role.ADMIN in self.roles)
 
     def set_roles(self, roles) -> None:
-        from django.contrib.auth.models import Group
-
         self.groups.set(Group.objects.filter(name__in=[group_name(r) for r in roles]))
         self._roles_cache = None
 

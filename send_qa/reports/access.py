@@ -4,6 +4,7 @@ drafts."""
 
 from uuid import UUID
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 from django.shortcuts import get_object_or_404
@@ -31,6 +32,13 @@ def reports_visible_to(user: User) -> QuerySet[Report]:
 
 def report_to_view(user: User, report_uuid: UUID | str) -> Report:
     return get_object_or_404(reports_visible_to(user).select_related("term"), uuid=report_uuid)
+
+
+def version_to_manage(user: User, version_uuid: UUID | str) -> Version:
+    """Any version, finished or not, for SENDOPS, who compile, retry and release them."""
+    if not user.has_role(Role.SENDOPS):
+        raise PermissionDenied("Only SENDOPS compile and release the report.")
+    return get_object_or_404(Version.objects.select_related("report"), uuid=version_uuid)
 
 
 def version_to_read(user: User, version_uuid: UUID | str) -> Version:
