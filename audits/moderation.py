@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from audits.agreement import Agreement, agreement, agreement_by_item, most_disagreed
 from audits.models import (
@@ -152,7 +153,8 @@ def session_assign_reaudits(session: ModerationSession, *, by) -> int:
                     assigned_by=by,
                 )
             )
-    Audit.objects.bulk_create(new)
+    # Bulk writes skip model signals, so the helper writes each re-audit's "created" history.
+    bulk_create_with_history(new, Audit, default_user=by)
     return len(new)
 
 

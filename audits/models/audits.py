@@ -57,12 +57,15 @@ class AuditQuerySet(models.QuerySet):
             )
         )
         skipped = [plan for plan in plans if plan.pk in taken]
-        created = self.bulk_create(
+        # Bulk writes skip model signals, so the helper writes each audit's "created" history.
+        created = bulk_create_with_history(
             [
                 Audit(plan=plan, template=template, auditor=auditor, term=term, assigned_by=by)
                 for plan in plans
                 if plan.pk not in taken
-            ]
+            ],
+            Audit,
+            default_user=by,
         )
         return created, skipped
 
