@@ -168,17 +168,9 @@ class SessionComparison:
     by_sample: dict[int, Agreement]  # sampled plan id -> agreement of its re-audits
 
 
-def session_comparison(session: ModerationSession) -> SessionComparison:
-    """Moderators' submitted re-audits against each plan's original audit, score items only."""
-    return sessions_comparison([session])
-
-
-def term_agreement(sessions) -> SessionComparison:
-    """Agreement over every session of a term, as one comparison."""
-    return sessions_comparison(sessions)
-
-
 def sessions_comparison(sessions) -> SessionComparison:
+    """Moderators' submitted re-audits against each plan's original audit, score items only,
+    over one session or all the sessions of a term as one comparison."""
     samples = list(SampledPlan.objects.filter(session__in=sessions))
     originals = {s.original_audit_id: s.pk for s in samples if s.original_audit_id}
     reaudits = dict(

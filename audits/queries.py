@@ -195,7 +195,7 @@ def term_qa(*, term, on) -> TermQA:
         timeliness_total,
     )
     from audits.models import ModerationSession, SampledPlan
-    from audits.moderation import term_agreement
+    from audits.moderation import sessions_comparison
     from audits.peer_moderation import peer_moderation_in_term
 
     audits = Audit.objects.of_plans().filter(term=term)
@@ -218,7 +218,7 @@ def term_qa(*, term, on) -> TermQA:
         advice_lowest_lines=lowest_lines(mean_score_per_line(advice_audits)),
         peer_moderation=peer_moderation_in_term(term=term, on=on),
         moderation_sessions=sessions,
-        moderation_agreement=term_agreement(sessions),
+        moderation_agreement=sessions_comparison(sessions),
         agreed_grades=dict(grades),
     )
 

@@ -10,8 +10,8 @@ from audits.moderation import (
     SampleLocked,
     SamplingError,
     session_assign_reaudits,
-    session_comparison,
     session_draw,
+    sessions_comparison,
 )
 from tests.audits.factories import (
     AuditFactory,
@@ -150,7 +150,7 @@ def test_agreement_compares_each_re_audit_with_the_original(audited_term):
         )
         audit.save_overall(rating=3, comments="", revision=audit.revision)
         audit.submit(revision=audit.revision, by=moderator)
-    comparison = session_comparison(session)
+    comparison = sessions_comparison([session])
     assert comparison.by_item["A1"].exact == 1.0
     assert (comparison.by_item["B1"].exact, comparison.by_item["B1"].within_one) == (0.5, 0.5)
     assert comparison.by_item["B1"].mean_difference == -1.0
