@@ -96,9 +96,9 @@ def advice_scoring_audits(*, term, service=None):
 def mean_score_per_line(audits) -> list[dict]:
     """Each line of the tool in order with its mean score and how many scored it."""
     return list(
-        Answer.objects.filter(
-            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
-        )
+        Answer.objects.filter(audit__in=audits)
+        .answered(TemplateItem.Kind.SCORE)
+        .applicable()
         .values(
             "item__code", "item__text", "item__scale_max", "item__section__order", "item__order"
         )

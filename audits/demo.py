@@ -272,10 +272,7 @@ def _answers(rng: random.Random, items: list[TemplateItem], quality: float) -> d
     values = {}
     for item in items:
         if item.allow_na and rng.random() < 0.2:
-            values[item.pk] = {
-                "not_applicable": True,
-                "yes_no": "na" if item.kind == "yes_no" else "",
-            }
+            values[item.pk] = {"not_applicable": True}
         elif item.kind == TemplateItem.Kind.SCORE:
             low, high = item.scale_min, item.scale_max
             score = round(rng.gauss(low + quality * (high - low), 0.8))

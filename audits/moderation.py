@@ -178,19 +178,20 @@ def sessions_comparison(sessions) -> SessionComparison:
         .submitted()
         .values_list("pk", "sampled_plan_id")
     )
-    rows = Answer.objects.filter(
-        audit_id__in=[*originals, *reaudits],
-        item__kind=TemplateItem.Kind.SCORE,
-        score__isnull=False,
-    ).values_list(
-        "audit_id",
-        "item__code",
-        "item__text",
-        "item__scale_min",
-        "item__scale_max",
-        "score",
-        "item__section__order",
-        "item__order",
+    answers = Answer.objects.filter(audit_id__in=[*originals, *reaudits])
+    rows = (
+        answers.answered(TemplateItem.Kind.SCORE)
+        .applicable()
+        .values_list(
+            "audit_id",
+            "item__code",
+            "item__text",
+            "item__scale_min",
+            "item__scale_max",
+            "score",
+            "item__section__order",
+            "item__order",
+        )
     )
     original_scores: dict[tuple[int, str], int] = {}
     moderator_scores: list[tuple[int, str, int]] = []

@@ -78,11 +78,9 @@ def golden_thread_checks(audits) -> dict:
     """Golden-thread yes/no checks (needs matched to provision, provision linked to outcomes)
     across audits: how many were asked (not applicable left out), how many met, and the %."""
     counts = (
-        Answer.objects.filter(
-            audit__in=audits, item__golden_thread=True, item__kind=TemplateItem.Kind.YES_NO
-        )
-        .exclude(not_applicable=True)
-        .exclude(yes_no__in=["", Answer.YesNo.NOT_APPLICABLE])
+        Answer.objects.filter(audit__in=audits, item__golden_thread=True)
+        .answered(TemplateItem.Kind.YES_NO)
+        .applicable()
         .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
     )
     asked, met = counts["asked"], counts["met"]
@@ -92,9 +90,9 @@ def golden_thread_checks(audits) -> dict:
 def weakest_items(audits, *, limit: int = 10) -> list[dict]:
     """Score items with the lowest average, as a percentage of the scale: themes for learning."""
     return list(
-        Answer.objects.filter(
-            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
-        )
+        Answer.objects.filter(audit__in=audits)
+        .answered(TemplateItem.Kind.SCORE)
+        .applicable()
         .values("item__code", "item__text", "item__section__code", "item__scale_max")
         .annotate(
             answers=Count("id"),

@@ -57,17 +57,17 @@ def export_table(audits) -> tuple[list[str], list[list]]:
     items = list(
         TemplateItem.objects.filter(section__template__in={a.template_id for a in audits})
         .order_by("section__template__version", "section__order", "order")
-        .values_list("pk", "code", "kind")
+        .only("pk", "code", "kind")
     )
-    codes = list(dict.fromkeys(code for _, code, _ in items))
-    code_of = {pk: (code, kind) for pk, code, kind in items}
+    codes = list(dict.fromkeys(item.code for item in items))
+    item_of = {item.pk: item for item in items}
     values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
-    for audit_id, item_id, score, yes_no, choice, text, not_applicable in Answer.objects.filter(
-        audit__in=audits
-    ).values_list("audit_id", "item_id", "score", "yes_no", "choice", "text", "not_applicable"):
-        code, kind = code_of[item_id]
-        by_kind = {"score": score, "yes_no": yes_no, "choice": choice, "text": text}
-        values[audit_id][code] = "na" if not_applicable else by_kind[kind]
+    answers = Answer.objects.filter(audit__in=audits).only(
+        "audit_id", "item_id", "not_applicable", *Answer.VALUE_FIELD.values()
+    )
+    for answer in answers.iterator(chunk_size=5000):
+        item = item_of[answer.item_id]
+        values[answer.audit_id][item.code] = answer.value_for(item)
     header = [
         "case_reference",
         "term",
