@@ -17,6 +17,8 @@ from audits.models import (
     Profession,
     TemplateItem,
 )
+from audits.moderation import session_assign_reaudits, session_draw
+from audits.peer_moderation import cycles_of_year
 from audits.template_io import load_shipped_templates
 from send_qa.core.models import Period
 
@@ -206,8 +208,6 @@ def _seed_advice(rng, area, plans, today) -> None:
 
 def _seed_peer_moderation(rng, area, today) -> None:
     """Two peer moderations a cycle per team, with the odd cycle missed, and one under way."""
-    from audits.peer_moderation import cycles_of_year
-
     template = ChecklistTemplate.objects.latest_published("EHCP QA checklist")
     items = list(TemplateItem.objects.filter(section__template=template))
     caseworker = area.users["caseworker@demo.invalid"]
@@ -232,8 +232,6 @@ def _seed_peer_moderation(rng, area, today) -> None:
 
 def _seed_moderation(rng, area, terms, today) -> None:
     """Last term's moderation session, done, and this term's, planned."""
-    from audits.moderation import session_assign_reaudits, session_draw
-
     if len(terms) < 2:
         return
     sendops = area.users["sendops@demo.invalid"]

@@ -7,7 +7,27 @@ from dataclasses import dataclass
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
-from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.advice_queries import (
+    advice_quality,
+    advice_scoring_audits,
+    lowest_lines,
+    mean_score_per_line,
+    timeliness,
+    timeliness_total,
+)
+from audits.models import (
+    Advice,
+    Answer,
+    Audit,
+    ChecklistTemplate,
+    ModerationSession,
+    Plan,
+    SampledPlan,
+    TemplateItem,
+)
+from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
+from audits.moderation import sessions_comparison
+from audits.peer_moderation import peer_moderation_in_term, team_schedules
 
 
 @dataclass
@@ -159,8 +179,6 @@ def dashboard_for_sendops(term) -> dict:
 
 
 def reviews_due_count(user, *, on) -> int:
-    from audits.models import Plan
-
     return Plan.objects.visible_to(user).review_due(on=on).count()
 
 
@@ -184,18 +202,6 @@ class TermQA:
 def term_qa(*, term, on) -> TermQA:
     """Level 1 (peer moderation), level 2 (moderation, agreement) and the audits and advice
     of a term, read through the audits app's own functions."""
-    from audits.advice_queries import (
-        advice_quality,
-        advice_scoring_audits,
-        lowest_lines,
-        mean_score_per_line,
-        timeliness,
-        timeliness_total,
-    )
-    from audits.models import ModerationSession, SampledPlan
-    from audits.moderation import sessions_comparison
-    from audits.peer_moderation import peer_moderation_in_term
-
     audits = Audit.objects.of_plans().filter(term=term)
     advice_audits = advice_scoring_audits(term=term)
     sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
@@ -223,8 +229,6 @@ def term_qa(*, term, on) -> TermQA:
 
 def moderation_for_dashboard(user, *, on) -> dict:
     """The next moderation session the user can see, and the re-audits they have open."""
-    from audits.models import ModerationSession
-
     sessions = ModerationSession.objects.visible_to(user)
     return {
         "next": sessions.filter(date__gte=on).order_by("date").first(),
@@ -236,17 +240,12 @@ def moderation_for_dashboard(user, *, on) -> dict:
 
 def peer_moderation_for_team(team, *, on):
     """The team's current peer moderation cycle and how many past cycles are overdue."""
-    from audits.peer_moderation import team_schedules
-
     (schedule,) = team_schedules([team], on=on)
     return schedule
 
 
 def advice_for_dashboard(*, on) -> dict:
     """Advice overdue and due within 7 days, in one query."""
-    from audits.models import Advice
-    from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
-
     soon = on + datetime.timedelta(days=REMINDER_DAYS_BEFORE_DUE)
     return Advice.objects.outstanding().aggregate(
         overdue=Count("id", filter=Q(due__lt=on)),
@@ -256,24 +255,18 @@ def advice_for_dashboard(*, on) -> dict:
 
 def advice_received_on_time(*, term, on) -> tuple[int, int]:
     """(on time, due) for advice due in the term up to `on`: the ADVICE_6WK indicator."""
-    from audits.advice_queries import timeliness, timeliness_total
-
     total = timeliness_total(timeliness(term=term, on=on))
     return total.on_time, total.decided
 
 
 def plans_maintained(*, on) -> int:
     """EHC plans issued by `on` and still active: the EHCP_COUNT indicator."""
-    from audits.models import Plan
-
     return Plan.objects.filter(is_active=True, plan_issued__lte=on).count()
 
 
 def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
     """(issued within `weeks` of the request, issued) for plans issued in the term, exceptions
     included, since the register does not record them: the EHCP_20WK_INCL indicator."""
-    from audits.models import Plan
-
     issued = Plan.objects.filter(
         plan_issued__gte=term.start,
         plan_issued__lte=term.end,

@@ -15,13 +15,12 @@ from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem
 from audits.scoring import AuditResult, audit_result
 from send_qa.core.models import Period
+from send_qa.core.roles import Role
 
 
 class AuditQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AuditQuerySet":
         """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
-        from send_qa.core.roles import Role
-
         if user.has_role(Role.SENDOPS):
             return self
         conditions = Q(pk__in=[])
