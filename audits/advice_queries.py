@@ -97,8 +97,7 @@ def mean_score_per_line(audits) -> list[dict]:
     """Each line of the tool in order with its mean score and how many scored it."""
     return list(
         Answer.objects.filter(audit__in=audits)
-        .answered(TemplateItem.Kind.SCORE)
-        .applicable()
+        .with_value(TemplateItem.Kind.SCORE)
         .values(
             "item__code", "item__text", "item__scale_max", "item__section__order", "item__order"
         )

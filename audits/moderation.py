@@ -179,19 +179,15 @@ def sessions_comparison(sessions) -> SessionComparison:
         .values_list("pk", "sampled_plan_id")
     )
     answers = Answer.objects.filter(audit_id__in=[*originals, *reaudits])
-    rows = (
-        answers.answered(TemplateItem.Kind.SCORE)
-        .applicable()
-        .values_list(
-            "audit_id",
-            "item__code",
-            "item__text",
-            "item__scale_min",
-            "item__scale_max",
-            "score",
-            "item__section__order",
-            "item__order",
-        )
+    rows = answers.with_value(TemplateItem.Kind.SCORE).values_list(
+        "audit_id",
+        "item__code",
+        "item__text",
+        "item__scale_min",
+        "item__scale_max",
+        "score",
+        "item__section__order",
+        "item__order",
     )
     original_scores: dict[tuple[int, str], int] = {}
     moderator_scores: list[tuple[int, str, int]] = []

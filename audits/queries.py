@@ -99,8 +99,7 @@ def golden_thread_checks(audits) -> dict:
     across audits: how many were asked (not applicable left out), how many met, and the %."""
     counts = (
         Answer.objects.filter(audit__in=audits, item__golden_thread=True)
-        .answered(TemplateItem.Kind.YES_NO)
-        .applicable()
+        .with_value(TemplateItem.Kind.YES_NO)
         .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
     )
     asked, met = counts["asked"], counts["met"]
@@ -111,8 +110,7 @@ def weakest_items(audits, *, limit: int = 10) -> list[dict]:
     """Score items with the lowest average, as a percentage of the scale: themes for learning."""
     return list(
         Answer.objects.filter(audit__in=audits)
-        .answered(TemplateItem.Kind.SCORE)
-        .applicable()
+        .with_value(TemplateItem.Kind.SCORE)
         .values("item__code", "item__text", "item__section__code", "item__scale_max")
         .annotate(
             answers=Count("id"),

@@ -1,7 +1,9 @@
 """Audits of EHC plans (or advice, or any subject) against a published template version."""
 
 import uuid
+from collections.abc import Mapping
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -315,14 +317,26 @@ class AnswerQuerySet(models.QuerySet):
         """Leaves out the answers that say "not applicable"."""
         return self.filter(not_applicable=False)
 
-    def answered(self, kind: str | None = None) -> "AnswerQuerySet":
+    def answered(self) -> "AnswerQuerySet":
         """Answers that hold a value for their item's kind, or say "not applicable"
-        (Answer.is_answered); with `kind`, only answers to items of that kind."""
-        holds_value = Q(not_applicable=True)
-        for each in [kind] if kind else Answer.VALUE_FIELD:
-            holds_value |= Q(item__kind=each) & ~_empty(each)
-        answered = self.filter(holds_value)
-        return answered.filter(item__kind=kind) if kind else answered
+        (Answer.is_answered)."""
+        return self.filter(Q(not_applicable=True) | _holds_value(*Answer.VALUE_FIELD))
+
+    def with_value(self, kind: str | None = None) -> "AnswerQuerySet":
+        """Applicable answers that hold a value for their item's kind (to items of `kind` when
+        given): the answers findings count."""
+        if kind is None:
+            return self.applicable().filter(_holds_value(*Answer.VALUE_FIELD))
+        # Plain conditions rather than the general OR, so the planner reads them as before.
+        return self.applicable().filter(item__kind=kind).exclude(_empty(kind))
+
+
+def _holds_value(*kinds: str) -> Q:
+    """A value in the field that holds answers to items of each of `kinds`."""
+    holds = Q(pk__in=[])
+    for kind in kinds:
+        holds |= Q(item__kind=kind) & ~_empty(kind)
+    return holds
 
 
 def _empty(kind: str) -> Q:
@@ -401,9 +415,14 @@ class Answer(models.Model):
     def value_for(self, item: TemplateItem):
         """The answer as forms and exports show it: NOT_APPLICABLE, or the value of the item's
         kind (None or "" when not answered)."""
-        if self.not_applicable:
-            return self.NOT_APPLICABLE
-        return getattr(self, self.VALUE_FIELD[item.kind])
+        fields = ("not_applicable", self.VALUE_FIELD[item.kind])
+        return self.value_in(item.kind, {name: getattr(self, name) for name in fields})
+
+    @classmethod
+    def value_in(cls, kind: str, row: Mapping[str, Any]):
+        """value_for, read from a row of stored fields (`Answer.objects.values(...)` with
+        not_applicable and the kind's field), for exports too big to make an Answer a row."""
+        return cls.NOT_APPLICABLE if row["not_applicable"] else row[cls.VALUE_FIELD[kind]]
 
     def set_from(self, item: TemplateItem, raw) -> None:
         """Store a value written as forms and imports write it ("3", "yes", a choice, text, or

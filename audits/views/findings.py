@@ -57,17 +57,17 @@ def export_table(audits) -> tuple[list[str], list[list]]:
     items = list(
         TemplateItem.objects.filter(section__template__in={a.template_id for a in audits})
         .order_by("section__template__version", "section__order", "order")
-        .only("pk", "code", "kind")
+        .values_list("pk", "code", "kind")
     )
-    codes = list(dict.fromkeys(item.code for item in items))
-    item_of = {item.pk: item for item in items}
+    codes = list(dict.fromkeys(code for _, code, _ in items))
+    code_of = {pk: (code, kind) for pk, code, kind in items}
     values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
-    answers = Answer.objects.filter(audit__in=audits).only(
+    # Rows of plain values, not Answers: an export holds tens of thousands of answers.
+    for row in Answer.objects.filter(audit__in=audits).values(
         "audit_id", "item_id", "not_applicable", *Answer.VALUE_FIELD.values()
-    )
-    for answer in answers.iterator(chunk_size=5000):
-        item = item_of[answer.item_id]
-        values[answer.audit_id][item.code] = answer.value_for(item)
+    ):
+        code, kind = code_of[row["item_id"]]
+        values[row["audit_id"]][code] = Answer.value_in(kind, row)
     header = [
         "case_reference",
         "term",

@@ -7,7 +7,8 @@ import pytest
 from django.db import IntegrityError, transaction
 
 from audits.forms import SectionAnswersForm
-from audits.models import Answer, TemplateItem
+from audits.models import Answer, Audit, TemplateItem
+from audits.views.findings import export_table
 from tests.audits.factories import SMALL_TEMPLATE, AuditFactory, small_template
 
 pytestmark = pytest.mark.django_db
@@ -106,12 +107,14 @@ def test_the_answered_and_applicable_querysets_agree_with_the_answers_own_rules(
         stored.append(Answer.objects.get(audit=audit))
     answered = {a.pk for a in stored if a.is_answered(items_by_pk(items)[a.item_id])}
     applicable = {a.pk for a in stored if not a.not_applicable}
+    with_value = answered - {a.pk for a in stored if a.not_applicable}
     assert set(Answer.objects.answered().values_list("pk", flat=True)) == answered
     assert set(Answer.objects.applicable().values_list("pk", flat=True)) == applicable
+    assert set(Answer.objects.with_value().values_list("pk", flat=True)) == with_value
     for kind in TemplateItem.Kind.values:
         of_kind = {a.pk for a in stored if items_by_pk(items)[a.item_id].kind == kind}
-        assert set(Answer.objects.answered(kind).values_list("pk", flat=True)) == (
-            answered & of_kind
+        assert set(Answer.objects.with_value(kind).values_list("pk", flat=True)) == (
+            with_value & of_kind
         )
 
 
@@ -138,3 +141,14 @@ def test_the_database_refuses_na_as_a_yes_no_value(items):
     audit = AuditFactory(template=items["B2"].section.template)
     with pytest.raises(IntegrityError), transaction.atomic():
         Answer.objects.create(audit=audit, item=items["B2"], yes_no="na")
+
+
+def test_the_export_writes_each_answer_as_the_form_gives_it(items):
+    audit = AuditFactory(template=items["B1"].section.template)
+    given = {"A1": "4", "A2": "no", "B1": "na", "B2": "na", "B3": "Clear", "B4": "partial"}
+    audit.save_answers(
+        values={items[c].pk: {"value": v} for c, v in given.items()}, revision=audit.revision
+    )
+    header, (row,) = export_table(Audit.objects.filter(pk=audit.pk))
+    exported = dict(zip(header, row, strict=True))
+    assert {code: exported[code] for code in given} == given | {"A1": 4}  # a score is a number
