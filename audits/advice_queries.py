@@ -110,9 +110,8 @@ def advice_scoring_audits(*, term: Period, service: AdviceService | None = None)
 def mean_score_per_line(audits: AuditQuerySet) -> list[Mapping[str, Any]]:
     """Each line of the tool in order with its mean score and how many scored it."""
     return list(
-        Answer.objects.filter(
-            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
-        )
+        Answer.objects.filter(audit__in=audits)
+        .with_value(TemplateItem.Kind.SCORE)
         .values(
             "item__code", "item__text", "item__scale_max", "item__section__order", "item__order"
         )

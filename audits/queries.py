@@ -10,8 +10,28 @@ from typing import TYPE_CHECKING, Any
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
-from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.advice_queries import (
+    advice_quality,
+    advice_scoring_audits,
+    lowest_lines,
+    mean_score_per_line,
+    timeliness,
+    timeliness_total,
+)
+from audits.models import (
+    Advice,
+    Answer,
+    Audit,
+    ChecklistTemplate,
+    ModerationSession,
+    Plan,
+    SampledPlan,
+    TemplateItem,
+)
+from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
 from audits.models.audits import AuditQuerySet
+from audits.moderation import sessions_comparison
+from audits.peer_moderation import peer_moderation_in_term, team_schedules
 from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Period, Team, User
 
@@ -89,11 +109,8 @@ def golden_thread_checks(audits: AuditQuerySet) -> dict[str, Any]:
     """Golden-thread yes/no checks (needs matched to provision, provision linked to outcomes)
     across audits: how many were asked (not applicable left out), how many met, and the %."""
     counts = (
-        Answer.objects.filter(
-            audit__in=audits, item__golden_thread=True, item__kind=TemplateItem.Kind.YES_NO
-        )
-        .exclude(not_applicable=True)
-        .exclude(yes_no__in=["", Answer.YesNo.NOT_APPLICABLE])
+        Answer.objects.filter(audit__in=audits, item__golden_thread=True)
+        .with_value(TemplateItem.Kind.YES_NO)
         .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
     )
     asked, met = counts["asked"], counts["met"]
@@ -103,9 +120,8 @@ def golden_thread_checks(audits: AuditQuerySet) -> dict[str, Any]:
 def weakest_items(audits: AuditQuerySet, *, limit: int = 10) -> list[Mapping[str, Any]]:
     """Score items with the lowest average, as a percentage of the scale: themes for learning."""
     return list(
-        Answer.objects.filter(
-            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
-        )
+        Answer.objects.filter(audit__in=audits)
+        .with_value(TemplateItem.Kind.SCORE)
         .values("item__code", "item__text", "item__section__code", "item__scale_max")
         .annotate(
             answers=Count("id"),
@@ -170,8 +186,6 @@ def dashboard_for_sendops(term: Period) -> dict[str, Any]:
 
 
 def reviews_due_count(user: User, *, on: datetime.date) -> int:
-    from audits.models import Plan
-
     return Plan.objects.visible_to(user).review_due(on=on).count()
 
 
@@ -195,18 +209,6 @@ class TermQA:
 def term_qa(*, term: Period, on: datetime.date) -> TermQA:
     """Level 1 (peer moderation), level 2 (moderation, agreement) and the audits and advice
     of a term, read through the audits app's own functions."""
-    from audits.advice_queries import (
-        advice_quality,
-        advice_scoring_audits,
-        lowest_lines,
-        mean_score_per_line,
-        timeliness,
-        timeliness_total,
-    )
-    from audits.models import ModerationSession, SampledPlan
-    from audits.moderation import term_agreement
-    from audits.peer_moderation import peer_moderation_in_term
-
     audits = Audit.objects.of_plans().filter(term=term)
     advice_audits = advice_scoring_audits(term=term)
     sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
@@ -227,15 +229,13 @@ def term_qa(*, term: Period, on: datetime.date) -> TermQA:
         advice_lowest_lines=lowest_lines(mean_score_per_line(advice_audits)),
         peer_moderation=peer_moderation_in_term(term=term, on=on),
         moderation_sessions=sessions,
-        moderation_agreement=term_agreement(sessions),
+        moderation_agreement=sessions_comparison(sessions),
         agreed_grades=dict(grades),
     )
 
 
 def moderation_for_dashboard(user: User, *, on: datetime.date) -> dict[str, Any]:
     """The next moderation session the user can see, and the re-audits they have open."""
-    from audits.models import ModerationSession
-
     sessions = ModerationSession.objects.visible_to(user)
     return {
         "next": sessions.filter(date__gte=on).order_by("date").first(),
@@ -247,17 +247,12 @@ def moderation_for_dashboard(user: User, *, on: datetime.date) -> dict[str, Any]
 
 def peer_moderation_for_team(team: Team, *, on: datetime.date) -> "TeamSchedule":
     """The team's current peer moderation cycle and how many past cycles are overdue."""
-    from audits.peer_moderation import team_schedules
-
     (schedule,) = team_schedules([team], on=on)
     return schedule
 
 
 def advice_for_dashboard(*, on: datetime.date) -> dict[str, Any]:
     """Advice overdue and due within 7 days, in one query."""
-    from audits.models import Advice
-    from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
-
     soon = on + datetime.timedelta(days=REMINDER_DAYS_BEFORE_DUE)
     return Advice.objects.outstanding().aggregate(
         overdue=Count("id", filter=Q(due__lt=on)),
@@ -267,24 +262,18 @@ def advice_for_dashboard(*, on: datetime.date) -> dict[str, Any]:
 
 def advice_received_on_time(*, term: Period, on: datetime.date) -> tuple[int, int]:
     """(on time, due) for advice due in the term up to `on`: the ADVICE_6WK indicator."""
-    from audits.advice_queries import timeliness, timeliness_total
-
     total = timeliness_total(timeliness(term=term, on=on))
     return total.on_time, total.decided
 
 
 def plans_maintained(*, on: datetime.date) -> int:
     """EHC plans issued by `on` and still active: the EHCP_COUNT indicator."""
-    from audits.models import Plan
-
     return Plan.objects.filter(is_active=True, plan_issued__lte=on).count()
 
 
 def plans_issued_within(*, term: Period, weeks: int = 20) -> tuple[int, int]:
     """(issued within `weeks` of the request, issued) for plans issued in the term, exceptions
     included, since the register does not record them: the EHCP_20WK_INCL indicator."""
-    from audits.models import Plan
-
     issued = Plan.objects.filter(
         plan_issued__gte=term.start,
         plan_issued__lte=term.end,

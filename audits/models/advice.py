@@ -11,6 +11,7 @@ from django.db.models import Case, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
+from send_qa.core.roles import Role
 
 ADVICE_DUE_AFTER = datetime.timedelta(weeks=6)
 REMINDER_DAYS_BEFORE_DUE = 7
@@ -78,8 +79,6 @@ class AdviceQuerySet(models.QuerySet["Advice"]):
 
     def visible_to(self, user) -> "AdviceQuerySet":
         """SENDOPS see all advice; auditors the advice they are asked to score."""
-        from send_qa.core.roles import Role
-
         if user.has_role(Role.SENDOPS):
             return self
         if user.has_role(Role.AUDITOR):

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
 from send_qa.core.models import Period
+from send_qa.core.roles import Role
 
 MIN_SAMPLE_SIZE = 6
 PEER_MODERATION_EVERY = datetime.timedelta(weeks=6)
@@ -34,8 +35,6 @@ def new_reference() -> str:
 class ModerationSessionQuerySet(models.QuerySet["ModerationSession"]):
     def visible_to(self, user) -> "ModerationSessionQuerySet":
         """SENDOPS see every session; moderators the sessions they are members of."""
-        from send_qa.core.roles import Role
-
         if user.has_role(Role.SENDOPS):
             return self
         if user.has_role(Role.AUDITOR):

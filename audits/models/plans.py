@@ -13,6 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.models import Team
+from send_qa.core.roles import Role
 
 
 class PrimaryNeed(models.TextChoices):
@@ -77,8 +78,6 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         )
 
     def visible_to(self, user) -> "PlanQuerySet":
-        from send_qa.core.roles import Role
-
         if user.has_role(Role.SENDOPS):
             return self
         conditions = Q(pk__in=[])

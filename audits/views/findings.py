@@ -62,12 +62,12 @@ def export_table(audits) -> tuple[list[str], list[list]]:
     codes = list(dict.fromkeys(code for _, code, _ in items))
     code_of = {pk: (code, kind) for pk, code, kind in items}
     values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
-    for audit_id, item_id, score, yes_no, choice, text, not_applicable in Answer.objects.filter(
-        audit__in=audits
-    ).values_list("audit_id", "item_id", "score", "yes_no", "choice", "text", "not_applicable"):
-        code, kind = code_of[item_id]
-        by_kind = {"score": score, "yes_no": yes_no, "choice": choice, "text": text}
-        values[audit_id][code] = "na" if not_applicable else by_kind[kind]
+    # Rows of plain values, not Answers: an export holds tens of thousands of answers.
+    for row in Answer.objects.filter(audit__in=audits).values(
+        "audit_id", "item_id", "not_applicable", *Answer.VALUE_FIELD.values()
+    ):
+        code, kind = code_of[row["item_id"]]
+        values[row["audit_id"]][code] = Answer.value_in(kind, row)
     header = [
         "case_reference",
         "term",

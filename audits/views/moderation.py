@@ -17,8 +17,8 @@ from audits.moderation import (
     SampleLocked,
     SamplingError,
     session_assign_reaudits,
-    session_comparison,
     session_draw,
+    sessions_comparison,
 )
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -168,7 +168,7 @@ def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
 @require_http_methods(["GET"])
 def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
-    comparison = session_comparison(session)
+    comparison = sessions_comparison([session])
     item_rows = sorted(
         comparison.by_item.items(), key=lambda pair: comparison.item_order.get(pair[0], (0, 0))
     )
@@ -240,7 +240,7 @@ def session_report(request: SignedInRequest, session_uuid) -> HttpResponse:
             "session": session,
             "members": session.members.select_related("organisation").order_by("full_name"),
             "samples": session.samples.select_related("original_audit").order_by("order"),
-            "comparison": session_comparison(session),
+            "comparison": sessions_comparison([session]),
             "can_edit": request.user.has_role(Role.SENDOPS),
         },
     )
