@@ -5,6 +5,8 @@ import os
 import secrets
 import sys
 
+from django.core.management import execute_from_command_line
+
 # Commands that read the code and sign nothing. Without a SECRET_KEY they run with a key of
 # their own, thrown away when they end, so that `manage.py check` and the migrations check
 # work on a fresh clone. Everything else (serving, migrating, `check --deploy`) still needs
@@ -20,8 +22,6 @@ def main() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "send_qa.settings")
     if needs_no_secret_key(sys.argv) and not os.environ.get("SECRET_KEY"):
         os.environ["SECRET_KEY"] = secrets.token_urlsafe(50)
-    from django.core.management import execute_from_command_line
-
     execute_from_command_line(sys.argv)
 
 

@@ -249,8 +249,8 @@ class Measurement(models.Model):
 
     def clean(self) -> None:
         """The one rule for a KPI value (kpis/validity.py), which the form and the import call."""
-        # Imported here: kpis.validity reads this module's choices.
-        from kpis.validity import measurement_problems
+        # Imported here: kpis.validity reads this module's choices, so it loads after it.
+        from kpis.validity import measurement_problems  # noqa: PLC0415
 
         read = (self.value, self.numerator, self.denominator)
         if not (

@@ -196,14 +196,6 @@ def _partner(line: list[Entry], withheld: set[Entry], values: dict[Entry, int]) 
     return min(open_cells, key=lambda entry: (values[entry], entry))
 
 
-def suppress_row(counts: Sequence[int], *, total_shown: bool = True, below: int | None = None):
-    """Which counts of one row to withhold (a list of booleans), and whether its total is."""
-    result = suppress_table(
-        [list(counts)], row_totals=total_shown, column_totals=False, below=below
-    )
-    return [result.cell(0, c) for c in range(len(counts))], result.row_total(0)
-
-
 def shown_count(count: int, withheld: bool) -> int | str:
     """What to print for a count of a suppressed table: the number, or "withheld". Primary and
     secondary suppression read the same, so the reader cannot tell which cells are small."""
@@ -224,11 +216,6 @@ class CountsTable:
     rows: list[CountsRow]
     totals: list | None  # the column totals, None when not shown
     grand_total: int | str | None
-
-    @property
-    def withholds_any(self) -> bool:
-        values = [c for row in self.rows for c in [*row.counts, row.total]]
-        return WITHHELD in [*values, *(self.totals or []), self.grand_total]
 
 
 def quality_table(counts: Sequence[Sequence[int]], *, below: int | None = None) -> Suppressed:

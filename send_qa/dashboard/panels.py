@@ -12,6 +12,7 @@ from django.utils import timezone
 from audits import queries as audit_queries
 from kpis import queries as kpi_queries
 from send_qa.core.roles import Role
+from send_qa.reports.access import versions_visible_to
 from wsoa import queries as wsoa_queries
 
 
@@ -140,8 +141,6 @@ def _actions_led(user, context):
 
 
 def _termly_report(user, context):
-    from send_qa.reports.access import versions_visible_to
-
     latest = (
         versions_visible_to(user).select_related("report__term").order_by("-finished_at").first()
     )
