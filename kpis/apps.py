@@ -1,6 +1,9 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
+from kpis.roles import NAV_ITEMS
+from send_qa.core import navigation
+
 
 class KpisConfig(AppConfig):
     """Indicators, measurements, targets and RAG, scorecards and imports."""
@@ -9,6 +12,7 @@ class KpisConfig(AppConfig):
     verbose_name = "KPI scorecards"
 
     def ready(self) -> None:
+        navigation.register(*NAV_ITEMS)
         from audits.models import Advice, Audit, Plan
         from kpis.signals import records_changed
 

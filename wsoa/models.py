@@ -11,6 +11,8 @@ from django.db import models, transaction
 from django.db.models import Max, Q
 from simple_history.models import HistoricalRecords
 
+from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
+
 DEFAULT_STALE_WEEKS = 6
 
 # Seed 004's RAG rating key, worst first. "Completed" is in its summary table but not its key;
@@ -201,11 +203,9 @@ class ActionQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "ActionQuerySet":
         """SENDOPS and the board see every action; an action owner the actions they lead."""
-        from send_qa.core.roles import Role
-
-        if user.has_role(Role.SENDOPS, Role.BOARD):
+        if user.has_role(*ACTION_PLAN_READERS):
             return self
-        if user.has_role(Role.ACTION_OWNER):
+        if user.has_role(*ACTION_LEADS):
             return self.filter(lead=user)
         return self.none()
 

@@ -12,20 +12,19 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem
+from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
 from send_qa.core.models import Period
 
 
 class AuditQuerySet(models.QuerySet):
     def visible_to(self, user) -> "AuditQuerySet":
         """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
-        from send_qa.core.roles import Role
-
-        if user.has_role(Role.SENDOPS):
+        if user.has_role(*AUDIT_MANAGERS):
             return self
         conditions = Q(pk__in=[])
-        if user.has_role(Role.AUDITOR, Role.CASEWORKER):
+        if user.has_role(*AUDIT_ASSIGNEES):
             conditions |= Q(auditor=user)
-        if user.has_role(Role.CASEWORKER) and user.team_id:
+        if user.has_role(*CASEWORKERS) and user.team_id:
             # Moderation re-audits are anonymised: only their own moderator sees them.
             conditions |= Q(plan__team_id=user.team_id) & ~Q(purpose=Audit.Purpose.MODERATION)
         return self.filter(conditions)

@@ -14,6 +14,7 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
+from audits.roles import AUDITORS, MODERATION_MANAGERS
 from send_qa.core.models import Period
 
 MIN_SAMPLE_SIZE = 6
@@ -34,11 +35,9 @@ def new_reference() -> str:
 class ModerationSessionQuerySet(models.QuerySet):
     def visible_to(self, user) -> "ModerationSessionQuerySet":
         """SENDOPS see every session; moderators the sessions they are members of."""
-        from send_qa.core.roles import Role
-
-        if user.has_role(Role.SENDOPS):
+        if user.has_role(*MODERATION_MANAGERS):
             return self
-        if user.has_role(Role.AUDITOR):
+        if user.has_role(*AUDITORS):
             return self.filter(members=user)
         return self.none()
 

@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audits.access import CASE_LEVEL_ROLES, audit_to_score, audit_to_view
+from audits.access import audit_to_score, audit_to_view
 from audits.forms import OverallForm, ReopenForm, SectionAnswersForm, SubmitForm
 from audits.models import (
     Audit,
@@ -19,6 +19,7 @@ from audits.models import (
     PlacementType,
     PrimaryNeed,
 )
+from audits.roles import AUDIT_MANAGERS, AUDIT_READERS
 from send_qa.core.access import opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
@@ -57,7 +58,7 @@ def _filtered_audits(request: HttpRequest):
 
 def auditor_choices():
     """Everyone who may be given audits (by role: reading it from 15,000 audits is slow)."""
-    roles = [group_name(role) for role in (Role.AUDITOR, Role.CASEWORKER, Role.SENDOPS)]
+    roles = [group_name(role) for role in AUDIT_READERS]
     return User.objects.filter(groups__name__in=roles).distinct().order_by("full_name")
 
 
@@ -67,14 +68,14 @@ def grade_choices() -> list[str]:
     return sorted({band["label"] for grade_bands in bands for band in grade_bands or []})
 
 
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 def audit_list(request: HttpRequest) -> HttpResponse:
     audits, filters = _filtered_audits(request)
     page = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    is_sendops = request.user.has_role(Role.SENDOPS)
+    is_sendops = request.user.has_role(*AUDIT_MANAGERS)
     return render(
         request,
         "audits/audit_list.html",
@@ -95,7 +96,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_detail(request: HttpRequest, audit_uuid) -> HttpResponse:
@@ -129,7 +130,7 @@ def _render_task_list(
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_section(request: HttpRequest, audit_uuid, code: str) -> HttpResponse:
@@ -185,7 +186,7 @@ def audit_section(request: HttpRequest, audit_uuid, code: str) -> HttpResponse:
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 def audit_overall(request: HttpRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
@@ -232,7 +233,7 @@ def audit_overall(request: HttpRequest, audit_uuid) -> HttpResponse:
     )
 
 
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["POST"])
 def audit_submit(request: HttpRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
@@ -268,7 +269,7 @@ def audit_reopen(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_print(request: HttpRequest, audit_uuid) -> HttpResponse:

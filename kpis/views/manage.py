@@ -25,10 +25,10 @@ from kpis.forms import (
 )
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
+from kpis.roles import KPI_MANAGERS
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import role_required
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
 
 PREVIEW_ROWS = 50
 SESSION_KEY = "kpi_import"
@@ -40,7 +40,7 @@ def _upload_dir() -> Path:
     return folder
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def kpi_import(request: HttpRequest) -> HttpResponse:
     """Step 1 checks the file and shows what would change; step 2 saves it all at once."""
@@ -99,7 +99,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
     return redirect("kpis:scorecard")
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def measurement_edit(request: HttpRequest, code: str) -> HttpResponse:
     """Enter or correct one period's values of an indicator, with commentary."""
@@ -165,7 +165,7 @@ def _save_period(indicator, data: dict) -> None:
             measurement.save()
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
 def recalculate(request: HttpRequest) -> HttpResponse:
     recalculate_indicators.delay_on_commit()
@@ -206,13 +206,13 @@ def exception_note(
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def scorecard_new(request: HttpRequest) -> HttpResponse:
     return _scorecard_form(request, Scorecard())
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def scorecard_edit(request: HttpRequest, scorecard_uuid) -> HttpResponse:
     return _scorecard_form(request, get_object_or_404(Scorecard, uuid=scorecard_uuid))
@@ -241,7 +241,7 @@ def _scorecard_url() -> str:
     return reverse("kpis:scorecard")
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
     """The owner, tolerance and targets of an indicator."""
@@ -279,7 +279,7 @@ def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
 def ask_for_commentary(request: HttpRequest) -> HttpResponse:
     """Email the owners of red or declining indicators that have no commentary yet."""

@@ -9,7 +9,11 @@ from django.http import HttpRequest, HttpResponse
 
 
 def role_required(*roles: str) -> Callable:
-    """Signed-in users without one of these roles get 403 (sign-in itself is enforced globally)."""
+    """Signed-in users without one of these roles get 403 (sign-in itself is enforced globally).
+
+    Views pass one of their app's named role sets (`@role_required(*PLAN_READERS)`); the
+    wrapped view keeps it as `allowed_roles`, so tests can check that the menu, the dashboard
+    and the page agree."""
 
     def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
         @wraps(view)
@@ -18,6 +22,7 @@ def role_required(*roles: str) -> Callable:
                 raise PermissionDenied("Your role does not give you access to this page.")
             return view(request, *args, **kwargs)
 
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

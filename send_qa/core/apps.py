@@ -10,8 +10,9 @@ class CoreConfig(AppConfig):
         from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import post_migrate
 
+        from send_qa.core import navigation
         from send_qa.core.access_log import connect_signals
-        from send_qa.core.roles import ensure_role_groups
+        from send_qa.core.roles import NAV_ITEMS, ensure_role_groups
         from send_qa.core.session_timeout import start_session_clocks
         from send_qa.core.two_factor import note_choice_at_sign_in
 
@@ -19,3 +20,4 @@ class CoreConfig(AppConfig):
         user_logged_in.connect(start_session_clocks, dispatch_uid="start_session_clocks")
         user_logged_in.connect(note_choice_at_sign_in, dispatch_uid="note_two_factor_choice")
         connect_signals()
+        navigation.register(*NAV_ITEMS)

@@ -1,5 +1,8 @@
 from django.apps import AppConfig
 
+from send_qa.core import navigation
+from send_qa.reports.roles import NAV_ITEMS
+
 
 class ReportsConfig(AppConfig):
     """The termly "How are we doing?" report (seed 000, Appendix B)."""
@@ -7,3 +10,6 @@ class ReportsConfig(AppConfig):
     name = "send_qa.reports"
     label = "reports"
     verbose_name = "Termly reports"
+
+    def ready(self) -> None:
+        navigation.register(*NAV_ITEMS)
