@@ -21,9 +21,11 @@ run: install assets system-deps-run
 test: install-test assets system-deps-test
 	scripts/test.sh $(PYTEST_ARGS)
 
+## lint: ruff (style and mistakes), then mypy with django-stubs (types; settings pyproject.toml)
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy send_qa audits kpis wsoa
 
 format: install-test
 	$(VENV)/bin/ruff check --fix .

@@ -6,14 +6,26 @@ reads the submitted scoring audits (advice-writing QA tool) of advice requested 
 """
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField, Max, Q
 from django.db.models.functions import Cast
 
-from audits.models import Advice, AdviceStatus, Answer, Audit, Profession, TemplateItem
+from audits.models import (
+    Advice,
+    AdviceService,
+    AdviceStatus,
+    Answer,
+    Audit,
+    Profession,
+    TemplateItem,
+)
+from audits.models.audits import AuditQuerySet
 from send_qa.core.figures import percent, round_half_up
+from send_qa.core.models import Period
 
 
 @dataclass
@@ -35,7 +47,7 @@ class Timeliness:
         return percent(self.on_time, self.decided)
 
 
-def timeliness(*, term, on: datetime.date, by: str = "service") -> list[Timeliness]:
+def timeliness(*, term: Period, on: datetime.date, by: str = "service") -> list[Timeliness]:
     """Per service (or per profession): advice due in the term and how much came on time."""
     group = "service__name" if by == "service" else "service__profession"
     rows = (
@@ -83,7 +95,7 @@ def timeliness_total(rows: list[Timeliness]) -> Timeliness:
     return total
 
 
-def advice_scoring_audits(*, term, service=None):
+def advice_scoring_audits(*, term: Period, service: AdviceService | None = None) -> AuditQuerySet:
     """Submitted scoring audits of advice requested in the term (optionally one service's)."""
     audits = Audit.objects.submitted().filter(
         advice__isnull=False,
@@ -95,12 +107,11 @@ def advice_scoring_audits(*, term, service=None):
     return audits
 
 
-def mean_score_per_line(audits) -> list[dict]:
+def mean_score_per_line(audits: AuditQuerySet) -> list[Mapping[str, Any]]:
     """Each line of the tool in order with its mean score and how many scored it."""
     return list(
-        Answer.objects.filter(
-            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
-        )
+        Answer.objects.filter(audit__in=audits)
+        .with_value(TemplateItem.Kind.SCORE)
         .values(
             "item__code", "item__text", "item__scale_max", "item__section__order", "item__order"
         )
@@ -112,13 +123,13 @@ def mean_score_per_line(audits) -> list[dict]:
     )
 
 
-def lowest_lines(lines: list[dict], *, limit: int = 5) -> list[dict]:
+def lowest_lines(lines: list[Mapping[str, Any]], *, limit: int = 5) -> list[Mapping[str, Any]]:
     return sorted(lines, key=lambda row: (row["mean"] / row["item__scale_max"], row["item__code"]))[
         :limit
     ]
 
 
-def advice_quality(audits) -> dict:
+def advice_quality(audits: AuditQuerySet) -> dict[str, Any]:
     """How many advice reports were scored, their mean total and percentage."""
     counts = audits.aggregate(
         scored=Count("id"),

@@ -1,6 +1,5 @@
 from django.apps import AppConfig
 
-from audits.roles import NAV_ITEMS
 from send_qa.core import navigation
 
 
@@ -11,4 +10,8 @@ class AuditsConfig(AppConfig):
     verbose_name = "EHCP audits, advice and moderation"
 
     def ready(self) -> None:
+        # The roles read core's roles module, which imports the auth models: those may be
+        # imported only once every app is loaded, and ready() is the first moment.
+        from audits.roles import NAV_ITEMS  # noqa: PLC0415
+
         navigation.register(*NAV_ITEMS)

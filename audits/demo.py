@@ -17,6 +17,8 @@ from audits.models import (
     Profession,
     TemplateItem,
 )
+from audits.moderation import session_assign_reaudits, session_draw
+from audits.peer_moderation import cycles_of_year
 from audits.template_io import load_shipped_templates
 from send_qa.core.models import Period
 
@@ -206,8 +208,6 @@ def _seed_advice(rng, area, plans, today) -> None:
 
 def _seed_peer_moderation(rng, area, today) -> None:
     """Two peer moderations a cycle per team, with the odd cycle missed, and one under way."""
-    from audits.peer_moderation import cycles_of_year
-
     template = ChecklistTemplate.objects.latest_published("EHCP QA checklist")
     items = list(TemplateItem.objects.filter(section__template=template))
     caseworker = area.users["caseworker@demo.invalid"]
@@ -232,8 +232,6 @@ def _seed_peer_moderation(rng, area, today) -> None:
 
 def _seed_moderation(rng, area, terms, today) -> None:
     """Last term's moderation session, done, and this term's, planned."""
-    from audits.moderation import session_assign_reaudits, session_draw
-
     if len(terms) < 2:
         return
     sendops = area.users["sendops@demo.invalid"]
@@ -272,10 +270,7 @@ def _answers(rng: random.Random, items: list[TemplateItem], quality: float) -> d
     values = {}
     for item in items:
         if item.allow_na and rng.random() < 0.2:
-            values[item.pk] = {
-                "not_applicable": True,
-                "yes_no": "na" if item.kind == "yes_no" else "",
-            }
+            values[item.pk] = {"not_applicable": True}
         elif item.kind == TemplateItem.Kind.SCORE:
             low, high = item.scale_min, item.scale_max
             score = round(rng.gauss(low + quality * (high - low), 0.8))

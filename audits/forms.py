@@ -24,26 +24,18 @@ from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role, group_name
 
-NOT_APPLICABLE = "na"
-
 
 def _item_field(item: TemplateItem) -> forms.Field:
-    label = item.text
     if item.kind == TemplateItem.Kind.TEXT:
         return forms.CharField(
-            label=label, required=False, widget=forms.Textarea(attrs={"rows": 3})
+            label=item.text, required=False, widget=forms.Textarea(attrs={"rows": 3})
         )
-    if item.kind == TemplateItem.Kind.SCORE:
-        choices = [
-            (str(v), f"{v}" + (f" – {text}" if text else "")) for v, text in item.scale_points()
-        ]
-    elif item.kind == TemplateItem.Kind.YES_NO:
-        choices = [(Answer.YesNo.YES, "Yes"), (Answer.YesNo.NO, "No")]
-    else:
-        choices = [(c["value"], c["label"]) for c in item.choices]
-    if item.allow_na:
-        choices.append((NOT_APPLICABLE, "Not applicable"))
-    return forms.ChoiceField(label=label, choices=choices, required=False, widget=forms.RadioSelect)
+    return forms.ChoiceField(
+        label=item.text,
+        choices=Answer.choices_for(item),
+        required=False,
+        widget=forms.RadioSelect,
+    )
 
 
 def extra_choices(extra: dict) -> list[tuple[str, str]]:
@@ -85,7 +77,8 @@ class SectionAnswersForm(forms.Form):
             for extra in item.extra_fields:
                 self.fields[f"extra_{item.pk}_{extra['key']}"] = _extra_field(extra)
             if answer is not None:
-                self.initial[f"item_{item.pk}"] = _stored_value(item, answer)
+                value = answer.value_for(item)
+                self.initial[f"item_{item.pk}"] = "" if value is None else str(value)
                 self.initial[f"comment_{item.pk}"] = answer.comment
                 for extra in item.extra_fields:
                     self.initial[f"extra_{item.pk}_{extra['key']}"] = answer.extras.get(
@@ -103,42 +96,19 @@ class SectionAnswersForm(forms.Form):
             )
 
     def answer_values(self) -> dict[int, dict]:
+        """Item id -> fields for Audit.save_answers: the answer as given, comment and extras."""
         values = {}
         for item in self.items:
-            raw = self.cleaned_data.get(f"item_{item.pk}") or ""
-            fields = {"score": None, "yes_no": "", "choice": "", "text": ""}
-            fields["not_applicable"] = item.allow_na and raw == NOT_APPLICABLE
-            if fields["not_applicable"]:
-                if item.kind == TemplateItem.Kind.YES_NO:
-                    fields["yes_no"] = Answer.YesNo.NOT_APPLICABLE
-            elif item.kind == TemplateItem.Kind.SCORE:
-                fields["score"] = int(raw) if raw != "" else None
-            elif item.kind == TemplateItem.Kind.YES_NO:
-                fields["yes_no"] = raw
-            elif item.kind == TemplateItem.Kind.CHOICE:
-                fields["choice"] = raw
-            else:
-                fields["text"] = raw
-            fields["comment"] = self.cleaned_data.get(f"comment_{item.pk}", "")
             extras = {}
             for extra in item.extra_fields:
                 value = self.cleaned_data.get(f"extra_{item.pk}_{extra['key']}")
                 extras[extra["key"]] = value.isoformat() if hasattr(value, "isoformat") else value
-            fields["extras"] = {k: v for k, v in extras.items() if v not in (None, "", [])}
-            values[item.pk] = fields
+            values[item.pk] = {
+                "value": self.cleaned_data.get(f"item_{item.pk}") or "",
+                "comment": self.cleaned_data.get(f"comment_{item.pk}", ""),
+                "extras": {k: v for k, v in extras.items() if v not in (None, "", [])},
+            }
         return values
-
-
-def _stored_value(item: TemplateItem, answer: Answer):
-    if answer.not_applicable:
-        return NOT_APPLICABLE
-    if item.kind == TemplateItem.Kind.SCORE:
-        return "" if answer.score is None else str(answer.score)
-    if item.kind == TemplateItem.Kind.YES_NO:
-        return answer.yes_no
-    if item.kind == TemplateItem.Kind.CHOICE:
-        return answer.choice
-    return answer.text
 
 
 class OverallForm(GDSFormMixin, forms.Form):

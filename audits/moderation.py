@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
+from simple_history.utils import bulk_create_with_history
 
 from audits.agreement import Agreement, agreement, agreement_by_item, most_disagreed
 from audits.models import (
@@ -152,7 +153,8 @@ def session_assign_reaudits(session: ModerationSession, *, by) -> int:
                     assigned_by=by,
                 )
             )
-    Audit.objects.bulk_create(new)
+    # Bulk writes skip model signals, so the helper writes each re-audit's "created" history.
+    bulk_create_with_history(new, Audit, default_user=by)
     return len(new)
 
 
@@ -166,17 +168,9 @@ class SessionComparison:
     by_sample: dict[int, Agreement]  # sampled plan id -> agreement of its re-audits
 
 
-def session_comparison(session: ModerationSession) -> SessionComparison:
-    """Moderators' submitted re-audits against each plan's original audit, score items only."""
-    return sessions_comparison([session])
-
-
-def term_agreement(sessions) -> SessionComparison:
-    """Agreement over every session of a term, as one comparison."""
-    return sessions_comparison(sessions)
-
-
 def sessions_comparison(sessions) -> SessionComparison:
+    """Moderators' submitted re-audits against each plan's original audit, score items only,
+    over one session or all the sessions of a term as one comparison."""
     samples = list(SampledPlan.objects.filter(session__in=sessions))
     originals = {s.original_audit_id: s.pk for s in samples if s.original_audit_id}
     reaudits = dict(
@@ -184,11 +178,8 @@ def sessions_comparison(sessions) -> SessionComparison:
         .submitted()
         .values_list("pk", "sampled_plan_id")
     )
-    rows = Answer.objects.filter(
-        audit_id__in=[*originals, *reaudits],
-        item__kind=TemplateItem.Kind.SCORE,
-        score__isnull=False,
-    ).values_list(
+    answers = Answer.objects.filter(audit_id__in=[*originals, *reaudits])
+    rows = answers.with_value(TemplateItem.Kind.SCORE).values_list(
         "audit_id",
         "item__code",
         "item__text",

@@ -7,15 +7,17 @@ Peer moderations are ordinary audits with the purpose "peer moderation".
 
 import datetime
 import random
+from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, DateField, Q, Value, When
+from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
 from audits.models import Audit, ChecklistTemplate, Plan
+from audits.models.audits import AuditQuerySet
 from audits.models.moderation import PEER_MODERATION_EVERY, PEER_MODERATION_PLANS
-from send_qa.core.models import Period, Team, academic_year_start
+from send_qa.core.models import Period, Team, User, academic_year_start
 
 
 @dataclass(frozen=True)
@@ -72,11 +74,11 @@ class TeamSchedule:
         return [c for c in self.cycles if c.status == "overdue"]
 
 
-def peer_audits():
+def peer_audits() -> AuditQuerySet:
     return Audit.objects.filter(purpose=Audit.Purpose.PEER_MODERATION)
 
 
-def team_schedules(teams, *, on: datetime.date) -> list[TeamSchedule]:
+def team_schedules(teams: Iterable[Team], *, on: datetime.date) -> list[TeamSchedule]:
     """The year's cycles for each team, with what was done in each: two queries in all."""
     teams = list(teams)
     cycles = cycles_of_year(on)
@@ -115,7 +117,7 @@ def _cycle_start(cycles: list[Cycle]) -> Case:
     )
 
 
-def teams_with_plans():
+def teams_with_plans() -> QuerySet[Team]:
     return (
         Team.objects.filter(is_active=True, plans__is_active=True)
         .distinct()
@@ -124,7 +126,9 @@ def teams_with_plans():
     )
 
 
-def suggested_plans(team: Team, *, on: datetime.date, count: int = PEER_MODERATION_PLANS):
+def suggested_plans(
+    team: Team, *, on: datetime.date, count: int = PEER_MODERATION_PLANS
+) -> QuerySet[Plan]:
     """Plans of the team picked at random for this cycle (the same all cycle long), leaving
     out plans audited or moderated in the last year."""
     cycle = cycles_of_year(on)[-1]
@@ -142,7 +146,7 @@ def suggested_plans(team: Team, *, on: datetime.date, count: int = PEER_MODERATI
     return Plan.objects.filter(pk__in=chosen).order_by("case_reference")
 
 
-def peer_moderation_start(*, plan: Plan, by) -> Audit:
+def peer_moderation_start(*, plan: Plan, by: User) -> Audit:
     """Start a peer moderation of a team plan by a member of the team."""
     template = (
         ChecklistTemplate.objects.published()
@@ -162,7 +166,7 @@ def peer_moderation_start(*, plan: Plan, by) -> Audit:
     )
 
 
-def peer_moderation_in_term(*, term, on: datetime.date) -> list[TeamSchedule]:
+def peer_moderation_in_term(*, term: Period, on: datetime.date) -> list[TeamSchedule]:
     """Each team's cycles that overlap the term (up to `on`)."""
     day = min(on, term.end)
     if day < term.start:

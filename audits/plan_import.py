@@ -1,7 +1,9 @@
 """Importing the plans register from CSV or XLSX (docs/imports.md).
 
 All or nothing: every problem in the file is reported (row, column, what to do) and nothing
-is saved unless the whole file is good. Rows are upserted by case reference in bulk.
+is saved unless the whole file is good. Rows are upserted by case reference in bulk, and one
+recalculation of the computed indicators that read plans is queued once the import commits
+(`records_written_in_bulk`, which the KPI app listens to).
 """
 
 import datetime
@@ -14,6 +16,7 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import YEAR_GROUPS, ceased_on
+from audits.signals import records_written_in_bulk
 from send_qa.core.models import Team, User
 from send_qa.core.tables import ImportProblem, read_table
 from send_qa.core.tables import TableImportError as PlanImportError
@@ -224,6 +227,7 @@ def _upsert(rows: dict[str, dict], *, by=None) -> PlanImportSummary:
         (to_update if plan.pk else to_create).append(plan)
     bulk_create_with_history(to_create, Plan, batch_size=2000, default_user=by)
     bulk_update_with_history(to_update, Plan, FIELDS, batch_size=2000, default_user=by)
+    records_written_in_bulk.send(sender=Plan)  # bulk writes send no post_save
     return PlanImportSummary(created=len(to_create), updated=len(to_update))
 
 

@@ -2,14 +2,41 @@
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Avg, Count, F, FloatField, Q
 from django.db.models.functions import Cast
 
-from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.advice_queries import (
+    advice_quality,
+    advice_scoring_audits,
+    lowest_lines,
+    mean_score_per_line,
+    timeliness,
+    timeliness_total,
+)
+from audits.models import (
+    Advice,
+    Answer,
+    Audit,
+    ChecklistTemplate,
+    ModerationSession,
+    Plan,
+    SampledPlan,
+    TemplateItem,
+)
+from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
+from audits.models.audits import AuditQuerySet
+from audits.moderation import sessions_comparison
+from audits.peer_moderation import peer_moderation_in_term, team_schedules
 from send_qa.core.figures import percent, round_half_up
+from send_qa.core.models import Period, Team, User
+
+if TYPE_CHECKING:
+    from audits.peer_moderation import TeamSchedule
 
 
 @dataclass
@@ -20,7 +47,7 @@ class TermFindings:
     graded: int
     good_or_better: int
     section_averages: list[tuple[str, Decimal]]
-    weakest_items: list[dict]
+    weakest_items: list[Mapping[str, Any]]
     golden_thread: dict
     by_grade: dict[str, int]
 
@@ -29,7 +56,7 @@ class TermFindings:
         return percent(self.good_or_better, self.graded)
 
 
-def term_findings(audits, *, weakest: int = 10) -> TermFindings:
+def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
     """Counts, % good or better, section averages and weakest items of a set of audits."""
     rows = list(audits.values("status", "good_or_better", "section_scores", "grade"))
     by_status, by_grade = defaultdict(int), defaultdict(int)
@@ -47,7 +74,9 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
         for code, (points, maximum) in row["section_scores"].items():
             sums[code][0] += points
             sums[code][1] += maximum
-    averages = [(code, percent(p, m)) for code, (p, m) in sums.items() if m]
+    averages = [
+        (code, share) for code, (p, m) in sums.items() if (share := percent(p, m)) is not None
+    ]
     return TermFindings(
         total=len(rows),
         by_status={s.label: by_status.get(s.value, 0) for s in Audit.Status},
@@ -61,7 +90,7 @@ def term_findings(audits, *, weakest: int = 10) -> TermFindings:
     )
 
 
-def _in_band_order(audits, counts: dict[str, int]) -> dict[str, int]:
+def _in_band_order(audits: AuditQuerySet, counts: dict[str, int]) -> dict[str, int]:
     """Grade counts best first, in the order of the templates' bands (zeros kept)."""
     ordered: dict[str, int] = {}
     for bands in (
@@ -76,27 +105,23 @@ def _in_band_order(audits, counts: dict[str, int]) -> dict[str, int]:
     return ordered
 
 
-def golden_thread_checks(audits) -> dict:
+def golden_thread_checks(audits: AuditQuerySet) -> dict[str, Any]:
     """Golden-thread yes/no checks (needs matched to provision, provision linked to outcomes)
     across audits: how many were asked (not applicable left out), how many met, and the %."""
     counts = (
-        Answer.objects.filter(
-            audit__in=audits, item__golden_thread=True, item__kind=TemplateItem.Kind.YES_NO
-        )
-        .exclude(not_applicable=True)
-        .exclude(yes_no__in=["", Answer.YesNo.NOT_APPLICABLE])
+        Answer.objects.filter(audit__in=audits, item__golden_thread=True)
+        .with_value(TemplateItem.Kind.YES_NO)
         .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
     )
     asked, met = counts["asked"], counts["met"]
     return {"asked": asked, "met": met, "percent": percent(met, asked)}
 
 
-def weakest_items(audits, *, limit: int = 10) -> list[dict]:
+def weakest_items(audits: AuditQuerySet, *, limit: int = 10) -> list[Mapping[str, Any]]:
     """Score items with the lowest average, as a percentage of the scale: themes for learning."""
     return list(
-        Answer.objects.filter(
-            audit__in=audits, item__kind=TemplateItem.Kind.SCORE, score__isnull=False
-        )
+        Answer.objects.filter(audit__in=audits)
+        .with_value(TemplateItem.Kind.SCORE)
         .values("item__code", "item__text", "item__section__code", "item__scale_max")
         .annotate(
             answers=Count("id"),
@@ -107,7 +132,7 @@ def weakest_items(audits, *, limit: int = 10) -> list[dict]:
     )
 
 
-def trend_by_term(audits) -> list[dict]:
+def trend_by_term(audits: AuditQuerySet) -> list[dict[str, Any]]:
     """Per term: audits submitted, % judged good or better, average overall percentage."""
     rows = (
         audits.submitted()
@@ -133,14 +158,14 @@ def trend_by_term(audits) -> list[dict]:
     ]
 
 
-def percent_good_or_better(*, term) -> tuple[int, int]:
+def percent_good_or_better(*, term: Period) -> tuple[int, int]:
     """(good or better, graded) among EHCP audits submitted in a term: the AUDIT_GOOD indicator."""
     audits = Audit.objects.of_plans().submitted().filter(term=term, good_or_better__isnull=False)
     counts = audits.aggregate(graded=Count("id"), good=Count("id", filter=Q(good_or_better=True)))
     return counts["good"], counts["graded"]
 
 
-def dashboard_for_auditor(user) -> dict:
+def dashboard_for_auditor(user: User) -> dict[str, Any]:
     open_audits = Audit.objects.filter(auditor=user).open()
     counts = open_audits.aggregate(
         total=Count("id"), started=Count("id", filter=Q(status=Audit.Status.IN_PROGRESS))
@@ -148,7 +173,7 @@ def dashboard_for_auditor(user) -> dict:
     return counts
 
 
-def dashboard_for_sendops(term) -> dict:
+def dashboard_for_sendops(term: Period) -> dict[str, Any]:
     audits = Audit.objects.of_plans().filter(term=term)
     counts = audits.aggregate(
         total=Count("id"),
@@ -160,9 +185,7 @@ def dashboard_for_sendops(term) -> dict:
     return counts
 
 
-def reviews_due_count(user, *, on) -> int:
-    from audits.models import Plan
-
+def reviews_due_count(user: User, *, on: datetime.date) -> int:
     return Plan.objects.visible_to(user).review_due(on=on).count()
 
 
@@ -176,28 +199,16 @@ class TermQA:
     advice_timeliness: object
     advice_by_service: list
     advice_quality: dict
-    advice_lowest_lines: list[dict]
+    advice_lowest_lines: list[Mapping[str, Any]]
     peer_moderation: list
     moderation_sessions: list
     moderation_agreement: object
     agreed_grades: dict[str, int]
 
 
-def term_qa(*, term, on) -> TermQA:
+def term_qa(*, term: Period, on: datetime.date) -> TermQA:
     """Level 1 (peer moderation), level 2 (moderation, agreement) and the audits and advice
     of a term, read through the audits app's own functions."""
-    from audits.advice_queries import (
-        advice_quality,
-        advice_scoring_audits,
-        lowest_lines,
-        mean_score_per_line,
-        timeliness,
-        timeliness_total,
-    )
-    from audits.models import ModerationSession, SampledPlan
-    from audits.moderation import term_agreement
-    from audits.peer_moderation import peer_moderation_in_term
-
     audits = Audit.objects.of_plans().filter(term=term)
     advice_audits = advice_scoring_audits(term=term)
     sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
@@ -218,15 +229,13 @@ def term_qa(*, term, on) -> TermQA:
         advice_lowest_lines=lowest_lines(mean_score_per_line(advice_audits)),
         peer_moderation=peer_moderation_in_term(term=term, on=on),
         moderation_sessions=sessions,
-        moderation_agreement=term_agreement(sessions),
+        moderation_agreement=sessions_comparison(sessions),
         agreed_grades=dict(grades),
     )
 
 
-def moderation_for_dashboard(user, *, on) -> dict:
+def moderation_for_dashboard(user: User, *, on: datetime.date) -> dict[str, Any]:
     """The next moderation session the user can see, and the re-audits they have open."""
-    from audits.models import ModerationSession
-
     sessions = ModerationSession.objects.visible_to(user)
     return {
         "next": sessions.filter(date__gte=on).order_by("date").first(),
@@ -236,19 +245,14 @@ def moderation_for_dashboard(user, *, on) -> dict:
     }
 
 
-def peer_moderation_for_team(team, *, on):
+def peer_moderation_for_team(team: Team, *, on: datetime.date) -> "TeamSchedule":
     """The team's current peer moderation cycle and how many past cycles are overdue."""
-    from audits.peer_moderation import team_schedules
-
     (schedule,) = team_schedules([team], on=on)
     return schedule
 
 
-def advice_for_dashboard(*, on) -> dict:
+def advice_for_dashboard(*, on: datetime.date) -> dict[str, Any]:
     """Advice overdue and due within 7 days, in one query."""
-    from audits.models import Advice
-    from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
-
     soon = on + datetime.timedelta(days=REMINDER_DAYS_BEFORE_DUE)
     return Advice.objects.outstanding().aggregate(
         overdue=Count("id", filter=Q(due__lt=on)),
@@ -256,26 +260,20 @@ def advice_for_dashboard(*, on) -> dict:
     )
 
 
-def advice_received_on_time(*, term, on) -> tuple[int, int]:
+def advice_received_on_time(*, term: Period, on: datetime.date) -> tuple[int, int]:
     """(on time, due) for advice due in the term up to `on`: the ADVICE_6WK indicator."""
-    from audits.advice_queries import timeliness, timeliness_total
-
     total = timeliness_total(timeliness(term=term, on=on))
     return total.on_time, total.decided
 
 
-def plans_maintained(*, on) -> int:
+def plans_maintained(*, on: datetime.date) -> int:
     """EHC plans issued by `on` and still active: the EHCP_COUNT indicator."""
-    from audits.models import Plan
-
     return Plan.objects.filter(is_active=True, plan_issued__lte=on).count()
 
 
-def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
+def plans_issued_within(*, term: Period, weeks: int = 20) -> tuple[int, int]:
     """(issued within `weeks` of the request, issued) for plans issued in the term, exceptions
     included, since the register does not record them: the EHCP_20WK_INCL indicator."""
-    from audits.models import Plan
-
     issued = Plan.objects.filter(
         plan_issued__gte=term.start,
         plan_issued__lte=term.end,
@@ -291,6 +289,6 @@ def plans_issued_within(*, term, weeks: int = 20) -> tuple[int, int]:
     return counts["within"], counts["issued"]
 
 
-def audit_trend() -> list[dict]:
+def audit_trend() -> list[dict[str, Any]]:
     """Per term: EHCP audits submitted, % good or better, average score (findings' trend)."""
     return trend_by_term(Audit.objects.of_plans())

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audits.models import Advice, Answer, Audit, Plan, SampledPlan
@@ -43,7 +43,7 @@ def retention_cutoff(on: datetime.date, years: int) -> datetime.date:
         return on.replace(year=on.year - years, day=28)
 
 
-def plans_past_retention(cutoff: datetime.date):
+def plans_past_retention(cutoff: datetime.date) -> QuerySet[Plan]:
     return Plan.objects.filter(is_active=False, ceased_on__lt=cutoff).exclude(
         case_reference__startswith=ANONYMISED_PREFIX
     )

@@ -1,11 +1,26 @@
-"""Scoring maths, as plain functions over items and answers (docs/templates.md, "Scoring")."""
+"""Scoring maths: subtotals, totals and grades of an audit (docs/templates.md, "Scoring").
+
+Each answer says for itself whether it is answered and what it scores (Answer.is_answered,
+Answer.points_for, Answer.golden_points_for); these functions add those up over a template's
+items, so they import no model and the models can call them.
+"""
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any, Protocol
 
-from audits.models import Answer, TemplateItem
 from send_qa.core.figures import percent
+
+
+class ItemAnswer(Protocol):
+    """What scoring reads of an answer (audits.models.Answer)."""
+
+    def is_answered(self, item: Any) -> bool: ...
+
+    def points_for(self, item: Any) -> tuple[Decimal, Decimal] | None: ...
+
+    def golden_points_for(self, item: Any) -> tuple[Decimal, Decimal] | None: ...
 
 
 @dataclass
@@ -13,7 +28,7 @@ class Subtotal:
     points: Decimal = Decimal(0)
     max_points: Decimal = Decimal(0)
     answered: int = 0
-    required_missing: list[TemplateItem] = field(default_factory=list)
+    required_missing: list = field(default_factory=list)  # the template items
 
     @property
     def percent(self) -> Decimal | None:
@@ -26,50 +41,32 @@ class Subtotal:
         self.required_missing += other.required_missing
 
 
-def is_answered(item: TemplateItem, answer: Answer | None) -> bool:
-    if answer is None:
-        return False
-    if answer.not_applicable or answer.yes_no == Answer.YesNo.NOT_APPLICABLE:
-        return True
-    if item.kind == TemplateItem.Kind.SCORE:
-        return answer.score is not None
-    if item.kind == TemplateItem.Kind.YES_NO:
-        return bool(answer.yes_no)
-    if item.kind == TemplateItem.Kind.CHOICE:
-        return bool(answer.choice)
-    return bool(answer.text.strip())
-
-
-def item_points(item: TemplateItem, answer: Answer | None) -> tuple[Decimal, Decimal] | None:
-    """(points, maximum) for an answered item that counts; None when it counts for nothing."""
-    if not item.counts or not is_answered(item, answer):
-        return None
-    if answer.not_applicable:
-        return None
-    weight = item.weight
-    if item.kind == TemplateItem.Kind.SCORE:
-        value = Decimal(answer.score)
-    elif item.kind == TemplateItem.Kind.YES_NO:
-        if answer.yes_no == Answer.YesNo.NOT_APPLICABLE:
-            return None
-        value = Decimal(1 if answer.yes_no == Answer.YesNo.YES else 0)
-    else:
-        chosen = next((c for c in item.choices if c["value"] == answer.choice), None)
-        if chosen is None or chosen.get("score") is None:
-            return None
-        value = Decimal(str(chosen["score"]))
-    return value * weight, item.max_points * weight
-
-
-def section_subtotal(items: Iterable[TemplateItem], answers: Mapping[int, Answer]) -> Subtotal:
+def section_subtotal(items: Iterable, answers: Mapping[int, ItemAnswer]) -> Subtotal:
+    """Points of a section's items, and which required ones are still unanswered."""
     subtotal = Subtotal()
     for item in items:
         answer = answers.get(item.pk)
-        if is_answered(item, answer):
-            subtotal.answered += 1
-        elif item.required:
-            subtotal.required_missing.append(item)
-        scored = item_points(item, answer)
+        if answer is None or not answer.is_answered(item):
+            if item.required:
+                subtotal.required_missing.append(item)
+            continue
+        subtotal.answered += 1
+        scored = answer.points_for(item)
+        if scored:
+            subtotal.points += scored[0]
+            subtotal.max_points += scored[1]
+    return subtotal
+
+
+def golden_subtotal(items: Iterable, answers: Mapping[int, ItemAnswer]) -> Subtotal:
+    """Golden-thread checks are reported as met / asked, whatever their weight in the total."""
+    subtotal = Subtotal()
+    for item in items:
+        answer = answers.get(item.pk)
+        if not item.golden_thread or answer is None or not answer.is_answered(item):
+            continue
+        subtotal.answered += 1
+        scored = answer.golden_points_for(item)
         if scored:
             subtotal.points += scored[0]
             subtotal.max_points += scored[1]
@@ -78,8 +75,8 @@ def section_subtotal(items: Iterable[TemplateItem], answers: Mapping[int, Answer
 
 @dataclass
 class SectionResult:
-    section: object
-    items: list[TemplateItem]
+    section: Any
+    items: list
     subtotal: Subtotal
 
     @property
@@ -104,7 +101,7 @@ class AuditResult:
         return not self.total.required_missing
 
 
-def audit_result(template, sections, answers: Mapping[int, Answer]) -> AuditResult:
+def audit_result(template, sections, answers: Mapping[int, ItemAnswer]) -> AuditResult:
     """Results of an audit, given its template's sections (with items loaded) and its answers."""
     results, total, golden = [], Subtotal(), Subtotal()
     for section in sections:
@@ -112,27 +109,5 @@ def audit_result(template, sections, answers: Mapping[int, Answer]) -> AuditResu
         subtotal = section_subtotal(items, answers)
         results.append(SectionResult(section, items, subtotal))
         total.add(subtotal)
-        golden_items = [i for i in items if i.golden_thread]
-        golden.add(_golden_subtotal(golden_items, answers))
+        golden.add(golden_subtotal(items, answers))
     return AuditResult(results, total, golden, template.grade_for(total.percent))
-
-
-def _golden_subtotal(items: list[TemplateItem], answers: Mapping[int, Answer]) -> Subtotal:
-    """Golden-thread checks are reported as met / asked, whatever their weight in the total."""
-    subtotal = Subtotal()
-    for item in items:
-        answer = answers.get(item.pk)
-        if not is_answered(item, answer):
-            continue
-        subtotal.answered += 1
-        if answer.not_applicable:
-            continue
-        if item.kind == TemplateItem.Kind.YES_NO:
-            if answer.yes_no == Answer.YesNo.NOT_APPLICABLE:
-                continue
-            subtotal.points += 1 if answer.yes_no == Answer.YesNo.YES else 0
-            subtotal.max_points += 1
-        elif item.kind == TemplateItem.Kind.SCORE:
-            subtotal.points += Decimal(answer.score)
-            subtotal.max_points += Decimal(item.scale_max)
-    return subtotal

@@ -6,6 +6,7 @@ from celery import shared_task
 from django.utils import timezone
 
 from audits.reminders import advice_reminders_send
+from audits.retention import retention_apply
 
 logger = logging.getLogger(__name__)
 
@@ -21,8 +22,6 @@ def send_advice_reminders(self) -> int:
 @shared_task
 def apply_retention() -> dict[str, int]:
     """Remove case-level details past the retention period (run nightly by beat)."""
-    from audits.retention import retention_apply
-
     report = retention_apply()
     logger.info("Retention applied: %s", report.counts)
     return report.counts

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
-from kpis.roles import NAV_ITEMS
 from send_qa.core import navigation
 
 
@@ -12,15 +11,25 @@ class KpisConfig(AppConfig):
     verbose_name = "KPI scorecards"
 
     def ready(self) -> None:
+        # Models may be imported only once every app is loaded: ready() is the first moment
+        # (the roles read core's roles module, which imports the auth models).
+        from audits.models import Advice, Audit, Plan  # noqa: PLC0415
+        from audits.signals import records_written_in_bulk  # noqa: PLC0415
+        from kpis.roles import NAV_ITEMS  # noqa: PLC0415
+        from kpis.signals import recalculation_needed  # noqa: PLC0415
+
         navigation.register(*NAV_ITEMS)
-        from audits.models import Advice, Audit, Plan
-        from kpis.signals import records_changed
 
         for model in (Audit, Advice, Plan):
-            post_save.connect(records_changed, sender=model, dispatch_uid=f"kpis-{model.__name__}")
+            post_save.connect(
+                recalculation_needed, sender=model, dispatch_uid=f"kpis-{model.__name__}"
+            )
+        # The audits app says when it writes in bulk (no post_save), so the plans import
+        # queues a recalculation too; listening keeps audits from importing kpis.
+        records_written_in_bulk.connect(recalculation_needed, dispatch_uid="kpis-bulk")
 
-        from kpis.cache import data_changed
-        from kpis.models import (
+        from kpis.cache import data_changed  # noqa: PLC0415
+        from kpis.models import (  # noqa: PLC0415
             ExceptionNote,
             Indicator,
             Measurement,
@@ -28,7 +37,7 @@ class KpisConfig(AppConfig):
             ScorecardIndicator,
             Target,
         )
-        from send_qa.core.models import Period
+        from send_qa.core.models import Period  # noqa: PLC0415
 
         cached_models = (
             Indicator,

@@ -4,7 +4,9 @@ from django import forms
 from django.core.exceptions import ValidationError
 
 from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
+from kpis.validity import kept, measurement_problems
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.models import User
 
 
 class KpiUploadForm(SpreadsheetUploadForm):
@@ -33,35 +35,21 @@ class MeasurementForm(GDSFormMixin, forms.Form):
     period_label = forms.CharField(
         label="Name of the period (optional)",
         required=False,
-        max_length=60,
         help_text="For example Autumn 2026.",
     )
-    local = forms.DecimalField(
-        label="This area's value", required=False, max_digits=14, decimal_places=3
-    )
-    numerator = forms.DecimalField(
-        label="Numerator (optional)", required=False, max_digits=14, decimal_places=3
-    )
-    denominator = forms.DecimalField(
-        label="Denominator (optional)", required=False, max_digits=14, decimal_places=3
-    )
+    local = forms.DecimalField(label="This area's value", required=False)
+    numerator = forms.DecimalField(label="Numerator (optional)", required=False)
+    denominator = forms.DecimalField(label="Denominator (optional)", required=False)
     commentary = forms.CharField(
         label="Commentary (optional)",
         help_text="The story behind the data: why it moved, and what is being done.",
         required=False,
         widget=forms.Textarea(attrs={"rows": 4}),
     )
-    england = forms.DecimalField(
-        label="England (optional)", required=False, max_digits=14, decimal_places=3
-    )
-    region = forms.DecimalField(
-        label="Region (optional)", required=False, max_digits=14, decimal_places=3
-    )
+    england = forms.DecimalField(label="England (optional)", required=False)
+    region = forms.DecimalField(label="Region (optional)", required=False)
     statistical_neighbours = forms.DecimalField(
-        label="Statistical neighbours' average (optional)",
-        required=False,
-        max_digits=14,
-        decimal_places=3,
+        label="Statistical neighbours' average (optional)", required=False
     )
 
     AREA_FIELDS = {
@@ -70,39 +58,48 @@ class MeasurementForm(GDSFormMixin, forms.Form):
         Area.REGION: "region",
         Area.STATISTICAL_NEIGHBOURS: "statistical_neighbours",
     }
+    NUMBERS = ("numerator", "denominator", *AREA_FIELDS.values())
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
-        for field in self.fields.values():
-            if isinstance(field, forms.DecimalField):
-                field.error_messages |= {
-                    "invalid": "Enter a number, for example 72.5",
-                    "max_digits": "Enter a number below 100,000,000,000",
-                    "max_whole_digits": "Enter a number below 100,000,000,000",
-                    "max_decimal_places": "Enter a number with at most 3 decimal places",
-                }
-        self.fields["period_label"].error_messages["max_length"] = (
-            "Name the period in at most 60 characters, for example Autumn 2026"
-        )
+        for name in self.NUMBERS:
+            self.fields[name].error_messages["invalid"] = "Enter a number, for example 72.5"
         if indicator.computed:
             for name in ("local", "numerator", "denominator"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Calculated by the portal."
 
     def clean(self):
+        """Each area's value through the one rule for a KPI value (kpis/validity.py)."""
         cleaned = super().clean()
-        start, end = cleaned.get("period_start"), cleaned.get("period_end")
-        if start and end and end < start:
-            self.add_error("period_end", "The period must end on or after the day it starts")
-        if self.indicator.unit == "percentage":
-            for name in self.AREA_FIELDS.values():
-                value = cleaned.get(name)
-                if value is not None and not 0 <= value <= 100:
-                    self.add_error(name, "Enter a percentage between 0 and 100")
-        if cleaned.get("denominator") is not None and cleaned["denominator"] <= 0:
-            self.add_error("denominator", "The denominator must be above zero")
-        if not any(cleaned.get(n) is not None for n in self.AREA_FIELDS.values()):
+        for name in self.NUMBERS:
+            if name in cleaned:
+                cleaned[name] = kept(cleaned[name])
+        given = any(cleaned.get(name) is not None for name in self.AREA_FIELDS.values())
+        shown = set()
+        for area, name in self.AREA_FIELDS.items():
+            local = area == Area.LOCAL
+            if local and self.indicator.computed:
+                continue  # the portal calculates it: only the commentary is saved
+            problems = measurement_problems(
+                unit=self.indicator.unit,
+                computed=self.indicator.computed,
+                code=self.indicator.code,
+                period_start=cleaned.get("period_start"),
+                period_end=cleaned.get("period_end"),
+                area=area,
+                value=cleaned.get(name),
+                numerator=cleaned.get("numerator") if local else None,
+                denominator=cleaned.get("denominator") if local else None,
+                period_label=cleaned.get("period_label", ""),
+            )
+            for problem in problems:
+                field = name if problem.field in ("value", "area") else problem.field
+                if (field, problem.message) not in shown and field in self.fields:
+                    shown.add((field, problem.message))
+                    self.add_error(field, problem.message)
+        if not given and not any(name in self.errors for name in self.AREA_FIELDS.values()):
             raise ValidationError("Enter at least one value")
         return cleaned
 
@@ -178,8 +175,6 @@ class IndicatorSettingsForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from send_qa.core.models import User
-
         self.fields["owner"].queryset = User.objects.active().order_by("full_name")
         self.fields["owner"].empty_label = "No one yet"
         self.fields["owner"].required = False

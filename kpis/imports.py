@@ -4,29 +4,28 @@ All or nothing: every row is checked first and each problem named (row, column, 
 new values are added and existing ones (same indicator, period and area) updated in bulk, the
 old value kept in the history. A preview says what will change before anything is saved.
 
-Speed (docs/performance.md): a file of 100,000 rows is checked column by column with pandas.
-Rows that are certainly good in the plainest form (a known code, YYYY-MM-DD dates, a known
-area, plain decimal numbers in range) pass without a Python loop; every other row goes through
-`_check_row`, the rules written out one by one, which names each problem. A property test
-checks that both ways give the same problems and the same values for any input. New values
-and their history are written with COPY from CSV made by pandas.
+Every row is checked by the one rule for a KPI value (kpis/validity.py), which the values form
+also calls. Speed (docs/performance.md): a file of 100,000 rows is first sifted column by
+column with pandas, and rows certainly good in the plainest form (a known code, YYYY-MM-DD
+dates, a known area, plain decimal numbers well within the rule) pass without a Python loop.
+The sieve never refuses a row: every row it does not pass goes through `_check_row` and the
+rule, which name each problem. New values and their history are written with COPY
+(send_qa/core/bulk.py).
 """
 
-import csv
 import datetime
-import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 import numpy as np
 import pandas as pd
-from django.db import connection, transaction
-from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from django.db import transaction
 
 from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
+from kpis.validity import LABEL_LENGTH, kept, measurement_problems
+from send_qa.core.bulk import frame_create_with_history, frame_update_with_history
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -34,15 +33,13 @@ __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_chec
 REQUIRED = ["indicator_code", "period_start", "period_end", "area", "value"]
 OPTIONAL = ["period_label", "numerator", "denominator", "commentary"]
 MAX_ROWS = 200_000
-AREAS = ", ".join([*Area.values, "la:CODE (e.g. la:873)"])
 AREA_VALUES = frozenset(Area.values)
-LARGEST = Decimal(10) ** 11  # what DecimalField(max_digits=14, decimal_places=3) can hold
-LABEL_LENGTH = Measurement._meta.get_field("period_label").max_length
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]
 
 
 NUMBERS = ("value", "numerator", "denominator")
-PLAIN_NUMBER = r"-?\d{1,11}(?:\.\d{1,6})?"  # below LARGEST, exact enough as a float to compare
+# Below 10**11, kept as written (at most 3 decimal places), exact enough as a float to compare.
+PLAIN_NUMBER = r"-?\d{1,11}(?:\.\d{1,3})?"
 PLAIN_DATE = r"\d{4}-\d{2}-\d{2}"
 # A value at most this far from numerator / denominator passes; the row-by-row check decides
 # the rows near the edge, where a float and a Decimal could disagree.
@@ -195,8 +192,9 @@ COLUMNS = [
 
 
 def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.DataFrame:
-    """The rows that are certainly good, found column by column, as the row-by-row check
-    would give them. Anything unusual is left for `_check_row`, which names the problem."""
+    """The rows that are certainly good, found column by column, as `_check_row` would give
+    them. It only passes rows: anything unusual, or near an edge of the rule, is left for
+    `_check_row`, which decides and names the problem."""
     code = frame["indicator_code"].str.strip().str.upper()
     known = code.isin(list(indicators))
     dates = {}
@@ -226,6 +224,7 @@ def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.Dat
     percentage = unit == Unit.PERCENTAGE
     ok &= np.where(percentage, (value >= 0) & (value <= 100), value >= 0)
     numerator, denominator = numbers["numerator"][1], numbers["denominator"][1]
+    ok &= numerator.isna() | (numerator >= 0)
     ok &= denominator.isna() | (denominator > 0)
     both = percentage & numerator.notna() & denominator.notna()
     ratio = 100 * numerator / denominator.where(denominator > 0, np.nan)
@@ -268,7 +267,8 @@ def _text(number: Decimal | None) -> str | None:
 
 
 def _check_row(row: int, record: dict, indicators, problems: list) -> list | None:
-    """One row checked rule by rule: its values as `COLUMNS`, or None with its problems added."""
+    """One row read cell by cell, then checked by the one rule for a KPI value
+    (kpis/validity.py): its values as `COLUMNS`, or None with its problems added."""
     before = len(problems)
 
     def problem(column: str, message: str) -> None:
@@ -291,68 +291,32 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
                 column,
                 f"{record[column]!r} is not a date. Write it as YYYY-MM-DD, for example 2026-08-31.",
             )
-    if len(dates) == 2 and dates["period_end"] < dates["period_start"]:
-        problem("period_end", "the period ends before it starts. Check the two dates.")
-    area = record["area"].strip().lower()
-    if area not in AREA_VALUES and not LA_CODE.match(area):
-        problem("area", f"{record['area']!r} is not an area. Use one of: {AREAS}.")
     numbers = {}
     for column in NUMBERS:
         try:
-            numbers[column] = _number(record.get(column, ""))
+            numbers[column] = kept(_number(record.get(column, "")))
         except ValueError:
             problem(
                 column,
                 f"{record.get(column)!r} is not a number. Write digits only, for example 72.5.",
             )
-    for column, number in list(numbers.items()):
-        if number is not None and abs(number) >= LARGEST:
-            problem(
-                column,
-                f"{record.get(column)!r} is too large: the portal keeps numbers below "
-                f"{LARGEST:,}. Check the value.",
-            )
-            del numbers[column]
-    label = record.get("period_label", "").strip()
-    if len(label) > LABEL_LENGTH:
-        problem(
-            "period_label",
-            f"is {len(label)} characters long; shorten it to at most {LABEL_LENGTH}, "
-            "for example Autumn 2026.",
-        )
     if "value" in numbers and numbers["value"] is None:
         problem("value", "is empty. Give the value, or leave the row out.")
-    if indicator and numbers.get("value") is not None:
-        value = numbers["value"]
-        if indicator.unit == Unit.PERCENTAGE and not 0 <= value <= 100:
-            problem(
-                "value", f"{value} is not a percentage between 0 and 100. Write 72.5 for 72.5%."
-            )
-        elif value < 0:
-            problem("value", f"{value} is below zero. Check the value.")
-    numerator, denominator = numbers.get("numerator"), numbers.get("denominator")
-    if denominator is not None and denominator <= 0:
-        problem("denominator", "must be above zero. Leave it empty if there is none.")
-    elif (
-        indicator
-        and indicator.unit == Unit.PERCENTAGE
-        and numerator is not None
-        and denominator
-        and numbers.get("value") is not None
-        and abs(100 * numerator / denominator - numbers["value"]) > Decimal("0.1")
+    area = record["area"].strip().lower()
+    label = record.get("period_label", "").strip()
+    for found in measurement_problems(
+        unit=indicator.unit if indicator else None,
+        computed=bool(indicator and indicator.computed),
+        code=code,
+        period_start=dates.get("period_start"),
+        period_end=dates.get("period_end"),
+        area=area,
+        value=numbers.get("value"),
+        numerator=numbers.get("numerator"),
+        denominator=numbers.get("denominator"),
+        period_label=label,
     ):
-        expected = (100 * numerator / denominator).quantize(Decimal("0.1"))
-        problem(
-            "value",
-            f"{numbers['value']} does not match numerator / denominator ({expected}%). "
-            "Correct one of the three.",
-        )
-    if indicator and indicator.computed and area == Area.LOCAL:
-        problem(
-            "area",
-            f"{code} is calculated by the portal for this area. Import only England, "
-            "region, statistical neighbour or other local authorities' values for it.",
-        )
+        problem(found.field, found.message)
     if len(problems) > before:
         return None
     return [
@@ -363,8 +327,8 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
         label,
         area,
         _text(numbers["value"]),
-        _text(numerator),
-        _text(denominator),
+        _text(numbers["numerator"]),
+        _text(numbers["denominator"]),
         record.get("commentary", "").strip(),
     ]
 
@@ -442,146 +406,12 @@ def _none(series: pd.Series) -> list:
 @transaction.atomic
 def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     """Write a checked plan: new values in bulk, changed ones updated with their history."""
-    now = timezone.now()
     rows = plan.rows
-    new = rows[rows["action"] == "add"]
-    if len(new):
-        if connection.vendor == "postgresql":
-            _copy_new(new, now=now, by=by)
-        else:
-            bulk_create_with_history(
-                [_measurement(row, now=now) for row in new.itertuples(index=False)],
-                Measurement,
-                batch_size=2000,
-                default_user=by,
-            )
+    frame_create_with_history(Measurement, rows.loc[rows["action"] == "add", COLUMNS[1:]], by=by)
+    changed = rows.loc[rows["action"] == "update", ["stored_id", *plan.given]]
+    frame_update_with_history(Measurement, changed.rename(columns={"stored_id": "id"}), by=by)
     data_changed()  # bulk writes send no signals
-    changed = rows[rows["action"] == "update"]
-    if len(changed) and connection.vendor == "postgresql":
-        _update_changed(changed, plan.given, now=now, by=by)
-    elif len(changed):
-        stored = Measurement.objects.in_bulk(changed["stored_id"].astype(int).tolist())
-        updated = []
-        for row in changed.itertuples(index=False):
-            measurement = stored[int(row.stored_id)]
-            fresh = _measurement(row, now=now)
-            for name in plan.given:
-                setattr(measurement, name, getattr(fresh, name))
-            measurement.updated_at = now
-            updated.append(measurement)
-        bulk_update_with_history(
-            updated, Measurement, UPDATED_FIELDS, batch_size=2000, default_user=by
-        )
     return plan
-
-
-def _measurement(row, *, now) -> Measurement:
-    def number(text):
-        return None if text is None or pd.isna(text) else Decimal(text)
-
-    return Measurement(
-        indicator_id=int(row.indicator_id),
-        period_start=datetime.date.fromisoformat(row.period_start),
-        period_end=datetime.date.fromisoformat(row.period_end),
-        period_label=row.period_label,
-        area=row.area,
-        value=number(row.value),
-        numerator=number(row.numerator),
-        denominator=number(row.denominator),
-        commentary=row.commentary,
-        updated_at=now,
-    )
-
-
-def _copy_new(new: pd.DataFrame, *, now, by) -> None:
-    """New values and their "created" history entries: the rows are copied (COPY of CSV) into
-    a temporary table, then one statement inserts them and writes the history of what it
-    inserted."""
-    quote = connection.ops.quote_name
-    table = Measurement._meta.db_table
-    history = Measurement.history.model
-    staged = new[COLUMNS[1:]]
-    types = {"indicator_id": "bigint", "period_start": "date", "period_end": "date"}
-    types |= dict.fromkeys(NUMBERS, "numeric")
-    columns = [*staged.columns, "source_note", "computed_at", "updated_at"]
-    tracked = [
-        f.column
-        for f in history._meta.concrete_fields
-        if f.attname != "history_id" and not f.attname.startswith("history_")
-    ]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE import_new ("
-            + ", ".join(f"{quote(name)} {types.get(name, 'text')}" for name in staged.columns)
-            + ") ON COMMIT DROP"
-        )
-        _copy_csv(cursor, "import_new", list(staged.columns), staged)
-        cursor.execute(
-            f"WITH added AS (INSERT INTO {quote(table)} "  # noqa: S608 - names from the models
-            f"({', '.join(quote(c) for c in columns)}) "
-            f"SELECT {', '.join(quote(c) for c in staged.columns)}, '', NULL, %s "
-            f"FROM import_new RETURNING *) "
-            f"INSERT INTO {quote(history._meta.db_table)} "
-            f"({', '.join(quote(c) for c in tracked)}, history_date, history_change_reason, "
-            f"history_type, history_user_id) "
-            f"SELECT {', '.join(quote(c) for c in tracked)}, %s, NULL, '+', %s FROM added",
-            [now, now, getattr(by, "pk", None)],
-        )
-        cursor.execute("DROP TABLE import_new")
-
-
-def _update_changed(changed: pd.DataFrame, given: list[str], *, now, by) -> None:
-    """Changed values in three statements whatever their number: the new values are copied
-    into a temporary table, the stored ones updated from it, and each updated record's
-    "changed" history entry written from what it now holds."""
-    quote = connection.ops.quote_name
-    table = Measurement._meta.db_table
-    history = Measurement.history.model
-    tracked = [
-        f.column
-        for f in history._meta.concrete_fields
-        if f.attname != "history_id" and not f.attname.startswith("history_")
-    ]
-    types = {"value": "numeric", "numerator": "numeric", "denominator": "numeric"}
-    staged = changed[["stored_id", *given]].rename(columns={"stored_id": "id"})
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "CREATE TEMPORARY TABLE import_changes (id bigint PRIMARY KEY, "
-            + ", ".join(f"{quote(name)} {types.get(name, 'text')}" for name in given)
-            + ") ON COMMIT DROP"
-        )
-        _copy_csv(cursor, "import_changes", list(staged.columns), staged)
-        cursor.execute(
-            f"UPDATE {quote(table)} AS m SET "  # noqa: S608 - names from the model and REQUIRED/OPTIONAL
-            + ", ".join(f"{quote(name)} = c.{quote(name)}" for name in given)
-            + ", updated_at = %s FROM import_changes AS c WHERE m.id = c.id",
-            [now],
-        )
-        cursor.execute(
-            f"INSERT INTO {quote(history._meta.db_table)} "  # noqa: S608 - names from the models
-            f"({', '.join(quote(c) for c in tracked)}, history_date, history_change_reason, "
-            f"history_type, history_user_id) "
-            f"SELECT {', '.join('m.' + quote(c) for c in tracked)}, %s, NULL, '~', %s "
-            f"FROM {quote(table)} AS m JOIN import_changes AS c ON m.id = c.id",
-            [now, getattr(by, "pk", None)],
-        )
-        cursor.execute("DROP TABLE import_changes")
-
-
-NULLABLE = ["numerator", "denominator", "computed_at", "history_change_reason", "history_user_id"]
-
-
-def _copy_csv(cursor, table: str, columns: list[str], frame: pd.DataFrame) -> None:
-    """Every field quoted (so no text can end the data early), empty numbers and dates NULL."""
-    buffer = io.StringIO()
-    frame.to_csv(buffer, header=False, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
-    quote = connection.ops.quote_name
-    nulls = ", ".join(quote(c) for c in columns if c in NULLABLE)
-    with cursor.cursor.copy(
-        f"COPY {quote(table)} ({', '.join(quote(c) for c in columns)}) FROM STDIN "
-        f"WITH (FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''})"
-    ) as copy:
-        copy.write(buffer.getvalue())
 
 
 def measurements_import(frame: pd.DataFrame, *, by=None) -> ImportPlan:

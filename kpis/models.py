@@ -9,6 +9,7 @@ import datetime
 import re
 import uuid
 from collections.abc import Iterable
+from decimal import Decimal
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -80,7 +81,7 @@ def validate_area(value: str) -> None:
         )
 
 
-class IndicatorQuerySet(models.QuerySet):
+class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def active(self) -> "IndicatorQuerySet":
         return self.filter(is_active=True)
 
@@ -200,7 +201,7 @@ class Target(models.Model):
         return self.period_start <= day <= self.period_end
 
 
-class MeasurementQuerySet(models.QuerySet):
+class MeasurementQuerySet(models.QuerySet["Measurement"]):
     def local(self) -> "MeasurementQuerySet":
         return self.filter(area=Area.LOCAL)
 
@@ -245,6 +246,38 @@ class Measurement(models.Model):
     @property
     def label(self) -> str:
         return self.period_label or f"{self.period_start:%-d %b %Y} to {self.period_end:%-d %b %Y}"
+
+    def clean(self) -> None:
+        """The one rule for a KPI value (kpis/validity.py), which the form and the import call."""
+        # Imported here: kpis.validity reads this module's choices.
+        from kpis.validity import measurement_problems
+
+        read = (self.value, self.numerator, self.denominator)
+        if not (
+            isinstance(self.period_start, datetime.date)
+            and isinstance(self.period_end, datetime.date)
+            and self.indicator_id is not None
+            and all(number is None or isinstance(number, Decimal) for number in read)
+        ):
+            return  # clean_fields names what is missing or could not be read
+        problems = measurement_problems(
+            unit=self.indicator.unit,
+            computed=self.indicator.computed,
+            code=self.indicator.code,
+            period_start=self.period_start,
+            period_end=self.period_end,
+            area=self.area,
+            value=self.value,
+            numerator=self.numerator,
+            denominator=self.denominator,
+            period_label=self.period_label,
+            by_portal=self.computed_at is not None,
+        )
+        errors: dict[str, list[str]] = {}
+        for problem in problems:
+            errors.setdefault(problem.field, []).append(problem.message)
+        if errors:
+            raise ValidationError(errors)
 
 
 class ExceptionNote(models.Model):

@@ -3,14 +3,19 @@
 import datetime
 from collections import Counter
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from kpis.computed import computed_recalculate
 from kpis.models import Indicator, Measurement, Target
 from kpis.rules import Rag, Shown
 from kpis.scorecard import grouped, scorecard_rows
+from send_qa.core.models import Period
+
+if TYPE_CHECKING:
+    from kpis.scorecard import Group, Row
 
 
-def rag_summary(*, as_at: datetime.date) -> dict:
+def rag_summary(*, as_at: datetime.date) -> dict[str, int]:
     """How many active indicators are green, amber or red, and how many are exceptions."""
     rows = scorecard_rows(
         Indicator.objects.active(),
@@ -30,7 +35,7 @@ def rag_summary(*, as_at: datetime.date) -> dict:
     }
 
 
-def scorecard_for_report(*, as_at: datetime.date):
+def scorecard_for_report(*, as_at: datetime.date) -> "tuple[list[Group], list[Row]]":
     """The scorecard's rows as the board sees them (small numbers suppressed), grouped by OBA
     category."""
     rows = scorecard_rows(
@@ -49,7 +54,7 @@ class TermFigure:
     target: Target | None
 
 
-def term_figure(code: str, *, term, suppress: bool = True) -> TermFigure | None:
+def term_figure(code: str, *, term: Period, suppress: bool = True) -> TermFigure | None:
     """The stored value of the indicator `code` for the term's own period, printed by the
     indicator's suppression rule, with the target in force at the term's end (the scorecard's
     rule, `kpis.models.target_in_force`). None when the catalogue has no such indicator."""

@@ -44,8 +44,8 @@ class Direction(StrEnum):
     NO_CHANGE = "no change"
 
 
-# Status is never shown by colour or symbol alone: templates print the label next to the symbol.
-DIRECTION_SYMBOLS = {Direction.IMPROVING: "▲", Direction.DECLINING: "▼", Direction.NO_CHANGE: "▶"}
+# Status is never shown by colour or symbol alone: kpis/_direction.html prints the label next to
+# its symbol.
 DIRECTION_LABELS = {
     Direction.IMPROVING: "Improving",
     Direction.DECLINING: "Declining",
@@ -132,6 +132,7 @@ class Benchmark:
 
 
 QUARTILES = ("A", "B", "C", "D")
+QUARTILE_SHARES = (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4))  # upper bounds of A, B and C
 MIN_FOR_QUARTILES = 4  # fewer areas than quarters makes the bands meaningless
 
 
@@ -166,9 +167,7 @@ def quartile(rank: int, out_of: int) -> str:
     """The LAIT band ("A" best .. "D" worst) for a rank among `out_of` areas, by exact fractions."""
     if not 1 <= rank <= out_of:
         raise ValueError(f"Rank {rank} is not between 1 and {out_of}.")
-    for band, boundary in zip(
-        QUARTILES, (Fraction(1, 4), Fraction(1, 2), Fraction(3, 4)), strict=False
-    ):
+    for band, boundary in zip(QUARTILES, QUARTILE_SHARES, strict=False):
         if rank <= boundary * out_of:
             return band
     return QUARTILES[-1]

@@ -1,28 +1,33 @@
 """Recalculate the computed indicators when the records they read change.
 
-One background job per transaction at most, sent once it commits: an import of 20,000 plans
-or a demo seed queues a single recalculation, not one per row.
+A change to a plan, an audit or advice (each save, and each bulk write, which says so through
+`audits.signals.records_written_in_bulk`) calls `recalculation_needed`, which asks for a
+recalculation once the transaction commits. At most one is waiting at a time: the first ask
+marks it queued in the shared cache and the job clears the mark as it starts, so an import
+of 20,000 plans or a demo seed queues a single recalculation, not one per row, and a change
+made after a job has started queues the next.
 """
 
 import logging
 
-from django.db import connection, transaction
+from django.core.cache import cache
+from django.db import transaction
+
+from kpis.tasks import QUEUED_KEY, QUEUED_SECONDS, recalculate_indicators
 
 logger = logging.getLogger(__name__)
 
 
-def _send() -> None:
-    from kpis.tasks import recalculate_indicators
+def recalculation_needed(*args, **kwargs) -> None:
+    """Records the computed indicators read changed (a signal receiver, or called directly)."""
+    transaction.on_commit(_queue)
 
+
+def _queue() -> None:
+    if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
+        return  # one is waiting and has not started: it will read this change
     try:
         recalculate_indicators.delay()
     except Exception:  # the broker is down: the nightly recalculation catches up
+        cache.delete(QUEUED_KEY)
         logger.warning("Could not queue the recalculation of computed indicators", exc_info=True)
-
-
-def records_changed(sender, **kwargs) -> None:
-    if connection.in_atomic_block and any(
-        callback is _send for _, callback, *_ in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(_send)

@@ -1,21 +1,27 @@
 """Background jobs of the KPI app: thin wrappers that call plain functions."""
 
+import datetime
+
 from celery import shared_task
+from django.core.cache import cache
 
 from kpis.computed import computed_recalculate
+from kpis.exceptions import commentary_requests_send
+
+# Marks a recalculation as queued and not yet started (kpis/signals.py). The mark expires in
+# case a queued job is lost; a second job is then harmless.
+QUEUED_KEY = "kpis:recalculation-queued"
+QUEUED_SECONDS = 900
 
 
 @shared_task
 def recalculate_indicators() -> int:
+    cache.delete(QUEUED_KEY)  # changes from now on queue the next recalculation
     return computed_recalculate()
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=600)
 def ask_for_exception_commentary(self, as_at: str) -> int:
-    import datetime
-
-    from kpis.exceptions import commentary_requests_send
-
     try:
         return commentary_requests_send(as_at=datetime.date.fromisoformat(as_at))
     except OSError as exc:  # the mail server is unreachable: try again later

@@ -3,6 +3,7 @@ tests."""
 
 import csv
 import io
+from decimal import Decimal
 
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
@@ -103,3 +104,16 @@ def assert_one_saved_or_none(model, post):
     assert response.status_code in (200, 302)
     assert model.objects.count() - before == (response.status_code == 302)
     return response
+
+
+def numbers_near_edges() -> st.SearchStrategy:
+    """Decimals as a person would type them, many close to the KPI rules' edges (0, 100, the
+    largest number kept, 3 decimal places)."""
+    return st.one_of(
+        st.sampled_from(
+            ["0", "-0", "100", "100.0004", "100.0005", "-0.0004", "99999999999.999"]
+        ).map(Decimal),
+        st.decimals(min_value=-5, max_value=105, places=4, allow_nan=False),
+        st.decimals(min_value=0, max_value=500, places=0, allow_nan=False),
+        st.decimals(min_value=10**11 - 1, max_value=10**11 + 1, places=4, allow_nan=False),
+    )

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 
 from send_qa.core import navigation
-from wsoa.roles import NAV_ITEMS
 
 
 class WsoaConfig(AppConfig):
@@ -10,9 +9,13 @@ class WsoaConfig(AppConfig):
     name = "wsoa"
     verbose_name = "Action plans (WSOA)"
 
-    def ready(self):
+    def ready(self) -> None:
+        # Models may be imported only once every app is loaded: ready() is the first moment
+        # (the roles read core's roles module, which imports the auth models).
+        from send_qa.core.permissions import remove_permissions_on_delete  # noqa: PLC0415
+        from wsoa.models import Action  # noqa: PLC0415
+        from wsoa.roles import NAV_ITEMS  # noqa: PLC0415
+
         navigation.register(*NAV_ITEMS)
-        from send_qa.core.permissions import remove_permissions_on_delete
-        from wsoa.models import Action
 
         remove_permissions_on_delete(Action)

@@ -6,8 +6,8 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
-from wsoa.access import lead_set
-from wsoa.models import Action, ActionPlan, DueDate, RagKey, Weakness
+from wsoa.models import Action, ActionPlan, RagKey, Weakness
+from wsoa.services import action_save
 from wsoa.summaries import snapshot_take
 from wsoa.timescales import parse_timescale
 
@@ -146,23 +146,22 @@ def seed(area, *, rng: random.Random | None = None) -> None:
     for number, area_name, text, measures, lead, forum, months in ACTIONS:
         counts[number] = counts.get(number, 0) + 1
         timescale = _month_end(today, months)
-        action = Action.objects.create(
-            weakness=weaknesses[number - 1],
-            number=f"{number}.{counts[number]}",
-            improvement_area=area_name,
-            text=text,
-            success_measures=measures,
-            lead_title="" if lead == "owner" else lead,
-            governance_forum=forum,
-            timescale=timescale,
-            initial_status=statuses[0],
-            status=statuses[0],
-            created_on=started,
+        action = action_save(
+            action=Action(
+                weakness=weaknesses[number - 1],
+                number=f"{number}.{counts[number]}",
+                improvement_area=area_name,
+                text=text,
+                success_measures=measures,
+                lead_title="" if lead == "owner" else lead,
+                governance_forum=forum,
+                timescale=timescale,
+                created_on=started,
+            ),
+            initial=statuses[0],
+            lead=owner if lead == "owner" else None,
+            due_dates=parse_timescale(timescale).due_dates,
         )
-        if lead == "owner":
-            lead_set(action, owner)
-        for due in parse_timescale(timescale).due_dates:
-            DueDate.objects.create(action=action, due=due.due, text=due.text)
         level, day = 0, started
         for _ in range(rng.randint(1, 4)):
             day += datetime.timedelta(days=rng.randint(25, 60))

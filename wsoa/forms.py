@@ -11,7 +11,7 @@ from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.uploads import MB, UploadRefused, check_evidence_file, safe_display_name
 from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
-from wsoa.timescales import TimescaleError, parse_timescale
+from wsoa.timescales import DueDate, TimescaleError, parse_timescale
 
 DATE = DatePicker()
 
@@ -174,6 +174,13 @@ class ActionForm(GDSFormMixin, forms.ModelForm):
         except TimescaleError as error:
             raise ValidationError(str(error)) from None
         return text
+
+    def initial_status(self) -> RagStatus:
+        return RagStatus.objects.get(pk=self.cleaned_data["initial"], key=self.plan.rag_key)
+
+    def due_dates(self) -> list[DueDate]:
+        parsed = getattr(self, "parsed_timescale", None)
+        return parsed.due_dates if parsed else []
 
 
 class ProgressUpdateForm(GDSFormMixin, forms.Form):

@@ -13,17 +13,16 @@ from django.utils import timezone
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.tables import ImportProblem, TableImportError, header, read_table
-from wsoa.access import lead_set
 from wsoa.models import (
     TAG_COLOURS,
     Action,
     ActionPlan,
-    DueDate,
     ProgressUpdate,
     RagKey,
     RagStatus,
     Weakness,
 )
+from wsoa.services import action_save
 from wsoa.timescales import TimescaleError, parse_timescale
 
 __all__ = ["TableImportError", "read_table", "actions_import", "rag_key_from_csv"]
@@ -153,25 +152,22 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by) -> ActionsImpor
             weakness.save()
         next_number[number] += 1
         lead = leads.get(cell["lead"].lower())
-        action = Action.objects.create(
-            weakness=weakness,
-            number=f"{number}.{next_number[number]}",
-            improvement_area=cell["improvement_area"],
-            text=cell["actions"],
-            success_measures=cell["success_measure(s)"],
-            lead_title="" if lead else cell["lead"],
-            governance_forum=cell["governance_forum"],
-            timescale=cell["timescale"],
-            initial_status=status,
-            status=status,
-            created_on=today,
+        action = action_save(
+            action=Action(
+                weakness=weakness,
+                number=f"{number}.{next_number[number]}",
+                improvement_area=cell["improvement_area"],
+                text=cell["actions"],
+                success_measures=cell["success_measure(s)"],
+                lead_title="" if lead else cell["lead"],
+                governance_forum=cell["governance_forum"],
+                timescale=cell["timescale"],
+                created_on=today,
+            ),
+            initial=status,
+            lead=lead,
+            due_dates=timescale.due_dates if timescale else [],
         )
-        if lead:
-            lead_set(action, lead)
-        if timescale:
-            DueDate.objects.bulk_create(
-                [DueDate(action=action, due=d.due, text=d.text) for d in timescale.due_dates]
-            )
         if cell["progress_update"]:
             ProgressUpdate.objects.create(
                 action=action,

@@ -4,16 +4,21 @@ NHS England."""
 
 import datetime
 import uuid
+from collections.abc import Mapping, Sequence
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
-from django.db.models import Max, Q
+from django.db.models import F, Max, Q
+from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
 from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 
 DEFAULT_STALE_WEEKS = 6
+SEED_RAG_KEY_NAME = "Seed 004 RAG rating key"
+RAG_STATUS_FIELDS = ("name", "definition", "colour", "counts_as_done")
 
 # Seed 004's RAG rating key, worst first. "Completed" is in its summary table but not its key;
 # its definition here is ours.
@@ -72,7 +77,7 @@ class RagKey(models.Model):
     @classmethod
     def seed_default(cls) -> "RagKey":
         """Seed 004's key (created on first use)."""
-        key, created = cls.objects.get_or_create(name="Seed 004 RAG rating key")
+        key, created = cls.objects.get_or_create(name=SEED_RAG_KEY_NAME)
         if created:
             RagStatus.objects.bulk_create(
                 [
@@ -148,6 +153,44 @@ class ActionPlan(models.Model):
     def forums(self) -> list[str]:
         return [line.strip() for line in self.governance_forums.splitlines() if line.strip()]
 
+    @transaction.atomic
+    def rag_key_copy(self) -> RagKey:
+        """The plan's key if no other plan uses it, else a copy of it made for this plan alone,
+        with every action, update and snapshot of the plan moved onto the copy's statuses.
+        Seed 004's key is always copied, so that new plans keep getting the seed's."""
+        key = self.rag_key
+        if not key.plans.exclude(pk=self.pk).exists() and key.name != SEED_RAG_KEY_NAME:
+            return key
+        copy = RagKey.objects.create(name=f"{self.name}: RAG key")
+        actions = Action.objects.filter(weakness__plan=self)
+        for old in key.statuses.order_by("order"):
+            new = RagStatus.objects.create(
+                key=copy, order=old.order, **{f: getattr(old, f) for f in RAG_STATUS_FIELDS}
+            )
+            actions.filter(status=old).update(status=new)
+            actions.filter(initial_status=old).update(initial_status=new)
+            ProgressUpdate.objects.filter(action__in=actions, status=old).update(status=new)
+            SnapshotEntry.objects.filter(snapshot__plan=self, status=old).update(status=new)
+        self.rag_key = copy
+        self.save(update_fields=["rag_key"])
+        return copy
+
+    @transaction.atomic
+    def rag_key_save(self, *, statuses: Sequence[Mapping[str, Any]]) -> RagKey:
+        """Set the plan's RAG key to `statuses`, worst first (each with the fields of
+        RAG_STATUS_FIELDS). A key shared with other plans is copied first, so theirs stay."""
+        names = [status["name"].strip().lower() for status in statuses]
+        if len(names) != len(set(names)):
+            raise ValidationError("Give every status a different name.")
+        key = self.rag_key_copy()
+        by_order = {status.order: status for status in key.statuses.all()}
+        for order, fields in enumerate(statuses):
+            status = by_order.get(order) or RagStatus(key=key, order=order)
+            for field in RAG_STATUS_FIELDS:
+                setattr(status, field, fields[field])
+            status.save()
+        return key
+
 
 class Weakness(models.Model):
     """A significant weakness (or area for priority action) with the aim of its programme."""
@@ -171,7 +214,7 @@ class Weakness(models.Model):
         return f"Significant weakness {self.number}"
 
 
-class ActionQuerySet(models.QuerySet):
+class ActionQuerySet(models.QuerySet["Action"]):
     def with_final_due(self) -> "ActionQuerySet":
         return self.annotate(final_due=Max("due_dates__due"))
 
@@ -185,9 +228,6 @@ class ActionQuerySet(models.QuerySet):
         Plans set their own number of weeks; one condition per distinct number keeps this a
         plain date comparison that every database can do.
         """
-        from django.db.models import F
-        from django.db.models.functions import Coalesce
-
         weeks_in_use = ActionPlan.objects.values_list("stale_after_weeks", flat=True).distinct()
         condition = Q(pk__in=[])
         for weeks in weeks_in_use:

@@ -1,13 +1,16 @@
 """Named queries other parts of the portal (dashboard, termly report) read action plans through."""
 
 import datetime
+from typing import Any
 
 from django.db.models import Count, Q
 
+from send_qa.core.models import User
 from wsoa.models import Action, ActionPlan
+from wsoa.summaries import plan_summary
 
 
-def plans_for_dashboard(*, on: datetime.date) -> dict:
+def plans_for_dashboard(*, on: datetime.date) -> dict[str, int]:
     """Across every plan: actions, how many done, overdue and stale."""
     actions = Action.objects.all()
     counts = actions.aggregate(
@@ -21,7 +24,7 @@ def plans_for_dashboard(*, on: datetime.date) -> dict:
     }
 
 
-def actions_led_by(user, *, on: datetime.date) -> dict:
+def actions_led_by(user: User, *, on: datetime.date) -> dict[str, int]:
     mine = Action.objects.filter(lead=user)
     return {
         "total": mine.count(),
@@ -30,10 +33,8 @@ def actions_led_by(user, *, on: datetime.date) -> dict:
     }
 
 
-def summaries_for_report(*, on: datetime.date) -> list[dict]:
+def summaries_for_report(*, on: datetime.date) -> list[dict[str, Any]]:
     """Each plan's RAG summary (initial, previous quarter, now) and its overdue actions."""
-    from wsoa.summaries import plan_summary
-
     return [
         {
             "plan": plan,
@@ -42,7 +43,7 @@ def summaries_for_report(*, on: datetime.date) -> list[dict]:
                 Action.objects.filter(weakness__plan=plan)
                 .overdue(on=on)
                 .select_related("status", "lead")
-                .order_by("final_due")
+                .order_by("final_due")  # type: ignore[misc]  # final_due: annotated by overdue()
             ),
         }
         for plan in ActionPlan.objects.select_related("rag_key")

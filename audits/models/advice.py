@@ -54,7 +54,7 @@ class AdviceStatus(models.TextChoices):
     AWAITED = "awaited", "Not yet due"
 
 
-class AdviceQuerySet(models.QuerySet):
+class AdviceQuerySet(models.QuerySet["Advice"]):
     def with_status(self, *, on: datetime.date) -> "AdviceQuerySet":
         """Annotate `status` as of `on`, so lists can filter and count by it in SQL."""
         return self.annotate(

@@ -1,6 +1,9 @@
 """Audits of EHC plans (or advice, or any subject) against a published template version."""
 
 import uuid
+from collections.abc import Mapping
+from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,10 +16,11 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem
 from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
+from audits.scoring import AuditResult, audit_result
 from send_qa.core.models import Period
 
 
-class AuditQuerySet(models.QuerySet):
+class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user) -> "AuditQuerySet":
         """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
         if user.has_role(*AUDIT_MANAGERS):
@@ -56,12 +60,15 @@ class AuditQuerySet(models.QuerySet):
             )
         )
         skipped = [plan for plan in plans if plan.pk in taken]
-        created = self.bulk_create(
+        # Bulk writes skip model signals, so the helper writes each audit's "created" history.
+        created = bulk_create_with_history(
             [
                 Audit(plan=plan, template=template, auditor=auditor, term=term, assigned_by=by)
                 for plan in plans
                 if plan.pk not in taken
-            ]
+            ],
+            Audit,
+            default_user=by,
         )
         return created, skipped
 
@@ -172,9 +179,7 @@ class Audit(models.Model):
     def answers_by_item(self) -> dict[int, "Answer"]:
         return {answer.item_id: answer for answer in self.answers.all()}
 
-    def result(self, sections=None, answers=None):
-        from audits.scoring import audit_result
-
+    def result(self, sections=None, answers=None) -> AuditResult:
         sections = list(sections if sections is not None else self.sections_with_items())
         answers = answers if answers is not None else self.answers_by_item()
         return audit_result(self.template, sections, answers)
@@ -190,16 +195,27 @@ class Audit(models.Model):
 
     @transaction.atomic
     def save_answers(self, *, values: dict[int, dict], revision: int, by=None) -> None:
-        """Store answers (item id -> field values) for a draft, then the running results."""
+        """Store answers (item id -> fields) for a draft, then the running results.
+
+        A field "value" is the answer as the form writes it, stored by Answer.set_from; any
+        other field (comment, extras, or a value field itself) is stored as given.
+        """
         if self.is_submitted:
             raise AuditLocked()
         self.claim_revision(revision)
+        sections = list(self.sections_with_items())
+        items = {item.pk: item for section in sections for item in section.items.all()}
+        if unknown := set(values) - set(items):
+            raise ValidationError(f"Items {sorted(unknown)} are not on this audit's checklist.")
         existing = {a.item_id: a for a in self.answers.filter(item_id__in=values)}
         to_create, to_update, now = [], [], timezone.now()
         for item_id, fields in values.items():
-            answer = existing.get(item_id) or Answer(audit=self, item_id=item_id)
+            answer = existing.get(item_id) or Answer(audit=self, item=items[item_id])
             for name, value in fields.items():
-                setattr(answer, name, value)
+                if name == "value":
+                    answer.set_from(items[item_id], value)
+                else:
+                    setattr(answer, name, value)
             answer.updated_at = now
             (to_update if answer.pk else to_create).append(answer)
         # Bulk writes skip model signals, so these helpers write the history rows too.
@@ -207,21 +223,12 @@ class Audit(models.Model):
         bulk_update_with_history(
             to_update,
             Answer,
-            [
-                "score",
-                "yes_no",
-                "choice",
-                "not_applicable",
-                "text",
-                "comment",
-                "extras",
-                "updated_at",
-            ],
+            [*Answer.VALUE_FIELD.values(), "not_applicable", "comment", "extras", "updated_at"],
             default_user=by,
         )
         if self.status == self.Status.NOT_STARTED:
             self.status, self.started_at = self.Status.IN_PROGRESS, timezone.now()
-        self.store_result()
+        self.store_result(sections)
 
     @transaction.atomic
     def save_overall(self, *, rating: int | None, comments: str, revision: int) -> None:
@@ -265,11 +272,11 @@ class Audit(models.Model):
         self.reopened_at, self.reopened_by, self.reopen_reason = timezone.now(), by, reason
         self.save()
 
-    def store_result(self) -> None:
-        self.apply_result(self.result())
+    def store_result(self, sections=None) -> None:
+        self.apply_result(self.result(sections))
         self.save()
 
-    def apply_result(self, result) -> None:
+    def apply_result(self, result: AuditResult) -> None:
         """Copy a scoring result onto the audit's stored totals (without saving)."""
         band = result.grade
         self.points = result.total.points if result.total.max_points else None
@@ -303,11 +310,61 @@ class AuditIncomplete(ValidationError):
         self.missing = missing
 
 
+class AnswerQuerySet(models.QuerySet):
+    """Answers in SQL, with the same "answered" and "not applicable" rules as Answer's methods."""
+
+    def applicable(self) -> "AnswerQuerySet":
+        """Leaves out the answers that say "not applicable"."""
+        return self.filter(not_applicable=False)
+
+    def answered(self) -> "AnswerQuerySet":
+        """Answers that hold a value for their item's kind, or say "not applicable"
+        (Answer.is_answered)."""
+        return self.filter(Q(not_applicable=True) | _holds_value(*Answer.VALUE_FIELD))
+
+    def with_value(self, kind: str | None = None) -> "AnswerQuerySet":
+        """Applicable answers that hold a value for their item's kind (to items of `kind` when
+        given): the answers findings count."""
+        if kind is None:
+            return self.applicable().filter(_holds_value(*Answer.VALUE_FIELD))
+        # Plain conditions rather than the general OR, so the planner reads them as before.
+        return self.applicable().filter(item__kind=kind).exclude(_empty(kind))
+
+
+def _holds_value(*kinds: str) -> Q:
+    """A value in the field that holds answers to items of each of `kinds`."""
+    holds = Q(pk__in=[])
+    for kind in kinds:
+        holds |= Q(item__kind=kind) & ~_empty(kind)
+    return holds
+
+
+def _empty(kind: str) -> Q:
+    """No value in the field that holds answers to items of `kind`."""
+    if kind == TemplateItem.Kind.SCORE:
+        return Q(score__isnull=True)
+    if kind == TemplateItem.Kind.TEXT:
+        return Q(text__regex=r"^\s*$")  # blank, as Answer.is_answered reads it
+    return Q(**{Answer.VALUE_FIELD[kind]: ""})
+
+
 class Answer(models.Model):
+    """One answer to one item of an audit. The item's kind says which field holds the value;
+    "not applicable" is `not_applicable` alone, whatever the kind."""
+
+    NOT_APPLICABLE = "na"  # how forms, imports and exports write "not applicable"
+
     class YesNo(models.TextChoices):
         YES = "yes", "Yes"
         NO = "no", "No"
-        NOT_APPLICABLE = "na", "Not applicable"
+
+    # The field that holds the value of an answer to each kind of item.
+    VALUE_FIELD = {
+        TemplateItem.Kind.SCORE: "score",
+        TemplateItem.Kind.YES_NO: "yes_no",
+        TemplateItem.Kind.CHOICE: "choice",
+        TemplateItem.Kind.TEXT: "text",
+    }
 
     audit = models.ForeignKey(Audit, on_delete=models.CASCADE, related_name="answers")
     item = models.ForeignKey(TemplateItem, on_delete=models.PROTECT, related_name="answers")
@@ -323,10 +380,105 @@ class Answer(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = AnswerQuerySet.as_manager()
+
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["audit", "item"], name="answer_unique_per_item")
+            models.UniqueConstraint(fields=["audit", "item"], name="answer_unique_per_item"),
+            # "Not applicable" is not_applicable, never a yes/no value.
+            models.CheckConstraint(
+                condition=Q(yes_no__in=["", "yes", "no"]), name="answer_yes_no_is_yes_or_no"
+            ),
         ]
 
     def __str__(self) -> str:
         return f"{self.audit_id}/{self.item_id}"
+
+    @classmethod
+    def choices_for(cls, item: TemplateItem) -> list[tuple[str, str]]:
+        """The answers an item offers, as (value, label), "not applicable" last where allowed;
+        none for free text."""
+        if item.kind == TemplateItem.Kind.SCORE:
+            choices = [
+                (str(v), f"{v} – {label}" if label else str(v)) for v, label in item.scale_points()
+            ]
+        elif item.kind == TemplateItem.Kind.YES_NO:
+            choices = list(cls.YesNo.choices)
+        elif item.kind == TemplateItem.Kind.CHOICE:
+            choices = [(c["value"], c["label"]) for c in item.choices]
+        else:
+            return []
+        if item.allow_na:
+            choices.append((cls.NOT_APPLICABLE, "Not applicable"))
+        return choices
+
+    def value_for(self, item: TemplateItem):
+        """The answer as forms and exports show it: NOT_APPLICABLE, or the value of the item's
+        kind (None or "" when not answered)."""
+        fields = ("not_applicable", self.VALUE_FIELD[item.kind])
+        return self.value_in(item.kind, {name: getattr(self, name) for name in fields})
+
+    @classmethod
+    def value_in(cls, kind: str, row: Mapping[str, Any]):
+        """value_for, read from a row of stored fields (`Answer.objects.values(...)` with
+        not_applicable and the kind's field), for exports too big to make an Answer a row."""
+        return cls.NOT_APPLICABLE if row["not_applicable"] else row[cls.VALUE_FIELD[kind]]
+
+    def set_from(self, item: TemplateItem, raw) -> None:
+        """Store a value written as forms and imports write it ("3", "yes", a choice, text, or
+        NOT_APPLICABLE where the item allows it; "" for none), clearing the other kinds'."""
+        self.score, self.yes_no, self.choice, self.text = None, "", "", ""
+        self.not_applicable = item.allow_na and raw == self.NOT_APPLICABLE
+        if self.not_applicable or raw in (None, ""):
+            return
+        value = int(raw) if item.kind == TemplateItem.Kind.SCORE else raw
+        setattr(self, self.VALUE_FIELD[item.kind], value)
+
+    def is_answered(self, item: TemplateItem) -> bool:
+        """Answered: a value for the item's kind, or "not applicable"."""
+        value = self.value_for(item)
+        return bool(value.strip()) if isinstance(value, str) else value is not None
+
+    def scale_value(self, item: TemplateItem) -> Decimal | None:
+        """The answer as a number on the item's scale (yes 1, no 0, a choice's score), or None
+        when it has none (not answered, not applicable, free text, a choice without a score)."""
+        value = self.value_for(item)
+        if self.not_applicable or value in (None, ""):
+            return None
+        if item.kind == TemplateItem.Kind.SCORE:
+            return Decimal(value)
+        if item.kind == TemplateItem.Kind.YES_NO:
+            return Decimal(1 if value == self.YesNo.YES else 0)
+        chosen = next((c for c in item.choices if c["value"] == value), {})
+        return None if chosen.get("score") is None else Decimal(str(chosen["score"]))
+
+    def points_for(self, item: TemplateItem) -> tuple[Decimal, Decimal] | None:
+        """(points, maximum), weighted, towards the audit's total; None when it counts for
+        nothing (docs/templates.md, "Scoring")."""
+        value = self.scale_value(item) if item.counts else None
+        if value is None:
+            return None
+        return value * item.weight, item.max_points * item.weight
+
+    def golden_points_for(self, item: TemplateItem) -> tuple[Decimal, Decimal] | None:
+        """(met, asked) for a golden-thread check, whatever its weight in the total."""
+        value = self.scale_value(item)
+        return None if value is None else (value, item.max_points)
+
+    def display(self, item: TemplateItem) -> str:
+        """The answer in words: '4 (Excellent)', 'Yes', 'Partial', 'Not applicable' or
+        'Not answered'."""
+        if not self.is_answered(item):
+            return "Not answered"
+        if self.not_applicable:
+            return "Not applicable"
+        if item.kind == TemplateItem.Kind.SCORE:
+            label = item.scale_labels.get(str(self.score))
+            return f"{self.score} ({label})" if label else str(self.score)
+        if item.kind == TemplateItem.Kind.YES_NO:
+            return self.get_yes_no_display()
+        if item.kind == TemplateItem.Kind.CHOICE:
+            return next(
+                (c["label"] for c in item.choices if c["value"] == self.choice), "Not answered"
+            )
+        return self.text

@@ -32,7 +32,7 @@ def new_reference() -> str:
     return "".join(secrets.choice(alphabet) for _ in range(4))
 
 
-class ModerationSessionQuerySet(models.QuerySet):
+class ModerationSessionQuerySet(models.QuerySet["ModerationSession"]):
     def visible_to(self, user) -> "ModerationSessionQuerySet":
         """SENDOPS see every session; moderators the sessions they are members of."""
         if user.has_role(*MODERATION_MANAGERS):

@@ -66,7 +66,7 @@ def ceased_on(is_active: bool, current: datetime.date | None) -> datetime.date |
     return current or timezone.localdate()
 
 
-class PlanQuerySet(models.QuerySet):
+class PlanQuerySet(models.QuerySet["Plan"]):
     def review_due(
         self, *, on: datetime.date, weeks: int = REVIEW_DUE_SOON_WEEKS
     ) -> "PlanQuerySet":

@@ -21,7 +21,7 @@ class PublishedTemplateError(ValidationError):
         )
 
 
-class ChecklistTemplateQuerySet(models.QuerySet):
+class ChecklistTemplateQuerySet(models.QuerySet["ChecklistTemplate"]):
     def published(self) -> "ChecklistTemplateQuerySet":
         return self.filter(status=ChecklistTemplate.Status.PUBLISHED)
 

@@ -3,7 +3,7 @@ contributing services and the reminders they are sent."""
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -24,7 +24,7 @@ from audits.models import ChecklistTemplate as Template
 from audits.reminders import reminders_due
 from audits.roles import ADVICE_MANAGERS, ADVICE_READERS
 from audits.views.findings import chosen_term
-from send_qa.core.access import opaque_id, role_required
+from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
@@ -35,7 +35,7 @@ ADVICE_PER_PAGE = 50
 @never_cache
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
-def advice_list(request: HttpRequest) -> HttpResponse:
+def advice_list(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     advice = Advice.objects.with_status(on=today).select_related("plan", "service")
     filters = {k: request.GET.get(k, "") for k in ("status", "service", "term", "q")}
@@ -70,7 +70,7 @@ def advice_list(request: HttpRequest) -> HttpResponse:
 @never_cache
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
-def advice_reminders(request: HttpRequest) -> HttpResponse:
+def advice_reminders(request: SignedInRequest) -> HttpResponse:
     """What services owe: due within 7 days and overdue, with the reminders already sent."""
     today = timezone.localdate()
     outstanding = Advice.objects.select_related("plan", "service").prefetch_related("reminders")
@@ -89,7 +89,7 @@ def advice_reminders(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def advice_new(request: HttpRequest) -> HttpResponse:
+def advice_new(request: SignedInRequest) -> HttpResponse:
     form = AdviceForm(posted(request))
     if form.is_valid():
         advice = form.save()
@@ -100,7 +100,7 @@ def advice_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def advice_edit(request: HttpRequest, advice_uuid) -> HttpResponse:
+def advice_edit(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceForm(posted(request), instance=advice)
     if form.is_valid():
@@ -114,7 +114,7 @@ def advice_edit(request: HttpRequest, advice_uuid) -> HttpResponse:
 @role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "advice", "advice_uuid")
-def advice_detail(request: HttpRequest, advice_uuid) -> HttpResponse:
+def advice_detail(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     is_sendops = request.user.has_role(*ADVICE_MANAGERS)
     audits = advice.audits.select_related("auditor", "template")
@@ -136,7 +136,7 @@ def advice_detail(request: HttpRequest, advice_uuid) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["POST"])
-def advice_assign(request: HttpRequest, advice_uuid) -> HttpResponse:
+def advice_assign(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceScoringForm(request.POST)
     template = (
@@ -166,7 +166,7 @@ def advice_assign(request: HttpRequest, advice_uuid) -> HttpResponse:
 @never_cache
 @role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
-def advice_feedback(request: HttpRequest, advice_uuid) -> HttpResponse:
+def advice_feedback(request: SignedInRequest, advice_uuid) -> HttpResponse:
     """A printable feedback sheet for the contributing service: scores and comments."""
     advice = advice_to_view(request.user, advice_uuid)
     audits = advice.audits.submitted().select_related("auditor", "template")
@@ -184,7 +184,7 @@ def advice_feedback(request: HttpRequest, advice_uuid) -> HttpResponse:
 @never_cache
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
-def advice_summary(request: HttpRequest) -> HttpResponse:
+def advice_summary(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
     today = timezone.localdate()
     by = "profession" if request.GET.get("by") == "profession" else "service"
@@ -214,23 +214,23 @@ def advice_summary(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
-def service_list(request: HttpRequest) -> HttpResponse:
+def service_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/advice/services.html", {"services": AdviceService.objects.all()})
 
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def service_new(request: HttpRequest) -> HttpResponse:
+def service_new(request: SignedInRequest) -> HttpResponse:
     return _service_form(request, AdviceService())
 
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def service_edit(request: HttpRequest, service_uuid) -> HttpResponse:
+def service_edit(request: SignedInRequest, service_uuid) -> HttpResponse:
     return _service_form(request, get_object_or_404(AdviceService, uuid=service_uuid))
 
 
-def _service_form(request: HttpRequest, service: AdviceService) -> HttpResponse:
+def _service_form(request: SignedInRequest, service: AdviceService) -> HttpResponse:
     form = AdviceServiceForm(posted(request), instance=service)
     if form.is_valid():
         form.save()

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
@@ -20,7 +20,7 @@ from audits.models import (
     PrimaryNeed,
 )
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS
-from send_qa.core.access import opaque_id, role_required
+from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
@@ -29,7 +29,7 @@ from send_qa.core.roles import Role, group_name
 AUDITS_PER_PAGE = 50
 
 
-def _filtered_audits(request: HttpRequest):
+def _filtered_audits(request: SignedInRequest):
     audits = Audit.objects.visible_to(request.user).select_related(
         "plan", "plan__team", "auditor", "template", "term", "sampled_plan", "advice__service"
     )
@@ -70,7 +70,7 @@ def grade_choices() -> list[str]:
 
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
-def audit_list(request: HttpRequest) -> HttpResponse:
+def audit_list(request: SignedInRequest) -> HttpResponse:
     audits, filters = _filtered_audits(request)
     page = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE).get_page(
         request.GET.get("page")
@@ -99,7 +99,7 @@ def audit_list(request: HttpRequest) -> HttpResponse:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
-def audit_detail(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_detail(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     return _render_task_list(request, audit)
 
@@ -133,7 +133,7 @@ def _render_task_list(
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
-def audit_section(request: HttpRequest, audit_uuid, code: str) -> HttpResponse:
+def audit_section(request: SignedInRequest, audit_uuid, code: str) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     if audit.is_submitted:
         messages.error(request, AuditLocked.message)
@@ -188,7 +188,7 @@ def audit_section(request: HttpRequest, audit_uuid, code: str) -> HttpResponse:
 @never_cache
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
-def audit_overall(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     if audit.is_submitted:
         messages.error(request, AuditLocked.message)
@@ -235,7 +235,7 @@ def audit_overall(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*AUDIT_READERS)
 @require_http_methods(["POST"])
-def audit_submit(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     form = SubmitForm(request.POST)
     revision = form.cleaned_data["revision"] if form.is_valid() else -1
@@ -255,7 +255,7 @@ def audit_submit(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(Role.SENDOPS)
 @require_http_methods(["GET", "POST"])
-def audit_reopen(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_reopen(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     if not audit.is_submitted:
         messages.error(request, "Only a submitted audit can be reopened.")
@@ -272,7 +272,7 @@ def audit_reopen(request: HttpRequest, audit_uuid) -> HttpResponse:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
-def audit_print(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_print(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     sections = list(audit.sections_with_items())
     answers = audit.answers_by_item()

@@ -9,7 +9,7 @@ import json
 
 from django.contrib import messages
 from django.db.models import Count
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
@@ -23,13 +23,13 @@ from audits.template_io import (
     template_import,
     template_new_version,
 )
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 
 
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
-def template_list(request: HttpRequest) -> HttpResponse:
+def template_list(request: SignedInRequest) -> HttpResponse:
     templates = ChecklistTemplate.objects.annotate(
         item_count=Count("sections__items", distinct=True),
         audit_count=Count("audits", distinct=True),
@@ -43,7 +43,7 @@ def template_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
-def template_detail(request: HttpRequest, template_uuid) -> HttpResponse:
+def template_detail(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     sections = list(template.sections.prefetch_related("items"))
     return render(
@@ -61,7 +61,7 @@ def template_detail(request: HttpRequest, template_uuid) -> HttpResponse:
 
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
-def template_export_json(request: HttpRequest, template_uuid) -> HttpResponse:
+def template_export_json(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     body = json.dumps(template_export(template), indent=2, ensure_ascii=False) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -72,7 +72,7 @@ def template_export_json(request: HttpRequest, template_uuid) -> HttpResponse:
 
 @role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def template_upload(request: HttpRequest) -> HttpResponse:
+def template_upload(request: SignedInRequest) -> HttpResponse:
     form = TemplateUploadForm(posted(request), request.FILES or None)
     problems: list[str] = []
     if form.is_valid():
@@ -92,7 +92,7 @@ def template_upload(request: HttpRequest) -> HttpResponse:
 
 @role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["POST"])
-def template_new_draft(request: HttpRequest, template_uuid) -> HttpResponse:
+def template_new_draft(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     draft = template_new_version(template)
     messages.success(
@@ -105,7 +105,7 @@ def template_new_draft(request: HttpRequest, template_uuid) -> HttpResponse:
 
 @role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["POST"])
-def template_publish(request: HttpRequest, template_uuid) -> HttpResponse:
+def template_publish(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     if template.is_published:
         messages.error(request, f"{template} is already published.")

@@ -1,6 +1,6 @@
 """What the audits say, for SENDOPS: this term's findings, the trend, and exports."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.text import slugify
@@ -10,13 +10,13 @@ from django.views.decorators.http import require_http_methods
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
 from audits.queries import term_findings, term_qa, trend_by_term
 from audits.roles import AUDIT_MANAGERS
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
 from send_qa.core.tables import table_download
 
 
-def chosen_term(request: HttpRequest) -> Period | None:
+def chosen_term(request: SignedInRequest) -> Period | None:
     """The term asked for, or else the current one."""
     return Period.objects.chosen_term(request.GET.get("term", "")) or Period.objects.current_term()
 
@@ -27,7 +27,7 @@ def _ehcp_audits():
 
 @role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
-def findings(request: HttpRequest) -> HttpResponse:
+def findings(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     template = (
@@ -62,12 +62,12 @@ def export_table(audits) -> tuple[list[str], list[list]]:
     codes = list(dict.fromkeys(code for _, code, _ in items))
     code_of = {pk: (code, kind) for pk, code, kind in items}
     values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
-    for audit_id, item_id, score, yes_no, choice, text, not_applicable in Answer.objects.filter(
-        audit__in=audits
-    ).values_list("audit_id", "item_id", "score", "yes_no", "choice", "text", "not_applicable"):
-        code, kind = code_of[item_id]
-        by_kind = {"score": score, "yes_no": yes_no, "choice": choice, "text": text}
-        values[audit_id][code] = "na" if not_applicable else by_kind[kind]
+    # Rows of plain values, not Answers: an export holds tens of thousands of answers.
+    for row in Answer.objects.filter(audit__in=audits).values(
+        "audit_id", "item_id", "not_applicable", *Answer.VALUE_FIELD.values()
+    ):
+        code, kind = code_of[row["item_id"]]
+        values[row["audit_id"]][code] = Answer.value_in(kind, row)
     header = [
         "case_reference",
         "term",
@@ -108,7 +108,7 @@ def export_table(audits) -> tuple[list[str], list[list]]:
 @role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "audits")
-def export(request: HttpRequest, fmt: str) -> HttpResponse:
+def export(request: SignedInRequest, fmt: str) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     header, rows = export_table(audits)
@@ -119,7 +119,7 @@ def export(request: HttpRequest, fmt: str) -> HttpResponse:
 @never_cache
 @role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
-def qa_summary(request: HttpRequest) -> HttpResponse:
+def qa_summary(request: SignedInRequest) -> HttpResponse:
     """Level 3: the term's quality assurance at every level, as the board will be told it."""
     term = chosen_term(request)
     return render(

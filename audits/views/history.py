@@ -1,12 +1,12 @@
 """History pages of plans, audits, advice and moderation sessions (SENDOPS only)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from audits.models import Advice, Answer, Audit, ModerationSession, Plan, SampledPlan, TemplateItem
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
 
@@ -15,7 +15,7 @@ AUDIT_TOTALS = ["plan", "template", "advice", "sampled_plan", "section_scores", 
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def plan_history(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_history(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = get_object_or_404(Plan, uuid=plan_uuid)
     return history_page(
         request,
@@ -28,7 +28,7 @@ def plan_history(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def audit_history(request: HttpRequest, audit_uuid) -> HttpResponse:
+def audit_history(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = get_object_or_404(Audit.objects.select_related("plan", "sampled_plan"), uuid=audit_uuid)
     codes = dict(
         TemplateItem.objects.filter(section__template_id=audit.template_id).values_list(
@@ -53,7 +53,7 @@ def audit_history(request: HttpRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def advice_history(request: HttpRequest, advice_uuid) -> HttpResponse:
+def advice_history(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = get_object_or_404(Advice.objects.select_related("plan", "service"), uuid=advice_uuid)
     return history_page(
         request,
@@ -66,7 +66,7 @@ def advice_history(request: HttpRequest, advice_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def moderation_history(request: HttpRequest, session_uuid) -> HttpResponse:
+def moderation_history(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = get_object_or_404(ModerationSession, uuid=session_uuid)
     return history_page(
         request,

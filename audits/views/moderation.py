@@ -5,7 +5,7 @@ Moderators see sample codes only. The key from code to case reference is shown t
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -17,11 +17,11 @@ from audits.moderation import (
     SampleLocked,
     SamplingError,
     session_assign_reaudits,
-    session_comparison,
     session_draw,
+    sessions_comparison,
 )
 from audits.roles import MODERATION_MANAGERS, MODERATION_READERS
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
@@ -29,7 +29,7 @@ from send_qa.core.tables import table_download
 
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
-def session_list(request: HttpRequest) -> HttpResponse:
+def session_list(request: SignedInRequest) -> HttpResponse:
     sessions = (
         ModerationSession.objects.visible_to(request.user)
         .select_related("term")
@@ -44,7 +44,7 @@ def session_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def session_new(request: HttpRequest) -> HttpResponse:
+def session_new(request: SignedInRequest) -> HttpResponse:
     form = ModerationSessionForm(posted(request))
     if form.is_valid():
         session = form.save(commit=False)
@@ -59,7 +59,7 @@ def session_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def session_edit(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = ModerationSessionForm(posted(request), instance=session)
     if form.is_valid():
@@ -73,7 +73,7 @@ def session_edit(request: HttpRequest, session_uuid) -> HttpResponse:
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "moderation session", "session_uuid")
-def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_detail(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     is_sendops = request.user.has_role(*MODERATION_MANAGERS)
     samples = list(session.samples.select_related("plan", "original_audit").order_by("order"))
@@ -101,7 +101,7 @@ def session_detail(request: HttpRequest, session_uuid) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["POST"])
-def session_draw_sample(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_draw_sample(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     try:
         sample = session_draw(session)
@@ -119,7 +119,7 @@ def session_draw_sample(request: HttpRequest, session_uuid) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["POST"])
-def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_assign(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     if not session.samples.exists():
         messages.error(request, "Draw the sample before you set the re-audits.")
@@ -135,7 +135,7 @@ def session_assign(request: HttpRequest, session_uuid) -> HttpResponse:
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "moderation sample", "session_uuid")
-def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
     """The sample for the meeting: codes and characteristics, never a case reference."""
     session = session_to_view(request.user, session_uuid)
     samples = session.samples.select_related("plan", "original_audit").order_by("order")
@@ -164,9 +164,9 @@ def session_sample_csv(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
-def session_agreement(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
-    comparison = session_comparison(session)
+    comparison = sessions_comparison([session])
     item_rows = sorted(
         comparison.by_item.items(), key=lambda pair: comparison.item_order.get(pair[0], (0, 0))
     )
@@ -189,7 +189,7 @@ def session_agreement(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET", "POST"])
-def session_outcome(request: HttpRequest, session_uuid, code: str) -> HttpResponse:
+def session_outcome(request: SignedInRequest, session_uuid, code: str) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     if not can_record_outcomes(request.user, session):
         raise PermissionDenied("Only the group's members and SENDOPS record its outcomes.")
@@ -215,7 +215,7 @@ def session_outcome(request: HttpRequest, session_uuid, code: str) -> HttpRespon
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def session_key_issues(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_key_issues(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = KeyIssuesForm(posted(request), instance=session)
     if form.is_valid():
@@ -228,7 +228,7 @@ def session_key_issues(request: HttpRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
-def session_report(request: HttpRequest, session_uuid) -> HttpResponse:
+def session_report(request: SignedInRequest, session_uuid) -> HttpResponse:
     """The printable key-issues report, kept with the session."""
     session = session_to_view(request.user, session_uuid)
     return render(
@@ -238,7 +238,7 @@ def session_report(request: HttpRequest, session_uuid) -> HttpResponse:
             "session": session,
             "members": session.members.select_related("organisation").order_by("full_name"),
             "samples": session.samples.select_related("original_audit").order_by("order"),
-            "comparison": session_comparison(session),
+            "comparison": sessions_comparison([session]),
             "can_edit": request.user.has_role(*MODERATION_MANAGERS),
         },
     )

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
@@ -17,18 +17,18 @@ from audits.peer_moderation import (
     teams_with_plans,
 )
 from audits.roles import AUDIT_MANAGERS, PEER_MODERATION_READERS, PEER_MODERATORS
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 
 
 @role_required(*PEER_MODERATION_READERS)
 @require_http_methods(["GET"])
-def peer_moderation(request: HttpRequest) -> HttpResponse:
+def peer_moderation(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
     if user.has_role(*AUDIT_MANAGERS):
         teams = teams_with_plans()
     else:
-        teams = teams_with_plans().filter(pk=user.team_id)
+        teams = teams_with_plans().filter(members=user)  # none for a caseworker without a team
     schedules = team_schedules(teams, on=today)
     own_team = user.team if user.has_role(*PEER_MODERATORS) and user.team_id else None
     recent = (
@@ -53,7 +53,7 @@ def peer_moderation(request: HttpRequest) -> HttpResponse:
 
 @role_required(*PEER_MODERATORS)
 @require_http_methods(["POST"])
-def peer_start(request: HttpRequest) -> HttpResponse:
+def peer_start(request: SignedInRequest) -> HttpResponse:
     user = request.user
     if not user.team_id:
         raise PermissionDenied("Only members of a team peer-moderate its plans.")

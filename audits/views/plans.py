@@ -4,7 +4,7 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -17,7 +17,7 @@ from audits.models.plans import REVIEW_DUE_SOON_WEEKS
 from audits.peer_moderation import teams_with_plans
 from audits.plan_import import PlanImportError, plans_import, read_table
 from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
-from send_qa.core.access import opaque_id, role_required
+from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 
@@ -27,7 +27,7 @@ PLANS_PER_PAGE = 50
 @role_required(*PLAN_REGISTER_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "plans register")
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     plans = Plan.objects.visible_to(request.user).select_related("team", "caseworker")
     filters = {
         "q": request.GET.get("q", "").strip(),
@@ -73,7 +73,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "plan", "plan_uuid")
-def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     audits = (
         Audit.objects.visible_to(request.user)
@@ -95,7 +95,7 @@ def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*PLAN_REGISTER_READERS)
 @require_http_methods(["GET"])
-def reviews_due(request: HttpRequest) -> HttpResponse:
+def reviews_due(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     plans = (
         Plan.objects.visible_to(request.user)
@@ -115,7 +115,7 @@ def reviews_due(request: HttpRequest) -> HttpResponse:
 
 @role_required(*PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def plan_import(request: HttpRequest) -> HttpResponse:
+def plan_import(request: SignedInRequest) -> HttpResponse:
     form = PlanUploadForm(posted(request), request.FILES or None)
     problems = []
     if form.is_valid():
@@ -134,7 +134,7 @@ def plan_import(request: HttpRequest) -> HttpResponse:
 
 @role_required(*PLAN_MANAGERS)
 @require_http_methods(["POST"])
-def assign(request: HttpRequest) -> HttpResponse:
+def assign(request: SignedInRequest) -> HttpResponse:
     """Step 1 posts the selected plans from the register; step 2 (confirm) creates the audits."""
     form = AssignForm(
         request.POST if "confirm" in request.POST else None,

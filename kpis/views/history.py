@@ -1,12 +1,12 @@
 """The history of an indicator: its settings, targets, values and exception notes (SENDOPS)."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from kpis.access import indicator_by_code
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Target
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
 
@@ -23,7 +23,7 @@ def _value_name(record) -> str:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def indicator_history(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_history(request: SignedInRequest, code: str) -> HttpResponse:
     indicator = indicator_by_code(code)
     values = Measurement.objects.filter(indicator=indicator).values("pk")
     return history_page(

@@ -26,8 +26,9 @@ from kpis.forms import (
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
 from kpis.roles import KPI_MANAGERS
+from kpis.services import period_values_save
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 
 PREVIEW_ROWS = 50
@@ -42,7 +43,7 @@ def _upload_dir() -> Path:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def kpi_import(request: HttpRequest) -> HttpResponse:
+def kpi_import(request: SignedInRequest) -> HttpResponse:
     """Step 1 checks the file and shows what would change; step 2 saves it all at once."""
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
@@ -76,7 +77,7 @@ def kpi_import(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _confirm(request: HttpRequest) -> HttpResponse:
+def _confirm(request: SignedInRequest) -> HttpResponse:
     pending = request.session.pop(SESSION_KEY, None)
     path = _upload_dir() / pending["file"] if pending else None
     if path is None or not path.exists():
@@ -101,7 +102,7 @@ def _confirm(request: HttpRequest) -> HttpResponse:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def measurement_edit(request: HttpRequest, code: str) -> HttpResponse:
+def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Enter or correct one period's values of an indicator, with commentary."""
     indicator = indicator_by_code(code)
     initial = {}
@@ -123,51 +124,25 @@ def measurement_edit(request: HttpRequest, code: str) -> HttpResponse:
         initial |= {"period_start": request.GET["start"], "period_end": request.GET["end"]}
     form = MeasurementForm(posted(request), indicator=indicator, initial=initial)
     if form.is_valid():
-        _save_period(indicator, form.cleaned_data)
+        data = form.cleaned_data
+        period_values_save(
+            indicator=indicator,
+            period_start=data["period_start"],
+            period_end=data["period_end"],
+            period_label=data["period_label"],
+            values={area: data[field] for area, field in form.AREA_FIELDS.items()},
+            numerator=data["numerator"],
+            denominator=data["denominator"],
+            commentary=data["commentary"],
+        )
         messages.success(request, f"Values of {indicator.code} saved.")
         return redirect("kpis:indicator_detail", code=indicator.code)
     return render(request, "kpis/measurement_form.html", {"indicator": indicator, "form": form})
 
 
-@transaction.atomic
-def _save_period(indicator, data: dict) -> None:
-    for area, field in MeasurementForm.AREA_FIELDS.items():
-        if area == Area.LOCAL and indicator.computed:
-            found = Measurement.objects.filter(
-                indicator=indicator,
-                period_start=data["period_start"],
-                period_end=data["period_end"],
-                area=area,
-            ).first()
-            if found:  # the portal calculates the value; people may still explain it
-                found.commentary = data["commentary"]
-                found.save()
-            continue
-        if data.get(field) is None:
-            continue
-        values = {"value": data[field], "period_label": data["period_label"]}
-        if area == Area.LOCAL:
-            values |= {
-                "numerator": data["numerator"],
-                "denominator": data["denominator"],
-                "commentary": data["commentary"],
-            }
-        measurement, created = Measurement.objects.get_or_create(
-            indicator=indicator,
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            area=area,
-            defaults=values,
-        )
-        if not created:
-            for key, value in values.items():
-                setattr(measurement, key, value)
-            measurement.save()
-
-
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
-def recalculate(request: HttpRequest) -> HttpResponse:
+def recalculate(request: SignedInRequest) -> HttpResponse:
     recalculate_indicators.delay_on_commit()
     messages.success(
         request,
@@ -208,17 +183,17 @@ def exception_note(
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def scorecard_new(request: HttpRequest) -> HttpResponse:
+def scorecard_new(request: SignedInRequest) -> HttpResponse:
     return _scorecard_form(request, Scorecard())
 
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def scorecard_edit(request: HttpRequest, scorecard_uuid) -> HttpResponse:
+def scorecard_edit(request: SignedInRequest, scorecard_uuid) -> HttpResponse:
     return _scorecard_form(request, get_object_or_404(Scorecard, uuid=scorecard_uuid))
 
 
-def _scorecard_form(request: HttpRequest, scorecard: Scorecard) -> HttpResponse:
+def _scorecard_form(request: SignedInRequest, scorecard: Scorecard) -> HttpResponse:
     form = ScorecardForm(posted(request), instance=scorecard)
     if form.is_valid():
         with transaction.atomic():
@@ -243,7 +218,7 @@ def _scorecard_url() -> str:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
     """The owner, tolerance and targets of an indicator."""
     indicator = indicator_by_code(code)
     settings_form = IndicatorSettingsForm(
@@ -281,7 +256,7 @@ def indicator_settings(request: HttpRequest, code: str) -> HttpResponse:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
-def ask_for_commentary(request: HttpRequest) -> HttpResponse:
+def ask_for_commentary(request: SignedInRequest) -> HttpResponse:
     """Email the owners of red or declining indicators that have no commentary yet."""
     ask_for_exception_commentary.delay_on_commit(timezone.localdate().isoformat())
     messages.success(request, "The owners of unexplained exceptions are being emailed.")

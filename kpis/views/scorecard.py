@@ -4,7 +4,7 @@ suppressed on every page here and in every export (they leave SENDOPS)."""
 import datetime
 from urllib.parse import urlencode
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -20,15 +20,13 @@ from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, 
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS
 from kpis.scorecard import grouped, scorecard_rows
-from send_qa.core.access import opaque_id, role_required
+from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
 from send_qa.core.tables import table_download
 
-AREA_LABELS = dict(Area.choices)
 
-
-def _as_at(request: HttpRequest) -> tuple[datetime.date, Period | None]:
+def _as_at(request: SignedInRequest) -> tuple[datetime.date, Period | None]:
     """The scorecard shows the latest values up to the end of the chosen term (or today)."""
     term = Period.objects.chosen_term(request.GET.get("term", ""))
     today = timezone.localdate()
@@ -37,7 +35,7 @@ def _as_at(request: HttpRequest) -> tuple[datetime.date, Period | None]:
     return min(term.end, today), term
 
 
-def _chosen(request: HttpRequest) -> Scorecard | None:
+def _chosen(request: SignedInRequest) -> Scorecard | None:
     asked = _asked_by_uuid(request, "scorecard")
     return Scorecard.objects.filter(uuid=asked).first() if asked else None
 
@@ -52,14 +50,14 @@ def _indicators(scorecard: Scorecard | None) -> list[Indicator]:
     return list(Indicator.objects.active().select_related("owner"))
 
 
-def _asked_by_uuid(request: HttpRequest, name: str) -> str:
+def _asked_by_uuid(request: SignedInRequest, name: str) -> str:
     """A query parameter naming a record by its opaque id, or "" for anything else."""
     return opaque_id(request.GET.get(name, ""))
 
 
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
-def scorecard(request: HttpRequest) -> HttpResponse:
+def scorecard(request: SignedInRequest) -> HttpResponse:
     by = "priority" if request.GET.get("group") == "priority" else "oba"
     term, chosen = _asked_by_uuid(request, "term"), _asked_by_uuid(request, "scorecard")
     page = cached(
@@ -78,7 +76,7 @@ def scorecard(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _scorecard_page(request: HttpRequest, *, by: str) -> dict:
+def _scorecard_page(request: SignedInRequest, *, by: str) -> dict:
     """Everything on the scorecard page that is the same for everyone of a role who may read
     it (no forms, nothing personal): what is cached until KPI data or the terms change."""
     as_at, term = _as_at(request)
@@ -197,7 +195,7 @@ def _export_rows(rows) -> list[list]:
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "scorecard")
-def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
+def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     as_at, _ = _as_at(request)
     chosen = _chosen(request)
     rows = _export_rows(scorecard_rows(_indicators(chosen), as_at=as_at, suppress=True))
@@ -207,7 +205,7 @@ def scorecard_export(request: HttpRequest, fmt: str) -> HttpResponse:
 
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
-def indicator_list(request: HttpRequest) -> HttpResponse:
+def indicator_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "kpis/indicator_list.html",
@@ -220,7 +218,7 @@ def indicator_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
-def indicator_detail(request: HttpRequest, code: str) -> HttpResponse:
+def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
     indicator = indicator_by_code(code)
     measurements = list(
         Measurement.objects.filter(indicator=indicator)

@@ -7,6 +7,7 @@ signals. Events name records by their opaque ids (UUIDs), never by a case refere
 from collections.abc import Callable
 from functools import wraps
 
+from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
 
@@ -76,8 +77,6 @@ def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
 
 
 def connect_signals() -> None:
-    from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-
     user_logged_in.connect(signed_in, dispatch_uid="access-log-sign-in")
     user_logged_out.connect(signed_out, dispatch_uid="access-log-sign-out")
     user_login_failed.connect(sign_in_failed, dispatch_uid="access-log-sign-in-failed")

@@ -1,20 +1,239 @@
-"""Adding many new records at once, with their history, through PostgreSQL's COPY.
+"""Writing many records at once, with their history, through PostgreSQL's COPY.
 
 An import of 100,000 KPI values through the ORM spends most of its time building INSERT
-statements; COPY streams the rows instead (docs/performance.md). The history rows
-(django-simple-history) are written the same way, so every new record still has its
-"created" entry with the importing user. Other databases (SQLite for `make run`) fall back to
-simple-history's bulk_create_with_history.
+statements; COPY streams the rows instead (docs/performance.md). Every bulk write in the
+portal goes through `_write_with_history`: the rows are copied into a temporary table shaped
+like the model's, then one statement inserts (or updates) the records and writes each one's
+history entry (django-simple-history: "created" or "changed", with the user) from what it
+wrote. Rows come from model objects (`copy_create_with_history`) or from a pandas frame of
+text (`frame_create_with_history`, `frame_update_with_history`, for the file imports). Other
+databases (SQLite for `make run`) fall back to simple-history's bulk functions.
 """
 
+import csv
+import io
 import json
+from collections.abc import Callable
 from operator import attrgetter
+from typing import Any
 
-from django.db import connection, models
+import pandas as pd
+from django.db import connection, models, transaction
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history
+from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 BATCH = 2_000
+STAGED = "bulk_staged"
+
+
+def copy_create_with_history(objects: list[models.Model], *, by=None) -> None:
+    """Insert new records of one model, and their "created" history entries. The objects get
+    their ids and behave as saved ones afterwards."""
+    if not objects:
+        return
+    model = type(objects[0])
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(objects, model, batch_size=BATCH, default_user=by)
+        return
+    now = timezone.now()
+    pk = model._meta.pk
+    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
+    for field in fields:  # what Field.pre_save does on an ordinary save
+        if _is_auto_now(field):
+            for record in objects:
+                setattr(record, field.attname, now)
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
+            [model._meta.db_table, pk.column, len(objects)],
+        )
+        for record, (value,) in zip(objects, cursor.fetchall(), strict=True):
+            setattr(record, pk.attname, value)
+        values = _row_values([pk, *fields])
+
+        def feed(copy) -> None:
+            for record in objects:
+                copy.write_row(values(record))
+
+        _write_with_history(cursor, model, [pk, *fields], feed, now=now, by=by)
+    for record in objects:
+        record._state.adding = False
+        record._state.db = connection.alias
+
+
+def frame_create_with_history(model: type[models.Model], frame: pd.DataFrame, *, by=None) -> None:
+    """Insert new records of one model from a frame of their values as text ready for the
+    database (columns named as the fields' attnames, None or "" for NULL in a nullable
+    field), and their "created" history entries. Fields the frame leaves out take their
+    default (a constant one: the same for every row), auto_now ones the time of writing."""
+    if frame.empty:
+        return
+    fields = _fields(model, frame)
+    if connection.vendor != "postgresql":
+        bulk_create_with_history(
+            [model(**row) for row in _python_rows(fields, frame)],
+            model,
+            batch_size=BATCH,
+            default_user=by,
+        )
+        return
+    now = timezone.now()
+    constants = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field in fields:
+            continue
+        if not _is_auto_now(field) and field.has_default() and callable(field.default):
+            raise ValueError(f"{field.name} has a default made per record: give it a column")
+        constants[field] = now if _is_auto_now(field) else field.get_default()
+    with transaction.atomic(), connection.cursor() as cursor:
+        _write_with_history(
+            cursor,
+            model,
+            fields,
+            _csv_feed(frame),
+            from_csv=True,
+            constants=constants,
+            now=now,
+            by=by,
+        )
+
+
+def frame_update_with_history(model: type[models.Model], frame: pd.DataFrame, *, by=None) -> None:
+    """Update stored records from a frame holding their primary key (column "id", or the
+    model's pk attname) and the fields to change, as text ready for the database; each
+    record's "changed" history entry records what it holds afterwards. auto_now fields the
+    frame leaves out take the time of writing."""
+    if frame.empty:
+        return
+    fields = _fields(model, frame)
+    pk = model._meta.pk
+    if pk not in fields:
+        raise ValueError(f"The frame needs the {pk.attname} of each record to update")
+    if connection.vendor != "postgresql":
+        rows = list(_python_rows(fields, frame))
+        stored = model._default_manager.in_bulk([row[pk.attname] for row in rows])
+        changed = [f for f in fields if f is not pk]
+        records = []
+        for row in rows:
+            record = stored[row[pk.attname]]
+            for field in changed:
+                setattr(record, field.attname, row[field.attname])
+            records.append(record)
+        names = [f.name for f in changed]
+        names += [f.name for f in model._meta.concrete_fields if _is_auto_now(f)]
+        now = timezone.now()
+        for field in model._meta.concrete_fields:
+            if _is_auto_now(field) and field not in fields:
+                for record in records:
+                    setattr(record, field.attname, now)
+        bulk_update_with_history(
+            records, model, list(dict.fromkeys(names)), batch_size=BATCH, default_user=by
+        )
+        return
+    now = timezone.now()
+    constants = {f: now for f in model._meta.concrete_fields if _is_auto_now(f) and f not in fields}
+    with transaction.atomic(), connection.cursor() as cursor:
+        _write_with_history(
+            cursor,
+            model,
+            fields,
+            _csv_feed(frame),
+            from_csv=True,
+            constants=constants,
+            update=True,
+            now=now,
+            by=by,
+        )
+
+
+def _write_with_history(
+    cursor,
+    model: type[models.Model],
+    fields: list[models.Field],
+    feed: Callable[[Any], None],
+    *,
+    now,
+    by,
+    from_csv: bool = False,
+    constants: dict[models.Field, Any] | None = None,
+    update: bool = False,
+) -> None:
+    """The one way the portal writes in bulk: `feed` writes the rows of `fields` to a COPY
+    into a temporary table shaped like the model's; then one statement inserts them (or, with
+    `update`, updates the records of the same primary key), sets the `constants` and writes
+    each record's history entry from what the statement wrote."""
+    constants = constants or {}
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [quote(f.column) for f in fields]
+    cursor.execute(
+        f"CREATE TEMPORARY TABLE {STAGED} ON COMMIT DROP AS "  # noqa: S608 - names from the model
+        f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
+    )
+    options = ""
+    if from_csv:  # every field quoted, so an empty one is NULL only where the field may be NULL
+        nulls = ", ".join(quote(f.column) for f in fields if f.null)
+        options = f" WITH (FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''})"
+    with cursor.cursor.copy(f"COPY {STAGED} ({', '.join(columns)}) FROM STDIN{options}") as copy:
+        feed(copy)
+    fixed = [quote(f.column) for f in constants]
+    casts = [f"CAST(%s AS {f.cast_db_type(connection)})" for f in constants]
+    if update:
+        pk = quote(model._meta.pk.column)
+        assignments = [f"{c} = s.{c}" for c in columns if c != pk]
+        assignments += [f"{c} = {cast}" for c, cast in zip(fixed, casts, strict=True)]
+        written = (
+            f"UPDATE {table} AS t SET {', '.join(assignments)} "  # noqa: S608 - names from the model
+            f"FROM {STAGED} AS s WHERE t.{pk} = s.{pk} RETURNING t.*"
+        )
+    else:
+        written = (
+            f"INSERT INTO {table} ({', '.join([*columns, *fixed])}) "  # noqa: S608 - names from the model
+            f"SELECT {', '.join([*columns, *casts])} FROM {STAGED} RETURNING *"
+        )
+    history = model.history.model
+    tracked = [
+        quote(f.column)
+        for f in history._meta.concrete_fields
+        if f.attname != "history_id" and not f.attname.startswith("history_")
+    ]
+    cursor.execute(
+        f"WITH written AS ({written}) "  # noqa: S608 - names from the models
+        f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked)}, history_date, "
+        "history_change_reason, history_type, history_user_id) "
+        f"SELECT {', '.join(tracked)}, %s, NULL, %s, %s FROM written",
+        [*constants.values(), now, "~" if update else "+", getattr(by, "pk", None)],
+    )
+    cursor.execute(f"DROP TABLE {STAGED}")
+
+
+def _is_auto_now(field: models.Field) -> bool:
+    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+
+
+def _fields(model: type[models.Model], frame: pd.DataFrame) -> list[models.Field]:
+    """The concrete fields the frame's columns name ("id" is the primary key)."""
+    pk = model._meta.pk
+    return [pk if name == "id" else model._meta.get_field(name) for name in frame.columns]
+
+
+def _csv_feed(frame: pd.DataFrame) -> Callable[[Any], None]:
+    buffer = io.StringIO()
+    frame.to_csv(buffer, header=False, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
+    return lambda copy: copy.write(buffer.getvalue())
+
+
+def _python_rows(fields: list[models.Field], frame: pd.DataFrame):
+    """The frame's rows as attname -> Python value, for the ORM (a missing cell is None)."""
+    for record in frame.itertuples(index=False):
+        yield {
+            field.attname: (
+                None
+                if value is None or (field.null and value == "") or pd.isna(value)
+                else field.to_python(value)
+            )
+            for field, value in zip(fields, record, strict=True)
+        }
 
 
 def _row_values(fields: list[models.Field]):
@@ -31,62 +250,3 @@ def _as_json(values: list, positions: list[int]) -> list:
         if values[n] is not None:
             values[n] = json.dumps(values[n])
     return values
-
-
-def _copy(cursor, table: str, columns: list[str], rows) -> None:
-    quoted = ", ".join(connection.ops.quote_name(c) for c in columns)
-    with cursor.cursor.copy(
-        f"COPY {connection.ops.quote_name(table)} ({quoted}) FROM STDIN"
-    ) as copy:
-        for row in rows:
-            copy.write_row(row)
-
-
-def copy_create_with_history(objects: list[models.Model], *, by=None) -> None:
-    """Insert new records of one model, and their "created" history entries."""
-    if not objects:
-        return
-    model = type(objects[0])
-    if connection.vendor != "postgresql":
-        bulk_create_with_history(objects, model, batch_size=BATCH, default_user=by)
-        return
-    now = timezone.now()
-    pk = model._meta.pk
-    fields = [f for f in model._meta.concrete_fields if not f.primary_key]
-    for field in fields:  # what Field.pre_save does on an ordinary save
-        if getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False):
-            for record in objects:
-                setattr(record, field.attname, now)
-    table = model._meta.db_table
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT nextval(pg_get_serial_sequence(%s, %s)) FROM generate_series(1, %s)",
-            [table, pk.column, len(objects)],
-        )
-        for record, (value,) in zip(objects, cursor.fetchall(), strict=True):
-            setattr(record, pk.attname, value)
-        values = _row_values([pk, *fields])
-        _copy(cursor, table, [pk.column, *(f.column for f in fields)], map(values, objects))
-        history = model.history.model
-        tracked = [
-            f
-            for f in history._meta.concrete_fields
-            if f.attname != "history_id" and not f.attname.startswith("history_")
-        ]
-        user_id = getattr(by, "pk", None)
-        values = _row_values(tracked)
-        _copy(
-            cursor,
-            history._meta.db_table,
-            [
-                *(f.column for f in tracked),
-                "history_date",
-                "history_change_reason",
-                "history_type",
-                "history_user_id",
-            ],
-            ([*values(r), now, None, "+", user_id] for r in objects),
-        )
-    for record in objects:
-        record._state.adding = False
-        record._state.db = connection.alias

@@ -2,9 +2,10 @@
 
 import datetime
 import uuid
+from typing import TYPE_CHECKING
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
-from django.contrib.auth.models import PermissionsMixin
+from django.contrib.auth.models import Group, PermissionsMixin
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
@@ -59,7 +60,7 @@ class Team(models.Model):
         return f"{self.name} ({self.organisation.name})"
 
 
-class UserQuerySet(models.QuerySet):
+class UserQuerySet(models.QuerySet["User"]):
     def with_role(self, role: str) -> "UserQuerySet":
         return self.filter(groups__name=group_name(role))
 
@@ -67,7 +68,7 @@ class UserQuerySet(models.QuerySet):
         return self.filter(is_active=True)
 
 
-class UserManager(BaseUserManager.from_queryset(UserQuerySet)):
+class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # django-stubs cannot subclass a from_queryset() class
     use_in_migrations = True
 
     def create_user(self, email: str, password: str | None = None, **fields) -> "User":
@@ -115,8 +116,14 @@ class User(AbstractBaseUser, PermissionsMixin):
     EMAIL_FIELD = "email"
     REQUIRED_FIELDS = ["full_name"]
 
+    _roles_cache: frozenset[str] | None
+
     class Meta:
         ordering = ["full_name", "email"]
+
+    if TYPE_CHECKING:
+        # django-otp's OTPMiddleware sets this on the signed-in user of every request.
+        def is_verified(self) -> bool: ...
 
     def __str__(self) -> str:
         return self.full_name or self.email
@@ -125,7 +132,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         super().clean()
         self.email = self.__class__.objects.normalize_email(self.email).lower()
         if (
-            self.team_id
+            self.team is not None
             and self.organisation_id
             and self.team.organisation_id != self.organisation_id
         ):
@@ -156,13 +163,11 @@ class User(AbstractBaseUser, PermissionsMixin):
         return self.is_active and (self.is_superuser or self.has_role(*ADMIN_SITE_USERS))
 
     def set_roles(self, roles) -> None:
-        from django.contrib.auth.models import Group
-
         self.groups.set(Group.objects.filter(name__in=[group_name(r) for r in roles]))
         self._roles_cache = None
 
 
-class PeriodQuerySet(models.QuerySet):
+class PeriodQuerySet(models.QuerySet["Period"]):
     def terms(self) -> "PeriodQuerySet":
         return self.filter(kind=Period.Kind.TERM)
 
@@ -305,7 +310,7 @@ class AppendOnly(Exception):
     """The access log is only ever added to."""
 
 
-class AccessEventQuerySet(models.QuerySet):
+class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
     def update(self, **kwargs):
         raise AppendOnly("The access log can only be added to.")
 

@@ -4,7 +4,9 @@ The groups are created (and the admin group given its model permissions)
 after every migrate, so a fresh database always has them.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.db import models
+from django.db.models import Q
 
 from send_qa.core.navigation import NavItem
 
@@ -64,13 +66,9 @@ def role_for_group_name(name: str) -> str | None:
 
 def ensure_role_groups(**kwargs) -> None:
     """Create one group per role; give the admin group the admin site's model permissions."""
-    from django.contrib.auth.models import Group, Permission
-
     for role in Role:
         Group.objects.get_or_create(name=role.label)
     admin_group = Group.objects.get(name=Role.ADMIN.label)
-    from django.db.models import Q
-
     admin_group.permissions.set(
         Permission.objects.filter(
             Q(content_type__app_label__in=ADMIN_MANAGED_APPS)

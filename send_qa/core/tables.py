@@ -15,6 +15,7 @@ from typing import BinaryIO
 
 import pandas as pd
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 
 from send_qa.core.uploads import UploadRefused, check_table_file, csv_text, safe_display_name
 
@@ -157,8 +158,6 @@ def neutralised(value):
 def table_download(header: list[str], rows, *, filename: str, fmt: str, sheet: str = "Data"):
     """A table as a CSV or XLSX download (every export of the portal goes through here).
     Every text cell is neutralised, so a value someone typed never runs as a formula."""
-    from django.utils.http import content_disposition_header
-
     header = [neutralised(str(name)) for name in header]
     rows = [[neutralised(value) for value in row] for row in rows]
     if fmt == "csv":

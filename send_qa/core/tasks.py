@@ -11,9 +11,3 @@ def send_invitation(self, user_id: int) -> bool:
         return invitation_send(user_id=user_id)
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc) from exc
-
-
-@shared_task
-def add_numbers(a: int, b: int) -> int:
-    """A task with no side effects, used by the health check of the worker and its tests."""
-    return a + b

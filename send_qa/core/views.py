@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from send_qa.core import health
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, access_record
 from send_qa.core.forms import (
     ChooseNewPasswordForm,
@@ -75,7 +75,7 @@ class SetPasswordView(PasswordResetConfirmView):
 @two_factor_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: SignedInRequest) -> HttpResponse:
     """The second step of signing in: a code from the person's authenticator app."""
     device = confirmed_device(request.user)
     if device is None:
@@ -92,7 +92,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
 @two_factor_not_required
 @never_cache
 @require_http_methods(["GET", "POST"])
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: SignedInRequest) -> HttpResponse:
     """Connecting an authenticator app: required for some roles, a choice for the rest."""
     user = request.user
     if confirmed_device(user):
@@ -135,7 +135,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_GET
-def user_list(request: HttpRequest) -> HttpResponse:
+def user_list(request: SignedInRequest) -> HttpResponse:
     users = User.objects.select_related("organisation", "team").prefetch_related("groups")
     query = request.GET.get("q", "").strip()
     if query:
@@ -167,7 +167,7 @@ def user_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_invite(request: HttpRequest) -> HttpResponse:
+def user_invite(request: SignedInRequest) -> HttpResponse:
     form = InviteUserForm(posted(request), acting_user=request.user)
     if form.is_valid():
         with transaction.atomic():
@@ -184,7 +184,7 @@ def user_invite(request: HttpRequest) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_detail(request: HttpRequest, user_uuid) -> HttpResponse:
+def user_detail(request: SignedInRequest, user_uuid) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("organisation", "team"), uuid=user_uuid)
     form = EditUserForm(posted(request), instance=person, acting_user=request.user)
     if form.is_valid():
@@ -206,7 +206,7 @@ def user_detail(request: HttpRequest, user_uuid) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_set_active(request: HttpRequest, user_uuid, active: bool) -> HttpResponse:
+def user_set_active(request: SignedInRequest, user_uuid, active: bool) -> HttpResponse:
     person = get_object_or_404(User, uuid=user_uuid)
     if person.pk == request.user.pk and not active:
         messages.error(request, "You cannot deactivate your own account.")
@@ -228,7 +228,7 @@ def user_set_active(request: HttpRequest, user_uuid, active: bool) -> HttpRespon
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["POST"])
-def user_resend_invitation(request: HttpRequest, user_uuid) -> HttpResponse:
+def user_resend_invitation(request: SignedInRequest, user_uuid) -> HttpResponse:
     person = get_object_or_404(User, uuid=user_uuid, is_active=True)
     if person.has_usable_password():
         messages.error(request, f"{person} has already set a password.")
@@ -240,7 +240,7 @@ def user_resend_invitation(request: HttpRequest, user_uuid) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_reset_two_factor(request: HttpRequest, user_uuid) -> HttpResponse:
+def user_reset_two_factor(request: SignedInRequest, user_uuid) -> HttpResponse:
     """For someone who has lost their authenticator app: remove it and sign them out."""
     person = get_object_or_404(User, uuid=user_uuid)
     if person.pk == request.user.pk:
@@ -270,7 +270,7 @@ def user_reset_two_factor(request: HttpRequest, user_uuid) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["POST"])
-def user_lift_sign_in_lock(request: HttpRequest, user_uuid) -> HttpResponse:
+def user_lift_sign_in_lock(request: SignedInRequest, user_uuid) -> HttpResponse:
     """Let someone locked out after failed sign-ins try again at once, from any address."""
     person = get_object_or_404(User, uuid=user_uuid)
     was_locked = lockout_of(person) is not None

@@ -1,14 +1,15 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
+from send_qa.core.access import SignedInRequest
 from send_qa.core.models import Period
 from send_qa.core.roles import Role
 from send_qa.dashboard.panels import panels_for
 
 
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: SignedInRequest) -> HttpResponse:
     user = request.user
     term = Period.objects.current_term()
     return render(

@@ -1,7 +1,6 @@
 from django.apps import AppConfig
 
 from send_qa.core import navigation
-from send_qa.reports.roles import NAV_ITEMS
 
 
 class ReportsConfig(AppConfig):
@@ -12,4 +11,8 @@ class ReportsConfig(AppConfig):
     verbose_name = "Termly reports"
 
     def ready(self) -> None:
+        # The roles read core's roles module, which imports the auth models: those may be
+        # imported only once every app is loaded, and ready() is the first moment.
+        from send_qa.reports.roles import NAV_ITEMS  # noqa: PLC0415
+
         navigation.register(*NAV_ITEMS)

@@ -4,14 +4,18 @@ Idempotent: a version already done is left alone; one left running by a killed w
 compiled again. The PDF is written to a temporary file and renamed into place, so a worker
 killed half-way never leaves a half-written report, and each compilation has a file of its
 own, so a released version is never overwritten.
+
+This module never imports the tasks: the tasks call it, and `services` queues them.
 """
 
+import datetime
 import hashlib
 import logging
 import os
 import uuid
 from pathlib import Path
 
+from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -73,8 +77,6 @@ def report_compile(*, version_id: int) -> Version:
     except Exception as error:  # the version shows why, and can be tried again
         partial.unlink(missing_ok=True)
         logger.exception("Compiling report version %s failed", version.pk)
-        from celery.exceptions import SoftTimeLimitExceeded
-
         if isinstance(error, SoftTimeLimitExceeded):
             return _fail(version, "The report took too long to compile and was stopped.")
         return _fail(version, f"{type(error).__name__}: {error}")
@@ -86,16 +88,6 @@ def report_compile(*, version_id: int) -> Version:
         finished_at=timezone.now(),
     )
     version.refresh_from_db()
-    return version
-
-
-@transaction.atomic
-def version_request(report, *, number: int, by) -> Version:
-    """A new compilation of a version, sent to the worker once this transaction commits."""
-    from send_qa.reports.tasks import compile_report
-
-    version = Version.objects.create(report=report, number=number, requested_by=by)
-    compile_report.delay_on_commit(version.pk)
     return version
 
 
@@ -113,12 +105,10 @@ def partial_files_remove(*, older_than: float) -> int:
     return removed
 
 
-def versions_fail_stuck(*, now=None) -> int:
+def versions_fail_stuck(*, now: datetime.datetime | None = None) -> int:
     """A compilation still "running" past the hard time limit was killed with its worker:
     mark it failed with a message, so that nothing stays pending for ever, and remove the
-    temporary file it left behind."""
-    import datetime
-
+    temporary file it left behind. Only the beat task calls this: reading a page never does."""
     now = now or timezone.now()
     limit = datetime.timedelta(seconds=settings.REPORT_TIME_LIMIT + 60)
     partial_files_remove(older_than=(now - limit).timestamp())

@@ -5,10 +5,13 @@ compilation is a new immutable PDF with its checksum: version 1 to the SEND Oper
 version 2 to the board, version 3 circulated widely once the board's commentary is added.
 """
 
+import datetime
 import uuid
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.models import Period
@@ -34,6 +37,27 @@ NARRATIVE = [
     ("recommendations", "Recommendations from SEND Operations Group to SEND Partnership"),
     ("board_commentary", "Commentary from the SEND Strategic Partnership Board meeting"),
 ]
+
+
+class ReportQuerySet(models.QuerySet["Report"]):
+    def for_term(self, term: Period) -> "Report":
+        """The term's report, created (as a draft) the first time it is asked for."""
+        report, _ = self.get_or_create(term=term, defaults={"period_covered": term.name})
+        return report
+
+    def drafts_for_ended_terms(
+        self, *, on: datetime.date | None = None, within_days: int = 120
+    ) -> int:
+        """Create the draft report of each term that ended recently and has none."""
+        on = on or timezone.localdate()
+        ended = Period.objects.terms().filter(
+            end__lt=on, end__gte=on - datetime.timedelta(days=within_days), report__isnull=True
+        )
+        created = 0
+        for term in ended:
+            self.for_term(term)
+            created += 1
+        return created
 
 
 class Report(models.Model):
@@ -63,6 +87,8 @@ class Report(models.Model):
     revision = models.PositiveIntegerField(default=0)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["revision"])
+
+    objects = ReportQuerySet.as_manager()
 
     class Meta:
         ordering = ["-term__start"]
@@ -111,3 +137,21 @@ class Version(models.Model):
     @property
     def is_released(self) -> bool:
         return self.released_at is not None
+
+    def release(self, *, by) -> bool:
+        """Circulate a compiled version to its readers (seed 000, Appendix B): version 1 never
+        leaves the SEND Operations Group, and version 3 goes out only with the board's
+        commentary. Releasing twice keeps the first release; False if it was already out."""
+        if self.status != self.Status.DONE:
+            raise ValidationError("Only a compiled version can be released.")
+        if self.number == self.Number.SENDOPS:
+            raise PermissionDenied("Version 1 is for the SEND Operations Group only.")
+        if self.number == self.Number.WIDE and not self.report.board_commentary.strip():
+            raise ValidationError("Add the board's commentary before version 3 is circulated.")
+        now = timezone.now()
+        released = Version.objects.filter(pk=self.pk, released_at__isnull=True).update(
+            released_at=now, released_by=by
+        )
+        if released:
+            self.released_at, self.released_by = now, by
+        return bool(released)

@@ -1,26 +1,36 @@
-"""Report records that span more than one model."""
+"""What SENDOPS ask of a report that sends work to the background worker.
 
-import datetime
+These live apart from `compile` so that the import order runs one way only: models, then
+compile (the work), then tasks (the worker's entry points), then this module and the views.
+"""
 
-from django.utils import timezone
+from django.core.exceptions import ValidationError
+from django.db import transaction
 
-from send_qa.core.models import Period
-from send_qa.reports.models import Report
-
-
-def report_for_term(term: Period) -> Report:
-    report, _ = Report.objects.get_or_create(term=term, defaults={"period_covered": term.name})
-    return report
+from send_qa.core.models import User
+from send_qa.reports.models import Report, Version
+from send_qa.reports.tasks import compile_report
 
 
-def drafts_for_ended_terms(*, on: datetime.date | None = None, within_days: int = 120) -> int:
-    """Create the draft report of each term that ended recently and has none."""
-    on = on or timezone.localdate()
-    ended = Period.objects.terms().filter(
-        end__lt=on, end__gte=on - datetime.timedelta(days=within_days), report__isnull=True
+@transaction.atomic
+def version_request(*, report: Report, number: int, by: User | None) -> Version:
+    """A new compilation of a version, sent to the worker once this transaction commits."""
+    version = Version.objects.create(report=report, number=number, requested_by=by)
+    compile_report.delay_on_commit(version.pk)
+    return version
+
+
+@transaction.atomic
+def version_retry(*, version: Version) -> Version:
+    """Compile a version that failed (or never finished) again, in place. A version that was
+    compiled is never compiled over: its file may already have been read."""
+    queued = (
+        Version.objects.filter(pk=version.pk)
+        .exclude(status=Version.Status.DONE)
+        .update(status=Version.Status.QUEUED, error="")
     )
-    created = 0
-    for term in ended:
-        report_for_term(term)
-        created += 1
-    return created
+    if not queued:
+        raise ValidationError("This version was compiled; compile a new one instead.")
+    compile_report.delay_on_commit(version.pk)
+    version.status, version.error = Version.Status.QUEUED, ""
+    return version

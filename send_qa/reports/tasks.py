@@ -3,7 +3,8 @@
 from celery import shared_task
 from django.conf import settings
 
-from send_qa.reports.compile import report_compile
+from send_qa.reports.compile import report_compile, versions_fail_stuck
+from send_qa.reports.models import Report
 
 
 @shared_task(time_limit=settings.REPORT_TIME_LIMIT, soft_time_limit=settings.REPORT_SOFT_TIME_LIMIT)
@@ -14,13 +15,11 @@ def compile_report(version_id: int) -> str:
 @shared_task
 def create_term_reports() -> int:
     """A draft report for every term that has ended and has none yet (run daily by beat)."""
-    from send_qa.reports.services import drafts_for_ended_terms
-
-    return drafts_for_ended_terms()
+    return Report.objects.drafts_for_ended_terms()
 
 
 @shared_task
 def fail_stuck_reports() -> int:
-    from send_qa.reports.compile import versions_fail_stuck
-
+    """The one place that marks killed compilations failed and clears their temporary files
+    (run by beat every ten minutes; pages never change data when read)."""
     return versions_fail_stuck()

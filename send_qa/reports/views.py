@@ -5,36 +5,34 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
+from send_qa.reports import services
 from send_qa.reports.access import (
     report_to_view,
     reports_visible_to,
+    version_to_manage,
     version_to_read,
     versions_visible_to,
 )
-from send_qa.reports.compile import version_request, versions_fail_stuck
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
 from send_qa.reports.roles import BOARD_PAPER_READERS, REPORT_MANAGERS
-from send_qa.reports.services import report_for_term
-from send_qa.reports.tasks import compile_report
 
 
 @require_http_methods(["GET"])
-def report_list(request: HttpRequest) -> HttpResponse:
+def report_list(request: SignedInRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
@@ -50,25 +48,23 @@ def report_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def report_new(request: HttpRequest) -> HttpResponse:
+def report_new(request: SignedInRequest) -> HttpResponse:
     form = NewReportForm(request.POST)
     if not form.is_valid():
         messages.error(request, "Choose a term that has no report yet.")
         return redirect("reports:report_list")
-    report = report_for_term(form.cleaned_data["term"])
+    report = Report.objects.for_term(form.cleaned_data["term"])
     return redirect("reports:report_edit", report_uuid=report.uuid)
 
 
 @never_cache
 @require_http_methods(["GET"])
-def report_detail(request: HttpRequest, report_uuid) -> HttpResponse:
+def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
-    versions_fail_stuck()
     is_sendops = request.user.has_role(*REPORT_MANAGERS)
     versions = report.versions.order_by("number", "-requested_at")
     if not is_sendops:
         versions = versions_visible_to(request.user).filter(report=report)
-    now = timezone.now()
     return render(
         request,
         "reports/detail.html",
@@ -78,14 +74,13 @@ def report_detail(request: HttpRequest, report_uuid) -> HttpResponse:
             "numbers": Version.Number.choices,
             "is_sendops": is_sendops,
             "can_comment": request.user.has_role(*BOARD_PAPER_READERS),
-            "now": now,
         },
     )
 
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def report_edit(request: HttpRequest, report_uuid) -> HttpResponse:
+def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
     # The row is locked while a save is checked, so two saves of the same page can't both pass.
     with transaction.atomic():
         reports = Report.objects.select_related("term")
@@ -102,7 +97,7 @@ def report_edit(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(*BOARD_PAPER_READERS)
 @require_http_methods(["GET", "POST"])
-def board_commentary(request: HttpRequest, report_uuid) -> HttpResponse:
+def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     if (
         not request.user.has_role(*REPORT_MANAGERS)
@@ -119,13 +114,13 @@ def board_commentary(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def version_compile(request: HttpRequest, report_uuid) -> HttpResponse:
+def version_compile(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report, uuid=report_uuid)
     number = request.POST.get("number", "")
     if number not in {str(n) for n in Version.Number.values}:
         messages.error(request, "Choose version 1, 2 or 3.")
     else:
-        version = version_request(report, number=int(number), by=request.user)
+        version = services.version_request(report=report, number=int(number), by=request.user)
         messages.success(
             request, f"{version.get_number_display()} is being compiled. Refresh to see it."
         )
@@ -134,37 +129,33 @@ def version_compile(request: HttpRequest, report_uuid) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def version_retry(request: HttpRequest, version_uuid) -> HttpResponse:
-    version = get_object_or_404(Version, uuid=version_uuid)
-    if version.status == Version.Status.DONE:
-        messages.error(request, "This version was compiled; compile a new one instead.")
+def version_retry(request: SignedInRequest, version_uuid) -> HttpResponse:
+    version = version_to_manage(request.user, version_uuid)
+    try:
+        services.version_retry(version=version)
+    except ValidationError as refusal:
+        messages.error(request, refusal.message)
     else:
-        Version.objects.filter(pk=version.pk).update(status=Version.Status.QUEUED, error="")
-        compile_report.delay_on_commit(version.pk)
         messages.success(request, "Trying again. Refresh to see it.")
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
 
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def version_release(request: HttpRequest, version_uuid) -> HttpResponse:
-    version = get_object_or_404(Version, uuid=version_uuid, status=Version.Status.DONE)
-    if version.number == Version.Number.SENDOPS:
-        raise PermissionDenied("Version 1 is for the SEND Operations Group only.")
-    if version.number == Version.Number.WIDE and not version.report.board_commentary.strip():
-        messages.error(request, "Add the board's commentary before version 3 is circulated.")
-    elif not version.is_released:
-        Version.objects.filter(pk=version.pk).update(
-            released_at=timezone.now(), released_by=request.user
-        )
-        messages.success(request, f"{version.get_number_display()} released.")
+def version_release(request: SignedInRequest, version_uuid) -> HttpResponse:
+    version = version_to_manage(request.user, version_uuid)
+    try:
+        if version.release(by=request.user):
+            messages.success(request, f"{version.get_number_display()} released.")
+    except ValidationError as refusal:
+        messages.error(request, refusal.message)
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
 
 
 @never_cache
 @require_http_methods(["GET"])
 @logs_access(Kind.REPORT_DOWNLOAD, "report version", "version_uuid")
-def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
+def version_pdf(request: SignedInRequest, version_uuid) -> HttpResponse:
     version = version_to_read(request.user, version_uuid)
     path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
     if path is None or not path.exists():
@@ -177,7 +168,7 @@ def version_pdf(request: HttpRequest, version_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def report_history(request: HttpRequest, report_uuid) -> HttpResponse:
+def report_history(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     return history_page(
         request,

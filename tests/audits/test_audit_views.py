@@ -1,8 +1,8 @@
 import pytest
 from django.urls import reverse
 
-from audits.models import Answer, Audit, TemplateItem
-from send_qa.core.models import ensure_academic_year
+from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory, small_template
 from tests.factories import TeamFactory, UserFactory
 from tests.queries import page_queries
@@ -131,9 +131,6 @@ def test_bulk_assignment(people, client_for):
         reverse("audits:assign"), {"plans": [p.uuid for p in plans], "confirm": "1"}
     )
     assert "Select the auditor who will score these plans" in missing.content.decode()
-    from audits.models import ChecklistTemplate
-    from send_qa.core.models import Period
-
     done = client.post(
         reverse("audits:assign"),
         {
@@ -161,6 +158,23 @@ def test_bulk_assignment(people, client_for):
     assert "1 audit assigned to" in html
     assert "already have a Small checklist audit in" in html and plans[0].case_reference in html
     assert Audit.objects.count() == 4
+
+
+def test_each_assigned_audit_has_one_created_history_row_naming_who_assigned_it(people):
+    ensure_academic_year(2025)
+    template = small_template()
+    plans = PlanFactory.create_batch(3)
+    term = Period.objects.terms().first()
+    first, _ = Audit.objects.assign(
+        plans=plans[:1], auditor=people.auditor, template=template, term=term, by=people.sendops
+    )
+    created, skipped = Audit.objects.assign(
+        plans=plans, auditor=people.auditor, template=template, term=term, by=people.sendops
+    )
+    assert skipped == plans[:1] and len(created) == 2
+    history = Audit.history.order_by("id")
+    assert list(history.values_list("id", flat=True)) == [a.pk for a in [*first, *created]]
+    assert set(history.values_list("history_type", "history_user")) == {("+", people.sendops.pk)}
 
 
 def test_the_audit_list_runs_a_fixed_number_ofpage_queries(people, client_for):

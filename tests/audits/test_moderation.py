@@ -10,8 +10,8 @@ from audits.moderation import (
     SampleLocked,
     SamplingError,
     session_assign_reaudits,
-    session_comparison,
     session_draw,
+    sessions_comparison,
 )
 from tests.audits.factories import (
     AuditFactory,
@@ -116,6 +116,19 @@ def test_re_audits_go_to_every_member_and_lock_the_sample(audited_term):
         session_draw(session)
 
 
+def test_each_re_audit_set_has_one_created_history_row_naming_who_set_it(audited_term, people):
+    session, _ = audited_term
+    session.members.set(UserFactory.create_batch(2, roles=["auditor"]))
+    session_draw(session)
+    session_assign_reaudits(session, by=people.sendops)
+    reaudits = Audit.objects.filter(purpose=Audit.Purpose.MODERATION)
+    history = Audit.history.filter(id__in=reaudits.values("pk"))
+    assert sorted(history.values_list("id", flat=True)) == sorted(
+        reaudits.values_list("pk", flat=True)
+    )
+    assert set(history.values_list("history_type", "history_user")) == {("+", people.sendops.pk)}
+
+
 def test_agreement_compares_each_re_audit_with_the_original(audited_term):
     session, _ = audited_term
     moderator = UserFactory(roles=["auditor"])
@@ -137,7 +150,7 @@ def test_agreement_compares_each_re_audit_with_the_original(audited_term):
         )
         audit.save_overall(rating=3, comments="", revision=audit.revision)
         audit.submit(revision=audit.revision, by=moderator)
-    comparison = session_comparison(session)
+    comparison = sessions_comparison([session])
     assert comparison.by_item["A1"].exact == 1.0
     assert (comparison.by_item["B1"].exact, comparison.by_item["B1"].within_one) == (0.5, 0.5)
     assert comparison.by_item["B1"].mean_difference == -1.0

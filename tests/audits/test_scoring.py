@@ -63,7 +63,7 @@ def test_section_subtotals_percent_and_grade():
 
 def test_not_applicable_counts_for_nothing():
     audit = AuditFactory()
-    answer_all(audit, A1={"score": 2}, B1={"score": 2}, B2={"yes_no": "na"})
+    answer_all(audit, A1={"score": 2}, B1={"score": 2}, B2={"value": "na"})
     result = audit.result()
     assert (result.total.points, result.total.max_points) == (4, 10)
     assert result.grade["label"] == "Requires improvement"

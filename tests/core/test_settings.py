@@ -1,6 +1,7 @@
 """Production settings: check --deploy is clean, and bad settings fail loudly."""
 
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -94,3 +95,11 @@ def test_the_proxy_count_comes_from_the_environment():
     show = "from django.conf import settings as s; print(s.TRUSTED_PROXY_COUNT)"
     result = manage("shell", "-v", "0", "-c", show, env={**PRODUCTION, "TRUSTED_PROXY_COUNT": "2"})
     assert result.stdout.split() == ["2"], result.stderr
+
+
+def test_every_environment_variable_the_settings_read_is_documented():
+    settings_text = (ROOT / "send_qa" / "settings.py").read_text()
+    read = set(re.findall(r"env_(?:str|int|bool|list)\(\s*\"([A-Z_]+)\"", settings_text))
+    documented = set(re.findall(r"`([A-Z_]+)`", (ROOT / "docs" / "configuration.md").read_text()))
+    assert read, "the settings read no variables: the pattern above is out of date"
+    assert read - documented == set()

@@ -15,8 +15,8 @@ from django.db import connection
 from pypdf import PdfReader
 
 from send_qa.celery import app
-from send_qa.reports.compile import version_request
 from send_qa.reports.models import Version
+from send_qa.reports.services import version_request
 from tests.reports.factories import a_report
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -104,7 +104,7 @@ def test_a_real_worker_compiles_the_report(workers, people):
     report = a_report()
     report.recommendations = "1. Note current performance"
     report.save()
-    version = version_request(report, number=1, by=people.sendops)  # sent on commit
+    version = version_request(report=report, number=1, by=people.sendops)  # sent on commit
     version = wait_for(version, FINISHED)
     assert version.status == Version.Status.DONE, version.error or "still " + version.status
     pdf = PdfReader(io.BytesIO((Path(settings.MEDIA_ROOT) / version.file).read_bytes()))
@@ -121,7 +121,7 @@ def test_a_worker_killed_mid_compile_leaves_no_file_and_the_job_is_picked_up_aga
     report.save()
     # Redis hands an unacknowledged job to the next worker to start once this has passed.
     first = workers(CELERY_VISIBILITY_TIMEOUT="2")
-    version = version_request(report, number=1, by=people.sendops)
+    version = version_request(report=report, number=1, by=people.sendops)
     version = wait_for(version, {Version.Status.RUNNING, *FINISHED})
     assert version.status == Version.Status.RUNNING, "the compilation should still be running"
     first.send_signal(signal.SIGKILL)

@@ -1,6 +1,7 @@
 """Computed indicators against hand-worked examples, and loading the catalogue."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
@@ -113,3 +114,56 @@ def test_a_submitted_audit_queues_one_recalculation_after_commit(
         AuditFactory(term=term)
         PlanFactory()
     assert delay.call_count == 1
+
+
+def test_the_plans_import_queues_one_recalculation_after_commit(
+    term, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from audits.plan_import import plans_import, read_table
+
+    rows = "".join(f"EHC{n:06d},ASD,mainstream\n" for n in range(50))
+    frame = read_table(
+        io.BytesIO(b"case_reference,primary_need,placement_type\n" + rows.encode()), "p.csv"
+    )
+    with mock.patch("kpis.tasks.recalculate_indicators.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            assert plans_import(frame).created == 50
+        assert delay.call_count == 1
+
+
+def test_a_change_after_the_recalculation_started_queues_the_next(
+    term, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from kpis.tasks import recalculate_indicators
+
+    with mock.patch("kpis.tasks.recalculate_indicators.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True):
+            PlanFactory()
+        with django_capture_on_commit_callbacks(execute=True):
+            PlanFactory()  # the first is still waiting: it will read this plan too
+        assert delay.call_count == 1
+        recalculate_indicators.run()  # the job starts
+        with django_capture_on_commit_callbacks(execute=True):
+            PlanFactory()
+        assert delay.call_count == 2
+
+
+def test_a_rolled_back_change_queues_nothing_and_blocks_nothing(
+    term, django_capture_on_commit_callbacks
+):
+    from unittest import mock
+
+    from django.db import transaction
+
+    with mock.patch("kpis.tasks.recalculate_indicators.delay") as delay:
+        with django_capture_on_commit_callbacks(execute=True) as callbacks, transaction.atomic():
+            PlanFactory()
+            transaction.set_rollback(True)
+        assert not callbacks and delay.call_count == 0
+        with django_capture_on_commit_callbacks(execute=True):
+            PlanFactory()
+        assert delay.call_count == 1

@@ -122,12 +122,12 @@ def test_the_values_form_says_what_is_wrong_in_plain_words(people, client_for):
     url = reverse("kpis:measurement_edit", kwargs={"code": indicator.code})
     page = (
         client_for(people.sendops)
-        .post(url, {**VALUES, "period_label": "x" * 61, "local": "1e12", "england": "0.0001"})
+        .post(url, {**VALUES, "period_label": "x" * 61, "local": "1e12", "england": "-1"})
         .content.decode()
     )
     assert "Name the period in at most 60 characters, for example Autumn 2026" in page
     assert "Enter a number below 100,000,000,000" in page
-    assert "Enter a number with at most 3 decimal places" in page
+    assert "Enter a value of 0 or more" in page
     assert not Measurement.objects.exists()
 
 

@@ -88,18 +88,18 @@ def test_each_bad_row_is_named_with_the_fix_and_nothing_is_saved(indicators):
         "EHCP_20WK, EHCP_COUNT.",
         "Row 4, column 'period_start': '1 Sept 2026' is not a date. Write it as YYYY-MM-DD, "
         "for example 2026-08-31.",
-        "Row 5, column 'period_end': the period ends before it starts. Check the two dates.",
+        "Row 5, column 'period_end': The period must end on or after the day it starts",
         "Row 6, column 'area': 'mars' is not an area. Use one of: local, england, region, "
-        "statistical_neighbours, la:CODE (e.g. la:873).",
+        "statistical_neighbours, la:CODE (e.g. la:873)",
         "Row 7, column 'value': 'lots' is not a number. Write digits only, for example 72.5.",
-        "Row 8, column 'value': 140 is not a percentage between 0 and 100. Write 72.5 for 72.5%.",
-        "Row 9, column 'value': 50 does not match numerator / denominator (25.0%). "
-        "Correct one of the three.",
+        "Row 8, column 'value': Enter a percentage between 0 and 100, for example 72.5",
+        "Row 9, column 'value': The value does not match numerator / denominator (25.0%). "
+        "Correct one of the three",
         "Row 10, column 'indicator_code': EHCP_20WK for this period and area is also on row 2. "
         "Keep one row.",
-        "Row 11, column 'area': AUDIT_GOOD is calculated by the portal for this area. Import "
-        "only England, region, statistical neighbour or other local authorities' values for it.",
-        "Row 12, column 'value': -3 is below zero. Check the value.",
+        "Row 11, column 'area': AUDIT_GOOD is calculated by the portal for this area. Give "
+        "only England, region, statistical neighbours' or other local authorities' values for it",
+        "Row 12, column 'value': Enter a value of 0 or more",
     ]
     assert not Measurement.objects.exists()
 

@@ -11,7 +11,6 @@ from hypothesis import strategies as st
 
 from kpis.rules import (
     DIRECTION_LABELS,
-    DIRECTION_SYMBOLS,
     HIGHER,
     LOWER,
     RAG_LABELS,
@@ -165,12 +164,7 @@ def test_direction_refuses_bad_settings():
         direction(1, 2, polarity="sideways")
 
 
-def test_every_direction_has_a_symbol_and_words():
-    assert DIRECTION_SYMBOLS == {
-        Direction.IMPROVING: "▲",
-        Direction.DECLINING: "▼",
-        Direction.NO_CHANGE: "▶",
-    }
+def test_every_direction_has_words():
     assert DIRECTION_LABELS == {
         Direction.IMPROVING: "Improving",
         Direction.DECLINING: "Declining",

@@ -186,12 +186,12 @@ def test_compiling_sends_the_job_after_the_transaction_commits(
 
 def test_a_draft_is_made_for_a_term_that_has_ended():
     from send_qa.core.models import Period, ensure_academic_year
-    from send_qa.reports.services import drafts_for_ended_terms
+    from send_qa.reports.models import Report
 
     ensure_academic_year(2025)
-    assert drafts_for_ended_terms(on=datetime.date(2026, 1, 2)) == 1
+    assert Report.objects.drafts_for_ended_terms(on=datetime.date(2026, 1, 2)) == 1
     assert Period.objects.get(name="Autumn term 2025/26").report
-    assert drafts_for_ended_terms(on=datetime.date(2026, 1, 3)) == 0
+    assert Report.objects.drafts_for_ended_terms(on=datetime.date(2026, 1, 3)) == 0
 
 
 def test_the_command_compiles_a_version_to_a_file(tmp_path, capsys):

@@ -2,13 +2,13 @@
 SENDOPS); "my actions" for each action owner."""
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.uploads import safe_display_name
@@ -21,7 +21,7 @@ from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_READERS, ACTION_UPDATERS
 @never_cache
 @role_required(*ACTION_READERS)
 @require_http_methods(["GET"])
-def action_detail(request: HttpRequest, action_uuid) -> HttpResponse:
+def action_detail(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_view(request.user, action_uuid)
     can_update = may_update(request.user, action)
     return render(
@@ -47,7 +47,7 @@ def action_detail(request: HttpRequest, action_uuid) -> HttpResponse:
 
 @role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET", "POST"])
-def action_update(request: HttpRequest, action_uuid) -> HttpResponse:
+def action_update(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_update(request.user, action_uuid)
     form = ProgressUpdateForm(posted(request), action=action)
     if form.is_valid():
@@ -72,7 +72,7 @@ def action_update(request: HttpRequest, action_uuid) -> HttpResponse:
 
 @role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET", "POST"])
-def evidence_add(request: HttpRequest, action_uuid) -> HttpResponse:
+def evidence_add(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_update(request.user, action_uuid)
     form = EvidenceForm(posted(request), request.FILES or None)
     if form.is_valid():
@@ -90,7 +90,7 @@ def evidence_add(request: HttpRequest, action_uuid) -> HttpResponse:
 @role_required(*ACTION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.FILE_DOWNLOAD, "evidence", "action_uuid")
-def evidence_download(request: HttpRequest, action_uuid, evidence_uuid) -> HttpResponse:
+def evidence_download(request: SignedInRequest, action_uuid, evidence_uuid) -> HttpResponse:
     """Evidence files are stored outside the static path and served only through here."""
     action = action_to_view(request.user, action_uuid)
     evidence = get_object_or_404(Evidence, uuid=evidence_uuid, action=action)
@@ -107,7 +107,7 @@ def evidence_download(request: HttpRequest, action_uuid, evidence_uuid) -> HttpR
 
 @role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET"])
-def my_actions(request: HttpRequest) -> HttpResponse:
+def my_actions(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     mine = Action.objects.filter(lead=request.user).select_related(
         "status", "weakness", "weakness__plan"

@@ -1,12 +1,12 @@
 """The history of an action: its details, due dates, evidence, and progress updates with their
 RAG."""
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
 from wsoa.models import Action, DueDate, Evidence, ProgressUpdate
@@ -14,7 +14,7 @@ from wsoa.models import Action, DueDate, Evidence, ProgressUpdate
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def action_history(request: HttpRequest, action_uuid) -> HttpResponse:
+def action_history(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("weakness__plan"), uuid=action_uuid)
     sources = [
         Source(Action.history.filter(id=action.pk), lambda r: "the action"),

@@ -2,35 +2,27 @@
 what SENDOPS change: plans, weaknesses, actions and quarterly snapshots."""
 
 from django.contrib import messages
-from django.db import transaction
+from django.core.exceptions import ValidationError
 from django.db.models import Max
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
-from wsoa.access import lead_set, plan_to_manage, plan_to_view
+from wsoa.access import action_to_manage, plan_to_manage, plan_to_view
 from wsoa.forms import ActionForm, PlanForm, RagStatusFormSet, SnapshotForm, WeaknessForm
-from wsoa.models import (
-    Action,
-    ActionPlan,
-    DueDate,
-    ProgressUpdate,
-    RagKey,
-    RagStatus,
-    SnapshotEntry,
-    Weakness,
-)
+from wsoa.models import Action, ActionPlan, RagKey, Weakness
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
+from wsoa.services import action_save
 from wsoa.summaries import plan_summary, snapshot_take
 from wsoa.tracker import tracker_weaknesses
 
 
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_list(request: HttpRequest) -> HttpResponse:
+def plan_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "wsoa/plan_list.html",
@@ -43,7 +35,7 @@ def plan_list(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def plan_new(request: HttpRequest) -> HttpResponse:
+def plan_new(request: SignedInRequest) -> HttpResponse:
     form = PlanForm(posted(request))
     if form.is_valid():
         plan = form.save(commit=False)
@@ -56,7 +48,7 @@ def plan_new(request: HttpRequest) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = PlanForm(posted(request), instance=plan)
     if form.is_valid():
@@ -72,7 +64,7 @@ def plan_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
     weaknesses = tracker_weaknesses(plan, today=today)
@@ -91,7 +83,7 @@ def plan_detail(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_summary_view(request: HttpRequest, plan_uuid) -> HttpResponse:
+def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
     actions = Action.objects.filter(weakness__plan=plan).select_related(
@@ -114,7 +106,7 @@ def plan_summary_view(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["POST"])
-def snapshot_new(request: HttpRequest, plan_uuid) -> HttpResponse:
+def snapshot_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = SnapshotForm(request.POST)
     if form.is_valid():
@@ -132,7 +124,7 @@ def snapshot_new(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def weakness_new(request: HttpRequest, plan_uuid) -> HttpResponse:
+def weakness_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     number = (plan.weaknesses.aggregate(n=Max("number"))["n"] or 0) + 1
     return _weakness_form(request, plan, Weakness(plan=plan), {"number": number})
@@ -140,7 +132,7 @@ def weakness_new(request: HttpRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def weakness_edit(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
+def weakness_edit(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     return _weakness_form(request, plan, get_object_or_404(plan.weaknesses, number=number), {})
 
@@ -160,7 +152,7 @@ def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def action_new(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
+def action_new(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     weakness = get_object_or_404(plan.weaknesses, number=number)
     return _action_form(request, plan, Action(weakness=weakness))
@@ -168,32 +160,20 @@ def action_new(request: HttpRequest, plan_uuid, number: int) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: HttpRequest, action_uuid) -> HttpResponse:
-    action = get_object_or_404(
-        Action.objects.select_related("weakness__plan__rag_key"), uuid=action_uuid
-    )
+def action_edit(request: SignedInRequest, action_uuid) -> HttpResponse:
+    action = action_to_manage(request.user, action_uuid)
     return _action_form(request, action.weakness.plan, action)
 
 
 def _action_form(request, plan, action: Action) -> HttpResponse:
     form = ActionForm(posted(request), instance=action, plan=plan)
     if form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            initial = RagStatus.objects.get(pk=form.cleaned_data["initial"], key=plan.rag_key)
-            if saved.pk is None:
-                saved.status = initial
-            elif not saved.updates.exists():
-                saved.status = initial  # no update yet: the current RAG is still the initial
-            saved.initial_status = initial
-            saved.save()
-            lead_set(saved, form.cleaned_data["lead_user"])
-            saved.due_dates.all().delete()
-            parsed = getattr(form, "parsed_timescale", None)
-            if parsed:
-                DueDate.objects.bulk_create(
-                    [DueDate(action=saved, due=d.due, text=d.text) for d in parsed.due_dates]
-                )
+        saved = action_save(
+            action=form.save(commit=False),
+            initial=form.initial_status(),
+            lead=form.cleaned_data["lead_user"],
+            due_dates=form.due_dates(),
+        )
         messages.success(request, f"{saved} saved.")
         return redirect("wsoa:action_detail", action_uuid=saved.uuid)
     return render(
@@ -205,53 +185,18 @@ def _action_form(request, plan, action: Action) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def rag_key_edit(request: HttpRequest, plan_uuid) -> HttpResponse:
+def rag_key_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     """The plan's own RAG key, worst status first. A key shared with other plans (such as seed
     004's) is copied for this plan before it is changed, so other plans keep theirs."""
     plan = plan_to_manage(request.user, plan_uuid)
     statuses = plan.rag_key.statuses.order_by("order")
     formset = RagStatusFormSet(posted(request), queryset=statuses, prefix="status")
     if request.method == "POST" and formset.is_valid():
-        names = [f.cleaned_data["name"].strip().lower() for f in formset.forms if f.cleaned_data]
-        if len(names) != len(set(names)):
-            messages.error(request, "Give every status a different name.")
+        try:
+            plan.rag_key_save(statuses=[f.cleaned_data for f in formset.forms if f.cleaned_data])
+        except ValidationError as refusal:
+            messages.error(request, refusal.message)
         else:
-            with transaction.atomic():
-                key = _own_key(plan)
-                by_order = {s.order: s for s in key.statuses.all()}
-                for order, form in enumerate(f for f in formset.forms if f.cleaned_data):
-                    status = by_order.get(order) or RagStatus(key=key, order=order)
-                    for field in ("name", "definition", "colour", "counts_as_done"):
-                        setattr(status, field, form.cleaned_data[field])
-                    status.save()
             messages.success(request, f"The RAG key of {plan} has been saved.")
             return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(request, "wsoa/rag_key.html", {"plan": plan, "formset": formset})
-
-
-def _own_key(plan: ActionPlan) -> RagKey:
-    """The plan's key if no other plan uses it, else a copy that actions are moved onto."""
-    key = plan.rag_key
-    if key.plans.exclude(pk=plan.pk).exists() or key.name == "Seed 004 RAG rating key":
-        old = list(key.statuses.order_by("order"))
-        key = RagKey.objects.create(name=f"{plan.name}: RAG key")
-        copies = {
-            s.pk: RagStatus.objects.create(
-                key=key,
-                name=s.name,
-                definition=s.definition,
-                colour=s.colour,
-                order=s.order,
-                counts_as_done=s.counts_as_done,
-            )
-            for s in old
-        }
-        actions = Action.objects.filter(weakness__plan=plan)
-        for old_pk, new in copies.items():
-            actions.filter(status_id=old_pk).update(status=new)
-            actions.filter(initial_status_id=old_pk).update(initial_status=new)
-            ProgressUpdate.objects.filter(action__in=actions, status_id=old_pk).update(status=new)
-            SnapshotEntry.objects.filter(snapshot__plan=plan, status_id=old_pk).update(status=new)
-        plan.rag_key = key
-        plan.save(update_fields=["rag_key"])
-    return key

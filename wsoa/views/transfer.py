@@ -2,12 +2,12 @@
 the same headings."""
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from send_qa.core.access import role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
@@ -20,7 +20,7 @@ from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def actions_upload(request: HttpRequest, plan_uuid) -> HttpResponse:
+def actions_upload(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = ActionTableUploadForm(posted(request), request.FILES or None)
     problems = []
@@ -72,7 +72,7 @@ def table_rows(plan) -> list[list[str]]:
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "action table", "plan_uuid")
-def actions_export(request: HttpRequest, plan_uuid, fmt: str) -> HttpResponse:
+def actions_export(request: SignedInRequest, plan_uuid, fmt: str) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     rows = table_rows(plan)
     name = slugify(plan.name) or "action-plan"

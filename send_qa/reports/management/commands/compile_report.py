@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from send_qa.core.models import Period
-from send_qa.reports.compile import report_compile, version_request
-from send_qa.reports.models import Version
-from send_qa.reports.services import report_for_term
+from send_qa.reports.compile import report_compile
+from send_qa.reports.models import Report, Version
+from send_qa.reports.services import version_request
 
 
 class Command(BaseCommand):
@@ -32,11 +32,11 @@ class Command(BaseCommand):
         found = found or terms.filter(name__iexact=term).first()
         if found is None:
             raise CommandError(f"No term called {term!r}.")
-        report = report_for_term(found)
+        report = Report.objects.for_term(found)
         if output and not sync:
             raise CommandError("--output needs --sync: the PDF exists only once it is compiled.")
         if not sync:
-            queued = version_request(report, number=version, by=None)
+            queued = version_request(report=report, number=version, by=None)
             self.stdout.write(f"Queued {queued}. The worker compiles it.")
             return
         compiled = report_compile(
