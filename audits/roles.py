@@ -21,6 +21,7 @@ PLAN_READERS = PLAN_MANAGERS | AUDIT_ASSIGNEES  # open a plan (their team's, or 
 # Audits.
 AUDIT_MANAGERS = frozenset({Role.SENDOPS})  # every audit; findings, QA summary and exports
 AUDIT_READERS = AUDIT_MANAGERS | AUDIT_ASSIGNEES  # the audits given to them or their team's
+AUDIT_REOPENERS = AUDIT_MANAGERS  # reopen a submitted audit for its auditor, with a reason
 
 # Peer moderation (level 1).
 PEER_MODERATORS = CASEWORKERS  # start a peer moderation of a plan of their own team

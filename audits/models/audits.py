@@ -153,7 +153,6 @@ class Audit(models.Model):
             # The audit list's order: its first page is read from the index, not a sort.
             models.Index(fields=["-assigned_at", "id"], name="audit_list_order"),
         ]
-        permissions = [("reopen_audit", "Can reopen a submitted audit")]
 
     def __str__(self) -> str:
         return f"Audit of {self.reference} ({self.template.name})"

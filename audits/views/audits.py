@@ -19,12 +19,12 @@ from audits.models import (
     PlacementType,
     PrimaryNeed,
 )
-from audits.roles import AUDIT_MANAGERS, AUDIT_READERS
+from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
-from send_qa.core.roles import Role, group_name
+from send_qa.core.roles import group_name
 
 AUDITS_PER_PAGE = 50
 
@@ -117,7 +117,7 @@ def _render_task_list(
             "audit": audit,
             "result": result,
             "can_score": audit.auditor_id == request.user.pk and not audit.is_submitted,
-            "can_reopen": request.user.has_role(Role.SENDOPS) and audit.is_submitted,
+            "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
             "overall_done": (
                 not audit.template.has_overall_rating or audit.overall_rating is not None
             ),
@@ -253,7 +253,7 @@ def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
     return redirect(audit_detail_url(audit))
 
 
-@role_required(Role.SENDOPS)
+@role_required(*AUDIT_REOPENERS)
 @require_http_methods(["GET", "POST"])
 def audit_reopen(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
