@@ -1,4 +1,5 @@
-"""Who may see and change audits and plans. Lists use the querysets' visible_to()."""
+"""The audits, plans, advice and sessions a person may open. Who may do what is declared in
+audits/roles.py; lists use the querysets' visible_to()."""
 
 from uuid import UUID
 
@@ -7,10 +8,8 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from audits.models import Advice, Audit, ModerationSession, Plan
+from audits.roles import ADVICE_READERS, MODERATION_MANAGERS, MODERATION_READERS, PLAN_READERS
 from send_qa.core.models import User
-from send_qa.core.roles import Role
-
-CASE_LEVEL_ROLES = (Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER)
 
 
 def audit_to_view(user: User, audit_uuid: UUID | str) -> Audit:
@@ -30,7 +29,7 @@ def audit_to_score(user: User, audit_uuid: UUID | str) -> Audit:
 
 
 def plan_to_view(user: User, plan_uuid: UUID | str) -> Plan:
-    if not user.has_role(*CASE_LEVEL_ROLES):
+    if not user.has_role(*PLAN_READERS):
         raise PermissionDenied("Your role does not give you access to case-level records.")
     plans = Plan.objects.visible_to(user).select_related("team", "caseworker")
     try:
@@ -41,7 +40,7 @@ def plan_to_view(user: User, plan_uuid: UUID | str) -> Plan:
 
 def session_to_view(user: User, session_uuid: UUID | str) -> ModerationSession:
     """A moderation session for SENDOPS or its members; 404 for everyone else."""
-    if not user.has_role(Role.SENDOPS, Role.AUDITOR):
+    if not user.has_role(*MODERATION_READERS):
         raise PermissionDenied("Your role does not give you access to moderation.")
     sessions = ModerationSession.objects.visible_to(user).select_related("term")
     return get_object_or_404(sessions, uuid=session_uuid)
@@ -50,19 +49,19 @@ def session_to_view(user: User, session_uuid: UUID | str) -> ModerationSession:
 def session_to_manage(user: User, session_uuid: UUID | str) -> ModerationSession:
     """A session SENDOPS may change; members who may only read it get 403."""
     session = session_to_view(user, session_uuid)
-    if not user.has_role(Role.SENDOPS):
+    if not user.has_role(*MODERATION_MANAGERS):
         raise PermissionDenied("Only SENDOPS can change a moderation session.")
     return session
 
 
 def can_record_outcomes(user: User, session: ModerationSession) -> bool:
     """SENDOPS and the session's members record the group's agreed grades."""
-    return user.has_role(Role.SENDOPS) or session.members.filter(pk=user.pk).exists()
+    return user.has_role(*MODERATION_MANAGERS) or session.members.filter(pk=user.pk).exists()
 
 
 def advice_to_view(user: User, advice_uuid: UUID | str) -> Advice:
     """Advice for SENDOPS, or for an auditor asked to score it; 404 for others who may audit."""
-    if not user.has_role(Role.SENDOPS, Role.AUDITOR):
+    if not user.has_role(*ADVICE_READERS):
         raise PermissionDenied("Your role does not give you access to advice records.")
     advice = Advice.objects.visible_to(user).select_related("plan", "service")
     return get_object_or_404(advice, uuid=advice_uuid)

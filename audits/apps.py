@@ -1,8 +1,17 @@
 from django.apps import AppConfig
 
+from send_qa.core import navigation
+
 
 class AuditsConfig(AppConfig):
     """Plans register, checklist templates, audits, advice and moderation (issues 3 and 4)."""
 
     name = "audits"
     verbose_name = "EHCP audits, advice and moderation"
+
+    def ready(self) -> None:
+        # The roles read core's roles module, which imports the auth models: those may be
+        # imported only once every app is loaded, and ready() is the first moment.
+        from audits.roles import NAV_ITEMS  # noqa: PLC0415
+
+        navigation.register(*NAV_ITEMS)

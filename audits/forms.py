@@ -19,9 +19,10 @@ from audits.models import (
     TemplateItem,
 )
 from audits.models.advice import ADVICE_DUE_AFTER
+from audits.roles import AUDIT_ASSIGNEES
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import Period, User
-from send_qa.core.roles import Role
+from send_qa.core.roles import Role, group_name
 
 
 def _item_field(item: TemplateItem) -> forms.Field:
@@ -174,7 +175,7 @@ class AssignForm(GDSFormMixin, forms.Form):
         self.fields["plans"].error_messages["required"] = "Select at least one plan to assign"
         self.fields["auditor"].queryset = (
             User.objects.active()
-            .filter(groups__name__in=[Role.AUDITOR.label, Role.CASEWORKER.label])
+            .filter(groups__name__in=[group_name(role) for role in AUDIT_ASSIGNEES])
             .distinct()
             .order_by("full_name")
         )

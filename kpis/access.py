@@ -1,13 +1,12 @@
-"""Who may read and change KPIs. Scorecards are aggregates: SENDOPS and the board read them."""
+"""The indicators a person may open and the commentary they may write (kpis/roles.py says
+who may do what)."""
 
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import get_object_or_404
 
 from kpis.models import Indicator
+from kpis.roles import KPI_MANAGERS
 from send_qa.core.models import User
-from send_qa.core.roles import Role
-
-READERS = (Role.SENDOPS, Role.BOARD)
 
 
 def indicator_by_code(code: str) -> Indicator:
@@ -15,7 +14,7 @@ def indicator_by_code(code: str) -> Indicator:
 
 
 def may_write_exception_note(user: User, indicator: Indicator) -> bool:
-    return user.has_role(Role.SENDOPS) or indicator.owner_id == user.pk
+    return user.has_role(*KPI_MANAGERS) or indicator.owner_id == user.pk
 
 
 def require_exception_writer(user: User, indicator: Indicator) -> None:

@@ -1,6 +1,8 @@
 from django.apps import AppConfig
 from django.db.models.signals import post_delete, post_save
 
+from send_qa.core import navigation
+
 
 class KpisConfig(AppConfig):
     """Indicators, measurements, targets and RAG, scorecards and imports."""
@@ -9,10 +11,14 @@ class KpisConfig(AppConfig):
     verbose_name = "KPI scorecards"
 
     def ready(self) -> None:
-        # Models may be imported only once every app is loaded: ready() is the first moment.
+        # Models may be imported only once every app is loaded: ready() is the first moment
+        # (the roles read core's roles module, which imports the auth models).
         from audits.models import Advice, Audit, Plan  # noqa: PLC0415
         from audits.signals import records_written_in_bulk  # noqa: PLC0415
+        from kpis.roles import NAV_ITEMS  # noqa: PLC0415
         from kpis.signals import recalculation_needed  # noqa: PLC0415
+
+        navigation.register(*NAV_ITEMS)
 
         for model in (Audit, Advice, Plan):
             post_save.connect(

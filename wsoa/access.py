@@ -9,28 +9,32 @@ from django.shortcuts import get_object_or_404
 from guardian.shortcuts import assign_perm, remove_perm
 
 from send_qa.core.models import User
-from send_qa.core.roles import Role
 from wsoa.models import Action, ActionPlan
+from wsoa.roles import (
+    ACTION_LEADS,
+    ACTION_PLAN_MANAGERS,
+    ACTION_PLAN_READERS,
+    ACTION_READERS,
+)
 
-PLAN_READERS = (Role.SENDOPS, Role.BOARD)
 UPDATE_PERMISSION = "wsoa.update_progress"
 
 
 def plan_to_view(user: User, plan_uuid: UUID | str) -> ActionPlan:
-    if not user.has_role(*PLAN_READERS):
+    if not user.has_role(*ACTION_PLAN_READERS):
         raise PermissionDenied("Your role does not give you access to action plans.")
     return get_object_or_404(ActionPlan.objects.select_related("rag_key"), uuid=plan_uuid)
 
 
 def plan_to_manage(user: User, plan_uuid: UUID | str) -> ActionPlan:
-    if not user.has_role(Role.SENDOPS):
+    if not user.has_role(*ACTION_PLAN_MANAGERS):
         raise PermissionDenied("Only SENDOPS change action plans.")
     return plan_to_view(user, plan_uuid)
 
 
 def action_to_view(user: User, action_uuid: UUID | str) -> Action:
     """An action for SENDOPS and the board, or for its lead; 404 for other action owners."""
-    if not user.has_role(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER):
+    if not user.has_role(*ACTION_READERS):
         raise PermissionDenied("Your role does not give you access to action plans.")
     actions = Action.objects.visible_to(user).select_related(
         "weakness", "weakness__plan", "weakness__plan__rag_key", "status", "lead"
@@ -39,14 +43,14 @@ def action_to_view(user: User, action_uuid: UUID | str) -> Action:
 
 
 def action_to_manage(user: User, action_uuid: UUID | str) -> Action:
-    if not user.has_role(Role.SENDOPS):
+    if not user.has_role(*ACTION_PLAN_MANAGERS):
         raise PermissionDenied("Only SENDOPS change action plans.")
     return action_to_view(user, action_uuid)
 
 
 def may_update(user: User, action: Action) -> bool:
-    return user.has_role(Role.SENDOPS) or (
-        user.has_role(Role.ACTION_OWNER) and user.has_perm(UPDATE_PERMISSION, action)
+    return user.has_role(*ACTION_PLAN_MANAGERS) or (
+        user.has_role(*ACTION_LEADS) and user.has_perm(UPDATE_PERMISSION, action)
     )
 
 

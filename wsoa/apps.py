@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from send_qa.core import navigation
+
 
 class WsoaConfig(AppConfig):
     """Written Statement of Action and other action plans (issue 6)."""
@@ -8,8 +10,12 @@ class WsoaConfig(AppConfig):
     verbose_name = "Action plans (WSOA)"
 
     def ready(self) -> None:
-        # Models may be imported only once every app is loaded: ready() is the first moment.
+        # Models may be imported only once every app is loaded: ready() is the first moment
+        # (the roles read core's roles module, which imports the auth models).
         from send_qa.core.permissions import remove_permissions_on_delete  # noqa: PLC0415
         from wsoa.models import Action  # noqa: PLC0415
+        from wsoa.roles import NAV_ITEMS  # noqa: PLC0415
+
+        navigation.register(*NAV_ITEMS)
 
         remove_permissions_on_delete(Action)

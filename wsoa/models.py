@@ -14,7 +14,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
-from send_qa.core.roles import Role
+from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 
 DEFAULT_STALE_WEEKS = 6
 SEED_RAG_KEY_NAME = "Seed 004 RAG rating key"
@@ -243,9 +243,9 @@ class ActionQuerySet(models.QuerySet["Action"]):
 
     def visible_to(self, user) -> "ActionQuerySet":
         """SENDOPS and the board see every action; an action owner the actions they lead."""
-        if user.has_role(Role.SENDOPS, Role.BOARD):
+        if user.has_role(*ACTION_PLAN_READERS):
             return self
-        if user.has_role(Role.ACTION_OWNER):
+        if user.has_role(*ACTION_LEADS):
             return self.filter(lead=user)
         return self.none()
 

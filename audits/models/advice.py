@@ -11,7 +11,7 @@ from django.db.models import Case, Q, Value, When
 from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
-from send_qa.core.roles import Role
+from audits.roles import ADVICE_MANAGERS, AUDITORS
 
 ADVICE_DUE_AFTER = datetime.timedelta(weeks=6)
 REMINDER_DAYS_BEFORE_DUE = 7
@@ -79,9 +79,9 @@ class AdviceQuerySet(models.QuerySet["Advice"]):
 
     def visible_to(self, user) -> "AdviceQuerySet":
         """SENDOPS see all advice; auditors the advice they are asked to score."""
-        if user.has_role(Role.SENDOPS):
+        if user.has_role(*ADVICE_MANAGERS):
             return self
-        if user.has_role(Role.AUDITOR):
+        if user.has_role(*AUDITORS):
             return self.filter(audits__auditor=user).distinct()
         return self.none()
 

@@ -15,20 +15,20 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem
+from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
 from audits.scoring import AuditResult, audit_result
 from send_qa.core.models import Period
-from send_qa.core.roles import Role
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user) -> "AuditQuerySet":
         """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
-        if user.has_role(Role.SENDOPS):
+        if user.has_role(*AUDIT_MANAGERS):
             return self
         conditions = Q(pk__in=[])
-        if user.has_role(Role.AUDITOR, Role.CASEWORKER):
+        if user.has_role(*AUDIT_ASSIGNEES):
             conditions |= Q(auditor=user)
-        if user.has_role(Role.CASEWORKER) and user.team_id:
+        if user.has_role(*CASEWORKERS) and user.team_id:
             # Moderation re-audits are anonymised: only their own moderator sees them.
             conditions |= Q(plan__team_id=user.team_id) & ~Q(purpose=Audit.Purpose.MODERATION)
         return self.filter(conditions)
@@ -153,7 +153,6 @@ class Audit(models.Model):
             # The audit list's order: its first page is read from the index, not a sort.
             models.Index(fields=["-assigned_at", "id"], name="audit_list_order"),
         ]
-        permissions = [("reopen_audit", "Can reopen a submitted audit")]
 
     def __str__(self) -> str:
         return f"Audit of {self.reference} ({self.template.name})"

@@ -14,8 +14,8 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
+from audits.roles import AUDITORS, MODERATION_MANAGERS
 from send_qa.core.models import Period
-from send_qa.core.roles import Role
 
 MIN_SAMPLE_SIZE = 6
 PEER_MODERATION_EVERY = datetime.timedelta(weeks=6)
@@ -35,9 +35,9 @@ def new_reference() -> str:
 class ModerationSessionQuerySet(models.QuerySet["ModerationSession"]):
     def visible_to(self, user) -> "ModerationSessionQuerySet":
         """SENDOPS see every session; moderators the sessions they are members of."""
-        if user.has_role(Role.SENDOPS):
+        if user.has_role(*MODERATION_MANAGERS):
             return self
-        if user.has_role(Role.AUDITOR):
+        if user.has_role(*AUDITORS):
             return self.filter(members=user)
         return self.none()
 

@@ -12,8 +12,8 @@ from django.db.models import Q
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audits.roles import AUDIT_ASSIGNEES, CASEWORKERS, PLAN_MANAGERS
 from send_qa.core.models import Team
-from send_qa.core.roles import Role
 
 
 class PrimaryNeed(models.TextChoices):
@@ -78,12 +78,12 @@ class PlanQuerySet(models.QuerySet["Plan"]):
         )
 
     def visible_to(self, user) -> "PlanQuerySet":
-        if user.has_role(Role.SENDOPS):
+        if user.has_role(*PLAN_MANAGERS):
             return self
         conditions = Q(pk__in=[])
-        if user.has_role(Role.CASEWORKER) and user.team_id:
+        if user.has_role(*CASEWORKERS) and user.team_id:
             conditions |= Q(team_id=user.team_id)
-        if user.has_role(Role.AUDITOR, Role.CASEWORKER):
+        if user.has_role(*AUDIT_ASSIGNEES):
             # Not through moderation re-audits: moderators must not learn the case reference.
             conditions |= Q(audits__auditor=user) & ~Q(audits__purpose="moderation")
         return self.filter(conditions).distinct()

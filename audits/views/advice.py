@@ -22,18 +22,18 @@ from audits.forms import AdviceForm, AdviceScoringForm, AdviceServiceForm
 from audits.models import Advice, AdviceReminder, AdviceService, AdviceStatus, Audit
 from audits.models import ChecklistTemplate as Template
 from audits.reminders import reminders_due
+from audits.roles import ADVICE_MANAGERS, ADVICE_READERS
 from audits.views.findings import chosen_term
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
-from send_qa.core.roles import Role
 
 ADVICE_PER_PAGE = 50
 
 
 @never_cache
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
 def advice_list(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -68,7 +68,7 @@ def advice_list(request: SignedInRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
 def advice_reminders(request: SignedInRequest) -> HttpResponse:
     """What services owe: due within 7 days and overdue, with the reminders already sent."""
@@ -87,7 +87,7 @@ def advice_reminders(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def advice_new(request: SignedInRequest) -> HttpResponse:
     form = AdviceForm(posted(request))
@@ -98,7 +98,7 @@ def advice_new(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/advice/form.html", {"form": form, "advice": None})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def advice_edit(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
@@ -111,12 +111,12 @@ def advice_edit(request: SignedInRequest, advice_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(Role.SENDOPS, Role.AUDITOR)
+@role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "advice", "advice_uuid")
 def advice_detail(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
-    is_sendops = request.user.has_role(Role.SENDOPS)
+    is_sendops = request.user.has_role(*ADVICE_MANAGERS)
     audits = advice.audits.select_related("auditor", "template")
     if not is_sendops:
         audits = audits.filter(auditor=request.user)
@@ -134,7 +134,7 @@ def advice_detail(request: SignedInRequest, advice_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["POST"])
 def advice_assign(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
@@ -164,13 +164,13 @@ def advice_assign(request: SignedInRequest, advice_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(Role.SENDOPS, Role.AUDITOR)
+@role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
 def advice_feedback(request: SignedInRequest, advice_uuid) -> HttpResponse:
     """A printable feedback sheet for the contributing service: scores and comments."""
     advice = advice_to_view(request.user, advice_uuid)
     audits = advice.audits.submitted().select_related("auditor", "template")
-    if not request.user.has_role(Role.SENDOPS):
+    if not request.user.has_role(*ADVICE_MANAGERS):
         audits = audits.filter(auditor=request.user)
     audit = audits.order_by("-submitted_at").first()
     context = {"advice": advice, "audit": audit, "status": advice.status(on=timezone.localdate())}
@@ -182,7 +182,7 @@ def advice_feedback(request: SignedInRequest, advice_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
 def advice_summary(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
@@ -212,19 +212,19 @@ def advice_summary(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/advice/summary.html", context)
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
 def service_list(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/advice/services.html", {"services": AdviceService.objects.all()})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def service_new(request: SignedInRequest) -> HttpResponse:
     return _service_form(request, AdviceService())
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def service_edit(request: SignedInRequest, service_uuid) -> HttpResponse:
     return _service_form(request, get_object_or_404(AdviceService, uuid=service_uuid))

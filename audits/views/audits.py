@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audits.access import CASE_LEVEL_ROLES, audit_to_score, audit_to_view
+from audits.access import audit_to_score, audit_to_view
 from audits.forms import OverallForm, ReopenForm, SectionAnswersForm, SubmitForm
 from audits.models import (
     Audit,
@@ -19,11 +19,12 @@ from audits.models import (
     PlacementType,
     PrimaryNeed,
 )
+from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
-from send_qa.core.roles import Role, group_name
+from send_qa.core.roles import group_name
 
 AUDITS_PER_PAGE = 50
 
@@ -57,7 +58,7 @@ def _filtered_audits(request: SignedInRequest):
 
 def auditor_choices():
     """Everyone who may be given audits (by role: reading it from 15,000 audits is slow)."""
-    roles = [group_name(role) for role in (Role.AUDITOR, Role.CASEWORKER, Role.SENDOPS)]
+    roles = [group_name(role) for role in AUDIT_READERS]
     return User.objects.filter(groups__name__in=roles).distinct().order_by("full_name")
 
 
@@ -67,14 +68,14 @@ def grade_choices() -> list[str]:
     return sorted({band["label"] for grade_bands in bands for band in grade_bands or []})
 
 
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 def audit_list(request: SignedInRequest) -> HttpResponse:
     audits, filters = _filtered_audits(request)
     page = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    is_sendops = request.user.has_role(Role.SENDOPS)
+    is_sendops = request.user.has_role(*AUDIT_MANAGERS)
     return render(
         request,
         "audits/audit_list.html",
@@ -95,7 +96,7 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_detail(request: SignedInRequest, audit_uuid) -> HttpResponse:
@@ -116,7 +117,7 @@ def _render_task_list(
             "audit": audit,
             "result": result,
             "can_score": audit.auditor_id == request.user.pk and not audit.is_submitted,
-            "can_reopen": request.user.has_role(Role.SENDOPS) and audit.is_submitted,
+            "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
             "overall_done": (
                 not audit.template.has_overall_rating or audit.overall_rating is not None
             ),
@@ -129,7 +130,7 @@ def _render_task_list(
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_section(request: SignedInRequest, audit_uuid, code: str) -> HttpResponse:
@@ -185,7 +186,7 @@ def audit_section(request: SignedInRequest, audit_uuid, code: str) -> HttpRespon
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
@@ -232,7 +233,7 @@ def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
     )
 
 
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["POST"])
 def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
@@ -252,7 +253,7 @@ def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
     return redirect(audit_detail_url(audit))
 
 
-@role_required(Role.SENDOPS)
+@role_required(*AUDIT_REOPENERS)
 @require_http_methods(["GET", "POST"])
 def audit_reopen(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
@@ -268,7 +269,7 @@ def audit_reopen(request: SignedInRequest, audit_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_print(request: SignedInRequest, audit_uuid) -> HttpResponse:

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from audits.forms import TemplateUploadForm
 from audits.models import ChecklistTemplate
+from audits.roles import CHECKLIST_MANAGERS, CHECKLIST_READERS
 from audits.template_io import (
     TemplateFormatError,
     template_export,
@@ -24,12 +25,9 @@ from audits.template_io import (
 )
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
-
-READERS = (Role.ADMIN, Role.SENDOPS)
 
 
-@role_required(*READERS)
+@role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
 def template_list(request: SignedInRequest) -> HttpResponse:
     templates = ChecklistTemplate.objects.annotate(
@@ -39,11 +37,11 @@ def template_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "audits/checklists/list.html",
-        {"templates": templates, "can_manage": request.user.has_role(Role.ADMIN)},
+        {"templates": templates, "can_manage": request.user.has_role(*CHECKLIST_MANAGERS)},
     )
 
 
-@role_required(*READERS)
+@role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
 def template_detail(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
@@ -56,12 +54,12 @@ def template_detail(request: SignedInRequest, template_uuid) -> HttpResponse:
             "sections": sections,
             "versions": ChecklistTemplate.objects.filter(name=template.name).order_by("-version"),
             "audit_count": template.audits.count(),
-            "can_manage": request.user.has_role(Role.ADMIN),
+            "can_manage": request.user.has_role(*CHECKLIST_MANAGERS),
         },
     )
 
 
-@role_required(*READERS)
+@role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
 def template_export_json(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
@@ -72,7 +70,7 @@ def template_export_json(request: SignedInRequest, template_uuid) -> HttpRespons
     return response
 
 
-@role_required(Role.ADMIN)
+@role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def template_upload(request: SignedInRequest) -> HttpResponse:
     form = TemplateUploadForm(posted(request), request.FILES or None)
@@ -92,7 +90,7 @@ def template_upload(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/checklists/upload.html", {"form": form, "problems": problems})
 
 
-@role_required(Role.ADMIN)
+@role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["POST"])
 def template_new_draft(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
@@ -105,7 +103,7 @@ def template_new_draft(request: SignedInRequest, template_uuid) -> HttpResponse:
     return redirect("audits:template_detail", template_uuid=draft.uuid)
 
 
-@role_required(Role.ADMIN)
+@role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["POST"])
 def template_publish(request: SignedInRequest, template_uuid) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)

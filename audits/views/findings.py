@@ -9,10 +9,10 @@ from django.views.decorators.http import require_http_methods
 
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
 from audits.queries import term_findings, term_qa, trend_by_term
+from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
-from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
 
 
@@ -25,7 +25,7 @@ def _ehcp_audits():
     return Audit.objects.of_plans()
 
 
-@role_required(Role.SENDOPS)
+@role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
 def findings(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
@@ -105,7 +105,7 @@ def export_table(audits) -> tuple[list[str], list[list]]:
 
 
 @never_cache
-@role_required(Role.SENDOPS)
+@role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "audits")
 def export(request: SignedInRequest, fmt: str) -> HttpResponse:
@@ -117,7 +117,7 @@ def export(request: SignedInRequest, fmt: str) -> HttpResponse:
 
 
 @never_cache
-@role_required(Role.SENDOPS)
+@role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
 def qa_summary(request: SignedInRequest) -> HttpResponse:
     """Level 3: the term's quality assurance at every level, as the board will be told it."""

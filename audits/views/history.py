@@ -8,12 +8,12 @@ from django.views.decorators.http import require_http_methods
 from audits.models import Advice, Answer, Audit, ModerationSession, Plan, SampledPlan, TemplateItem
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.history import Source, history_page
-from send_qa.core.roles import Role
+from send_qa.core.roles import HISTORY_READERS
 
 AUDIT_TOTALS = ["plan", "template", "advice", "sampled_plan", "section_scores", "max_points"]
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def plan_history(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = get_object_or_404(Plan, uuid=plan_uuid)
@@ -26,7 +26,7 @@ def plan_history(request: SignedInRequest, plan_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def audit_history(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = get_object_or_404(Audit.objects.select_related("plan", "sampled_plan"), uuid=audit_uuid)
@@ -51,7 +51,7 @@ def audit_history(request: SignedInRequest, audit_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def advice_history(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = get_object_or_404(Advice.objects.select_related("plan", "service"), uuid=advice_uuid)
@@ -64,7 +64,7 @@ def advice_history(request: SignedInRequest, advice_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def moderation_history(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = get_object_or_404(ModerationSession, uuid=session_uuid)

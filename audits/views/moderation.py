@@ -20,16 +20,14 @@ from audits.moderation import (
     session_draw,
     sessions_comparison,
 )
+from audits.roles import MODERATION_MANAGERS, MODERATION_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
 
-MODERATION_ROLES = (Role.SENDOPS, Role.AUDITOR)
 
-
-@role_required(*MODERATION_ROLES)
+@role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 def session_list(request: SignedInRequest) -> HttpResponse:
     sessions = (
@@ -40,11 +38,11 @@ def session_list(request: SignedInRequest) -> HttpResponse:
     return render(
         request,
         "audits/moderation/list.html",
-        {"sessions": sessions, "can_manage": request.user.has_role(Role.SENDOPS)},
+        {"sessions": sessions, "can_manage": request.user.has_role(*MODERATION_MANAGERS)},
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def session_new(request: SignedInRequest) -> HttpResponse:
     form = ModerationSessionForm(posted(request))
@@ -59,7 +57,7 @@ def session_new(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/moderation/form.html", {"form": form, "session": None})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
@@ -72,12 +70,12 @@ def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*MODERATION_ROLES)
+@role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "moderation session", "session_uuid")
 def session_detail(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
-    is_sendops = request.user.has_role(Role.SENDOPS)
+    is_sendops = request.user.has_role(*MODERATION_MANAGERS)
     samples = list(session.samples.select_related("plan", "original_audit").order_by("order"))
     reaudits = list(
         Audit.objects.filter(sampled_plan__session=session)
@@ -101,7 +99,7 @@ def session_detail(request: SignedInRequest, session_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*MODERATION_MANAGERS)
 @require_http_methods(["POST"])
 def session_draw_sample(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
@@ -119,7 +117,7 @@ def session_draw_sample(request: SignedInRequest, session_uuid) -> HttpResponse:
     return redirect("audits:moderation_detail", session_uuid=session.uuid)
 
 
-@role_required(Role.SENDOPS)
+@role_required(*MODERATION_MANAGERS)
 @require_http_methods(["POST"])
 def session_assign(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
@@ -134,14 +132,14 @@ def session_assign(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*MODERATION_ROLES)
+@role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "moderation sample", "session_uuid")
 def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
     """The sample for the meeting: codes and characteristics, never a case reference."""
     session = session_to_view(request.user, session_uuid)
     samples = session.samples.select_related("plan", "original_audit").order_by("order")
-    with_grades = request.user.has_role(Role.SENDOPS)
+    with_grades = request.user.has_role(*MODERATION_MANAGERS)
     header = ["sample_code", "primary_need", "age_band", "placement_type", "agreed_grade"]
     rows = []
     for sample in samples:
@@ -164,7 +162,7 @@ def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*MODERATION_ROLES)
+@role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
@@ -189,7 +187,7 @@ def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*MODERATION_ROLES)
+@role_required(*MODERATION_READERS)
 @require_http_methods(["GET", "POST"])
 def session_outcome(request: SignedInRequest, session_uuid, code: str) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
@@ -215,7 +213,7 @@ def session_outcome(request: SignedInRequest, session_uuid, code: str) -> HttpRe
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def session_key_issues(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
@@ -228,7 +226,7 @@ def session_key_issues(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(*MODERATION_ROLES)
+@role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 def session_report(request: SignedInRequest, session_uuid) -> HttpResponse:
     """The printable key-issues report, kept with the session."""
@@ -241,6 +239,6 @@ def session_report(request: SignedInRequest, session_uuid) -> HttpResponse:
             "members": session.members.select_related("organisation").order_by("full_name"),
             "samples": session.samples.select_related("original_audit").order_by("order"),
             "comparison": sessions_comparison([session]),
-            "can_edit": request.user.has_role(Role.SENDOPS),
+            "can_edit": request.user.has_role(*MODERATION_MANAGERS),
         },
     )

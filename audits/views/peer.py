@@ -16,21 +16,21 @@ from audits.peer_moderation import (
     team_schedules,
     teams_with_plans,
 )
+from audits.roles import AUDIT_MANAGERS, PEER_MODERATION_READERS, PEER_MODERATORS
 from send_qa.core.access import SignedInRequest, role_required
-from send_qa.core.roles import Role
 
 
-@role_required(Role.SENDOPS, Role.CASEWORKER)
+@role_required(*PEER_MODERATION_READERS)
 @require_http_methods(["GET"])
 def peer_moderation(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user
-    if user.has_role(Role.SENDOPS):
+    if user.has_role(*AUDIT_MANAGERS):
         teams = teams_with_plans()
     else:
         teams = teams_with_plans().filter(members=user)  # none for a caseworker without a team
     schedules = team_schedules(teams, on=today)
-    own_team = user.team if user.has_role(Role.CASEWORKER) and user.team_id else None
+    own_team = user.team if user.has_role(*PEER_MODERATORS) and user.team_id else None
     recent = (
         peer_audits()
         .filter(plan__team__in=[s.team for s in schedules])
@@ -51,7 +51,7 @@ def peer_moderation(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.CASEWORKER)
+@role_required(*PEER_MODERATORS)
 @require_http_methods(["POST"])
 def peer_start(request: SignedInRequest) -> HttpResponse:
     user = request.user

@@ -10,21 +10,21 @@ from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audits.access import CASE_LEVEL_ROLES, plan_to_view
+from audits.access import plan_to_view
 from audits.forms import AssignForm, PlanUploadForm
 from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import REVIEW_DUE_SOON_WEEKS
 from audits.peer_moderation import teams_with_plans
 from audits.plan_import import PlanImportError, plans_import, read_table
+from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
 
 PLANS_PER_PAGE = 50
 
 
-@role_required(Role.SENDOPS, Role.CASEWORKER)
+@role_required(*PLAN_REGISTER_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "plans register")
 def plan_list(request: SignedInRequest) -> HttpResponse:
@@ -61,16 +61,16 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
             "ages": AgeBand.choices,
             # Caseworkers see their own team's plans: the team filter is for SENDOPS.
             "teams": teams_with_plans().values_list("uuid", "name")
-            if request.user.has_role(Role.SENDOPS)
+            if request.user.has_role(*PLAN_MANAGERS)
             else [],
-            "can_assign": request.user.has_role(Role.SENDOPS),
+            "can_assign": request.user.has_role(*PLAN_MANAGERS),
             "today": timezone.localdate(),
         },
     )
 
 
 @never_cache
-@role_required(*CASE_LEVEL_ROLES)
+@role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "plan", "plan_uuid")
 def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
@@ -88,12 +88,12 @@ def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
             "plan": plan,
             "audits": audits,
             "today": timezone.localdate(),
-            "can_assign": request.user.has_role(Role.SENDOPS) and plan.is_active,
+            "can_assign": request.user.has_role(*PLAN_MANAGERS) and plan.is_active,
         },
     )
 
 
-@role_required(Role.SENDOPS, Role.CASEWORKER)
+@role_required(*PLAN_REGISTER_READERS)
 @require_http_methods(["GET"])
 def reviews_due(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
@@ -113,7 +113,7 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def plan_import(request: SignedInRequest) -> HttpResponse:
     form = PlanUploadForm(posted(request), request.FILES or None)
@@ -132,7 +132,7 @@ def plan_import(request: SignedInRequest) -> HttpResponse:
     return render(request, "audits/plan_import.html", {"form": form, "problems": problems})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*PLAN_MANAGERS)
 @require_http_methods(["POST"])
 def assign(request: SignedInRequest) -> HttpResponse:
     """Step 1 posts the selected plans from the register; step 2 (confirm) creates the audits."""

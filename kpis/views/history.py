@@ -8,7 +8,7 @@ from kpis.access import indicator_by_code
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Target
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.history import Source, history_page
-from send_qa.core.roles import Role
+from send_qa.core.roles import HISTORY_READERS
 
 AREAS = dict(Area.choices)
 
@@ -21,7 +21,7 @@ def _value_name(record) -> str:
     return f"the value for {period} ({area})"
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def indicator_history(request: SignedInRequest, code: str) -> HttpResponse:
     indicator = indicator_by_code(code)

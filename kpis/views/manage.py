@@ -25,11 +25,11 @@ from kpis.forms import (
 )
 from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
+from kpis.roles import KPI_MANAGERS
 from kpis.services import period_values_save
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
 
 PREVIEW_ROWS = 50
 SESSION_KEY = "kpi_import"
@@ -41,7 +41,7 @@ def _upload_dir() -> Path:
     return folder
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def kpi_import(request: SignedInRequest) -> HttpResponse:
     """Step 1 checks the file and shows what would change; step 2 saves it all at once."""
@@ -100,7 +100,7 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
     return redirect("kpis:scorecard")
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Enter or correct one period's values of an indicator, with commentary."""
@@ -140,7 +140,7 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     return render(request, "kpis/measurement_form.html", {"indicator": indicator, "form": form})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
 def recalculate(request: SignedInRequest) -> HttpResponse:
     recalculate_indicators.delay_on_commit()
@@ -181,13 +181,13 @@ def exception_note(
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def scorecard_new(request: SignedInRequest) -> HttpResponse:
     return _scorecard_form(request, Scorecard())
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def scorecard_edit(request: SignedInRequest, scorecard_uuid) -> HttpResponse:
     return _scorecard_form(request, get_object_or_404(Scorecard, uuid=scorecard_uuid))
@@ -216,7 +216,7 @@ def _scorecard_url() -> str:
     return reverse("kpis:scorecard")
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
     """The owner, tolerance and targets of an indicator."""
@@ -254,7 +254,7 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
 def ask_for_commentary(request: SignedInRequest) -> HttpResponse:
     """Email the owners of red or declining indicators that have no commentary yet."""

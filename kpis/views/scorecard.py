@@ -13,16 +13,16 @@ from django.utils.safestring import mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from kpis.access import READERS, indicator_by_code, may_write_exception_note
+from kpis.access import indicator_by_code, may_write_exception_note
 from kpis.cache import cached
 from kpis.charts import Series, trend_chart
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, target_in_force
+from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS
 from kpis.scorecard import grouped, scorecard_rows
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
-from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
 
 
@@ -55,7 +55,7 @@ def _asked_by_uuid(request: SignedInRequest, name: str) -> str:
     return opaque_id(request.GET.get(name, ""))
 
 
-@role_required(*READERS)
+@role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def scorecard(request: SignedInRequest) -> HttpResponse:
     by = "priority" if request.GET.get("group") == "priority" else "oba"
@@ -64,7 +64,7 @@ def scorecard(request: SignedInRequest) -> HttpResponse:
         ("scorecard-page", timezone.localdate(), term, chosen, by),
         lambda: _scorecard_page(request, by=by),
     )
-    is_sendops = request.user.has_role(Role.SENDOPS)
+    is_sendops = request.user.has_role(*KPI_MANAGERS)
     return render(
         request,
         "kpis/scorecard.html",
@@ -192,7 +192,7 @@ def _export_rows(rows) -> list[list]:
     ]
 
 
-@role_required(*READERS)
+@role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "scorecard")
 def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
@@ -203,7 +203,7 @@ def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     return table_download(EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard")
 
 
-@role_required(*READERS)
+@role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def indicator_list(request: SignedInRequest) -> HttpResponse:
     return render(
@@ -211,12 +211,12 @@ def indicator_list(request: SignedInRequest) -> HttpResponse:
         "kpis/indicator_list.html",
         {
             "indicators": Indicator.objects.active().select_related("owner"),
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "is_sendops": request.user.has_role(*KPI_MANAGERS),
         },
     )
 
 
-@role_required(*READERS)
+@role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
     indicator = indicator_by_code(code)
@@ -282,7 +282,7 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
             "rows": list(reversed(rows)),
             "chart": chart,
             "targets": targets,
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "is_sendops": request.user.has_role(*KPI_MANAGERS),
             "may_comment": may_write_exception_note(request.user, indicator),
         },
     )

@@ -29,7 +29,11 @@ def role_required(
 ) -> Callable[
     [Callable[Concatenate[SignedInRequest, P], R]], Callable[Concatenate[SignedInRequest, P], R]
 ]:
-    """Signed-in users without one of these roles get 403 (sign-in itself is enforced globally)."""
+    """Signed-in users without one of these roles get 403 (sign-in itself is enforced globally).
+
+    Views pass one of their app's named role sets (`@role_required(*PLAN_READERS)`); the
+    wrapped view keeps it as `allowed_roles`, so tests can check that the menu, the dashboard
+    and the page agree."""
 
     def decorator(
         view: Callable[Concatenate[SignedInRequest, P], R],
@@ -40,6 +44,7 @@ def role_required(
                 raise PermissionDenied("Your role does not give you access to this page.")
             return view(request, *args, **kwargs)
 
+        wrapped.allowed_roles = frozenset(roles)  # type: ignore[attr-defined]
         return wrapped
 
     return decorator

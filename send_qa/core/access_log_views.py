@@ -7,10 +7,10 @@ from django.views.decorators.http import require_GET
 
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import EVENTS_PER_PAGE, Kind, events_filtered
-from send_qa.core.roles import Role
+from send_qa.core.roles import ACCESS_LOG_READERS
 
 
-@role_required(Role.ADMIN)
+@role_required(*ACCESS_LOG_READERS)
 @require_GET
 def access_log(request: SignedInRequest) -> HttpResponse:
     person = request.GET.get("person", "").strip()[:200]

@@ -2,7 +2,7 @@ from django.conf import settings
 from django.http import HttpRequest
 
 from send_qa.core.navigation import items_for
-from send_qa.core.roles import Role
+from send_qa.core.roles import HISTORY_READERS
 from send_qa.core.two_factor import must_use_two_factor
 
 
@@ -14,5 +14,5 @@ def portal(request: HttpRequest) -> dict:
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
         "navigation": items_for(user, request.path) if signed_in else [],
-        "may_read_history": signed_in and user.has_role(Role.SENDOPS),
+        "may_read_history": signed_in and user.has_role(*HISTORY_READERS),
     }

@@ -13,7 +13,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.access import opaque_id
-from send_qa.core.roles import Role, group_name, role_for_group_name
+from send_qa.core.roles import ADMIN_SITE_USERS, Role, group_name, role_for_group_name
 
 
 class Organisation(models.Model):
@@ -160,7 +160,7 @@ class User(AbstractBaseUser, PermissionsMixin):
     @property
     def is_staff(self) -> bool:
         """Django's admin site is for the admin role only."""
-        return self.is_active and (self.is_superuser or Role.ADMIN in self.roles)
+        return self.is_active and (self.is_superuser or self.has_role(*ADMIN_SITE_USERS))
 
     def set_roles(self, roles) -> None:
         self.groups.set(Group.objects.filter(name__in=[group_name(r) for r in roles]))

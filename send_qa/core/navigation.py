@@ -1,40 +1,46 @@
-"""The service navigation: each role sees only the links it may use."""
+"""The service navigation: each role sees only the links it may use.
+
+Core knows no app, so each app declares its own links (in its roles.py, beside the role sets
+the links read) and registers them from its AppConfig.ready(). Each link has a position: the
+menu lists them by position, whatever order the apps are loaded in.
+"""
 
 from dataclasses import dataclass
 from functools import cache
 
+from django.core.exceptions import ImproperlyConfigured
 from django.urls import get_script_prefix, reverse
-
-from send_qa.core.roles import Role
 
 
 @dataclass(frozen=True)
 class NavItem:
+    position: int  # the menu lists links by position (10, 20, ...), across apps
     label: str
     url_name: str
     roles: frozenset[str] | None  # None: everyone signed in
 
 
-NAV_ITEMS = (
-    NavItem("Home", "dashboard:home", None),
-    NavItem("Plans", "audits:plan_list", frozenset({Role.SENDOPS, Role.CASEWORKER})),
-    NavItem(
-        "Audits", "audits:audit_list", frozenset({Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER})
-    ),
-    NavItem(
-        "Peer moderation", "audits:peer_moderation", frozenset({Role.SENDOPS, Role.CASEWORKER})
-    ),
-    NavItem("Advice", "audits:advice_list", frozenset({Role.SENDOPS})),
-    NavItem("Moderation", "audits:moderation_list", frozenset({Role.SENDOPS, Role.AUDITOR})),
-    NavItem("Scorecard", "kpis:scorecard", frozenset({Role.SENDOPS, Role.BOARD})),
-    NavItem("Action plans", "wsoa:plan_list", frozenset({Role.SENDOPS, Role.BOARD})),
-    NavItem("My actions", "wsoa:my_actions", frozenset({Role.ACTION_OWNER})),
-    NavItem("Reports", "reports:report_list", None),
-    NavItem("Checklists", "audits:template_list", frozenset({Role.ADMIN, Role.SENDOPS})),
-    NavItem("Users", "core:user_list", frozenset({Role.ADMIN})),
-    NavItem("Access log", "core:access_log", frozenset({Role.ADMIN})),
-    NavItem("Admin site", "admin:index", frozenset({Role.ADMIN})),
-)
+_registered: dict[str, NavItem] = {}
+
+
+def register(*items: NavItem) -> None:
+    """Add an app's links to the menu. Registering the same link again changes nothing; two
+    links in one position, or two links to one page, are a mistake caught at start-up."""
+    for item in items:
+        known = _registered.get(item.url_name)
+        if known == item:
+            continue
+        if known is not None:
+            raise ImproperlyConfigured(f"Two menu links to {item.url_name}: {known}, {item}")
+        taken = next((i for i in _registered.values() if i.position == item.position), None)
+        if taken is not None:
+            raise ImproperlyConfigured(f"Menu position {item.position}: {taken}, {item}")
+        _registered[item.url_name] = item
+
+
+def nav_items() -> tuple[NavItem, ...]:
+    """Every registered link, in menu order."""
+    return tuple(sorted(_registered.values(), key=lambda item: item.position))
 
 
 @cache
@@ -45,7 +51,7 @@ def _address(url_name: str, script_prefix: str) -> str:
 
 def items_for(user, current_path: str) -> list[dict]:
     items = []
-    for item in NAV_ITEMS:
+    for item in nav_items():
         if item.roles is not None and not user.has_role(*item.roles):
             continue
         url = _address(item.url_name, get_script_prefix())

@@ -8,6 +8,8 @@ from django.contrib.auth.models import Group, Permission
 from django.db import models
 from django.db.models import Q
 
+from send_qa.core.navigation import NavItem
+
 
 class Role(models.TextChoices):
     ADMIN = "admin", "Admin"
@@ -29,6 +31,20 @@ ROLE_DESCRIPTIONS: dict[str, str] = {
     Role.CASEWORKER: "Peer-moderates plans of their own team.",
     Role.ACTION_OWNER: "Updates progress on the actions they lead.",
 }
+
+# Who may do what with core's own records. Each app declares its own sets the same way, once,
+# in its roles.py; navigation, view decorators, access helpers, querysets and the dashboard's
+# panels all read those names (docs/decisions/0005-object-access.md).
+PEOPLE_MANAGERS = frozenset({Role.ADMIN})  # invite people, give roles, deactivate accounts
+ACCESS_LOG_READERS = frozenset({Role.ADMIN})  # who opened or downloaded case-level records
+ADMIN_SITE_USERS = frozenset({Role.ADMIN})  # Django's admin site
+HISTORY_READERS = frozenset({Role.SENDOPS})  # the change history of any record
+
+NAV_ITEMS = (
+    NavItem(120, "Users", "core:user_list", PEOPLE_MANAGERS),
+    NavItem(130, "Access log", "core:access_log", ACCESS_LOG_READERS),
+    NavItem(140, "Admin site", "admin:index", ADMIN_SITE_USERS),
+)
 
 # Apps whose models admins manage through Django's admin site.
 ADMIN_MANAGED_APPS = ("core", "auth")

@@ -27,7 +27,7 @@ from send_qa.core.forms import (
     posted,
 )
 from send_qa.core.models import User
-from send_qa.core.roles import Role, group_name
+from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
 from send_qa.core.sign_in_protection import lockout_lift, lockout_of
 from send_qa.core.tasks import send_invitation
 from send_qa.core.two_factor import (
@@ -133,7 +133,7 @@ def healthz(request: HttpRequest) -> JsonResponse:
     return JsonResponse(body, status=200 if all(checks.values()) else 503)
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_GET
 def user_list(request: SignedInRequest) -> HttpResponse:
     users = User.objects.select_related("organisation", "team").prefetch_related("groups")
@@ -165,7 +165,7 @@ def user_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def user_invite(request: SignedInRequest) -> HttpResponse:
     form = InviteUserForm(posted(request), acting_user=request.user)
@@ -182,7 +182,7 @@ def user_invite(request: SignedInRequest) -> HttpResponse:
     return render(request, "core/user_invite.html", {"form": form})
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def user_detail(request: SignedInRequest, user_uuid) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("organisation", "team"), uuid=user_uuid)
@@ -204,7 +204,7 @@ def user_detail(request: SignedInRequest, user_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def user_set_active(request: SignedInRequest, user_uuid, active: bool) -> HttpResponse:
     person = get_object_or_404(User, uuid=user_uuid)
@@ -226,7 +226,7 @@ def user_set_active(request: SignedInRequest, user_uuid, active: bool) -> HttpRe
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["POST"])
 def user_resend_invitation(request: SignedInRequest, user_uuid) -> HttpResponse:
     person = get_object_or_404(User, uuid=user_uuid, is_active=True)
@@ -238,7 +238,7 @@ def user_resend_invitation(request: SignedInRequest, user_uuid) -> HttpResponse:
     return redirect("core:user_detail", user_uuid=person.uuid)
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def user_reset_two_factor(request: SignedInRequest, user_uuid) -> HttpResponse:
     """For someone who has lost their authenticator app: remove it and sign them out."""
@@ -268,7 +268,7 @@ def user_reset_two_factor(request: SignedInRequest, user_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.ADMIN)
+@role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["POST"])
 def user_lift_sign_in_lock(request: SignedInRequest, user_uuid) -> HttpResponse:
     """Let someone locked out after failed sign-ins try again at once, from any address."""

@@ -1,4 +1,5 @@
-"""What each role's home page shows. Panels read the apps through their query functions.
+"""What each role's home page shows. Panels read the apps through their query functions, and
+who sees each panel through the role sets the apps declare (their roles.py).
 
 Each panel has a function that returns its lines and links for a user, or an empty
 state that says plainly what is not there yet.
@@ -10,10 +11,21 @@ from dataclasses import dataclass
 from django.utils import timezone
 
 from audits import queries as audit_queries
+from audits.roles import (
+    ADVICE_MANAGERS,
+    AUDIT_MANAGERS,
+    AUDITORS,
+    CASEWORKERS,
+    MODERATION_READERS,
+    PEER_MODERATORS,
+)
 from kpis import queries as kpi_queries
-from send_qa.core.roles import Role
+from kpis.roles import SCORECARD_READERS
+from send_qa.core.roles import PEOPLE_MANAGERS
 from send_qa.reports.access import versions_visible_to
+from send_qa.reports.roles import BOARD_PAPER_READERS
 from wsoa import queries as wsoa_queries
+from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 
 
 @dataclass(frozen=True)
@@ -159,19 +171,19 @@ def _static(message: str, links=()):
 
 
 PANELS = (
-    Panel("Audits assigned to you", frozenset({Role.AUDITOR}), _auditor),
-    Panel("Your team's plans", frozenset({Role.CASEWORKER}), _caseworker),
-    Panel("EHC plan audits this term", frozenset({Role.SENDOPS}), _sendops_audits),
-    Panel("Peer moderation for your team", frozenset({Role.CASEWORKER}), _peer_moderation),
-    Panel("Professional advice", frozenset({Role.SENDOPS}), _advice),
-    Panel("Moderation", frozenset({Role.SENDOPS, Role.AUDITOR}), _moderation),
-    Panel("KPI scorecard", frozenset({Role.SENDOPS, Role.BOARD}), _scorecard),
-    Panel("Action plans", frozenset({Role.SENDOPS, Role.BOARD}), _action_plans),
-    Panel("Actions you lead", frozenset({Role.ACTION_OWNER}), _actions_led),
-    Panel("Termly report", frozenset({Role.SENDOPS, Role.BOARD}), _termly_report),
+    Panel("Audits assigned to you", AUDITORS, _auditor),
+    Panel("Your team's plans", CASEWORKERS, _caseworker),
+    Panel("EHC plan audits this term", AUDIT_MANAGERS, _sendops_audits),
+    Panel("Peer moderation for your team", PEER_MODERATORS, _peer_moderation),
+    Panel("Professional advice", ADVICE_MANAGERS, _advice),
+    Panel("Moderation", MODERATION_READERS, _moderation),
+    Panel("KPI scorecard", SCORECARD_READERS, _scorecard),
+    Panel("Action plans", ACTION_PLAN_READERS, _action_plans),
+    Panel("Actions you lead", ACTION_LEADS, _actions_led),
+    Panel("Termly report", BOARD_PAPER_READERS, _termly_report),
     Panel(
         "People and access",
-        frozenset({Role.ADMIN}),
+        PEOPLE_MANAGERS,
         _static(
             "Invite people, give them roles and deactivate accounts that are no longer needed.",
             [("Manage users", "core:user_list"), ("Invite a user", "core:user_invite")],

@@ -10,22 +10,22 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from send_qa.core.models import User
-from send_qa.core.roles import Role
 from send_qa.reports.models import Report, Version
+from send_qa.reports.roles import BOARD_PAPER_READERS, REPORT_MANAGERS
 
 
 def versions_visible_to(user: User) -> QuerySet[Version]:
     versions = Version.objects.filter(status=Version.Status.DONE)
-    if user.has_role(Role.SENDOPS):
+    if user.has_role(*REPORT_MANAGERS):
         return versions
     released = versions.filter(released_at__isnull=False)
-    if user.has_role(Role.BOARD):
+    if user.has_role(*BOARD_PAPER_READERS):
         return released.filter(number__in=[Version.Number.BOARD, Version.Number.WIDE])
     return released.filter(number=Version.Number.WIDE)
 
 
 def reports_visible_to(user: User) -> QuerySet[Report]:
-    if user.has_role(Role.SENDOPS):
+    if user.has_role(*REPORT_MANAGERS):
         return Report.objects.all()
     return Report.objects.filter(Q(versions__in=versions_visible_to(user))).distinct()
 
@@ -36,7 +36,7 @@ def report_to_view(user: User, report_uuid: UUID | str) -> Report:
 
 def version_to_manage(user: User, version_uuid: UUID | str) -> Version:
     """Any version, finished or not, for SENDOPS, who compile, retry and release them."""
-    if not user.has_role(Role.SENDOPS):
+    if not user.has_role(*REPORT_MANAGERS):
         raise PermissionDenied("Only SENDOPS compile and release the report.")
     return get_object_or_404(Version.objects.select_related("report"), uuid=version_uuid)
 

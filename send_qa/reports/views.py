@@ -17,7 +17,7 @@ from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
-from send_qa.core.roles import Role
+from send_qa.core.roles import HISTORY_READERS
 from send_qa.reports import services
 from send_qa.reports.access import (
     report_to_view,
@@ -28,6 +28,7 @@ from send_qa.reports.access import (
 )
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
+from send_qa.reports.roles import BOARD_PAPER_READERS, REPORT_MANAGERS
 
 
 @require_http_methods(["GET"])
@@ -39,13 +40,13 @@ def report_list(request: SignedInRequest) -> HttpResponse:
         {
             "reports": reports_visible_to(user).select_related("term"),
             "versions": versions_visible_to(user).select_related("report__term"),
-            "is_sendops": user.has_role(Role.SENDOPS),
-            "form": NewReportForm() if user.has_role(Role.SENDOPS) else None,
+            "is_sendops": user.has_role(*REPORT_MANAGERS),
+            "form": NewReportForm() if user.has_role(*REPORT_MANAGERS) else None,
         },
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
 def report_new(request: SignedInRequest) -> HttpResponse:
     form = NewReportForm(request.POST)
@@ -60,7 +61,7 @@ def report_new(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET"])
 def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
-    is_sendops = request.user.has_role(Role.SENDOPS)
+    is_sendops = request.user.has_role(*REPORT_MANAGERS)
     versions = report.versions.order_by("number", "-requested_at")
     if not is_sendops:
         versions = versions_visible_to(request.user).filter(report=report)
@@ -72,12 +73,12 @@ def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
             "versions": versions.select_related("requested_by", "released_by"),
             "numbers": Version.Number.choices,
             "is_sendops": is_sendops,
-            "can_comment": request.user.has_role(Role.SENDOPS, Role.BOARD),
+            "can_comment": request.user.has_role(*BOARD_PAPER_READERS),
         },
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*REPORT_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
     # The row is locked while a save is checked, so two saves of the same page can't both pass.
@@ -94,12 +95,12 @@ def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
     return render(request, "reports/edit.html", {"report": report, "form": form})
 
 
-@role_required(Role.SENDOPS, Role.BOARD)
+@role_required(*BOARD_PAPER_READERS)
 @require_http_methods(["GET", "POST"])
 def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     if (
-        not request.user.has_role(Role.SENDOPS)
+        not request.user.has_role(*REPORT_MANAGERS)
         and not versions_visible_to(request.user).filter(report=report).exists()
     ):
         raise Http404("No such report")
@@ -111,7 +112,7 @@ def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
     return render(request, "reports/commentary.html", {"report": report, "form": form})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
 def version_compile(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report, uuid=report_uuid)
@@ -126,7 +127,7 @@ def version_compile(request: SignedInRequest, report_uuid) -> HttpResponse:
     return redirect("reports:report_detail", report_uuid=report.uuid)
 
 
-@role_required(Role.SENDOPS)
+@role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
 def version_retry(request: SignedInRequest, version_uuid) -> HttpResponse:
     version = version_to_manage(request.user, version_uuid)
@@ -139,7 +140,7 @@ def version_retry(request: SignedInRequest, version_uuid) -> HttpResponse:
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
 
 
-@role_required(Role.SENDOPS)
+@role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
 def version_release(request: SignedInRequest, version_uuid) -> HttpResponse:
     version = version_to_manage(request.user, version_uuid)
@@ -165,7 +166,7 @@ def version_pdf(request: SignedInRequest, version_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def report_history(request: SignedInRequest, report_uuid) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)

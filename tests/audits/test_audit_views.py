@@ -87,11 +87,17 @@ def test_a_stale_save_is_refused_with_a_clear_message(audit, people, client_for)
     assert 'value="5" checked' in html  # the form now shows the saved work
 
 
-def test_sendops_reopen_with_a_reason(audit, people, client_for):
+def test_sendops_reopen_with_a_reason_and_the_auditor_cannot(audit, people, client_for):
     audit.status = Audit.Status.SUBMITTED
     audit.save()
-    client = client_for(people.sendops)
     url = reverse("audits:audit_reopen", kwargs={"audit_uuid": audit.uuid})
+    auditor = client_for(people.auditor)
+    assert "Reopen this audit" not in auditor.get(detail_url(audit)).content.decode()
+    assert auditor.post(url, {"reason": "I want to change a score"}).status_code == 403
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.SUBMITTED
+    client = client_for(people.sendops)
+    assert "Reopen this audit" in client.get(detail_url(audit)).content.decode()
     assert "Enter why you are reopening" in client.post(url, {}).content.decode()
     client.post(url, {"reason": "Moderation disagreed"})
     audit.refresh_from_db()

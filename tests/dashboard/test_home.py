@@ -41,6 +41,26 @@ def test_navigation_shows_each_role_only_what_it_may_use(people, client_for):
     assert 'href="/users/"' not in board_html
 
 
+def test_the_menu_keeps_its_order_across_apps(people):
+    from send_qa.core.navigation import items_for
+
+    labels = [link["label"] for link in items_for(people.sendops, "/")]
+    assert labels == [
+        "Home",
+        "Plans",
+        "Audits",
+        "Peer moderation",
+        "Advice",
+        "Moderation",
+        "Scorecard",
+        "Action plans",
+        "Reports",
+        "Checklists",
+    ]
+    admin_labels = [link["label"] for link in items_for(people.admin, "/")]
+    assert admin_labels == ["Home", "Reports", "Checklists", "Users", "Access log", "Admin site"]
+
+
 def _home_queries(client) -> int:
     return page_queries(client, reverse("dashboard:home"))
 

@@ -11,15 +11,15 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
 from send_qa.core.uploads import safe_display_name
 from wsoa.access import action_to_update, action_to_view, may_update
 from wsoa.forms import EvidenceForm, ProgressUpdateForm
 from wsoa.models import Action, Evidence
+from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_READERS, ACTION_UPDATERS
 
 
 @never_cache
-@role_required(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER)
+@role_required(*ACTION_READERS)
 @require_http_methods(["GET"])
 def action_detail(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_view(request.user, action_uuid)
@@ -39,13 +39,13 @@ def action_detail(request: SignedInRequest, action_uuid) -> HttpResponse:
             "can_update": can_update,
             "update_form": ProgressUpdateForm(action=action) if can_update else None,
             "evidence_form": EvidenceForm() if can_update else None,
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
             "today": timezone.localdate(),
         },
     )
 
 
-@role_required(Role.SENDOPS, Role.ACTION_OWNER)
+@role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET", "POST"])
 def action_update(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_update(request.user, action_uuid)
@@ -70,7 +70,7 @@ def action_update(request: SignedInRequest, action_uuid) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS, Role.ACTION_OWNER)
+@role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET", "POST"])
 def evidence_add(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_update(request.user, action_uuid)
@@ -87,7 +87,7 @@ def evidence_add(request: SignedInRequest, action_uuid) -> HttpResponse:
 
 
 @never_cache
-@role_required(Role.SENDOPS, Role.BOARD, Role.ACTION_OWNER)
+@role_required(*ACTION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.FILE_DOWNLOAD, "evidence", "action_uuid")
 def evidence_download(request: SignedInRequest, action_uuid, evidence_uuid) -> HttpResponse:
@@ -105,7 +105,7 @@ def evidence_download(request: SignedInRequest, action_uuid, evidence_uuid) -> H
     )
 
 
-@role_required(Role.ACTION_OWNER, Role.SENDOPS)
+@role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET"])
 def my_actions(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()

@@ -8,11 +8,11 @@ from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.history import Source, history_page
-from send_qa.core.roles import Role
+from send_qa.core.roles import HISTORY_READERS
 from wsoa.models import Action, DueDate, Evidence, ProgressUpdate
 
 
-@role_required(Role.SENDOPS)
+@role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def action_history(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("weakness__plan"), uuid=action_uuid)

@@ -11,16 +11,16 @@ from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
-from wsoa.access import PLAN_READERS, action_to_manage, plan_to_manage, plan_to_view
+from wsoa.access import action_to_manage, plan_to_manage, plan_to_view
 from wsoa.forms import ActionForm, PlanForm, RagStatusFormSet, SnapshotForm, WeaknessForm
 from wsoa.models import Action, ActionPlan, RagKey, Weakness
+from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 from wsoa.services import action_save
 from wsoa.summaries import plan_summary, snapshot_take
 from wsoa.tracker import tracker_weaknesses
 
 
-@role_required(*PLAN_READERS)
+@role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 def plan_list(request: SignedInRequest) -> HttpResponse:
     return render(
@@ -28,12 +28,12 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
         "wsoa/plan_list.html",
         {
             "plans": ActionPlan.objects.select_related("rag_key"),
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
         },
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def plan_new(request: SignedInRequest) -> HttpResponse:
     form = PlanForm(posted(request))
@@ -46,7 +46,7 @@ def plan_new(request: SignedInRequest) -> HttpResponse:
     return render(request, "wsoa/form.html", {"form": form, "heading": "Set up an action plan"})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
@@ -62,7 +62,7 @@ def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     )
 
 
-@role_required(*PLAN_READERS)
+@role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
@@ -76,12 +76,12 @@ def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
             "weaknesses": weaknesses,
             "statuses": plan.rag_key.statuses.order_by("order"),
             "today": today,
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
         },
     )
 
 
-@role_required(*PLAN_READERS)
+@role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
@@ -98,13 +98,13 @@ def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
             "overdue": actions.overdue(on=today).order_by("final_due"),
             "stale": actions.stale(on=today).order_by("last_update"),
             "today": today,
-            "is_sendops": request.user.has_role(Role.SENDOPS),
+            "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
             "snapshot_form": SnapshotForm(initial={"taken_on": today}),
         },
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["POST"])
 def snapshot_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
@@ -122,7 +122,7 @@ def snapshot_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     return redirect("wsoa:plan_summary", plan_uuid=plan.uuid)
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def weakness_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
@@ -130,7 +130,7 @@ def weakness_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
     return _weakness_form(request, plan, Weakness(plan=plan), {"number": number})
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def weakness_edit(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
@@ -150,7 +150,7 @@ def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def action_new(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
@@ -158,7 +158,7 @@ def action_new(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse
     return _action_form(request, plan, Action(weakness=weakness))
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def action_edit(request: SignedInRequest, action_uuid) -> HttpResponse:
     action = action_to_manage(request.user, action_uuid)
@@ -183,7 +183,7 @@ def _action_form(request, plan, action: Action) -> HttpResponse:
     )
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def rag_key_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     """The plan's own RAG key, worst status first. A key shared with other plans (such as seed

@@ -10,15 +10,15 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
-from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
-from wsoa.access import PLAN_READERS, plan_to_manage, plan_to_view
+from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
 from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
 from wsoa.models import Action, ProgressUpdate
+from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
 
-@role_required(Role.SENDOPS)
+@role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def actions_upload(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
@@ -69,7 +69,7 @@ def table_rows(plan) -> list[list[str]]:
     ]
 
 
-@role_required(*PLAN_READERS)
+@role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "action table", "plan_uuid")
 def actions_export(request: SignedInRequest, plan_uuid, fmt: str) -> HttpResponse:

@@ -1,0 +1,49 @@
+"""Who may do what with plans, audits, advice, moderation and checklists, declared once.
+
+The menu links, the view decorators (`@role_required(*PLAN_READERS)`), `audits/access.py`, the
+querysets' `visible_to(user)` and the dashboard's panels all read these names; a change of who
+may see a kind of record is made here and nowhere else.
+"""
+
+from send_qa.core.navigation import NavItem
+from send_qa.core.roles import Role
+
+# Who the records are about, by what each role does.
+AUDITORS = frozenset({Role.AUDITOR})  # score what they are given; moderate sessions they join
+CASEWORKERS = frozenset({Role.CASEWORKER})  # see their own team's plans; peer-moderate them
+AUDIT_ASSIGNEES = AUDITORS | CASEWORKERS  # may be given audits to score (peer moderation too)
+
+# Plans register.
+PLAN_MANAGERS = frozenset({Role.SENDOPS})  # every plan; import the register; assign audits
+PLAN_REGISTER_READERS = PLAN_MANAGERS | CASEWORKERS  # browse the register, reviews due
+PLAN_READERS = PLAN_MANAGERS | AUDIT_ASSIGNEES  # open a plan (their team's, or one they audit)
+
+# Audits.
+AUDIT_MANAGERS = frozenset({Role.SENDOPS})  # every audit; findings, QA summary and exports
+AUDIT_READERS = AUDIT_MANAGERS | AUDIT_ASSIGNEES  # the audits given to them or their team's
+AUDIT_REOPENERS = AUDIT_MANAGERS  # reopen a submitted audit for its auditor, with a reason
+
+# Peer moderation (level 1).
+PEER_MODERATORS = CASEWORKERS  # start a peer moderation of a plan of their own team
+PEER_MODERATION_READERS = AUDIT_MANAGERS | PEER_MODERATORS  # the teams' schedules
+
+# Professional advice.
+ADVICE_MANAGERS = frozenset({Role.SENDOPS})  # record, edit and assign advice; services
+ADVICE_READERS = ADVICE_MANAGERS | AUDITORS  # the advice they are asked to score
+
+# Moderation sessions (level 2).
+MODERATION_MANAGERS = frozenset({Role.SENDOPS})  # plan sessions, draw samples, key issues
+MODERATION_READERS = MODERATION_MANAGERS | AUDITORS  # the sessions they are members of
+
+# Checklist templates.
+CHECKLIST_MANAGERS = frozenset({Role.ADMIN})  # upload, draft and publish versions
+CHECKLIST_READERS = CHECKLIST_MANAGERS | frozenset({Role.SENDOPS})
+
+NAV_ITEMS = (
+    NavItem(20, "Plans", "audits:plan_list", PLAN_REGISTER_READERS),
+    NavItem(30, "Audits", "audits:audit_list", AUDIT_READERS),
+    NavItem(40, "Peer moderation", "audits:peer_moderation", PEER_MODERATION_READERS),
+    NavItem(50, "Advice", "audits:advice_list", ADVICE_MANAGERS),
+    NavItem(60, "Moderation", "audits:moderation_list", MODERATION_READERS),
+    NavItem(110, "Checklists", "audits:template_list", CHECKLIST_READERS),
+)
