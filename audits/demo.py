@@ -20,6 +20,7 @@ from audits.models import (
 from audits.moderation import session_assign_reaudits, session_draw
 from audits.peer_moderation import cycles_of_year
 from audits.template_io import load_shipped_templates
+from send_qa.core.demo import DemoArea
 from send_qa.core.models import Period
 
 PLAN_COUNT = 300
@@ -56,7 +57,7 @@ def _weighted(rng: random.Random, weights: dict[str, int]) -> str:
 
 
 @transaction.atomic
-def seed(area, *, rng: random.Random | None = None) -> None:
+def seed(area: DemoArea, *, rng: random.Random | None = None) -> None:
     rng = rng or random.Random(2026)  # noqa: S311 - demo data, not security
     load_shipped_templates()
     if Plan.objects.filter(case_reference__startswith="DEMO-").exists():
@@ -135,7 +136,14 @@ def _backdate(audit: Audit, day: datetime.date) -> None:
     )
 
 
-def _score(rng, audit: Audit, items, quality: float, *, submit: bool = True) -> None:
+def _score(
+    rng: random.Random,
+    audit: Audit,
+    items: list[TemplateItem],
+    quality: float,
+    *,
+    submit: bool = True,
+) -> None:
     audit.save_answers(values=_answers(rng, items, quality), revision=audit.revision)
     if audit.template.has_overall_rating:
         audit.save_overall(
@@ -157,7 +165,9 @@ SERVICES = [
 ]
 
 
-def _seed_advice(rng, area, plans, today) -> None:
+def _seed_advice(
+    rng: random.Random, area: DemoArea, plans: list[Plan], today: datetime.date
+) -> None:
     """Advice requests over the last year, more or less on time by service; some scored."""
     services = [
         AdviceService.objects.get_or_create(
@@ -192,23 +202,29 @@ def _seed_advice(rng, area, plans, today) -> None:
         return
     items = list(TemplateItem.objects.filter(section__template=tool))
     auditor = area.users["auditor@demo.invalid"]
-    received = list(Advice.objects.filter(received__isnull=False).order_by("pk"))
-    for item in rng.sample(received, min(40, len(received))):
+    answered = [
+        (item, item.received)
+        for item in Advice.objects.filter(received__isnull=False).order_by("pk")
+        if item.received is not None
+    ]
+    for item, received_on in rng.sample(answered, min(40, len(answered))):
         audit = Audit.objects.create(
             plan=item.plan,
             advice=item,
             template=tool,
             auditor=auditor,
-            term=Period.objects.current_term(on=item.received),
+            term=Period.objects.current_term(on=received_on),
             assigned_by=area.users["sendops@demo.invalid"],
         )
         _score(rng, audit, items, min(0.95, max(0.1, rng.gauss(0.6, 0.15))))
-        _backdate(audit, item.received + datetime.timedelta(days=7))
+        _backdate(audit, received_on + datetime.timedelta(days=7))
 
 
-def _seed_peer_moderation(rng, area, today) -> None:
+def _seed_peer_moderation(rng: random.Random, area: DemoArea, today: datetime.date) -> None:
     """Two peer moderations a cycle per team, with the odd cycle missed, and one under way."""
     template = ChecklistTemplate.objects.latest_published("EHCP QA checklist")
+    if template is None:
+        return
     items = list(TemplateItem.objects.filter(section__template=template))
     caseworker = area.users["caseworker@demo.invalid"]
     for team in (area.teams["EHC Team North"], area.teams["EHC Team South"]):
@@ -230,7 +246,9 @@ def _seed_peer_moderation(rng, area, today) -> None:
                 _backdate(audit, min(today, cycle.start + datetime.timedelta(days=14)))
 
 
-def _seed_moderation(rng, area, terms, today) -> None:
+def _seed_moderation(
+    rng: random.Random, area: DemoArea, terms: list[Period], today: datetime.date
+) -> None:
     """Last term's moderation session, done, and this term's, planned."""
     if len(terms) < 2:
         return
@@ -266,12 +284,18 @@ def _seed_moderation(rng, area, terms, today) -> None:
     planned.members.set([moderator])
 
 
-def _answers(rng: random.Random, items: list[TemplateItem], quality: float) -> dict[int, dict]:
-    values = {}
+def _answers(
+    rng: random.Random, items: list[TemplateItem], quality: float
+) -> dict[int, dict[str, object]]:
+    values: dict[int, dict[str, object]] = {}
     for item in items:
         if item.allow_na and rng.random() < 0.2:
             values[item.pk] = {"not_applicable": True}
-        elif item.kind == TemplateItem.Kind.SCORE:
+        elif (
+            item.kind == TemplateItem.Kind.SCORE
+            and item.scale_min is not None
+            and item.scale_max is not None
+        ):
             low, high = item.scale_min, item.scale_max
             score = round(rng.gauss(low + quality * (high - low), 0.8))
             values[item.pk] = {"score": max(low, min(high, score))}

@@ -18,7 +18,7 @@ from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import YEAR_GROUPS, ceased_on
 from audits.signals import records_written_in_bulk
 from send_qa.core.models import Team, User
-from send_qa.core.tables import ImportProblem, read_table
+from send_qa.core.tables import ImportProblem, max_length, read_table
 from send_qa.core.tables import TableImportError as PlanImportError
 
 __all__ = ["ImportProblem", "PlanImportError", "plans_import", "read_table"]
@@ -39,7 +39,7 @@ OPTIONAL_COLUMNS = [
 DATE_COLUMNS = ["assessment_requested", "plan_issued", "last_annual_review", "next_review_due"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"]
 MAX_ROWS = 100_000
-REFERENCE_LENGTH = Plan._meta.get_field("case_reference").max_length
+REFERENCE_LENGTH = max_length(Plan, "case_reference")
 FIELDS = [
     "age_band",
     "year_group",
@@ -77,7 +77,7 @@ def _date(value: str) -> datetime.date:
     raise ValueError
 
 
-def plans_import(frame: pd.DataFrame, *, by=None) -> PlanImportSummary:
+def plans_import(frame: pd.DataFrame, *, by: User | None = None) -> PlanImportSummary:
     """Validate every row, then upsert them all in one transaction (or raise PlanImportError)."""
     problems: list[ImportProblem] = []
     missing = [c for c in REQUIRED_COLUMNS if c not in frame.columns]
@@ -216,9 +216,10 @@ def plans_import(frame: pd.DataFrame, *, by=None) -> PlanImportSummary:
 
 
 @transaction.atomic
-def _upsert(rows: dict[str, dict], *, by=None) -> PlanImportSummary:
+def _upsert(rows: dict[str, dict], *, by: User | None = None) -> PlanImportSummary:
     existing = Plan.objects.in_bulk(list(rows), field_name="case_reference")
-    to_create, to_update = [], []
+    to_create: list[Plan] = []
+    to_update: list[Plan] = []
     for reference, values in rows.items():
         plan = existing.get(reference) or Plan(case_reference=reference)
         for name, value in values.items():
@@ -231,6 +232,6 @@ def _upsert(rows: dict[str, dict], *, by=None) -> PlanImportSummary:
     return PlanImportSummary(created=len(to_create), updated=len(to_update))
 
 
-def plans_import_file(path: Path, *, by=None) -> PlanImportSummary:
+def plans_import_file(path: Path, *, by: User | None = None) -> PlanImportSummary:
     with open(path, "rb") as handle:
         return plans_import(read_table(handle, str(path)), by=by)

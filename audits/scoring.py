@@ -23,6 +23,12 @@ class ItemAnswer(Protocol):
     def golden_points_for(self, item: Any) -> tuple[Decimal, Decimal] | None: ...
 
 
+class GradedTemplate(Protocol):
+    """What scoring reads of a template (audits.models.ChecklistTemplate)."""
+
+    def grade_for(self, percent: Decimal | None) -> dict | None: ...
+
+
 @dataclass
 class Subtotal:
     points: Decimal = Decimal(0)
@@ -101,9 +107,12 @@ class AuditResult:
         return not self.total.required_missing
 
 
-def audit_result(template, sections, answers: Mapping[int, ItemAnswer]) -> AuditResult:
+def audit_result(
+    template: GradedTemplate, sections: Iterable[Any], answers: Mapping[int, ItemAnswer]
+) -> AuditResult:
     """Results of an audit, given its template's sections (with items loaded) and its answers."""
-    results, total, golden = [], Subtotal(), Subtotal()
+    results: list[SectionResult] = []
+    total, golden = Subtotal(), Subtotal()
     for section in sections:
         items = list(section.items.all())
         subtotal = section_subtotal(items, answers)

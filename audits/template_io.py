@@ -3,12 +3,14 @@
 import json
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TypeGuard, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from audits.models import ChecklistTemplate, TemplateItem, TemplateSection
+from send_qa.core.models import User
 
 TEMPLATE_FIXTURES = Path(settings.BASE_DIR) / "fixtures" / "templates"
 KINDS = [k.value for k in TemplateItem.Kind]
@@ -31,7 +33,7 @@ TEXT_LIMITS = {
 }
 
 
-def _number(value) -> Decimal | None:
+def _number(value: object) -> Decimal | None:
     """A finite number from a JSON number or text, else None (never NaN or infinity)."""
     if isinstance(value, bool):
         return None
@@ -42,11 +44,13 @@ def _number(value) -> Decimal | None:
     return number if number.is_finite() else None
 
 
-def _whole(value) -> bool:
+def _whole(value: object) -> TypeGuard[int]:
     return isinstance(value, int) and not isinstance(value, bool) and abs(value) <= LARGEST_INT
 
 
-def _check_text(holder: dict, key: str, where: str, problems: list[str], *, needed=False) -> None:
+def _check_text(
+    holder: dict, key: str, where: str, problems: list[str], *, needed: bool = False
+) -> None:
     """A text field: text (not a list or a number), at most its limit, present when needed."""
     if key not in holder or holder[key] in (None, ""):
         if needed:
@@ -62,7 +66,7 @@ def _check_text(holder: dict, key: str, where: str, problems: list[str], *, need
         problems.append(f"{spot}: at most {TEXT_LIMITS[key]} characters (it has {len(value)})")
 
 
-def _list_of_objects(value, where: str, problems: list[str]) -> list[dict]:
+def _list_of_objects(value: object, where: str, problems: list[str]) -> list[dict]:
     """The objects of a JSON list, naming anything else in it; [] for what is not a list."""
     if value is None:
         return []
@@ -78,7 +82,7 @@ def _list_of_objects(value, where: str, problems: list[str]) -> list[dict]:
     return found
 
 
-def _check_scale(scale, where: str, problems: list[str]) -> None:
+def _check_scale(scale: object, where: str, problems: list[str]) -> None:
     if not isinstance(scale, dict):
         problems.append(f'{where}.scale: give a scale as {{"min": 1, "max": 5, "labels": {{}}}}')
         return
@@ -99,7 +103,7 @@ def _check_scale(scale, where: str, problems: list[str]) -> None:
             problems.append(f"{where}.scale.labels.{key}: must be text, in quotes")
 
 
-def validate(data) -> list[str]:
+def validate(data: object) -> list[str]:
     """All the problems in a template's JSON, each naming its place; empty when it is fine.
     Every value is checked for its type and size too, so that nothing in a file can fail
     later, when it is saved."""
@@ -136,7 +140,8 @@ def validate(data) -> list[str]:
     if "sections" in data and (not isinstance(sections, list) or not sections):
         problems.append("sections: give at least one section")
         sections = []
-    section_codes, item_codes = set(), set()
+    section_codes: set[str | None] = set()
+    item_codes: set[str | None] = set()
     for s, section in enumerate(_list_of_objects(sections, "sections", problems)):
         where = f"sections[{s}]"
         for key in ("code", "title"):
@@ -203,7 +208,9 @@ def _default_weight(kind: str) -> Decimal:
 
 
 @transaction.atomic
-def template_import(data: dict, *, publish: bool = True, by=None) -> tuple[ChecklistTemplate, bool]:
+def template_import(
+    data: dict, *, publish: bool = True, by: User | None = None
+) -> tuple[ChecklistTemplate, bool]:
     """Create the template version in `data`; returns (template, created).
 
     Re-importing an identical version returns the stored one. A different one with the same
@@ -272,7 +279,7 @@ def template_import(data: dict, *, publish: bool = True, by=None) -> tuple[Check
                     choices=item.get("choices", []) if kind == "choice" else [],
                     allow_na=bool(item.get("allow_na", False)),
                     required=bool(item.get("required", kind != "text")),
-                    weight=_number(item.get("weight", _default_weight(kind))),
+                    weight=_item_weight(item),
                     guidance=item.get("guidance", ""),
                     golden_thread=bool(item.get("golden_thread", False)),
                     extra_fields=item.get("extra_fields", []),
@@ -300,6 +307,14 @@ def _normal_band(band: dict) -> dict:
         "min_percent": float(band["min_percent"]),
         "good_or_better": bool(band.get("good_or_better", False)),
     }
+
+
+def _item_weight(item: dict) -> Decimal:
+    """An item's weight as given, or its kind's default (`validate` has checked it)."""
+    weight = _number(item.get("weight", _default_weight(item["kind"])))
+    if weight is None:
+        raise TemplateFormatError([f"{item['code']}.weight: must be a number, 0 or more"])
+    return weight
 
 
 def _weight_out(weight: Decimal) -> int | float:
@@ -390,9 +405,7 @@ def template_export_of_dict(data: dict) -> dict:
                         "choices": item.get("choices", []) if item["kind"] == "choice" else [],
                         "allow_na": bool(item.get("allow_na", False)),
                         "required": bool(item.get("required", item["kind"] != "text")),
-                        "weight": _weight_out(
-                            _number(item.get("weight", _default_weight(item["kind"])))
-                        ),
+                        "weight": _weight_out(_item_weight(item)),
                         "guidance": item.get("guidance", ""),
                         "golden_thread": bool(item.get("golden_thread", False)),
                         "extra_fields": item.get("extra_fields", []),
@@ -405,9 +418,10 @@ def template_export_of_dict(data: dict) -> dict:
     }
 
 
-def read_template_file(path: Path) -> dict:
+def read_template_file(path: Path | str) -> dict:
     try:
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        # Whatever the JSON holds: template_import's validate() refuses what is not an object.
+        return cast(dict, json.loads(Path(path).read_text(encoding="utf-8")))
     except json.JSONDecodeError as error:
         raise TemplateFormatError(
             [
@@ -427,7 +441,10 @@ def load_shipped_templates() -> list[tuple[ChecklistTemplate, bool]]:
 def template_new_version(template: ChecklistTemplate) -> ChecklistTemplate:
     """A draft copy of `template` numbered after the highest version of its name."""
     data = template_export(template)
-    latest = ChecklistTemplate.objects.filter(name=template.name).order_by("-version").first()
+    latest = (
+        ChecklistTemplate.objects.filter(name=template.name).order_by("-version").first()
+        or template  # one of them
+    )
     data["version"] = latest.version + 1
     if data["overall_rating"] is None:
         data.pop("overall_rating")

@@ -47,8 +47,8 @@ class KpisConfig(AppConfig):
             Scorecard,
             ScorecardIndicator,
         )
-        for model in (*cached_models, Period):  # the scorecard page caches its menu of terms
+        for cached in (*cached_models, Period):  # the scorecard page caches its menu of terms
             for signal in (post_save, post_delete):
                 signal.connect(
-                    data_changed, sender=model, dispatch_uid=f"kpis-cache-{model.__name__}"
+                    data_changed, sender=cached, dispatch_uid=f"kpis-cache-{cached.__name__}"
                 )

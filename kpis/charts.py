@@ -196,7 +196,7 @@ def _dot(x: float, y: float, radius: float, colour: str = BLUE) -> str:
 
 
 def _line(path: str, colour: str, stroke_width: float, dash: str | None = None) -> str:
-    attributes = {
+    attributes: dict[str, str | float] = {
         "d": path,
         "fill": "none",
         "stroke": colour,

@@ -21,6 +21,7 @@ from kpis.models import (
     Target,
     Unit,
 )
+from send_qa.core.demo import DemoArea
 from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Period, academic_year_start, ensure_financial_year
 
@@ -41,7 +42,7 @@ BOARD_SET = [
     "ABSENCE_EHCP",
     "DEST_KS4_SEND",
 ]
-BASE = {
+BASE: dict[str, tuple[int, int]] = {
     Unit.PERCENTAGE: (40, 85),
     Unit.COUNT: (20, 400),
     Unit.DAYS: (10, 60),
@@ -77,14 +78,16 @@ def _round(number: float, unit: str) -> Decimal:
     return min(value, Decimal(100)) if unit == Unit.PERCENTAGE else value
 
 
-def _targets(rng, today: datetime.date) -> None:
+def _targets(rng: random.Random, today: datetime.date) -> None:
     """Board-set indicators get a target for each academic year, near England's level."""
     for indicator in Indicator.objects.filter(code__in=BOARD_SET):
-        england = list(
-            Measurement.objects.filter(indicator=indicator, area=Area.ENGLAND).values_list(
-                "value", flat=True
-            )
-        )
+        england = [
+            value
+            for value in Measurement.objects.filter(
+                indicator=indicator, area=Area.ENGLAND
+            ).values_list("value", flat=True)
+            if value is not None
+        ]
         if not england or indicator.unit == Unit.COUNT and indicator.code == "EHCP_COUNT":
             continue
         level = float(sum(england) / len(england))
@@ -101,7 +104,7 @@ def _targets(rng, today: datetime.date) -> None:
 
 
 @transaction.atomic
-def seed(area, *, rng: random.Random | None = None) -> None:
+def seed(area: DemoArea, *, rng: random.Random | None = None) -> None:
     rng = rng or random.Random(2027)  # noqa: S311 - demo data, not security
     catalogue_load()
     if Measurement.objects.exists():
@@ -112,7 +115,7 @@ def seed(area, *, rng: random.Random | None = None) -> None:
         "Head of SEND": area.users["sendops@demo.invalid"],
         "Head of Inclusion": area.users["action-owner@demo.invalid"],
     }
-    rows = []
+    rows: list[Measurement] = []
     for indicator in Indicator.objects.all():
         if indicator.owner_id is None and indicator.owner_title in owners:
             indicator.owner = owners[indicator.owner_title]
@@ -126,7 +129,7 @@ def seed(area, *, rng: random.Random | None = None) -> None:
         england = level * rng.uniform(0.9, 1.1)
         for n, (start, end, label) in enumerate(_periods(indicator.frequency, today)):
             local = level + step * n + rng.gauss(0, level * 0.04)
-            values = {
+            values: dict[str, float] = {
                 Area.ENGLAND: england + rng.gauss(0, england * 0.01),
                 Area.REGION: england * rng.uniform(0.95, 1.05),
                 Area.STATISTICAL_NEIGHBOURS: england * rng.uniform(0.93, 1.07),
@@ -139,10 +142,11 @@ def seed(area, *, rng: random.Random | None = None) -> None:
             for where, number in values.items():
                 value = _round(number, indicator.unit)
                 numerator = denominator = None
+                stored: Decimal | None = value
                 if where == Area.LOCAL and indicator.unit == Unit.PERCENTAGE:
                     denominator = Decimal(rng.randint(40, 400))
                     numerator = round_half_up(denominator * value / 100, 0)
-                    value = percent(numerator, denominator)
+                    stored = percent(numerator, denominator)
                 rows.append(
                     Measurement(
                         indicator=indicator,
@@ -150,7 +154,7 @@ def seed(area, *, rng: random.Random | None = None) -> None:
                         period_end=end,
                         period_label=label,
                         area=where,
-                        value=value,
+                        value=stored,
                         numerator=numerator,
                         denominator=denominator,
                     )

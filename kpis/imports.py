@@ -15,8 +15,10 @@ rule, which name each problem. New values and their history are written with COP
 
 import datetime
 import re
+from collections.abc import Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -26,6 +28,7 @@ from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
 from kpis.validity import LABEL_LENGTH, kept, measurement_problems
 from send_qa.core.bulk import frame_create_with_history, frame_update_with_history
+from send_qa.core.models import User
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
@@ -84,22 +87,25 @@ class ImportPlan:
         """The first `limit` rows that change something, for the page that asks to confirm."""
         changing = self.rows[self.rows["action"] != "unchanged"].head(limit)
         indicators = Indicator.objects.in_bulk(changing["indicator_id"].unique().tolist())
-        return [
-            RowChange(
-                row=int(row.row),
-                measurement=Measurement(
-                    indicator=indicators[row.indicator_id],
-                    period_start=datetime.date.fromisoformat(row.period_start),
-                    period_end=datetime.date.fromisoformat(row.period_end),
-                    period_label=row.period_label,
-                    area=row.area,
-                    value=Decimal(row.value),
-                ),
-                old_value=row.old_value if row.action == "update" else None,
-                action=row.action,
-            )
-            for row in changing.itertuples(index=False)
-        ]
+        return [_row_change(row, indicators) for row in changing.to_dict("records")]
+
+
+def _row_change(row: dict[Hashable, Any], indicators: dict[int, Indicator]) -> RowChange:
+    """One row of the plan (text cells as `COLUMNS`, the stored value a Decimal) for the preview."""
+    action = str(row["action"])
+    return RowChange(
+        row=int(row["row"]),
+        measurement=Measurement(
+            indicator=indicators[int(row["indicator_id"])],
+            period_start=datetime.date.fromisoformat(str(row["period_start"])),
+            period_end=datetime.date.fromisoformat(str(row["period_end"])),
+            period_label=str(row["period_label"]),
+            area=str(row["area"]),
+            value=Decimal(str(row["value"])),
+        ),
+        old_value=row["old_value"] if action == "update" else None,
+        action=action,
+    )
 
 
 def _number(text: str) -> Decimal | None:
@@ -197,7 +203,7 @@ def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.Dat
     `_check_row`, which decides and names the problem."""
     code = frame["indicator_code"].str.strip().str.upper()
     known = code.isin(list(indicators))
-    dates = {}
+    dates: dict[str, tuple[pd.Series, pd.Series]] = {}
     ok = known.copy()
     for column in ("period_start", "period_end"):
         text = frame[column].str.strip().str.slice(0, 10)
@@ -210,7 +216,7 @@ def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.Dat
     areas = pd.Series(area.unique())
     allowed = set(areas[areas.map(lambda a: a in AREA_VALUES or bool(LA_CODE.match(a)))])
     ok &= area.isin(allowed)
-    numbers = {}
+    numbers: dict[str, tuple[pd.Series, pd.Series]] = {}
     for column in NUMBERS:
         text = frame[column].str.strip().str.replace(",", "", regex=False).str.rstrip("%")
         plain = text.str.fullmatch(PLAIN_NUMBER)
@@ -232,7 +238,7 @@ def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.Dat
     ok &= ~(computed & (area == Area.LOCAL))
     ok = ok.fillna(False).astype(bool)
 
-    def text(series: pd.Series) -> pd.Series:  # plain Python strings, None for an empty cell
+    def as_text(series: pd.Series) -> pd.Series:  # plain Python strings, None for an empty cell
         return series[ok].astype(object).where(series[ok] != "", None)
 
     return pd.DataFrame(
@@ -244,8 +250,8 @@ def _plain_rows(frame: pd.DataFrame, indicators: dict[str, Indicator]) -> pd.Dat
             "period_label": label[ok].astype(object),
             "area": area[ok].astype(object),
             "value": numbers["value"][0][ok].astype(object),
-            "numerator": text(numbers["numerator"][0]),
-            "denominator": text(numbers["denominator"][0]),
+            "numerator": as_text(numbers["numerator"][0]),
+            "denominator": as_text(numbers["denominator"][0]),
             "commentary": frame["commentary"].str.strip()[ok].astype(object),
         },
         index=frame.index[ok],
@@ -266,7 +272,12 @@ def _text(number: Decimal | None) -> str | None:
     return None if number is None else format(number, "f")
 
 
-def _check_row(row: int, record: dict, indicators, problems: list) -> list | None:
+def _check_row(
+    row: int,
+    record: dict[Hashable, Any],  # one row of the file, every cell text
+    indicators: dict[str, Indicator],
+    problems: list[ImportProblem],
+) -> list[object] | None:
     """One row read cell by cell, then checked by the one rule for a KPI value
     (kpis/validity.py): its values as `COLUMNS`, or None with its problems added."""
     before = len(problems)
@@ -282,7 +293,7 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
             f"{code or 'an empty code'} is not an indicator. Use one of: "
             f"{', '.join(sorted(indicators))}.",
         )
-    dates = {}
+    dates: dict[str, datetime.date] = {}
     for column in ("period_start", "period_end"):
         try:
             dates[column] = _date(record[column])
@@ -291,7 +302,7 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
                 column,
                 f"{record[column]!r} is not a date. Write it as YYYY-MM-DD, for example 2026-08-31.",
             )
-    numbers = {}
+    numbers: dict[str, Decimal | None] = {}
     for column in NUMBERS:
         try:
             numbers[column] = kept(_number(record.get(column, "")))
@@ -317,7 +328,7 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
         period_label=label,
     ):
         problem(found.field, found.message)
-    if len(problems) > before:
+    if len(problems) > before or indicator is None:  # an unknown code is one of the problems
         return None
     return [
         row,
@@ -336,7 +347,7 @@ def _check_row(row: int, record: dict, indicators, problems: list) -> list | Non
 KEY = ["indicator_id", "period_start", "period_end", "area"]
 
 
-def _without_repeats(good: pd.DataFrame, problems: list) -> pd.DataFrame:
+def _without_repeats(good: pd.DataFrame, problems: list[ImportProblem]) -> pd.DataFrame:
     """A value given twice (same indicator, period and area) is named on every row after the
     first good one."""
     repeated = good.duplicated(KEY, keep="first")
@@ -398,13 +409,13 @@ def _matched(good: pd.DataFrame, given: list[str]) -> pd.DataFrame:
     return both[[*COLUMNS, "action", "stored_id", "old_value"]]
 
 
-def _none(series: pd.Series) -> list:
+def _none(series: pd.Series) -> list[Any]:
     """The values, with pandas' missing markers as None."""
     return [None if pd.isna(value) else value for value in series]
 
 
 @transaction.atomic
-def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
+def measurements_save(plan: ImportPlan, *, by: User | None = None) -> ImportPlan:
     """Write a checked plan: new values in bulk, changed ones updated with their history."""
     rows = plan.rows
     frame_create_with_history(Measurement, rows.loc[rows["action"] == "add", COLUMNS[1:]], by=by)
@@ -414,5 +425,5 @@ def measurements_save(plan: ImportPlan, *, by=None) -> ImportPlan:
     return plan
 
 
-def measurements_import(frame: pd.DataFrame, *, by=None) -> ImportPlan:
+def measurements_import(frame: pd.DataFrame, *, by: User | None = None) -> ImportPlan:
     return measurements_save(measurements_check(frame), by=by)

@@ -6,6 +6,7 @@ import random
 from django.db import transaction
 from django.utils import timezone
 
+from send_qa.core.demo import DemoArea
 from wsoa.models import Action, ActionPlan, RagKey, Weakness
 from wsoa.services import action_save
 from wsoa.summaries import snapshot_take
@@ -117,7 +118,7 @@ def _month_end(today: datetime.date, months: int) -> str:
 
 
 @transaction.atomic
-def seed(area, *, rng: random.Random | None = None) -> None:
+def seed(area: DemoArea, *, rng: random.Random | None = None) -> None:
     rng = rng or random.Random(2028)  # noqa: S311 - demo data, not security
     if ActionPlan.objects.exists():
         return
@@ -142,7 +143,7 @@ def seed(area, *, rng: random.Random | None = None) -> None:
         for n, (text, aim) in enumerate(WEAKNESSES, start=1)
     ]
     started = today - datetime.timedelta(days=220)
-    counts = {}
+    counts: dict[int, int] = {}
     for number, area_name, text, measures, lead, forum, months in ACTIONS:
         counts[number] = counts.get(number, 0) + 1
         timescale = _month_end(today, months)

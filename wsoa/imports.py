@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from send_qa.core.models import User
 from send_qa.core.roles import Role
-from send_qa.core.tables import ImportProblem, TableImportError, header, read_table
+from send_qa.core.tables import ImportProblem, TableImportError, header, max_length, read_table
 from wsoa.models import (
     TAG_COLOURS,
     Action,
@@ -23,7 +23,7 @@ from wsoa.models import (
     Weakness,
 )
 from wsoa.services import action_save
-from wsoa.timescales import TimescaleError, parse_timescale
+from wsoa.timescales import Timescale, TimescaleError, parse_timescale
 
 __all__ = ["TableImportError", "read_table", "actions_import", "rag_key_from_csv"]
 
@@ -47,12 +47,15 @@ WEAKNESS_NUMBER = re.compile(
 
 
 LENGTHS = {  # the cells kept in fields of a fixed size (leads not found are kept as a title)
-    "lead": Action._meta.get_field("lead_title").max_length,
-    "governance_forum": Action._meta.get_field("governance_forum").max_length,
-    "timescale": Action._meta.get_field("timescale").max_length,
+    "lead": max_length(Action, "lead_title"),
+    "governance_forum": max_length(Action, "governance_forum"),
+    "timescale": max_length(Action, "timescale"),
 }
 LARGEST_WEAKNESS = 32767  # PositiveSmallIntegerField
-NAME_LENGTH = RagStatus._meta.get_field("name").max_length
+NAME_LENGTH = max_length(RagStatus, "name")
+
+# A good row: its number, its weakness's number and text, its cells, RAG and timescale.
+Row = tuple[int, int, str, dict[str, str], RagStatus, Timescale | None]
 
 
 @dataclass
@@ -63,7 +66,7 @@ class ActionsImported:
 
 def _leads() -> dict[str, User]:
     people = User.objects.active().with_role(Role.ACTION_OWNER)
-    found = {}
+    found: dict[str, User] = {}
     for person in people:
         found[person.email.lower()] = person
         if person.full_name:
@@ -72,7 +75,7 @@ def _leads() -> dict[str, User]:
 
 
 @transaction.atomic
-def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by) -> ActionsImported:
+def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) -> ActionsImported:
     """Check every row, then add the weaknesses and actions in one go (or raise)."""
     frame = frame.rename(columns={c: header(c) for c in frame.columns})
     missing = [KEYS[c] for c in REQUIRED if c not in frame.columns]
@@ -91,11 +94,11 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by) -> ActionsImpor
     worst = next(iter(statuses.values()))
     leads = _leads()
     weaknesses = {w.number: w for w in plan.weaknesses.all()}
-    rows = []
+    rows: list[Row] = []
     for index, record in enumerate(frame.to_dict("records")):
         row = index + 2
 
-        def problem(column: str, message: str, row=row) -> None:
+        def problem(column: str, message: str, row: int = row) -> None:
             problems.append(ImportProblem(row, KEYS.get(column, column), message))
 
         cell = {k: str(record.get(k, "") or "").strip() for k in KEYS}
@@ -132,7 +135,7 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by) -> ActionsImpor
                 timescale = parse_timescale(cell["timescale"])
             except TimescaleError as error:
                 problem("timescale", str(error))
-        if match:
+        if match and status is not None:  # a status not found is one of the problems
             rows.append((row, int(match.group(1)), match.group(2).strip(), cell, status, timescale))
     if problems:
         raise TableImportError(problems)
@@ -183,13 +186,13 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by) -> ActionsImpor
 def rag_key_from_csv(text: str, *, name: str) -> RagKey:
     """A council's own key: a CSV with name,definition,colour,done, worst status first."""
     reader = csv.DictReader(io.StringIO(text))
-    problems = []
+    problems: list[ImportProblem] = []
     missing = {"name", "definition", "colour", "done"} - set(reader.fieldnames or [])
     if missing:
         raise TableImportError(
             [ImportProblem(None, c, "this column of the key is missing.") for c in sorted(missing)]
         )
-    entries = []
+    entries: list[tuple[str, str, str, bool]] = []
     for index, given in enumerate(reader):
         row = index + 2
         record = {k: (v if isinstance(v, str) else "") for k, v in given.items() if k}

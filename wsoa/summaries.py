@@ -7,7 +7,16 @@ from dataclasses import dataclass, field
 
 from django.db import transaction
 
-from wsoa.models import Action, ActionPlan, ProgressUpdate, RagStatus, Snapshot, SnapshotEntry
+from send_qa.core.models import User
+from wsoa.models import (
+    Action,
+    ActionPlan,
+    ProgressUpdate,
+    RagStatus,
+    Snapshot,
+    SnapshotEntry,
+    Weakness,
+)
 
 
 @dataclass
@@ -37,7 +46,7 @@ class Summary:
     def previous_total(self) -> int | None:
         if not self.rows or self.rows[0].previous is None:
             return None
-        return sum(row.previous for row in self.rows)
+        return sum(row.previous or 0 for row in self.rows)  # all counted, or none
 
     @property
     def direction(self) -> str:
@@ -59,7 +68,13 @@ class PlanSummary:
     by_lead: list[Summary] = field(default_factory=list)
 
 
-def _summary(title: str, actions: list[Action], statuses: list[RagStatus], before: dict) -> Summary:
+def _summary(
+    title: str,
+    actions: list[Action],
+    statuses: list[RagStatus],
+    before: dict[int, RagStatus] | None,
+) -> Summary:
+    """`before`: each action's status at the last snapshot (by action id), None without one."""
     rows = {s.pk: StatusRow(s, previous=0 if before is not None else None) for s in statuses}
     summary = Summary(title, list(rows.values()), total=len(actions))
     for action in actions:
@@ -72,7 +87,8 @@ def _summary(title: str, actions: list[Action], statuses: list[RagStatus], befor
         if old is None:
             summary.new += 1
             continue
-        rows[old.pk].previous += 1
+        at_snapshot = rows[old.pk]
+        at_snapshot.previous = (at_snapshot.previous or 0) + 1  # 0 from the start, as before
         if action.status.order > old.order:
             summary.improved += 1
         elif action.status.order < old.order:
@@ -95,8 +111,8 @@ def plan_summary(plan: ActionPlan) -> PlanSummary:
             entry.action_id: entry.status
             for entry in SnapshotEntry.objects.filter(snapshot=snapshot).select_related("status")
         }
-    by_weakness: dict = defaultdict(list)
-    by_lead: dict = defaultdict(list)
+    by_weakness: dict[Weakness, list[Action]] = defaultdict(list)
+    by_lead: dict[str, list[Action]] = defaultdict(list)
     for action in actions:
         by_weakness[action.weakness].append(action)
         lead = action.lead.full_name if action.lead else (action.lead_title or "No lead")
@@ -119,7 +135,7 @@ def status_on(action: Action, day: datetime.date, updates: list[ProgressUpdate])
 
 
 @transaction.atomic
-def snapshot_take(plan: ActionPlan, *, on: datetime.date, label: str, by) -> Snapshot:
+def snapshot_take(plan: ActionPlan, *, on: datetime.date, label: str, by: User | None) -> Snapshot:
     """Freeze every action's RAG as it stood on `on` (replacing a snapshot of the same day)."""
     Snapshot.objects.filter(plan=plan, taken_on=on).delete()
     snapshot = Snapshot.objects.create(plan=plan, taken_on=on, label=label, taken_by=by)

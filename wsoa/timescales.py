@@ -244,11 +244,11 @@ def _due(match: re.Match[str], piece: str, text: str) -> datetime.date:
         year = _full_year(group("n_year"))
         return _day(piece, text, year, int(group("n_month")), int(group("n_day")))
     if group("day_month"):
-        day = int(re.match(r"\d+", group("dm_day")).group())
+        day = int(_digits(group("dm_day")))
         month = _month_number(group("dm_month"))
         return _day(piece, text, _full_year(group("dm_year")), month, day)
     if group("month_day"):
-        day = int(re.match(r"\d+", group("md_day")).group())
+        day = int(_digits(group("md_day")))
         month = _month_number(group("md_month"))
         return _day(piece, text, int(group("md_year")), month, day)
     if group("range"):
@@ -323,10 +323,18 @@ def _means_the_month(work: str, start: int) -> bool:
 def _recurring(work: str) -> str:
     """How often the text says the action recurs: the first such word, or ""."""
     match = _RECURRING_RE.search(work)
-    if not match:
+    if not match or match.lastgroup is None:  # every alternative is a named group
         return ""
     index = int(match.lastgroup[1:])
     return _RECURRING[index][0]
+
+
+def _digits(piece: str) -> str:
+    """The first run of digits in a piece the pattern matched as a day or a year."""
+    found = re.search(r"\d+", piece)
+    if found is None:
+        raise ValueError(f"{piece!r} holds no digits")
+    return found.group()
 
 
 def _month_number(name: str) -> int:
@@ -352,7 +360,7 @@ def _day(piece: str, text: str, year: int, month: int, day: int) -> datetime.dat
 
 def _check_following_year(piece: str, text: str, start: int, second: str) -> None:
     """Check that the second year of "2019/20" is the year after the first."""
-    digits = re.search(r"\d+", second).group()
+    digits = _digits(second)
     follows = int(digits) == start + 1 if len(digits) == 4 else int(digits) == (start + 1) % 100
     if not follows:
         raise TimescaleError(

@@ -53,7 +53,7 @@ PLACEHOLDER = uuid.UUID(int=0)
 NEWLINES = re.compile(r"\r\n|\r|\n")
 
 
-def _text(value) -> str:
+def _text(value: object) -> str:
     """Escaped as Django escapes (& < > " '), without the SafeString round trips."""
     return escape(str(value), quote=True)
 
@@ -73,10 +73,10 @@ def _url(action: Action, pattern: str) -> str:
     return pattern.replace(str(PLACEHOLDER), str(action.uuid))
 
 
-def _latest_update(action: Action) -> str:
-    if not action.latest_update:
+def _latest_update(latest: tuple[datetime.date, str] | None) -> str:
+    if not latest:
         return "No update yet"
-    date, narrative = action.latest_update
+    date, narrative = latest
     return f'<span class="govuk-body-s">{date:%-d %b %Y}:</span> {_text(_first_words(narrative))}'
 
 
@@ -96,10 +96,17 @@ def tracker_weaknesses(plan: ActionPlan, *, today: datetime.date) -> list[Weakne
     pattern = reverse("wsoa:action_detail", kwargs={"action_uuid": PLACEHOLDER})
     rows: dict[int, list[SafeString]] = {weakness.pk: [] for weakness in weaknesses}
     for action in actions:
-        action.latest_update = latest.get(action.pk)
-        rows[action.weakness_id].append(action_row(action, today=today, url=_url(action, pattern)))
+        rows[action.weakness_id].append(
+            action_row(
+                action,
+                today=today,
+                url=_url(action, pattern),
+                final_due=action.final_due,
+                latest_update=latest.get(action.pk),
+            )
+        )
     for weakness in weaknesses:
-        weakness.rows = rows[weakness.pk]
+        weakness.rows = rows[weakness.pk]  # type: ignore[attr-defined]  # read by the plan page
     return weaknesses
 
 
@@ -117,14 +124,18 @@ def latest_updates(plan: ActionPlan) -> dict[int, tuple[datetime.date, str]]:
     return latest
 
 
-def action_row(action: Action, *, today: datetime.date, url: str) -> SafeString:
-    """One row of the tracker. Every value from the database is escaped here, once."""
-    lead = action.lead.full_name if action.lead_id and action.lead.full_name else ""
-    overdue = (
-        action.final_due is not None
-        and action.final_due < today
-        and not action.status.counts_as_done
-    )
+def action_row(
+    action: Action,
+    *,
+    today: datetime.date,
+    url: str,
+    final_due: datetime.date | None,
+    latest_update: tuple[datetime.date, str] | None,
+) -> SafeString:
+    """One row of the tracker: the action, its last due date and its latest update (date,
+    narrative). Every value from the database is escaped here, once."""
+    lead = action.lead.full_name if action.lead is not None and action.lead.full_name else ""
+    overdue = final_due is not None and final_due < today and not action.status.counts_as_done
     return mark_safe(  # noqa: S308 - every part is escaped above or is fixed markup
         ROW.format(
             improvement=_lines(action.improvement_area),
@@ -138,6 +149,6 @@ def action_row(action: Action, *, today: datetime.date, url: str) -> SafeString:
             overdue=OVERDUE if overdue else "",
             colour=_text(action.status.colour),
             status=_text(action.status.name),
-            update=_latest_update(action),
+            update=_latest_update(latest_update),
         )
     )

@@ -6,6 +6,7 @@ version. The JSON shape is documented in docs/templates.md.
 
 import uuid
 from decimal import Decimal
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -13,9 +14,11 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from send_qa.core.models import User
+
 
 class PublishedTemplateError(ValidationError):
-    def __init__(self, template: "ChecklistTemplate"):
+    def __init__(self, template: "ChecklistTemplate") -> None:
         super().__init__(
             f"{template} is published and cannot change. Make a new version to edit it."
         )
@@ -73,12 +76,12 @@ class ChecklistTemplate(models.Model):
     def __str__(self) -> str:
         return f"{self.name} (version {self.version})"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self._stored_status() == self.Status.PUBLISHED:
             raise PublishedTemplateError(self)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         if self._stored_status() == self.Status.PUBLISHED:
             raise PublishedTemplateError(self)
         return super().delete(*args, **kwargs)
@@ -96,7 +99,7 @@ class ChecklistTemplate(models.Model):
             return None
         return type(self).objects.filter(pk=self.pk).values_list("status", flat=True).first()
 
-    def publish(self, *, by=None) -> None:
+    def publish(self, *, by: User | None = None) -> None:
         """Freeze this version. Done with an update so that save()'s guard is not tripped."""
         if self.is_published:
             return
@@ -111,7 +114,8 @@ class ChecklistTemplate(models.Model):
     def grade_for(self, percent: Decimal | None) -> dict | None:
         if percent is None:
             return None
-        for band in self.grade_bands:
+        bands: list[dict] = self.grade_bands  # JSON, checked by template_io.validate
+        for band in bands:
             if percent >= Decimal(str(band["min_percent"])):
                 return band
         return None
@@ -144,11 +148,11 @@ class TemplateSection(models.Model):
     def __str__(self) -> str:
         return self.title
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         _refuse_if_published(self.template_id)
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         _refuse_if_published(self.template_id)
         return super().delete(*args, **kwargs)
 
@@ -186,7 +190,7 @@ class TemplateItem(models.Model):
     def __str__(self) -> str:
         return f"{self.code}: {self.text[:60]}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         _refuse_if_published(
             TemplateSection.objects.filter(pk=self.section_id)
             .values_list("template_id", flat=True)
@@ -194,7 +198,7 @@ class TemplateItem(models.Model):
         )
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         _refuse_if_published(self.section.template_id)
         return super().delete(*args, **kwargs)
 
@@ -216,7 +220,7 @@ class TemplateItem(models.Model):
 
     def scale_points(self) -> list[tuple[int, str]]:
         """Each point of the scale with its label ('' where the source names none)."""
-        if self.kind != self.Kind.SCORE:
+        if self.kind != self.Kind.SCORE or self.scale_min is None or self.scale_max is None:
             return []
         return [
             (value, self.scale_labels.get(str(value), ""))

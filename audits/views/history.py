@@ -1,5 +1,7 @@
 """History pages of plans, audits, advice and moderation sessions (SENDOPS only)."""
 
+import uuid
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -15,7 +17,7 @@ AUDIT_TOTALS = ["plan", "template", "advice", "sampled_plan", "section_scores", 
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def plan_history(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def plan_history(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = get_object_or_404(Plan, uuid=plan_uuid)
     return history_page(
         request,
@@ -28,7 +30,7 @@ def plan_history(request: SignedInRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def audit_history(request: SignedInRequest, audit_uuid) -> HttpResponse:
+def audit_history(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = get_object_or_404(Audit.objects.select_related("plan", "sampled_plan"), uuid=audit_uuid)
     codes = dict(
         TemplateItem.objects.filter(section__template_id=audit.template_id).values_list(
@@ -53,7 +55,7 @@ def audit_history(request: SignedInRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def advice_history(request: SignedInRequest, advice_uuid) -> HttpResponse:
+def advice_history(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = get_object_or_404(Advice.objects.select_related("plan", "service"), uuid=advice_uuid)
     return history_page(
         request,
@@ -66,7 +68,7 @@ def advice_history(request: SignedInRequest, advice_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def moderation_history(request: SignedInRequest, session_uuid) -> HttpResponse:
+def moderation_history(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = get_object_or_404(ModerationSession, uuid=session_uuid)
     return history_page(
         request,

@@ -7,13 +7,13 @@ from django.views.decorators.http import require_http_methods
 from kpis.access import indicator_by_code
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Target
 from send_qa.core.access import SignedInRequest, role_required
-from send_qa.core.history import Source, history_page
+from send_qa.core.history import Historical, Source, history_page
 from send_qa.core.roles import HISTORY_READERS
 
 AREAS = dict(Area.choices)
 
 
-def _value_name(record) -> str:
+def _value_name(record: Historical) -> str:
     area = AREAS.get(record.area, record.area)
     period = (
         record.period_label or f"{record.period_start:%-d %B %Y} to {record.period_end:%-d %B %Y}"

@@ -11,22 +11,31 @@ databases (SQLite for `make run`) fall back to simple-history's bulk functions.
 """
 
 import csv
+import datetime
 import io
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from operator import attrgetter
 from typing import Any
 
 import pandas as pd
 from django.db import connection, models, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
-from simple_history.utils import bulk_create_with_history, bulk_update_with_history
+from psycopg import Copy
+from simple_history.utils import (
+    bulk_create_with_history,
+    bulk_update_with_history,
+    get_history_model_for_model,
+)
 
 BATCH = 2_000
 STAGED = "bulk_staged"
 
 
-def copy_create_with_history(objects: list[models.Model], *, by=None) -> None:
+def copy_create_with_history(
+    objects: list[models.Model], *, by: models.Model | None = None
+) -> None:
     """Insert new records of one model, and their "created" history entries. The objects get
     their ids and behave as saved ones afterwards."""
     if not objects:
@@ -51,7 +60,7 @@ def copy_create_with_history(objects: list[models.Model], *, by=None) -> None:
             setattr(record, pk.attname, value)
         values = _row_values([pk, *fields])
 
-        def feed(copy) -> None:
+        def feed(copy: Copy) -> None:
             for record in objects:
                 copy.write_row(values(record))
 
@@ -61,7 +70,9 @@ def copy_create_with_history(objects: list[models.Model], *, by=None) -> None:
         record._state.db = connection.alias
 
 
-def frame_create_with_history(model: type[models.Model], frame: pd.DataFrame, *, by=None) -> None:
+def frame_create_with_history(
+    model: type[models.Model], frame: pd.DataFrame, *, by: models.Model | None = None
+) -> None:
     """Insert new records of one model from a frame of their values as text ready for the
     database (columns named as the fields' attnames, None or "" for NULL in a nullable
     field), and their "created" history entries. Fields the frame leaves out take their
@@ -78,7 +89,7 @@ def frame_create_with_history(model: type[models.Model], frame: pd.DataFrame, *,
         )
         return
     now = timezone.now()
-    constants = {}
+    constants: dict[models.Field, Any] = {}
     for field in model._meta.concrete_fields:
         if field.primary_key or field in fields:
             continue
@@ -98,7 +109,9 @@ def frame_create_with_history(model: type[models.Model], frame: pd.DataFrame, *,
         )
 
 
-def frame_update_with_history(model: type[models.Model], frame: pd.DataFrame, *, by=None) -> None:
+def frame_update_with_history(
+    model: type[models.Model], frame: pd.DataFrame, *, by: models.Model | None = None
+) -> None:
     """Update stored records from a frame holding their primary key (column "id", or the
     model's pk attname) and the fields to change, as text ready for the database; each
     record's "changed" history entry records what it holds afterwards. auto_now fields the
@@ -147,13 +160,13 @@ def frame_update_with_history(model: type[models.Model], frame: pd.DataFrame, *,
 
 
 def _write_with_history(
-    cursor,
+    cursor: CursorWrapper,
     model: type[models.Model],
     fields: list[models.Field],
-    feed: Callable[[Any], None],
+    feed: Callable[[Copy], None],
     *,
-    now,
-    by,
+    now: datetime.datetime,
+    by: models.Model | None,
     from_csv: bool = False,
     constants: dict[models.Field, Any] | None = None,
     update: bool = False,
@@ -165,21 +178,21 @@ def _write_with_history(
     constants = constants or {}
     quote = connection.ops.quote_name
     table = quote(model._meta.db_table)
-    columns = [quote(f.column) for f in fields]
+    columns = [_column(f) for f in fields]
     cursor.execute(
         f"CREATE TEMPORARY TABLE {STAGED} ON COMMIT DROP AS "  # noqa: S608 - names from the model
         f"SELECT {', '.join(columns)} FROM {table} WITH NO DATA"
     )
     options = ""
     if from_csv:  # every field quoted, so an empty one is NULL only where the field may be NULL
-        nulls = ", ".join(quote(f.column) for f in fields if f.null)
+        nulls = ", ".join(_column(f) for f in fields if f.null)
         options = f" WITH (FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''})"
     with cursor.cursor.copy(f"COPY {STAGED} ({', '.join(columns)}) FROM STDIN{options}") as copy:
         feed(copy)
-    fixed = [quote(f.column) for f in constants]
+    fixed = [_column(f) for f in constants]
     casts = [f"CAST(%s AS {f.cast_db_type(connection)})" for f in constants]
     if update:
-        pk = quote(model._meta.pk.column)
+        pk = _column(model._meta.pk)
         assignments = [f"{c} = s.{c}" for c in columns if c != pk]
         assignments += [f"{c} = {cast}" for c, cast in zip(fixed, casts, strict=True)]
         written = (
@@ -191,9 +204,9 @@ def _write_with_history(
             f"INSERT INTO {table} ({', '.join([*columns, *fixed])}) "  # noqa: S608 - names from the model
             f"SELECT {', '.join([*columns, *casts])} FROM {STAGED} RETURNING *"
         )
-    history = model.history.model
+    history: type[models.Model] = get_history_model_for_model(model)
     tracked = [
-        quote(f.column)
+        _column(f)
         for f in history._meta.concrete_fields
         if f.attname != "history_id" and not f.attname.startswith("history_")
     ]
@@ -207,23 +220,36 @@ def _write_with_history(
     cursor.execute(f"DROP TABLE {STAGED}")
 
 
+def _column(field: models.Field) -> str:
+    """The field's column, quoted for SQL (every concrete field has one)."""
+    if field.column is None:
+        raise ValueError(f"{field.name} has no column of its own")
+    return connection.ops.quote_name(field.column)
+
+
 def _is_auto_now(field: models.Field) -> bool:
-    return getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False)
+    return bool(getattr(field, "auto_now", False) or getattr(field, "auto_now_add", False))
 
 
 def _fields(model: type[models.Model], frame: pd.DataFrame) -> list[models.Field]:
     """The concrete fields the frame's columns name ("id" is the primary key)."""
     pk = model._meta.pk
-    return [pk if name == "id" else model._meta.get_field(name) for name in frame.columns]
+    fields = []
+    for name in frame.columns:
+        field = pk if name == "id" else model._meta.get_field(str(name))
+        if not isinstance(field, models.Field):  # a reverse relation has no column to write
+            raise ValueError(f"{model.__name__}.{name} is not a field of its own")
+        fields.append(field)
+    return fields
 
 
-def _csv_feed(frame: pd.DataFrame) -> Callable[[Any], None]:
+def _csv_feed(frame: pd.DataFrame) -> Callable[[Copy], None]:
     buffer = io.StringIO()
     frame.to_csv(buffer, header=False, index=False, quoting=csv.QUOTE_ALL, lineterminator="\n")
     return lambda copy: copy.write(buffer.getvalue())
 
 
-def _python_rows(fields: list[models.Field], frame: pd.DataFrame):
+def _python_rows(fields: list[models.Field], frame: pd.DataFrame) -> Iterator[dict[str, Any]]:
     """The frame's rows as attname -> Python value, for the ORM (a missing cell is None)."""
     for record in frame.itertuples(index=False):
         yield {
@@ -236,7 +262,7 @@ def _python_rows(fields: list[models.Field], frame: pd.DataFrame):
         }
 
 
-def _row_values(fields: list[models.Field]):
+def _row_values(fields: list[models.Field]) -> Callable[[models.Model], list[Any]]:
     """A function giving a record's values for `fields`, in order, ready for COPY."""
     getter = attrgetter(*(f.attname for f in fields))
     json_at = [n for n, f in enumerate(fields) if isinstance(f, models.JSONField)]
@@ -245,7 +271,7 @@ def _row_values(fields: list[models.Field]):
     return lambda record: _as_json(list(getter(record)), json_at)
 
 
-def _as_json(values: list, positions: list[int]) -> list:
+def _as_json(values: list[Any], positions: list[int]) -> list[Any]:
     for n in positions:
         if values[n] is not None:
             values[n] = json.dumps(values[n])

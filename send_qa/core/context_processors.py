@@ -6,7 +6,7 @@ from send_qa.core.roles import HISTORY_READERS
 from send_qa.core.two_factor import must_use_two_factor
 
 
-def portal(request: HttpRequest) -> dict:
+def portal(request: HttpRequest) -> dict[str, object]:
     user = getattr(request, "user", None)
     # Half-way through signing in, no link would lead anywhere but back to the code.
     signed_in = bool(user and user.is_authenticated) and not must_use_two_factor(request)
@@ -14,5 +14,5 @@ def portal(request: HttpRequest) -> dict:
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
         "navigation": items_for(user, request.path) if signed_in else [],
-        "may_read_history": signed_in and user.has_role(*HISTORY_READERS),
+        "may_read_history": signed_in and user is not None and user.has_role(*HISTORY_READERS),
     }

@@ -121,9 +121,9 @@ def seed_core(*, password: str) -> DemoArea:
     for name, (kind, team_names) in ORGANISATIONS.items():
         organisation, _ = Organisation.objects.get_or_create(name=name, defaults={"kind": kind})
         organisations[name] = organisation
-        for team_name in team_names:
-            teams[team_name], _ = Team.objects.get_or_create(
-                organisation=organisation, name=team_name
+        for organisation_team in team_names:
+            teams[organisation_team], _ = Team.objects.get_or_create(
+                organisation=organisation, name=organisation_team
             )
     this_year = academic_year_start(timezone.localdate())
     for start_year in range(this_year - 2, this_year + 1):

@@ -10,12 +10,17 @@ import datetime
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.paginator import Paginator
 from django.db import models
 from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+
+# A historical record: simple-history builds its models at run time, so they have no static type.
+Historical = Any
 
 HIDDEN = {
     "id",
@@ -52,12 +57,12 @@ class Source:
     """Historical records of one model, how to name one of them, and fields not to show
     (such as the link back to the record whose history this is)."""
 
-    history: QuerySet
-    describe: Callable[[models.Model], str]
+    history: QuerySet[Historical]
+    describe: Callable[[Historical], str]
     hide: Iterable[str] = ()
 
 
-def _fields(model, hide: Iterable[str]) -> list[models.Field]:
+def _fields(model: type[models.Model], hide: Iterable[str]) -> list[models.Field]:
     hidden = HIDDEN | set(hide)
     return [
         f
@@ -66,11 +71,13 @@ def _fields(model, hide: Iterable[str]) -> list[models.Field]:
     ]
 
 
-def _related_names(records: list, fields: list[models.Field]) -> dict[tuple, str]:
+def _related_names(
+    records: list[Historical], fields: list[models.Field]
+) -> dict[tuple[str, object], str]:
     """Names of the linked records the changes mention: one query per kind of record."""
-    names: dict[tuple, str] = {}
+    names: dict[tuple[str, object], str] = {}
     for f in fields:
-        if not f.is_relation:
+        if not f.is_relation or f.related_model is None:
             continue
         ids = {getattr(r, f.attname) for r in records} - {None}
         linked_records = f.related_model._base_manager.select_related().in_bulk(ids)
@@ -79,7 +86,7 @@ def _related_names(records: list, fields: list[models.Field]) -> dict[tuple, str
     return names
 
 
-def _shown(f: models.Field, value, names: dict[tuple, str]) -> str:
+def _shown(f: models.Field, value: object, names: dict[tuple[str, object], str]) -> str:
     if value is None or value == "":
         return "(empty)"
     if f.is_relation:
@@ -98,16 +105,16 @@ def _shown(f: models.Field, value, names: dict[tuple, str]) -> str:
     return text if len(text) <= LONGEST else text[: LONGEST - 1] + "…"
 
 
-def _who(record) -> str:
+def _who(record: Historical) -> str:
     user = record.history_user
     if user is None:
         return "The portal (an import or a scheduled job)"
-    return user.full_name or user.email
+    return str(user.full_name or user.email)
 
 
 def history_entries(*sources: Source) -> list[Entry]:
     """Every change to the sources' records, newest first."""
-    entries = []
+    entries: list[Entry] = []
     for source in sources:
         records = list(
             source.history.select_related("history_user").order_by(
@@ -116,7 +123,7 @@ def history_entries(*sources: Source) -> list[Entry]:
         )
         fields = _fields(source.history.model, source.hide)
         names = _related_names(records, fields)
-        previous: dict = {}
+        previous: dict[object, Historical] = {}
         for record in records:
             before = previous.get(record.id)
             changes = []
@@ -152,7 +159,14 @@ def history_entries(*sources: Source) -> list[Entry]:
 ENTRIES_PER_PAGE = 50
 
 
-def history_page(request, *, record_name: str, back_url: str, back_text: str, sources):
+def history_page(
+    request: HttpRequest,
+    *,
+    record_name: str,
+    back_url: str,
+    back_text: str,
+    sources: Iterable[Source],
+) -> HttpResponse:
     """The shared history page: a thin view names the record and its sources."""
     page = Paginator(history_entries(*sources), ENTRIES_PER_PAGE).get_page(request.GET.get("page"))
     return render(

@@ -8,12 +8,15 @@ import csv
 import io
 import logging
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import BinaryIO
 
+import numpy as np
 import pandas as pd
+from django.db import models
 from django.http import HttpResponse
 from django.utils.http import content_disposition_header
 
@@ -38,9 +41,17 @@ class ImportProblem:
 
 
 class TableImportError(Exception):
-    def __init__(self, problems: list[ImportProblem]):
+    def __init__(self, problems: list[ImportProblem]) -> None:
         super().__init__("\n".join(map(str, problems)))
         self.problems = problems
+
+
+def max_length(model: type[models.Model], name: str) -> int:
+    """The size of the model's text field `name`: the most a cell kept in it may hold."""
+    field = model._meta.get_field(name)
+    if not isinstance(field, models.Field) or field.max_length is None:
+        raise ValueError(f"{model.__name__}.{name} is not a text field of a fixed size")
+    return field.max_length
 
 
 def header(name: str) -> str:
@@ -122,13 +133,14 @@ def control_character_problems(frame: pd.DataFrame, *, limit: int = 100) -> list
     which no spreadsheet shows and the database cannot always store."""
     problems = []
     for column in frame.columns:
-        found = frame[column].astype(str).str.contains(CONTROL, regex=True)
-        for index in found[found].index[:limit]:
-            char = CONTROL.search(str(frame.at[index, column])).group()
+        texts = frame[column].astype(str)
+        found = texts.str.contains(CONTROL, regex=True).to_numpy()
+        for position in np.flatnonzero(found)[:limit]:
+            char = CONTROL.findall(texts.iloc[position])[0]  # contains() found at least one
             problems.append(
                 ImportProblem(
-                    frame.index.get_loc(index) + 2,
-                    column,
+                    int(position) + 2,
+                    str(column),
                     f"holds a control character (U+{ord(char):04X}) that cannot be stored. "
                     "Delete it, or retype the cell.",
                 )
@@ -142,7 +154,7 @@ XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 
-def neutralised(value):
+def neutralised(value: object) -> object:
     """A cell safe to open in a spreadsheet: text that a spreadsheet would run as a formula
     (starting =, +, -, @, tab or carriage return, as OWASP's CSV injection advice lists) gets a
     leading apostrophe; numbers, dates and booleans stay what they are."""
@@ -155,21 +167,28 @@ def neutralised(value):
     return value
 
 
-def table_download(header: list[str], rows, *, filename: str, fmt: str, sheet: str = "Data"):
+def table_download(
+    header: list[str],
+    rows: Iterable[Iterable[object]],
+    *,
+    filename: str,
+    fmt: str,
+    sheet: str = "Data",
+) -> HttpResponse:
     """A table as a CSV or XLSX download (every export of the portal goes through here).
     Every text cell is neutralised, so a value someone typed never runs as a formula."""
-    header = [neutralised(str(name)) for name in header]
-    rows = [[neutralised(value) for value in row] for row in rows]
+    headings = [neutralised(str(name)) for name in header]
+    cells = [[neutralised(value) for value in row] for row in rows]
     if fmt == "csv":
-        buffer = io.StringIO()
-        writer = csv.writer(buffer)
-        writer.writerow(header)
-        writer.writerows(rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+        text = io.StringIO()
+        writer = csv.writer(text)
+        writer.writerow(headings)
+        writer.writerows(cells)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
     else:
-        buffer = io.BytesIO()
-        pd.DataFrame(rows, columns=header).to_excel(buffer, index=False, sheet_name=sheet)
-        response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
+        workbook = io.BytesIO()
+        pd.DataFrame(cells, columns=headings).to_excel(workbook, index=False, sheet_name=sheet)
+        response = HttpResponse(workbook.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{safe_display_name(filename, fallback='export')}.{fmt}"
     )

@@ -7,15 +7,24 @@ the report is compiled), printed by the indicator's own suppression rule with th
 """
 
 import datetime
+from decimal import Decimal
 
 from audits import queries as audit_queries
+from audits.queries import TermQA
 from kpis import queries as kpi_queries
 from kpis.charts import Series, trend_chart
-from send_qa.core.suppression import Describes, counts_table, safe_percentage, threshold
+from send_qa.core.models import Period
+from send_qa.core.suppression import (
+    CountsTable,
+    Describes,
+    counts_table,
+    safe_percentage,
+    threshold,
+)
 from wsoa import queries as wsoa_queries
 
 
-def report_evidence(term, *, on: datetime.date) -> dict:
+def report_evidence(term: Period, *, on: datetime.date) -> dict[str, object]:
     as_at = min(term.end, on)
     kpi_queries.computed_refresh(on=on)
     groups, rows = kpi_queries.scorecard_for_report(as_at=as_at)
@@ -45,7 +54,7 @@ def report_evidence(term, *, on: datetime.date) -> dict:
     }
 
 
-def published_percent_good(trend: list[dict]) -> list:
+def published_percent_good(trend: list[dict]) -> list[Decimal | None]:
     """Each term's percentage judged good or better, a quality judgement of the service's own
     work over the term: left out (a gap in the chart) only where its base, the audits graded,
     is small."""
@@ -55,7 +64,7 @@ def published_percent_good(trend: list[dict]) -> list:
     ]
 
 
-def report_counts(qa) -> dict:
+def report_counts(qa: TermQA) -> dict[str, CountsTable]:
     """The report's tables of counts. Audits, the grades given and agreed, and advice received
     on time, late or missing are quality judgements of the service's own work over the term
     (docs/decisions/0004-suppression.md): each table is shown whole unless its base is small,

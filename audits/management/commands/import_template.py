@@ -1,3 +1,5 @@
+from argparse import ArgumentParser
+
 from django.core.management.base import BaseCommand, CommandError
 
 from audits.template_io import TemplateFormatError, read_template_file, template_import
@@ -6,11 +8,11 @@ from audits.template_io import TemplateFormatError, read_template_file, template
 class Command(BaseCommand):
     help = "Import a checklist template from JSON (docs/templates.md) and publish it."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: ArgumentParser) -> None:
         parser.add_argument("file")
         parser.add_argument("--draft", action="store_true", help="Keep it as a draft.")
 
-    def handle(self, *args, file: str, draft: bool, **options):
+    def handle(self, *args: object, file: str, draft: bool, **options: object) -> None:
         try:
             template, created = template_import(read_template_file(file), publish=not draft)
         except FileNotFoundError:
