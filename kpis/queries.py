@@ -74,7 +74,8 @@ def term_figure(code: str, *, term: Period, suppress: bool = True) -> TermFigure
     )
 
 
-def computed_refresh(*, on: datetime.date) -> int:
-    """Recalculate the indicators the portal computes from its own records, so that a report
-    compiled now reads figures as they stand now (`kpis.computed.computed_recalculate`)."""
-    return computed_recalculate(on=on)
+def computed_refresh(*, term: Period, on: datetime.date) -> int:
+    """Recalculate the term's values of the indicators the portal computes from its own
+    records, so that a report compiled now quotes them as they stand now; other terms are kept
+    up to date as records change (`kpis.signals`) and nightly."""
+    return computed_recalculate(terms=[term], on=on)

@@ -26,7 +26,7 @@ from wsoa import queries as wsoa_queries
 
 def report_evidence(term: Period, *, on: datetime.date) -> dict[str, object]:
     as_at = min(term.end, on)
-    kpi_queries.computed_refresh(on=on)
+    kpi_queries.computed_refresh(term=term, on=on)
     groups, rows = kpi_queries.scorecard_for_report(as_at=as_at)
     trend = audit_queries.audit_trend()
     chart = ""
