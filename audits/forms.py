@@ -5,12 +5,14 @@ import json
 from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from audits.models import (
     Advice,
     AdviceService,
     Answer,
+    Audit,
     ChecklistTemplate,
     ModerationSession,
     Plan,
@@ -19,6 +21,7 @@ from audits.models import (
     TemplateItem,
 )
 from audits.models.advice import ADVICE_DUE_AFTER
+from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
@@ -57,12 +60,29 @@ def _extra_field(extra: dict) -> forms.Field:
     return forms.CharField(label=extra["label"], required=False, max_length=500)
 
 
-class SectionAnswersForm(forms.Form):
+class AuditFormMixin(VersionedFormMixin):
+    """A page of an audit carries the version of the audit and its answers it was built from;
+    the audit's own methods check it when they save."""
+
+    edit_thing = "audit"
+    audit: Audit
+
+    def guarded_rows(self) -> list[QuerySet]:
+        return self.audit.edit_rows()
+
+
+class SectionAnswersForm(AuditFormMixin, forms.Form):
     """The answers to one section. Drafts may be partial: required answers are checked on submit."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, items: list[TemplateItem], answers: dict[int, Answer], **kwargs):
+    def __init__(
+        self,
+        *args,
+        audit: Audit,
+        items: list[TemplateItem],
+        answers: dict[int, Answer],
+        **kwargs,
+    ):
+        self.audit = audit
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
@@ -110,12 +130,13 @@ class SectionAnswersForm(forms.Form):
         return values
 
 
-class OverallForm(GDSFormMixin, forms.Form):
+class OverallForm(AuditFormMixin, GDSFormMixin, forms.Form):
     submit_label = "Save and continue"
-    revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, template: ChecklistTemplate, **kwargs):
+    def __init__(self, *args, audit: Audit, **kwargs):
+        self.audit = audit
         super().__init__(*args, **kwargs)
+        template = audit.template
         if template.has_overall_rating:
             scale = template.overall_rating_scale
             labels = scale.get("labels", {})
@@ -139,8 +160,10 @@ class OverallForm(GDSFormMixin, forms.Form):
             )
 
 
-class SubmitForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class SubmitForm(AuditFormMixin, forms.Form):
+    def __init__(self, *args, audit: Audit, **kwargs):
+        self.audit = audit
+        super().__init__(*args, **kwargs)
 
 
 class AssignForm(GDSFormMixin, forms.Form):

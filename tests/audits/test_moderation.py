@@ -39,10 +39,10 @@ def submitted_audit(plan, term, *, a1: int, b1: int, template=None) -> Audit:
             items["B1"].pk: {"score": b1},
             items["B2"].pk: {"yes_no": "yes"},
         },
-        revision=0,
+        version=audit.edit_version(),
     )
-    audit.save_overall(rating=3, comments="", revision=audit.revision)
-    audit.submit(revision=audit.revision, by=audit.auditor)
+    audit.save_overall(rating=3, comments="", version=audit.edit_version())
+    audit.submit(version=audit.edit_version(), by=audit.auditor)
     return audit
 
 
@@ -146,10 +146,10 @@ def test_agreement_compares_each_re_audit_with_the_original(audited_term):
                 items["B1"].pk: {"score": 4 if n < 3 else 2},
                 items["B2"].pk: {"yes_no": "yes"},
             },
-            revision=0,
+            version=audit.edit_version(),
         )
-        audit.save_overall(rating=3, comments="", revision=audit.revision)
-        audit.submit(revision=audit.revision, by=moderator)
+        audit.save_overall(rating=3, comments="", version=audit.edit_version())
+        audit.submit(version=audit.edit_version(), by=moderator)
     comparison = sessions_comparison([session])
     assert comparison.by_item["A1"].exact == 1.0
     assert (comparison.by_item["B1"].exact, comparison.by_item["B1"].within_one) == (0.5, 0.5)
