@@ -55,6 +55,8 @@ def version_check(groups: Rows, version: str | None, *, thing: str = "record") -
     transaction that writes them, so no one can save between the check and the write."""
     if not transaction.get_connection().in_atomic_block:
         raise transaction.TransactionManagementError("version_check needs a transaction.")
+    if not groups:
+        return  # a new record: there is nothing yet to save over
     locked = [queryset.select_for_update(of=("self",)) for queryset in groups]
     if not version or not constant_time_compare(rows_version(locked), version):
         raise EditConflict(thing)
@@ -83,9 +85,12 @@ class VersionedFormMixin:
             self.initial[VERSION_FIELD] = rows_version(self.guarded_rows())
 
     def guarded_rows(self) -> list[models.QuerySet[Any]]:
+        """The rows the form edits: by default its instance, none when it adds a record."""
         instance = getattr(self, "instance", None)
         if instance is None:
             raise NotImplementedError("Say which rows this form edits in guarded_rows().")
+        if instance.pk is None:
+            return []
         return [type(instance)._default_manager.filter(pk=instance.pk)]
 
     def posted_version(self) -> str:

@@ -151,3 +151,10 @@ def test_a_form_carries_the_version_of_its_page_and_refuses_a_stale_save():
         form.save()
     indicator.refresh_from_db()
     assert indicator.name == "Mine"
+
+
+def test_a_form_that_adds_a_record_has_nothing_to_guard():
+    form = IndicatorNameForm({"name": "New"}, instance=Indicator(code="NEW1"))
+    assert form.guarded_rows() == []
+    with transaction.atomic():
+        version_check([], "")
