@@ -274,8 +274,9 @@ def _moderator_choices():
     ]
 
 
-class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
+class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save session"
+    edit_thing = "moderation session"
 
     members = forms.TypedMultipleChoiceField(
         label="Members",
@@ -322,6 +323,15 @@ class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
             current = Period.objects.current_term()
             if current:
                 self.initial.setdefault("term", current.pk)
+
+    def guarded_rows(self) -> list[QuerySet]:
+        """The session and its members."""
+        if self.instance.pk is None:
+            return []
+        members = ModerationSession.members.through.objects.filter(
+            moderationsession_id=self.instance.pk
+        )
+        return [ModerationSession.objects.filter(pk=self.instance.pk), members]
 
     def save(self, commit: bool = True):
         session = super().save(commit=commit)
@@ -396,10 +406,11 @@ class AdviceServiceForm(GDSFormMixin, forms.ModelForm):
         self.fields["profession"].choices = Profession.choices
 
 
-class AdviceForm(GDSFormMixin, forms.ModelForm):
+class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     """An advice request: which plan, which service, and the dates."""
 
     submit_label = "Save advice request"
+    edit_thing = "advice request"
     case_reference = forms.CharField(
         label="Case reference of the plan",
         help_text="As in the plans register, for example EHC004512.",

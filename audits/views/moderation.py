@@ -22,6 +22,7 @@ from audits.moderation import (
 )
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.roles import Role
 from send_qa.core.tables import table_download
@@ -64,11 +65,18 @@ def session_new(request: SignedInRequest) -> HttpResponse:
 def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = ModerationSessionForm(posted(request), instance=session)
+    status = 200
     if form.is_valid():
-        form.save()
-        messages.success(request, f"{session} saved.")
-        return redirect("audits:moderation_detail", session_uuid=session.uuid)
-    return render(request, "audits/moderation/form.html", {"form": form, "session": session})
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"{session} saved.")
+            return redirect("audits:moderation_detail", session_uuid=session.uuid)
+    context = {"form": form, "session": session}
+    return render(request, "audits/moderation/form.html", context, status=status)
 
 
 @never_cache
