@@ -340,8 +340,9 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         return session
 
 
-class AgreedGradeForm(GDSFormMixin, forms.ModelForm):
+class AgreedGradeForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save the agreed grade"
+    edit_thing = "agreed grade"
 
     class Meta:
         model = SampledPlan
@@ -359,8 +360,9 @@ class AgreedGradeForm(GDSFormMixin, forms.ModelForm):
         )
 
 
-class KeyIssuesForm(GDSFormMixin, forms.ModelForm):
+class KeyIssuesForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save the key issues report"
+    edit_thing = "key issues report"
 
     class Meta:
         model = ModerationSession

@@ -78,14 +78,12 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
     def guarded_rows(self) -> list[QuerySet]:
         """The period's values in every area, as stored: the one the page was opened for, or
         on saving the one the form names (none yet is a version too)."""
-        period = getattr(self, "cleaned_data", None) if self.is_bound else self.initial
-        period = period or {}
+        period = (getattr(self, "cleaned_data", None) if self.is_bound else self.initial) or {}
+        start, end = period.get("period_start"), period.get("period_end")
+        if start is None or end is None:
+            return [Measurement.objects.none()]
         return [
-            Measurement.objects.filter(
-                indicator=self.indicator,
-                period_start=period.get("period_start"),
-                period_end=period.get("period_end"),
-            )
+            Measurement.objects.filter(indicator=self.indicator, period_start=start, period_end=end)
         ]
 
     def current_url(self) -> str:

@@ -10,7 +10,7 @@ every writer counts, imports and bulk COPY writes included.
 import json
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django import forms
 from django.core.serializers.json import DjangoJSONEncoder
@@ -62,7 +62,13 @@ def version_check(groups: Rows, version: str | None, *, thing: str = "record") -
         raise EditConflict(thing)
 
 
-class VersionedFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class VersionedFormMixin(_FormBase):
     """A form of a shared record: a hidden version of the rows it edits, and a guarded save.
 
     Subclasses name the record in `edit_thing` and, when the rows are not the ModelForm's own
@@ -72,11 +78,6 @@ class VersionedFormMixin:
 
     edit_thing = "record"
     edit_conflict: EditConflict | None = None
-
-    fields: dict[str, forms.Field]
-    initial: dict[str, Any]
-    is_bound: bool
-    cleaned_data: dict[str, Any]
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

@@ -25,6 +25,7 @@ from tests.audits.factories import (
     sampled_plan,
     small_template,
 )
+from tests.conflicts import page_version
 from tests.strategies import (
     NASTY,
     assert_one_saved_or_none,
@@ -197,16 +198,27 @@ def test_outcomes_and_key_issues_save_valid_text_or_show_errors(
     session = ModerationSessionFactory(members=[people.auditor], created_by=people.sendops)
     sample = sampled_plan(session)
     client = client_for(people.sendops)
+    key_issues = reverse("audits:moderation_key_issues", kwargs={"session_uuid": session.uuid})
     response = client.post(
-        reverse("audits:moderation_key_issues", kwargs={"session_uuid": session.uuid}),
-        {"themes": themes, "agreed_actions": agreed_actions, "learning": learning},
+        key_issues,
+        {
+            "version": page_version(client.get(key_issues)),
+            "themes": themes,
+            "agreed_actions": agreed_actions,
+            "learning": learning,
+        },
     )
     assert response.status_code in (200, 302)
+    outcome = reverse(
+        "audits:moderation_outcome", kwargs={"session_uuid": session.uuid, "code": sample.code}
+    )
     response = client.post(
-        reverse(
-            "audits:moderation_outcome", kwargs={"session_uuid": session.uuid, "code": sample.code}
-        ),
-        {"agreed_grade": grade, "agreed_notes": notes},
+        outcome,
+        {
+            "version": page_version(client.get(outcome)),
+            "agreed_grade": grade,
+            "agreed_notes": notes,
+        },
     )
     assert response.status_code in (200, 302)
     assert_stored_valid(ModerationSession, SampledPlan)
