@@ -1,14 +1,18 @@
 """Checks shared by the tests of stale saves (send_qa/core/concurrency.py)."""
 
 import html
+import re
 
 from django.http import HttpResponse
 
 
 def page_version(response: HttpResponse, form: str = "form") -> str:
-    """The version a page's form was built from, as its hidden field carries it."""
+    """The version a page's form was built from, as the page's hidden field carries it."""
     assert response.status_code == 200, response.status_code
-    return response.context[form]["version"].value()
+    found = re.findall(r'<input type="hidden" name="version" value="([^"]*)"', response.text)
+    assert len(found) == 1, f"{len(found)} version fields on the page"
+    assert found[0] == response.context[form]["version"].value()
+    return found[0]
 
 
 def assert_refused(response: HttpResponse, thing: str, current_url: str) -> None:

@@ -13,7 +13,6 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 from django import forms
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import models, transaction
 from django.utils.crypto import constant_time_compare, salted_hmac
 
@@ -31,7 +30,8 @@ def rows_version(groups: Rows) -> str:
         names = [field.attname for field in queryset.model._meta.concrete_fields]
         rows = list(queryset.order_by("pk").values_list(*names))
         parts.append([queryset.model._meta.label, rows])
-    text = json.dumps(parts, cls=DjangoJSONEncoder, sort_keys=True)
+    # str, not DjangoJSONEncoder, which cuts datetimes to milliseconds.
+    text = json.dumps(parts, default=str, sort_keys=True)
     return salted_hmac(_SALT, text, algorithm="sha256").hexdigest()
 
 

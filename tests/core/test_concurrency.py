@@ -17,6 +17,7 @@ from send_qa.core.concurrency import (
     rows_version,
     version_check,
 )
+from send_qa.core.models import User
 from tests.kpis.factories import IndicatorFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,3 +159,12 @@ def test_a_form_that_adds_a_record_has_nothing_to_guard():
     assert form.guarded_rows() == []
     with transaction.atomic():
         version_check([], "")
+
+
+def test_the_version_tells_apart_times_less_than_a_millisecond_apart(people):
+    moment = people.sendops.date_joined.replace(microsecond=1000)
+    User.objects.filter(pk=people.sendops.pk).update(date_joined=moment)
+    rows = [User.objects.filter(pk=people.sendops.pk)]
+    before = rows_version(rows)
+    User.objects.filter(pk=people.sendops.pk).update(date_joined=moment.replace(microsecond=1001))
+    assert rows_version(rows) != before
