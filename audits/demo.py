@@ -114,15 +114,17 @@ def seed(area: DemoArea, *, rng: random.Random | None = None) -> None:
             if age == 0 and rng.random() < 0.4:
                 continue  # this term's work not yet started
             quality = min(0.95, max(0.05, rng.gauss(term_quality, 0.15)))
-            audit.save_answers(values=_answers(rng, items, quality), revision=0, by=audit.auditor)
+            audit.save_answers(
+                values=_answers(rng, items, quality), version=audit.edit_version(), by=audit.auditor
+            )
             if age == 0 and rng.random() < 0.3:
                 continue  # in progress
             audit.save_overall(
                 rating=max(1, min(5, round(rng.gauss(1 + quality * 4, 0.6)))),
                 comments="",
-                revision=audit.revision,
+                version=audit.edit_version(),
             )
-            audit.submit(revision=audit.revision, by=audit.auditor)
+            audit.submit(version=audit.edit_version(), by=audit.auditor)
     _seed_advice(rng, area, plans, today)
     _seed_peer_moderation(rng, area, today)
     _seed_moderation(rng, area, terms, today)
@@ -144,15 +146,15 @@ def _score(
     *,
     submit: bool = True,
 ) -> None:
-    audit.save_answers(values=_answers(rng, items, quality), revision=audit.revision)
+    audit.save_answers(values=_answers(rng, items, quality), version=audit.edit_version())
     if audit.template.has_overall_rating:
         audit.save_overall(
             rating=max(1, min(5, round(rng.gauss(1 + quality * 4, 0.6)))),
             comments="",
-            revision=audit.revision,
+            version=audit.edit_version(),
         )
     if submit:
-        audit.submit(revision=audit.revision, by=audit.auditor)
+        audit.submit(version=audit.edit_version(), by=audit.auditor)
 
 
 SERVICES = [

@@ -5,12 +5,14 @@ import json
 from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.urls import reverse
 
 from audits.models import (
     Advice,
     AdviceService,
     Answer,
+    Audit,
     ChecklistTemplate,
     ModerationSession,
     Plan,
@@ -20,6 +22,7 @@ from audits.models import (
 )
 from audits.models.advice import ADVICE_DUE_AFTER
 from audits.roles import AUDIT_ASSIGNEES
+from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role, group_name
@@ -58,12 +61,29 @@ def _extra_field(extra: dict) -> forms.Field:
     return forms.CharField(label=extra["label"], required=False, max_length=500)
 
 
-class SectionAnswersForm(forms.Form):
+class AuditFormMixin(VersionedFormMixin):
+    """A page of an audit carries the version of the audit and its answers it was built from;
+    the audit's own methods check it when they save."""
+
+    edit_thing = "audit"
+    audit: Audit
+
+    def guarded_rows(self) -> list[QuerySet]:
+        return self.audit.edit_rows()
+
+
+class SectionAnswersForm(AuditFormMixin, forms.Form):
     """The answers to one section. Drafts may be partial: required answers are checked on submit."""
 
-    revision = forms.IntegerField(widget=forms.HiddenInput)
-
-    def __init__(self, *args, items: list[TemplateItem], answers: dict[int, Answer], **kwargs):
+    def __init__(
+        self,
+        *args,
+        audit: Audit,
+        items: list[TemplateItem],
+        answers: dict[int, Answer],
+        **kwargs,
+    ):
+        self.audit = audit
         super().__init__(*args, **kwargs)
         self.items = items
         for item in items:
@@ -111,12 +131,13 @@ class SectionAnswersForm(forms.Form):
         return values
 
 
-class OverallForm(GDSFormMixin, forms.Form):
+class OverallForm(AuditFormMixin, GDSFormMixin, forms.Form):
     submit_label = "Save and continue"
-    revision = forms.IntegerField(widget=forms.HiddenInput)
 
-    def __init__(self, *args, template: ChecklistTemplate, **kwargs):
+    def __init__(self, *args, audit: Audit, **kwargs):
+        self.audit = audit
         super().__init__(*args, **kwargs)
+        template = audit.template
         if template.has_overall_rating:
             scale = template.overall_rating_scale
             labels = scale.get("labels", {})
@@ -140,8 +161,10 @@ class OverallForm(GDSFormMixin, forms.Form):
             )
 
 
-class SubmitForm(forms.Form):
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+class SubmitForm(AuditFormMixin, forms.Form):
+    def __init__(self, *args, audit: Audit, **kwargs):
+        self.audit = audit
+        super().__init__(*args, **kwargs)
 
 
 class AssignForm(GDSFormMixin, forms.Form):
@@ -252,8 +275,9 @@ def _moderator_choices():
     ]
 
 
-class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
+class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save session"
+    edit_thing = "moderation session"
 
     members = forms.TypedMultipleChoiceField(
         label="Members",
@@ -301,6 +325,15 @@ class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
             if current:
                 self.initial.setdefault("term", current.pk)
 
+    def guarded_rows(self) -> list[QuerySet]:
+        """The session and its members."""
+        if self.instance.pk is None:
+            return []
+        members = ModerationSession.members.through.objects.filter(
+            moderationsession_id=self.instance.pk
+        )
+        return [ModerationSession.objects.filter(pk=self.instance.pk), members]
+
     def save(self, commit: bool = True):
         session = super().save(commit=commit)
         if commit:
@@ -308,8 +341,9 @@ class ModerationSessionForm(GDSFormMixin, forms.ModelForm):
         return session
 
 
-class AgreedGradeForm(GDSFormMixin, forms.ModelForm):
+class AgreedGradeForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save the agreed grade"
+    edit_thing = "agreed grade"
 
     class Meta:
         model = SampledPlan
@@ -327,8 +361,9 @@ class AgreedGradeForm(GDSFormMixin, forms.ModelForm):
         )
 
 
-class KeyIssuesForm(GDSFormMixin, forms.ModelForm):
+class KeyIssuesForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save the key issues report"
+    edit_thing = "key issues report"
 
     class Meta:
         model = ModerationSession
@@ -374,10 +409,11 @@ class AdviceServiceForm(GDSFormMixin, forms.ModelForm):
         self.fields["profession"].choices = Profession.choices
 
 
-class AdviceForm(GDSFormMixin, forms.ModelForm):
+class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     """An advice request: which plan, which service, and the dates."""
 
     submit_label = "Save advice request"
+    edit_thing = "advice request"
     case_reference = forms.CharField(
         label="Case reference of the plan",
         help_text="As in the plans register, for example EHC004512.",

@@ -2,9 +2,13 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils.http import urlencode
 
-from kpis.models import Area, ExceptionNote, Indicator, Scorecard, Target
+from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, Target
 from kpis.validity import kept, measurement_problems
+from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import User
 
@@ -18,10 +22,11 @@ class KpiUploadForm(SpreadsheetUploadForm):
     )
 
 
-class MeasurementForm(GDSFormMixin, forms.Form):
+class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
     """One period's values of one indicator: this area's with its commentary, and benchmarks."""
 
     submit_label = "Save values"
+    edit_thing = "period's values"
     period_start = forms.DateField(
         label="Period starts",
         widget=DatePicker(),
@@ -61,14 +66,31 @@ class MeasurementForm(GDSFormMixin, forms.Form):
     NUMBERS = ("numerator", "denominator", *AREA_FIELDS.values())
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
-        super().__init__(*args, **kwargs)
         self.indicator = indicator
+        super().__init__(*args, **kwargs)
         for name in self.NUMBERS:
             self.fields[name].error_messages["invalid"] = "Enter a number, for example 72.5"
         if indicator.computed:
             for name in ("local", "numerator", "denominator"):
                 self.fields[name].disabled = True
                 self.fields[name].help_text = "Calculated by the portal."
+
+    def guarded_rows(self) -> list[QuerySet]:
+        """The period's values in every area, as stored: the one the page was opened for, or
+        on saving the one the form names (none yet is a version too)."""
+        period = (getattr(self, "cleaned_data", None) if self.is_bound else self.initial) or {}
+        start, end = period.get("period_start"), period.get("period_end")
+        if start is None or end is None:
+            return [Measurement.objects.none()]
+        return [
+            Measurement.objects.filter(indicator=self.indicator, period_start=start, period_end=end)
+        ]
+
+    def current_url(self) -> str:
+        """The page of the period the form names, freshly loaded."""
+        url = reverse("kpis:measurement_edit", kwargs={"code": self.indicator.code})
+        start, end = self.cleaned_data["period_start"], self.cleaned_data["period_end"]
+        return f"{url}?{urlencode({'start': start.isoformat(), 'end': end.isoformat()})}"
 
     def clean(self):
         """Each area's value through the one rule for a KPI value (kpis/validity.py)."""
@@ -151,10 +173,11 @@ class ScorecardForm(GDSFormMixin, forms.ModelForm):
             )
 
 
-class IndicatorSettingsForm(GDSFormMixin, forms.ModelForm):
+class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     """What SENDOPS set per indicator: who owns it, what it serves, and the RAG tolerance."""
 
     submit_label = "Save settings"
+    edit_thing = "indicator's settings"
 
     class Meta:
         model = Indicator

@@ -4,13 +4,16 @@ from crispy_forms_gds.choices import Choice
 from django import forms
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.utils import timezone
 
+from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.uploads import MB, UploadRefused, check_evidence_file, safe_display_name
 from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
+from wsoa.models import DueDate as DueDateRecord
 from wsoa.timescales import DueDate, TimescaleError, parse_timescale
 
 DATE = DatePicker()
@@ -20,8 +23,9 @@ def status_choices(key: RagKey) -> list[Choice]:
     return [Choice(s.pk, s.name, hint=s.definition) for s in key.statuses.order_by("order")]
 
 
-class PlanForm(GDSFormMixin, forms.ModelForm):
+class PlanForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save the plan"
+    edit_thing = "action plan"
 
     class Meta:
         model = ActionPlan
@@ -68,8 +72,9 @@ class PlanForm(GDSFormMixin, forms.ModelForm):
         return cleaned
 
 
-class WeaknessForm(GDSFormMixin, forms.ModelForm):
+class WeaknessForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save"
+    edit_thing = "weakness"
 
     class Meta:
         model = Weakness
@@ -97,6 +102,13 @@ class WeaknessForm(GDSFormMixin, forms.ModelForm):
         self.fields["indicators"].required = False
         self.fields["indicators"].label_from_instance = lambda i: f"{i.code}: {i.name}"
 
+    def guarded_rows(self) -> list[QuerySet]:
+        """The weakness and the indicators it is measured by."""
+        if self.instance.pk is None:
+            return []
+        links = Weakness.indicators.through.objects.filter(weakness_id=self.instance.pk)
+        return [Weakness.objects.filter(pk=self.instance.pk), links]
+
     def clean_number(self):
         number = self.cleaned_data["number"]
         clash = Weakness.objects.filter(plan=self.plan, number=number).exclude(pk=self.instance.pk)
@@ -105,8 +117,9 @@ class WeaknessForm(GDSFormMixin, forms.ModelForm):
         return number
 
 
-class ActionForm(GDSFormMixin, forms.ModelForm):
+class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save the action"
+    edit_thing = "action"
     lead_user = forms.ModelChoiceField(
         queryset=User.objects.none(),
         label="Lead (a person)",
@@ -163,6 +176,13 @@ class ActionForm(GDSFormMixin, forms.ModelForm):
         if self.instance.pk:
             self.initial["lead_user"] = self.instance.lead_id
             self.initial["initial"] = self.instance.initial_status_id
+
+    def guarded_rows(self) -> list[QuerySet]:
+        """The action (its RAG and lead too) and the dates its timescale gives."""
+        pk = self.instance.pk
+        if pk is None:
+            return []
+        return [Action.objects.filter(pk=pk), DueDateRecord.objects.filter(action_id=pk)]
 
     def clean_timescale(self):
         text = self.cleaned_data["timescale"].strip()

@@ -17,6 +17,7 @@ from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem
 from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
 from audits.scoring import AuditResult, audit_result
+from send_qa.core.concurrency import rows_version, version_check
 from send_qa.core.models import Period
 
 
@@ -183,17 +184,22 @@ class Audit(models.Model):
         answers = answers if answers is not None else self.answers_by_item()
         return audit_result(self.template, sections, answers)
 
-    def claim_revision(self, revision: int) -> None:
-        """Take the next revision, or refuse when someone saved since `revision` was read."""
-        updated = Audit.objects.filter(pk=self.pk, revision=revision).update(
-            revision=models.F("revision") + 1
-        )
-        if not updated:
-            raise AuditConflict()
-        self.revision = revision + 1
+    def edit_rows(self) -> list[models.QuerySet]:
+        """The rows an audit's pages edit: the audit and its answers (send_qa/core/concurrency)."""
+        return [Audit.objects.filter(pk=self.pk), Answer.objects.filter(audit_id=self.pk)]
+
+    def edit_version(self) -> str:
+        """The version a page of this audit is built from, for its hidden version field."""
+        return rows_version(self.edit_rows())
+
+    def _claim(self, version: str) -> None:
+        """Refuse (EditConflict) when someone saved since the page at `version` was built;
+        else take the next revision, so the audit's row changes even when only answers do."""
+        version_check(self.edit_rows(), version, thing="audit")
+        self.revision += 1
 
     @transaction.atomic
-    def save_answers(self, *, values: dict[int, dict], revision: int, by=None) -> None:
+    def save_answers(self, *, values: dict[int, dict], version: str, by=None) -> None:
         """Store answers (item id -> fields) for a draft, then the running results.
 
         A field "value" is the answer as the form writes it, stored by Answer.set_from; any
@@ -201,7 +207,7 @@ class Audit(models.Model):
         """
         if self.is_submitted:
             raise AuditLocked()
-        self.claim_revision(revision)
+        self._claim(version)
         sections = list(self.sections_with_items())
         items = {item.pk: item for section in sections for item in section.items.all()}
         if unknown := set(values) - set(items):
@@ -230,10 +236,10 @@ class Audit(models.Model):
         self.store_result(sections)
 
     @transaction.atomic
-    def save_overall(self, *, rating: int | None, comments: str, revision: int) -> None:
+    def save_overall(self, *, rating: int | None, comments: str, version: str) -> None:
         if self.is_submitted:
             raise AuditLocked()
-        self.claim_revision(revision)
+        self._claim(version)
         self.overall_rating, self.final_comments = rating, comments
         if self.status == self.Status.NOT_STARTED:
             self.status, self.started_at = self.Status.IN_PROGRESS, timezone.now()
@@ -252,13 +258,13 @@ class Audit(models.Model):
         return missing
 
     @transaction.atomic
-    def submit(self, *, revision: int, by) -> None:
+    def submit(self, *, version: str, by) -> None:
         if self.is_submitted:
             raise AuditLocked()
         missing = self.missing_answers()
         if missing:
             raise AuditIncomplete(missing)
-        self.claim_revision(revision)
+        self._claim(version)
         self.status, self.submitted_at = self.Status.SUBMITTED, timezone.now()
         self.store_result()
 
@@ -266,7 +272,7 @@ class Audit(models.Model):
     def reopen(self, *, by, reason: str) -> None:
         if not self.is_submitted:
             raise ValidationError("Only a submitted audit can be reopened.")
-        self.claim_revision(self.revision)
+        self.revision += 1
         self.status = self.Status.IN_PROGRESS
         self.reopened_at, self.reopened_by, self.reopen_reason = timezone.now(), by, reason
         self.save()
@@ -288,15 +294,6 @@ class Audit(models.Model):
             for s in result.sections
             if s.subtotal.max_points
         }
-
-
-class AuditConflict(Exception):
-    """Someone else saved this audit since the page was opened."""
-
-    message = (
-        "Someone else saved this audit after you opened it, so your changes were not saved. "
-        "Their answers are shown below: check them and make your changes again."
-    )
 
 
 class AuditLocked(Exception):

@@ -26,6 +26,7 @@ from audits.roles import ADVICE_MANAGERS, ADVICE_READERS
 from audits.views.findings import chosen_term
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
 
@@ -103,11 +104,18 @@ def advice_new(request: SignedInRequest) -> HttpResponse:
 def advice_edit(request: SignedInRequest, advice_uuid) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceForm(posted(request), instance=advice)
+    status = 200
     if form.is_valid():
-        form.save()
-        messages.success(request, "The advice request has been saved.")
-        return redirect("audits:advice_detail", advice_uuid=advice.uuid)
-    return render(request, "audits/advice/form.html", {"form": form, "advice": advice})
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, "The advice request has been saved.")
+            return redirect("audits:advice_detail", advice_uuid=advice.uuid)
+    context = {"form": form, "advice": advice}
+    return render(request, "audits/advice/form.html", context, status=status)
 
 
 @never_cache

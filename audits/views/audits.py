@@ -12,7 +12,6 @@ from audits.access import audit_to_score, audit_to_view
 from audits.forms import OverallForm, ReopenForm, SectionAnswersForm, SubmitForm
 from audits.models import (
     Audit,
-    AuditConflict,
     AuditIncomplete,
     AuditLocked,
     ChecklistTemplate,
@@ -22,6 +21,7 @@ from audits.models import (
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import group_name
@@ -121,7 +121,7 @@ def _render_task_list(
             "overall_done": (
                 not audit.template.has_overall_rating or audit.overall_rating is not None
             ),
-            "submit_form": SubmitForm(initial={"revision": audit.revision}),
+            "submit_form": SubmitForm(audit=audit),
             "missing": missing or [],
             "conflict": conflict,
         },
@@ -145,23 +145,19 @@ def audit_section(request: SignedInRequest, audit_uuid, code: str) -> HttpRespon
     section = sections[index]
     items = list(section.items.all())
     answers = audit.answers_by_item()
-    form = SectionAnswersForm(
-        posted(request), items=items, answers=answers, initial={"revision": audit.revision}
-    )
+    form = SectionAnswersForm(posted(request), audit=audit, items=items, answers=answers)
     conflict = None
     if form.is_valid():
         try:
             audit.save_answers(
-                values=form.answer_values(), revision=form.cleaned_data["revision"], by=request.user
+                values=form.answer_values(), version=form.posted_version(), by=request.user
             )
-        except AuditConflict as error:
-            conflict = error.message
+        except EditConflict as error:
+            # The page shows the colleague's answers, so saving it next is not a stale save.
+            conflict, error.url = error, request.path
             audit.refresh_from_db()
             form = SectionAnswersForm(
-                None,
-                items=items,
-                answers=audit.answers_by_item(),
-                initial={"revision": audit.revision},
+                None, audit=audit, items=items, answers=audit.answers_by_item()
             )
         else:
             if "later" in request.POST or index + 1 == len(sections):
@@ -195,12 +191,8 @@ def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
         return redirect(audit_detail_url(audit))
     form = OverallForm(
         posted(request),
-        template=audit.template,
-        initial={
-            "revision": audit.revision,
-            "overall_rating": audit.overall_rating,
-            "final_comments": audit.final_comments,
-        },
+        audit=audit,
+        initial={"overall_rating": audit.overall_rating, "final_comments": audit.final_comments},
     )
     conflict = None
     if form.is_valid():
@@ -208,16 +200,15 @@ def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
             audit.save_overall(
                 rating=form.cleaned_data.get("overall_rating"),
                 comments=form.cleaned_data.get("final_comments", ""),
-                revision=form.cleaned_data["revision"],
+                version=form.posted_version(),
             )
-        except AuditConflict as error:
-            conflict = error.message
+        except EditConflict as error:
+            conflict, error.url = error, request.path
             audit.refresh_from_db()
             form = OverallForm(
                 None,
-                template=audit.template,
+                audit=audit,
                 initial={
-                    "revision": audit.revision,
                     "overall_rating": audit.overall_rating,
                     "final_comments": audit.final_comments,
                 },
@@ -237,15 +228,16 @@ def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
 @require_http_methods(["POST"])
 def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
-    form = SubmitForm(request.POST)
-    revision = form.cleaned_data["revision"] if form.is_valid() else -1
+    form = SubmitForm(request.POST, audit=audit)
+    version = form.posted_version() if form.is_valid() else ""
     try:
-        audit.submit(revision=revision, by=request.user)
+        audit.submit(version=version, by=request.user)
     except AuditIncomplete as error:
         return _render_task_list(request, audit, missing=error.missing, status=400)
-    except AuditConflict as error:
+    except EditConflict as error:
+        error.url = audit_detail_url(audit)
         audit.refresh_from_db()
-        return _render_task_list(request, audit, conflict=error.message, status=409)
+        return _render_task_list(request, audit, conflict=error, status=409)
     except AuditLocked as error:
         messages.error(request, error.message)
         return redirect(audit_detail_url(audit))

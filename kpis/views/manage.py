@@ -29,6 +29,7 @@ from kpis.roles import KPI_MANAGERS
 from kpis.services import period_values_save
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 
 PREVIEW_ROWS = 50
@@ -123,21 +124,28 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
                 }
         initial |= {"period_start": request.GET["start"], "period_end": request.GET["end"]}
     form = MeasurementForm(posted(request), indicator=indicator, initial=initial)
+    status = 200
     if form.is_valid():
         data = form.cleaned_data
-        period_values_save(
-            indicator=indicator,
-            period_start=data["period_start"],
-            period_end=data["period_end"],
-            period_label=data["period_label"],
-            values={area: data[field] for area, field in form.AREA_FIELDS.items()},
-            numerator=data["numerator"],
-            denominator=data["denominator"],
-            commentary=data["commentary"],
-        )
-        messages.success(request, f"Values of {indicator.code} saved.")
-        return redirect("kpis:indicator_detail", code=indicator.code)
-    return render(request, "kpis/measurement_form.html", {"indicator": indicator, "form": form})
+        try:
+            with form.guard(url=form.current_url()):
+                period_values_save(
+                    indicator=indicator,
+                    period_start=data["period_start"],
+                    period_end=data["period_end"],
+                    period_label=data["period_label"],
+                    values={area: data[field] for area, field in form.AREA_FIELDS.items()},
+                    numerator=data["numerator"],
+                    denominator=data["denominator"],
+                    commentary=data["commentary"],
+                )
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"Values of {indicator.code} saved.")
+            return redirect("kpis:indicator_detail", code=indicator.code)
+    context = {"indicator": indicator, "form": form}
+    return render(request, "kpis/measurement_form.html", context, status=status)
 
 
 @role_required(*KPI_MANAGERS)
@@ -228,10 +236,16 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
         request.POST if "target" in request.POST else None, indicator=indicator
     )
     settings_form.helper.form_tag = target_form.helper.form_tag = False  # two forms, one page
+    status = 200
     if "settings" in request.POST and settings_form.is_valid():
-        settings_form.save()
-        messages.success(request, f"Settings of {indicator.code} saved.")
-        return redirect("kpis:indicator_settings", code=indicator.code)
+        try:
+            with settings_form.guard(url=request.path):
+                settings_form.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"Settings of {indicator.code} saved.")
+            return redirect("kpis:indicator_settings", code=indicator.code)
     if "target" in request.POST and target_form.is_valid():
         target = target_form.save(commit=False)
         target.indicator = indicator
@@ -251,6 +265,7 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
             "target_form": target_form,
             "targets": indicator.targets.order_by("period_start"),
         },
+        status=status,
     )
 
 

@@ -1,6 +1,6 @@
 from django import forms
-from django.core.exceptions import ValidationError
 
+from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin
 from send_qa.core.models import Period
 from send_qa.reports.models import NARRATIVE, Report
@@ -11,11 +11,11 @@ FORMATTING_HINT = (
 )
 
 
-class ReportForm(GDSFormMixin, forms.ModelForm):
+class ReportForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     """The narrative SENDOPS write. A save based on an out-of-date page is refused."""
 
     submit_label = "Save the report"
-    revision = forms.IntegerField(widget=forms.HiddenInput)
+    edit_thing = "report"
 
     class Meta:
         model = Report
@@ -44,22 +44,10 @@ class ReportForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.initial.setdefault("revision", self.instance.revision)
         for name, _ in NARRATIVE:
             if name in self.fields:
                 self.fields[name].help_text = FORMATTING_HINT
                 self.fields[name].required = False
-
-    def clean(self):
-        cleaned = super().clean()
-        revision = cleaned.get("revision")
-        stored = Report.objects.filter(pk=self.instance.pk).values_list("revision", flat=True)
-        if self.instance.pk and revision != stored.first():
-            raise ValidationError(
-                "Someone else saved this report after you opened it, so your changes were not "
-                "saved. Open the report again to see their changes, then make yours."
-            )
-        return cleaned
 
     def save(self, commit: bool = True):
         report = super().save(commit=False)
@@ -69,8 +57,11 @@ class ReportForm(GDSFormMixin, forms.ModelForm):
         return report
 
 
-class BoardCommentaryForm(GDSFormMixin, forms.ModelForm):
+class BoardCommentaryForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
+    """The board's commentary: part of the report's row, so guarded like the narrative."""
+
     submit_label = "Save the board's commentary"
+    edit_thing = "report"
 
     class Meta:
         model = Report

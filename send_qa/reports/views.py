@@ -6,7 +6,6 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,6 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
@@ -81,17 +81,18 @@ def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
-    # The row is locked while a save is checked, so two saves of the same page can't both pass.
-    with transaction.atomic():
-        reports = Report.objects.select_related("term")
-        if request.method == "POST":
-            reports = reports.select_for_update(of=("self",))
-        report = get_object_or_404(reports, uuid=report_uuid)
-        form = ReportForm(posted(request), instance=report)
-        if form.is_valid():
-            form.save()
-            messages.success(request, "The report has been saved.")
-            return redirect("reports:report_detail", report_uuid=report.uuid)
+    report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
+    form = ReportForm(posted(request), instance=report)
+    if form.is_valid():
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            return render(
+                request, "reports/edit.html", {"report": report, "form": form}, status=409
+            )
+        messages.success(request, "The report has been saved.")
+        return redirect("reports:report_detail", report_uuid=report.uuid)
     return render(request, "reports/edit.html", {"report": report, "form": form})
 
 
@@ -106,7 +107,12 @@ def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
         raise Http404("No such report")
     form = BoardCommentaryForm(posted(request), instance=report)
     if form.is_valid():
-        form.save()
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            context = {"report": report, "form": form}
+            return render(request, "reports/commentary.html", context, status=409)
         messages.success(request, "The board's commentary has been saved. Compile version 3.")
         return redirect("reports:report_detail", report_uuid=report.uuid)
     return render(request, "reports/commentary.html", {"report": report, "form": form})

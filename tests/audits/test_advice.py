@@ -82,8 +82,8 @@ def score_advice(advice, auditor, *, score, comment="", low_line=None):
     values = {i.pk: {"score": score, "comment": comment} for i in items}
     if low_line:
         values[items.get(code=low_line).pk] = {"score": 0, "comment": "No reasons given"}
-    audit.save_answers(values=values, revision=0)
-    audit.submit(revision=audit.revision, by=auditor)
+    audit.save_answers(values=values, version=audit.edit_version())
+    audit.submit(version=audit.edit_version(), by=auditor)
     return audit
 
 

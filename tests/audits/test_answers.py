@@ -103,7 +103,7 @@ def test_the_answered_and_applicable_querysets_agree_with_the_answers_own_rules(
     stored = []
     for code, raw, _, _ in CASES:
         audit = AuditFactory(template=items[code].section.template)
-        audit.save_answers(values={items[code].pk: {"value": raw}}, revision=0)
+        audit.save_answers(values={items[code].pk: {"value": raw}}, version=audit.edit_version())
         stored.append(Answer.objects.get(audit=audit))
     answered = {a.pk for a in stored if a.is_answered(items_by_pk(items)[a.item_id])}
     applicable = {a.pk for a in stored if not a.not_applicable}
@@ -127,13 +127,14 @@ def test_the_form_shows_a_stored_answer_as_it_was_given(items):
     audit = AuditFactory(template=items["B1"].section.template)
     given = {"B1": "na", "B2": "yes", "B3": "Clear", "B4": "partial"}
     form = SectionAnswersForm(
-        {"revision": "0", **{f"item_{items[c].pk}": v for c, v in given.items()}},
+        {**{f"item_{items[c].pk}": v for c, v in given.items()}},
+        audit=audit,
         items=section,
         answers={},
     )
     assert form.is_valid(), form.errors
-    audit.save_answers(values=form.answer_values(), revision=0)
-    again = SectionAnswersForm(None, items=section, answers=audit.answers_by_item())
+    audit.save_answers(values=form.answer_values(), version=audit.edit_version())
+    again = SectionAnswersForm(None, audit=audit, items=section, answers=audit.answers_by_item())
     assert {c: again.initial[f"item_{items[c].pk}"] for c in given} == given
 
 
@@ -147,7 +148,7 @@ def test_the_export_writes_each_answer_as_the_form_gives_it(items):
     audit = AuditFactory(template=items["B1"].section.template)
     given = {"A1": "4", "A2": "no", "B1": "na", "B2": "na", "B3": "Clear", "B4": "partial"}
     audit.save_answers(
-        values={items[c].pk: {"value": v} for c, v in given.items()}, revision=audit.revision
+        values={items[c].pk: {"value": v} for c, v in given.items()}, version=audit.edit_version()
     )
     header, (row,) = export_table(Audit.objects.filter(pk=audit.pk))
     exported = dict(zip(header, row, strict=True))

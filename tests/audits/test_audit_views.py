@@ -4,6 +4,7 @@ from django.urls import reverse
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
 from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory, small_template
+from tests.conflicts import assert_refused, page_version
 from tests.factories import TeamFactory, UserFactory
 from tests.queries import page_queries
 
@@ -35,7 +36,7 @@ def test_scoring_section_by_section_then_submitting(audit, people, client_for):
     response = client.post(
         section_url(audit, "A"),
         {
-            "revision": 0,
+            "version": audit.edit_version(),
             f"item_{found['A1'].pk}": "4",
             f"item_{found['A2'].pk}": "yes",
             f"comment_{found['A1'].pk}": "Child's words used",
@@ -45,7 +46,7 @@ def test_scoring_section_by_section_then_submitting(audit, people, client_for):
     response = client.post(
         section_url(audit, "B"),
         {
-            "revision": 1,
+            "version": audit.edit_version(),
             f"item_{found['B1'].pk}": "3",
             f"item_{found['B2'].pk}": "yes",
             "later": "1",
@@ -56,16 +57,18 @@ def test_scoring_section_by_section_then_submitting(audit, people, client_for):
     assert task_list.count("Completed") == 2
     # Submitting without the overall rating lists what is missing.
     response = client.post(
-        reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}), {"revision": 2}
+        reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}),
+        {"version": audit.edit_version()},
     )
     assert response.status_code == 400
     assert "Rate the plan as a whole" in response.content.decode()
     client.post(
         reverse("audits:audit_overall", kwargs={"audit_uuid": audit.uuid}),
-        {"revision": 2, "overall_rating": "4", "final_comments": "Good plan"},
+        {"version": audit.edit_version(), "overall_rating": "4", "final_comments": "Good plan"},
     )
     response = client.post(
-        reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}), {"revision": 3}
+        reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}),
+        {"version": audit.edit_version()},
     )
     assert response.status_code == 302
     audit.refresh_from_db()
@@ -78,13 +81,66 @@ def test_scoring_section_by_section_then_submitting(audit, people, client_for):
 def test_a_stale_save_is_refused_with_a_clear_message(audit, people, client_for):
     client = client_for(people.auditor)
     a1 = items(audit)["A1"]
-    client.post(section_url(audit, "A"), {"revision": 0, f"item_{a1.pk}": "5", "later": "1"})
-    response = client.post(section_url(audit, "A"), {"revision": 0, f"item_{a1.pk}": "1"})
-    assert response.status_code == 409
+    opened = audit.edit_version()
+    client.post(section_url(audit, "A"), {"version": opened, f"item_{a1.pk}": "5", "later": "1"})
+    response = client.post(section_url(audit, "A"), {"version": opened, f"item_{a1.pk}": "1"})
+    assert_refused(response, "audit", section_url(audit, "A"))
     html = response.content.decode()
-    assert "Someone else saved this audit after you opened it" in html
     assert Answer.objects.get(audit=audit, item=a1).score == 5
     assert 'value="5" checked' in html  # the form now shows the saved work
+
+
+def test_a_section_saved_on_a_page_older_than_an_import_is_refused(audit, people, client_for):
+    """Any writer counts, not only the portal's own pages: here a direct change of an answer."""
+    client = client_for(people.auditor)
+    a1 = items(audit)["A1"]
+    audit.save_answers(values={a1.pk: {"score": 2}}, version=audit.edit_version())
+    opened = page_version(client.get(section_url(audit, "A")))
+    Answer.objects.filter(audit=audit, item=a1).update(comment="Changed by a colleague")
+    response = client.post(section_url(audit, "A"), {"version": opened, f"item_{a1.pk}": "4"})
+    assert_refused(response, "audit", section_url(audit, "A"))
+    assert Answer.objects.get(audit=audit, item=a1).score == 2
+    fresh = page_version(client.get(section_url(audit, "A")))
+    response = client.post(section_url(audit, "A"), {"version": fresh, f"item_{a1.pk}": "4"})
+    assert response.status_code == 302
+    assert Answer.objects.get(audit=audit, item=a1).score == 4
+
+
+def test_an_overall_rating_saved_on_an_old_page_is_refused(audit, people, client_for):
+    client = client_for(people.auditor)
+    url = reverse("audits:audit_overall", kwargs={"audit_uuid": audit.uuid})
+    opened = page_version(client.get(url))
+    audit.save_overall(rating=2, comments="From a colleague", version=audit.edit_version())
+    response = client.post(url, {"version": opened, "overall_rating": "5"})
+    assert_refused(response, "audit", url)
+    audit.refresh_from_db()
+    assert (audit.overall_rating, audit.final_comments) == (2, "From a colleague")
+    response = client.post(url, {"version": page_version(client.get(url)), "overall_rating": "5"})
+    assert response.status_code == 302
+    audit.refresh_from_db()
+    assert audit.overall_rating == 5
+
+
+def test_submitting_from_an_old_task_list_is_refused(audit, people, client_for):
+    client = client_for(people.auditor)
+    found = items(audit)
+    answers = {"A1": {"score": 4}, "A2": {"yes_no": "yes"}, "B1": {"score": 4}}
+    answers |= {"B2": {"yes_no": "yes"}}
+    audit.save_answers(
+        values={found[c].pk: v for c, v in answers.items()}, version=audit.edit_version()
+    )
+    audit.save_overall(rating=4, comments="", version=audit.edit_version())
+    opened = page_version(client.get(detail_url(audit)), "submit_form")
+    audit.save_answers(values={found["A1"].pk: {"score": 1}}, version=audit.edit_version())
+    submit_url = reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid})
+    response = client.post(submit_url, {"version": opened})
+    assert_refused(response, "audit", detail_url(audit))
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.IN_PROGRESS
+    fresh = page_version(client.get(detail_url(audit)), "submit_form")
+    assert client.post(submit_url, {"version": fresh}).status_code == 302
+    audit.refresh_from_db()
+    assert audit.status == Audit.Status.SUBMITTED
 
 
 def test_sendops_reopen_with_a_reason_and_the_auditor_cannot(audit, people, client_for):
@@ -202,7 +258,7 @@ def test_the_scoring_page_runs_a_fixed_number_ofpage_queries(audit, people, clie
             for i in found.values()
             if i.kind != "text"
         },
-        revision=0,
+        version=audit.edit_version(),
     )
     for _ in range(10):
         AuditFactory(auditor=people.auditor)
@@ -225,10 +281,10 @@ def test_findings_and_exports(audit, people, client_for):
             found["B1"].pk: {"score": 5},
             found["B2"].pk: {"yes_no": "yes"},
         },
-        revision=0,
+        version=audit.edit_version(),
     )
-    audit.save_overall(rating=3, comments="", revision=1)
-    audit.submit(revision=2, by=people.auditor)
+    audit.save_overall(rating=3, comments="", version=audit.edit_version())
+    audit.submit(version=audit.edit_version(), by=people.auditor)
     client = client_for(people.sendops)
     html = client.get(reverse("audits:findings"), {"term": term.uuid}).content.decode()
     assert "Judged good or better" in html and "100.0% (1 of 1 submitted)" in html
@@ -258,7 +314,8 @@ def test_findings_and_the_plans_register_run_a_fixed_number_ofpage_queries(peopl
         audit = AuditFactory(term=term, template=template, plan=PlanFactory(team=TeamFactory()))
         found = items(audit)
         audit.save_answers(
-            values={found["A1"].pk: {"score": 3}, found["B2"].pk: {"yes_no": "yes"}}, revision=0
+            values={found["A1"].pk: {"score": 3}, found["B2"].pk: {"yes_no": "yes"}},
+            version=audit.edit_version(),
         )
     assert (
         page_queries(client, findings_url),

@@ -25,6 +25,7 @@ from tests.audits.factories import (
     sampled_plan,
     small_template,
 )
+from tests.conflicts import page_version
 from tests.strategies import (
     NASTY,
     assert_one_saved_or_none,
@@ -44,12 +45,12 @@ CHECKED = checked(40)
     a1=mostly(["4", "", "na", "6", "0"]),
     a2=mostly(["yes", "no", "na"]),
     comment=nasty_text(max_size=200),
-    revision=mostly(["0", "-1", "99999999999999999999"]),
+    version=mostly(["current", "", "0", "f" * 64, "x" * 5000]),
 )
-@example(a1="4", a2="yes", comment='=HYPERLINK("http://x","y")', revision="0")
-@example(a1="4", a2="yes", comment="x" * 20000, revision="0")
+@example(a1="4", a2="yes", comment='=HYPERLINK("http://x","y")', version="current")
+@example(a1="4", a2="yes", comment="x" * 20000, version="current")
 def test_a_scoring_section_saves_valid_answers_or_shows_errors(
-    people, client_for, a1, a2, comment, revision
+    people, client_for, a1, a2, comment, version
 ):
     audit = AuditFactory(auditor=people.auditor, template=small_template())
     items = {i.code: i for i in TemplateItem.objects.filter(section__template=audit.template)}
@@ -57,7 +58,7 @@ def test_a_scoring_section_saves_valid_answers_or_shows_errors(
     response = client_for(people.auditor).post(
         url,
         {
-            "revision": revision,
+            "version": audit.edit_version() if version == "current" else version,
             f"item_{items['A1'].pk}": a1,
             f"item_{items['A2'].pk}": a2,
             f"comment_{items['A1'].pk}": comment,
@@ -80,7 +81,8 @@ def test_the_overall_rating_saves_a_valid_rating_or_shows_errors(
     audit = AuditFactory(auditor=people.auditor, template=small_template())
     url = reverse("audits:audit_overall", kwargs={"audit_uuid": audit.uuid})
     response = client_for(people.auditor).post(
-        url, {"revision": "0", "overall_rating": rating, "final_comments": comments}
+        url,
+        {"version": audit.edit_version(), "overall_rating": rating, "final_comments": comments},
     )
     assert response.status_code in (200, 302, 400)
     audit.refresh_from_db()
@@ -196,16 +198,27 @@ def test_outcomes_and_key_issues_save_valid_text_or_show_errors(
     session = ModerationSessionFactory(members=[people.auditor], created_by=people.sendops)
     sample = sampled_plan(session)
     client = client_for(people.sendops)
+    key_issues = reverse("audits:moderation_key_issues", kwargs={"session_uuid": session.uuid})
     response = client.post(
-        reverse("audits:moderation_key_issues", kwargs={"session_uuid": session.uuid}),
-        {"themes": themes, "agreed_actions": agreed_actions, "learning": learning},
+        key_issues,
+        {
+            "version": page_version(client.get(key_issues)),
+            "themes": themes,
+            "agreed_actions": agreed_actions,
+            "learning": learning,
+        },
     )
     assert response.status_code in (200, 302)
+    outcome = reverse(
+        "audits:moderation_outcome", kwargs={"session_uuid": session.uuid, "code": sample.code}
+    )
     response = client.post(
-        reverse(
-            "audits:moderation_outcome", kwargs={"session_uuid": session.uuid, "code": sample.code}
-        ),
-        {"agreed_grade": grade, "agreed_notes": notes},
+        outcome,
+        {
+            "version": page_version(client.get(outcome)),
+            "agreed_grade": grade,
+            "agreed_notes": notes,
+        },
     )
     assert response.status_code in (200, 302)
     assert_stored_valid(ModerationSession, SampledPlan)

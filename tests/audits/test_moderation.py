@@ -5,7 +5,7 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from audits.models import Audit, SampledPlan, TemplateItem
+from audits.models import Audit, ModerationSession, SampledPlan, TemplateItem
 from audits.moderation import (
     SampleLocked,
     SamplingError,
@@ -20,6 +20,7 @@ from tests.audits.factories import (
     sampled_plan,
     small_template,
 )
+from tests.conflicts import assert_refused, page_version
 from tests.factories import UserFactory
 from tests.queries import page_queries
 
@@ -39,10 +40,10 @@ def submitted_audit(plan, term, *, a1: int, b1: int, template=None) -> Audit:
             items["B1"].pk: {"score": b1},
             items["B2"].pk: {"yes_no": "yes"},
         },
-        revision=0,
+        version=audit.edit_version(),
     )
-    audit.save_overall(rating=3, comments="", revision=audit.revision)
-    audit.submit(revision=audit.revision, by=audit.auditor)
+    audit.save_overall(rating=3, comments="", version=audit.edit_version())
+    audit.submit(version=audit.edit_version(), by=audit.auditor)
     return audit
 
 
@@ -146,10 +147,10 @@ def test_agreement_compares_each_re_audit_with_the_original(audited_term):
                 items["B1"].pk: {"score": 4 if n < 3 else 2},
                 items["B2"].pk: {"yes_no": "yes"},
             },
-            revision=0,
+            version=audit.edit_version(),
         )
-        audit.save_overall(rating=3, comments="", revision=audit.revision)
-        audit.submit(revision=audit.revision, by=moderator)
+        audit.save_overall(rating=3, comments="", version=audit.edit_version())
+        audit.submit(version=audit.edit_version(), by=moderator)
     comparison = sessions_comparison([session])
     assert comparison.by_item["A1"].exact == 1.0
     assert (comparison.by_item["B1"].exact, comparison.by_item["B1"].within_one) == (0.5, 0.5)
@@ -206,14 +207,24 @@ def test_the_group_records_an_agreed_grade_and_the_key_issues(people, client_for
         "audits:moderation_outcome", kwargs={"session_uuid": session.uuid, "code": sample.code}
     )
     assert "Select the grade the group agreed" in client.post(url, {}).content.decode()
-    client.post(url, {"agreed_grade": "Good", "agreed_notes": "Strong outcomes."})
+    grade = {"agreed_grade": "Good", "agreed_notes": "Strong outcomes."}
+    opened = page_version(client.get(url))
+    client.post(url, {**grade, "version": opened})
     sample.refresh_from_db()
     assert (sample.agreed_grade, sample.agreed_notes) == ("Good", "Strong outcomes.")
-    sendops = client_for(people.sendops)
-    sendops.post(
-        reverse("audits:moderation_key_issues", kwargs={"session_uuid": session.uuid}),
-        {"themes": "Health outcomes vague", "agreed_actions": "Training", "learning": "Use SMART"},
+    other = client_for(people.sendops).post(
+        url, {**grade, "agreed_notes": "Overwritten", "version": opened}
     )
+    assert_refused(other, "agreed grade", url)  # a colleague's page opened before that save
+    assert SampledPlan.objects.get(pk=sample.pk).agreed_notes == "Strong outcomes."
+    sendops = client_for(people.sendops)
+    key_issues = reverse("audits:moderation_key_issues", kwargs={"session_uuid": session.uuid})
+    written = {"themes": "Health outcomes vague", "agreed_actions": "Training"}
+    written |= {"learning": "Use SMART", "version": page_version(sendops.get(key_issues))}
+    sendops.post(key_issues, written)
+    again = sendops.post(key_issues, {**written, "themes": "Overwritten"})
+    assert_refused(again, "key issues report", key_issues)
+    assert ModerationSession.objects.get(pk=session.pk).themes == "Health outcomes vague"
     report = client.get(
         reverse("audits:moderation_report", kwargs={"session_uuid": session.uuid})
     ).content.decode()

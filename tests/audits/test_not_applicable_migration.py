@@ -39,7 +39,7 @@ def test_yes_no_answers_stored_as_na_become_not_applicable_and_scoring_reads_the
             items["B1"].pk: {"score": 3},
             items["B2"].pk: {"yes_no": "no"},
         },
-        revision=0,
+        version=audit.edit_version(),
     )
     old = migrate(BEFORE)
     OldAnswer = old.get_model("audits", "Answer")

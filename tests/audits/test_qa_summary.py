@@ -43,10 +43,10 @@ def build_term():
                 items["B1"].pk: {"score": 4},
                 items["B2"].pk: {"yes_no": "yes"},
             },
-            revision=0,
+            version=audit.edit_version(),
         )
-        audit.save_overall(rating=4, comments="", revision=audit.revision)
-        audit.submit(revision=audit.revision, by=moderator)
+        audit.save_overall(rating=4, comments="", version=audit.edit_version())
+        audit.submit(version=audit.edit_version(), by=moderator)
     AdviceFactory(requested=term.start, received=term.start + datetime.timedelta(weeks=5))
     AdviceFactory(requested=term.start)  # missing
     return term

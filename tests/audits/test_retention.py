@@ -29,7 +29,9 @@ def scored_audit(plan: Plan, people) -> Audit:
     audit = AuditFactory(plan=plan, auditor=people.auditor)
     item = audit.template.sections.get(code="A").items.get(code="A1")
     audit.save_answers(
-        values={item.pk: {"score": 4, "comment": "Jo likes trains"}}, revision=0, by=people.auditor
+        values={item.pk: {"score": 4, "comment": "Jo likes trains"}},
+        version=audit.edit_version(),
+        by=people.auditor,
     )
     Audit.objects.filter(pk=audit.pk).update(final_comments="Jo's plan is good")
     audit.refresh_from_db()

@@ -5,8 +5,9 @@ from decimal import Decimal
 import pytest
 
 from audits.forms import SectionAnswersForm
-from audits.models import Answer, Audit, AuditConflict, AuditIncomplete, AuditLocked, TemplateItem
+from audits.models import Answer, Audit, AuditIncomplete, AuditLocked, TemplateItem
 from audits.template_io import TEMPLATE_FIXTURES, read_template_file, template_import
+from send_qa.core.concurrency import EditConflict
 from tests.audits.factories import AuditFactory, PlanFactory
 from tests.factories import UserFactory
 
@@ -19,7 +20,9 @@ def items_of(template):
 
 def answer_all(audit, **by_code):
     items = items_of(audit.template)
-    audit.save_answers(values={items[c].pk: v for c, v in by_code.items()}, revision=audit.revision)
+    audit.save_answers(
+        values={items[c].pk: v for c, v in by_code.items()}, version=audit.edit_version()
+    )
 
 
 def test_an_advice_audit_of_all_3s_totals_57_out_of_95():
@@ -28,7 +31,7 @@ def test_an_advice_audit_of_all_3s_totals_57_out_of_95():
     )
     audit = Audit.objects.create(plan=PlanFactory(), template=template, auditor=UserFactory())
     items = TemplateItem.objects.filter(section__template=template)
-    audit.save_answers(values={i.pk: {"score": 3} for i in items}, revision=0)
+    audit.save_answers(values={i.pk: {"score": 3} for i in items}, version=audit.edit_version())
     audit.refresh_from_db()
     assert (audit.points, audit.max_points, audit.percent) == (
         Decimal(57),
@@ -73,19 +76,22 @@ def test_a_score_judged_not_applicable_is_answered_and_counts_for_nothing():
     audit = AuditFactory()
     items = items_of(audit.template)
     form = SectionAnswersForm(
-        {"revision": "0", f"item_{items['B1'].pk}": "na", f"item_{items['B2'].pk}": "yes"},
+        {f"item_{items['B1'].pk}": "na", f"item_{items['B2'].pk}": "yes"},
+        audit=audit,
         items=[items["B1"], items["B2"], items["B3"]],
         answers={},
     )
     assert form.is_valid(), form.errors
-    audit.save_answers(values=form.answer_values(), revision=0)
+    audit.save_answers(values=form.answer_values(), version=audit.edit_version())
     stored = Answer.objects.get(audit=audit, item=items["B1"])
     assert stored.not_applicable and stored.score is None
     section_b = audit.result().sections[1]
     assert section_b.status == "Completed"
     assert (section_b.subtotal.points, section_b.subtotal.max_points) == (1, 1)
     # Shown again as "not applicable" when the section is opened.
-    again = SectionAnswersForm(None, items=[items["B1"]], answers={items["B1"].pk: stored})
+    again = SectionAnswersForm(
+        None, audit=audit, items=[items["B1"]], answers={items["B1"].pk: stored}
+    )
     assert again.initial[f"item_{items['B1'].pk}"] == "na"
 
 
@@ -93,7 +99,7 @@ def test_not_applicable_is_offered_only_where_the_template_allows_it():
     audit = AuditFactory()
     items = items_of(audit.template)
     form = SectionAnswersForm(
-        {"revision": "0", f"item_{items['A1'].pk}": "na"}, items=[items["A1"]], answers={}
+        {f"item_{items['A1'].pk}": "na"}, audit=audit, items=[items["A1"]], answers={}
     )
     assert not form.is_valid()
     assert f"item_{items['A1'].pk}" in form.errors
@@ -121,7 +127,7 @@ def test_submission_lists_every_missing_answer():
     audit = AuditFactory()
     answer_all(audit, A1={"score": 5})
     with pytest.raises(AuditIncomplete) as error:
-        audit.submit(revision=audit.revision, by=audit.auditor)
+        audit.submit(version=audit.edit_version(), by=audit.auditor)
     assert error.value.missing == [
         "A: Is there a one page profile?",
         "B: Sets out needs clearly",
@@ -135,8 +141,8 @@ def test_submission_lists_every_missing_answer():
 def test_a_submitted_audit_is_read_only_until_reopened():
     audit = AuditFactory()
     answer_all(audit, A1={"score": 5}, A2={"yes_no": "yes"}, B1={"score": 4}, B2={"yes_no": "yes"})
-    audit.save_overall(rating=4, comments="A clear plan.", revision=audit.revision)
-    audit.submit(revision=audit.revision, by=audit.auditor)
+    audit.save_overall(rating=4, comments="A clear plan.", version=audit.edit_version())
+    audit.submit(version=audit.edit_version(), by=audit.auditor)
     assert audit.status == Audit.Status.SUBMITTED and audit.submitted_at
     with pytest.raises(AuditLocked):
         answer_all(audit, A1={"score": 1})
@@ -148,23 +154,27 @@ def test_a_submitted_audit_is_read_only_until_reopened():
     assert audit.history.filter(status=Audit.Status.SUBMITTED).exists()
 
 
-def test_a_save_based_on_an_older_revision_is_refused_and_the_earlier_work_kept():
+def test_a_save_based_on_an_older_version_is_refused_and_the_earlier_work_kept():
     audit = AuditFactory()
     items = items_of(audit.template)
-    opened_by_both = audit.revision
+    opened_by_both = audit.edit_version()
     first = Audit.objects.get(pk=audit.pk)
-    first.save_answers(values={items["A1"].pk: {"score": 5}}, revision=opened_by_both)
+    first.save_answers(values={items["A1"].pk: {"score": 5}}, version=opened_by_both)
     second = Audit.objects.get(pk=audit.pk)
-    with pytest.raises(AuditConflict):
-        second.save_answers(values={items["A1"].pk: {"score": 1}}, revision=opened_by_both)
+    with pytest.raises(EditConflict):
+        second.save_answers(values={items["A1"].pk: {"score": 1}}, version=opened_by_both)
     assert Answer.objects.get(audit=audit, item=items["A1"]).score == 5
 
 
 def test_every_answer_change_is_in_the_history():
     audit = AuditFactory()
     items = items_of(audit.template)
-    audit.save_answers(values={items["A1"].pk: {"score": 2}}, revision=0, by=audit.auditor)
-    audit.save_answers(values={items["A1"].pk: {"score": 4}}, revision=1, by=audit.auditor)
+    audit.save_answers(
+        values={items["A1"].pk: {"score": 2}}, version=audit.edit_version(), by=audit.auditor
+    )
+    audit.save_answers(
+        values={items["A1"].pk: {"score": 4}}, version=audit.edit_version(), by=audit.auditor
+    )
     answer = Answer.objects.get(audit=audit, item=items["A1"])
     assert [h.score for h in answer.history.order_by("history_date")] == [2, 4]
     assert {h.history_user for h in answer.history.all()} == {audit.auditor}
@@ -176,9 +186,9 @@ def test_a_local_offer_check_scores_compliance_and_keeps_who_and_by_when():
     )
     items = list(TemplateItem.objects.filter(section__template=template))
     first, second = items[0], items[1]
+    audit = Audit.objects.create(plan=PlanFactory(), template=template, auditor=UserFactory())
     form = SectionAnswersForm(
         {
-            "revision": "0",
             f"item_{first.pk}": "full",
             f"extra_{first.pk}_must_should": ["Must", "Should"],
             f"item_{second.pk}": "partial",
@@ -186,12 +196,12 @@ def test_a_local_offer_check_scores_compliance_and_keeps_who_and_by_when():
             f"extra_{second.pk}_by_when": "2027-03-31",
             f"extra_{second.pk}_action": "Publish the annual feedback summary",
         },
+        audit=audit,
         items=[first, second],
         answers={},
     )
     assert form.is_valid(), form.errors
-    audit = Audit.objects.create(plan=PlanFactory(), template=template, auditor=UserFactory())
-    audit.save_answers(values=form.answer_values(), revision=0)
+    audit.save_answers(values=form.answer_values(), version=audit.edit_version())
     # Full scores 2 of 2, partial 1 of 2: 3 of 4.
     assert (audit.points, audit.max_points, audit.percent) == (3, 4, Decimal("75.0"))
     assert audit.grade == "Mostly compliant"

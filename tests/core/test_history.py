@@ -37,9 +37,11 @@ def test_an_entry_says_who_changed_which_field_from_what_to_what(people):
 def test_answers_saved_by_the_auditor_are_in_the_audits_history(people, client_for):
     audit = AuditFactory(auditor=people.auditor)
     items = {item.code: item for item in audit.template.sections.get(code="A").items.all()}
-    audit.save_answers(values={items["A1"].pk: {"score": 2}}, revision=0, by=people.auditor)
     audit.save_answers(
-        values={items["A1"].pk: {"score": 4}}, revision=audit.revision, by=people.auditor
+        values={items["A1"].pk: {"score": 2}}, version=audit.edit_version(), by=people.auditor
+    )
+    audit.save_answers(
+        values={items["A1"].pk: {"score": 4}}, version=audit.edit_version(), by=people.auditor
     )
     url = reverse("audits:audit_history", kwargs={"audit_uuid": audit.uuid})
     html = client_for(people.sendops).get(url).content.decode()
@@ -50,12 +52,14 @@ def test_answers_saved_by_the_auditor_are_in_the_audits_history(people, client_f
 def test_the_history_page_runs_the_same_queries_however_long_the_history(people, client_for):
     audit = AuditFactory(auditor=people.auditor)
     item = audit.template.sections.get(code="A").items.get(code="A1")
-    audit.save_answers(values={item.pk: {"score": 1}}, revision=0, by=people.auditor)
+    audit.save_answers(
+        values={item.pk: {"score": 1}}, version=audit.edit_version(), by=people.auditor
+    )
     url = reverse("audits:audit_history", kwargs={"audit_uuid": audit.uuid})
     client = client_for(people.sendops)
     short = page_queries(client, url)
     for score in (2, 3, 4, 5, 1, 2, 3):
-        audit.save_answers(values={item.pk: {"score": score}}, revision=audit.revision)
+        audit.save_answers(values={item.pk: {"score": score}}, version=audit.edit_version())
     assert Answer.history.filter(audit_id=audit.pk).count() == 8
     assert page_queries(client, url) == short
 

@@ -7,6 +7,7 @@ from hypothesis import example, given
 from hypothesis import strategies as st
 
 from kpis.models import ExceptionNote, Indicator, Measurement, Scorecard, Target
+from tests.conflicts import page_version
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 from tests.strategies import (
     assert_one_saved_or_none,
@@ -55,7 +56,8 @@ VALUES = {
 def test_the_values_form_saves_valid_values_or_shows_errors(people, client_for, data):
     indicator = IndicatorFactory(unit="count")
     url = reverse("kpis:measurement_edit", kwargs={"code": indicator.code})
-    response = client_for(people.sendops).post(url, data)
+    client = client_for(people.sendops)
+    response = client.post(url, {**data, "version": page_version(client.get(url))})
     assert response.status_code in (200, 302)
     assert_stored_valid(Measurement)
 
@@ -143,9 +145,11 @@ def test_the_indicator_settings_save_valid_settings_or_show_errors(
 ):
     indicator = IndicatorFactory(unit="percentage")
     url = reverse("kpis:indicator_settings", kwargs={"code": indicator.code})
-    response = client_for(people.sendops).post(
+    client = client_for(people.sendops)
+    response = client.post(
         url,
         {
+            "version": page_version(client.get(url), "settings_form"),
             "settings": "1",
             "owner": people.action_owner.pk if owner == "good" else owner,
             "owner_title": owner_title,

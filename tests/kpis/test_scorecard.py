@@ -11,6 +11,7 @@ from django.urls import reverse
 
 from kpis.models import ExceptionNote
 from send_qa.core.models import Period, ensure_academic_year
+from tests.conflicts import page_version
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory, TargetFactory
 from tests.queries import page_queries
 
@@ -209,6 +210,7 @@ def test_sendops_set_the_owner_tolerance_and_targets(scorecard_data, people, cli
     client.post(
         url,
         {
+            "version": page_version(client.get(url), "settings_form"),
             "settings": "1",
             "owner": people.action_owner.pk,
             "owner_title": "Designated Clinical Officer",
@@ -246,6 +248,7 @@ def test_sendops_enter_a_periods_values_with_commentary(scorecard_data, people, 
     client.post(
         url,
         {
+            "version": page_version(client.get(url)),
             "period_start": "2026-05-01",
             "period_end": "2026-08-31",
             "period_label": "Summer 2026",
@@ -256,9 +259,16 @@ def test_sendops_enter_a_periods_values_with_commentary(scorecard_data, people, 
     )
     local = good.measurements.get(period_start=datetime.date(2026, 5, 1), area="local")
     assert (local.value, local.commentary) == (Decimal("66.6"), "New tracking system")
+    summer = {"start": "2026-05-01", "end": "2026-08-31"}
     client.post(
         url,
-        {"period_start": "2026-05-01", "period_end": "2026-08-31", "local": "67", "commentary": ""},
+        {
+            "version": page_version(client.get(url, summer)),
+            "period_start": "2026-05-01",
+            "period_end": "2026-08-31",
+            "local": "67",
+            "commentary": "",
+        },
     )
     local.refresh_from_db()
     assert local.value == Decimal(67)

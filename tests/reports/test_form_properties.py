@@ -7,6 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from send_qa.reports.models import NARRATIVE, Report
+from tests.conflicts import page_version
 from tests.reports.factories import a_report
 from tests.strategies import NASTY, assert_stored_valid, checked, mostly, nasty_text
 
@@ -29,7 +30,7 @@ def test_the_narrative_saves_as_typed_and_is_shown_escaped(
     client = client_for(people.sendops)
     url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
     data = dict.fromkeys(WRITTEN, text)
-    data |= {"revision": report.revision, "board_date": board_date, "author": author}
+    data |= {"version": page_version(client.get(url)), "board_date": board_date, "author": author}
     data |= {"purpose": "Purpose", "period_covered": "Autumn"}
     response = client.post(url, data)
     assert response.status_code in (200, 302, 409)

@@ -16,9 +16,10 @@ from pypdf import PdfReader
 
 from send_qa.reports.compile import report_compile
 from send_qa.reports.markup import render
-from send_qa.reports.models import NARRATIVE, Version
+from send_qa.reports.models import NARRATIVE, Report, Version
 from send_qa.reports.pdf import RefusedURL, StaticOnlyFetcher
 from tests.audits.factories import PlanFactory
+from tests.conflicts import assert_refused, page_version
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 from tests.reports.factories import a_compiled_version, a_report
 
@@ -147,9 +148,13 @@ def test_who_reads_which_version(people, client_for):
     release = reverse("reports:version_release", kwargs={"version_uuid": v3_draft.uuid})
     refused = sendops.post(release, follow=True).content.decode()
     assert "Add the board&#x27;s commentary before version 3 is circulated" in refused
+    commentary = reverse("reports:board_commentary", kwargs={"report_uuid": report.uuid})
     board.post(
-        reverse("reports:board_commentary", kwargs={"report_uuid": report.uuid}),
-        {"board_commentary": "The board welcomed the progress."},
+        commentary,
+        {
+            "version": page_version(board.get(commentary)),
+            "board_commentary": "The board welcomed the progress.",
+        },
     )
     sendops.post(release)
     assert caseworker.get(pdf(v3_draft)).status_code == 200
@@ -162,11 +167,35 @@ def test_a_save_based_on_an_old_page_is_refused(people, client_for):
     client = client_for(people.sendops)
     fields = {name: "" for name, _ in NARRATIVE if name != "board_commentary"}
     base = {"purpose": report.purpose, "period_covered": "", "author": "", **fields}
-    client.post(url, {**base, "revision": 0, "working_well": "First"})
-    html = client.post(url, {**base, "revision": 0, "working_well": "Second"}).content.decode()
-    assert "Someone else saved this report after you opened it" in html
+    opened = page_version(client.get(url))
+    client.post(url, {**base, "version": opened, "working_well": "First"})
+    response = client.post(url, {**base, "version": opened, "working_well": "Second"})
+    assert_refused(response, "report", url)
+    assert "Second" in response.content.decode()  # what they typed is still on the page
+    again = client.post(url, {**base, "version": opened, "working_well": "Second"})
+    assert again.status_code == 409  # pressing Save again on the refused page is refused again
     report.refresh_from_db()
     assert report.working_well == "First"
+    fresh = page_version(client.get(url))
+    assert client.post(url, {**base, "version": fresh, "working_well": "Second"}).status_code == 302
+    report.refresh_from_db()
+    assert report.working_well == "Second"
+
+
+def test_the_boards_commentary_saved_on_an_old_page_is_refused(people, client_for):
+    report = a_report()
+    url = reverse("reports:board_commentary", kwargs={"report_uuid": report.uuid})
+    client = client_for(people.sendops)
+    opened = page_version(client.get(url))
+    Report.objects.filter(pk=report.pk).update(board_commentary="From the meeting's chair")
+    response = client.post(url, {"version": opened, "board_commentary": "Mine"})
+    assert_refused(response, "report", url)
+    report.refresh_from_db()
+    assert report.board_commentary == "From the meeting's chair"
+    fresh = page_version(client.get(url))
+    assert client.post(url, {"version": fresh, "board_commentary": "Mine"}).status_code == 302
+    report.refresh_from_db()
+    assert report.board_commentary == "Mine"
 
 
 def test_compiling_sends_the_job_after_the_transaction_commits(

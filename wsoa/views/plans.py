@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from wsoa.access import action_to_manage, plan_to_manage, plan_to_view
 from wsoa.forms import ActionForm, PlanForm, RagStatusFormSet, SnapshotForm, WeaknessForm
@@ -51,14 +52,21 @@ def plan_new(request: SignedInRequest) -> HttpResponse:
 def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = PlanForm(posted(request), instance=plan)
+    status = 200
     if form.is_valid():
-        form.save()
-        messages.success(request, f"{plan} saved.")
-        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"{plan} saved.")
+            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(
         request,
         "wsoa/form.html",
         {"form": form, "heading": "Change the plan", "caption": plan, "plan": plan},
+        status=status,
     )
 
 
@@ -139,14 +147,21 @@ def weakness_edit(request: SignedInRequest, plan_uuid, number: int) -> HttpRespo
 
 def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
     form = WeaknessForm(posted(request), instance=weakness, plan=plan, initial=initial)
+    status = 200
     if form.is_valid():
-        form.save()
-        messages.success(request, f"{form.instance} saved.")
-        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"{form.instance} saved.")
+            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(
         request,
         "wsoa/form.html",
         {"form": form, "heading": "Significant weakness", "caption": plan, "plan": plan},
+        status=status,
     )
 
 
@@ -167,19 +182,26 @@ def action_edit(request: SignedInRequest, action_uuid) -> HttpResponse:
 
 def _action_form(request, plan, action: Action) -> HttpResponse:
     form = ActionForm(posted(request), instance=action, plan=plan)
+    status = 200
     if form.is_valid():
-        saved = action_save(
-            action=form.save(commit=False),
-            initial=form.initial_status(),
-            lead=form.cleaned_data["lead_user"],
-            due_dates=form.due_dates(),
-        )
-        messages.success(request, f"{saved} saved.")
-        return redirect("wsoa:action_detail", action_uuid=saved.uuid)
+        try:
+            with form.guard(url=request.path):
+                saved = action_save(
+                    action=form.save(commit=False),
+                    initial=form.initial_status(),
+                    lead=form.cleaned_data["lead_user"],
+                    due_dates=form.due_dates(),
+                )
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"{saved} saved.")
+            return redirect("wsoa:action_detail", action_uuid=saved.uuid)
     return render(
         request,
         "wsoa/form.html",
         {"form": form, "heading": "Action", "caption": plan, "plan": plan},
+        status=status,
     )
 
 
