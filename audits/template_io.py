@@ -245,13 +245,13 @@ def template_import(
         name=data["name"],
         version=data["version"],
         subject=data["subject"],
-        description=data.get("description", ""),
-        source=data.get("source", ""),
-        overall_rating_text=rating.get("text", ""),
+        description=data.get("description") or "",
+        source=data.get("source") or "",
+        overall_rating_text=rating.get("text") or "",
         overall_rating_scale=_normal_scale(rating["scale"]) if rating else None,
         final_comments=bool(data.get("final_comments", False)),
         grade_bands=[_normal_band(b) for b in data.get("grade_bands", [])],
-        total_label=data.get("total_label", ""),
+        total_label=data.get("total_label") or "",
     )
     items = []
     for s, section_data in enumerate(data["sections"], start=1):
@@ -260,7 +260,7 @@ def template_import(
             order=s,
             code=section_data["code"],
             title=section_data["title"],
-            guidance=section_data.get("guidance", ""),
+            guidance=section_data.get("guidance") or "",
         )
         for i, item in enumerate(section_data["items"], start=1):
             kind = item["kind"]
@@ -270,7 +270,7 @@ def template_import(
                     section=section,
                     order=i,
                     code=item["code"],
-                    group=item.get("group", ""),
+                    group=item.get("group") or "",
                     text=item["text"],
                     kind=kind,
                     scale_min=scale["min"] if scale else None,
@@ -280,7 +280,7 @@ def template_import(
                     allow_na=bool(item.get("allow_na", False)),
                     required=bool(item.get("required", kind != "text")),
                     weight=_item_weight(item),
-                    guidance=item.get("guidance", ""),
+                    guidance=item.get("guidance") or "",
                     golden_thread=bool(item.get("golden_thread", False)),
                     extra_fields=item.get("extra_fields", []),
                 )
@@ -380,25 +380,25 @@ def template_export_of_dict(data: dict) -> dict:
         "name": data["name"],
         "version": data["version"],
         "subject": data["subject"],
-        "description": data.get("description", ""),
-        "source": data.get("source", ""),
+        "description": data.get("description") or "",
+        "source": data.get("source") or "",
         "overall_rating": (
-            {"text": rating.get("text", ""), "scale": _normal_scale(rating["scale"])}
+            {"text": rating.get("text") or "", "scale": _normal_scale(rating["scale"])}
             if rating
             else None
         ),
         "final_comments": bool(data.get("final_comments", False)),
         "grade_bands": [_normal_band(b) for b in data.get("grade_bands", [])],
-        "total_label": data.get("total_label", ""),
+        "total_label": data.get("total_label") or "",
         "sections": [
             {
                 "code": section["code"],
                 "title": section["title"],
-                "guidance": section.get("guidance", ""),
+                "guidance": section.get("guidance") or "",
                 "items": [
                     {
                         "code": item["code"],
-                        "group": item.get("group", ""),
+                        "group": item.get("group") or "",
                         "text": item["text"],
                         "kind": item["kind"],
                         "scale": _normal_scale(item["scale"]) if item["kind"] == "score" else None,
@@ -406,7 +406,7 @@ def template_export_of_dict(data: dict) -> dict:
                         "allow_na": bool(item.get("allow_na", False)),
                         "required": bool(item.get("required", item["kind"] != "text")),
                         "weight": _weight_out(_item_weight(item)),
-                        "guidance": item.get("guidance", ""),
+                        "guidance": item.get("guidance") or "",
                         "golden_thread": bool(item.get("golden_thread", False)),
                         "extra_fields": item.get("extra_fields", []),
                     }

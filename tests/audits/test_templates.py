@@ -200,3 +200,21 @@ def test_import_command_reports_bad_json(tmp_path):
     path.write_text("{not json")
     with pytest.raises(CommandError, match="not valid JSON"):
         call_command("import_template", str(path))
+
+
+def test_text_given_as_null_is_read_as_empty():
+    """JSON null for an optional text (a file written by another tool) is no text, not an error."""
+    data = {
+        **SMALL_TEMPLATE,
+        "name": "Null texts",
+        "description": None,
+        "source": None,
+        "total_label": None,
+        "overall_rating": {**SMALL_TEMPLATE["overall_rating"], "text": None},
+    }
+    template = template_import(data)[0]
+    assert (template.description, template.overall_rating_text, template.total_label) == (
+        "",
+        "",
+        "",
+    )
