@@ -381,8 +381,9 @@ class KeyIssuesForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         widgets = {name: forms.Textarea(attrs={"rows": 6}) for name in fields}
 
 
-class AdviceServiceForm(GDSFormMixin, forms.ModelForm):
+class AdviceServiceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save service"
+    edit_thing = "service"
 
     class Meta:
         model = AdviceService

@@ -6,7 +6,15 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
-from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, Target
+from kpis.models import (
+    Area,
+    ExceptionNote,
+    Indicator,
+    Measurement,
+    Scorecard,
+    ScorecardIndicator,
+    Target,
+)
 from kpis.validity import kept, measurement_problems
 from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
@@ -126,8 +134,9 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
         return cleaned
 
 
-class ExceptionNoteForm(GDSFormMixin, forms.ModelForm):
+class ExceptionNoteForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save commentary"
+    edit_thing = "commentary"
 
     class Meta:
         model = ExceptionNote
@@ -143,8 +152,9 @@ class ExceptionNoteForm(GDSFormMixin, forms.ModelForm):
         }
 
 
-class ScorecardForm(GDSFormMixin, forms.ModelForm):
+class ScorecardForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     submit_label = "Save scorecard"
+    edit_thing = "scorecard"
     indicators = forms.ModelMultipleChoiceField(
         queryset=Indicator.objects.none(),
         label="Indicators",
@@ -171,6 +181,15 @@ class ScorecardForm(GDSFormMixin, forms.ModelForm):
             self.initial["indicators"] = list(
                 self.instance.entries.values_list("indicator_id", flat=True)
             )
+
+    def guarded_rows(self) -> list[QuerySet]:
+        """The scorecard and its list of indicators, which a save replaces."""
+        if self.instance.pk is None:
+            return []
+        return [
+            Scorecard.objects.filter(pk=self.instance.pk),
+            ScorecardIndicator.objects.filter(scorecard=self.instance),
+        ]
 
 
 class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):

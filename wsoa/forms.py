@@ -1,5 +1,7 @@
 """Forms of the action plans app. Wherever a RAG is chosen its key's definitions are shown."""
 
+from typing import Any
+
 from crispy_forms_gds.choices import Choice
 from django import forms
 from django.conf import settings
@@ -335,3 +337,20 @@ class RagStatusForm(forms.ModelForm):
 RagStatusFormSet = forms.modelformset_factory(
     RagStatus, form=RagStatusForm, extra=1, can_delete=False
 )
+
+
+class RagKeyVersionForm(VersionedFormMixin, forms.Form):
+    """The version of a plan's RAG key that its page was built from: the statuses are edited
+    in a formset, which this form guards as one record."""
+
+    edit_thing = "RAG key"
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        self.plan = plan
+        super().__init__(*args, **kwargs)
+
+    def guarded_rows(self) -> list[QuerySet]:
+        return [
+            ActionPlan.objects.filter(pk=self.plan.pk),
+            RagStatus.objects.filter(key_id=self.plan.rag_key_id),
+        ]

@@ -240,8 +240,19 @@ def service_edit(request: SignedInRequest, service_uuid) -> HttpResponse:
 
 def _service_form(request: SignedInRequest, service: AdviceService) -> HttpResponse:
     form = AdviceServiceForm(posted(request), instance=service)
+    status = 200
     if form.is_valid():
-        form.save()
-        messages.success(request, f"{form.instance} saved.")
-        return redirect("audits:advice_services")
-    return render(request, "audits/advice/service_form.html", {"form": form, "service": service})
+        try:
+            with form.guard(url=request.path):
+                form.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"{form.instance} saved.")
+            return redirect("audits:advice_services")
+    return render(
+        request,
+        "audits/advice/service_form.html",
+        {"form": form, "service": service},
+        status=status,
+    )

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -176,16 +175,23 @@ def exception_note(
     )
     note = ExceptionNote.objects.filter(measurement=measurement).first()
     form = ExceptionNoteForm(posted(request), instance=note)
+    status = 200
     if form.is_valid():
-        note = form.save(commit=False)
-        note.measurement, note.written_by = measurement, request.user
-        note.save()
-        messages.success(request, f"Commentary on {indicator.code} saved.")
-        return redirect("kpis:indicator_detail", code=indicator.code)
+        try:
+            with form.guard(url=request.path):
+                note = form.save(commit=False)
+                note.measurement, note.written_by = measurement, request.user
+                note.save()
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"Commentary on {indicator.code} saved.")
+            return redirect("kpis:indicator_detail", code=indicator.code)
     return render(
         request,
         "kpis/exception_note.html",
         {"indicator": indicator, "measurement": measurement, "form": form},
+        status=status,
     )
 
 
@@ -203,21 +209,28 @@ def scorecard_edit(request: SignedInRequest, scorecard_uuid) -> HttpResponse:
 
 def _scorecard_form(request: SignedInRequest, scorecard: Scorecard) -> HttpResponse:
     form = ScorecardForm(posted(request), instance=scorecard)
+    status = 200
     if form.is_valid():
-        with transaction.atomic():
-            saved = form.save(commit=False)
-            saved.created_by = saved.created_by or request.user
-            saved.save()
-            saved.entries.all().delete()
-            ScorecardIndicator.objects.bulk_create(
-                [
-                    ScorecardIndicator(scorecard=saved, indicator=indicator, order=n)
-                    for n, indicator in enumerate(form.cleaned_data["indicators"])
-                ]
-            )
-        messages.success(request, f"Scorecard {saved.name} saved.")
-        return redirect(f"{_scorecard_url()}?scorecard={saved.uuid}")
-    return render(request, "kpis/scorecard_form.html", {"form": form, "scorecard": scorecard})
+        try:
+            with form.guard(url=request.path):
+                saved = form.save(commit=False)
+                saved.created_by = saved.created_by or request.user
+                saved.save()
+                saved.entries.all().delete()
+                ScorecardIndicator.objects.bulk_create(
+                    [
+                        ScorecardIndicator(scorecard=saved, indicator=indicator, order=n)
+                        for n, indicator in enumerate(form.cleaned_data["indicators"])
+                    ]
+                )
+        except EditConflict:
+            status = 409
+        else:
+            messages.success(request, f"Scorecard {saved.name} saved.")
+            return redirect(f"{_scorecard_url()}?scorecard={saved.uuid}")
+    return render(
+        request, "kpis/scorecard_form.html", {"form": form, "scorecard": scorecard}, status=status
+    )
 
 
 def _scorecard_url() -> str:

@@ -6,8 +6,8 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from audits.models import Advice, ModerationSession
-from tests.audits.factories import AdviceFactory, ModerationSessionFactory
+from audits.models import Advice, AdviceService, ModerationSession
+from tests.audits.factories import AdviceFactory, AdviceServiceFactory, ModerationSessionFactory
 from tests.conflicts import assert_refused, page_version
 from tests.factories import UserFactory
 
@@ -70,3 +70,24 @@ def test_a_stale_save_of_a_moderation_session_is_refused_even_when_only_its_memb
     response = client.post(url, {**session_data(session, 10, [first]), "version": fresh})
     assert response.status_code == 302
     assert ModerationSession.objects.get(pk=session.pk).sample_size == 10
+
+
+def test_a_stale_save_of_a_contributing_service_is_refused(people, client_for):
+    service = AdviceServiceFactory(name="Educational psychology")
+    url = reverse("audits:advice_service_edit", kwargs={"service_uuid": service.uuid})
+    client = client_for(people.sendops)
+    opened = page_version(client.get(url))
+    AdviceService.objects.filter(pk=service.pk).update(contact_email="new-team@example.org")
+    posted = {
+        "name": "Educational psychology",
+        "profession": service.profession,
+        "contact_email": "old-team@example.org",
+        "is_active": "on",
+    }
+    response = client.post(url, {**posted, "version": opened})
+    assert_refused(response, "service", url)
+    service.refresh_from_db()
+    assert service.contact_email == "new-team@example.org"
+    assert client.post(url, {**posted, "version": page_version(client.get(url))}).status_code == 302
+    service.refresh_from_db()
+    assert service.contact_email == "old-team@example.org"

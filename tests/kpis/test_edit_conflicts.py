@@ -8,7 +8,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from kpis.models import Indicator, Measurement
+from kpis.models import ExceptionNote, Indicator, Measurement, Scorecard, ScorecardIndicator
 from tests.conflicts import assert_refused, page_version
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 
@@ -88,3 +88,40 @@ def test_a_stale_save_of_an_indicators_settings_is_refused(people, client_for):
     assert client.post(url, {**settings_data(people, "7"), "version": fresh}).status_code == 302
     indicator.refresh_from_db()
     assert indicator.tolerance == Decimal("7")
+
+
+def test_commentary_written_on_an_old_page_is_refused(people, client_for):
+    measurement = MeasurementFactory()
+    indicator = measurement.indicator
+    url = reverse(
+        "kpis:exception_note",
+        kwargs={"code": indicator.code, "period_start": "2026-09-01", "period_end": "2026-12-31"},
+    )
+    client = client_for(people.sendops)
+    note = {"happening": "Fewer plans on time", "doing": "More staff", "improve_by": "Summer"}
+    assert client.post(url, {**note, "version": page_version(client.get(url))}).status_code == 302
+    opened = page_version(client.get(url))
+    ExceptionNote.objects.filter(measurement=measurement).update(doing="A colleague's plan")
+    response = client.post(url, {**note, "doing": "Mine", "version": opened})
+    assert_refused(response, "commentary", url)
+    assert ExceptionNote.objects.get(measurement=measurement).doing == "A colleague's plan"
+    fresh = page_version(client.get(url))
+    assert client.post(url, {**note, "doing": "Mine", "version": fresh}).status_code == 302
+    assert ExceptionNote.objects.get(measurement=measurement).doing == "Mine"
+
+
+def test_a_scorecard_saved_on_an_old_page_is_refused(people, client_for):
+    first, second = IndicatorFactory(), IndicatorFactory()
+    scorecard = Scorecard.objects.create(name="Board")
+    ScorecardIndicator.objects.create(scorecard=scorecard, indicator=first)
+    url = reverse("kpis:scorecard_edit", kwargs={"scorecard_uuid": scorecard.uuid})
+    client = client_for(people.sendops)
+    opened = page_version(client.get(url))
+    ScorecardIndicator.objects.create(scorecard=scorecard, indicator=second, order=1)
+    response = client.post(url, {"name": "Board", "indicators": [first.pk], "version": opened})
+    assert_refused(response, "scorecard", url)
+    assert set(scorecard.entries.values_list("indicator_id", flat=True)) == {first.pk, second.pk}
+    fresh = page_version(client.get(url))
+    posted = {"name": "Board", "indicators": [first.pk], "version": fresh}
+    assert client.post(url, posted).status_code == 302
+    assert list(scorecard.entries.values_list("indicator_id", flat=True)) == [first.pk]

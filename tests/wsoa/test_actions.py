@@ -7,6 +7,7 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from tests.conflicts import page_version
 from tests.factories import UserFactory
 from tests.queries import page_queries
 from tests.wsoa.factories import ActionFactory, ActionPlanFactory, WeaknessFactory, status
@@ -226,7 +227,9 @@ def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for
         f"status-{n}-colour": "blue",
         f"status-{n}-counts_as_done": "on",
     }
-    client_for(people.sendops).post(url, data)
+    client = client_for(people.sendops)
+    data["version"] = page_version(client.get(url), "version_form")
+    assert client.post(url, data).status_code == 302
     plan.refresh_from_db()
     action.refresh_from_db()
     assert [s.name for s in plan.rag_key.statuses.order_by("order")] == [*words, "Sustained"]

@@ -13,7 +13,14 @@ from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from wsoa.access import action_to_manage, plan_to_manage, plan_to_view
-from wsoa.forms import ActionForm, PlanForm, RagStatusFormSet, SnapshotForm, WeaknessForm
+from wsoa.forms import (
+    ActionForm,
+    PlanForm,
+    RagKeyVersionForm,
+    RagStatusFormSet,
+    SnapshotForm,
+    WeaknessForm,
+)
 from wsoa.models import Action, ActionPlan, RagKey, Weakness
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 from wsoa.services import action_save
@@ -213,12 +220,20 @@ def rag_key_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     statuses = plan.rag_key.statuses.order_by("order")
     formset = RagStatusFormSet(posted(request), queryset=statuses, prefix="status")
-    if request.method == "POST" and formset.is_valid():
+    version_form = RagKeyVersionForm(posted(request), plan=plan)
+    status = 200
+    if request.method == "POST" and formset.is_valid() and version_form.is_valid():
         try:
-            plan.rag_key_save(statuses=[f.cleaned_data for f in formset.forms if f.cleaned_data])
+            with version_form.guard(url=request.path):
+                plan.rag_key_save(
+                    statuses=[f.cleaned_data for f in formset.forms if f.cleaned_data]
+                )
+        except EditConflict:
+            status = 409
         except ValidationError as refusal:
             messages.error(request, refusal.message)
         else:
             messages.success(request, f"The RAG key of {plan} has been saved.")
             return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
-    return render(request, "wsoa/rag_key.html", {"plan": plan, "formset": formset})
+    context = {"plan": plan, "formset": formset, "version_form": version_form}
+    return render(request, "wsoa/rag_key.html", context, status=status)
