@@ -6,15 +6,20 @@ signals. Events name records by their opaque ids (UUIDs), never by a case refere
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponseBase
 
 from send_qa.core.models import AccessEvent
 from send_qa.core.sign_in_protection import client_ip
 
 Kind = AccessEvent.Kind
+
+P = ParamSpec("P")
+Req = TypeVar("Req", bound=HttpRequest)
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -45,16 +50,18 @@ def access_record(
     )
 
 
-def logs_access(kind: str, record: str, reference_kwarg: str | None = None) -> Callable:
+def logs_access(
+    kind: str, record: str, reference_kwarg: str | None = None
+) -> Callable[[Callable[Concatenate[Req, P], R]], Callable[Concatenate[Req, P], R]]:
     """Record a successful response of the view: `kind` of access to a `record`, named by the
     URL argument `reference_kwarg` (an opaque id) when there is one."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[Concatenate[Req, P], R]) -> Callable[Concatenate[Req, P], R]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: Req, *args: P.args, **kwargs: P.kwargs) -> R:
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
-                reference = kwargs.get(reference_kwarg, "") if reference_kwarg else ""
+                reference = str(kwargs.get(reference_kwarg, "")) if reference_kwarg else ""
                 access_record(request, kind, record=record, reference=reference)
             return response
 
