@@ -1,5 +1,7 @@
 """Forms of the KPI app."""
 
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -65,7 +67,7 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
         label="Statistical neighbours' average (optional)", required=False
     )
 
-    AREA_FIELDS = {
+    AREA_FIELDS: dict[str, str] = {
         Area.LOCAL: "local",
         Area.ENGLAND: "england",
         Area.REGION: "region",
@@ -73,7 +75,7 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
     }
     NUMBERS = ("numerator", "denominator", *AREA_FIELDS.values())
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         self.indicator = indicator
         super().__init__(*args, **kwargs)
         for name in self.NUMBERS:
@@ -173,10 +175,12 @@ class ScorecardForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             }
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = Indicator.objects.active()
-        self.fields["indicators"].label_from_instance = lambda i: f"{i.code}: {i.name}"
+        indicators = cast("forms.ModelMultipleChoiceField[Indicator]", self.fields["indicators"])
+        indicators.queryset = (
+            Indicator.objects.active()
+        )  # labelled "code: name" by Indicator.__str__
         if self.instance.pk:
             self.initial["indicators"] = list(
                 self.instance.entries.values_list("indicator_id", flat=True)
@@ -215,11 +219,12 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         }
         error_messages = {"tolerance": {"invalid": "Enter the tolerance as a number, like 5"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.active().order_by("full_name")
-        self.fields["owner"].empty_label = "No one yet"
-        self.fields["owner"].required = False
+        owner = cast("forms.ModelChoiceField[User]", self.fields["owner"])
+        owner.queryset = User.objects.active().order_by("full_name")
+        owner.empty_label = "No one yet"
+        owner.required = False
 
     def clean_tolerance(self):
         tolerance = self.cleaned_data["tolerance"]
@@ -251,7 +256,7 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
             "value": {"required": "Enter the target", "invalid": "Enter the target as a number"},
         }
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
 
