@@ -1,5 +1,6 @@
 """Forms of the KPI app."""
 
+from decimal import Decimal
 from typing import Any, cast
 
 from django import forms
@@ -102,9 +103,10 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
         start, end = self.cleaned_data["period_start"], self.cleaned_data["period_end"]
         return f"{url}?{urlencode({'start': start.isoformat(), 'end': end.isoformat()})}"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         """Each area's value through the one rule for a KPI value (kpis/validity.py)."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in self.NUMBERS:
             if name in cleaned:
                 cleaned[name] = kept(cleaned[name])
@@ -226,8 +228,8 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         owner.empty_label = "No one yet"
         owner.required = False
 
-    def clean_tolerance(self):
-        tolerance = self.cleaned_data["tolerance"]
+    def clean_tolerance(self) -> Decimal:
+        tolerance: Decimal = self.cleaned_data["tolerance"]
         if tolerance < 0:
             raise ValidationError("The tolerance cannot be below zero")
         return tolerance
@@ -260,8 +262,9 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.indicator = indicator
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The target must end on or after the day it starts")
