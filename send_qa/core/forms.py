@@ -1,5 +1,7 @@
 """Forms of the core app. Every form gets its GOV.UK FormHelper from GDSFormMixin."""
 
+from __future__ import annotations
+
 from typing import TYPE_CHECKING, Any, cast
 
 from crispy_forms_gds.choices import Choice
