@@ -1,11 +1,15 @@
 """Forms of the audits app."""
 
+import datetime
 import json
+from collections.abc import Iterator
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
+from django.forms.boundfield import BoundField
 from django.urls import reverse
 
 from audits.models import (
@@ -41,14 +45,14 @@ def _item_field(item: TemplateItem) -> forms.Field:
     )
 
 
-def extra_choices(extra: dict) -> list[tuple[str, str]]:
+def extra_choices(extra: dict[str, Any]) -> list[tuple[str, str]]:
     """An extra field's choices, given as plain strings or as {"value", "label"} objects."""
     return [
         (c, c) if isinstance(c, str) else (c["value"], c["label"]) for c in extra.get("choices", [])
     ]
 
 
-def _extra_field(extra: dict) -> forms.Field:
+def _extra_field(extra: dict[str, Any]) -> forms.Field:
     if extra["kind"] == "date":
         return forms.DateField(label=extra["label"], required=False, widget=DatePicker())
     if extra["kind"] == "multi_choice":
@@ -68,7 +72,7 @@ class AuditFormMixin(VersionedFormMixin):
     edit_thing = "audit"
     audit: Audit
 
-    def guarded_rows(self) -> list[QuerySet]:
+    def guarded_rows(self) -> list[QuerySet[Any]]:
         return self.audit.edit_rows()
 
 
@@ -77,12 +81,12 @@ class SectionAnswersForm(AuditFormMixin, forms.Form):
 
     def __init__(
         self,
-        *args,
+        *args: Any,
         audit: Audit,
         items: list[TemplateItem],
         answers: dict[int, Answer],
-        **kwargs,
-    ):
+        **kwargs: Any,
+    ) -> None:
         self.audit = audit
         super().__init__(*args, **kwargs)
         self.items = items
@@ -105,7 +109,7 @@ class SectionAnswersForm(AuditFormMixin, forms.Form):
                         extra["key"]
                     )
 
-    def rows(self):
+    def rows(self) -> Iterator[tuple[TemplateItem, BoundField, BoundField, list[BoundField]]]:
         """(item, answer field, comment field, extra fields) for the template, in order."""
         for item in self.items:
             yield (
@@ -115,14 +119,16 @@ class SectionAnswersForm(AuditFormMixin, forms.Form):
                 [self[f"extra_{item.pk}_{e['key']}"] for e in item.extra_fields],
             )
 
-    def answer_values(self) -> dict[int, dict]:
+    def answer_values(self) -> dict[int, dict[str, Any]]:
         """Item id -> fields for Audit.save_answers: the answer as given, comment and extras."""
         values = {}
         for item in self.items:
             extras = {}
             for extra in item.extra_fields:
                 value = self.cleaned_data.get(f"extra_{item.pk}_{extra['key']}")
-                extras[extra["key"]] = value.isoformat() if hasattr(value, "isoformat") else value
+                if isinstance(value, datetime.date):  # a date field: stored as ISO text
+                    value = value.isoformat()
+                extras[extra["key"]] = value
             values[item.pk] = {
                 "value": self.cleaned_data.get(f"item_{item.pk}") or "",
                 "comment": self.cleaned_data.get(f"comment_{item.pk}", ""),
@@ -134,12 +140,11 @@ class SectionAnswersForm(AuditFormMixin, forms.Form):
 class OverallForm(AuditFormMixin, GDSFormMixin, forms.Form):
     submit_label = "Save and continue"
 
-    def __init__(self, *args, audit: Audit, **kwargs):
+    def __init__(self, *args: Any, audit: Audit, **kwargs: Any) -> None:
         self.audit = audit
         super().__init__(*args, **kwargs)
         template = audit.template
-        if template.has_overall_rating:
-            scale = template.overall_rating_scale
+        if scale := template.overall_rating_scale:  # the template has an overall rating
             labels = scale.get("labels", {})
             self.fields["overall_rating"] = forms.TypedChoiceField(
                 label="Rating of the plan as a whole",
@@ -162,7 +167,7 @@ class OverallForm(AuditFormMixin, GDSFormMixin, forms.Form):
 
 
 class SubmitForm(AuditFormMixin, forms.Form):
-    def __init__(self, *args, audit: Audit, **kwargs):
+    def __init__(self, *args: Any, audit: Audit, **kwargs: Any) -> None:
         self.audit = audit
         super().__init__(*args, **kwargs)
 
@@ -191,22 +196,24 @@ class AssignForm(GDSFormMixin, forms.Form):
         empty_label=None,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.form_action = reverse("audits:assign")
-        self.fields["plans"].queryset = Plan.objects.filter(is_active=True)
-        self.fields["plans"].error_messages["required"] = "Select at least one plan to assign"
-        self.fields["auditor"].queryset = (
+        plans = cast("forms.ModelMultipleChoiceField[Plan]", self.fields["plans"])
+        plans.queryset = Plan.objects.filter(is_active=True)
+        plans.error_messages["required"] = "Select at least one plan to assign"
+        cast("forms.ModelChoiceField[User]", self.fields["auditor"]).queryset = (
             User.objects.active()
             .filter(groups__name__in=[group_name(role) for role in AUDIT_ASSIGNEES])
             .distinct()
             .order_by("full_name")
         )
-        self.fields["template"].queryset = ChecklistTemplate.objects.published().for_subject(
+        template = cast("forms.ModelChoiceField[ChecklistTemplate]", self.fields["template"])
+        template.queryset = ChecklistTemplate.objects.published().for_subject(
             ChecklistTemplate.Subject.EHCP
         )
         terms = Period.objects.terms().order_by("-start")
-        self.fields["term"].queryset = terms
+        cast("forms.ModelChoiceField[Period]", self.fields["term"]).queryset = terms
         current = Period.objects.current_term()
         if current:
             self.initial.setdefault("term", current.pk)
@@ -245,7 +252,8 @@ class TemplateUploadForm(GDSFormMixin, forms.Form):
         required=False,
     )
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
+        """The parsed JSON, whatever it holds (the import says what is wrong with it)."""
         upload = self.cleaned_data["file"]
         if upload.size > 2 * 1024 * 1024:
             raise ValidationError("The selected file must be smaller than 2 MB")
@@ -262,7 +270,7 @@ class TemplateUploadForm(GDSFormMixin, forms.Form):
             ) from None
 
 
-def _moderator_choices():
+def _moderator_choices() -> list[Choice]:
     people = (
         User.objects.active()
         .with_role(Role.AUDITOR)
@@ -270,7 +278,11 @@ def _moderator_choices():
         .order_by("organisation__name", "full_name")
     )
     return [
-        Choice(person.pk, person.full_name or person.email, hint=person.organisation.name)
+        Choice(
+            person.pk,
+            person.full_name or person.email,
+            hint=person.organisation.name if person.organisation else "",
+        )
         for person in people
     ]
 
@@ -313,11 +325,12 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = Period.objects.terms().order_by("-start")
-        self.fields["term"].empty_label = None
-        self.fields["pool"].choices = ModerationSession.Pool.choices
+        term = cast("forms.ModelChoiceField[Period]", self.fields["term"])
+        term.queryset = Period.objects.terms().order_by("-start")
+        term.empty_label = None
+        cast(forms.ChoiceField, self.fields["pool"]).choices = ModerationSession.Pool.choices
         if self.instance.pk:
             self.initial["members"] = list(self.instance.members.values_list("pk", flat=True))
         else:
@@ -325,7 +338,7 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             if current:
                 self.initial.setdefault("term", current.pk)
 
-    def guarded_rows(self) -> list[QuerySet]:
+    def guarded_rows(self) -> list[QuerySet[Any]]:
         """The session and its members."""
         if self.instance.pk is None:
             return []
@@ -334,8 +347,8 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         )
         return [ModerationSession.objects.filter(pk=self.instance.pk), members]
 
-    def save(self, commit: bool = True):
-        session = super().save(commit=commit)
+    def save(self, commit: bool = True) -> ModerationSession:
+        session: ModerationSession = super().save(commit=commit)
         if commit:
             session.members.set(self.cleaned_data["members"])
         return session
@@ -351,7 +364,7 @@ class AgreedGradeForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         labels = {"agreed_grade": "Grade agreed by the group", "agreed_notes": "Notes (optional)"}
         widgets = {"agreed_notes": forms.Textarea(attrs={"rows": 4})}
 
-    def __init__(self, *args, grades: list[str], **kwargs):
+    def __init__(self, *args: Any, grades: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["agreed_grade"] = forms.ChoiceField(
             label="Grade agreed by the group",
@@ -405,9 +418,9 @@ class AdviceServiceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["profession"].choices = Profession.choices
+        cast(forms.ChoiceField, self.fields["profession"]).choices = Profession.choices
 
 
 class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
@@ -440,15 +453,16 @@ class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "requested": {"required": "Enter the date the advice was requested"},
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["service"].queryset = AdviceService.objects.filter(is_active=True)
-        self.fields["service"].empty_label = "Select a service"
+        service = cast("forms.ModelChoiceField[AdviceService]", self.fields["service"])
+        service.queryset = AdviceService.objects.filter(is_active=True)
+        service.empty_label = "Select a service"
         self.fields["due"].required = False
         if self.instance.pk:
             self.initial["case_reference"] = self.instance.plan.case_reference
 
-    def clean_case_reference(self):
+    def clean_case_reference(self) -> Plan:
         reference = self.cleaned_data["case_reference"].strip()
         plan = Plan.objects.filter(case_reference__iexact=reference).first()
         if plan is None:
@@ -457,8 +471,9 @@ class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             )
         return plan
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         requested, due, received = (cleaned.get(k) for k in ("requested", "due", "received"))
         if requested and due and due < requested:
             self.add_error("due", "The date due must be on or after the date requested")
@@ -466,8 +481,8 @@ class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             self.add_error("received", "The date received must be on or after the date requested")
         return cleaned
 
-    def save(self, commit: bool = True):
-        advice = super().save(commit=False)
+    def save(self, commit: bool = True) -> Advice:
+        advice: Advice = super().save(commit=False)
         advice.plan = self.cleaned_data["case_reference"]
         if not self.cleaned_data.get("due"):
             advice.due = advice.requested + ADVICE_DUE_AFTER
@@ -487,8 +502,8 @@ class AdviceScoringForm(GDSFormMixin, forms.Form):
         error_messages={"required": "Select the auditor who will score this advice"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["auditor"].queryset = (
+        cast("forms.ModelChoiceField[User]", self.fields["auditor"]).queryset = (
             User.objects.active().with_role(Role.AUDITOR).order_by("full_name")
         )

@@ -4,6 +4,7 @@ re-audits, and comparing moderators' scores with the original audits (docs/moder
 import dataclasses
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.db import transaction
@@ -21,7 +22,9 @@ from audits.models import (
     SampledPlan,
     TemplateItem,
 )
+from audits.models.plans import PlanQuerySet
 from audits.sampling import Candidate, Sample, SamplingError, draw_sample
+from send_qa.core.models import Period, User
 
 __all__ = ["SamplingError"]
 
@@ -33,7 +36,7 @@ def _months_before(day: datetime.date, months: int) -> datetime.date:
     return datetime.date(year, month, min(day.day, 28))
 
 
-def sampling_pool(*, term=None):
+def sampling_pool(*, term: Period | None = None) -> PlanQuerySet:
     """The plans a sample is drawn from: those audited in `term`, or every active plan."""
     plans = Plan.objects.filter(is_active=True)
     if term is not None:
@@ -42,7 +45,7 @@ def sampling_pool(*, term=None):
     return plans
 
 
-def candidates(plans) -> list[Candidate]:
+def candidates(plans: PlanQuerySet) -> list[Candidate]:
     return [
         Candidate(plan_id=pk, age_band=age, primary_need=need, placement_type=placement)
         for pk, age, need, placement in plans.values_list(
@@ -104,7 +107,7 @@ def session_draw(session: ModerationSession) -> Sample:
     return sample
 
 
-def _latest_audits(plan_ids: list[int], *, term, pool: str) -> dict[int, int]:
+def _latest_audits(plan_ids: list[int], *, term: Period | None, pool: str) -> dict[int, int]:
     """The latest submitted audit of each plan (in the term when the pool is the term's)."""
     audits = Audit.objects.of_plans().submitted().filter(plan_id__in=plan_ids)
     if pool == ModerationSession.Pool.AUDITED:
@@ -120,34 +123,37 @@ def _latest_audits(plan_ids: list[int], *, term, pool: str) -> dict[int, int]:
 
 
 @transaction.atomic
-def session_assign_reaudits(session: ModerationSession, *, by) -> int:
+def session_assign_reaudits(session: ModerationSession, *, by: User | None) -> int:
     """Give every member a moderation re-audit of every sampled plan; returns how many were new.
 
     Each re-audit uses the checklist version of the original audit (or the latest published
     EHCP checklist when the plan had none), so that the answers can be compared item by item.
     """
-    fallback = ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP)
-    fallback = fallback.order_by("-published_at", "-version").first()
+    published = ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP)
+    fallback = published.order_by("-published_at", "-version").first()
     existing = set(
         Audit.objects.filter(sampled_plan__session=session).values_list(
             "sampled_plan_id", "auditor_id"
         )
     )
-    new = []
+    new: list[Audit] = []
     samples = session.samples.select_related("original_audit")
     for member in session.members.all():
         for sample in samples:
             if (sample.pk, member.pk) in existing:
                 continue
-            template_id = sample.original_audit.template_id if sample.original_audit else None
-            if template_id is None and fallback is None:
+            if sample.original_audit:
+                template_id = sample.original_audit.template_id
+            elif fallback is not None:
+                template_id = fallback.pk
+            else:
                 continue
             new.append(
                 Audit(
                     plan_id=sample.plan_id,
                     sampled_plan=sample,
                     purpose=Audit.Purpose.MODERATION,
-                    template_id=template_id or fallback.pk,
+                    template_id=template_id,
                     auditor=member,
                     term=session.term,
                     assigned_by=by,
@@ -168,7 +174,7 @@ class SessionComparison:
     by_sample: dict[int, Agreement]  # sampled plan id -> agreement of its re-audits
 
 
-def sessions_comparison(sessions) -> SessionComparison:
+def sessions_comparison(sessions: Iterable[ModerationSession]) -> SessionComparison:
     """Moderators' submitted re-audits against each plan's original audit, score items only,
     over one session or all the sessions of a term as one comparison."""
     samples = list(SampledPlan.objects.filter(session__in=sessions))
@@ -191,15 +197,20 @@ def sessions_comparison(sessions) -> SessionComparison:
     )
     original_scores: dict[tuple[int, str], int] = {}
     moderator_scores: list[tuple[int, str, int]] = []
-    item_text, scale_of, item_order = {}, {}, {}
+    item_text: dict[str, str] = {}
+    scale_of: dict[str, list[int]] = {}
+    item_order: dict[str, tuple[int, int]] = {}
     for audit_id, code, text, low, high, score, section_order, order in rows:
+        if low is None or high is None or score is None:
+            continue  # not met: a score item has its scale, and with_value() gives a score
         item_text[code], scale_of[code] = text, list(range(low, high + 1))
         item_order[code] = (section_order, order)
         if audit_id in originals:
             original_scores[(originals[audit_id], code)] = score
         else:
             moderator_scores.append((reaudits[audit_id], code, score))
-    triples, per_sample = [], defaultdict(list)
+    triples: list[tuple[str, int, int]] = []
+    per_sample: defaultdict[int, list[tuple[int, int]]] = defaultdict(list)
     for sample_id, code, score in moderator_scores:
         first = original_scores.get((sample_id, code))
         if first is None:

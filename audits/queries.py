@@ -59,7 +59,8 @@ class TermFindings:
 def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
     """Counts, % good or better, section averages and weakest items of a set of audits."""
     rows = list(audits.values("status", "good_or_better", "section_scores", "grade"))
-    by_status, by_grade = defaultdict(int), defaultdict(int)
+    by_status: defaultdict[str, int] = defaultdict(int)
+    by_grade: defaultdict[str, int] = defaultdict(int)
     sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     graded = good = 0
     for row in rows:
@@ -213,7 +214,7 @@ def term_qa(*, term: Period, on: datetime.date) -> TermQA:
     advice_audits = advice_scoring_audits(term=term)
     sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
     advice_rows = timeliness(term=term, on=on)
-    grades = defaultdict(int)
+    grades: defaultdict[str, int] = defaultdict(int)
     for grade in (
         SampledPlan.objects.filter(session__in=sessions)
         .exclude(agreed_grade="")

@@ -2,7 +2,7 @@
 
 import logging
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.utils import timezone
 
 from audits.reminders import advice_reminders_send
@@ -12,7 +12,7 @@ logger = logging.getLogger(__name__)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=600)
-def send_advice_reminders(self) -> int:
+def send_advice_reminders(self: Task) -> int:
     try:
         return advice_reminders_send(on=timezone.localdate())
     except OSError as exc:  # the mail server is unreachable: try again later

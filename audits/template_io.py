@@ -103,6 +103,22 @@ def _check_scale(scale: object, where: str, problems: list[str]) -> None:
             problems.append(f"{where}.scale.labels.{key}: must be text, in quotes")
 
 
+def _holds_nul(data: object) -> bool:
+    """Whether any text or key in the JSON holds a NUL character, which PostgreSQL stores in
+    neither text nor JSON columns. Walked without recursion: the JSON may be nested deeply."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str) and "\x00" in value:
+            return True
+        if isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return False
+
+
 def validate(data: object) -> list[str]:
     """All the problems in a template's JSON, each naming its place; empty when it is fine.
     Every value is checked for its type and size too, so that nothing in a file can fail
@@ -110,6 +126,10 @@ def validate(data: object) -> list[str]:
     problems: list[str] = []
     if not isinstance(data, dict):
         return ["The file must hold one JSON object (a template)."]
+    if _holds_nul(data):
+        problems.append(
+            "The file holds a NUL character (\\u0000), which cannot be stored: remove it"
+        )
     for key in ("name", "version", "subject", "sections"):
         if key not in data:
             problems.append(f"{key}: missing; every template needs it")

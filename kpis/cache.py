@@ -10,7 +10,7 @@ before a change is never served after it. Entries also expire after CACHE_SECOND
 
 import uuid
 from collections.abc import Callable
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
@@ -21,18 +21,18 @@ T = TypeVar("T")
 
 
 def data_version() -> str:
-    version = cache.get(VERSION_KEY)
+    version: str | None = cache.get(VERSION_KEY)
     if version is None:
         cache.add(VERSION_KEY, uuid.uuid4().hex, None)
         version = cache.get(VERSION_KEY)
-    return version
+    return str(version)
 
 
 def _new_version() -> None:
     cache.set(VERSION_KEY, uuid.uuid4().hex, None)
 
 
-def data_changed(*args, **kwargs) -> None:
+def data_changed(*args: Any, **kwargs: Any) -> None:
     """KPI data changed: tables built from now on are built afresh. The token changes at
     once, for this transaction's own later reads, and again when it commits, since a table
     another request builds in between still shows the data before the change."""
@@ -40,10 +40,10 @@ def data_changed(*args, **kwargs) -> None:
     transaction.on_commit(_new_version)
 
 
-def cached(parts: tuple, make: Callable[[], T]) -> T:
+def cached(parts: tuple[object, ...], make: Callable[[], T]) -> T:
     """The value cached under `parts` for the current KPI data, made by `make` if missing."""
     key = "kpis:" + ":".join(str(part) for part in (data_version(), *parts))
-    value = cache.get(key)
+    value: T | None = cache.get(key)
     if value is None:
         value = make()
         cache.set(key, value, CACHE_SECONDS)

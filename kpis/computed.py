@@ -3,7 +3,7 @@ app's query functions (never its tables). Each calculator returns (value, numera
 denominator), or None when there is nothing to measure yet."""
 
 import datetime
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from decimal import Decimal
 
 from django.db import transaction
@@ -56,7 +56,9 @@ CALCULATORS: dict[str, Callable[[Period, datetime.date], Result]] = {
 
 
 @transaction.atomic
-def computed_recalculate(*, terms=None, on: datetime.date | None = None) -> int:
+def computed_recalculate(
+    *, terms: Iterable[Period] | None = None, on: datetime.date | None = None
+) -> int:
     """Recalculate every computed indicator for each term (by default the terms of the last six
     years up to today); returns how many values were added or changed."""
     on = on or timezone.localdate()

@@ -1,5 +1,8 @@
 """Forms of the KPI app."""
 
+from decimal import Decimal
+from typing import Any, cast
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
@@ -65,7 +68,7 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
         label="Statistical neighbours' average (optional)", required=False
     )
 
-    AREA_FIELDS = {
+    AREA_FIELDS: dict[str, str] = {
         Area.LOCAL: "local",
         Area.ENGLAND: "england",
         Area.REGION: "region",
@@ -73,7 +76,7 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
     }
     NUMBERS = ("numerator", "denominator", *AREA_FIELDS.values())
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         self.indicator = indicator
         super().__init__(*args, **kwargs)
         for name in self.NUMBERS:
@@ -100,9 +103,10 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
         start, end = self.cleaned_data["period_start"], self.cleaned_data["period_end"]
         return f"{url}?{urlencode({'start': start.isoformat(), 'end': end.isoformat()})}"
 
-    def clean(self):
+    def clean(self) -> dict[str, Any]:
         """Each area's value through the one rule for a KPI value (kpis/validity.py)."""
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         for name in self.NUMBERS:
             if name in cleaned:
                 cleaned[name] = kept(cleaned[name])
@@ -173,10 +177,12 @@ class ScorecardForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             }
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["indicators"].queryset = Indicator.objects.active()
-        self.fields["indicators"].label_from_instance = lambda i: f"{i.code}: {i.name}"
+        indicators = cast("forms.ModelMultipleChoiceField[Indicator]", self.fields["indicators"])
+        indicators.queryset = (
+            Indicator.objects.active()
+        )  # labelled "code: name" by Indicator.__str__
         if self.instance.pk:
             self.initial["indicators"] = list(
                 self.instance.entries.values_list("indicator_id", flat=True)
@@ -215,14 +221,15 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         }
         error_messages = {"tolerance": {"invalid": "Enter the tolerance as a number, like 5"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = User.objects.active().order_by("full_name")
-        self.fields["owner"].empty_label = "No one yet"
-        self.fields["owner"].required = False
+        owner = cast("forms.ModelChoiceField[User]", self.fields["owner"])
+        owner.queryset = User.objects.active().order_by("full_name")
+        owner.empty_label = "No one yet"
+        owner.required = False
 
-    def clean_tolerance(self):
-        tolerance = self.cleaned_data["tolerance"]
+    def clean_tolerance(self) -> Decimal:
+        tolerance: Decimal = self.cleaned_data["tolerance"]
         if tolerance < 0:
             raise ValidationError("The tolerance cannot be below zero")
         return tolerance
@@ -251,12 +258,13 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
             "value": {"required": "Enter the target", "invalid": "Enter the target as a number"},
         }
 
-    def __init__(self, *args, indicator: Indicator, **kwargs):
+    def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("period_start"), cleaned.get("period_end")
         if start and end and end < start:
             self.add_error("period_end", "The target must end on or after the day it starts")

@@ -8,6 +8,7 @@ indicator), one for the benchmarks of those periods, one for the targets.
 
 import datetime
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from django.db.models import F, Q, Window
@@ -46,7 +47,7 @@ class Group:
 
 
 def scorecard_rows(
-    indicators,
+    indicators: Iterable[Indicator],
     *,
     as_at: datetime.date,
     suppress: bool = True,
@@ -128,7 +129,9 @@ def scorecard_rows(
     return rows
 
 
-def _benchmarks(latest) -> dict[tuple, dict[str, Measurement]]:
+def _benchmarks(
+    latest: Iterable[Measurement],
+) -> dict[tuple[int, datetime.date, datetime.date], dict[str, Measurement]]:
     """Every other area's value for the same periods as the latest local values, in one query."""
     periods = Q()
     for m in latest:
@@ -137,7 +140,8 @@ def _benchmarks(latest) -> dict[tuple, dict[str, Measurement]]:
         )
     if not periods:
         return {}
-    found: dict[tuple, dict[str, Measurement]] = defaultdict(dict)
+    found: dict[tuple[int, datetime.date, datetime.date], dict[str, Measurement]]
+    found = defaultdict(dict)
     for m in Measurement.objects.filter(periods).exclude(area=Area.LOCAL):
         found[(m.indicator_id, m.period_start, m.period_end)][m.area] = m
     return found

@@ -9,6 +9,7 @@ made after a job has started queues the next.
 """
 
 import logging
+from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
@@ -18,7 +19,7 @@ from kpis.tasks import QUEUED_KEY, QUEUED_SECONDS, recalculate_indicators
 logger = logging.getLogger(__name__)
 
 
-def recalculation_needed(*args, **kwargs) -> None:
+def recalculation_needed(*args: Any, **kwargs: Any) -> None:
     """Records the computed indicators read changed (a signal receiver, or called directly)."""
     transaction.on_commit(_queue)
 

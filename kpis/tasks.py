@@ -2,7 +2,7 @@
 
 import datetime
 
-from celery import shared_task
+from celery import Task, shared_task
 from django.core.cache import cache
 
 from kpis.computed import computed_recalculate
@@ -21,7 +21,7 @@ def recalculate_indicators() -> int:
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=600)
-def ask_for_exception_commentary(self, as_at: str) -> int:
+def ask_for_exception_commentary(self: Task, as_at: str) -> int:
     try:
         return commentary_requests_send(as_at=datetime.date.fromisoformat(as_at))
     except OSError as exc:  # the mail server is unreachable: try again later

@@ -1,6 +1,7 @@
 """Forms of the action plans app. Wherever a RAG is chosen its key's definitions are shown."""
 
-from typing import Any
+import datetime
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from django import forms
@@ -16,7 +17,7 @@ from send_qa.core.roles import Role
 from send_qa.core.uploads import MB, UploadRefused, check_evidence_file, safe_display_name
 from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weakness
 from wsoa.models import DueDate as DueDateRecord
-from wsoa.timescales import DueDate, TimescaleError, parse_timescale
+from wsoa.timescales import DueDate, Timescale, TimescaleError, parse_timescale
 
 DATE = DatePicker()
 
@@ -66,8 +67,9 @@ class PlanForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             }
         }
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         start, end = cleaned.get("inspection_start"), cleaned.get("inspection_end")
         if start and end and end < start:
             self.add_error("inspection_end", "The inspection must end on or after it started")
@@ -98,21 +100,20 @@ class WeaknessForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "text": {"required": "Enter the weakness as the inspection letter states it"}
         }
 
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["indicators"].required = False
-        self.fields["indicators"].label_from_instance = lambda i: f"{i.code}: {i.name}"
+        self.fields["indicators"].required = False  # labelled "code: name" by Indicator.__str__
 
-    def guarded_rows(self) -> list[QuerySet]:
+    def guarded_rows(self) -> list[QuerySet[Any]]:
         """The weakness and the indicators it is measured by."""
         if self.instance.pk is None:
             return []
         links = Weakness.indicators.through.objects.filter(weakness_id=self.instance.pk)
         return [Weakness.objects.filter(pk=self.instance.pk), links]
 
-    def clean_number(self):
-        number = self.cleaned_data["number"]
+    def clean_number(self) -> int:
+        number: int = self.cleaned_data["number"]
         clash = Weakness.objects.filter(plan=self.plan, number=number).exclude(pk=self.instance.pk)
         if clash.exists():
             raise ValidationError(f"Weakness {number} already exists in this plan")
@@ -129,9 +130,9 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         empty_label="No one named yet",
         help_text="They can update this action's progress, and nothing else.",
     )
-    initial = forms.TypedChoiceField(
-        label="RAG when the plan was written", coerce=int, widget=forms.RadioSelect
-    )
+    # and "initial", the RAG when the plan was written: added in __init__, as a field declared
+    # here by that name would hide the form's own `initial` from the type checker
+    parsed_timescale: Timescale | None
 
     class Meta:
         model = Action
@@ -167,27 +168,32 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "text": {"required": "Enter the action"},
         }
 
-    def __init__(self, *args, plan: ActionPlan, **kwargs):
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.plan = plan
-        self.fields["lead_user"].queryset = (
+        cast("forms.ModelChoiceField[User]", self.fields["lead_user"]).queryset = (
             User.objects.active().with_role(Role.ACTION_OWNER).order_by("full_name")
         )
-        self.fields["initial"].choices = status_choices(plan.rag_key)
-        self.fields["initial"].error_messages["required"] = "Select the RAG the action started at"
+        self.fields["initial"] = forms.TypedChoiceField(
+            label="RAG when the plan was written",
+            coerce=int,
+            widget=forms.RadioSelect,
+            choices=status_choices(plan.rag_key),
+            error_messages={"required": "Select the RAG the action started at"},
+        )
         if self.instance.pk:
             self.initial["lead_user"] = self.instance.lead_id
             self.initial["initial"] = self.instance.initial_status_id
 
-    def guarded_rows(self) -> list[QuerySet]:
+    def guarded_rows(self) -> list[QuerySet[Any]]:
         """The action (its RAG and lead too) and the dates its timescale gives."""
         pk = self.instance.pk
         if pk is None:
             return []
         return [Action.objects.filter(pk=pk), DueDateRecord.objects.filter(action_id=pk)]
 
-    def clean_timescale(self):
-        text = self.cleaned_data["timescale"].strip()
+    def clean_timescale(self) -> str:
+        text: str = self.cleaned_data["timescale"].strip()
         if not text:
             self.parsed_timescale = None
             return text
@@ -225,15 +231,17 @@ class ProgressUpdateForm(GDSFormMixin, forms.Form):
         error_messages={"required": "Select the RAG the action is at now"},
     )
 
-    def __init__(self, *args, action: Action, **kwargs):
+    def __init__(self, *args: Any, action: Action, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.action = action
-        self.fields["status"].choices = status_choices(action.weakness.plan.rag_key)
+        cast(forms.ChoiceField, self.fields["status"]).choices = status_choices(
+            action.weakness.plan.rag_key
+        )
         self.initial.setdefault("date", timezone.localdate())
         self.initial.setdefault("status", action.status_id)
 
-    def clean_date(self):
-        day = self.cleaned_data["date"]
+    def clean_date(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["date"]
         if day > timezone.localdate():
             raise ValidationError("The date of the update cannot be in the future")
         return day
@@ -258,23 +266,24 @@ class EvidenceForm(GDSFormMixin, forms.ModelForm):
         labels = {"description": "What it shows", "file": "Upload a file (optional)"}
         error_messages = {"description": {"required": "Enter what the evidence shows"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        file = cast(forms.FileField, self.fields["file"])
         # The stored name is random and short, so a long name on the uploader's disk is fine.
-        self.fields["file"].max_length = None
-        self.fields["file"].help_text = (
+        file.max_length = None
+        file.help_text = (
             "PDF, Word, Excel, PowerPoint, OpenDocument, CSV, text or an image (PNG or JPEG); "
             f"at most {settings.EVIDENCE_MAX_BYTES / MB:g} MB. No personal details of children."
         )
 
-    def save(self, commit: bool = True):
-        evidence = super().save(commit=False)
+    def save(self, commit: bool = True) -> Evidence:
+        evidence: Evidence = super().save(commit=False)
         evidence.link = self.cleaned_data.get("link", "")
         if commit:
             evidence.save()
         return evidence
 
-    def clean_file(self):
+    def clean_file(self) -> Any:
         """Checked by what the file holds: a PNG renamed .pdf, or a web page renamed .docx, is
         refused. The name is kept only to show (safely); the stored file gets a random one."""
         upload = self.cleaned_data.get("file")
@@ -286,8 +295,9 @@ class EvidenceForm(GDSFormMixin, forms.ModelForm):
             raise ValidationError(str(refusal)) from None
         return upload
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         if not cleaned.get("file") and not cleaned.get("link"):
             raise ValidationError("Upload a file or give a link")
         return cleaned
@@ -349,7 +359,7 @@ class RagKeyVersionForm(VersionedFormMixin, forms.Form):
         self.plan = plan
         super().__init__(*args, **kwargs)
 
-    def guarded_rows(self) -> list[QuerySet]:
+    def guarded_rows(self) -> list[QuerySet[Any]]:
         return [
             ActionPlan.objects.filter(pk=self.plan.pk),
             RagStatus.objects.filter(key_id=self.plan.rag_key_id),

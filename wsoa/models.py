@@ -14,6 +14,7 @@ from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
 from simple_history.models import HistoricalRecords
 
+from send_qa.core.models import User
 from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 
 DEFAULT_STALE_WEEKS = 6
@@ -220,7 +221,11 @@ class ActionQuerySet(models.QuerySet["Action"]):
 
     def overdue(self, *, on: datetime.date) -> "ActionQuerySet":
         """Past its (last) due date and not in a status that counts as done."""
-        return self.with_final_due().filter(final_due__lt=on).exclude(status__counts_as_done=True)
+        return (
+            self.with_final_due()
+            .filter(final_due__lt=on)  # type: ignore[misc]  # final_due: annotated by with_final_due()
+            .exclude(status__counts_as_done=True)
+        )
 
     def stale(self, *, on: datetime.date) -> "ActionQuerySet":
         """Not done and no progress update (nor creation) within the plan's stale weeks.
@@ -241,7 +246,7 @@ class ActionQuerySet(models.QuerySet["Action"]):
             .filter(condition)
         )
 
-    def visible_to(self, user) -> "ActionQuerySet":
+    def visible_to(self, user: User) -> "ActionQuerySet":
         """SENDOPS and the board see every action; an action owner the actions they lead."""
         if user.has_role(*ACTION_PLAN_READERS):
             return self
@@ -297,7 +302,7 @@ class Action(models.Model):
 
     @transaction.atomic
     def add_update(
-        self, *, author, narrative: str, status: RagStatus, date: datetime.date
+        self, *, author: User, narrative: str, status: RagStatus, date: datetime.date
     ) -> "ProgressUpdate":
         """The only way a RAG changes, so the whole history is kept."""
         if status.key_id != self.weakness.plan.rag_key_id:

@@ -5,6 +5,7 @@ Advice is due 6 weeks after it is requested (seed 002, section 4.4; SEND Code of
 
 import datetime
 import uuid
+from typing import Any
 
 from django.db import models
 from django.db.models import Case, Q, Value, When
@@ -12,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
 from audits.roles import ADVICE_MANAGERS, AUDITORS
+from send_qa.core.models import User
 
 ADVICE_DUE_AFTER = datetime.timedelta(weeks=6)
 REMINDER_DAYS_BEFORE_DUE = 7
@@ -70,14 +72,16 @@ class AdviceQuerySet(models.QuerySet["Advice"]):
     def outstanding(self) -> "AdviceQuerySet":
         return self.filter(received__isnull=True)
 
-    def due_soon(self, *, on: datetime.date, days: int = REMINDER_DAYS_BEFORE_DUE):
+    def due_soon(
+        self, *, on: datetime.date, days: int = REMINDER_DAYS_BEFORE_DUE
+    ) -> "AdviceQuerySet":
         """Not received, due today or within `days` days."""
         return self.outstanding().filter(due__gte=on, due__lte=on + datetime.timedelta(days=days))
 
     def overdue(self, *, on: datetime.date) -> "AdviceQuerySet":
         return self.outstanding().filter(due__lt=on)
 
-    def visible_to(self, user) -> "AdviceQuerySet":
+    def visible_to(self, user: User) -> "AdviceQuerySet":
         """SENDOPS see all advice; auditors the advice they are asked to score."""
         if user.has_role(*ADVICE_MANAGERS):
             return self
@@ -110,7 +114,7 @@ class Advice(models.Model):
     def __str__(self) -> str:
         return f"{self.service} advice for {self.plan}"
 
-    def save(self, *args, **kwargs) -> None:
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if self.requested and not self.due:
             self.due = self.requested + ADVICE_DUE_AFTER
         super().save(*args, **kwargs)

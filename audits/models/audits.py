@@ -1,7 +1,7 @@
 """Audits of EHC plans (or advice, or any subject) against a published template version."""
 
 import uuid
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -14,15 +14,15 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits.models.plans import Plan
-from audits.models.templates import ChecklistTemplate, TemplateItem
+from audits.models.templates import ChecklistTemplate, TemplateItem, TemplateSection
 from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
 from audits.scoring import AuditResult, audit_result
 from send_qa.core.concurrency import rows_version, version_check
-from send_qa.core.models import Period
+from send_qa.core.models import Period, User
 
 
 class AuditQuerySet(models.QuerySet["Audit"]):
-    def visible_to(self, user) -> "AuditQuerySet":
+    def visible_to(self, user: User) -> "AuditQuerySet":
         """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
         if user.has_role(*AUDIT_MANAGERS):
             return self
@@ -48,7 +48,15 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         return self.exclude(status=Audit.Status.SUBMITTED)
 
     @transaction.atomic
-    def assign(self, *, plans, auditor, template, term, by) -> tuple[list["Audit"], list[Plan]]:
+    def assign(
+        self,
+        *,
+        plans: Iterable[Plan],
+        auditor: User,
+        template: ChecklistTemplate,
+        term: Period | None,
+        by: User | None,
+    ) -> tuple[list["Audit"], list[Plan]]:
         """Create an audit of each plan for the auditor; returns (created, skipped).
 
         A plan that already has an audit against the same checklist in the same term is
@@ -165,7 +173,7 @@ class Audit(models.Model):
     @property
     def reference(self) -> str:
         """How the audited plan is named on screen: its sample code in moderation."""
-        if self.is_anonymised and self.sampled_plan_id:
+        if self.is_anonymised and self.sampled_plan is not None:
             return self.sampled_plan.code
         return self.plan.case_reference
 
@@ -173,18 +181,22 @@ class Audit(models.Model):
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
 
-    def sections_with_items(self):
+    def sections_with_items(self) -> models.QuerySet[TemplateSection]:
         return self.template.sections.prefetch_related("items")
 
     def answers_by_item(self) -> dict[int, "Answer"]:
         return {answer.item_id: answer for answer in self.answers.all()}
 
-    def result(self, sections=None, answers=None) -> AuditResult:
+    def result(
+        self,
+        sections: Iterable[TemplateSection] | None = None,
+        answers: Mapping[int, "Answer"] | None = None,
+    ) -> AuditResult:
         sections = list(sections if sections is not None else self.sections_with_items())
         answers = answers if answers is not None else self.answers_by_item()
         return audit_result(self.template, sections, answers)
 
-    def edit_rows(self) -> list[models.QuerySet]:
+    def edit_rows(self) -> list[models.QuerySet[Any]]:
         """The rows an audit's pages edit: the audit and its answers (send_qa/core/concurrency)."""
         return [Audit.objects.filter(pk=self.pk), Answer.objects.filter(audit_id=self.pk)]
 
@@ -199,7 +211,9 @@ class Audit(models.Model):
         self.revision += 1
 
     @transaction.atomic
-    def save_answers(self, *, values: dict[int, dict], version: str, by=None) -> None:
+    def save_answers(
+        self, *, values: Mapping[int, Mapping[str, Any]], version: str, by: User | None = None
+    ) -> None:
         """Store answers (item id -> fields) for a draft, then the running results.
 
         A field "value" is the answer as the form writes it, stored by Answer.set_from; any
@@ -213,7 +227,9 @@ class Audit(models.Model):
         if unknown := set(values) - set(items):
             raise ValidationError(f"Items {sorted(unknown)} are not on this audit's checklist.")
         existing = {a.item_id: a for a in self.answers.filter(item_id__in=values)}
-        to_create, to_update, now = [], [], timezone.now()
+        to_create: list[Answer] = []
+        to_update: list[Answer] = []
+        now = timezone.now()
         for item_id, fields in values.items():
             answer = existing.get(item_id) or Answer(audit=self, item=items[item_id])
             for name, value in fields.items():
@@ -258,7 +274,7 @@ class Audit(models.Model):
         return missing
 
     @transaction.atomic
-    def submit(self, *, version: str, by) -> None:
+    def submit(self, *, version: str, by: User) -> None:
         if self.is_submitted:
             raise AuditLocked()
         missing = self.missing_answers()
@@ -269,7 +285,7 @@ class Audit(models.Model):
         self.store_result()
 
     @transaction.atomic
-    def reopen(self, *, by, reason: str) -> None:
+    def reopen(self, *, by: User, reason: str) -> None:
         if not self.is_submitted:
             raise ValidationError("Only a submitted audit can be reopened.")
         self.revision += 1
@@ -277,7 +293,7 @@ class Audit(models.Model):
         self.reopened_at, self.reopened_by, self.reopen_reason = timezone.now(), by, reason
         self.save()
 
-    def store_result(self, sections=None) -> None:
+    def store_result(self, sections: Iterable[TemplateSection] | None = None) -> None:
         self.apply_result(self.result(sections))
         self.save()
 
@@ -301,12 +317,12 @@ class AuditLocked(Exception):
 
 
 class AuditIncomplete(ValidationError):
-    def __init__(self, missing: list[str]):
+    def __init__(self, missing: list[str]) -> None:
         super().__init__(missing)
         self.missing = missing
 
 
-class AnswerQuerySet(models.QuerySet):
+class AnswerQuerySet(models.QuerySet["Answer"]):
     """Answers in SQL, with the same "answered" and "not applicable" rules as Answer's methods."""
 
     def applicable(self) -> "AnswerQuerySet":
@@ -354,8 +370,9 @@ class Answer(models.Model):
         YES = "yes", "Yes"
         NO = "no", "No"
 
-    # The field that holds the value of an answer to each kind of item.
-    VALUE_FIELD = {
+    # The field that holds the value of an answer to each kind of item (keyed by the kind as
+    # stored, which is the text of a TemplateItem.Kind).
+    VALUE_FIELD: dict[str, str] = {
         TemplateItem.Kind.SCORE: "score",
         TemplateItem.Kind.YES_NO: "yes_no",
         TemplateItem.Kind.CHOICE: "choice",
@@ -408,19 +425,22 @@ class Answer(models.Model):
             choices.append((cls.NOT_APPLICABLE, "Not applicable"))
         return choices
 
-    def value_for(self, item: TemplateItem):
+    def value_for(self, item: TemplateItem) -> str | int | None:
         """The answer as forms and exports show it: NOT_APPLICABLE, or the value of the item's
         kind (None or "" when not answered)."""
         fields = ("not_applicable", self.VALUE_FIELD[item.kind])
         return self.value_in(item.kind, {name: getattr(self, name) for name in fields})
 
     @classmethod
-    def value_in(cls, kind: str, row: Mapping[str, Any]):
+    def value_in(cls, kind: str, row: Mapping[str, Any]) -> str | int | None:
         """value_for, read from a row of stored fields (`Answer.objects.values(...)` with
         not_applicable and the kind's field), for exports too big to make an Answer a row."""
-        return cls.NOT_APPLICABLE if row["not_applicable"] else row[cls.VALUE_FIELD[kind]]
+        if row["not_applicable"]:
+            return cls.NOT_APPLICABLE
+        value: str | int | None = row[cls.VALUE_FIELD[kind]]
+        return value
 
-    def set_from(self, item: TemplateItem, raw) -> None:
+    def set_from(self, item: TemplateItem, raw: str | None) -> None:
         """Store a value written as forms and imports write it ("3", "yes", a choice, text, or
         NOT_APPLICABLE where the item allows it; "" for none), clearing the other kinds'."""
         self.score, self.yes_no, self.choice, self.text = None, "", "", ""
@@ -439,13 +459,13 @@ class Answer(models.Model):
         """The answer as a number on the item's scale (yes 1, no 0, a choice's score), or None
         when it has none (not answered, not applicable, free text, a choice without a score)."""
         value = self.value_for(item)
-        if self.not_applicable or value in (None, ""):
+        if self.not_applicable or value is None or value == "":
             return None
         if item.kind == TemplateItem.Kind.SCORE:
             return Decimal(value)
         if item.kind == TemplateItem.Kind.YES_NO:
             return Decimal(1 if value == self.YesNo.YES else 0)
-        chosen = next((c for c in item.choices if c["value"] == value), {})
+        chosen: dict[str, Any] = next((c for c in item.choices if c["value"] == value), {})
         return None if chosen.get("score") is None else Decimal(str(chosen["score"]))
 
     def points_for(self, item: TemplateItem) -> tuple[Decimal, Decimal] | None:

@@ -15,7 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
 from audits.roles import AUDITORS, MODERATION_MANAGERS
-from send_qa.core.models import Period
+from send_qa.core.models import Period, User
 
 MIN_SAMPLE_SIZE = 6
 PEER_MODERATION_EVERY = datetime.timedelta(weeks=6)
@@ -33,7 +33,7 @@ def new_reference() -> str:
 
 
 class ModerationSessionQuerySet(models.QuerySet["ModerationSession"]):
-    def visible_to(self, user) -> "ModerationSessionQuerySet":
+    def visible_to(self, user: User) -> "ModerationSessionQuerySet":
         """SENDOPS see every session; moderators the sessions they are members of."""
         if user.has_role(*MODERATION_MANAGERS):
             return self

@@ -5,6 +5,7 @@ No names or addresses: the council's case reference links back to its case syste
 
 import datetime
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -13,7 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from audits.roles import AUDIT_ASSIGNEES, CASEWORKERS, PLAN_MANAGERS
-from send_qa.core.models import Team
+from send_qa.core.models import Team, User
 
 
 class PrimaryNeed(models.TextChoices):
@@ -77,7 +78,7 @@ class PlanQuerySet(models.QuerySet["Plan"]):
             next_review_due__lte=on + datetime.timedelta(weeks=weeks),
         )
 
-    def visible_to(self, user) -> "PlanQuerySet":
+    def visible_to(self, user: User) -> "PlanQuerySet":
         if user.has_role(*PLAN_MANAGERS):
             return self
         conditions = Q(pk__in=[])
@@ -141,7 +142,7 @@ class Plan(models.Model):
     def __str__(self) -> str:
         return self.case_reference
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         self.ceased_on = ceased_on(self.is_active, self.ceased_on)
         super().save(*args, **kwargs)
 

@@ -1,12 +1,16 @@
+import datetime
+from collections.abc import Mapping
+from typing import Any
+
 from django import template
 
-from audits.models import Answer, TemplateItem
+from audits.models import Answer, Plan, TemplateItem
 
 register = template.Library()
 
 
 @register.filter
-def get_item(mapping, key):
+def get_item(mapping: Mapping[Any, Any], key: object) -> Any:
     return mapping.get(key)
 
 
@@ -17,6 +21,6 @@ def answer_text(item: TemplateItem, answer: Answer | None) -> str:
 
 
 @register.filter
-def review_status(plan, today) -> str | None:
+def review_status(plan: Plan, today: datetime.date) -> str | None:
     """'overdue', 'due' (within 8 weeks) or None, for the annual review tag."""
     return plan.review_status(on=today)

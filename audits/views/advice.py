@@ -1,6 +1,9 @@
 """Professional advice: requests and their timeliness, scoring, feedback sheets, summaries,
 contributing services and the reminders they are sent."""
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -42,7 +45,7 @@ def advice_list(request: SignedInRequest) -> HttpResponse:
     filters = {k: request.GET.get(k, "") for k in ("status", "service", "term", "q")}
     filters["service"], filters["term"] = opaque_id(filters["service"]), opaque_id(filters["term"])
     if filters["status"] in AdviceStatus.values:
-        advice = advice.filter(status=filters["status"])
+        advice = advice.filter(status=filters["status"])  # type: ignore[misc]  # status: annotated by with_status()
     if filters["service"]:
         advice = advice.filter(service__uuid=filters["service"])
     term = Period.objects.chosen_term(filters["term"])
@@ -101,7 +104,7 @@ def advice_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def advice_edit(request: SignedInRequest, advice_uuid) -> HttpResponse:
+def advice_edit(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceForm(posted(request), instance=advice)
     status = 200
@@ -122,7 +125,7 @@ def advice_edit(request: SignedInRequest, advice_uuid) -> HttpResponse:
 @role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "advice", "advice_uuid")
-def advice_detail(request: SignedInRequest, advice_uuid) -> HttpResponse:
+def advice_detail(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     is_sendops = request.user.has_role(*ADVICE_MANAGERS)
     audits = advice.audits.select_related("auditor", "template")
@@ -144,7 +147,7 @@ def advice_detail(request: SignedInRequest, advice_uuid) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["POST"])
-def advice_assign(request: SignedInRequest, advice_uuid) -> HttpResponse:
+def advice_assign(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceScoringForm(request.POST)
     template = (
@@ -156,7 +159,7 @@ def advice_assign(request: SignedInRequest, advice_uuid) -> HttpResponse:
     if template is None:
         messages.error(request, "There is no published advice-writing checklist to score with.")
     elif not form.is_valid():
-        messages.error(request, form.errors["auditor"][0])
+        messages.error(request, str(form.errors["auditor"][0]))
     else:
         day = advice.received or advice.requested
         Audit.objects.create(
@@ -174,14 +177,18 @@ def advice_assign(request: SignedInRequest, advice_uuid) -> HttpResponse:
 @never_cache
 @role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
-def advice_feedback(request: SignedInRequest, advice_uuid) -> HttpResponse:
+def advice_feedback(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     """A printable feedback sheet for the contributing service: scores and comments."""
     advice = advice_to_view(request.user, advice_uuid)
     audits = advice.audits.submitted().select_related("auditor", "template")
     if not request.user.has_role(*ADVICE_MANAGERS):
         audits = audits.filter(auditor=request.user)
     audit = audits.order_by("-submitted_at").first()
-    context = {"advice": advice, "audit": audit, "status": advice.status(on=timezone.localdate())}
+    context: dict[str, Any] = {
+        "advice": advice,
+        "audit": audit,
+        "status": advice.status(on=timezone.localdate()),
+    }
     if audit is not None:
         sections = list(audit.sections_with_items())
         answers = audit.answers_by_item()
@@ -199,7 +206,7 @@ def advice_summary(request: SignedInRequest) -> HttpResponse:
     service = None
     if asked := opaque_id(request.GET.get("service", "")):
         service = AdviceService.objects.filter(uuid=asked).first()
-    context = {
+    context: dict[str, Any] = {
         "term": term,
         "terms": Period.objects.terms().order_by("-start"),
         "services": AdviceService.objects.all(),
@@ -234,7 +241,7 @@ def service_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def service_edit(request: SignedInRequest, service_uuid) -> HttpResponse:
+def service_edit(request: SignedInRequest, service_uuid: uuid.UUID) -> HttpResponse:
     return _service_form(request, get_object_or_404(AdviceService, uuid=service_uuid))
 
 

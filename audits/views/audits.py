@@ -1,7 +1,10 @@
 """Scoring an audit section by section, submitting, reopening, and reading it."""
 
+import uuid
+
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,6 +21,7 @@ from audits.models import (
     PlacementType,
     PrimaryNeed,
 )
+from audits.models.audits import AuditQuerySet
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -29,7 +33,7 @@ from send_qa.core.roles import group_name
 AUDITS_PER_PAGE = 50
 
 
-def _filtered_audits(request: SignedInRequest):
+def _filtered_audits(request: SignedInRequest) -> tuple[AuditQuerySet, dict[str, str]]:
     audits = Audit.objects.visible_to(request.user).select_related(
         "plan", "plan__team", "auditor", "template", "term", "sampled_plan", "advice__service"
     )
@@ -56,10 +60,11 @@ def _filtered_audits(request: SignedInRequest):
     return audits, filters
 
 
-def auditor_choices():
+def auditor_choices() -> QuerySet[User]:
     """Everyone who may be given audits (by role: reading it from 15,000 audits is slow)."""
     roles = [group_name(role) for role in AUDIT_READERS]
-    return User.objects.filter(groups__name__in=roles).distinct().order_by("full_name")
+    people: QuerySet[User] = User.objects.filter(groups__name__in=roles)
+    return people.distinct().order_by("full_name")
 
 
 def grade_choices() -> list[str]:
@@ -99,13 +104,18 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
-def audit_detail(request: SignedInRequest, audit_uuid) -> HttpResponse:
+def audit_detail(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     return _render_task_list(request, audit)
 
 
 def _render_task_list(
-    request, audit: Audit, *, missing=None, conflict=None, status=200
+    request: SignedInRequest,
+    audit: Audit,
+    *,
+    missing: list[str] | None = None,
+    conflict: EditConflict | None = None,
+    status: int = 200,
 ) -> HttpResponse:
     sections = list(audit.sections_with_items())
     answers = audit.answers_by_item()
@@ -133,7 +143,7 @@ def _render_task_list(
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
-def audit_section(request: SignedInRequest, audit_uuid, code: str) -> HttpResponse:
+def audit_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     if audit.is_submitted:
         messages.error(request, AuditLocked.message)
@@ -184,7 +194,7 @@ def audit_section(request: SignedInRequest, audit_uuid, code: str) -> HttpRespon
 @never_cache
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
-def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
+def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     if audit.is_submitted:
         messages.error(request, AuditLocked.message)
@@ -226,7 +236,7 @@ def audit_overall(request: SignedInRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*AUDIT_READERS)
 @require_http_methods(["POST"])
-def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
+def audit_submit(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
     form = SubmitForm(request.POST, audit=audit)
     version = form.posted_version() if form.is_valid() else ""
@@ -247,7 +257,7 @@ def audit_submit(request: SignedInRequest, audit_uuid) -> HttpResponse:
 
 @role_required(*AUDIT_REOPENERS)
 @require_http_methods(["GET", "POST"])
-def audit_reopen(request: SignedInRequest, audit_uuid) -> HttpResponse:
+def audit_reopen(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     if not audit.is_submitted:
         messages.error(request, "Only a submitted audit can be reopened.")
@@ -264,7 +274,7 @@ def audit_reopen(request: SignedInRequest, audit_uuid) -> HttpResponse:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
-def audit_print(request: SignedInRequest, audit_uuid) -> HttpResponse:
+def audit_print(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     sections = list(audit.sections_with_items())
     answers = audit.answers_by_item()

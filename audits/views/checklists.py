@@ -6,6 +6,7 @@ publishing it. Every audit keeps the version it was scored against.
 """
 
 import json
+import uuid
 
 from django.contrib import messages
 from django.db.models import Count
@@ -43,7 +44,7 @@ def template_list(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
-def template_detail(request: SignedInRequest, template_uuid) -> HttpResponse:
+def template_detail(request: SignedInRequest, template_uuid: uuid.UUID) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     sections = list(template.sections.prefetch_related("items"))
     return render(
@@ -61,7 +62,7 @@ def template_detail(request: SignedInRequest, template_uuid) -> HttpResponse:
 
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
-def template_export_json(request: SignedInRequest, template_uuid) -> HttpResponse:
+def template_export_json(request: SignedInRequest, template_uuid: uuid.UUID) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     body = json.dumps(template_export(template), indent=2, ensure_ascii=False) + "\n"
     response = HttpResponse(body, content_type="application/json; charset=utf-8")
@@ -92,7 +93,7 @@ def template_upload(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["POST"])
-def template_new_draft(request: SignedInRequest, template_uuid) -> HttpResponse:
+def template_new_draft(request: SignedInRequest, template_uuid: uuid.UUID) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     draft = template_new_version(template)
     messages.success(
@@ -105,7 +106,7 @@ def template_new_draft(request: SignedInRequest, template_uuid) -> HttpResponse:
 
 @role_required(*CHECKLIST_MANAGERS)
 @require_http_methods(["POST"])
-def template_publish(request: SignedInRequest, template_uuid) -> HttpResponse:
+def template_publish(request: SignedInRequest, template_uuid: uuid.UUID) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     if template.is_published:
         messages.error(request, f"{template} is already published.")

@@ -8,6 +8,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.models.audits import AuditQuerySet
 from audits.queries import term_findings, term_qa, trend_by_term
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
@@ -21,7 +22,7 @@ def chosen_term(request: SignedInRequest) -> Period | None:
     return Period.objects.chosen_term(request.GET.get("term", "")) or Period.objects.current_term()
 
 
-def _ehcp_audits():
+def _ehcp_audits() -> AuditQuerySet:
     return Audit.objects.of_plans()
 
 
@@ -51,9 +52,9 @@ def findings(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def export_table(audits) -> tuple[list[str], list[list]]:
+def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
     """One row per audit, one column per item code (across the template versions used)."""
-    audits = list(audits.select_related("plan", "auditor", "template", "term").order_by("pk"))
+    audits = list(chosen.select_related("plan", "auditor", "template", "term").order_by("pk"))
     items = list(
         TemplateItem.objects.filter(section__template__in={a.template_id for a in audits})
         .order_by("section__template__version", "section__order", "order")

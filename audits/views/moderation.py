@@ -3,6 +3,8 @@
 Moderators see sample codes only. The key from code to case reference is shown to SENDOPS.
 """
 
+import uuid
+
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
@@ -60,7 +62,7 @@ def session_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_edit(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = ModerationSessionForm(posted(request), instance=session)
     status = 200
@@ -81,7 +83,7 @@ def session_edit(request: SignedInRequest, session_uuid) -> HttpResponse:
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "moderation session", "session_uuid")
-def session_detail(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_detail(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     is_sendops = request.user.has_role(*MODERATION_MANAGERS)
     samples = list(session.samples.select_related("plan", "original_audit").order_by("order"))
@@ -109,7 +111,7 @@ def session_detail(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["POST"])
-def session_draw_sample(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_draw_sample(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     try:
         sample = session_draw(session)
@@ -127,7 +129,7 @@ def session_draw_sample(request: SignedInRequest, session_uuid) -> HttpResponse:
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["POST"])
-def session_assign(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_assign(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     if not session.samples.exists():
         messages.error(request, "Draw the sample before you set the re-audits.")
@@ -143,7 +145,7 @@ def session_assign(request: SignedInRequest, session_uuid) -> HttpResponse:
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "moderation sample", "session_uuid")
-def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_sample_csv(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     """The sample for the meeting: codes and characteristics, never a case reference."""
     session = session_to_view(request.user, session_uuid)
     samples = session.samples.select_related("plan", "original_audit").order_by("order")
@@ -172,7 +174,7 @@ def session_sample_csv(request: SignedInRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
-def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_agreement(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     comparison = sessions_comparison([session])
     item_rows = sorted(
@@ -197,7 +199,7 @@ def session_agreement(request: SignedInRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET", "POST"])
-def session_outcome(request: SignedInRequest, session_uuid, code: str) -> HttpResponse:
+def session_outcome(request: SignedInRequest, session_uuid: uuid.UUID, code: str) -> HttpResponse:
     session = session_to_view(request.user, session_uuid)
     if not can_record_outcomes(request.user, session):
         raise PermissionDenied("Only the group's members and SENDOPS record its outcomes.")
@@ -230,7 +232,7 @@ def session_outcome(request: SignedInRequest, session_uuid, code: str) -> HttpRe
 
 @role_required(*MODERATION_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def session_key_issues(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_key_issues(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = KeyIssuesForm(posted(request), instance=session)
     status = 200
@@ -250,7 +252,7 @@ def session_key_issues(request: SignedInRequest, session_uuid) -> HttpResponse:
 @never_cache
 @role_required(*MODERATION_READERS)
 @require_http_methods(["GET"])
-def session_report(request: SignedInRequest, session_uuid) -> HttpResponse:
+def session_report(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     """The printable key-issues report, kept with the session."""
     session = session_to_view(request.user, session_uuid)
     return render(

@@ -73,7 +73,7 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
 @role_required(*PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "plan", "plan_uuid")
-def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def plan_detail(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     audits = (
         Audit.objects.visible_to(request.user)

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,7 +22,13 @@ from kpis.forms import (
     ScorecardForm,
     TargetForm,
 )
-from kpis.imports import TableImportError, measurements_check, measurements_save, read_table
+from kpis.imports import (
+    ImportPlan,
+    TableImportError,
+    measurements_check,
+    measurements_save,
+    read_table,
+)
 from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
 from kpis.roles import KPI_MANAGERS
 from kpis.services import period_values_save
@@ -48,7 +54,8 @@ def kpi_import(request: SignedInRequest) -> HttpResponse:
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
     form = KpiUploadForm(posted(request), request.FILES or None)
-    problems, plan = [], None
+    problems: list[str] = []
+    plan: ImportPlan | None = None
     if form.is_valid():
         upload = form.cleaned_data["file"]
         suffix = Path(upload.name).suffix.lower()
@@ -105,7 +112,7 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
 def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Enter or correct one period's values of an indicator, with commentary."""
     indicator = indicator_by_code(code)
-    initial = {}
+    initial: dict[str, object] = {}
     if request.GET.get("start") and request.GET.get("end"):
         found = Measurement.objects.filter(
             indicator=indicator, period_start=request.GET["start"], period_end=request.GET["end"]
@@ -160,7 +167,7 @@ def recalculate(request: SignedInRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def exception_note(
-    request: HttpRequest, code: str, period_start: datetime.date, period_end: datetime.date
+    request: SignedInRequest, code: str, period_start: datetime.date, period_end: datetime.date
 ) -> HttpResponse:
     """The owner of a red or declining indicator explains this area's value of one period
     before the board pack."""
@@ -203,7 +210,7 @@ def scorecard_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def scorecard_edit(request: SignedInRequest, scorecard_uuid) -> HttpResponse:
+def scorecard_edit(request: SignedInRequest, scorecard_uuid: uuid.UUID) -> HttpResponse:
     return _scorecard_form(request, get_object_or_404(Scorecard, uuid=scorecard_uuid))
 
 
@@ -266,7 +273,8 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
         messages.success(request, f"Target added to {indicator.code}.")
         return redirect("kpis:indicator_settings", code=indicator.code)
     if "remove" in request.POST:
-        indicator.targets.filter(pk=request.POST.get("remove") or None).delete()
+        if removed := request.POST.get("remove"):
+            indicator.targets.filter(pk=removed).delete()
         messages.success(request, f"Target removed from {indicator.code}.")
         return redirect("kpis:indicator_settings", code=indicator.code)
     return render(

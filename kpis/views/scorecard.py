@@ -2,14 +2,17 @@
 suppressed on every page here and in every export (they leave SENDOPS)."""
 
 import datetime
+from collections.abc import Iterable
+from typing import Any
 from urllib.parse import urlencode
 
+from django.db.models import QuerySet
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import format_html_join
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -18,8 +21,8 @@ from kpis.cache import cached
 from kpis.charts import Series, trend_chart
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, target_in_force
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
-from kpis.rules import DIRECTION_LABELS, RAG_LABELS
-from kpis.scorecard import grouped, scorecard_rows
+from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown
+from kpis.scorecard import Row, grouped, scorecard_rows
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
@@ -76,7 +79,7 @@ def scorecard(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _scorecard_page(request: SignedInRequest, *, by: str) -> dict:
+def _scorecard_page(request: SignedInRequest, *, by: str) -> dict[str, Any]:
     """Everything on the scorecard page that is the same for everyone of a role who may read
     it (no forms, nothing personal): what is cached until KPI data or the terms change."""
     as_at, term = _as_at(request)
@@ -114,7 +117,7 @@ def _scorecard_page(request: SignedInRequest, *, by: str) -> dict:
     }
 
 
-def _options(choices: list[tuple], selected) -> str:
+def _options(choices: list[tuple[object, str]], selected: object) -> SafeString:
     """The <option>s of a menu, the chosen one selected."""
     return format_html_join(
         "",
@@ -123,7 +126,9 @@ def _options(choices: list[tuple], selected) -> str:
     )
 
 
-def _scorecard_parts(indicators, *, as_at: datetime.date, by: str) -> tuple[str, str, bool]:
+def _scorecard_parts(
+    indicators: list[Indicator], *, as_at: datetime.date, by: str
+) -> tuple[str, str, bool]:
     """The scorecard's tables and its list of exceptions, as HTML that is the same for
     everyone who may read the scorecard (no forms, nothing personal): what is cached."""
     rows = scorecard_rows(indicators, as_at=as_at, suppress=True)
@@ -131,7 +136,9 @@ def _scorecard_parts(indicators, *, as_at: datetime.date, by: str) -> tuple[str,
         note.measurement_id: note
         for note in _exception_notes([r.latest.pk for r in rows if r.is_exception and r.latest])
     }
-    exceptions = [(row, notes.get(row.latest.pk)) for row in rows if row.is_exception]
+    exceptions = [
+        (row, notes.get(row.latest.pk) if row.latest else None) for row in rows if row.is_exception
+    ]
     labels = {"rag_labels": RAG_LABELS, "direction_labels": DIRECTION_LABELS}
     tables = render_to_string(
         "kpis/_scorecard_tables.html", {"groups": grouped(rows, by=by), **labels}
@@ -142,7 +149,7 @@ def _scorecard_parts(indicators, *, as_at: datetime.date, by: str) -> tuple[str,
     return mark_safe(tables), mark_safe(exception_list), bool(exceptions)  # noqa: S308
 
 
-def _exception_notes(ids):
+def _exception_notes(ids: Iterable[int]) -> QuerySet[ExceptionNote]:
     return ExceptionNote.objects.filter(measurement_id__in=ids)
 
 
@@ -164,14 +171,14 @@ EXPORT_HEADER = [
 ]
 
 
-def _cell(value) -> object:
+def _cell(value: Shown | None) -> object:
     """A Shown value for an export: the number, or why it is not given."""
     if value is None:
         return ""
     return value.text if value.suppressed or value.value is None else value.value
 
 
-def _export_rows(rows) -> list[list]:
+def _export_rows(rows: list[Row]) -> list[list[object]]:
     benchmarks = (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
     return [
         [
@@ -225,7 +232,7 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
         .exclude(area__startswith="la:")
         .order_by("period_start", "period_end", "area")
     )
-    periods: dict[tuple, dict] = {}
+    periods: dict[tuple[datetime.date, datetime.date], dict[str, Any]] = {}
     for m in measurements:
         entry = periods.setdefault(
             (m.period_start, m.period_end), {"label": m.label, "areas": {}, "local": None}
@@ -236,10 +243,10 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
     ordered = list(periods.values())
     targets = list(indicator.targets.all())
 
-    def value(m):
+    def value(m: Measurement | None) -> Shown | None:
         return None if m is None else indicator.shown(m, suppress=True)
 
-    rows = []
+    rows: list[dict[str, Any]] = []
     for entry in ordered:
         measured = entry["local"] or next(iter(entry["areas"].values()))
         target = target_in_force(targets, on=measured.period_end)

@@ -6,15 +6,20 @@ signals. Events name records by their opaque ids (UUIDs), never by a case refere
 
 from collections.abc import Callable
 from functools import wraps
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
-from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.db.models import Q, QuerySet
+from django.http import HttpRequest, HttpResponseBase
 
-from send_qa.core.models import AccessEvent
+from send_qa.core.models import AccessEvent, User
 from send_qa.core.sign_in_protection import client_ip
 
 Kind = AccessEvent.Kind
+
+P = ParamSpec("P")
+Req = TypeVar("Req", bound=HttpRequest)
+R = TypeVar("R", bound=HttpResponseBase)
 
 
 def client_address(request: HttpRequest | None) -> str | None:
@@ -30,7 +35,7 @@ def access_record(
     *,
     record: str = "",
     reference: str = "",
-    user=None,
+    user: User | None = None,
     username: str = "",
 ) -> AccessEvent:
     if user is None and request is not None and request.user.is_authenticated:
@@ -45,16 +50,18 @@ def access_record(
     )
 
 
-def logs_access(kind: str, record: str, reference_kwarg: str | None = None) -> Callable:
+def logs_access(
+    kind: str, record: str, reference_kwarg: str | None = None
+) -> Callable[[Callable[Concatenate[Req, P], R]], Callable[Concatenate[Req, P], R]]:
     """Record a successful response of the view: `kind` of access to a `record`, named by the
     URL argument `reference_kwarg` (an opaque id) when there is one."""
 
-    def decorator(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    def decorator(view: Callable[Concatenate[Req, P], R]) -> Callable[Concatenate[Req, P], R]:
         @wraps(view)
-        def wrapped(request: HttpRequest, *args, **kwargs) -> HttpResponse:
+        def wrapped(request: Req, *args: P.args, **kwargs: P.kwargs) -> R:
             response = view(request, *args, **kwargs)
             if response.status_code == 200:
-                reference = kwargs.get(reference_kwarg, "") if reference_kwarg else ""
+                reference = str(kwargs.get(reference_kwarg, "")) if reference_kwarg else ""
                 access_record(request, kind, record=record, reference=reference)
             return response
 
@@ -63,16 +70,18 @@ def logs_access(kind: str, record: str, reference_kwarg: str | None = None) -> C
     return decorator
 
 
-def signed_in(sender, request, user, **kwargs) -> None:
+def signed_in(sender: type[User], request: HttpRequest, user: User, **kwargs: Any) -> None:
     access_record(request, Kind.SIGN_IN, user=user)
 
 
-def signed_out(sender, request, user, **kwargs) -> None:
+def signed_out(sender: type[User], request: HttpRequest, user: User | None, **kwargs: Any) -> None:
     if user is not None:
         access_record(request, Kind.SIGN_OUT, user=user)
 
 
-def sign_in_failed(sender, credentials, request=None, **kwargs) -> None:
+def sign_in_failed(
+    sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
+) -> None:
     access_record(request, Kind.SIGN_IN_FAILED, username=credentials.get("username", ""))
 
 
@@ -85,7 +94,7 @@ def connect_signals() -> None:
 EVENTS_PER_PAGE = 50
 
 
-def events_filtered(*, person: str = "", kind: str = ""):
+def events_filtered(*, person: str = "", kind: str = "") -> QuerySet[AccessEvent]:
     """The access log, newest first, for a person (name or email) and kind of event."""
     events = AccessEvent.objects.select_related("user")
     if person:

@@ -13,6 +13,6 @@ def portal(request: HttpRequest) -> dict[str, object]:
     return {
         "service_name": settings.SERVICE_NAME,
         "service_phase": settings.SERVICE_PHASE,
-        "navigation": items_for(user, request.path) if signed_in else [],
+        "navigation": items_for(user, request.path) if signed_in and user is not None else [],
         "may_read_history": signed_in and user is not None and user.has_role(*HISTORY_READERS),
     }

@@ -1,11 +1,16 @@
 """Forms of the core app. Every form gets its GOV.UK FormHelper from GDSFormMixin."""
 
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any, cast
+
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
 from django.http import HttpRequest, QueryDict
@@ -28,14 +33,20 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
-class GDSFormMixin:
+if TYPE_CHECKING:
+    _FormBase = forms.BaseForm
+else:
+    _FormBase = object
+
+
+class GDSFormMixin(_FormBase):
     """Gives a form its crispy-forms-gds helper and one primary button."""
 
     submit_label = "Continue"
     # GOV.UK forms validate on the server and show an error summary, not browser pop-ups.
     use_required_attribute = False
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
@@ -53,19 +64,19 @@ class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
         error_messages={"required": "Select a CSV or XLSX file"},
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["file"].help_text = self.hint
 
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
+    def clean_file(self) -> UploadedFile[bytes]:
+        upload: UploadedFile[bytes] = self.cleaned_data["file"]
         name = safe_display_name(upload.name)
         if not name.lower().endswith((".csv", ".xlsx")):
             raise forms.ValidationError("The selected file must be a CSV or XLSX file")
         limit = settings.UPLOAD_MAX_BYTES
         if self.max_megabytes:
             limit = min(limit, self.max_megabytes * MB)
-        if upload.size > limit:
+        if upload.size is None or upload.size > limit:  # no size (never from Django): refused
             raise forms.ValidationError(f"The selected file must be smaller than {limit / MB:g} MB")
         try:
             if check_table_file(upload, name) == "csv":
@@ -83,7 +94,7 @@ class SignInForm(GDSFormMixin, auth_forms.AuthenticationForm):
         "inactive": "This account has been deactivated. Ask your portal admin to reactivate it.",
     }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["username"].label = "Email address"
         self.fields["username"].widget = forms.EmailInput(
@@ -117,7 +128,7 @@ class SecurityCodeForm(GDSFormMixin, forms.Form):
         ),
     )
 
-    def __init__(self, *args, device: TOTPDevice, **kwargs):
+    def __init__(self, *args: Any, device: TOTPDevice, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.device = device
         self.helper.layout = Layout(Field.text("code", field_width=5))
@@ -146,7 +157,7 @@ class SecurityCodeForm(GDSFormMixin, forms.Form):
 class PasswordResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):
     submit_label = "Send the link"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["email"].label = "Email address"
         self.fields["email"].error_messages["required"] = "Enter your email address"
@@ -158,7 +169,7 @@ class PasswordResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):
 class ChooseNewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):
     submit_label = "Save password"
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["new_password1"].label = "New password"
         self.fields[
@@ -190,24 +201,25 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         labels = {"full_name": "Full name", "job_title": "Job title (optional)"}
         error_messages = {"full_name": {"required": "Enter the person's full name"}}
 
-    def __init__(self, *args, acting_user: User | None = None, **kwargs):
+    def __init__(self, *args: Any, acting_user: User | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.acting_user = acting_user
-        self.fields["organisation"].queryset = Organisation.objects.filter(is_active=True)
-        self.fields["organisation"].required = True
-        self.fields["organisation"].error_messages["required"] = "Select an organisation"
-        self.fields["organisation"].empty_label = "Select an organisation"
-        self.fields["team"].queryset = Team.objects.filter(is_active=True).select_related(
-            "organisation"
-        )
-        self.fields["team"].required = False
-        self.fields["team"].label = "Team (optional)"
-        self.fields["team"].empty_label = "No team"
+        organisation = cast("forms.ModelChoiceField[Organisation]", self.fields["organisation"])
+        organisation.queryset = Organisation.objects.filter(is_active=True)
+        organisation.required = True
+        organisation.error_messages["required"] = "Select an organisation"
+        organisation.empty_label = "Select an organisation"
+        team = cast("forms.ModelChoiceField[Team]", self.fields["team"])
+        team.queryset = Team.objects.filter(is_active=True).select_related("organisation")
+        team.required = False
+        team.label = "Team (optional)"
+        team.empty_label = "No team"
         if self.instance.pk:
             self.initial["roles"] = sorted(self.instance.roles)
 
-    def clean(self):
-        cleaned = super().clean()
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
         organisation, team = cleaned.get("organisation"), cleaned.get("team")
         if organisation and team and team.organisation_id != organisation.pk:
             self.add_error("team", f"Select a team in {organisation.name}, or no team")
@@ -219,7 +231,7 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         return cleaned
 
     def save(self, commit: bool = True) -> User:
-        user = super().save(commit=commit)
+        user: User = super().save(commit=commit)
         if commit:
             user.set_roles(self.cleaned_data["roles"])
         return user
@@ -240,7 +252,7 @@ class InviteUserForm(UserDetailsForm):
         }
 
     def clean_email(self) -> str:
-        email = self.cleaned_data["email"].strip().lower()
+        email: str = self.cleaned_data["email"].strip().lower()
         if User.objects.filter(email__iexact=email).exists():
             raise forms.ValidationError(
                 "Someone with this email address already has an account. Find them in the user list"
@@ -255,7 +267,7 @@ class EditUserForm(UserDetailsForm):
 class ConfirmForm(GDSFormMixin, forms.Form):
     """An empty form for a confirmation page; the submit label says what happens."""
 
-    def __init__(self, *args, submit_label: str, **kwargs):
+    def __init__(self, *args: Any, submit_label: str, **kwargs: Any) -> None:
         self.submit_label = submit_label
         super().__init__(*args, **kwargs)
 
@@ -267,5 +279,5 @@ class DatePicker(forms.DateInput):
 
     input_type = "date"
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format="%Y-%m-%d")

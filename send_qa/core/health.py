@@ -9,7 +9,8 @@ def database_ok() -> bool:
     try:
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")
-            return cursor.fetchone() == (1,)
+            row: object = cursor.fetchone()
+            return row == (1,)
     except Exception:  # noqa: BLE001 - any failure means "not reachable"
         return False
 

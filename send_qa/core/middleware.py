@@ -1,5 +1,8 @@
 """Middleware of the portal's own."""
 
+from collections.abc import Callable
+
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -8,10 +11,10 @@ class NoStoreWhenSignedIn:
     them (`Cache-Control: no-store`), so nobody can read them later from a shared computer's
     cache or with the back button after signing out."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         response = self.get_response(request)
         user = getattr(request, "user", None)
         if user is not None and user.is_authenticated:

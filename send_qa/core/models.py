@@ -2,7 +2,8 @@
 
 import datetime
 import uuid
-from typing import TYPE_CHECKING
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.contrib.auth.models import Group, PermissionsMixin
@@ -71,22 +72,23 @@ class UserQuerySet(models.QuerySet["User"]):
 class UserManager(BaseUserManager.from_queryset(UserQuerySet)):  # type: ignore[misc]  # django-stubs cannot subclass a from_queryset() class
     use_in_migrations = True
 
-    def create_user(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_user(self, email: str, password: str | None = None, **fields: Any) -> "User":
         if not email:
             raise ValueError("An email address is required.")
-        user = self.model(email=self.normalize_email(email).lower(), **fields)
+        user: User = self.model(email=self.normalize_email(email).lower(), **fields)
         user.set_password(password)
         user.save(using=self._db)
         return user
 
-    def create_superuser(self, email: str, password: str | None = None, **fields) -> "User":
+    def create_superuser(self, email: str, password: str | None = None, **fields: Any) -> "User":
         fields["is_superuser"] = True
         user = self.create_user(email, password, **fields)
         user.set_roles([Role.ADMIN])
         return user
 
     def get_by_natural_key(self, username: str) -> "User":
-        return self.get(email__iexact=username)
+        user: User = self.get(email__iexact=username)
+        return user
 
 
 class User(AbstractBaseUser, PermissionsMixin):
@@ -162,7 +164,7 @@ class User(AbstractBaseUser, PermissionsMixin):
         """Django's admin site is for the admin role only."""
         return self.is_active and (self.is_superuser or self.has_role(*ADMIN_SITE_USERS))
 
-    def set_roles(self, roles) -> None:
+    def set_roles(self, roles: Iterable[str]) -> None:
         self.groups.set(Group.objects.filter(name__in=[group_name(r) for r in roles]))
         self._roles_cache = None
 
@@ -311,10 +313,10 @@ class AppendOnly(Exception):
 
 
 class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
-    def update(self, **kwargs):
+    def update(self, **kwargs: Any) -> int:
         raise AppendOnly("The access log can only be added to.")
 
-    def delete(self):
+    def delete(self) -> tuple[int, dict[str, int]]:
         raise AppendOnly("The access log can only be added to.")
 
 
@@ -365,10 +367,10 @@ class AccessEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S} UTC"
 
-    def save(self, *args, **kwargs):
+    def save(self, *args: Any, **kwargs: Any) -> None:
         if not self._state.adding:
             raise AppendOnly("The access log can only be added to.")
         super().save(*args, **kwargs)
 
-    def delete(self, *args, **kwargs):
+    def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("The access log can only be added to.")

@@ -7,9 +7,13 @@ menu lists them by position, whatever order the apps are loaded in.
 
 from dataclasses import dataclass
 from functools import cache
+from typing import TYPE_CHECKING
 
 from django.core.exceptions import ImproperlyConfigured
 from django.urls import get_script_prefix, reverse
+
+if TYPE_CHECKING:
+    from send_qa.core.models import User  # apps register their links before models load
 
 
 @dataclass(frozen=True)
@@ -49,8 +53,8 @@ def _address(url_name: str, script_prefix: str) -> str:
     return reverse(url_name)
 
 
-def items_for(user, current_path: str) -> list[dict]:
-    items = []
+def items_for(user: "User", current_path: str) -> list[dict[str, object]]:
+    items: list[dict[str, object]] = []
     for item in nav_items():
         if item.roles is not None and not user.has_role(*item.roles):
             continue

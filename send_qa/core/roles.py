@@ -64,7 +64,7 @@ def role_for_group_name(name: str) -> str | None:
     return None
 
 
-def ensure_role_groups(**kwargs) -> None:
+def ensure_role_groups(**kwargs: object) -> None:
     """Create one group per role; give the admin group the admin site's model permissions."""
     for role in Role:
         Group.objects.get_or_create(name=role.label)

@@ -6,12 +6,19 @@ person was last seen, in whole seconds since the epoch.
 """
 
 import time
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import SESSION_KEY, logout
+from django.contrib.sessions.backends.base import SessionBase
 from django.contrib.sessions.models import Session
+from django.http import HttpRequest, HttpResponseBase
 from django.utils import timezone
+
+if TYPE_CHECKING:
+    from send_qa.core.models import User
 
 SIGNED_IN_AT = "signed_in_at"
 LAST_SEEN_AT = "last_seen_at"
@@ -19,14 +26,16 @@ LAST_SEEN_AT = "last_seen_at"
 LAST_SEEN_PRECISION = 60
 
 
-def start_session_clocks(sender, request, user, **kwargs) -> None:
+def start_session_clocks(
+    sender: type["User"], request: HttpRequest, user: "User", **kwargs: Any
+) -> None:
     """Connected to user_logged_in: both clocks start at sign-in."""
     now = int(time.time())
     request.session[SIGNED_IN_AT] = now
     request.session[LAST_SEEN_AT] = now
 
 
-def end_sessions(user) -> int:
+def end_sessions(user: "User") -> int:
     """Sign the person out everywhere at once; returns how many sessions ended.
 
     Sessions are kept in the database (Django's default engine) and name their user only
@@ -42,9 +51,9 @@ def end_sessions(user) -> int:
     return len(mine)
 
 
-def expiry_reason(session, now: int) -> str | None:
-    signed_in_at = session.setdefault(SIGNED_IN_AT, now)
-    last_seen_at = session.setdefault(LAST_SEEN_AT, now)
+def expiry_reason(session: SessionBase, now: int) -> str | None:
+    signed_in_at: int = session.setdefault(SIGNED_IN_AT, now)
+    last_seen_at: int = session.setdefault(LAST_SEEN_AT, now)
     if now - last_seen_at > settings.SESSION_IDLE_TIMEOUT:
         minutes = settings.SESSION_IDLE_TIMEOUT // 60
         return f"You were signed out because you had not used the portal for {minutes} minutes."
@@ -57,10 +66,10 @@ def expiry_reason(session, now: int) -> str | None:
 class SessionTimeoutMiddleware:
     """Signs people out when either clock runs out. Goes after MessageMiddleware."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         session = request.session
         if SESSION_KEY in session:
             now = int(time.time())

@@ -41,18 +41,26 @@ class Describes(models.TextChoices):
     )
 
 
+Count = int | Decimal  # a number of children or of records (KPI counts are stored as Decimal)
+
+
 def threshold() -> int:
     """Counts from 1 to this less one are withheld (settings.SMALL_NUMBER_THRESHOLD, 5)."""
-    return settings.SMALL_NUMBER_THRESHOLD
+    limit: int = settings.SMALL_NUMBER_THRESHOLD
+    return limit
 
 
-def is_small(count, *, below: int | None = None) -> bool:
+def is_small(count: Count | None, *, below: int | None = None) -> bool:
     limit = threshold() if below is None else below
     return count is not None and 0 < count < limit
 
 
 def figure_withheld(
-    part, whole, *, describes: str = Describes.CHILDREN, below: int | None = None
+    part: Count | None,
+    whole: Count | None,
+    *,
+    describes: str = Describes.CHILDREN,
+    below: int | None = None,
 ) -> bool:
     """Whether a figure built on `part` of `whole` must be withheld; a count not given (a
     published rate without its counts) is not checked.
@@ -68,7 +76,11 @@ def figure_withheld(
 
 
 def percentage_shown(
-    part, whole, *, describes: str = Describes.CHILDREN, below: int | None = None
+    part: Count | None,
+    whole: Count | None,
+    *,
+    describes: str = Describes.CHILDREN,
+    below: int | None = None,
 ) -> bool:
     """Whether a percentage of `part` in `whole` may be published (`figure_withheld`)."""
     if part is None or whole is None or whole <= 0:
@@ -77,9 +89,15 @@ def percentage_shown(
 
 
 def safe_percentage(
-    part, whole, *, describes: str = Describes.CHILDREN, below: int | None = None
+    part: Count | None,
+    whole: Count | None,
+    *,
+    describes: str = Describes.CHILDREN,
+    below: int | None = None,
 ) -> Decimal | None:
     """The percentage (`send_qa.core.figures.percent`), or None when it may not be published."""
+    if part is None or whole is None:
+        return None
     if not percentage_shown(part, whole, describes=describes, below=below):
         return None
     return percent(part, whole)
@@ -170,7 +188,7 @@ def suppress_table(
     return Suppressed(withheld=frozenset(withheld), rows=rows, columns=columns)
 
 
-def _exposed(line: list[Entry], withheld: set[Entry], values: dict[Entry, int], limit) -> bool:
+def _exposed(line: list[Entry], withheld: set[Entry], values: dict[Entry, int], limit: int) -> bool:
     """Whether a line gives a withheld cell back: one entry alone withheld, or withheld cells
     whose sum (the shown total minus the cells shown) is small. A line with every entry withheld
     gives nothing back."""

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
-from typing import BinaryIO
+from typing import IO
 
 import numpy as np
 import pandas as pd
@@ -59,7 +59,7 @@ def header(name: str) -> str:
     return str(name).strip().lower().replace(" ", "_").replace("-", "_")
 
 
-def read_table(source: Path | BinaryIO, filename: str) -> pd.DataFrame:
+def read_table(source: Path | IO[bytes], filename: str) -> pd.DataFrame:
     """Every cell as text (empty cells as ""), headers normalised.
 
     The file is first checked for what it holds (send_qa.core.uploads): a CSV must be UTF-8

@@ -1,12 +1,12 @@
 """Background jobs of the core app: thin wrappers that take ids and call plain functions."""
 
-from celery import shared_task
+from celery import Task, shared_task
 
 from send_qa.core.invitations import invitation_send
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_invitation(self, user_id: int) -> bool:
+def send_invitation(self: Task, user_id: int) -> bool:
     try:
         return invitation_send(user_id=user_id)
     except OSError as exc:  # the mail server is unreachable: try again later

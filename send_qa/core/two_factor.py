@@ -7,12 +7,13 @@ and refuses a code that has been used once already.
 
 from base64 import b32encode
 from collections.abc import Callable
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 import segno
 from django.conf import settings
 from django.db import transaction
-from django.http import HttpRequest, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.http import url_has_allowed_host_and_scheme
@@ -27,10 +28,12 @@ DEVICE_NAME = "Authenticator app"
 # Set at sign-in: whether the person had chosen two-factor sign-in (saves a query a page).
 CHOSE_TWO_FACTOR = "chose_two_factor"
 
+V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
-def two_factor_not_required(view: Callable) -> Callable:
+
+def two_factor_not_required(view: V) -> V:
     """Marks a view that a person half-way through signing in may open."""
-    view.two_factor_exempt = True
+    view.two_factor_exempt = True  # type: ignore[attr-defined]  # a mark read by the middleware
     return view
 
 
@@ -49,13 +52,16 @@ def two_factor_reset(*, user: User) -> int:
     apps and sign them out everywhere, so that no session verified with the old app lives
     on to set up a new one. At their next sign-in they set up a new app (required for
     OTP_REQUIRED_ROLES, a choice for the rest). Returns how many apps were removed."""
+    removed: int
     with transaction.atomic():
         removed, _ = TOTPDevice.objects.filter(user=user).delete()
         end_sessions(user)
     return removed
 
 
-def note_choice_at_sign_in(sender, request, user, **kwargs) -> None:
+def note_choice_at_sign_in(
+    sender: type[User], request: HttpRequest, user: User, **kwargs: Any
+) -> None:
     """Connected to user_logged_in."""
     request.session[CHOSE_TWO_FACTOR] = confirmed_device(user) is not None
 
@@ -114,19 +120,26 @@ class TwoFactorRequiredMiddleware:
     app) before any page but the sign-in and sign-out ones. Goes after
     LoginRequiredMiddleware and django-otp's OTPMiddleware."""
 
-    def __init__(self, get_response):
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
         self.get_response = get_response
 
-    def __call__(self, request):
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
         return self.get_response(request)
 
-    def process_view(self, request, view_func, view_args, view_kwargs):
+    def process_view(
+        self,
+        request: HttpRequest,
+        view_func: Callable[..., HttpResponseBase],
+        view_args: tuple[Any, ...],
+        view_kwargs: dict[str, Any],
+    ) -> HttpResponseRedirect | None:
         if getattr(view_func, "two_factor_exempt", False):
             return None
         if not getattr(view_func, "login_required", True):
             return None
-        if not must_use_two_factor(request):
+        user = request.user
+        if not user.is_authenticated or not must_use_two_factor(request):
             return None
-        if confirmed_device(request.user):
+        if confirmed_device(user):
             return redirect_with_next("core:two_factor_verify", request)
         return redirect_with_next("core:two_factor_setup", request)

@@ -9,7 +9,7 @@ The names people give files are never used as paths (see safe_display_name).
 import unicodedata
 import zipfile
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import BinaryIO
+from typing import IO
 
 from django.conf import settings
 
@@ -76,7 +76,7 @@ def suffix_of(name: str) -> str:
     return name.rsplit(".", 1)[-1].lower() if "." in name else ""
 
 
-def _size(handle: BinaryIO) -> int:
+def _size(handle: IO[bytes]) -> int:
     position = handle.tell()
     handle.seek(0, 2)
     size = handle.tell()
@@ -84,7 +84,7 @@ def _size(handle: BinaryIO) -> int:
     return size
 
 
-def _head(handle: BinaryIO) -> bytes:
+def _head(handle: IO[bytes]) -> bytes:
     handle.seek(0)
     head = handle.read(HEAD)
     handle.seek(0)
@@ -110,7 +110,7 @@ def sniff(head: bytes) -> str | None:
     return None
 
 
-def zip_check(handle: BinaryIO, name: str, *, needs: str | None = None) -> zipfile.ZipFile:
+def zip_check(handle: IO[bytes], name: str, *, needs: str | None = None) -> zipfile.ZipFile:
     """A zip that is safe to open: at most XLSX_MAX_MEMBERS members and XLSX_MAX_UNCOMPRESSED_BYTES
     in all (as its directory declares; zipfile never inflates a member past its declared size,
     so these caps hold while pandas or openpyxl reads it), holding the member `needs`."""
@@ -159,7 +159,7 @@ def _claims(name: str, found: str | None, wanted: str) -> str:
     return f"{name} is named as {KIND_NAMES[wanted]} but it is {said}."
 
 
-def check_size(handle: BinaryIO, name: str, limit: int) -> None:
+def check_size(handle: IO[bytes], name: str, limit: int) -> None:
     size = _size(handle)
     if size > limit:
         raise UploadRefused(f"{name} is {_mb(size)}; the limit is {_mb(limit)}. Split it up.")
@@ -167,7 +167,7 @@ def check_size(handle: BinaryIO, name: str, limit: int) -> None:
         raise UploadRefused(f"{name} is empty. Check you chose the right file.")
 
 
-def check_table_file(handle: BinaryIO, name: str) -> str:
+def check_table_file(handle: IO[bytes], name: str) -> str:
     """'csv' or 'xlsx' when the file really is one, else UploadRefused saying what to do."""
     kind = suffix_of(name)
     if kind not in ("csv", "xlsx"):
@@ -198,7 +198,7 @@ def check_table_file(handle: BinaryIO, name: str) -> str:
     return kind
 
 
-def csv_text(handle: BinaryIO, name: str) -> str:
+def csv_text(handle: IO[bytes], name: str) -> str:
     """The whole CSV as text: UTF-8, with or without a byte order mark, or a clear refusal."""
     data = handle.read()
     try:
@@ -218,7 +218,7 @@ def csv_text(handle: BinaryIO, name: str) -> str:
     return text
 
 
-def check_evidence_file(handle: BinaryIO, name: str) -> str:
+def check_evidence_file(handle: IO[bytes], name: str) -> str:
     """The kind of an evidence file when its content matches its name and an allowed kind."""
     suffix = suffix_of(name)
     kind = EVIDENCE_KINDS.get(suffix)
@@ -261,7 +261,7 @@ def check_evidence_file(handle: BinaryIO, name: str) -> str:
     return kind
 
 
-def safe_display_name(name: str, *, limit: int = 200, fallback: str = "file") -> str:
+def safe_display_name(name: str | None, *, limit: int = 200, fallback: str = "file") -> str:
     """An uploader's file name safe to show and to offer as a download name: only the last part
     of any path, no control or format characters, no quotes, at most `limit` characters (the
     suffix kept). Never used as a path on the server."""

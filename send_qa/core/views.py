@@ -1,5 +1,7 @@
 """Sign-in pages, the health check, and user management for admins."""
 
+import uuid
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
@@ -184,7 +186,7 @@ def user_invite(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_detail(request: SignedInRequest, user_uuid) -> HttpResponse:
+def user_detail(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("organisation", "team"), uuid=user_uuid)
     form = EditUserForm(posted(request), instance=person, acting_user=request.user)
     if form.is_valid():
@@ -206,7 +208,7 @@ def user_detail(request: SignedInRequest, user_uuid) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_set_active(request: SignedInRequest, user_uuid, active: bool) -> HttpResponse:
+def user_set_active(request: SignedInRequest, user_uuid: uuid.UUID, active: bool) -> HttpResponse:
     person = get_object_or_404(User, uuid=user_uuid)
     if person.pk == request.user.pk and not active:
         messages.error(request, "You cannot deactivate your own account.")
@@ -228,7 +230,7 @@ def user_set_active(request: SignedInRequest, user_uuid, active: bool) -> HttpRe
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["POST"])
-def user_resend_invitation(request: SignedInRequest, user_uuid) -> HttpResponse:
+def user_resend_invitation(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
     person = get_object_or_404(User, uuid=user_uuid, is_active=True)
     if person.has_usable_password():
         messages.error(request, f"{person} has already set a password.")
@@ -240,7 +242,7 @@ def user_resend_invitation(request: SignedInRequest, user_uuid) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def user_reset_two_factor(request: SignedInRequest, user_uuid) -> HttpResponse:
+def user_reset_two_factor(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
     """For someone who has lost their authenticator app: remove it and sign them out."""
     person = get_object_or_404(User, uuid=user_uuid)
     if person.pk == request.user.pk:
@@ -250,7 +252,7 @@ def user_reset_two_factor(request: SignedInRequest, user_uuid) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             two_factor_reset(user=person)
-            access_record(request, Kind.TWO_FACTOR_RESET, record="user", reference=person.uuid)
+            access_record(request, Kind.TWO_FACTOR_RESET, record="user", reference=str(person.uuid))
         messages.success(
             request,
             f"{person}'s two-factor sign-in has been reset and they have been signed out. "
@@ -270,13 +272,13 @@ def user_reset_two_factor(request: SignedInRequest, user_uuid) -> HttpResponse:
 
 @role_required(*PEOPLE_MANAGERS)
 @require_http_methods(["POST"])
-def user_lift_sign_in_lock(request: SignedInRequest, user_uuid) -> HttpResponse:
+def user_lift_sign_in_lock(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
     """Let someone locked out after failed sign-ins try again at once, from any address."""
     person = get_object_or_404(User, uuid=user_uuid)
     was_locked = lockout_of(person) is not None
     with transaction.atomic():
         lockout_lift(user=person)
-        access_record(request, Kind.SIGN_IN_LOCK_LIFTED, record="user", reference=person.uuid)
+        access_record(request, Kind.SIGN_IN_LOCK_LIFTED, record="user", reference=str(person.uuid))
     if was_locked:
         messages.success(
             request, f"The sign-in lock on {person} has been lifted: they can sign in again."
@@ -289,7 +291,7 @@ def user_lift_sign_in_lock(request: SignedInRequest, user_uuid) -> HttpResponse:
     return redirect("core:user_detail", user_uuid=person.uuid)
 
 
-def _two_factor_state(person) -> dict:
+def _two_factor_state(person: User) -> dict[str, bool]:
     """Whether the person has set up two-factor sign-in, and whether their role needs it."""
     return {
         "has_two_factor": confirmed_device(person) is not None,

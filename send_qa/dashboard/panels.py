@@ -5,8 +5,10 @@ Each panel has a function that returns its lines and links for a user, or an emp
 state that says plainly what is not there yet.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import TypedDict
 
 from django.utils import timezone
 
@@ -21,6 +23,7 @@ from audits.roles import (
 )
 from kpis import queries as kpi_queries
 from kpis.roles import SCORECARD_READERS
+from send_qa.core.models import Period, User
 from send_qa.core.roles import PEOPLE_MANAGERS
 from send_qa.reports.access import versions_visible_to
 from send_qa.reports.roles import BOARD_PAPER_READERS
@@ -28,14 +31,23 @@ from wsoa import queries as wsoa_queries
 from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 
 
+class PanelContext(TypedDict):
+    term: Period | None
+    today: datetime.date
+
+
+Link = tuple[str, str]  # (text, URL name)
+Content = tuple[list[str], list[Link]]  # (lines, links)
+
+
 @dataclass(frozen=True)
 class Panel:
     title: str
     roles: frozenset[str]
-    content: Callable  # (user, context) -> (lines, links)
+    content: Callable[[User, PanelContext], Content]
 
 
-def _auditor(user, context):
+def _auditor(user: User, context: PanelContext) -> Content:
     counts = audit_queries.dashboard_for_auditor(user)
     if not counts["total"]:
         return ["No audits are waiting for you."], [("Your audits", "audits:audit_list")]
@@ -47,7 +59,7 @@ def _auditor(user, context):
     )
 
 
-def _caseworker(user, context):
+def _caseworker(user: User, context: PanelContext) -> Content:
     due = audit_queries.reviews_due_count(user, on=context["today"])
     lines = [
         f"{due} annual review{'s' if due != 1 else ''} due in the next 8 weeks or overdue in your team."
@@ -55,7 +67,7 @@ def _caseworker(user, context):
     return lines, [("Reviews due", "audits:reviews_due"), ("Your team's plans", "audits:plan_list")]
 
 
-def _sendops_audits(user, context):
+def _sendops_audits(user: User, context: PanelContext) -> Content:
     term = context["term"]
     if term is None:
         return ["No term is set up for today. An admin can add terms in the admin site."], []
@@ -74,7 +86,7 @@ def _sendops_audits(user, context):
     ]
 
 
-def _moderation(user, context):
+def _moderation(user: User, context: PanelContext) -> Content:
     found = audit_queries.moderation_for_dashboard(user, on=context["today"])
     lines = []
     if found["next"]:
@@ -87,8 +99,8 @@ def _moderation(user, context):
     return lines, [("Moderation sessions", "audits:moderation_list")]
 
 
-def _peer_moderation(user, context):
-    if not user.team_id:
+def _peer_moderation(user: User, context: PanelContext) -> Content:
+    if user.team is None:
         return ["You are not in a team, so no peer moderation is due for you."], []
     schedule = audit_queries.peer_moderation_for_team(user.team, on=context["today"])
     current = schedule.current
@@ -101,7 +113,7 @@ def _peer_moderation(user, context):
     return lines, [("Peer moderation", "audits:peer_moderation")]
 
 
-def _advice(user, context):
+def _advice(user: User, context: PanelContext) -> Content:
     counts = audit_queries.advice_for_dashboard(on=context["today"])
     return (
         [f"{counts['overdue']} overdue, {counts['due_soon']} due in the next 7 days."],
@@ -112,7 +124,7 @@ def _advice(user, context):
     )
 
 
-def _scorecard(user, context):
+def _scorecard(user: User, context: PanelContext) -> Content:
     summary = kpi_queries.rag_summary(as_at=context["today"])
     if not summary["measured"]:
         return ["No indicators have been measured yet."], [("Indicators", "kpis:indicator_list")]
@@ -126,7 +138,7 @@ def _scorecard(user, context):
     )
 
 
-def _action_plans(user, context):
+def _action_plans(user: User, context: PanelContext) -> Content:
     found = wsoa_queries.plans_for_dashboard(on=context["today"])
     if not found["plans"]:
         return ["No action plans have been set up yet."], [("Action plans", "wsoa:plan_list")]
@@ -139,7 +151,7 @@ def _action_plans(user, context):
     )
 
 
-def _actions_led(user, context):
+def _actions_led(user: User, context: PanelContext) -> Content:
     found = wsoa_queries.actions_led_by(user, on=context["today"])
     if not found["total"]:
         return ["You do not lead any actions yet."], []
@@ -152,7 +164,7 @@ def _actions_led(user, context):
     )
 
 
-def _termly_report(user, context):
+def _termly_report(user: User, context: PanelContext) -> Content:
     latest = (
         versions_visible_to(user).select_related("report__term").order_by("-finished_at").first()
     )
@@ -166,7 +178,7 @@ def _termly_report(user, context):
     )
 
 
-def _static(message: str, links=()):
+def _static(message: str, links: Iterable[Link] = ()) -> Callable[[User, PanelContext], Content]:
     return lambda user, context: ([message], list(links))
 
 
@@ -192,9 +204,9 @@ PANELS = (
 )
 
 
-def panels_for(user, *, term) -> list[dict]:
-    context = {"term": term, "today": timezone.localdate()}
-    shown = []
+def panels_for(user: User, *, term: Period | None) -> list[dict[str, object]]:
+    context: PanelContext = {"term": term, "today": timezone.localdate()}
+    shown: list[dict[str, object]] = []
     for panel in PANELS:
         if user.has_role(*panel.roles):
             lines, links = panel.content(user, context)

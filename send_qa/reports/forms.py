@@ -1,3 +1,5 @@
+from typing import Any, cast
+
 from django import forms
 
 from send_qa.core.concurrency import VersionedFormMixin
@@ -42,15 +44,15 @@ class ReportForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             },
         }
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, _ in NARRATIVE:
             if name in self.fields:
                 self.fields[name].help_text = FORMATTING_HINT
                 self.fields[name].required = False
 
-    def save(self, commit: bool = True):
-        report = super().save(commit=False)
+    def save(self, commit: bool = True) -> Report:
+        report: Report = super().save(commit=False)
         report.revision += 1
         if commit:
             report.save()
@@ -72,7 +74,7 @@ class BoardCommentaryForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         widgets = {"board_commentary": forms.Textarea(attrs={"rows": 8})}
         error_messages = {"board_commentary": {"required": "Enter the board's commentary"}}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["board_commentary"].required = True
         self.fields["board_commentary"].help_text = FORMATTING_HINT
@@ -86,8 +88,7 @@ class NewReportForm(GDSFormMixin, forms.Form):
         empty_label=None,
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["term"].queryset = (
-            Period.objects.terms().filter(report__isnull=True).order_by("-start")
-        )
+        term = cast("forms.ModelChoiceField[Period]", self.fields["term"])
+        term.queryset = Period.objects.terms().filter(report__isnull=True).order_by("-start")

@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
-from send_qa.core.models import Period
+from send_qa.core.models import Period, User
 
 DEFAULT_PURPOSE = "To provide the Board and Partnership with a summary of current performance"
 DEFAULT_INTRODUCTION = (
@@ -138,7 +138,7 @@ class Version(models.Model):
     def is_released(self) -> bool:
         return self.released_at is not None
 
-    def release(self, *, by) -> bool:
+    def release(self, *, by: User) -> bool:
         """Circulate a compiled version to its readers (seed 000, Appendix B): version 1 never
         leaves the SEND Operations Group, and version 3 goes out only with the board's
         commentary. Releasing twice keeps the first release; False if it was already out."""

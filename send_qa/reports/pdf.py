@@ -20,10 +20,10 @@ class RefusedURL(ValueError):
 
 
 class StaticOnlyFetcher(URLFetcher):
-    def __init__(self):
+    def __init__(self) -> None:
         super().__init__(allowed_protocols=["data", "https"], allow_redirects=False, timeout=1)
 
-    def fetch(self, url: str, headers=None):
+    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
         if url.startswith("data:"):
             return super().fetch(url, headers)
         parts = urlsplit(url)
@@ -33,7 +33,7 @@ class StaticOnlyFetcher(URLFetcher):
         name = unquote(parts.path[len(static) :])
         if ".." in name.split("/"):
             raise RefusedURL(f"The report may not fetch {url}")
-        path = finders.find(name)
+        path: str | None = finders.find(name)
         if not path:
             raise RefusedURL(f"There is no static file {name}")
         with open(path, "rb") as handle:
@@ -45,4 +45,5 @@ class StaticOnlyFetcher(URLFetcher):
 def html_to_pdf(html: str) -> bytes:
     """A tagged PDF (PDF/UA-1) from the report's HTML."""
     document = HTML(string=html, base_url=f"{REPORT_ORIGIN}/", url_fetcher=StaticOnlyFetcher())
-    return document.write_pdf(pdf_variant="pdf/ua-1")
+    pdf: bytes = document.write_pdf(pdf_variant="pdf/ua-1")
+    return pdf

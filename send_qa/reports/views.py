@@ -1,6 +1,7 @@
 """The termly report in the browser: the list, writing the narrative, compiling versions,
 releasing them, the board's commentary, and reading the PDFs."""
 
+import uuid
 from pathlib import Path
 
 from django.conf import settings
@@ -59,7 +60,7 @@ def report_new(request: SignedInRequest) -> HttpResponse:
 
 @never_cache
 @require_http_methods(["GET"])
-def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
+def report_detail(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
     is_sendops = request.user.has_role(*REPORT_MANAGERS)
     versions = report.versions.order_by("number", "-requested_at")
@@ -80,7 +81,7 @@ def report_detail(request: SignedInRequest, report_uuid) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
+def report_edit(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     form = ReportForm(posted(request), instance=report)
     if form.is_valid():
@@ -98,7 +99,7 @@ def report_edit(request: SignedInRequest, report_uuid) -> HttpResponse:
 
 @role_required(*BOARD_PAPER_READERS)
 @require_http_methods(["GET", "POST"])
-def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
+def board_commentary(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     if (
         not request.user.has_role(*REPORT_MANAGERS)
@@ -120,7 +121,7 @@ def board_commentary(request: SignedInRequest, report_uuid) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def version_compile(request: SignedInRequest, report_uuid) -> HttpResponse:
+def version_compile(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(Report, uuid=report_uuid)
     number = request.POST.get("number", "")
     if number not in {str(n) for n in Version.Number.values}:
@@ -135,7 +136,7 @@ def version_compile(request: SignedInRequest, report_uuid) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def version_retry(request: SignedInRequest, version_uuid) -> HttpResponse:
+def version_retry(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = version_to_manage(request.user, version_uuid)
     try:
         services.version_retry(version=version)
@@ -148,7 +149,7 @@ def version_retry(request: SignedInRequest, version_uuid) -> HttpResponse:
 
 @role_required(*REPORT_MANAGERS)
 @require_http_methods(["POST"])
-def version_release(request: SignedInRequest, version_uuid) -> HttpResponse:
+def version_release(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResponse:
     version = version_to_manage(request.user, version_uuid)
     try:
         if version.release(by=request.user):
@@ -161,7 +162,7 @@ def version_release(request: SignedInRequest, version_uuid) -> HttpResponse:
 @never_cache
 @require_http_methods(["GET"])
 @logs_access(Kind.REPORT_DOWNLOAD, "report version", "version_uuid")
-def version_pdf(request: SignedInRequest, version_uuid) -> HttpResponse:
+def version_pdf(request: SignedInRequest, version_uuid: uuid.UUID) -> FileResponse:
     version = version_to_read(request.user, version_uuid)
     path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
     if path is None or not path.exists():
@@ -174,7 +175,7 @@ def version_pdf(request: SignedInRequest, version_uuid) -> HttpResponse:
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def report_history(request: SignedInRequest, report_uuid) -> HttpResponse:
+def report_history(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     return history_page(
         request,

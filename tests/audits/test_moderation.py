@@ -279,3 +279,12 @@ def test_sendops_are_warned_when_the_group_is_not_multi_agency(people, client_fo
     assert "should be multi-agency" in client_for(people.sendops).get(url).content.decode()
     session.members.add(UserFactory(roles=["auditor"]))  # from another organisation
     assert "should be multi-agency" not in client_for(people.sendops).get(url).content.decode()
+
+
+def test_a_member_without_an_organisation_can_be_chosen_for_a_session(people, client_for):
+    """Accounts made outside the portal's own form (createsuperuser, the admin site) may have
+    no organisation; the members list used to fail on them."""
+    UserFactory(full_name="Unattached Auditor", organisation=None, roles=["auditor"])
+    page = client_for(people.sendops).get(reverse("audits:moderation_new"))
+    assert page.status_code == 200
+    assert "Unattached Auditor" in page.content.decode()

@@ -218,3 +218,20 @@ def test_text_given_as_null_is_read_as_empty():
         "",
         "",
     )
+
+
+def test_a_nul_character_anywhere_in_a_template_file_is_refused_not_a_database_error():
+    """PostgreSQL stores no NUL in text or JSON; the import used to fail on it (found by the
+    template import property test)."""
+    for place in ("name", "label"):
+        bad = copy.deepcopy(SMALL_TEMPLATE)
+        if place == "name":
+            bad["name"] = "Small\x00checklist"
+        else:
+            bad["sections"][0]["items"][0]["extra_fields"] = [
+                {"key": "k", "label": "a\x00b", "kind": "text"}
+            ]
+        with pytest.raises(TemplateFormatError) as error:
+            template_import(bad)
+        assert any("NUL character" in m for m in error.value.messages), place
+    assert ChecklistTemplate.objects.count() == 0

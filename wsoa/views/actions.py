@@ -1,6 +1,8 @@
 """One action: its history of progress updates, its evidence, and updating it (its lead or
 SENDOPS); "my actions" for each action owner."""
 
+import uuid
+
 from django.contrib import messages
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,7 +23,7 @@ from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_READERS, ACTION_UPDATERS
 @never_cache
 @role_required(*ACTION_READERS)
 @require_http_methods(["GET"])
-def action_detail(request: SignedInRequest, action_uuid) -> HttpResponse:
+def action_detail(request: SignedInRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = action_to_view(request.user, action_uuid)
     can_update = may_update(request.user, action)
     return render(
@@ -47,7 +49,7 @@ def action_detail(request: SignedInRequest, action_uuid) -> HttpResponse:
 
 @role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET", "POST"])
-def action_update(request: SignedInRequest, action_uuid) -> HttpResponse:
+def action_update(request: SignedInRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = action_to_update(request.user, action_uuid)
     form = ProgressUpdateForm(posted(request), action=action)
     if form.is_valid():
@@ -72,14 +74,14 @@ def action_update(request: SignedInRequest, action_uuid) -> HttpResponse:
 
 @role_required(*ACTION_UPDATERS)
 @require_http_methods(["GET", "POST"])
-def evidence_add(request: SignedInRequest, action_uuid) -> HttpResponse:
+def evidence_add(request: SignedInRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = action_to_update(request.user, action_uuid)
     form = EvidenceForm(posted(request), request.FILES or None)
     if form.is_valid():
         evidence = form.save(commit=False)
         evidence.action, evidence.added_by = action, request.user
         if evidence.file:
-            evidence.original_name = safe_display_name(request.FILES["file"].name)
+            evidence.original_name = safe_display_name(form.cleaned_data["file"].name)
         evidence.save()
         messages.success(request, "Evidence added.")
         return redirect("wsoa:action_detail", action_uuid=action.uuid)
@@ -90,7 +92,9 @@ def evidence_add(request: SignedInRequest, action_uuid) -> HttpResponse:
 @role_required(*ACTION_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.FILE_DOWNLOAD, "evidence", "action_uuid")
-def evidence_download(request: SignedInRequest, action_uuid, evidence_uuid) -> HttpResponse:
+def evidence_download(
+    request: SignedInRequest, action_uuid: uuid.UUID, evidence_uuid: uuid.UUID
+) -> FileResponse:
     """Evidence files are stored outside the static path and served only through here."""
     action = action_to_view(request.user, action_uuid)
     evidence = get_object_or_404(Evidence, uuid=evidence_uuid, action=action)
@@ -100,7 +104,7 @@ def evidence_download(request: SignedInRequest, action_uuid, evidence_uuid) -> H
         evidence.file.open("rb"),
         as_attachment=True,
         filename=safe_display_name(
-            evidence.original_name, fallback=evidence.file.name.rsplit("/", 1)[-1]
+            evidence.original_name, fallback=(evidence.file.name or "").rsplit("/", 1)[-1]
         ),
     )
 

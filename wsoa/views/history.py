@@ -1,6 +1,8 @@
 """The history of an action: its details, due dates, evidence, and progress updates with their
 RAG."""
 
+import uuid
+
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
@@ -14,7 +16,7 @@ from wsoa.models import Action, DueDate, Evidence, ProgressUpdate
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
-def action_history(request: SignedInRequest, action_uuid) -> HttpResponse:
+def action_history(request: SignedInRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = get_object_or_404(Action.objects.select_related("weakness__plan"), uuid=action_uuid)
     sources = [
         Source(Action.history.filter(id=action.pk), lambda r: "the action"),

@@ -1,6 +1,9 @@
 """Action plans: the list, the tracker laid out like the seed's tables, the summary, and
 what SENDOPS change: plans, weaknesses, actions and quarterly snapshots."""
 
+import uuid
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.db.models import Max
@@ -56,7 +59,7 @@ def plan_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def plan_edit(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = PlanForm(posted(request), instance=plan)
     status = 200
@@ -79,7 +82,7 @@ def plan_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def plan_detail(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
     weaknesses = tracker_weaknesses(plan, today=today)
@@ -98,7 +101,7 @@ def plan_detail(request: SignedInRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
-def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def plan_summary_view(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     today = timezone.localdate()
     actions = Action.objects.filter(weakness__plan=plan).select_related(
@@ -110,8 +113,8 @@ def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
         {
             "plan": plan,
             "summary": plan_summary(plan),
-            "overdue": actions.overdue(on=today).order_by("final_due"),
-            "stale": actions.stale(on=today).order_by("last_update"),
+            "overdue": actions.overdue(on=today).order_by("final_due"),  # type: ignore[misc]  # annotated by overdue()
+            "stale": actions.stale(on=today).order_by("last_update"),  # type: ignore[misc]  # annotated by stale()
             "today": today,
             "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
             "snapshot_form": SnapshotForm(initial={"taken_on": today}),
@@ -121,7 +124,7 @@ def plan_summary_view(request: SignedInRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["POST"])
-def snapshot_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def snapshot_new(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = SnapshotForm(request.POST)
     if form.is_valid():
@@ -133,13 +136,13 @@ def snapshot_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
         )
         messages.success(request, f"Snapshot {form.cleaned_data['label']} taken.")
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
     return redirect("wsoa:plan_summary", plan_uuid=plan.uuid)
 
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def weakness_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def weakness_new(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     number = (plan.weaknesses.aggregate(n=Max("number"))["n"] or 0) + 1
     return _weakness_form(request, plan, Weakness(plan=plan), {"number": number})
@@ -147,12 +150,14 @@ def weakness_new(request: SignedInRequest, plan_uuid) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def weakness_edit(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
+def weakness_edit(request: SignedInRequest, plan_uuid: uuid.UUID, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     return _weakness_form(request, plan, get_object_or_404(plan.weaknesses, number=number), {})
 
 
-def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
+def _weakness_form(
+    request: SignedInRequest, plan: ActionPlan, weakness: Weakness, initial: dict[str, Any]
+) -> HttpResponse:
     form = WeaknessForm(posted(request), instance=weakness, plan=plan, initial=initial)
     status = 200
     if form.is_valid():
@@ -174,7 +179,7 @@ def _weakness_form(request, plan, weakness, initial) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def action_new(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse:
+def action_new(request: SignedInRequest, plan_uuid: uuid.UUID, number: int) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     weakness = get_object_or_404(plan.weaknesses, number=number)
     return _action_form(request, plan, Action(weakness=weakness))
@@ -182,12 +187,12 @@ def action_new(request: SignedInRequest, plan_uuid, number: int) -> HttpResponse
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def action_edit(request: SignedInRequest, action_uuid) -> HttpResponse:
+def action_edit(request: SignedInRequest, action_uuid: uuid.UUID) -> HttpResponse:
     action = action_to_manage(request.user, action_uuid)
     return _action_form(request, action.weakness.plan, action)
 
 
-def _action_form(request, plan, action: Action) -> HttpResponse:
+def _action_form(request: SignedInRequest, plan: ActionPlan, action: Action) -> HttpResponse:
     form = ActionForm(posted(request), instance=action, plan=plan)
     status = 200
     if form.is_valid():
@@ -214,7 +219,7 @@ def _action_form(request, plan, action: Action) -> HttpResponse:
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def rag_key_edit(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def rag_key_edit(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     """The plan's own RAG key, worst status first. A key shared with other plans (such as seed
     004's) is copied for this plan before it is changed, so other plans keep theirs."""
     plan = plan_to_manage(request.user, plan_uuid)

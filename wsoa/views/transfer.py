@@ -1,6 +1,8 @@
 """The action table in and out: import with the seed's headings, export as CSV or XLSX with
 the same headings."""
 
+import uuid
+
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -14,13 +16,13 @@ from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
 from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
-from wsoa.models import Action, ProgressUpdate
+from wsoa.models import Action, ActionPlan, ProgressUpdate
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
-def actions_upload(request: SignedInRequest, plan_uuid) -> HttpResponse:
+def actions_upload(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = ActionTableUploadForm(posted(request), request.FILES or None)
     problems = []
@@ -43,7 +45,7 @@ def actions_upload(request: SignedInRequest, plan_uuid) -> HttpResponse:
     )
 
 
-def table_rows(plan) -> list[list[str]]:
+def table_rows(plan: ActionPlan) -> list[list[str]]:
     """One row per action with the seed's columns; the latest progress update last."""
     actions = list(
         Action.objects.filter(weakness__plan=plan)
@@ -72,7 +74,7 @@ def table_rows(plan) -> list[list[str]]:
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "action table", "plan_uuid")
-def actions_export(request: SignedInRequest, plan_uuid, fmt: str) -> HttpResponse:
+def actions_export(request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
     rows = table_rows(plan)
     name = slugify(plan.name) or "action-plan"

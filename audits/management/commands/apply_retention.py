@@ -1,6 +1,6 @@
 import datetime
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audits.retention import retention_apply
 
@@ -11,13 +11,13 @@ class Command(BaseCommand):
         "RETENTION_YEARS ago, keeping the aggregates, and say what was done."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument(
             "--dry-run", action="store_true", help="Say what would be done; change nothing."
         )
         parser.add_argument("--on", help="Apply as on this day (YYYY-MM-DD); today otherwise.")
 
-    def handle(self, *args, dry_run: bool, on: str | None, **options):
+    def handle(self, *args: object, dry_run: bool, on: str | None, **options: object) -> None:
         try:
             day = datetime.date.fromisoformat(on) if on else None
         except ValueError:

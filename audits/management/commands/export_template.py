@@ -1,6 +1,7 @@
 import json
+from typing import Any
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audits.models import ChecklistTemplate
 from audits.template_io import template_export
@@ -9,15 +10,17 @@ from audits.template_io import template_export
 class Command(BaseCommand):
     help = "Print a checklist template as JSON (the latest version unless --version is given)."
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         # Our --version (of the template) replaces Django's own --version (of Django).
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("name")
         parser.add_argument("--version", type=int, dest="template_version")
 
-    def handle(self, *args, name: str, template_version: int | None, **options):
+    def handle(
+        self, *args: object, name: str, template_version: int | None, **options: object
+    ) -> None:
         templates = ChecklistTemplate.objects.filter(name=name).order_by("-version")
         if template_version is not None:
             templates = templates.filter(version=template_version)

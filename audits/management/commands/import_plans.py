@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audits.plan_import import PlanImportError, plans_import_file
 
@@ -8,10 +8,10 @@ from audits.plan_import import PlanImportError, plans_import_file
 class Command(BaseCommand):
     help = "Import the plans register from a CSV or XLSX file (docs/imports.md). All or nothing."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file")
 
-    def handle(self, *args, file: str, **options):
+    def handle(self, *args: object, file: str, **options: object) -> None:
         path = Path(file)
         if not path.exists():
             raise CommandError(f"There is no file at {file}.")

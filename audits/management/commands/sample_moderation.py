@@ -1,6 +1,6 @@
 """Draw a moderation sample from the command line and print it with its strata table."""
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from audits.models import Plan
 from audits.moderation import SamplingError, candidates, sampling_pool
@@ -15,14 +15,16 @@ class Command(BaseCommand):
         "active plans. Nothing is saved."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--size", type=int, default=6, help="How many plans (default 6).")
         parser.add_argument(
             "--seed", type=int, required=True, help="The same seed, the same sample."
         )
         parser.add_argument("--term", help="A term's name, e.g. 'Autumn term 2026/27', or its id.")
 
-    def handle(self, *args, size: int, seed: int, term: str | None, **options):
+    def handle(
+        self, *args: object, size: int, seed: int, term: str | None, **options: object
+    ) -> None:
         period = _term(term) if term else None
         pool = candidates(sampling_pool(term=period))
         try:

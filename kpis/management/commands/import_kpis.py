@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from kpis.imports import TableImportError, measurements_import, read_table
 
@@ -11,10 +11,10 @@ class Command(BaseCommand):
         "row is listed and nothing is saved."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
 
-    def handle(self, *args, file: Path, **options):
+    def handle(self, *args: object, file: Path, **options: object) -> None:
         if not file.exists():
             raise CommandError(f"There is no file at {file}.")
         try:

@@ -6,6 +6,6 @@ from kpis.catalogue import catalogue_load
 class Command(BaseCommand):
     help = "Add or update the indicator catalogue shipped in fixtures/kpis/indicators.json."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         created, updated = catalogue_load()
         self.stdout.write(f"Indicators: {created} added, {updated} updated.")

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
 from wsoa.imports import TableImportError, actions_import, rag_key_from_csv, read_table
@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "update) into a plan, created if it does not exist. All or nothing."
     )
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("file", type=Path)
         parser.add_argument("--plan", required=True, help="The plan's name.")
         parser.add_argument(
@@ -24,7 +24,9 @@ class Command(BaseCommand):
             "Seed 004's key otherwise.",
         )
 
-    def handle(self, *args, file: Path, plan: str, key: Path | None, **options):
+    def handle(
+        self, *args: object, file: Path, plan: str, key: Path | None, **options: object
+    ) -> None:
         if not file.exists():
             raise CommandError(f"There is no file at {file}.")
         try:

@@ -10,7 +10,7 @@ from send_qa.core.demo import DEMO_TOTP_SECRET
 class Command(BaseCommand):
     help = "Print the security code the demo admin and SENDOPS enter now (debug mode only)."
 
-    def handle(self, *args, **options):
+    def handle(self, *args: object, **options: object) -> None:
         if not settings.DEBUG:
             raise CommandError("demo_code is for the demo, so it runs only in debug mode.")
         code = TOTP(b32decode(DEMO_TOTP_SECRET)).token()

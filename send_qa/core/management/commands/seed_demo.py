@@ -1,7 +1,7 @@
 import secrets
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.utils.module_loading import import_string
 
 from send_qa.core.demo import DEMO_TOTP_SECRET, seed_core
@@ -10,13 +10,15 @@ from send_qa.core.demo import DEMO_TOTP_SECRET, seed_core
 class Command(BaseCommand):
     help = "Build a believable demo local area with one user per role (debug mode only)."
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--password", help="Password for every demo user (else generated).")
         parser.add_argument(
             "--force", action="store_true", help="Run even when DJANGO_DEBUG is off."
         )
 
-    def handle(self, *args, password=None, force=False, **options):
+    def handle(
+        self, *args: object, password: str | None = None, force: bool = False, **options: object
+    ) -> None:
         if not settings.DEBUG and not force:
             raise CommandError(
                 "seed_demo adds demo users with known passwords, so it runs only in debug mode. "

@@ -1,8 +1,9 @@
 import shutil
 from pathlib import Path
+from typing import Any
 
 from django.conf import settings
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from send_qa.core.models import Period
 from send_qa.reports.compile import report_compile
@@ -16,17 +17,25 @@ class Command(BaseCommand):
         "here with --sync; --output copies the PDF to a file."
     )
 
-    def create_parser(self, prog_name, subcommand, **kwargs):
+    def create_parser(self, prog_name: str, subcommand: str, **kwargs: Any) -> CommandParser:
         # Our --version (of the report) replaces Django's --version (of Django).
         return super().create_parser(prog_name, subcommand, conflict_handler="resolve", **kwargs)
 
-    def add_arguments(self, parser):
+    def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--term", required=True, help="A term's name or id.")
         parser.add_argument("--version", type=int, default=1, choices=Version.Number.values)
         parser.add_argument("--sync", action="store_true", help="Compile here and wait.")
         parser.add_argument("--output", type=Path, help="Copy the PDF here (with --sync).")
 
-    def handle(self, *args, term: str, version: int, sync: bool, output: Path | None, **options):
+    def handle(
+        self,
+        *args: object,
+        term: str,
+        version: int,
+        sync: bool,
+        output: Path | None,
+        **options: object,
+    ) -> None:
         terms = Period.objects.terms()
         found = terms.filter(pk=int(term)).first() if term.isdigit() else None
         found = found or terms.filter(name__iexact=term).first()
