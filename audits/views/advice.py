@@ -29,7 +29,6 @@ from audits.roles import ADVICE_MANAGERS, ADVICE_READERS
 from audits.views.findings import chosen_term
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
-from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
 
@@ -107,18 +106,11 @@ def advice_new(request: SignedInRequest) -> HttpResponse:
 def advice_edit(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceForm(posted(request), instance=advice)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, "The advice request has been saved.")
-            return redirect("audits:advice_detail", advice_uuid=advice.uuid)
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, "The advice request has been saved.")
+        return redirect("audits:advice_detail", advice_uuid=advice.uuid)
     context = {"form": form, "advice": advice}
-    return render(request, "audits/advice/form.html", context, status=status)
+    return render(request, "audits/advice/form.html", context, status=form.status_code)
 
 
 @never_cache
@@ -247,19 +239,12 @@ def service_edit(request: SignedInRequest, service_uuid: uuid.UUID) -> HttpRespo
 
 def _service_form(request: SignedInRequest, service: AdviceService) -> HttpResponse:
     form = AdviceServiceForm(posted(request), instance=service)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, f"{form.instance} saved.")
-            return redirect("audits:advice_services")
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, f"{form.instance} saved.")
+        return redirect("audits:advice_services")
     return render(
         request,
         "audits/advice/service_form.html",
         {"form": form, "service": service},
-        status=status,
+        status=form.status_code,
     )

@@ -25,7 +25,6 @@ from audits.moderation import (
 from audits.roles import MODERATION_MANAGERS, MODERATION_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
-from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
 
@@ -65,18 +64,11 @@ def session_new(request: SignedInRequest) -> HttpResponse:
 def session_edit(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = ModerationSessionForm(posted(request), instance=session)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, f"{session} saved.")
-            return redirect("audits:moderation_detail", session_uuid=session.uuid)
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, f"{session} saved.")
+        return redirect("audits:moderation_detail", session_uuid=session.uuid)
     context = {"form": form, "session": session}
-    return render(request, "audits/moderation/form.html", context, status=status)
+    return render(request, "audits/moderation/form.html", context, status=form.status_code)
 
 
 @never_cache
@@ -212,21 +204,14 @@ def session_outcome(request: SignedInRequest, session_uuid: uuid.UUID, code: str
         "Inadequate",
     ]
     form = AgreedGradeForm(posted(request), instance=sample, grades=grades)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, f"Agreed grade for {sample.code} saved.")
-            return redirect("audits:moderation_detail", session_uuid=session.uuid)
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, f"Agreed grade for {sample.code} saved.")
+        return redirect("audits:moderation_detail", session_uuid=session.uuid)
     return render(
         request,
         "audits/moderation/outcome.html",
         {"session": session, "sample": sample, "form": form},
-        status=status,
+        status=form.status_code,
     )
 
 
@@ -235,18 +220,11 @@ def session_outcome(request: SignedInRequest, session_uuid: uuid.UUID, code: str
 def session_key_issues(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = session_to_manage(request.user, session_uuid)
     form = KeyIssuesForm(posted(request), instance=session)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, "The key issues report has been saved.")
-            return redirect("audits:moderation_report", session_uuid=session.uuid)
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, "The key issues report has been saved.")
+        return redirect("audits:moderation_report", session_uuid=session.uuid)
     context = {"session": session, "form": form}
-    return render(request, "audits/moderation/key_issues.html", context, status=status)
+    return render(request, "audits/moderation/key_issues.html", context, status=form.status_code)
 
 
 @never_cache

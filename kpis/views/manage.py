@@ -256,16 +256,13 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
         request.POST if "target" in request.POST else None, indicator=indicator
     )
     settings_form.helper.form_tag = target_form.helper.form_tag = False  # two forms, one page
-    status = 200
-    if "settings" in request.POST and settings_form.is_valid():
-        try:
-            with settings_form.guard(url=request.path):
-                settings_form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, f"Settings of {indicator.code} saved.")
-            return redirect("kpis:indicator_settings", code=indicator.code)
+    if (
+        "settings" in request.POST
+        and settings_form.is_valid()
+        and settings_form.save_guarded(url=request.path)
+    ):
+        messages.success(request, f"Settings of {indicator.code} saved.")
+        return redirect("kpis:indicator_settings", code=indicator.code)
     if "target" in request.POST and target_form.is_valid():
         target = target_form.save(commit=False)
         target.indicator = indicator
@@ -286,7 +283,7 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
             "target_form": target_form,
             "targets": indicator.targets.order_by("period_start"),
         },
-        status=status,
+        status=settings_form.status_code,
     )
 
 

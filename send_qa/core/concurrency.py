@@ -97,6 +97,24 @@ class VersionedFormMixin(_FormBase):
     def posted_version(self) -> str:
         return self.cleaned_data.get(VERSION_FIELD) or ""
 
+    def save_guarded(self, *, url: str) -> bool:
+        """Save the form under the guard; False when refused as out of date (the refusal is
+        then kept on the form, for its page to show with `status_code`)."""
+        try:
+            with self.guard(url=url):
+                save = getattr(self, "save", None)
+                if save is None:
+                    raise NotImplementedError("Only a ModelForm saves itself: use guard().")
+                save()
+        except EditConflict:
+            return False
+        return True
+
+    @property
+    def status_code(self) -> int:
+        """What the form's page answers: 409 when a save was refused as out of date."""
+        return 409 if self.edit_conflict else 200
+
     @contextmanager
     def guard(self, *, url: str = "") -> Iterator[None]:
         """A transaction in which to save; refused (EditConflict, also kept on the form as

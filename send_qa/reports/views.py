@@ -15,7 +15,6 @@ from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
-from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
@@ -84,17 +83,11 @@ def report_detail(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRespo
 def report_edit(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
     form = ReportForm(posted(request), instance=report)
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            return render(
-                request, "reports/edit.html", {"report": report, "form": form}, status=409
-            )
+    if form.is_valid() and form.save_guarded(url=request.path):
         messages.success(request, "The report has been saved.")
         return redirect("reports:report_detail", report_uuid=report.uuid)
-    return render(request, "reports/edit.html", {"report": report, "form": form})
+    context = {"report": report, "form": form}
+    return render(request, "reports/edit.html", context, status=form.status_code)
 
 
 @role_required(*BOARD_PAPER_READERS)
@@ -107,16 +100,11 @@ def board_commentary(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRe
     ):
         raise Http404("No such report")
     form = BoardCommentaryForm(posted(request), instance=report)
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            context = {"report": report, "form": form}
-            return render(request, "reports/commentary.html", context, status=409)
+    if form.is_valid() and form.save_guarded(url=request.path):
         messages.success(request, "The board's commentary has been saved. Compile version 3.")
         return redirect("reports:report_detail", report_uuid=report.uuid)
-    return render(request, "reports/commentary.html", {"report": report, "form": form})
+    context = {"report": report, "form": form}
+    return render(request, "reports/commentary.html", context, status=form.status_code)
 
 
 @role_required(*REPORT_MANAGERS)

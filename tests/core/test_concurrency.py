@@ -154,6 +154,23 @@ def test_a_form_carries_the_version_of_its_page_and_refuses_a_stale_save():
     assert indicator.name == "Mine"
 
 
+def test_a_guarded_save_says_whether_it_saved_and_what_the_page_answers():
+    indicator = IndicatorFactory(name="Old")
+    opened = IndicatorNameForm(instance=indicator).initial[VERSION_FIELD]
+    Indicator.objects.filter(pk=indicator.pk).update(name="A colleague's")
+    stale = IndicatorNameForm({"name": "Mine", VERSION_FIELD: opened}, instance=indicator)
+    assert stale.is_valid() and not stale.save_guarded(url="/here/")
+    assert stale.status_code == 409 and stale.edit_conflict.url == "/here/"
+    indicator.refresh_from_db()
+    assert indicator.name == "A colleague's"
+    fresh = IndicatorNameForm(instance=indicator).initial[VERSION_FIELD]
+    form = IndicatorNameForm({"name": "Mine", VERSION_FIELD: fresh}, instance=indicator)
+    assert form.is_valid() and form.save_guarded(url="/here/")
+    assert form.status_code == 200
+    indicator.refresh_from_db()
+    assert indicator.name == "Mine"
+
+
 def test_a_form_that_adds_a_record_has_nothing_to_guard():
     form = IndicatorNameForm({"name": "New"}, instance=Indicator(code="NEW1"))
     assert form.guarded_rows() == []

@@ -62,21 +62,14 @@ def plan_new(request: SignedInRequest) -> HttpResponse:
 def plan_edit(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = plan_to_manage(request.user, plan_uuid)
     form = PlanForm(posted(request), instance=plan)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, f"{plan} saved.")
-            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, f"{plan} saved.")
+        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(
         request,
         "wsoa/form.html",
         {"form": form, "heading": "Change the plan", "caption": plan, "plan": plan},
-        status=status,
+        status=form.status_code,
     )
 
 
@@ -159,21 +152,14 @@ def _weakness_form(
     request: SignedInRequest, plan: ActionPlan, weakness: Weakness, initial: dict[str, Any]
 ) -> HttpResponse:
     form = WeaknessForm(posted(request), instance=weakness, plan=plan, initial=initial)
-    status = 200
-    if form.is_valid():
-        try:
-            with form.guard(url=request.path):
-                form.save()
-        except EditConflict:
-            status = 409
-        else:
-            messages.success(request, f"{form.instance} saved.")
-            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(request, f"{form.instance} saved.")
+        return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(
         request,
         "wsoa/form.html",
         {"form": form, "heading": "Significant weakness", "caption": plan, "plan": plan},
-        status=status,
+        status=form.status_code,
     )
 
 
