@@ -8,25 +8,13 @@ from django.db.migrations.executor import MigrationExecutor
 from audits.models import Answer, TemplateItem
 from tests.audits.factories import AuditFactory
 
+# The autouse fixture applies to this module by being imported into it.
+from tests.migrations import back_to_the_latest_migrations, migrate  # noqa: F401
+
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("audits", "0005_service_and_template_uuid")]
 AFTER = [("audits", "0006_answer_not_applicable_only_as_a_flag")]
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_latest_migrations():
-    """Whatever happens in the test, later tests find the database fully migrated."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_yes_no_answers_stored_as_na_become_not_applicable_and_scoring_reads_them_so():

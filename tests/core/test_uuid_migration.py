@@ -4,28 +4,14 @@ same one on every history row of the record."""
 import datetime
 
 import pytest
-from django.db import connection
-from django.db.migrations.executor import MigrationExecutor
+
+# The autouse fixture applies to this module by being imported into it.
+from tests.migrations import back_to_the_latest_migrations, migrate  # noqa: F401
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 BEFORE = [("core", "0004_access_event_admin_actions")]
 AFTER = [("core", "0005_team_period_uuid")]
-
-
-@pytest.fixture(autouse=True)
-def back_to_the_latest_migrations():
-    """Whatever happens in the test, later tests find the database fully migrated."""
-    yield
-    executor = MigrationExecutor(connection)
-    executor.migrate(executor.loader.graph.leaf_nodes())
-
-
-def migrate(targets):
-    executor = MigrationExecutor(connection)
-    executor.loader.build_graph()
-    executor.migrate(targets)
-    return executor.loader.project_state(targets).apps
 
 
 def test_existing_teams_and_terms_get_their_own_ids_and_keep_them_in_history():
