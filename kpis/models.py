@@ -6,7 +6,6 @@ its DfE code (`la:873`), which lets the scorecard rank this area among all of th
 """
 
 import datetime
-import re
 import uuid
 from collections.abc import Iterable
 from decimal import Decimal
@@ -17,68 +16,23 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+# The models' words live in kpis.choices; migrations and the apps name them as kpis.models.X.
+from kpis.choices import (  # noqa: F401
+    CODE_PATTERN,
+    LA_CODE,
+    PERIOD_LABEL_LENGTH,
+    Area,
+    Frequency,
+    ObaCategory,
+    Polarity,
+    Source,
+    Unit,
+    validate_area,
+    validate_code,
+)
 from kpis.rules import Shown, shown
+from kpis.validity import measurement_problems
 from send_qa.core.suppression import Describes
-
-CODE_PATTERN = re.compile(r"^[A-Z][A-Z0-9_]{1,29}$")
-
-
-def validate_code(value: str) -> None:
-    if not CODE_PATTERN.match(value):
-        raise ValidationError(
-            "Use 2 to 30 capital letters, digits and underscores, starting with a letter"
-        )
-
-
-class Unit(models.TextChoices):
-    PERCENTAGE = "percentage", "Percentage"
-    COUNT = "count", "Count"
-    DAYS = "days", "Days"
-    RATE_10K = "rate_10k", "Rate per 10,000"
-
-
-class Polarity(models.TextChoices):
-    HIGHER = "higher", "Higher is better"
-    LOWER = "lower", "Lower is better"
-
-
-class ObaCategory(models.TextChoices):
-    """Outcomes Based Accountability (seed 000, 3.3.1)."""
-
-    HOW_MUCH = "how_much", "How much did we do?"
-    HOW_WELL = "how_well", "How well did we do it?"
-    BETTER_OFF = "better_off", "Is anyone better off?"
-
-
-class Source(models.TextChoices):
-    DFE_RETURN = "dfe_return", "DfE return"
-    LOCAL_SYSTEM = "local_system", "Local system"
-    SURVEY = "survey", "Survey"
-    AUDIT = "audit", "Audit"
-
-
-class Frequency(models.TextChoices):
-    TERMLY = "termly", "Termly"
-    QUARTERLY = "quarterly", "Quarterly"
-    ANNUAL = "annual", "Annual"
-
-
-class Area(models.TextChoices):
-    LOCAL = "local", "This area"
-    ENGLAND = "england", "England"
-    REGION = "region", "Region"
-    STATISTICAL_NEIGHBOURS = "statistical_neighbours", "Statistical neighbours"
-
-
-LA_CODE = re.compile(r"^la:\d{3}$")
-
-
-def validate_area(value: str) -> None:
-    if value not in Area.values and not LA_CODE.match(value):
-        raise ValidationError(
-            f"{value!r} is not an area: use local, england, region, statistical_neighbours "
-            "or la: and a local authority's 3-digit DfE code (la:873)"
-        )
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
@@ -213,7 +167,7 @@ class Measurement(models.Model):
     )
     period_start = models.DateField()
     period_end = models.DateField()
-    period_label = models.CharField(max_length=60, blank=True)
+    period_label = models.CharField(max_length=PERIOD_LABEL_LENGTH, blank=True)
     area = models.CharField(max_length=30, validators=[validate_area], default=Area.LOCAL)
     value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
     numerator = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
@@ -249,8 +203,6 @@ class Measurement(models.Model):
 
     def clean(self) -> None:
         """The one rule for a KPI value (kpis/validity.py), which the form and the import call."""
-        # Imported here: kpis.validity reads this module's choices, so it loads after it.
-        from kpis.validity import measurement_problems  # noqa: PLC0415
 
         read = (self.value, self.numerator, self.denominator)
         if not (

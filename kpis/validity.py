@@ -11,11 +11,11 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from kpis.models import LA_CODE, Area, Measurement, Unit
+from kpis.choices import LA_CODE, PERIOD_LABEL_LENGTH, Area, Unit
 from send_qa.core.figures import percent, round_half_up
 
 LARGEST = Decimal(10) ** 11  # what DecimalField(max_digits=14, decimal_places=3) can hold
-LABEL_LENGTH: int = Measurement._meta.get_field("period_label").max_length or 60
+LABEL_LENGTH = PERIOD_LABEL_LENGTH
 MATCH = Decimal("0.1")  # how far a percentage may be from numerator / denominator
 AREA_CHOICES = "local, england, region, statistical_neighbours, la:CODE (e.g. la:873)"
 
