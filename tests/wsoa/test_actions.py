@@ -10,7 +10,13 @@ from django.urls import reverse
 from tests.conflicts import page_version
 from tests.factories import UserFactory
 from tests.queries import page_queries
-from tests.wsoa.factories import ActionFactory, ActionPlanFactory, WeaknessFactory, status
+from tests.wsoa.factories import (
+    ActionFactory,
+    ActionPlanFactory,
+    WeaknessFactory,
+    rag_key_post,
+    status,
+)
 from wsoa.access import lead_set, may_update
 from wsoa.models import Action, DueDate
 from wsoa.summaries import plan_summary, snapshot_take
@@ -203,30 +209,8 @@ def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for
     plan = action.weakness.plan
     other = ActionFactory()
     url = reverse("wsoa:rag_key", kwargs={"plan_uuid": plan.uuid})
-    statuses = list(plan.rag_key.statuses.order_by("order"))
-    data = {
-        "status-TOTAL_FORMS": str(len(statuses) + 1),
-        "status-INITIAL_FORMS": str(len(statuses)),
-        "status-MIN_NUM_FORMS": "0",
-        "status-MAX_NUM_FORMS": "1000",
-    }
     words = ["Not started", "Started", "Progressing and on track", "Embedded", "Closed"]
-    for n, (status_, word) in enumerate(zip(statuses, words, strict=True)):
-        data |= {
-            f"status-{n}-id": status_.pk,
-            f"status-{n}-name": word,
-            f"status-{n}-definition": status_.definition,
-            f"status-{n}-colour": status_.colour,
-        }
-        if status_.counts_as_done:
-            data[f"status-{n}-counts_as_done"] = "on"
-    n = len(statuses)
-    data |= {
-        f"status-{n}-name": "Sustained",
-        f"status-{n}-definition": "Still embedded a year on",
-        f"status-{n}-colour": "blue",
-        f"status-{n}-counts_as_done": "on",
-    }
+    data = rag_key_post(plan, words, added=("Sustained", "Still embedded a year on", "blue", True))
     client = client_for(people.sendops)
     data["version"] = page_version(client.get(url), "version_form")
     assert client.post(url, data).status_code == 302

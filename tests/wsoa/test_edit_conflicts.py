@@ -8,7 +8,13 @@ from django.urls import reverse
 
 from tests.conflicts import assert_refused, page_version
 from tests.kpis.factories import IndicatorFactory
-from tests.wsoa.factories import ActionFactory, ActionPlanFactory, WeaknessFactory, status
+from tests.wsoa.factories import (
+    ActionFactory,
+    ActionPlanFactory,
+    WeaknessFactory,
+    rag_key_post,
+    status,
+)
 from wsoa.models import Action, ActionPlan, DueDate, Weakness
 from wsoa.services import action_save
 from wsoa.timescales import parse_timescale
@@ -106,26 +112,6 @@ def test_a_progress_update_after_the_page_was_opened_makes_its_save_stale(people
     assert Action.objects.get(pk=action.pk).status.name == "Amber"
 
 
-def rag_key_data(plan, names):
-    statuses = list(plan.rag_key.statuses.order_by("order"))
-    data = {
-        "status-TOTAL_FORMS": str(len(statuses)),
-        "status-INITIAL_FORMS": str(len(statuses)),
-        "status-MIN_NUM_FORMS": "0",
-        "status-MAX_NUM_FORMS": "1000",
-    }
-    for n, (found, name) in enumerate(zip(statuses, names, strict=True)):
-        data |= {
-            f"status-{n}-id": found.pk,
-            f"status-{n}-name": name,
-            f"status-{n}-definition": found.definition,
-            f"status-{n}-colour": found.colour,
-        }
-        if found.counts_as_done:
-            data[f"status-{n}-counts_as_done"] = "on"
-    return data
-
-
 def test_a_stale_save_of_a_plans_rag_key_is_refused(people, client_for):
     plan = ActionPlanFactory()
     url = reverse("wsoa:rag_key", kwargs={"plan_uuid": plan.uuid})
@@ -134,11 +120,11 @@ def test_a_stale_save_of_a_plans_rag_key_is_refused(people, client_for):
     names = [s.name for s in plan.rag_key.statuses.order_by("order")]
     plan.rag_key.statuses.filter(order=0).update(definition="A colleague's words")
     mine = ["Mine", *names[1:]]
-    response = client.post(url, {**rag_key_data(plan, mine), "version": opened})
+    response = client.post(url, {**rag_key_post(plan, mine), "version": opened})
     assert_refused(response, "RAG key", url)
     plan.refresh_from_db()
     assert [s.name for s in plan.rag_key.statuses.order_by("order")] == names
     fresh = page_version(client.get(url), "version_form")
-    assert client.post(url, {**rag_key_data(plan, mine), "version": fresh}).status_code == 302
+    assert client.post(url, {**rag_key_post(plan, mine), "version": fresh}).status_code == 302
     plan.refresh_from_db()
     assert plan.rag_key.statuses.get(order=0).name == "Mine"
