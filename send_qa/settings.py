@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_totp",
     "send_qa.core",
     "send_qa.dashboard",
+    "benchmarks",
     "audits",
     "kpis",
     "wsoa",

@@ -14,7 +14,7 @@ import csv
 import datetime
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
 from typing import Any
 
@@ -34,7 +34,7 @@ STAGED = "bulk_staged"
 
 
 def copy_create_with_history(
-    objects: list[models.Model], *, by: models.Model | None = None
+    objects: Sequence[models.Model], *, by: models.Model | None = None
 ) -> None:
     """Insert new records of one model, and their "created" history entries. The objects get
     their ids and behave as saved ones afterwards."""
