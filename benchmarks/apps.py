@@ -1,5 +1,7 @@
 from django.apps import AppConfig
 
+from send_qa.core import navigation
+
 
 class BenchmarksConfig(AppConfig):
     """Published national and comparator data: the DfE's files as published, the authorities
@@ -8,3 +10,9 @@ class BenchmarksConfig(AppConfig):
 
     name = "benchmarks"
     verbose_name = "National and comparator data"
+
+    def ready(self) -> None:
+        # The roles read core's roles module, which imports the auth models: not before ready().
+        from benchmarks.roles import NAV_ITEMS  # noqa: PLC0415
+
+        navigation.register(*NAV_ITEMS)

@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include((core_urls.core_patterns, "core"))),
     path("", include("audits.urls")),
     path("", include("kpis.urls")),
+    path("", include("benchmarks.urls")),
     path("", include("wsoa.urls")),
     path("", include("send_qa.reports.urls")),
     path("admin/", admin.site.urls),

@@ -45,6 +45,15 @@ def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int
     return expect
 
 
+def an_import(people: People) -> dict:
+    from benchmarks.models import Import
+
+    record = Import.objects.create(
+        kind=Import.Kind.DFE_TABLE, source="caseload", file_name="caseload.csv", sha256="0" * 64
+    )
+    return {"pk": record.pk}
+
+
 def a_colleague(people: People) -> dict:
     return {"user_uuid": people.caseworker.uuid}
 
@@ -310,6 +319,9 @@ ROWS: list[Row] = [
     Row("audits:moderation_key_issues", only("sendops"), kwargs=a_session),
     Row("audits:moderation_report", only("sendops", "auditor"), kwargs=a_session),
     # KPI scorecards.
+    Row("benchmarks:index", only("sendops")),
+    Row("benchmarks:dfe_import", only("sendops")),
+    Row("benchmarks:import_detail", only("sendops"), kwargs=an_import),
     Row("kpis:scorecard", only("sendops", "board")),
     Row("kpis:export_csv", only("sendops", "board"), is_page=False),
     Row("kpis:export_xlsx", only("sendops", "board"), is_page=False),

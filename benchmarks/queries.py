@@ -1,0 +1,157 @@
+"""Named queries the apps that stand on published data read it through (`kpis` above all).
+
+Nothing outside `benchmarks` reads its tables: the scorecard's comparators are worked out by
+`kpis.comparators` from what these functions return.
+"""
+
+import datetime
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+
+from benchmarks.models import Authority, Level, Neighbour, NeighbourSet, OwnArea, PublishedRow
+from benchmarks.models import PublishedValue as PublishedValue
+from benchmarks.registry import Feed, Table, feed_for, tables
+
+__all__ = [
+    "Comparison",
+    "PublishedValue",
+    "authority",
+    "comparison_set",
+    "feed_for",
+    "own_area",
+    "published_figures",
+    "tables",
+]
+
+
+def own_area() -> Authority | None:
+    """The portal's own local authority, once it is set (`set_area`)."""
+    found = OwnArea.objects.select_related("authority__region").first()
+    return found.authority if found else None
+
+
+def authority(code: str) -> Authority | None:
+    """An authority by its ONS code or DfE number."""
+    text = code.strip().upper()
+    found = Authority.objects.select_related("region").filter(code=text).first()
+    if found is None and text.isdigit():
+        found = Authority.objects.select_related("region").filter(old_code=text).first()
+    return found
+
+
+@dataclass(frozen=True)
+class Comparison:
+    """The authorities one authority is compared with, closest first, and the set they come
+    from (the scorecard and the report say which)."""
+
+    neighbour_set: NeighbourSet | None
+    codes: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        if self.neighbour_set is None:
+            return "No statistical neighbours loaded"
+        found = self.neighbour_set
+        return found.name + (f" ({found.release})" if found.release else "")
+
+
+def comparison_set(of: Authority, *, on: datetime.date | None = None) -> Comparison:
+    """Whom `of` is compared with: for the portal's own area the set the partnership chose,
+    else (and when none is chosen) the latest DfE statistical neighbours in force on `on`."""
+    chosen = None
+    own = OwnArea.objects.filter(authority=of).select_related("neighbour_set").first()
+    if own is not None:
+        chosen = own.neighbour_set
+    if chosen is None:
+        sets = NeighbourSet.objects.filter(kind=NeighbourSet.Kind.DFE)
+        if on is not None:
+            sets = sets.filter(effective_from__lte=on)
+        listed = Neighbour.objects.filter(authority=of).values("neighbour_set")
+        chosen = sets.filter(pk__in=listed).order_by("-effective_from", "-pk").first()
+    if chosen is None:
+        return Comparison(None, ())
+    codes = (
+        Neighbour.objects.filter(neighbour_set=chosen, authority=of)
+        .order_by("rank")
+        .values_list("neighbour__code", flat=True)
+    )
+    return Comparison(chosen, tuple(codes))
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One authority's published figure for an indicator over one period and breakdown."""
+
+    code: str
+    level: str
+    region_code: str | None
+    value: PublishedValue
+    numerator: PublishedValue
+    denominator: PublishedValue
+
+
+Key = tuple[datetime.date, datetime.date, str, str]  # period start, end, topic, breakdown
+
+
+@dataclass(frozen=True)
+class Published:
+    """Every authority's published figures for one indicator, by period and breakdown."""
+
+    table: Table
+    feed: Feed
+    time_identifiers: dict[tuple[datetime.date, datetime.date], str]
+    figures: dict[Key, dict[str, Figure]]
+
+
+def published_figures(code: str, *, headline_only: bool = False) -> Published | None:
+    """The published figures of the indicator `code` for every authority, period and
+    breakdown, read from the table that feeds it (None when no table does). One query."""
+    found = feed_for(code)
+    if found is None:
+        return None
+    table, feed = found
+    rows = PublishedRow.objects.filter(source=table.key)
+    if headline_only:
+        rows = rows.filter(headline=True)
+    figures: dict[Key, dict[str, Figure]] = defaultdict(dict)
+    identifiers: dict[tuple[datetime.date, datetime.date], str] = {}
+    for row in rows.values_list(
+        "period_start",
+        "period_end",
+        "time_identifier",
+        "breakdown_topic",
+        "breakdown",
+        "authority__code",
+        "authority__level",
+        "authority__region__code",
+        "cells",
+    ):
+        start, end, identifier, topic, breakdown, area, level, region, cells = row
+        stored = PublishedRow(cells=cells)
+        figures[(start, end, topic, breakdown)][area] = Figure(
+            code=area,
+            level=level,
+            region_code=region,
+            value=stored.cell(feed.value),
+            numerator=stored.cell(feed.numerator) if feed.numerator else PublishedValue(None, ""),
+            denominator=_summed([stored.cell(c) for c in feed.denominator]),
+        )
+        identifiers[(start, end)] = identifier
+    return Published(table, feed, identifiers, dict(figures))
+
+
+def _summed(parts: list[PublishedValue]) -> PublishedValue:
+    """A denominator the file gives in parts: their sum, or the first part's marker."""
+    if not parts:
+        return PublishedValue(None, "")
+    for part in parts:
+        if part.value is None:
+            return part
+    return PublishedValue(sum((p.value for p in parts if p.value is not None), Decimal(0)), "")
+
+
+def local_authority_codes() -> frozenset[str]:
+    return frozenset(
+        Authority.objects.filter(level=Level.LOCAL_AUTHORITY).values_list("code", flat=True)
+    )

@@ -1,0 +1,11 @@
+"""Who may read and change published comparator data, declared once. The figures are
+published statistics about whole authorities; SENDOPS import them, choose the comparator set and
+say which authority the portal is; everyone who reads the scorecard reads the comparators on it
+(kpis/roles.py)."""
+
+from send_qa.core.navigation import NavItem
+from send_qa.core.roles import Role
+
+BENCHMARK_MANAGERS = frozenset({Role.SENDOPS})  # DfE files, neighbour lists, the own area
+
+NAV_ITEMS = (NavItem(75, "Comparator data", "benchmarks:index", BENCHMARK_MANAGERS),)
