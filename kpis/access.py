@@ -74,7 +74,7 @@ def values_right_set(indicator: Indicator, *, granted: bool) -> None:
     """Give the indicator's owner the right to enter its values, or take it away; nobody
     else keeps it (a previous owner loses it)."""
     for holder in get_users_with_perms(indicator, only_with_perms_in=[ENTER_VALUES]):
-        if holder.pk != indicator.owner_id or not granted:
+        if isinstance(holder, User) and (holder.pk != indicator.owner_id or not granted):
             remove_perm(VALUES_PERMISSION, holder, indicator)
     if granted and indicator.owner is not None:
         assign_perm(VALUES_PERMISSION, indicator.owner, indicator)

@@ -21,7 +21,6 @@ from kpis.models import (
     ScorecardIndicator,
     Target,
     TargetKind,
-    validate_code,
 )
 from kpis.roles import VALUE_ENTERERS
 from kpis.validity import kept, measurement_problems, value_problem
@@ -317,8 +316,7 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         owner.required = False
 
     def clean_code(self) -> str:
-        code: str = self.cleaned_data["code"].strip().upper()
-        validate_code(code)
+        code: str = self.cleaned_data["code"]  # the model's validate_code has checked it
         if code in catalogue_codes():
             raise ValidationError(
                 f"{code} is an indicator of the shipped catalogue: load the catalogue "
@@ -333,10 +331,19 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         return tolerance
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         unit = cleaned.get("unit")
         if unit and (wrong := self.instance.unit_change_problem(unit)):
             self.add_error("unit", wrong)
+        baseline = Indicator(
+            unit=unit or self.instance.unit,
+            baseline_value=cleaned.get("baseline_value"),
+            baseline_date=cleaned.get("baseline_date"),
+        )
+        for field, message in baseline.baseline_problems().items():
+            if field not in self.errors:
+                self.add_error(field, message)
         owner = cleaned.get("owner")
         if cleaned.get("owner_enters_values"):
             if owner is None:
@@ -349,12 +356,6 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
                     "this unticked",
                 )
         return cleaned
-
-    def _post_clean(self) -> None:
-        super()._post_clean()
-        for field, message in self.instance.baseline_problems().items():
-            if field in self.fields and field not in self.errors:
-                self.add_error(field, message)
 
     def save(self, commit: bool = True) -> Indicator:
         indicator: Indicator = super().save(commit=False)
