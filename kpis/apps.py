@@ -38,6 +38,9 @@ class KpisConfig(AppConfig):
             Target,
         )
         from send_qa.core.models import Period  # noqa: PLC0415
+        from send_qa.core.permissions import remove_permissions_on_delete  # noqa: PLC0415
+
+        remove_permissions_on_delete(Indicator)  # the right to enter its values goes with it
 
         cached_models = (
             Indicator,

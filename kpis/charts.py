@@ -13,7 +13,17 @@ from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from html import escape
 
-from kpis.rules import COUNT, DAYS, PERCENTAGE, RATE_10K, Number, format_value, to_decimal
+from kpis.rules import (
+    COUNT,
+    DAYS,
+    MONEY,
+    PERCENTAGE,
+    RATE_10K,
+    WEEKS,
+    Number,
+    format_value,
+    to_decimal,
+)
 
 # GOV.UK Frontend palette; each passes 4.5:1 against white, so labels can use the line colours.
 BLUE = "#1d70b8"  # the local line
@@ -32,7 +42,12 @@ STYLES = ("local", "benchmark", "target")
 BENCHMARK_DASHES = ("2 4", "8 4", "12 4 2 4")  # dotted, dashed, dash-dot: told apart without colour
 TARGET_DASH = "6 3"
 MAX_PERIOD_LABELS = 8
-UNIT_CAPTIONS = {DAYS: "Days", RATE_10K: "Per 10,000"}  # ticks on these axes are bare numbers
+UNIT_CAPTIONS = {
+    DAYS: "Days",
+    RATE_10K: "Per 10,000",
+    WEEKS: "Weeks",
+    MONEY: "Pounds (£)",
+}  # ticks on these axes are bare numbers
 NO_VALUE_WORDS = "no value"
 
 

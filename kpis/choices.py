@@ -24,6 +24,24 @@ class Unit(models.TextChoices):
     COUNT = "count", "Count"
     DAYS = "days", "Days"
     RATE_10K = "rate_10k", "Rate per 10,000"
+    WEEKS = "weeks", "Weeks"
+    MONEY = "pounds", "Money in pounds"
+
+
+class Origin(models.TextChoices):
+    """Where an indicator comes from: the shipped catalogue reloads its own, never the
+    council's."""
+
+    CATALOGUE = "catalogue", "Shipped catalogue"
+    COUNCIL = "council", "Added by the council"
+
+
+class TargetKind(models.TextChoices):
+    """A final target is where the indicator should be at the end of its period; a milestone
+    is an interim target for a shorter period on the way to it."""
+
+    FINAL = "final", "Target"
+    MILESTONE = "milestone", "Milestone"
 
 
 class Polarity(models.TextChoices):

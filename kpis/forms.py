@@ -9,19 +9,25 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils.http import urlencode
 
+from kpis.access import owner_may_enter_values, values_right_set
+from kpis.catalogue import catalogue_codes
 from kpis.models import (
     Area,
     ExceptionNote,
     Indicator,
     Measurement,
+    Origin,
     Scorecard,
     ScorecardIndicator,
     Target,
+    TargetKind,
 )
-from kpis.validity import kept, measurement_problems
+from kpis.roles import VALUE_ENTERERS
+from kpis.validity import kept, measurement_problems, value_problem
 from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
 from send_qa.core.models import User
+from send_qa.core.uploads import MB
 
 
 class KpiUploadForm(SpreadsheetUploadForm):
@@ -199,34 +205,124 @@ class ScorecardForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
 
 class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
-    """What SENDOPS set per indicator: who owns it, what it serves, and the RAG tolerance."""
+    """What SENDOPS set per indicator: who owns it (and whether they enter its values), what
+    it serves, its baseline, the RAG tolerance and whether it is in use. Of the council's own
+    indicators they also keep the definition; a new indicator is always the council's own.
+    The shipped catalogue's definitions change only with the catalogue (kpis/catalogue.py)."""
 
     submit_label = "Save settings"
     edit_thing = "indicator's settings"
+    DEFINING = (
+        "name",
+        "definition",
+        "unit",
+        "polarity",
+        "oba_category",
+        "source",
+        "frequency",
+        "describes",
+    )
+    owner_enters_values = forms.BooleanField(
+        label="The owner may enter its values",
+        required=False,
+        help_text="For a partner who owns it (an NHS or social-care member with the action "
+        "owner's role): they find it under My indicators and may enter its values, and no "
+        "other indicator's. Changing the owner takes the right away from the old one.",
+    )
 
     class Meta:
         model = Indicator
-        fields = ["owner", "owner_title", "priority", "tolerance", "is_active"]
+        fields = [
+            "code",
+            "name",
+            "definition",
+            "unit",
+            "polarity",
+            "oba_category",
+            "source",
+            "frequency",
+            "describes",
+            "owner",
+            "owner_title",
+            "priority",
+            "baseline_value",
+            "baseline_date",
+            "tolerance",
+            "is_active",
+        ]
         labels = {
+            "code": "Code",
+            "name": "Name",
+            "definition": "Definition",
+            "unit": "Unit",
+            "polarity": "Better when",
+            "oba_category": "Which question it answers",
+            "source": "Where its values come from",
+            "frequency": "How often it is measured",
+            "describes": "What its values are about",
             "owner": "Owner",
             "owner_title": "Owner's role (shown when no person is set)",
             "priority": "Outcome or priority it serves",
+            "baseline_value": "Baseline value (optional)",
+            "baseline_date": "Date of the baseline",
             "tolerance": "Amber tolerance",
-            "is_active": "Show it on the scorecard",
+            "is_active": "In use: show it on the scorecard",
         }
         help_texts = {
+            "code": "2 to 30 capital letters, digits and underscores, starting with a letter, "
+            "for example LOCAL_SURVEY_VOICE. It cannot be changed later.",
+            "definition": "What is counted, over what, and where the data comes from.",
+            "describes": "Decides how small numbers are protected on board pages and exports.",
             "owner": "Asked for commentary when the indicator is red or declining.",
+            "baseline_value": "Where the indicator started, in its unit, to measure progress from.",
             "tolerance": "How far from target still counts as amber, in the indicator's unit "
             "(for example 5 for 5 percentage points). 0 makes any miss red.",
+            "is_active": "Untick to retire it: its values and history are kept, and ticking it "
+            "again brings it back.",
         }
-        error_messages = {"tolerance": {"invalid": "Enter the tolerance as a number, like 5"}}
+        widgets = {
+            "definition": forms.Textarea(attrs={"rows": 4}),
+            "baseline_date": DatePicker(),
+        }
+        error_messages = {
+            "code": {
+                "required": "Enter a code for the indicator",
+                "unique": "An indicator with this code already exists",
+            },
+            "name": {"required": "Enter the indicator's name"},
+            "definition": {"required": "Enter what the indicator measures"},
+            "unit": {"required": "Select the unit"},
+            "polarity": {"required": "Select whether higher or lower is better"},
+            "oba_category": {"required": "Select which question it answers"},
+            "source": {"required": "Select where its values come from"},
+            "frequency": {"required": "Select how often it is measured"},
+            "tolerance": {"invalid": "Enter the tolerance as a number, like 5"},
+            "baseline_value": {"invalid": "Enter the baseline as a number, like 42.5"},
+            "baseline_date": {"invalid": "Enter the date of the baseline, like 31/8/2025"},
+        }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        adding = self.instance.pk is None
+        if not adding:
+            del self.fields["code"]
+            self.initial.setdefault("owner_enters_values", owner_may_enter_values(self.instance))
+        if not adding and not self.instance.is_councils_own:
+            for name in self.DEFINING:
+                del self.fields[name]
         owner = cast("forms.ModelChoiceField[User]", self.fields["owner"])
         owner.queryset = User.objects.active().order_by("full_name")
         owner.empty_label = "No one yet"
         owner.required = False
+
+    def clean_code(self) -> str:
+        code: str = self.cleaned_data["code"]  # the model's validate_code has checked it
+        if code in catalogue_codes():
+            raise ValidationError(
+                f"{code} is an indicator of the shipped catalogue: load the catalogue "
+                "(manage.py load_indicators) to use it, or choose another code"
+            )
+        return code
 
     def clean_tolerance(self) -> Decimal:
         tolerance: Decimal = self.cleaned_data["tolerance"]
@@ -234,21 +330,84 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             raise ValidationError("The tolerance cannot be below zero")
         return tolerance
 
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        unit = cleaned.get("unit")
+        if unit and (wrong := self.instance.unit_change_problem(unit)):
+            self.add_error("unit", wrong)
+        baseline = Indicator(
+            unit=unit or self.instance.unit,
+            baseline_value=cleaned.get("baseline_value"),
+            baseline_date=cleaned.get("baseline_date"),
+        )
+        for field, message in baseline.baseline_problems().items():
+            if field not in self.errors:
+                self.add_error(field, message)
+        owner = cleaned.get("owner")
+        if cleaned.get("owner_enters_values"):
+            if owner is None:
+                self.add_error("owner_enters_values", "Choose the owner who will enter its values")
+            elif not owner.has_role(*VALUE_ENTERERS):
+                self.add_error(
+                    "owner_enters_values",
+                    f"{owner.full_name or owner.email} does not hold the action owner's role, "
+                    "which a partner needs to enter values: ask an admin to give it, or leave "
+                    "this unticked",
+                )
+        return cleaned
+
+    def save(self, commit: bool = True) -> Indicator:
+        indicator: Indicator = super().save(commit=False)
+        if indicator.pk is None:
+            indicator.origin = Origin.COUNCIL
+        if commit:
+            indicator.save()
+            values_right_set(indicator, granted=bool(self.cleaned_data.get("owner_enters_values")))
+        return indicator
+
+
+class IndicatorFileForm(GDSFormMixin, forms.Form):
+    """The council's own indicators as JSON (docs/imports.md). Cleans to the file's text."""
+
+    submit_label = "Import indicators"
+    file = forms.FileField(
+        label="Upload a file of indicators (JSON)",
+        help_text='In the format "Export our indicators" writes. Indicators are added or '
+        "updated by code; nothing is saved unless the whole file is right.",
+        error_messages={"required": "Select a JSON file"},
+    )
+
+    def clean_file(self) -> str:
+        upload = self.cleaned_data["file"]
+        if upload.size > 2 * MB:
+            raise ValidationError("The selected file must be smaller than 2 MB")
+        try:
+            return str(upload.read().decode("utf-8"))
+        except UnicodeDecodeError:
+            raise ValidationError("The selected file must be a JSON file in UTF-8") from None
+
 
 class TargetForm(GDSFormMixin, forms.ModelForm):
     submit_label = "Add target"
 
     class Meta:
         model = Target
-        fields = ["period_start", "period_end", "label", "value"]
+        fields = ["kind", "period_start", "period_end", "label", "value"]
         labels = {
+            "kind": "Kind of target",
             "period_start": "From",
             "period_end": "To",
             "label": "Name of the period (optional)",
             "value": "Target",
         }
-        help_texts = {"label": "For example 2026/27, year one."}
+        help_texts = {
+            "kind": "A milestone is an interim target for a shorter period, such as a term, on "
+            "the way to the final target. In its period it is the one values are rated against.",
+            "label": "For example 2026/27, year one.",
+        }
         widgets = {
+            "kind": forms.RadioSelect,
             "period_start": DatePicker(),
             "period_end": DatePicker(),
         }
@@ -261,6 +420,11 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, indicator: Indicator, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.indicator = indicator
+        self.fields["kind"].required = False  # a final target unless it says milestone
+        self.initial.setdefault("kind", TargetKind.FINAL)
+
+    def clean_kind(self) -> str:
+        return str(self.cleaned_data.get("kind") or TargetKind.FINAL)
 
     def clean(self) -> dict[str, Any]:
         super().clean()
@@ -269,8 +433,8 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
         if start and end and end < start:
             self.add_error("period_end", "The target must end on or after the day it starts")
         value = cleaned.get("value")
-        if value is not None and self.indicator.unit == "percentage" and not 0 <= value <= 100:
-            self.add_error("value", "Enter a percentage between 0 and 100")
+        if value is not None and (wrong := value_problem(self.indicator.unit, value)):
+            self.add_error("value", wrong.removesuffix(", for example 72.5"))
         if (
             start
             and end

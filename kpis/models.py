@@ -24,20 +24,30 @@ from kpis.choices import (  # noqa: F401
     Area,
     Frequency,
     ObaCategory,
+    Origin,
     Polarity,
     Source,
+    TargetKind,
     Unit,
     validate_area,
     validate_code,
 )
 from kpis.rules import Shown, shown
-from kpis.validity import measurement_problems
+from kpis.validity import measurement_problems, value_problem
 from send_qa.core.suppression import Describes
+
+ENTER_VALUES = "enter_values"  # the right SENDOPS give an indicator's owner (kpis/access.py)
 
 
 class IndicatorQuerySet(models.QuerySet["Indicator"]):
     def active(self) -> "IndicatorQuerySet":
         return self.filter(is_active=True)
+
+    def retired(self) -> "IndicatorQuerySet":
+        return self.filter(is_active=False)
+
+    def councils_own(self) -> "IndicatorQuerySet":
+        return self.filter(origin=Origin.COUNCIL)
 
 
 class Indicator(models.Model):
@@ -74,6 +84,16 @@ class Indicator(models.Model):
         help_text="What its values are about, which decides how small numbers are protected "
         "(docs/decisions/0004-suppression.md).",
     )
+    origin = models.CharField(
+        max_length=10,
+        choices=Origin.choices,
+        default=Origin.CATALOGUE,
+        help_text="Loading the shipped catalogue never changes an indicator the council added.",
+    )
+    baseline_value = models.DecimalField(
+        max_digits=14, decimal_places=3, null=True, blank=True, help_text="Where it started."
+    )
+    baseline_date = models.DateField(null=True, blank=True)
     is_active = models.BooleanField(default=True)
     history = HistoricalRecords()
 
@@ -81,9 +101,55 @@ class Indicator(models.Model):
 
     class Meta:
         ordering = ["code"]
+        permissions = [(ENTER_VALUES, "Can enter the values of an indicator they own")]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(baseline_value__isnull=True, baseline_date__isnull=True)
+                | Q(baseline_value__isnull=False, baseline_date__isnull=False),
+                name="indicator_baseline_whole",
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.code}: {self.name}"
+
+    @property
+    def is_councils_own(self) -> bool:
+        return self.origin == Origin.COUNCIL
+
+    def baseline_problems(self) -> dict[str, str]:
+        """Why the baseline cannot be kept, by field: a value needs its date and the other way
+        round, and the value follows the unit's rule (kpis/validity.py)."""
+        value, day = self.baseline_value, self.baseline_date
+        if value is None and day is None:
+            return {}
+        if value is None:
+            return {"baseline_value": "Enter the baseline value, or remove its date"}
+        if day is None:
+            return {"baseline_date": "Enter the date of the baseline, or remove its value"}
+        wrong = value_problem(self.unit, value) if self.unit in Unit.values else None
+        return {"baseline_value": wrong} if wrong else {}
+
+    def unit_change_problem(self, unit: str) -> str | None:
+        """An indicator with values keeps its unit: 45 days are not 45 weeks."""
+        if (
+            self.pk is not None
+            and unit != Indicator.objects.filter(pk=self.pk).values_list("unit", flat=True).get()
+            and self.measurements.exists()
+        ):
+            return (
+                f"{self.code} already has values in {self.get_unit_display().lower()}: keep the "
+                "unit, or add a new indicator for the new unit"
+            )
+        return None
+
+    @property
+    def baseline_text(self) -> str:
+        """The baseline as people read it, for example "42.0% (31 Aug 2025)"; "" when none."""
+        if self.baseline_value is None or self.baseline_date is None:
+            return ""
+        value = shown(self.baseline_value, unit=self.unit, suppress=False).text
+        return f"{value} ({self.baseline_date:%-d %b %Y})"
 
     def target_on(self, day: datetime.date) -> "Target | None":
         """The target in force on `day` (`target_in_force`); reads prefetched targets when the
@@ -133,6 +199,13 @@ class Target(models.Model):
     period_end = models.DateField()
     label = models.CharField(max_length=100, blank=True)
     value = models.DecimalField(max_digits=14, decimal_places=3)
+    kind = models.CharField(
+        max_length=10,
+        choices=TargetKind.choices,
+        default=TargetKind.FINAL,
+        help_text="A milestone is an interim target on the way to the final one. Whichever is "
+        "narrower is the one in force (target_in_force).",
+    )
     history = HistoricalRecords()
 
     objects = TargetQuerySet.as_manager()
@@ -153,6 +226,15 @@ class Target(models.Model):
 
     def covers(self, day: datetime.date) -> bool:
         return self.period_start <= day <= self.period_end
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == TargetKind.MILESTONE
+
+    @property
+    def value_text(self) -> str:
+        """The target as people read it in its indicator's unit ("75.0%", "£1,200")."""
+        return shown(self.value, unit=self.indicator.unit, suppress=False).text
 
 
 class MeasurementQuerySet(models.QuerySet["Measurement"]):

@@ -20,7 +20,8 @@ HIGHER, LOWER = "higher", "lower"  # polarity: which way is better
 POLARITIES = (HIGHER, LOWER)
 
 PERCENTAGE, COUNT, DAYS, RATE_10K = "percentage", "count", "days", "rate_10k"
-UNITS = (PERCENTAGE, COUNT, DAYS, RATE_10K)
+WEEKS, MONEY = "weeks", "pounds"
+UNITS = (PERCENTAGE, COUNT, DAYS, RATE_10K, WEEKS, MONEY)
 
 NO_VALUE = "–"  # en dash: printed where there is no value at all
 
@@ -174,9 +175,12 @@ def quartile(rank: int, out_of: int) -> str:
 
 
 def format_value(value: Number | None, *, unit: str) -> str:
-    """The value as people read it for its unit ("72.5%", "1,234", "12.5 days", "3.4 per 10,000").
+    """The value as people read it for its unit ("72.5%", "1,234", "12.5 days", "3.4 per 10,000",
+    "12.5 weeks", "£1,234", "£1,234.50").
 
     Rounds half up (72.45 -> 72.5), as published statistics do, and prints "–" for no value.
+    Money is rounded half up to the penny and, as the GOV.UK style guide asks, shows pence only
+    when there are some: "£1,234" for a whole number of pounds, else "£1,234.50".
     """
     _check_unit(unit)
     number = to_decimal(value)
@@ -184,11 +188,17 @@ def format_value(value: Number | None, *, unit: str) -> str:
         return NO_VALUE
     if unit == COUNT:
         return f"{round_half_up(number, 0):,.0f}"
+    if unit == MONEY:
+        pence = round_half_up(number, 2)
+        places = 0 if pence == pence.to_integral_value() else 2
+        return f"{'-' if pence < 0 else ''}£{abs(pence):,.{places}f}"
     one_place = round_half_up(number)
     if unit == PERCENTAGE:
         return f"{one_place:,.1f}%"
     if unit == DAYS:
         return f"{one_place:,.1f} days"
+    if unit == WEEKS:
+        return f"{one_place:,.1f} weeks"
     return f"{one_place:,.1f} per 10,000"
 
 

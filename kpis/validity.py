@@ -36,6 +36,17 @@ def kept(number: Decimal | None) -> Decimal | None:
     return round_half_up(number, 3)  # Measurement keeps 3 decimal places
 
 
+def value_problem(unit: str, value: Decimal) -> str | None:
+    """What is wrong with a value in its unit, or None: a percentage is from 0 to 100, and
+    nothing the portal measures (counts, rates, days, weeks, money) is below zero. Values,
+    baselines and targets are all read by this rule."""
+    if unit == Unit.PERCENTAGE and not 0 <= value <= 100:
+        return "Enter a percentage between 0 and 100, for example 72.5"
+    if value < 0:
+        return "Enter a value of 0 or more"
+    return None
+
+
 def measurement_problems(
     *,
     unit: str | None,
@@ -81,13 +92,8 @@ def measurement_problems(
             numbers[name] = None
     value, numerator, denominator = numbers.values()
     percentage = unit == Unit.PERCENTAGE
-    if value is not None and unit is not None:
-        if percentage and not 0 <= value <= 100:
-            problems.append(
-                Problem("value", "Enter a percentage between 0 and 100, for example 72.5")
-            )
-        elif value < 0:
-            problems.append(Problem("value", "Enter a value of 0 or more"))
+    if value is not None and unit is not None and (wrong := value_problem(unit, value)):
+        problems.append(Problem("value", wrong))
     if numerator is not None and numerator < 0:
         problems.append(Problem("numerator", "Enter a numerator of 0 or more, or leave it empty"))
     if denominator is not None and denominator <= 0:

@@ -148,6 +148,16 @@ def an_indicator(people: People) -> dict:
     return {"code": MeasurementFactory().indicator.code}
 
 
+def an_indicator_to_enter(people: People) -> dict:
+    """An indicator the action owner owns and was given the right to enter the values of."""
+    from kpis.access import values_right_set
+    from tests.kpis.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(owner=people.action_owner)
+    values_right_set(indicator, granted=True)
+    return {"code": indicator.code}
+
+
 def an_exception(people: People) -> dict:
     """A measurement of an indicator the action owner owns."""
     from tests.kpis.factories import IndicatorFactory, MeasurementFactory
@@ -333,7 +343,11 @@ ROWS: list[Row] = [
     Row("kpis:indicator_list", only("sendops", "board")),
     Row("kpis:indicator_detail", only("sendops", "board"), kwargs=an_indicator),
     Row("kpis:indicator_history", only("sendops"), kwargs=an_indicator),
-    Row("kpis:measurement_edit", only("sendops"), kwargs=an_indicator),
+    Row("kpis:measurement_edit", only("sendops", "action_owner"), kwargs=an_indicator_to_enter),
+    Row("kpis:indicator_new", only("sendops")),
+    Row("kpis:indicators_export", only("sendops"), is_page=False),
+    Row("kpis:indicators_import", only("sendops")),
+    Row("kpis:my_indicators", only("sendops", "action_owner")),
     Row("kpis:indicator_settings", only("sendops"), kwargs=an_indicator),
     Row("kpis:exception_note", only("sendops", "action_owner"), kwargs=an_exception),
     # Action plans (WSOA).

@@ -24,6 +24,7 @@ OWNED = [
     ("audits:moderation_sample_csv", "auditor"),
     ("audits:moderation_agreement", "auditor"),
     ("kpis:exception_note", "action_owner"),
+    ("kpis:measurement_edit", "action_owner"),
     ("wsoa:action_detail", "action_owner"),
     ("wsoa:action_update", "action_owner"),
     ("wsoa:evidence_add", "action_owner"),

@@ -1,5 +1,7 @@
-"""SENDOPS keep the scorecard: import values (with a preview), enter or correct a period,
-recalculate computed indicators, save named scorecards; owners explain exceptions."""
+"""SENDOPS keep the scorecard: add, change and retire indicators (and move the council's own in
+and out as JSON), import values (with a preview), enter or correct a period, recalculate
+computed indicators, save named scorecards; owners explain exceptions, and partners given the
+right enter the values of the indicators they own."""
 
 import datetime
 import uuid
@@ -13,9 +15,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
-from kpis.access import indicator_by_code, require_exception_writer
+from kpis.access import (
+    indicator_by_code,
+    indicator_to_enter,
+    indicators_entered_by,
+    require_exception_writer,
+)
 from kpis.forms import (
     ExceptionNoteForm,
+    IndicatorFileForm,
     IndicatorSettingsForm,
     KpiUploadForm,
     MeasurementForm,
@@ -29,8 +37,21 @@ from kpis.imports import (
     measurements_save,
     read_table,
 )
-from kpis.models import Area, ExceptionNote, Measurement, Scorecard, ScorecardIndicator
-from kpis.roles import KPI_MANAGERS
+from kpis.indicator_io import (
+    IndicatorFileError,
+    councils_indicators_import,
+    export_text,
+    read_indicator_text,
+)
+from kpis.models import (
+    Area,
+    ExceptionNote,
+    Indicator,
+    Measurement,
+    Scorecard,
+    ScorecardIndicator,
+)
+from kpis.roles import KPI_MANAGERS, SCORECARD_READERS, VALUE_ENTERERS
 from kpis.services import period_values_save
 from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import SignedInRequest, role_required
@@ -107,11 +128,16 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
     return redirect("kpis:scorecard")
 
 
-@role_required(*KPI_MANAGERS)
+@role_required(*VALUE_ENTERERS)
 @require_http_methods(["GET", "POST"])
 def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
-    """Enter or correct one period's values of an indicator, with commentary."""
-    indicator = indicator_by_code(code)
+    """Enter or correct one period's values of an indicator, with commentary: SENDOPS any
+    indicator, a partner only those they own and were given the right to (kpis/access.py)."""
+    indicator = indicator_to_enter(request.user, code)
+    if request.user.has_role(*SCORECARD_READERS):
+        back, back_to = reverse("kpis:indicator_detail", args=[indicator.code]), indicator.name
+    else:
+        back, back_to = reverse("kpis:my_indicators"), "your indicators"
     initial: dict[str, object] = {}
     if request.GET.get("start") and request.GET.get("end"):
         found = Measurement.objects.filter(
@@ -149,8 +175,8 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
             status = 409
         else:
             messages.success(request, f"Values of {indicator.code} saved.")
-            return redirect("kpis:indicator_detail", code=indicator.code)
-    context = {"indicator": indicator, "form": form}
+            return redirect(back)
+    context = {"indicator": indicator, "form": form, "back": back, "back_to": back_to}
     return render(request, "kpis/measurement_form.html", context, status=status)
 
 
@@ -246,8 +272,62 @@ def _scorecard_url() -> str:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
+def indicator_new(request: SignedInRequest) -> HttpResponse:
+    """The council adds an indicator of its own; its targets are added on its settings page."""
+    form = IndicatorSettingsForm(posted(request), instance=Indicator())
+    if form.is_valid() and form.save_guarded(url=request.path):
+        messages.success(
+            request, f"{form.instance.code} added. Add its targets and milestones below."
+        )
+        return redirect("kpis:indicator_settings", code=form.instance.code)
+    return render(request, "kpis/indicator_new.html", {"form": form}, status=form.status_code)
+
+
+@role_required(*KPI_MANAGERS)
+@require_http_methods(["GET"])
+def indicators_export(request: SignedInRequest) -> HttpResponse:
+    """The council's own indicators as JSON, to keep or to load into another portal."""
+    response = HttpResponse(export_text(), content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="our-indicators.json"'
+    return response
+
+
+@role_required(*KPI_MANAGERS)
+@require_http_methods(["GET", "POST"])
+def indicators_import(request: SignedInRequest) -> HttpResponse:
+    form = IndicatorFileForm(posted(request), request.FILES or None)
+    problems: list[str] = []
+    if form.is_valid():
+        try:
+            done = councils_indicators_import(read_indicator_text(form.cleaned_data["file"]))
+        except IndicatorFileError as error:
+            problems = error.problems
+        else:
+            messages.success(
+                request,
+                f"Indicators imported: {done.added} added, {done.updated} updated, "
+                f"{done.unchanged} unchanged.",
+            )
+            return redirect("kpis:indicator_list")
+    return render(request, "kpis/indicators_import.html", {"form": form, "problems": problems})
+
+
+@role_required(*VALUE_ENTERERS)
+@require_http_methods(["GET"])
+def my_indicators(request: SignedInRequest) -> HttpResponse:
+    """The indicators a person owns and enters the values of."""
+    return render(
+        request,
+        "kpis/my_indicators.html",
+        {"indicators": indicators_entered_by(request.user).prefetch_related("targets")},
+    )
+
+
+@role_required(*KPI_MANAGERS)
+@require_http_methods(["GET", "POST"])
 def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
-    """The owner, tolerance and targets of an indicator."""
+    """The owner, baseline, tolerance and targets of an indicator, whether it is in use, and
+    for the council's own indicators their definition."""
     indicator = indicator_by_code(code)
     settings_form = IndicatorSettingsForm(
         request.POST if "settings" in request.POST else None, instance=indicator
@@ -281,7 +361,9 @@ def indicator_settings(request: SignedInRequest, code: str) -> HttpResponse:
             "indicator": indicator,
             "settings_form": settings_form,
             "target_form": target_form,
-            "targets": indicator.targets.order_by("period_start"),
+            "targets": indicator.targets.select_related("indicator").order_by(
+                "period_start", "period_end"
+            ),
         },
         status=settings_form.status_code,
     )

@@ -213,12 +213,14 @@ def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def indicator_list(request: SignedInRequest) -> HttpResponse:
+    is_sendops = request.user.has_role(*KPI_MANAGERS)
     return render(
         request,
         "kpis/indicator_list.html",
         {
             "indicators": Indicator.objects.active().select_related("owner"),
-            "is_sendops": request.user.has_role(*KPI_MANAGERS),
+            "retired": Indicator.objects.retired() if is_sendops else Indicator.objects.none(),
+            "is_sendops": is_sendops,
         },
     )
 

@@ -176,3 +176,59 @@ def test_a_saved_scorecard_keeps_a_valid_name_and_list_or_shows_errors(
         ),
     )
     assert_stored_valid(Scorecard)
+
+
+NEW_INDICATOR = {
+    "code": "LOCAL_WAIT",
+    "name": "Average wait",
+    "definition": "Mean weeks from referral to assessment.",
+    "unit": "weeks",
+    "polarity": "lower",
+    "oba_category": "how_well",
+    "source": "local_system",
+    "frequency": "termly",
+    "describes": "children",
+    "owner": "",
+    "owner_title": "",
+    "priority": "",
+    "baseline_value": "18.5",
+    "baseline_date": "31/8/2025",
+    "tolerance": "2",
+    "is_active": "on",
+}
+
+
+@CHECKED
+@given(
+    code=mostly(["LOCAL_WAIT", "local_wait", "EHCP_20WK", "X", "A" * 31, "<b>"]),
+    name=nasty_text(max_size=300),
+    definition=nasty_text(),
+    unit=mostly(["weeks", "pounds", "percentage", "furlongs"]),
+    baseline_value=mostly(["18.5", "", "-1", "101", "99999999999999", "0.0001"]),
+    baseline_date=mostly(["31/8/2025", "", "31/2/2025"]),
+)
+@example(
+    code="LOCAL_WAIT",
+    name="a",
+    definition="b",
+    unit="percentage",
+    baseline_value="101",
+    baseline_date="31/8/2025",
+)
+def test_a_new_indicator_is_saved_valid_or_the_errors_are_shown(
+    people, client_for, code, name, definition, unit, baseline_value, baseline_date
+):
+    data = NEW_INDICATOR | {
+        "code": code,
+        "name": name,
+        "definition": definition,
+        "unit": unit,
+        "baseline_value": baseline_value,
+        "baseline_date": baseline_date,
+    }
+    response = client_for(people.sendops).post(reverse("kpis:indicator_new"), data)
+    assert response.status_code in (200, 302)
+    assert_stored_valid(Indicator)
+    for indicator in Indicator.objects.all():
+        assert indicator.baseline_problems() == {}
+        assert indicator.code != "EHCP_20WK"

@@ -295,6 +295,17 @@ def test_benchmark_properties(values):
         (Decimal("1234.56"), "days", "1,234.6 days"),
         (3.4, "rate_10k", "3.4 per 10,000"),
         (Decimal("3.45"), "rate_10k", "3.5 per 10,000"),
+        (Decimal("12.5"), "weeks", "12.5 weeks"),
+        (20, "weeks", "20.0 weeks"),
+        (Decimal("12.45"), "weeks", "12.5 weeks"),
+        (Decimal("1234.5"), "weeks", "1,234.5 weeks"),
+        (1234, "pounds", "£1,234"),  # whole pounds: no pence (GOV.UK style)
+        (Decimal("1234.000"), "pounds", "£1,234"),
+        (Decimal("1234.5"), "pounds", "£1,234.50"),
+        (Decimal("1234.505"), "pounds", "£1,234.51"),  # half up to the penny
+        (Decimal("0.004"), "pounds", "£0"),
+        (Decimal("1234567.89"), "pounds", "£1,234,567.89"),
+        (Decimal("1234.995"), "pounds", "£1,235"),  # rounds up to whole pounds
     ],
 )
 def test_values_are_formatted_for_their_unit(value, unit, text):
@@ -304,7 +315,7 @@ def test_values_are_formatted_for_their_unit(value, unit, text):
     assert isinstance(result.value, Decimal)
 
 
-@pytest.mark.parametrize("unit", ["percentage", "count", "days", "rate_10k"])
+@pytest.mark.parametrize("unit", ["percentage", "count", "days", "rate_10k", "weeks", "pounds"])
 @pytest.mark.parametrize("suppress", [True, False])
 def test_no_value_is_a_dash_not_a_suppression(unit, suppress):
     assert shown(None, unit=unit, numerator=2, suppress=suppress) == Shown("–", None, False)

@@ -1,6 +1,6 @@
 from django.core.management.base import BaseCommand
 
-from kpis.catalogue import catalogue_load
+from kpis.catalogue import catalogue_load, councils_own_in_catalogue
 
 
 class Command(BaseCommand):
@@ -9,3 +9,5 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         created, updated = catalogue_load()
         self.stdout.write(f"Indicators: {created} added, {updated} updated.")
+        if kept := councils_own_in_catalogue():
+            self.stdout.write(f"Left as the council set them: {', '.join(kept)}.")
