@@ -31,7 +31,7 @@ from benchmarks.models import (
     cell_read,
 )
 from benchmarks.periods import PeriodProblem, published_period
-from benchmarks.registry import Table, table_for
+from benchmarks.registry import Table, is_headline, table_for
 from send_qa.core.bulk import copy_create_with_history, frame_update_with_history
 from send_qa.core.models import User
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
@@ -86,12 +86,6 @@ class Row:
     @property
     def headline(self) -> bool:
         return is_headline(self.breakdown_topic, self.breakdown)
-
-
-def is_headline(topic: str, breakdown: str) -> bool:
-    """The row that feeds the indicators: the DfE's "All ..." (or "Total") breakdown."""
-    name = breakdown.strip().lower()
-    return topic.strip().lower() == name and (name.startswith("all ") or name == "total")
 
 
 @dataclass

@@ -9,16 +9,32 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from benchmarks.models import Authority, Level, Neighbour, NeighbourSet, OwnArea, PublishedRow
+from benchmarks.markers import marker_text
+from benchmarks.models import (
+    ENGLAND,
+    Authority,
+    Level,
+    Neighbour,
+    NeighbourSet,
+    OwnArea,
+    PublishedRow,
+)
 from benchmarks.models import PublishedValue as PublishedValue
-from benchmarks.registry import Feed, Table, feed_for, tables
+from benchmarks.periods import published_period
+from benchmarks.registry import Feed, Table, feed_for, is_headline, tables
 
 __all__ = [
+    "ENGLAND",
+    "Authority",
     "Comparison",
+    "Figure",
+    "Published",
     "PublishedValue",
     "authority",
     "comparison_set",
     "feed_for",
+    "is_headline",
+    "marker_text",
     "own_area",
     "published_figures",
     "tables",
@@ -100,7 +116,7 @@ class Published:
 
     table: Table
     feed: Feed
-    time_identifiers: dict[tuple[datetime.date, datetime.date], str]
+    labels: dict[tuple[datetime.date, datetime.date], str]  # "2024 (calendar year)"
     figures: dict[Key, dict[str, Figure]]
 
 
@@ -115,10 +131,11 @@ def published_figures(code: str, *, headline_only: bool = False) -> Published | 
     if headline_only:
         rows = rows.filter(headline=True)
     figures: dict[Key, dict[str, Figure]] = defaultdict(dict)
-    identifiers: dict[tuple[datetime.date, datetime.date], str] = {}
+    labels: dict[tuple[datetime.date, datetime.date], str] = {}
     for row in rows.values_list(
         "period_start",
         "period_end",
+        "time_period",
         "time_identifier",
         "breakdown_topic",
         "breakdown",
@@ -127,7 +144,7 @@ def published_figures(code: str, *, headline_only: bool = False) -> Published | 
         "authority__region__code",
         "cells",
     ):
-        start, end, identifier, topic, breakdown, area, level, region, cells = row
+        start, end, period, identifier, topic, breakdown, area, level, region, cells = row
         stored = PublishedRow(cells=cells)
         figures[(start, end, topic, breakdown)][area] = Figure(
             code=area,
@@ -137,8 +154,9 @@ def published_figures(code: str, *, headline_only: bool = False) -> Published | 
             numerator=stored.cell(feed.numerator) if feed.numerator else PublishedValue(None, ""),
             denominator=_summed([stored.cell(c) for c in feed.denominator]),
         )
-        identifiers[(start, end)] = identifier
-    return Published(table, feed, identifiers, dict(figures))
+        if (start, end) not in labels:
+            labels[(start, end)] = published_period(period, identifier).label
+    return Published(table, feed, labels, dict(figures))
 
 
 def _summed(parts: list[PublishedValue]) -> PublishedValue:

@@ -185,6 +185,13 @@ def table_for(headings: list[str], *, source: str | None = None) -> Table | list
     ]
 
 
+def is_headline(topic: str, breakdown: str) -> bool:
+    """The row that feeds the indicators: the DfE's "All ..." (or "Total") breakdown, whose
+    topic is the same words (`All annual reviews`, `All EHC plans`)."""
+    name = breakdown.strip().lower()
+    return topic.strip().lower() == name and (name.startswith("all ") or name == "total")
+
+
 def feed_for(code: str) -> tuple[Table, Feed] | None:
     """The table and columns that feed the indicator `code`, if a published table does."""
     for table in tables().values():

@@ -15,8 +15,9 @@ class KpisConfig(AppConfig):
         # (the roles read core's roles module, which imports the auth models).
         from audits.models import Advice, Audit, Plan  # noqa: PLC0415
         from audits.signals import records_written_in_bulk  # noqa: PLC0415
+        from benchmarks.signals import published_data_changed  # noqa: PLC0415
         from kpis.roles import NAV_ITEMS  # noqa: PLC0415
-        from kpis.signals import recalculation_needed  # noqa: PLC0415
+        from kpis.signals import comparators_needed, recalculation_needed  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
 
@@ -27,9 +28,12 @@ class KpisConfig(AppConfig):
         # The audits app says when it writes in bulk (no post_save), so the plans import
         # queues a recalculation too; listening keeps audits from importing kpis.
         records_written_in_bulk.connect(recalculation_needed, dispatch_uid="kpis-bulk")
+        # Published data says when it changed, so that benchmarks never imports kpis.
+        published_data_changed.connect(comparators_needed, dispatch_uid="kpis-comparators")
 
         from kpis.cache import data_changed  # noqa: PLC0415
         from kpis.models import (  # noqa: PLC0415
+            Comparator,
             ExceptionNote,
             Indicator,
             Measurement,
@@ -43,6 +47,7 @@ class KpisConfig(AppConfig):
         remove_permissions_on_delete(Indicator)  # the right to enter its values goes with it
 
         cached_models = (
+            Comparator,
             Indicator,
             Target,
             Measurement,

@@ -314,6 +314,71 @@ class Measurement(models.Model):
             raise ValidationError(errors)
 
 
+class ComparatorQuerySet(models.QuerySet["Comparator"]):
+    def headline(self) -> "ComparatorQuerySet":
+        return self.filter(headline=True)
+
+
+class Comparator(models.Model):
+    """How one authority compares on one indicator, period and breakdown, worked out from the
+    published figures of every authority (`kpis.comparators`) after each import, and read by
+    the scorecard, the indicator page, the exports and the report. Stored for the portal's own
+    area; worked out on request for any other."""
+
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="comparators")
+    area_code = models.CharField(max_length=9, help_text="The authority's ONS code.")
+    area_name = models.CharField(max_length=100)
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=PERIOD_LABEL_LENGTH)
+    breakdown_topic = models.CharField(max_length=200)
+    breakdown = models.CharField(max_length=200)
+    headline = models.BooleanField(default=False)
+    source = models.CharField(max_length=40, help_text="The published table.")
+    value = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    status = models.CharField(max_length=5, blank=True, help_text="The DfE's marker, if any.")
+    numerator = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    england = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    england_status = models.CharField(max_length=5, blank=True)
+    region_code = models.CharField(max_length=9, blank=True)
+    region_name = models.CharField(max_length=100, blank=True)
+    region = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    region_status = models.CharField(max_length=5, blank=True)
+    comparison = models.CharField(
+        max_length=250, blank=True, help_text="The neighbour set the comparison used."
+    )
+    neighbour_mean = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    neighbour_median = models.DecimalField(max_digits=17, decimal_places=6, null=True, blank=True)
+    neighbours_with_data = models.PositiveSmallIntegerField(default=0)
+    neighbours_listed = models.PositiveSmallIntegerField(default=0)
+    rank = models.PositiveSmallIntegerField(null=True, blank=True)
+    of = models.PositiveSmallIntegerField(null=True, blank=True)
+    quartile = models.CharField(max_length=1, blank=True)
+    computed_at = models.DateTimeField()
+
+    objects = ComparatorQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator", "period_start", "breakdown_topic", "breakdown"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=[
+                    "indicator",
+                    "area_code",
+                    "period_start",
+                    "period_end",
+                    "breakdown_topic",
+                    "breakdown",
+                ],
+                name="comparator_once",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} {self.area_code} {self.period_label} {self.breakdown}"
+
+
 class ExceptionNote(models.Model):
     """What the owner of a red or declining indicator says before a board pack."""
 

@@ -253,3 +253,31 @@ def suppressed_count(n: int | None) -> str:
     if is_small(number):
         return fewer_than()
     return format_value(number, unit=COUNT)
+
+
+@dataclass(frozen=True)
+class Neighbours:
+    """The neighbours' figures for one indicator and period: their mean and median, over the
+    neighbours with a value, and how many of those listed had one (a neighbour whose figure is
+    suppressed or not available is left out and counted)."""
+
+    mean: Decimal | None
+    median: Decimal | None
+    with_data: int
+    listed: int
+
+    @property
+    def coverage(self) -> str:
+        return f"{self.with_data} of {self.listed} neighbours with data"
+
+
+def neighbours(values: Iterable[Number | None]) -> Neighbours:
+    """Mean and median of the neighbours' values, exact (Decimal); the median of an even
+    number of values is the mean of the middle two. None for both when no neighbour has one."""
+    listed = list(values)
+    numbers = sorted(n for n in map(to_decimal, listed) if n is not None)
+    if not numbers:
+        return Neighbours(None, None, 0, len(listed))
+    middle = len(numbers) // 2
+    median = numbers[middle] if len(numbers) % 2 else (numbers[middle - 1] + numbers[middle]) / 2
+    return Neighbours(sum(numbers, Decimal(0)) / len(numbers), median, len(numbers), len(listed))

@@ -14,7 +14,8 @@ from typing import Any
 from django.core.cache import cache
 from django.db import transaction
 
-from kpis.tasks import QUEUED_KEY, QUEUED_SECONDS, recalculate_indicators
+from benchmarks.progress import import_progress
+from kpis.tasks import QUEUED_KEY, QUEUED_SECONDS, compute_comparators, recalculate_indicators
 
 logger = logging.getLogger(__name__)
 
@@ -32,3 +33,19 @@ def _queue() -> None:
     except Exception:  # the broker is down: the nightly recalculation catches up
         cache.delete(QUEUED_KEY)
         logger.warning("Could not queue the recalculation of computed indicators", exc_info=True)
+
+
+def comparators_needed(sender: Any, record: Any = None, **kwargs: Any) -> None:
+    """Published data, the own area or its neighbours changed (`benchmarks.signals.
+    published_data_changed`, sent once the change is committed): work the comparators out
+    again in the background, the import's page showing how far it has got."""
+    import_id = getattr(record, "pk", None)
+    try:
+        compute_comparators.delay(import_id)
+    except Exception:  # the broker is down: say so on the import's page
+        logger.warning("Could not queue the comparators", exc_info=True)
+        import_progress(
+            import_id,
+            "failed",
+            note="The background worker could not be reached. Try again from the scorecard.",
+        )

@@ -5,6 +5,7 @@ import datetime
 from celery import Task, shared_task
 from django.core.cache import cache
 
+from kpis.comparators import comparators_after_import
 from kpis.computed import computed_recalculate
 from kpis.exceptions import commentary_requests_send
 
@@ -26,3 +27,8 @@ def ask_for_exception_commentary(self: Task, as_at: str) -> int:
         return commentary_requests_send(as_at=datetime.date.fromisoformat(as_at))
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def compute_comparators(import_id: int | None = None) -> int:
+    return comparators_after_import(import_id)

@@ -5,10 +5,10 @@ from decimal import Decimal
 
 import pytest
 
-from benchmarks.ees import dfe_file_check, dfe_file_import, dfe_file_save, is_headline
+from benchmarks.ees import dfe_file_check, dfe_file_import, dfe_file_save
 from benchmarks.markers import Status
 from benchmarks.models import Authority, Import, Level, Lineage, PublishedRow
-from benchmarks.registry import tables
+from benchmarks.registry import is_headline, tables
 from send_qa.core.tables import TableImportError, read_table
 from tests.benchmarks.layouts import (
     ANNUAL_REVIEWS_EXCERPT,

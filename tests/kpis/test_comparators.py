@@ -1,0 +1,190 @@
+"""Comparators worked out from published figures, against hand-worked examples."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from benchmarks.ees import dfe_file_check, dfe_file_save
+from benchmarks.models import Authority, Import, Neighbour, NeighbourSet, OwnArea
+from benchmarks.signals import published_data_changed
+from kpis.comparators import PUBLISHED_NOTE, comparators_for_area, comparators_refresh
+from kpis.models import Comparator, Measurement
+from send_qa.core.tables import read_table
+from tests.benchmarks.layouts import ENGLAND, SOUTH_EAST, WEST_SUSSEX, as_file, ees_csv
+from tests.benchmarks.layouts import local_authority as la
+from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+
+pytestmark = pytest.mark.django_db
+
+# Ten neighbours of West Sussex (codes of the right shape, made up), two with no figure.
+NEIGHBOUR_VALUES = ["50", "55", "65", "70", "40", "45", "x", "c", "80", "35"]
+NEIGHBOURS = [la(f"E10000{101 + i}", str(801 + i), f"Neighbour {i + 1}") for i in range(10)]
+OTHERS = [(la("E06000201", "701", "Other high"), "90"), (la("E06000202", "702", "Other low"), "20")]
+
+
+def timeliness_file(own: str = "60", *, period: str = "2024") -> bytes:
+    rows = [
+        (ENGLAND, {"pc_plans_issued_20_weeks_ex": "46.4"}),
+        (SOUTH_EAST, {"pc_plans_issued_20_weeks_ex": "50.1"}),
+        (
+            WEST_SUSSEX,
+            {
+                "pc_plans_issued_20_weeks_ex": own,
+                "plans_issued_20_weeks_ex": "60",
+                "plans_issued_den_ex": "100",
+                "pc_plans_issued_within_20_weeks": "57.5",
+            },
+        ),
+        (WEST_SUSSEX, {"pc_plans_issued_20_weeks_ex": "c"}, ("Sex", "Female")),
+    ]
+    rows += [
+        (area, {"pc_plans_issued_20_weeks_ex": value})
+        for area, value in zip(NEIGHBOURS, NEIGHBOUR_VALUES, strict=True)
+    ]
+    rows += [(area, {"pc_plans_issued_20_weeks_ex": value}) for area, value in OTHERS]
+    return ees_csv("timeliness_20_week", rows, period=period, headline="All EHC plans")
+
+
+def imported(content: bytes) -> Import:
+    plan = dfe_file_check(
+        read_table(as_file(content), "timeliness_20_week.csv"),
+        file_name="timeliness_20_week.csv",
+        sha256="0" * 64,
+    )
+    return dfe_file_save(plan)
+
+
+@pytest.fixture
+def west_sussex():
+    imported(timeliness_file())
+    own = Authority.objects.get(code="E10000032")
+    found = NeighbourSet.objects.create(name="DfE statistical neighbours", release="2025")
+    Neighbour.objects.bulk_create(
+        Neighbour(
+            neighbour_set=found,
+            authority=own,
+            neighbour=Authority.objects.get(code=area[5]),
+            rank=rank,
+            proximity="Close",
+        )
+        for rank, area in enumerate(NEIGHBOURS, start=1)
+    )
+    OwnArea.objects.create(authority=own)
+    return own
+
+
+def headline(code: str) -> Comparator:
+    return Comparator.objects.get(indicator__code=code, headline=True)
+
+
+def test_england_region_neighbours_rank_and_quartile_as_worked_by_hand(west_sussex):
+    IndicatorFactory(code="EHCP_20WK", polarity="higher")
+    comparators_refresh()
+    row = headline("EHCP_20WK")
+    assert (row.area_code, row.period_label) == ("E10000032", "2024 (calendar year)")
+    assert (row.value, row.numerator, row.denominator) == (Decimal(60), 60, 100)
+    assert (row.england, row.region, row.region_name) == (
+        Decimal("46.4"),
+        Decimal("50.1"),
+        "South East",
+    )
+    # 50, 55, 65, 70, 40, 45, 80, 35 have figures: 440 / 8 = 55; middle two 50 and 55.
+    assert (row.neighbour_mean, row.neighbour_median) == (Decimal(55), Decimal("52.5"))
+    assert (row.neighbours_with_data, row.neighbours_listed) == (8, 10)
+    assert row.comparison == "DfE statistical neighbours (2025)"
+    # Eleven authorities have a figure; 65, 70, 80 and 90 are better than 60: rank 5, and
+    # 5 <= 11/2 is quartile B.
+    assert (row.rank, row.of, row.quartile) == (5, 11, "B")
+
+
+def test_rank_follows_polarity(west_sussex):
+    IndicatorFactory(code="EHCP_20WK", polarity="lower")
+    comparators_refresh()
+    # Lower is better: 50, 55, 40, 45, 35 and 20 are better than 60: rank 7 of 11, and
+    # 7 <= 3 x 11 / 4 = 8.25 is quartile C.
+    assert (headline("EHCP_20WK").rank, headline("EHCP_20WK").quartile) == (7, "C")
+
+
+def test_a_marker_is_kept_and_a_breakdown_has_its_own_comparator(west_sussex):
+    IndicatorFactory(code="EHCP_20WK")
+    comparators_refresh()
+    female = Comparator.objects.get(breakdown="Female")
+    assert (female.value, female.status, female.rank) == (None, "c", None)
+    assert female.england_status == "blank"  # no England row for that breakdown
+
+
+def test_the_two_timeliness_measures_are_never_mixed(west_sussex):
+    IndicatorFactory(code="EHCP_20WK")
+    IndicatorFactory(code="EHCP_20WK_INCL", computed=True)
+    comparators_refresh()
+    assert headline("EHCP_20WK").value == Decimal(60)
+    assert headline("EHCP_20WK_INCL").value == Decimal("57.5")
+
+
+def test_the_published_figure_becomes_the_value_of_an_indicator_the_portal_does_not_calculate(
+    west_sussex,
+):
+    IndicatorFactory(code="EHCP_20WK")
+    comparators_refresh()
+    value = Measurement.objects.get(indicator__code="EHCP_20WK", area="local")
+    assert (value.period_start, value.period_end) == (
+        datetime.date(2024, 1, 1),
+        datetime.date(2024, 12, 31),
+    )
+    assert (value.value, value.numerator, value.denominator) == (Decimal(60), 60, 100)
+    assert value.source_note.startswith(PUBLISHED_NOTE)
+    imported(timeliness_file(own="61"))  # a revised release updates it
+    comparators_refresh()
+    value.refresh_from_db()
+    assert value.value == Decimal(61)
+
+
+def test_a_value_a_person_entered_is_never_overwritten(west_sussex):
+    indicator = IndicatorFactory(code="EHCP_20WK")
+    MeasurementFactory(
+        indicator=indicator,
+        period_start=datetime.date(2024, 1, 1),
+        period_end=datetime.date(2024, 12, 31),
+        value=Decimal("59.9"),
+        numerator=None,
+        denominator=None,
+        source_note="",
+    )
+    comparators_refresh()
+    assert Measurement.objects.get(indicator=indicator).value == Decimal("59.9")
+    assert headline("EHCP_20WK").value == Decimal(60)  # the published figure, beside it
+
+
+def test_a_calculated_indicator_keeps_the_published_figure_beside_its_own(west_sussex):
+    IndicatorFactory(code="EHCP_20WK_INCL", computed=True)
+    comparators_refresh()
+    assert not Measurement.objects.filter(indicator__code="EHCP_20WK_INCL").exists()
+    assert headline("EHCP_20WK_INCL").value == Decimal("57.5")
+
+
+def test_any_authority_can_be_looked_at(west_sussex):
+    indicator = IndicatorFactory(code="EHCP_20WK")
+    neighbour = Authority.objects.get(code="E10000104")  # 70: beaten by 80 and 90
+    (row, *_) = [c for c in comparators_for_area(indicator, neighbour) if c.headline]
+    assert (row.value, row.rank, row.of, row.quartile) == (Decimal(70), 3, 11, "B")
+    assert row.neighbours_listed == 0  # no neighbour list of its own
+    assert not Comparator.objects.filter(area_code="E10000104").exists()
+
+
+def test_no_own_area_means_no_comparators(db):
+    IndicatorFactory(code="EHCP_20WK")
+    imported(timeliness_file())
+    assert comparators_refresh() == 0
+    assert not Comparator.objects.exists()
+
+
+def test_an_import_works_out_the_comparators_in_the_background(west_sussex, eager_celery):
+    IndicatorFactory(code="EHCP_20WK")
+    record = imported(timeliness_file(own="62", period="2023"))
+    published_data_changed.send(sender=Import, record=record)
+    record.refresh_from_db()
+    assert record.progress == Import.Progress.DONE
+    assert record.steps_done == record.steps_total > 0
+    assert "comparators worked out" in record.progress_note
+    assert Comparator.objects.filter(period_label="2023 (calendar year)").exists()
