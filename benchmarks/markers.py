@@ -14,7 +14,7 @@ class Status(models.TextChoices):
     NOT_APPLICABLE = "z", "Not applicable"
     LOW = "low", "Rounds to 0 but is not 0"
     LOW_RELIABILITY = "u", "Low reliability"
-    NOT_IN_FILE = "blank", "Left blank in the file"
+    NOT_IN_FILE = "blank", "Not published"
 
 
 MARKERS: dict[str, Status] = {

@@ -16,6 +16,8 @@ from django.db import models
 from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
+from benchmarks.queries import marker_text
+
 # The models' words live in kpis.choices; migrations and the apps name them as kpis.models.X.
 from kpis.choices import (  # noqa: F401
     CODE_PATTERN,
@@ -161,11 +163,32 @@ class Indicator(models.Model):
         what the indicator describes when `suppress` (board pages, exports, the report)."""
         if measurement is None:
             return shown(None, unit=self.unit, suppress=suppress)
-        return shown(
+        return self.shown_figure(
             measurement.value,
-            unit=self.unit,
             numerator=measurement.numerator,
             denominator=measurement.denominator,
+            suppress=suppress,
+        )
+
+    def shown_figure(
+        self,
+        value: Decimal | None,
+        *,
+        status: str = "",
+        numerator: Decimal | None = None,
+        denominator: Decimal | None = None,
+        suppress: bool,
+    ) -> Shown:
+        """A figure of this indicator, its own or a comparator's: a published marker (the DfE's
+        x, c, z, low, u) is printed with its meaning, never as 0 or a gap; a number follows
+        `shown`."""
+        if status:
+            return Shown(text=marker_text(status), value=None, suppressed=False)
+        return shown(
+            value,
+            unit=self.unit,
+            numerator=numerator,
+            denominator=denominator,
             suppress=suppress,
             describes=self.describes,
         )

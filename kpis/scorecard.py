@@ -1,9 +1,12 @@
 """Building the scorecard: for each indicator its latest local value as at a date, the target,
 RAG, direction of travel, benchmarks, this area's rank among local authorities, and the trend.
+Benchmarks and rank come from the comparators worked out from published figures
+(`kpis.comparators`) where a published table feeds the indicator, else from figures typed in.
 
 A fixed number of queries whatever the number of indicators and periods: one for the
 indicators, one for their recent local values (a window function keeps the last few per
-indicator), one for the benchmarks of those periods, one for the targets.
+indicator), one for the benchmarks of those periods, one for the published comparators, one
+for the targets.
 """
 
 import datetime
@@ -15,7 +18,16 @@ from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
 from kpis.charts import sparkline
-from kpis.models import Area, Indicator, Measurement, ObaCategory, Target, target_in_force
+from kpis.models import (
+    Area,
+    Comparator,
+    Indicator,
+    Measurement,
+    ObaCategory,
+    Target,
+    target_in_force,
+)
+from kpis.periods import period_kind
 from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, rag
 
 TREND_POINTS = 8
@@ -34,6 +46,21 @@ class Row:
     rank: Benchmark | None = None
     trend: list[Measurement] = field(default_factory=list)
     sparkline: str = ""
+    comparator: Comparator | None = None  # the latest published comparison (kpis.comparators)
+    published: Shown | None = None  # this area's published figure in that comparison
+
+    @property
+    def compared_elsewhere(self) -> bool:
+        """The comparators are of another period than the latest value (a calculated termly
+        indicator beside the DfE's calendar year): the page names that period."""
+        if self.comparator is None:
+            return False
+        if self.latest is None:
+            return True
+        return (self.comparator.period_start, self.comparator.period_end) != (
+            self.latest.period_start,
+            self.latest.period_end,
+        )
 
     @property
     def is_exception(self) -> bool:
@@ -70,17 +97,20 @@ def scorecard_rows(
             )
         )
         .filter(position__lte=points)
-        .order_by("indicator_id", "period_end")
+        .order_by("indicator_id", "period_end", "period_start")
     )
     trends: dict[int, list[Measurement]] = defaultdict(list)
     for measurement in recent:
         trends[measurement.indicator_id].append(measurement)
     latest = {pk: values[-1] for pk, values in trends.items()}
     others = _benchmarks(latest.values()) if benchmarks else {}
+    published = _comparators(ids, as_at=as_at) if benchmarks else {}
     targets = _targets(ids)
     rows = []
     for indicator in indicators:
-        values = trends.get(indicator.pk, [])
+        # Like with like: a value is followed and charted only beside values of its own kind
+        # of period (kpis.periods), never a calendar year beside an academic year or a term.
+        values = _like_the_latest(trends.get(indicator.pk, []))
         current = values[-1] if values else None
         previous = values[-2] if len(values) > 1 else None
         target = (
@@ -114,7 +144,30 @@ def scorecard_rows(
             if charts
             else "",
         )
-        if current is not None:
+        comparator = published.get(indicator.pk)
+        if comparator is not None:
+            row.comparator = comparator
+            row.published = indicator.shown_figure(
+                comparator.value,
+                status=comparator.status,
+                numerator=comparator.numerator,
+                denominator=comparator.denominator,
+                suppress=suppress,
+            )
+            row.benchmarks = {
+                Area.ENGLAND: indicator.shown_figure(
+                    comparator.england, status=comparator.england_status, suppress=suppress
+                ),
+                Area.REGION: indicator.shown_figure(
+                    comparator.region, status=comparator.region_status, suppress=suppress
+                ),
+                Area.STATISTICAL_NEIGHBOURS: indicator.shown_figure(
+                    comparator.neighbour_mean, suppress=suppress
+                ),
+            }
+            if comparator.rank and comparator.of:
+                row.rank = Benchmark(comparator.rank, comparator.of, comparator.quartile)
+        elif current is not None:
             areas = others.get((indicator.pk, current.period_start, current.period_end), {})
             row.benchmarks = {
                 area: indicator.shown(areas.get(area), suppress=suppress)
@@ -127,6 +180,26 @@ def scorecard_rows(
                 )
         rows.append(row)
     return rows
+
+
+def _like_the_latest(values: list[Measurement]) -> list[Measurement]:
+    if not values:
+        return values
+    kind = period_kind(values[-1].period_start, values[-1].period_end)
+    return [m for m in values if period_kind(m.period_start, m.period_end) == kind]
+
+
+def _comparators(ids: list[int], *, as_at: datetime.date) -> dict[int, Comparator]:
+    """Each indicator's latest published comparison of the whole area (the "All" breakdown)
+    up to `as_at`, in one query."""
+    found: dict[int, Comparator] = {}
+    for comparator in (
+        Comparator.objects.headline()
+        .filter(indicator_id__in=ids, period_end__lte=as_at)
+        .order_by("indicator_id", "period_end", "period_start")
+    ):
+        found[comparator.indicator_id] = comparator  # the last of each is its latest
+    return found
 
 
 def _benchmarks(
@@ -152,6 +225,13 @@ def _targets(ids: list[int]) -> dict[int, list[Target]]:
     for target in Target.objects.filter(indicator_id__in=ids).order_by("period_start"):
         found[target.indicator_id].append(target)
     return found
+
+
+def comparisons_used(rows: Iterable[Row]) -> list[str]:
+    """The neighbour sets the rows' comparators used, for the page and the report to say."""
+    return sorted(
+        {r.comparator.comparison for r in rows if r.comparator and r.comparator.comparison}
+    )
 
 
 def grouped(rows: list[Row], *, by: str) -> list[Group]:

@@ -22,7 +22,7 @@ from kpis.charts import Series, trend_chart
 from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, target_in_force
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown
-from kpis.scorecard import Row, grouped, scorecard_rows
+from kpis.scorecard import Row, comparisons_used, grouped, scorecard_rows
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.models import Period
@@ -141,7 +141,8 @@ def _scorecard_parts(
     ]
     labels = {"rag_labels": RAG_LABELS, "direction_labels": DIRECTION_LABELS}
     tables = render_to_string(
-        "kpis/_scorecard_tables.html", {"groups": grouped(rows, by=by), **labels}
+        "kpis/_scorecard_tables.html",
+        {"groups": grouped(rows, by=by), "comparisons": comparisons_used(rows), **labels},
     )
     exception_list = render_to_string(
         "kpis/_scorecard_exceptions.html", {"exceptions": exceptions, **labels}

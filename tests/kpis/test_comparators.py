@@ -10,6 +10,7 @@ from benchmarks.models import Authority, Import, Neighbour, NeighbourSet, OwnAre
 from benchmarks.signals import published_data_changed
 from kpis.comparators import PUBLISHED_NOTE, comparators_for_area, comparators_refresh
 from kpis.models import Comparator, Measurement
+from kpis.scorecard import comparisons_used, scorecard_rows
 from send_qa.core.tables import read_table
 from tests.benchmarks.layouts import ENGLAND, SOUTH_EAST, WEST_SUSSEX, as_file, ees_csv
 from tests.benchmarks.layouts import local_authority as la
@@ -188,3 +189,79 @@ def test_an_import_works_out_the_comparators_in_the_background(west_sussex, eage
     assert record.steps_done == record.steps_total > 0
     assert "comparators worked out" in record.progress_note
     assert Comparator.objects.filter(period_label="2023 (calendar year)").exists()
+
+
+def test_the_scorecard_reads_the_stored_comparators(west_sussex):
+    indicator = IndicatorFactory(code="EHCP_20WK", polarity="higher")
+    comparators_refresh()
+    (row,) = scorecard_rows([indicator], as_at=datetime.date(2025, 6, 30))
+    assert row.value.text == "60.0%"
+    assert not row.compared_elsewhere
+    assert {area: shown.text for area, shown in row.benchmarks.items()} == {
+        "england": "46.4%",
+        "region": "50.1%",
+        "statistical_neighbours": "55.0%",
+    }
+    assert (row.rank.rank, row.rank.out_of, row.rank.quartile) == (5, 11, "B")
+    assert comparisons_used([row]) == ["DfE statistical neighbours (2025)"]
+
+
+def test_a_calculated_termly_indicator_names_the_period_it_is_compared_on(west_sussex):
+    indicator = IndicatorFactory(code="EHCP_20WK_INCL", computed=True)
+    MeasurementFactory(
+        indicator=indicator,
+        period_start=datetime.date(2025, 1, 1),
+        period_end=datetime.date(2025, 4, 30),
+        value=Decimal("52"),
+        numerator=None,
+        denominator=None,
+    )
+    comparators_refresh()
+    (row,) = scorecard_rows([indicator], as_at=datetime.date(2025, 6, 30))
+    assert row.value.text == "52.0%"
+    assert row.compared_elsewhere
+    assert row.comparator.period_label == "2024 (calendar year)"
+    assert row.published.text == "57.5%"
+
+
+def test_a_published_marker_is_printed_with_its_meaning(west_sussex):
+    imported(timeliness_file(own="x", period="2025"))
+    indicator = IndicatorFactory(code="EHCP_20WK")
+    comparators_refresh()
+    (row,) = scorecard_rows([indicator], as_at=datetime.date(2026, 6, 30))
+    assert row.comparator.period_label == "2025 (calendar year)"
+    assert row.published.text == "Not available (x)"
+    assert row.value.text == "60.0%"  # 2024: the 2025 figure is not available
+
+
+def value(indicator, start, end, number):
+    return MeasurementFactory(
+        indicator=indicator,
+        period_start=start,
+        period_end=end,
+        value=Decimal(number),
+        numerator=None,
+        denominator=None,
+    )
+
+
+def test_direction_never_compares_a_calendar_year_with_an_academic_year(db):
+    indicator = IndicatorFactory(code="KPI_YEARS", polarity="higher")
+    value(indicator, datetime.date(2023, 1, 1), datetime.date(2023, 12, 31), "50")
+    value(indicator, datetime.date(2023, 9, 1), datetime.date(2024, 8, 31), "90")
+    value(indicator, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), "60")
+    (row,) = scorecard_rows([indicator], as_at=datetime.date(2025, 1, 31))
+    assert row.latest.value == Decimal(60)
+    assert row.previous.value == Decimal(50)  # 2023, not the academic year 2023/24
+    assert row.direction == "improving"
+    assert [m.value for m in row.trend] == [Decimal(50), Decimal(60)]
+
+
+def test_direction_never_compares_a_term_with_a_year(db):
+    indicator = IndicatorFactory(code="KPI_TERMS", polarity="higher")
+    value(indicator, datetime.date(2023, 9, 1), datetime.date(2023, 12, 31), "30")
+    value(indicator, datetime.date(2024, 1, 1), datetime.date(2024, 12, 31), "70")
+    value(indicator, datetime.date(2024, 9, 1), datetime.date(2024, 12, 31), "40")
+    (row,) = scorecard_rows([indicator], as_at=datetime.date(2025, 1, 31))
+    assert (row.latest.value, row.previous.value) == (Decimal(40), Decimal(30))
+    assert row.direction == "improving"
