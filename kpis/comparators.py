@@ -252,3 +252,62 @@ def comparators_after_import(import_id: int | None) -> int:
         note=f"{stored:,} comparators worked out for this area.",
     )
     return stored
+
+
+BENCHMARK_HEADER = [
+    "period",
+    "area_code",
+    "area_name",
+    "value",
+    "status",
+    "england",
+    "region",
+    "neighbour_mean",
+    "neighbour_median",
+    "neighbours_with_data",
+    "rank",
+    "of",
+    "quartile",
+]
+
+
+def benchmark_rows(indicator: Indicator, area: Authority | None = None) -> list[list[object]]:
+    """One row per period of the whole area's comparators (the "All" breakdown), oldest first,
+    for the export: the own area's as stored, any other authority's worked out now. Figures
+    are printed by the indicator's rule with small numbers withheld (exports leave SENDOPS): a
+    number, or the words for why there is none."""
+    own = own_area()
+    if area is None or (own is not None and area.code == own.code):
+        comparators = list(
+            Comparator.objects.headline().filter(indicator=indicator).order_by("period_start")
+        )
+    else:
+        comparators = sorted(
+            (c for c in comparators_for_area(indicator, area) if c.headline),
+            key=lambda c: c.period_start,
+        )
+
+    def cell(value: Decimal | None, status: str = "", **parts: Decimal | None) -> object:
+        shown = indicator.shown_figure(value, status=status, suppress=True, **parts)
+        if shown.suppressed or shown.value is None:
+            return shown.text
+        return format(shown.value.normalize(), "f")  # as published: 46.4, not 46.400000
+
+    return [
+        [
+            c.period_label,
+            c.area_code,
+            c.area_name,
+            cell(c.value, c.status, numerator=c.numerator, denominator=c.denominator),
+            c.status,
+            cell(c.england, c.england_status),
+            cell(c.region, c.region_status),
+            cell(c.neighbour_mean),
+            cell(c.neighbour_median),
+            f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
+            c.rank or "",
+            c.of or "",
+            c.quartile,
+        ]
+        for c in comparators
+    ]

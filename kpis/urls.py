@@ -21,6 +21,18 @@ urlpatterns = [
     path("indicators/import/", manage.indicators_import, name="indicators_import"),
     path("indicators/mine/", manage.my_indicators, name="my_indicators"),
     path("indicators/<str:code>/", scorecard.indicator_detail, name="indicator_detail"),
+    path(
+        "indicators/<str:code>/benchmarks.csv",
+        scorecard.benchmark_export,
+        {"fmt": "csv"},
+        name="benchmark_export_csv",
+    ),
+    path(
+        "indicators/<str:code>/benchmarks.xlsx",
+        scorecard.benchmark_export,
+        {"fmt": "xlsx"},
+        name="benchmark_export_xlsx",
+    ),
     path("indicators/<str:code>/history/", history.indicator_history, name="indicator_history"),
     path("indicators/<str:code>/values/", manage.measurement_edit, name="measurement_edit"),
     path("indicators/<str:code>/settings/", manage.indicator_settings, name="indicator_settings"),

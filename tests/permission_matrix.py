@@ -54,6 +54,20 @@ def an_import(people: People) -> dict:
     return {"pk": record.pk}
 
 
+def a_published_indicator(people: People) -> dict:
+    """An indicator a DfE table feeds, with this area set."""
+    from benchmarks.models import Authority, Level, OwnArea
+    from tests.kpis.factories import IndicatorFactory
+
+    indicator = IndicatorFactory(code="EHCP_20WK")
+    OwnArea.objects.create(
+        authority=Authority.objects.create(
+            code="E10000032", name="West Sussex", level=Level.LOCAL_AUTHORITY
+        )
+    )
+    return {"code": indicator.code}
+
+
 def a_colleague(people: People) -> dict:
     return {"user_uuid": people.caseworker.uuid}
 
@@ -343,6 +357,18 @@ ROWS: list[Row] = [
     Row("kpis:indicator_list", only("sendops", "board")),
     Row("kpis:indicator_detail", only("sendops", "board"), kwargs=an_indicator),
     Row("kpis:indicator_history", only("sendops"), kwargs=an_indicator),
+    Row(
+        "kpis:benchmark_export_csv",
+        only("sendops", "board", others=403),
+        kwargs=a_published_indicator,
+        is_page=False,
+    ),
+    Row(
+        "kpis:benchmark_export_xlsx",
+        only("sendops", "board", others=403),
+        kwargs=a_published_indicator,
+        is_page=False,
+    ),
     Row("kpis:measurement_edit", only("sendops", "action_owner"), kwargs=an_indicator_to_enter),
     Row("kpis:indicator_new", only("sendops")),
     Row("kpis:indicators_export", only("sendops"), is_page=False),

@@ -7,7 +7,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.db.models import QuerySet
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -16,10 +16,20 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
+from benchmarks.queries import authority, feed_for, own_area
 from kpis.access import indicator_by_code, may_write_exception_note
 from kpis.cache import cached
 from kpis.charts import Series, trend_chart
-from kpis.models import Area, ExceptionNote, Indicator, Measurement, Scorecard, target_in_force
+from kpis.comparators import BENCHMARK_HEADER, PUBLISHED_NOTE, benchmark_rows
+from kpis.models import (
+    Area,
+    Comparator,
+    ExceptionNote,
+    Indicator,
+    Measurement,
+    Scorecard,
+    target_in_force,
+)
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown
 from kpis.scorecard import Row, comparisons_used, grouped, scorecard_rows
@@ -226,6 +236,56 @@ def indicator_list(request: SignedInRequest) -> HttpResponse:
     )
 
 
+def _published_rows(
+    indicator: Indicator, periods: dict[tuple[datetime.date, datetime.date], dict[str, Any]]
+) -> list[dict[str, Any]]:
+    """This area's published figures (newest first) with their comparators, beside the value
+    the portal holds for the same period: both shown, labelled."""
+    rows = []
+    for c in Comparator.objects.headline().filter(indicator=indicator).order_by("-period_start"):
+        held = periods.get((c.period_start, c.period_end), {}).get("local")
+        rows.append(
+            {
+                "comparator": c,
+                "published": indicator.shown_figure(
+                    c.value,
+                    status=c.status,
+                    numerator=c.numerator,
+                    denominator=c.denominator,
+                    suppress=True,
+                ),
+                "held": indicator.shown(held, suppress=True) if held else None,
+                "held_is_published": bool(held and held.source_note.startswith(PUBLISHED_NOTE)),
+                "england": indicator.shown_figure(
+                    c.england, status=c.england_status, suppress=True
+                ),
+                "region": indicator.shown_figure(c.region, status=c.region_status, suppress=True),
+                "mean": indicator.shown_figure(c.neighbour_mean, suppress=True),
+                "median": indicator.shown_figure(c.neighbour_median, suppress=True),
+            }
+        )
+    return rows
+
+
+@role_required(*SCORECARD_READERS)
+@require_http_methods(["GET"])
+def benchmark_export(request: SignedInRequest, code: str, fmt: str) -> HttpResponse:
+    """An indicator's comparators, one row per period: this area's, or (`?area=`) any
+    authority's by its ONS code or DfE number."""
+    indicator = indicator_by_code(code)
+    asked = request.GET.get("area", "").strip()
+    place = authority(asked) if asked else own_area()
+    if place is None:
+        raise Http404("No such authority")
+    return table_download(
+        BENCHMARK_HEADER,
+        benchmark_rows(indicator, place),
+        filename=f"benchmarks-{indicator.code.lower()}-{place.code}",
+        fmt=fmt,
+        sheet="Benchmarks",
+    )
+
+
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
@@ -289,6 +349,8 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
         "kpis/indicator_detail.html",
         {
             "indicator": indicator,
+            "published": _published_rows(indicator, periods),
+            "fed_by": feed_for(indicator.code),
             "rows": list(reversed(rows)),
             "chart": chart,
             "targets": targets,

@@ -1,9 +1,12 @@
 """Comparators worked out from published figures, against hand-worked examples."""
 
 import datetime
+import io
 from decimal import Decimal
 
 import pytest
+from django.core.management import CommandError, call_command
+from django.urls import reverse
 
 from benchmarks.ees import dfe_file_check, dfe_file_save
 from benchmarks.models import Authority, Import, Neighbour, NeighbourSet, OwnArea
@@ -12,7 +15,14 @@ from kpis.comparators import PUBLISHED_NOTE, comparators_for_area, comparators_r
 from kpis.models import Comparator, Measurement
 from kpis.scorecard import comparisons_used, scorecard_rows
 from send_qa.core.tables import read_table
-from tests.benchmarks.layouts import ENGLAND, SOUTH_EAST, WEST_SUSSEX, as_file, ees_csv
+from tests.benchmarks.layouts import (
+    ANNUAL_REVIEWS_EXCERPT,
+    ENGLAND,
+    SOUTH_EAST,
+    WEST_SUSSEX,
+    as_file,
+    ees_csv,
+)
 from tests.benchmarks.layouts import local_authority as la
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 
@@ -265,3 +275,80 @@ def test_direction_never_compares_a_term_with_a_year(db):
     (row,) = scorecard_rows([indicator], as_at=datetime.date(2025, 1, 31))
     assert (row.latest.value, row.previous.value) == (Decimal(40), Decimal(30))
     assert row.direction == "improving"
+
+
+def test_export_benchmarks_writes_one_row_per_period(west_sussex, tmp_path):
+    IndicatorFactory(code="EHCP_20WK")
+    imported(timeliness_file(own="x", period="2025"))
+    comparators_refresh()
+    output = tmp_path / "out.csv"
+    call_command("export_benchmarks", "ehcp_20wk", "--output", str(output), stdout=io.StringIO())
+    lines = output.read_text().splitlines()
+    assert lines == [
+        "period,area_code,area_name,value,status,england,region,neighbour_mean,"
+        "neighbour_median,neighbours_with_data,rank,of,quartile",
+        "2024 (calendar year),E10000032,West Sussex,60,,46.4,50.1,55,52.5,8 of 10,5,11,B",
+        "2025 (calendar year),E10000032,West Sussex,Not available (x),x,46.4,50.1,55,52.5,"
+        "8 of 10,,,",
+    ]
+
+
+def test_export_benchmarks_looks_at_any_authority(west_sussex):
+    IndicatorFactory(code="EHCP_20WK")
+    out = io.StringIO()
+    call_command("export_benchmarks", "EHCP_20WK", "--area", "804", stdout=out)
+    (header, row) = out.getvalue().splitlines()
+    assert row.startswith("2024 (calendar year),E10000104,Neighbour 4,70,,")
+    assert row.endswith(",,3,11,B")
+
+
+def test_export_benchmarks_names_what_is_wrong(west_sussex):
+    IndicatorFactory(code="EHCP_20WK")
+    with pytest.raises(CommandError, match="There is no indicator NOPE"):
+        call_command("export_benchmarks", "NOPE")
+    with pytest.raises(CommandError, match="No authority has the code E10009999"):
+        call_command("export_benchmarks", "EHCP_20WK", "--area", "E10009999")
+
+
+def test_the_export_link_downloads_the_same_rows(west_sussex, client_for, people):
+    IndicatorFactory(code="EHCP_20WK")
+    comparators_refresh()
+    response = client_for(people.board).get(
+        reverse("kpis:benchmark_export_csv", args=["EHCP_20WK"])
+    )
+    assert response.status_code == 200
+    assert (
+        response.content.decode()
+        .splitlines()[1]
+        .startswith("2024 (calendar year),E10000032,West Sussex,60,")
+    )
+    other = client_for(people.board).get(
+        reverse("kpis:benchmark_export_csv", args=["EHCP_20WK"]), {"area": "E10000104"}
+    )
+    assert "Neighbour 4" in other.content.decode()
+    missing = client_for(people.board).get(
+        reverse("kpis:benchmark_export_csv", args=["EHCP_20WK"]), {"area": "E10009999"}
+    )
+    assert missing.status_code == 404
+
+
+def test_import_benchmarks_imports_the_published_file_and_works_out_comparators(west_sussex):
+    IndicatorFactory(code="AR_HELD", unit="count")
+    out = io.StringIO()
+    call_command("import_benchmarks", str(ANNUAL_REVIEWS_EXCERPT), stdout=out)
+    text = out.getvalue()
+    assert "table annual_reviews, 2024): 19 rows added, 0 changed, 0 unchanged" in text
+    assert "Worked out" in text
+    again = io.StringIO()
+    call_command("import_benchmarks", str(ANNUAL_REVIEWS_EXCERPT), stdout=again)
+    assert "0 rows added, 0 changed, 19 unchanged" in again.getvalue()
+    assert "Nothing changed" in again.getvalue()
+
+
+def test_import_benchmarks_lists_every_problem(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(ees_csv("caseload", [(ENGLAND, {"num_caseload": "lots"})]))
+    err = io.StringIO()
+    with pytest.raises(CommandError, match="Nothing was imported: fix the 1 problem"):
+        call_command("import_benchmarks", str(bad), stderr=err)
+    assert "Row 2, column 'num_caseload'" in err.getvalue()
