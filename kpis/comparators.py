@@ -41,7 +41,7 @@ from benchmarks.queries import (
 )
 from kpis.cache import data_changed
 from kpis.models import Area, Comparator, Indicator, Measurement
-from kpis.rules import benchmark, neighbours
+from kpis.rules import benchmark, export_cell, neighbours
 from kpis.validity import measurement_problems
 from send_qa.core.figures import round_half_up
 
@@ -288,10 +288,7 @@ def benchmark_rows(indicator: Indicator, area: Authority | None = None) -> list[
         )
 
     def cell(value: Decimal | None, status: str = "", **parts: Decimal | None) -> object:
-        shown = indicator.shown_figure(value, status=status, suppress=True, **parts)
-        if shown.suppressed or shown.value is None:
-            return shown.text
-        return format(shown.value.normalize(), "f")  # as published: 46.4, not 46.400000
+        return export_cell(indicator.shown_figure(value, status=status, suppress=True, **parts))
 
     return [
         [

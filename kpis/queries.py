@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 from kpis.computed import computed_recalculate
 from kpis.models import Indicator, Measurement, Target
 from kpis.rules import Rag, Shown
-from kpis.scorecard import grouped, scorecard_rows
+from kpis.scorecard import comparisons_used, grouped, scorecard_rows
 from send_qa.core.models import Period
 
 if TYPE_CHECKING:
@@ -33,6 +33,11 @@ def rag_summary(*, as_at: datetime.date) -> dict[str, int]:
         "red": counts[Rag.RED],
         "exceptions": sum(1 for row in rows if row.is_exception),
     }
+
+
+def comparisons_for_report(rows: "list[Row]") -> list[str]:
+    """The neighbour sets the report's scorecard was compared with, for it to say so."""
+    return comparisons_used(rows)
 
 
 def scorecard_for_report(*, as_at: datetime.date) -> "tuple[list[Group], list[Row]]":

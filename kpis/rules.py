@@ -247,6 +247,16 @@ def shown(
     return Shown(text=format_value(number, unit=unit), value=number, suppressed=False)
 
 
+def export_cell(value: Shown | None) -> object:
+    """A value for a CSV or XLSX export: the number as published, without trailing zeros
+    (46.4, not 46.400000; 100, not 1E+2), or the words for why there is none."""
+    if value is None:
+        return ""
+    if value.suppressed or value.value is None:
+        return value.text
+    return Decimal(format(value.value.normalize(), "f"))
+
+
 def suppressed_count(n: int | None) -> str:
     """A head count safe to publish: "fewer than 5" for 1-4, otherwise "1,234" (or "–" if None)."""
     number = to_decimal(n)

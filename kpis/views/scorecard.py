@@ -31,7 +31,7 @@ from kpis.models import (
     target_in_force,
 )
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
-from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown
+from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown, export_cell
 from kpis.scorecard import Row, comparisons_used, grouped, scorecard_rows
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -179,14 +179,13 @@ EXPORT_HEADER = [
     "statistical_neighbours",
     "rank",
     "quartile",
+    "compared_period",
+    "published_value",
+    "region_name",
+    "neighbour_median",
+    "neighbours_with_data",
+    "neighbour_set",
 ]
-
-
-def _cell(value: Shown | None) -> object:
-    """A Shown value for an export: the number, or why it is not given."""
-    if value is None:
-        return ""
-    return value.text if value.suppressed or value.value is None else value.value
 
 
 def _export_rows(rows: list[Row]) -> list[list[object]]:
@@ -198,15 +197,33 @@ def _export_rows(rows: list[Row]) -> list[list[object]]:
             row.indicator.get_unit_display(),
             row.indicator.get_polarity_display(),
             row.latest.label if row.latest else "",
-            _cell(row.value),
+            export_cell(row.value),
             row.target.value if row.target else "",
             row.rag.value if row.rag else "",
             row.direction.value if row.direction else "",
-            *[_cell(row.benchmarks.get(area)) for area in benchmarks],
+            *[export_cell(row.benchmarks.get(area)) for area in benchmarks],
             f"{row.rank.rank} of {row.rank.out_of}" if row.rank else "",
             row.rank.quartile if row.rank else "",
+            *_published_columns(row),
         ]
         for row in rows
+    ]
+
+
+def _published_columns(row: Row) -> list[object]:
+    """Where the comparators come from the published figures: their period, this area's
+    published figure, the region's name, the neighbours' median and coverage, and the set."""
+    c = row.comparator
+    if c is None:
+        return ["", "", "", "", "", ""]
+    median = row.indicator.shown_figure(c.neighbour_median, suppress=True)
+    return [
+        c.period_label,
+        export_cell(row.published),
+        c.region_name,
+        export_cell(median),
+        f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
+        c.comparison,
     ]
 
 

@@ -47,6 +47,7 @@ def report_evidence(term: Period, *, on: datetime.date) -> dict[str, object]:
         "advice_on_time": kpi_queries.term_figure("ADVICE_6WK", term=term),
         "audit_chart": chart,
         "scorecard_groups": groups,
+        "scorecard_comparisons": kpi_queries.comparisons_for_report(rows),
         "exceptions": [row for row in rows if row.is_exception],
         "qa": qa,
         "audit_trend": trend,

@@ -1,7 +1,9 @@
 """Comparators worked out from published figures, against hand-worked examples."""
 
+import csv
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import pytest
@@ -15,6 +17,8 @@ from kpis.comparators import PUBLISHED_NOTE, comparators_for_area, comparators_r
 from kpis.models import Comparator, Measurement
 from kpis.scorecard import comparisons_used, scorecard_rows
 from send_qa.core.tables import read_table
+from send_qa.reports.compile import report_html
+from send_qa.reports.models import Version
 from tests.benchmarks.layouts import (
     ANNUAL_REVIEWS_EXCERPT,
     ENGLAND,
@@ -25,6 +29,7 @@ from tests.benchmarks.layouts import (
 )
 from tests.benchmarks.layouts import local_authority as la
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+from tests.reports.factories import a_report
 
 pytestmark = pytest.mark.django_db
 
@@ -352,3 +357,38 @@ def test_import_benchmarks_lists_every_problem(tmp_path):
     with pytest.raises(CommandError, match="Nothing was imported: fix the 1 problem"):
         call_command("import_benchmarks", str(bad), stderr=err)
     assert "Row 2, column 'num_caseload'" in err.getvalue()
+
+
+def test_the_termly_report_prints_region_rank_quartile_and_the_set_used(west_sussex):
+    IndicatorFactory(code="EHCP_20WK", name="New plans on time", oba_category="how_well")
+    comparators_refresh()
+    printed = report_html(Version(report=a_report("Autumn term 2025/26"), number=1))
+    row = re.search(r"<tr>\s*<td>New plans on time.*?</tr>", printed, re.S).group(0)
+    cells = [
+        re.sub(r"<[^>]+>", " ", c).split() for c in re.findall(r"<td[^>]*>(.*?)</td>", row, re.S)
+    ]
+    # Indicator, latest, target, RAG, direction, England, region, neighbours, rank, quartile
+    assert cells[5] == ["46.4%"]
+    assert cells[6] == ["50.1%"]
+    assert cells[7] == ["55.0%", "8", "of", "10", "with", "data"]
+    assert cells[8] == ["5", "of", "11"]
+    assert cells[9] == ["B"]
+    assert "neighbours are DfE statistical neighbours (2025)" in printed
+
+
+def test_the_scorecard_export_carries_the_published_comparators(west_sussex, client_for, people):
+    IndicatorFactory(code="EHCP_20WK")
+    comparators_refresh()
+    response = client_for(people.board).get(reverse("kpis:export_csv"))
+    header, row = list(csv.reader(io.StringIO(response.content.decode())))
+    exported = dict(zip(header, row, strict=True))
+    assert {k: exported[k] for k in ("england", "region", "statistical_neighbours")} == {
+        "england": "46.4",
+        "region": "50.1",
+        "statistical_neighbours": "55",
+    }
+    assert (exported["rank"], exported["quartile"]) == ("5 of 11", "B")
+    assert exported["compared_period"] == "2024 (calendar year)"
+    assert exported["region_name"] == "South East"
+    assert exported["neighbours_with_data"] == "8 of 10"
+    assert exported["neighbour_set"] == "DfE statistical neighbours (2025)"
