@@ -1,6 +1,16 @@
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models.signals import post_migrate
 
 from send_qa.core import navigation
+
+
+def lineage_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
+    """A fresh database knows the shipped reorganisations of authorities."""
+    from benchmarks.lineage import lineage_load  # noqa: PLC0415 - models load after ready()
+
+    lineage_load()
 
 
 class BenchmarksConfig(AppConfig):
@@ -16,3 +26,4 @@ class BenchmarksConfig(AppConfig):
         from benchmarks.roles import NAV_ITEMS  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
+        post_migrate.connect(lineage_after_migrate, sender=self)

@@ -6,6 +6,7 @@ from decimal import Decimal
 import pytest
 
 from benchmarks.ees import dfe_file_check, dfe_file_import, dfe_file_save
+from benchmarks.lineage import lineage_load
 from benchmarks.markers import Status
 from benchmarks.models import Authority, Import, Level, Lineage, PublishedRow
 from benchmarks.registry import is_headline, tables
@@ -192,27 +193,31 @@ def test_a_repeated_row_is_named():
     ]
 
 
-def test_a_recoded_authority_keeps_its_series_through_lineage():
-    save(ees_csv("caseload", [(local_authority("E06000060", "825", "Buckinghamshire"), {})]))
-    successor = Authority.objects.get(code="E06000060")
-    Lineage.objects.create(
-        predecessor_code="E10000002",
-        predecessor_old_code="825",
-        predecessor_name="Buckinghamshire County Council",
-        successor=successor,
-        effective_from=datetime.date(2020, 4, 1),
-    )
-    save(
-        ees_csv(
-            "caseload",
-            [(local_authority("E10000002", "825", "Buckinghamshire"), {"num_caseload": "5001"})],
-            period="2019",
-        )
-    )
-    old = PublishedRow.objects.get(time_period="2019")
-    assert old.authority == successor
-    assert old.published_code == "E10000002"
+def test_a_recoded_authority_keeps_its_series_through_the_shipped_lineage():
+    successor = Authority.objects.get(code="E06000060")  # Buckinghamshire since April 2020
+    assert successor.lineage.get().predecessor_code == "E10000002"
+    county = local_authority("E10000002", "825", "Buckinghamshire")
+    unitary = local_authority("E06000060", "825", "Buckinghamshire")
+    save(ees_csv("caseload", [(county, {"num_caseload": "5001"})], period="2019"))
+    save(ees_csv("caseload", [(unitary, {"num_caseload": "5002"})], period="2020"))
+    rows = {r.time_period: r for r in PublishedRow.objects.filter(authority=successor)}
+    assert set(rows) == {"2019", "2020"}
+    assert rows["2019"].published_code == "E10000002"
+    assert rows["2020"].published_code == ""
     assert not Authority.objects.filter(code="E10000002").exists()
+
+
+def test_a_split_authority_keeps_its_own_figures():
+    save(ees_csv("caseload", [(local_authority("E10000021", "928", "Northamptonshire"), {})]))
+    assert PublishedRow.objects.get().authority.code == "E10000021"
+    west = Authority.objects.get(code="E06000062")
+    assert west.lineage.get().continues_series is False
+
+
+def test_the_shipped_lineage_loads_once():
+    assert lineage_load() == 0
+    Lineage.objects.all().delete()
+    assert lineage_load() == Lineage.objects.count() == 12
 
 
 def test_a_row_with_only_the_old_number_is_read_by_the_known_authority():
