@@ -186,14 +186,14 @@ def layout_of(columns: list[str]) -> str | list[ImportProblem]:
             ImportProblem(
                 None,
                 None,
-                f"The file has no column for neighbour {_listed(missing)}: the wide layout has "
+                f"The file has no column for neighbour {_either(missing)}: the wide layout has "
                 "one column per rank, sn1 (closest) to sn10.",
             )
         )
     return problems or "wide"
 
 
-def _listed(numbers: list[int]) -> str:
+def _either(numbers: list[int]) -> str:
     words = [str(n) for n in numbers]
     return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]
 
@@ -216,22 +216,22 @@ def neighbours_check(
         raise TableImportError(
             [ImportProblem(None, None, f"The file has more than {MAX_ROWS:,} rows: split it.")]
         )
-    problems = problem = Problems()
+    problems = Problems()
     listed: dict[str, Listed] = {}
     names: dict[str, str] = {}
     codes = Codes()
     records = [{str(k): str(v).strip() for k, v in r.items()} for r in frame.to_dict("records")]
     if found == "long":
-        _long(records, codes, listed, names, problem)
+        _long(records, codes, listed, names, problems)
     else:
-        _wide(records, list(frame.columns), codes, listed, names, problem)
+        _wide(records, list(frame.columns), codes, listed, names, problems)
     for entry in listed.values():
         missing = [rank for rank in RANKS if rank not in entry.neighbours]
         if missing and not entry.faulty:
-            problem(
+            problems(
                 entry.line,
                 "sn",
-                f"{_who(entry)} has no neighbour ranked {_listed(missing)}. List its ten "
+                f"{_who(entry)} has no neighbour ranked {_either(missing)}. List its ten "
                 "neighbours, ranked 1 (closest) to 10.",
             )
     if problems:
@@ -267,6 +267,7 @@ def _who(entry: Listed) -> str:
 
 
 def _named(names: dict[str, str], code: str, name: str) -> None:
+    """Remember the first name the file gives an authority (a wide file may give none)."""
     if name or code not in names:
         names[code] = names.get(code) or name[: max_length(Authority, "name")]
 
@@ -393,11 +394,11 @@ def _wide(
                 into[int(found.group(1))] = column
     for position, record in enumerate(records):
         line = position + 2
-        before = listed.copy()
+        count = len(listed)
         entry = _authority(record, line, codes, listed, names, problem)
         if entry is None:
             continue
-        if entry.code in before:
+        if len(listed) == count:  # no new authority: this one has a row already
             problem(
                 line,
                 "la_code",
