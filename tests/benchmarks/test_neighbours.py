@@ -321,7 +321,7 @@ def test_the_command_imports_and_says_when_nothing_changed(capsys):
     )
     out = capsys.readouterr().out
     assert out.startswith(f"Imported {NEIGHBOURS_EXCERPT.name} as DfE statistical neighbours 2025")
-    assert "in force from 1 April 2025: 13 authorities, 130 neighbours" in out
+    assert "in use from 1 April 2025: 13 authorities, 130 neighbours" in out
     assert NeighbourSet.objects.get().effective_from == datetime.date(2025, 4, 1)
     call_command("import_neighbours", str(NEIGHBOURS_EXCERPT), "--release", "2025")
     assert "changed nothing: it was imported already" in capsys.readouterr().out

@@ -55,13 +55,13 @@ class Command(BaseCommand):
         if not saved.created:
             self.stdout.write(
                 f"{file.name} changed nothing: it was imported already as {found.name}"
-                f"{f' {found.release}' if found.release else ''}, in force from "
+                f"{f' {found.release}' if found.release else ''}, in use from "
                 f"{found.effective_from:%-d %B %Y}."
             )
             return
         self.stdout.write(
             f"Imported {file.name} as {found.name}{f' {found.release}' if found.release else ''}"
-            f", in force from {found.effective_from:%-d %B %Y}: {len(plan.listed)} authorities, "
+            f", in use from {found.effective_from:%-d %B %Y}: {len(plan.listed)} authorities, "
             f"{plan.neighbour_count} neighbours; {saved.authorities_added} authorities new to "
             "the portal."
         )
