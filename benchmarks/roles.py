@@ -6,6 +6,12 @@ say which authority the portal is; everyone who reads the scorecard reads the co
 from send_qa.core.navigation import NavItem
 from send_qa.core.roles import Role
 
-BENCHMARK_MANAGERS = frozenset({Role.SENDOPS})  # DfE files, neighbour lists, the own area
+BENCHMARK_MANAGERS = frozenset({Role.SENDOPS})  # DfE files, neighbour lists, the own group
+AREA_SETTERS = frozenset({Role.ADMIN, Role.SENDOPS})  # which authority the portal is
 
-NAV_ITEMS = (NavItem(75, "Comparator data", "benchmarks:index", BENCHMARK_MANAGERS),)
+# SENDOPS reach "This area" from the comparator data page; admins, who do not see that page,
+# from the menu.
+NAV_ITEMS = (
+    NavItem(75, "Comparator data", "benchmarks:index", BENCHMARK_MANAGERS),
+    NavItem(115, "This area", "benchmarks:own_area", frozenset({Role.ADMIN})),
+)

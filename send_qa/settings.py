@@ -355,5 +355,10 @@ LOGGING = {
 }
 
 # What `seed_demo` runs after the core demo area, in order: each takes the area.
-DEMO_SEEDERS = ["audits.demo.seed", "kpis.demo.seed", "wsoa.demo.seed"]
+DEMO_SEEDERS = [
+    "benchmarks.demo.seed",
+    "audits.demo.seed",
+    "kpis.demo.seed",
+    "wsoa.demo.seed",
+]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

@@ -53,12 +53,21 @@ def test_the_menu_keeps_its_order_across_apps(people):
         "Advice",
         "Moderation",
         "Scorecard",
+        "Comparator data",
         "Action plans",
         "Reports",
         "Checklists",
     ]
     admin_labels = [link["label"] for link in items_for(people.admin, "/")]
-    assert admin_labels == ["Home", "Reports", "Checklists", "Users", "Access log", "Admin site"]
+    assert admin_labels == [
+        "Home",
+        "Reports",
+        "Checklists",
+        "This area",
+        "Users",
+        "Access log",
+        "Admin site",
+    ]
 
 
 def _home_queries(client) -> int:
