@@ -1,6 +1,8 @@
 """SENDOPS import a DfE file as published and a statistical-neighbour list; the board then reads
 the scorecard with England, the region, the neighbours, rank and quartile."""
 
+import io
+
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
@@ -26,7 +28,7 @@ def test_dfe_file_and_neighbours_then_the_board_reads_the_scorecard(
 ):
     settings.MEDIA_ROOT = tmp_path / "media"
     IndicatorFactory(code="EHCP_20WK", name="New EHCPs issued within 20 weeks")
-    call_command("set_area", "E10000032", "--name", "West Sussex", stdout=open("/dev/null", "w"))
+    call_command("set_area", "E10000032", "--name", "West Sussex", stdout=io.StringIO())
     people = make_people()
     page = new_page(people.sendops)
 
@@ -47,9 +49,10 @@ def test_dfe_file_and_neighbours_then_the_board_reads_the_scorecard(
     neighbours = tmp_path / "neighbours.csv"
     neighbours.write_text(neighbour_file())
     page.get_by_label("Upload a CSV or XLSX file").set_input_files(str(neighbours))
+    page.get_by_label("Release").fill("2025")
     page.get_by_role("button", name="Check the file").click()
     problems += axe_violations(page)
-    page.locator("form button[name=confirm]").click()
+    page.get_by_role("button", name="Import this file").click()
     problems += axe_violations(page)
 
     board = new_page(people.board)
