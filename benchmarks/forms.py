@@ -98,6 +98,7 @@ class OwnAreaForm(VersionedFormMixin, GDSFormMixin, forms.Form):
         label="Compare this area with",
         required=False,
         widget=forms.RadioSelect,
+        blank=True,  # without it Django drops the empty choice from radios
         empty_label="The latest DfE statistical neighbours",
     )
 

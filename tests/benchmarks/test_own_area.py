@@ -1,6 +1,8 @@
 """The area knows who it is: set by ONS code (command or page), kept in the history, and
 compared with the set the partnership chose, its own comparator group included."""
 
+import re
+
 import pytest
 from django.core.management import CommandError, call_command
 from django.urls import reverse
@@ -124,6 +126,13 @@ def test_admins_and_sendops_choose_the_area_and_its_comparators(
     assert (own.authority.code, own.neighbour_set) == ("E06000001", saved.neighbour_set)
     page = client.get(url).content.decode()
     assert "DfE statistical neighbours (2025): 10 authorities" in page
+    # The way back to the latest DfE set is offered as a radio of its own, and chosen by it.
+    assert re.search(r'<input[^>]*name="neighbour_set"[^>]*value=""', page)
+    assert "The latest DfE statistical neighbours" in page
+    version = page_version(client.get(url))
+    response = client.post(url, area_post(code="E06000001", neighbour_set="", version=version))
+    assert response.status_code == 302
+    assert OwnArea.objects.get().neighbour_set is None
 
 
 def test_the_page_names_what_is_wrong(people, client_for, west_sussex):
