@@ -17,7 +17,7 @@ from benchmarks.queries import comparison_set, own_area
 from benchmarks.registry import tables
 from benchmarks.roles import BENCHMARK_MANAGERS
 from benchmarks.signals import published_data_changed
-from benchmarks.views.staging import stage, staged
+from benchmarks.views.staging import stage_and_check, staged
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 from send_qa.core.tables import TableImportError, read_table
@@ -54,20 +54,16 @@ def dfe_import(request: SignedInRequest) -> HttpResponse:
     problems: list[str] = []
     plan: DfePlan | None = None
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         source = form.cleaned_data["table"] or ""
-        stored = stage(request, SESSION_KEY, upload, source=source)
-        try:
-            plan = _check(stored, upload.name, source)
-        except TableImportError as error:
-            problems = [str(p) for p in error.problems]
-            request.session.pop(SESSION_KEY, None)
-            stored.unlink(missing_ok=True)
+        plan, problems = stage_and_check(
+            request,
+            SESSION_KEY,
+            form.cleaned_data["file"],
+            lambda path, name: _check(path, name, source),
+            source=source,
+        )
     return render(
-        request,
-        "benchmarks/dfe_import.html",
-        {"form": form, "problems": problems, "plan": plan},
-        status=200,
+        request, "benchmarks/dfe_import.html", {"form": form, "problems": problems, "plan": plan}
     )
 
 

@@ -13,7 +13,7 @@ from benchmarks.ees import sha256_of
 from benchmarks.forms import NeighboursUploadForm
 from benchmarks.neighbours import NeighbourPlan, neighbours_check, neighbours_save
 from benchmarks.roles import BENCHMARK_MANAGERS
-from benchmarks.views.staging import stage, staged
+from benchmarks.views.staging import stage_and_check, staged
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 from send_qa.core.tables import TableImportError, read_table
@@ -31,18 +31,16 @@ def neighbours_import(request: SignedInRequest) -> HttpResponse:
     problems: list[str] = []
     plan: NeighbourPlan | None = None
     if form.is_valid():
-        upload = form.cleaned_data["file"]
         release = form.cleaned_data["release"].strip()
         day: datetime.date = form.cleaned_data["effective_from"] or datetime.date.today()
-        stored = stage(
-            request, SESSION_KEY, upload, release=release, effective_from=day.isoformat()
+        plan, problems = stage_and_check(
+            request,
+            SESSION_KEY,
+            form.cleaned_data["file"],
+            lambda path, name: _check(path, name, release, day),
+            release=release,
+            effective_from=day.isoformat(),
         )
-        try:
-            plan = _check(stored, upload.name, release, day)
-        except TableImportError as error:
-            problems = [str(p) for p in error.problems]
-            request.session.pop(SESSION_KEY, None)
-            stored.unlink(missing_ok=True)
     return render(
         request,
         "benchmarks/neighbours_import.html",

@@ -4,12 +4,17 @@ name (never the user's), named in the session, removed once saved or refused."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from send_qa.core.access import SignedInRequest
+from send_qa.core.tables import TableImportError
+
+Checked = TypeVar("Checked")
 
 
 def upload_dir() -> Path:
@@ -36,3 +41,21 @@ def staged(request: SignedInRequest, key: str) -> tuple[Path, dict[str, str]] | 
         return None
     path = upload_dir() / Path(pending["file"]).name
     return (path, pending) if path.exists() else None
+
+
+def stage_and_check(
+    request: SignedInRequest,
+    key: str,
+    upload: UploadedFile[bytes],
+    check: Callable[[Path, str], Checked],
+    **extra: str,
+) -> tuple[Checked | None, list[str]]:
+    """Step 1 of an import: keep the upload and check it with `check(path, name)`. Returns what
+    the check found, or the problems that refuse the file (which is then not kept)."""
+    stored = stage(request, key, upload, **extra)
+    try:
+        return check(stored, upload.name or stored.name), []
+    except TableImportError as error:
+        request.session.pop(key, None)
+        stored.unlink(missing_ok=True)
+        return None, [str(p) for p in error.problems]
