@@ -49,6 +49,7 @@ class Feed:
     numerator: str | None
     denominator: tuple[str, ...]  # summed: a denominator the file gives in parts
     variant: str  # such as "excluding exceptions": never mixed with another variant
+    unit: str  # what the value column counts, as the indicator's unit words it
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -101,6 +102,7 @@ def _feed(entry: dict[str, object], table: str, measures: tuple[str, ...]) -> Fe
         numerator=str(numerator) if numerator else None,
         denominator=tuple(str(column) for column in denominator),
         variant=str(entry.get("variant", "")),
+        unit=str(entry["unit"]),
     )
     unknown = [c for c in feed.columns if c not in measures]
     if unknown:
@@ -109,6 +111,8 @@ def _feed(entry: dict[str, object], table: str, measures: tuple[str, ...]) -> Fe
     # are all of one kind.
     if len({_excluding_exceptions(c) for c in feed.columns}) > 1:
         raise RegistryError(f"{table}: {feed.code} mixes columns with and without exceptions")
+    if feed.unit == "percentage" and not feed.value.startswith("pc_") and "_pc" not in feed.value:
+        raise RegistryError(f"{table}: {feed.code} is a percentage but {feed.value} is not")
     return feed
 
 

@@ -125,7 +125,7 @@ def _status(figure: Figure | None) -> str:
     return "blank" if figure is None else figure.value.status
 
 
-def comparators_refresh(*, progress: Progress | None = None) -> int:
+def comparators_refresh(*, progress: Progress | None = None, notes: list[str] | None = None) -> int:
     """Work out and store the own area's comparators for every indicator a published table
     feeds, and write the own area's published figures as its values where the portal does not
     calculate them; returns how many comparators were stored. Each indicator is saved in its
@@ -143,6 +143,14 @@ def comparators_refresh(*, progress: Progress | None = None) -> int:
     for done, indicator in enumerate(indicators, start=1):
         published = published_figures(indicator.code)
         rows = comparators_of(indicator, published, area, comparison, now=now) if published else []
+        if published and published.feed.unit != indicator.unit:
+            rows = []  # a council changed the unit: a published figure would be misread
+            if notes is not None:
+                notes.append(
+                    f"{indicator.code} is counted as {indicator.get_unit_display().lower()}, "
+                    f"but the DfE's {published.feed.value} is a {published.feed.unit}: its "
+                    "comparators are left out."
+                )
         with transaction.atomic():
             Comparator.objects.filter(indicator=indicator).delete()
             Comparator.objects.bulk_create(rows, batch_size=2_000)
@@ -233,8 +241,9 @@ def comparators_after_import(import_id: int | None) -> int:
     def step(done: int, total: int) -> None:
         import_progress(import_id, "computing", done=done, total=total)
 
+    notes: list[str] = []
     try:
-        stored = comparators_refresh(progress=step)
+        stored = comparators_refresh(progress=step, notes=notes)
     except Exception:
         import_progress(
             import_id,
@@ -249,7 +258,7 @@ def comparators_after_import(import_id: int | None) -> int:
         "done",
         done=indicators,
         total=indicators,
-        note=f"{stored:,} comparators worked out for this area.",
+        note=" ".join([f"{stored:,} comparators worked out for this area.", *notes]),
     )
     return stored
 

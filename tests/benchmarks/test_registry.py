@@ -75,13 +75,23 @@ def registry(tmp_path, feed: dict) -> None:
 
 def test_a_feed_that_mixes_with_and_without_exceptions_is_refused(tmp_path):
     with pytest.raises(RegistryError, match="mixes columns with and without exceptions"):
-        registry(tmp_path, {"code": "X", "value": "a", "numerator": "a_ex", "denominator": []})
+        registry(
+            tmp_path,
+            {"code": "X", "value": "a", "numerator": "a_ex", "denominator": [], "unit": "count"},
+        )
 
 
 def test_a_feed_of_a_column_the_table_has_not_is_refused(tmp_path):
     with pytest.raises(RegistryError, match="reads columns it does not have"):
-        registry(tmp_path, {"code": "X", "value": "c"})
+        registry(tmp_path, {"code": "X", "value": "c", "unit": "count"})
 
 
 def test_the_standard_columns_are_the_published_twelve():
     assert len(EES_COLUMNS) == 12
+
+
+def test_every_feed_has_the_unit_of_its_catalogue_indicator():
+    shipped = {entry["code"]: entry for entry in json.loads(CATALOGUE.read_text())}
+    for table in tables().values():
+        for feed in table.feeds:
+            assert feed.unit == shipped[feed.code]["unit"], feed.code

@@ -13,7 +13,12 @@ from django.urls import reverse
 from benchmarks.ees import dfe_file_check, dfe_file_save
 from benchmarks.models import Authority, Import, Neighbour, NeighbourSet, OwnArea
 from benchmarks.signals import published_data_changed
-from kpis.comparators import PUBLISHED_NOTE, comparators_for_area, comparators_refresh
+from kpis.comparators import (
+    PUBLISHED_NOTE,
+    comparators_after_import,
+    comparators_for_area,
+    comparators_refresh,
+)
 from kpis.models import Comparator, Measurement
 from kpis.scorecard import comparisons_used, scorecard_rows
 from send_qa.core.tables import read_table
@@ -392,3 +397,15 @@ def test_the_scorecard_export_carries_the_published_comparators(west_sussex, cli
     assert exported["region_name"] == "South East"
     assert exported["neighbours_with_data"] == "8 of 10"
     assert exported["neighbour_set"] == "DfE statistical neighbours (2025)"
+
+
+def test_an_indicator_whose_unit_is_not_the_published_one_gets_no_comparators(west_sussex):
+    IndicatorFactory(code="EHCP_20WK", unit="count")
+    record = imported(timeliness_file(period="2023"))
+    comparators_after_import(record.pk)
+    record.refresh_from_db()
+    assert not Comparator.objects.exists()
+    assert (
+        "EHCP_20WK is counted as count, but the DfE's pc_plans_issued_20_weeks_ex is a "
+        "percentage: its comparators are left out." in record.progress_note
+    )
