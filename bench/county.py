@@ -2,7 +2,10 @@
 
 At scale 1: 20,000 plans; 3,000 audits a year over five years with all their answers;
 10,000 advice records; 150 indicators x 60 periods x 4 areas; 300 actions with 3,000 progress
-updates. The demo area (users, teams, checklists, a moderation history, a WSOA) is seeded
+updates; and the DfE's published figures for every authority in England (`bench.published`):
+the `timeliness_20_week` table imported, with the own area and its ten statistical neighbours
+set and the comparators worked out, and the `annual_reviews` file written for the benchmark to
+import. The demo area (users, teams, checklists, a moderation history, a WSOA) is seeded
 first; the volumes are then added in bulk, answers with PostgreSQL's COPY. Made with a fixed
 seed, so two builds of the same scale hold the same records.
 """
@@ -10,8 +13,10 @@ seed, so two builds of the same scale hold the same records.
 import datetime
 import random
 import secrets
+import tempfile
 from dataclasses import dataclass, field
 from decimal import Decimal
+from pathlib import Path
 
 from django.conf import settings
 from django.db import connection, transaction
@@ -30,7 +35,11 @@ from audits.models import (
     Plan,
 )
 from audits.scoring import audit_result
+from bench import published
+from benchmarks.ees import dfe_file_import
+from benchmarks.models import Authority, Neighbour, NeighbourSet, OwnArea
 from kpis.cache import data_changed
+from kpis.comparators import comparators_refresh
 from kpis.models import Frequency, Indicator, Measurement, ObaCategory, Polarity, Source, Unit
 from send_qa.core.bulk import copy_create_with_history
 from send_qa.core.demo import seed_core
@@ -49,7 +58,10 @@ AREAS = ["local", "england", "region", "statistical_neighbours"]
 ACTIONS = 300
 UPDATES_PER_ACTION = 10
 AUDITORS = 20
+AUTHORITIES = 153
 BATCH = 2_000
+# The indicator whose published comparators the benchmark opens: fed by annual_reviews.
+COMPARED_INDICATOR = "AR_DECISION_4WK"
 
 
 @dataclass
@@ -65,13 +77,17 @@ class County:
     moderation_session_id: int = 0
     term_name: str = ""
     counts: dict[str, int] = field(default_factory=dict)
+    dfe_files: published.Files | None = None
+    compared_indicator_code: str = COMPARED_INDICATOR
 
 
 def _scaled(number: int, scale: float) -> int:
     return max(1, round(number * scale))
 
 
-def build(*, scale: float = 1.0, seed: int = 2026) -> County:
+def build(*, scale: float = 1.0, seed: int = 2026, folder: Path | None = None) -> County:
+    """The county; the DfE files are written into `folder` (a new temporary folder when
+    None, left for the caller to remove)."""
     rng = random.Random(seed)  # noqa: S311 - synthetic data, not security
     area = seed_core(password=secrets.token_urlsafe(16))
     for path in settings.DEMO_SEEDERS:
@@ -95,6 +111,7 @@ def build(*, scale: float = 1.0, seed: int = 2026) -> County:
         plan = _action_plan(rng, area, _scaled(ACTIONS, scale), UPDATES_PER_ACTION, today)
         report = _report(terms[0])
         session = _moderation_session(area, today)
+    files = _published_data(folder, scale, seed)
     in_progress = (
         Audit.objects.of_plans()
         .filter(auditor=area.users["auditor@demo.invalid"])
@@ -113,6 +130,7 @@ def build(*, scale: float = 1.0, seed: int = 2026) -> County:
         report_uuid=str(report.uuid),
         moderation_session_id=session.pk,
         term_name=terms[0].name,
+        dfe_files=files,
         counts={
             "plans": Plan.objects.count(),
             "audits": Audit.objects.count(),
@@ -122,8 +140,45 @@ def build(*, scale: float = 1.0, seed: int = 2026) -> County:
             "measurements": Measurement.objects.count(),
             "actions": Action.objects.count(),
             "progress updates": ProgressUpdate.objects.count(),
+            "authorities in the DfE files": len(files.authorities),
+            "rows of the annual_reviews file": files.rows["annual_reviews"],
+            "rows of the timeliness_20_week file (imported)": files.rows["timeliness_20_week"],
         },
     )
+
+
+def _published_data(folder: Path | None, scale: float, seed: int) -> published.Files:
+    """Both DfE files for every authority; the timeliness table imported, the own area and
+    its ten neighbours set, and the comparators worked out (the benchmark times importing
+    annual_reviews itself)."""
+    count = max(published.NEIGHBOURS + 1, _scaled(AUTHORITIES, scale))
+    where = folder or Path(tempfile.mkdtemp(prefix="bench-dfe-"))
+    files = published.write_files(where, count=count, seed=seed)
+    dfe_file_import(files.timeliness)
+    own = Authority.objects.get(code=files.own.code)
+    others = sorted(
+        (a for a in files.authorities if a.code != own.code),
+        key=lambda a: (a.code[:3] != own.code[:3], a.code),
+    )
+    chosen = NeighbourSet.objects.create(
+        name="DfE statistical neighbours",
+        model="Children's Services Statistical Neighbour Benchmarking Tool",
+        release="2025",
+    )
+    codes = dict(Authority.objects.values_list("code", "pk"))
+    Neighbour.objects.bulk_create(
+        Neighbour(
+            neighbour_set=chosen,
+            authority=own,
+            neighbour_id=codes[place.code],
+            rank=rank,
+            proximity=published.proximity(rank),
+        )
+        for rank, place in enumerate(others[: published.NEIGHBOURS], start=1)
+    )
+    OwnArea.objects.create(authority=own)
+    comparators_refresh()
+    return files
 
 
 def _auditors(area, count: int) -> list[User]:

@@ -8,6 +8,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -95,6 +96,19 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
     ]
 
 
+def comparator_pages(county: County) -> list[tuple[str, str, str]]:
+    """(what, whose email, url) for the pages that read the published comparators (issue 17),
+    opened once the whole annual_reviews table is imported and its comparators worked out."""
+    sendops, board = "sendops@demo.invalid", "board@demo.invalid"
+    code = {"code": county.compared_indicator_code}
+    return [
+        ("Scorecard, comparators (SENDOPS)", sendops, reverse("kpis:scorecard")),
+        ("Scorecard, comparators (board)", board, reverse("kpis:scorecard")),
+        ("Indicator page, comparators", sendops, reverse("kpis:indicator_detail", kwargs=code)),
+        ("Benchmark export (CSV)", sendops, reverse("kpis:benchmark_export_csv", kwargs=code)),
+    ]
+
+
 def percentile(samples: list[float], fraction: float) -> float:
     """The nearest-rank percentile of the samples."""
     ordered = sorted(samples)
@@ -117,10 +131,15 @@ def page_result(name: str, client: Client, url: str, *, repeat: int) -> PageResu
     return PageResult(name, url, count, statistics.median(samples), percentile(samples, 0.95))
 
 
-def pages(county: County, *, repeat: int) -> list[PageResult]:
+def pages(
+    county: County,
+    *,
+    repeat: int,
+    which: Callable[[County], list[tuple[str, str, str]]] = key_pages,
+) -> list[PageResult]:
     clients: dict[int, Client] = {}
     results = []
-    for name, who, url in key_pages(county):
+    for name, who, url in which(county):
         user = county.users[who]
         client = clients.setdefault(user.pk, signed_in(user))
         results.append(page_result(name, client, url, repeat=repeat))
@@ -215,6 +234,55 @@ def _copy_into_measurements(path: Path, with_ids: Path) -> float:
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds
+
+
+def dfe_import(county: County) -> tuple[Timing, Timing, Timing]:
+    """The issue 17 target: the whole annual_reviews file (every authority, seven years, every
+    breakdown) imported as published, then the own area's comparators worked out for every
+    indicator a table feeds; and the same file imported again, which must change nothing (as
+    the import command does, the comparators are then left as they stand)."""
+    from benchmarks.ees import dfe_file_import
+    from benchmarks.models import Authority, PublishedRow
+    from kpis.comparators import comparators_refresh
+    from kpis.models import Comparator, Measurement
+
+    if county.dfe_files is None:
+        raise RuntimeError("The county has no DfE files.")
+    path = county.dfe_files.annual_reviews
+    size = f"{county.dfe_files.rows['annual_reviews']:,} rows, {path.stat().st_size / 1e6:.1f} MB"
+    started = time.perf_counter()
+    plan, _ = dfe_file_import(path)
+    imported = time.perf_counter() - started
+    started = time.perf_counter()
+    stored = comparators_refresh()
+    comparators = time.perf_counter() - started
+
+    def state() -> tuple[int, ...]:
+        return (
+            PublishedRow.objects.count(),
+            PublishedRow.history.count(),
+            Authority.history.count(),
+            Comparator.objects.count(),
+            Measurement.objects.count(),
+            Measurement.history.count(),
+        )
+
+    before = state()
+    started = time.perf_counter()
+    again, _ = dfe_file_import(path)
+    repeated = time.perf_counter() - started
+    changed = bool(again.added or again.changed) or state() != before
+    return (
+        Timing("DfE file import (annual_reviews)", imported, f"{size}; {plan.added:,} added"),
+        Timing("Comparators worked out", comparators, f"{stored:,} stored"),
+        Timing(
+            "The same file imported again",
+            repeated,
+            "CHANGED SOMETHING"
+            if changed
+            else f"changed nothing: {again.unchanged:,} rows unchanged",
+        ),
+    )
 
 
 def sampling(county: County) -> Timing:

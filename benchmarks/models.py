@@ -9,6 +9,7 @@ authority, breakdown, and every measure cell as published, a number or one of th
 """
 
 import datetime
+import functools
 import re
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
@@ -147,8 +148,10 @@ class PublishedValue(NamedTuple):
     status: str  # a benchmarks.markers.Status value; "" for a number
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def cell_read(raw: str) -> PublishedValue | None:
-    """A published cell as a number or a known marker; None when it is neither."""
+    """A published cell as a number or a known marker; None when it is neither. Remembered:
+    a whole table repeats the same few thousand cells hundreds of thousands of times."""
     text = raw.strip()
     if text.lower() in MARKERS:
         return PublishedValue(None, MARKERS[text.lower()].value)
@@ -203,10 +206,14 @@ class PublishedRow(models.Model):
         return f"{self.source} {self.time_period} {self.authority_id} {self.breakdown}"
 
     def cell(self, measure: str) -> PublishedValue:
-        raw = self.cells.get(measure)
-        if raw is None:
-            return PublishedValue(None, Status.NOT_IN_FILE.value)
-        return cell_read(str(raw)) or PublishedValue(None, Status.NOT_AVAILABLE.value)
+        return stored_cell(self.cells.get(measure))
+
+
+def stored_cell(raw: object) -> PublishedValue:
+    """A stored cell as its number or marker ("not in the file" when the row has none)."""
+    if raw is None:
+        return PublishedValue(None, Status.NOT_IN_FILE.value)
+    return cell_read(str(raw)) or PublishedValue(None, Status.NOT_AVAILABLE.value)
 
 
 class NeighbourSet(models.Model):

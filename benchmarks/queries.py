@@ -9,6 +9,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
+from django.db.models.fields.json import KT
+
 from benchmarks.markers import marker_text
 from benchmarks.models import (
     ENGLAND,
@@ -18,6 +20,7 @@ from benchmarks.models import (
     NeighbourSet,
     OwnArea,
     PublishedRow,
+    stored_cell,
 )
 from benchmarks.models import PublishedValue as PublishedValue
 from benchmarks.periods import published_period
@@ -132,6 +135,9 @@ def published_figures(code: str, *, headline_only: bool = False) -> Published | 
         rows = rows.filter(headline=True)
     figures: dict[Key, dict[str, Figure]] = defaultdict(dict)
     labels: dict[tuple[datetime.date, datetime.date], str] = {}
+    # Only the feed's cells, read out of the JSON by the database: a whole table has tens of
+    # thousands of rows of twenty cells each.
+    columns = tuple(dict.fromkeys(feed.columns))
     for row in rows.values_list(
         "period_start",
         "period_end",
@@ -142,17 +148,19 @@ def published_figures(code: str, *, headline_only: bool = False) -> Published | 
         "authority__code",
         "authority__level",
         "authority__region__code",
-        "cells",
+        *(KT(f"cells__{column}") for column in columns),
     ):
-        start, end, period, identifier, topic, breakdown, area, level, region, cells = row
-        stored = PublishedRow(cells=cells)
+        start, end, period, identifier, topic, breakdown, area, level, region = row[:9]
+        cells = dict(zip(columns, row[9:], strict=True))
         figures[(start, end, topic, breakdown)][area] = Figure(
             code=area,
             level=level,
             region_code=region,
-            value=stored.cell(feed.value),
-            numerator=stored.cell(feed.numerator) if feed.numerator else PublishedValue(None, ""),
-            denominator=_summed([stored.cell(c) for c in feed.denominator]),
+            value=stored_cell(cells[feed.value]),
+            numerator=(
+                stored_cell(cells[feed.numerator]) if feed.numerator else PublishedValue(None, "")
+            ),
+            denominator=_summed([stored_cell(cells[c]) for c in feed.denominator]),
         )
         if (start, end) not in labels:
             labels[(start, end)] = published_period(period, identifier).label
