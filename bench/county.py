@@ -36,8 +36,9 @@ from audits.models import (
 )
 from audits.scoring import audit_result
 from bench import published
+from benchmarks.area import own_area_save
 from benchmarks.ees import dfe_file_import
-from benchmarks.models import Authority, Neighbour, NeighbourSet, OwnArea
+from benchmarks.models import Authority, Neighbour, NeighbourSet
 from kpis.cache import data_changed
 from kpis.comparators import comparators_refresh
 from kpis.models import Frequency, Indicator, Measurement, ObaCategory, Polarity, Source, Unit
@@ -176,7 +177,7 @@ def _published_data(folder: Path | None, scale: float, seed: int) -> published.F
         )
         for rank, place in enumerate(others[: published.NEIGHBOURS], start=1)
     )
-    OwnArea.objects.create(authority=own)
+    own_area_save(own)
     comparators_refresh()
     return files
 

@@ -9,11 +9,13 @@ the real files. Made with a fixed seed.
 """
 
 import csv
+import json
 import random
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from benchmarks.lineage import LINEAGE
 from benchmarks.registry import EES_COLUMNS, tables
 
 ENGLAND = ("E92000001", "England")
@@ -33,6 +35,7 @@ REGIONS = (
 )
 # The portal's own area in the benchmark: the real West Sussex, a county of the South East.
 OWN_AREA = ("E10000032", "938", "West Sussex")
+SERIAL_FROM = 500  # made-up codes (E06000501...) lie past England's real ones
 NEIGHBOURS = 10
 
 AGES = ["Aged 2 and under", *[f"Aged {n}" for n in range(3, 26)]]
@@ -104,8 +107,12 @@ def authorities(count: int) -> list[Place]:
     """`count` local authorities (the own area first), shared among the regions as England's
     are, with ONS-shaped codes and distinct DfE numbers."""
     places: list[Place] = []
-    numbers = (n for n in range(301, 1000) if str(n) != OWN_AREA[1])
-    serial = {"E06": 0, "E08": 0, "E09": 0, "E10": 0}
+    # Clear of every real code the portal ships (the lineage of reorganised authorities): a
+    # made-up authority never takes a real predecessor's code or a real successor's number.
+    shipped = json.loads(LINEAGE.read_text(encoding="utf-8"))["changes"]
+    taken = {OWN_AREA[1]} | {c[part][1] for c in shipped for part in ("predecessor", "successor")}
+    numbers = (n for n in range(301, 1000) if str(n) not in taken)
+    serial = dict.fromkeys(("E06", "E08", "E09", "E10"), SERIAL_FROM)
     full = [
         (region, name, kind)
         for region, name, kinds in REGIONS

@@ -14,7 +14,7 @@ import json
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import pandas as pd
 from django.db import transaction
@@ -88,6 +88,14 @@ class Row:
         return is_headline(self.breakdown_topic, self.breakdown)
 
 
+class Stored(NamedTuple):
+    """What is held of a row already imported: enough to tell whether the file changes it."""
+
+    pk: int
+    cells: dict[str, str]
+    published_code: str
+
+
 @dataclass
 class DfePlan:
     """A checked file, ready to save."""
@@ -100,7 +108,7 @@ class DfePlan:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
-    _stored: dict[tuple[str, str, str, str, str], PublishedRow] = field(default_factory=dict)
+    _stored: dict[tuple[str, str, str, str, str], "Stored"] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:
@@ -311,27 +319,23 @@ def _area(text: dict[str, str], problem: Any) -> Area | None:
 def _compare(plan: DfePlan) -> None:
     """Count what saving would add, change and leave as it is."""
     identifiers = {r.time_identifier for r in plan.rows}
-    stored = (
-        PublishedRow.objects.filter(
-            source=plan.table.key,
-            time_identifier__in=identifiers,
-            time_period__in=plan.periods,
-        )
-        .select_related("authority")
-        .only(
-            "id",
-            "time_identifier",
-            "time_period",
-            "authority__code",
-            "breakdown_topic",
-            "breakdown",
-            "cells",
-            "published_code",
-        )
+    stored = PublishedRow.objects.filter(
+        source=plan.table.key,
+        time_identifier__in=identifiers,
+        time_period__in=plan.periods,
+    ).values_list(
+        "id",
+        "time_identifier",
+        "time_period",
+        "authority__code",
+        "breakdown_topic",
+        "breakdown",
+        "cells",
+        "published_code",
     )
     plan._stored = {
-        (s.time_identifier, s.time_period, s.authority.code, s.breakdown_topic, s.breakdown): s
-        for s in stored
+        (identifier, period, code, topic, breakdown): Stored(pk, cells, published_code)
+        for pk, identifier, period, code, topic, breakdown, cells, published_code in stored
     }
     for row in plan.rows:
         existing = plan._stored.get(row.key)

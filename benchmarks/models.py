@@ -17,6 +17,7 @@ from typing import NamedTuple
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from benchmarks.markers import MARKERS, Status
@@ -284,10 +285,12 @@ class OwnArea(models.Model):
         help_text="Leave empty to use the latest DfE statistical neighbours.",
     )
     updated_at = models.DateTimeField(auto_now=True)
+    one = models.BooleanField(default=True, unique=True, editable=False)  # at most one row
     history = HistoricalRecords()
 
     class Meta:
         verbose_name = "own area"
+        constraints = [models.CheckConstraint(condition=Q(one=True), name="own_area_is_one")]
 
     def __str__(self) -> str:
         return str(self.authority)

@@ -5,6 +5,7 @@ import re
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from benchmarks import demo
@@ -234,3 +235,9 @@ def test_the_demo_area_is_west_sussex():
     assert (area.code, area.old_code, area.name) == ("E10000032", "938", "West Sussex")
     assert (area.region.code, area.region.name) == ("E12000008", "South East")
     assert OwnArea.objects.count() == 1
+
+
+def test_the_portal_is_one_area(west_sussex):
+    OwnArea.objects.create(authority=west_sussex)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        OwnArea.objects.create(authority=west_sussex)
