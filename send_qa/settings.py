@@ -307,6 +307,7 @@ SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True
+CSRF_FAILURE_VIEW = "send_qa.core.views.csrf_failure"  # the portal's page, not Django's bare one
 
 # Production hardening (python manage.py check --deploy is clean with these).
 SECURE_CONTENT_TYPE_NOSNIFF = True

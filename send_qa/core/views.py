@@ -297,3 +297,9 @@ def _two_factor_state(person: User) -> dict[str, bool]:
         "has_two_factor": confirmed_device(person) is not None,
         "needs_two_factor": person.has_role(*settings.OTP_REQUIRED_ROLES),
     }
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form sent without its valid token (open too long, or signed in again in another tab):
+    the portal's page saying nothing was saved, never Django's bare one (CSRF_FAILURE_VIEW)."""
+    return render(request, "403_csrf.html", status=403)
