@@ -1,0 +1,25 @@
+"""The refusal and not-found pages meet WCAG 2.2 AA and show the portal's header and a way back."""
+
+import pytest
+from django.urls import reverse
+
+from tests.browser.conftest import axe_violations
+from tests.conftest import make_people
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def test_refused_and_missing_pages(new_page):
+    people = make_people()
+    page = new_page(people.board)
+    response = page.goto(reverse("benchmarks:index"))
+    assert response.status == 403
+    assert page.get_by_role("heading", name="You cannot see this page").is_visible()
+    problems = axe_violations(page)
+    page.get_by_role("link", name="Go to your home page").click()
+    assert page.url.endswith(reverse("dashboard:home"))
+    response = page.goto("/no-such-page/")
+    assert response.status == 404
+    assert page.get_by_role("heading", name="Page not found").is_visible()
+    problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
