@@ -507,3 +507,25 @@ class AdviceScoringForm(GDSFormMixin, forms.Form):
         cast("forms.ModelChoiceField[User]", self.fields["auditor"]).queryset = (
             User.objects.active().with_role(Role.AUDITOR).order_by("full_name")
         )
+
+
+class ResultsUploadForm(SpreadsheetUploadForm):
+    """Past audit results (docs/imports.md), and the checklist they were scored against."""
+
+    submit_label = "Check the file"
+    hint = (
+        "One row per audited plan, with the column headers in the guide below. You see what "
+        "will be added before anything is saved."
+    )
+    template = forms.ChoiceField(label="Which checklist were these plans audited against?")
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        names = (
+            ChecklistTemplate.objects.published()
+            .for_subject(ChecklistTemplate.Subject.EHCP)
+            .order_by("name")
+            .values_list("name", flat=True)
+            .distinct()
+        )
+        cast(forms.ChoiceField, self.fields["template"]).choices = [(n, n) for n in names]

@@ -11,11 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.db import transaction
+from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
 from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
-from audits.models.plans import YEAR_GROUPS, ceased_on
+from audits.models.plans import NOT_RECORDED, YEAR_GROUPS, ceased_on
 from audits.signals import records_written_in_bulk
 from send_qa.core.models import Team, User
 from send_qa.core.tables import ImportProblem, max_length, read_table
@@ -53,12 +53,25 @@ FIELDS = [
     "ceased_on",
 ]
 
-_NEEDS = {code.lower(): code for code in PrimaryNeed.values}
+# Each column's values as the file may write them ("not recorded" in any case for all three).
+_NEEDS = {code.lower(): code for code in PrimaryNeed.values} | {
+    NOT_RECORDED: PrimaryNeed.NOT_RECORDED
+}
 _PLACEMENTS = {
     **{p.value: p.value for p in PlacementType},
     **{p.label.lower(): p.value for p in PlacementType},
 }
-_AGE_BANDS = {band.value: band.value for band in AgeBand}
+_AGE_BANDS = {band.value.lower(): band.value for band in AgeBand} | {
+    NOT_RECORDED: AgeBand.NOT_RECORDED
+}
+
+
+def allowed(choices: type[models.TextChoices]) -> str:
+    """The values a column takes, in the words of a refusal: "A, B, C, or not recorded"."""
+    codes = [value for value in choices.values if choices(value).label != "Not recorded"]
+    return f"{', '.join(codes)}, or {NOT_RECORDED}"
+
+
 _TRUE, _FALSE = {"yes", "y", "true", "1", ""}, {"no", "n", "false", "0"}
 
 
@@ -143,29 +156,29 @@ def plans_import(frame: pd.DataFrame, *, by: User | None = None) -> PlanImportSu
         else:
             first_row_of[reference] = row
 
-        need = _NEEDS.get(record["primary_need"].strip().lower())
+        need = _NEEDS.get(" ".join(record["primary_need"].lower().split()))
         if need is None:
             bad(
                 "primary_need",
-                f"'{record['primary_need']}' is not a SEN2 primary need code. Use one of {', '.join(PrimaryNeed.values)}.",
+                f"'{record['primary_need']}' is not a SEN2 primary need code. Use one of {allowed(PrimaryNeed)}.",
             )
         values["primary_need"] = need
 
-        placement = _PLACEMENTS.get(record["placement_type"].strip().lower())
+        placement = _PLACEMENTS.get(" ".join(record["placement_type"].lower().split()))
         if placement is None:
             bad(
                 "placement_type",
-                f"'{record['placement_type']}' is not a placement type. Use one of {', '.join(PlacementType.values)}.",
+                f"'{record['placement_type']}' is not a placement type. Use one of {allowed(PlacementType)}.",
             )
         values["placement_type"] = placement
 
-        age_band = record.get("age_band", "").strip()
+        age_band = " ".join(record.get("age_band", "").lower().split())
         if age_band and age_band not in _AGE_BANDS:
             bad(
                 "age_band",
-                f"'{age_band}' is not an age band. Use one of {', '.join(AgeBand.values)}.",
+                f"'{record['age_band'].strip()}' is not an age band. Use one of {allowed(AgeBand)}.",
             )
-        values["age_band"] = age_band
+        values["age_band"] = _AGE_BANDS.get(age_band, "")
 
         year_group = record.get("year_group", "").strip().upper()
         if year_group and year_group not in YEAR_GROUPS:

@@ -1,6 +1,16 @@
 from django.urls import path
 
-from audits.views import advice, audits, checklists, findings, history, moderation, peer, plans
+from audits.views import (
+    advice,
+    audits,
+    checklists,
+    findings,
+    history,
+    moderation,
+    peer,
+    plans,
+    results,
+)
 
 app_name = "audits"
 urlpatterns = [
@@ -12,6 +22,7 @@ urlpatterns = [
     path("plans/<uuid:plan_uuid>/history/", history.plan_history, name="plan_history"),
     path("audits/", audits.audit_list, name="audit_list"),
     path("audits/findings/", findings.findings, name="findings"),
+    path("audits/import-past-results/", results.results_import, name="results_import"),
     path("quality-assurance/", findings.qa_summary, name="qa_summary"),
     path("audits/export.csv", findings.export, {"fmt": "csv"}, name="export_csv"),
     path("audits/export.xlsx", findings.export, {"fmt": "xlsx"}, name="export_xlsx"),

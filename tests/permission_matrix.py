@@ -298,6 +298,7 @@ ROWS: list[Row] = [
     Row("audits:plan_history", only("sendops"), kwargs=a_plan),
     Row("audits:audit_list", only("sendops", "auditor", "caseworker")),
     Row("audits:findings", only("sendops")),
+    Row("audits:results_import", only("sendops")),
     Row("audits:qa_summary", only("sendops")),
     Row("audits:export_csv", only("sendops"), is_page=False),
     Row("audits:export_xlsx", only("sendops"), is_page=False),

@@ -5,7 +5,7 @@ from audits.models.advice import (
     AdviceStatus,
     Profession,
 )
-from audits.models.audits import Answer, Audit, AuditIncomplete, AuditLocked
+from audits.models.audits import Answer, Audit, AuditImported, AuditIncomplete, AuditLocked
 from audits.models.moderation import ModerationSession, SampledPlan
 from audits.models.plans import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.templates import (
@@ -26,6 +26,7 @@ __all__ = [
     "AgeBand",
     "Answer",
     "Audit",
+    "AuditImported",
     "AuditIncomplete",
     "AuditLocked",
     "ChecklistTemplate",

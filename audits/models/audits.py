@@ -150,6 +150,19 @@ class Audit(models.Model):
     section_scores = models.JSONField(
         default=dict, blank=True, help_text="Section code -> [points, maximum] at the last save."
     )
+    # Past results brought in from the council's own records (audits/result_import.py): kept
+    # as the council recorded them, read-only, never re-scored; counted like any submitted audit.
+    imported_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When it was imported from past results; empty if scored here.",
+    )
+    audited_on = models.DateField(
+        null=True, blank=True, help_text="The date audited as the past results give it, if they do."
+    )
+    recorded_auditor = models.CharField(
+        max_length=200, blank=True, help_text="The auditor as the past results name them."
+    )
     history = HistoricalRecords(excluded_fields=["revision"])
 
     objects = AuditQuerySet.as_manager()
@@ -180,6 +193,23 @@ class Audit(models.Model):
     @property
     def is_submitted(self) -> bool:
         return self.status == self.Status.SUBMITTED
+
+    @property
+    def is_imported(self) -> bool:
+        return self.imported_at is not None
+
+    @property
+    def read_only_reason(self) -> str:
+        """Why the audit cannot be changed, in the users' words; "" while it can."""
+        if self.is_imported:
+            return AuditImported.message
+        return AuditLocked.message if self.is_submitted else ""
+
+    def _refuse_if_read_only(self) -> None:
+        if self.is_imported:
+            raise AuditImported()
+        if self.is_submitted:
+            raise AuditLocked()
 
     def sections_with_items(self) -> models.QuerySet[TemplateSection]:
         return self.template.sections.prefetch_related("items")
@@ -219,8 +249,7 @@ class Audit(models.Model):
         A field "value" is the answer as the form writes it, stored by Answer.set_from; any
         other field (comment, extras, or a value field itself) is stored as given.
         """
-        if self.is_submitted:
-            raise AuditLocked()
+        self._refuse_if_read_only()
         self._claim(version)
         sections = list(self.sections_with_items())
         items = {item.pk: item for section in sections for item in section.items.all()}
@@ -253,8 +282,7 @@ class Audit(models.Model):
 
     @transaction.atomic
     def save_overall(self, *, rating: int | None, comments: str, version: str) -> None:
-        if self.is_submitted:
-            raise AuditLocked()
+        self._refuse_if_read_only()
         self._claim(version)
         self.overall_rating, self.final_comments = rating, comments
         if self.status == self.Status.NOT_STARTED:
@@ -275,8 +303,7 @@ class Audit(models.Model):
 
     @transaction.atomic
     def submit(self, *, version: str, by: User) -> None:
-        if self.is_submitted:
-            raise AuditLocked()
+        self._refuse_if_read_only()
         missing = self.missing_answers()
         if missing:
             raise AuditIncomplete(missing)
@@ -286,6 +313,8 @@ class Audit(models.Model):
 
     @transaction.atomic
     def reopen(self, *, by: User, reason: str) -> None:
+        if self.is_imported:
+            raise AuditImported()
         if not self.is_submitted:
             raise ValidationError("Only a submitted audit can be reopened.")
         self.revision += 1
@@ -294,6 +323,8 @@ class Audit(models.Model):
         self.save()
 
     def store_result(self, sections: Iterable[TemplateSection] | None = None) -> None:
+        if self.is_imported:  # its results are the council's; it has no answers to score
+            raise AuditImported()
         self.apply_result(self.result(sections))
         self.save()
 
@@ -314,6 +345,14 @@ class Audit(models.Model):
 
 class AuditLocked(Exception):
     message = "This audit has been submitted and can no longer be changed."
+
+
+class AuditImported(AuditLocked):
+    message = (
+        "This audit was imported from the council's past results, so it cannot be changed here: "
+        "its grade and scores are as the council recorded them. Import the corrected row again "
+        "to change it."
+    )
 
 
 class AuditIncomplete(ValidationError):

@@ -16,9 +16,13 @@ from simple_history.models import HistoricalRecords
 from audits.roles import AUDIT_ASSIGNEES, CASEWORKERS, PLAN_MANAGERS
 from send_qa.core.models import Team, User
 
+# Where a council's extract lacks a plan's need, placement or age band (or an imported past
+# audit names a plan the register does not hold), the register says so rather than guess.
+NOT_RECORDED = "not recorded"
+
 
 class PrimaryNeed(models.TextChoices):
-    """The SEN2 primary need categories."""
+    """The SEN2 primary need categories, and "not recorded"."""
 
     SPLD = "SpLD", "SpLD: Specific learning difficulty"
     MLD = "MLD", "MLD: Moderate learning difficulty"
@@ -32,6 +36,7 @@ class PrimaryNeed(models.TextChoices):
     PD = "PD", "PD: Physical disability"
     ASD = "ASD", "ASD: Autistic spectrum disorder"
     OTH = "OTH", "OTH: Other difficulty or disability"
+    NOT_RECORDED = "NR", "Not recorded"
 
 
 class AgeBand(models.TextChoices):
@@ -40,6 +45,7 @@ class AgeBand(models.TextChoices):
     AGE_11_15 = "11-15", "11 to 15"
     AGE_16_19 = "16-19", "16 to 19"
     AGE_20_25 = "20-25", "20 to 25"
+    NOT_RECORDED = "NR", "Not recorded"
 
 
 class PlacementType(models.TextChoices):
@@ -52,6 +58,7 @@ class PlacementType(models.TextChoices):
     EARLY_YEARS = "early_years", "Early years"
     HOME_EDUCATED = "home_educated", "Home educated"
     OTHER = "other", "Other"
+    NOT_RECORDED = "not_recorded", "Not recorded"
 
 
 # National curriculum year groups as councils write them: N1, N2, R, 1-14.

@@ -26,6 +26,7 @@ from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.concurrency import EditConflict
+from send_qa.core.figures import percent
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import group_name
@@ -106,7 +107,25 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_detail(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
+    if audit.is_imported:
+        return _render_imported(request, audit)
     return _render_task_list(request, audit)
+
+
+def _render_imported(request: SignedInRequest, audit: Audit) -> HttpResponse:
+    """An imported audit has no answers: its page shows the results the council recorded."""
+    titles = dict(audit.template.sections.values_list("code", "title"))
+    return render(
+        request,
+        "audits/audit_imported.html",
+        {
+            "audit": audit,
+            "sections": [
+                (titles.get(code, code), points, maximum, percent(points, maximum))
+                for code, (points, maximum) in audit.section_scores.items()
+            ],
+        },
+    )
 
 
 def _render_task_list(
@@ -145,8 +164,8 @@ def _render_task_list(
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
-    if audit.is_submitted:
-        messages.error(request, AuditLocked.message)
+    if audit.read_only_reason:
+        messages.error(request, audit.read_only_reason)
         return redirect(audit_detail_url(audit))
     sections = list(audit.sections_with_items())
     index = next((n for n, s in enumerate(sections) if s.code == code), None)
@@ -196,8 +215,8 @@ def audit_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) ->
 @require_http_methods(["GET", "POST"])
 def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_score(request.user, audit_uuid)
-    if audit.is_submitted:
-        messages.error(request, AuditLocked.message)
+    if audit.read_only_reason:
+        messages.error(request, audit.read_only_reason)
         return redirect(audit_detail_url(audit))
     form = OverallForm(
         posted(request),
@@ -259,6 +278,9 @@ def audit_submit(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespons
 @require_http_methods(["GET", "POST"])
 def audit_reopen(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
+    if audit.is_imported:
+        messages.error(request, audit.read_only_reason)
+        return redirect(audit_detail_url(audit))
     if not audit.is_submitted:
         messages.error(request, "Only a submitted audit can be reopened.")
         return redirect(audit_detail_url(audit))
@@ -276,6 +298,8 @@ def audit_reopen(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespons
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_print(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
+    if audit.is_imported:
+        return _render_imported(request, audit)
     sections = list(audit.sections_with_items())
     answers = audit.answers_by_item()
     return render(

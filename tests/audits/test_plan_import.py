@@ -7,7 +7,7 @@ from django.core.management import CommandError, call_command
 
 from audits.models import Plan
 from audits.plan_import import PlanImportError, plans_import, read_table
-from tests.audits.factories import PlanFactory
+from tests.audits.factories import AuditFactory, PlanFactory
 from tests.factories import TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
@@ -58,11 +58,11 @@ def test_each_bad_row_is_named_and_nothing_is_saved():
         + "EHC4,ASD,a boat,0-99,Nowhere team,ghost@example.org,\n"
     )
     assert problems == [
-        "Row 3, column 'primary_need': 'XYZ' is not a SEN2 primary need code. Use one of SpLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH.",
+        "Row 3, column 'primary_need': 'XYZ' is not a SEN2 primary need code. Use one of SpLD, MLD, SLD, PMLD, SEMH, SLCN, HI, VI, MSI, PD, ASD, OTH, or not recorded.",
         "Row 4, column 'next_review_due': '31st March' is not a date. Write it as YYYY-MM-DD, for example 2025-03-31.",
         "Row 5, column 'case_reference': EHC1 is also on row 2. Keep one row per plan.",
-        "Row 6, column 'placement_type': 'a boat' is not a placement type. Use one of mainstream, resourced, maintained_special, independent_special, further_education, alternative_provision, early_years, home_educated, other.",
-        "Row 6, column 'age_band': '0-99' is not an age band. Use one of 0-4, 5-10, 11-15, 16-19, 20-25.",
+        "Row 6, column 'placement_type': 'a boat' is not a placement type. Use one of mainstream, resourced, maintained_special, independent_special, further_education, alternative_provision, early_years, home_educated, other, or not recorded.",
+        "Row 6, column 'age_band': '0-99' is not an age band. Use one of 0-4, 5-10, 11-15, 16-19, 20-25, or not recorded.",
         "Row 6, column 'team': there is no team called 'Nowhere team'. Use a team's name as the portal shows it, or leave it empty.",
         "Row 6, column 'caseworker_email': no portal user has the email ghost@example.org. Invite them first, or leave it empty.",
     ]
@@ -132,3 +132,33 @@ def test_a_plan_marked_as_ceased_is_dated_once(settings):
     assert Plan.objects.get(pk=plan.pk).ceased_on == datetime.date(2025, 1, 1)
     run(header + "EHC000010,ASD,mainstream,yes\n")
     assert Plan.objects.get(pk=plan.pk).ceased_on is None
+
+
+def test_not_recorded_is_allowed_for_need_placement_and_age_band():
+    """A council's extract that lacks them says so, in any case and spacing."""
+    run(
+        HEADER
+        + "EHC1,Not recorded,not recorded,NOT  RECORDED,,,\n"
+        + "EHC2,NR,Not Recorded,not recorded,,,\n"
+        + "EHC3,ASD,mainstream,,,,\n"
+    )
+    assert list(
+        Plan.objects.values_list("primary_need", "placement_type", "age_band").order_by(
+            "case_reference"
+        )
+    ) == [("NR", "not_recorded", "NR"), ("NR", "not_recorded", "NR"), ("ASD", "mainstream", "")]
+
+
+def test_not_recorded_plans_are_counted_as_such_in_the_register_and_audit_filters(
+    people, client_for
+):
+    run(HEADER + "EHC1,not recorded,not recorded,,,,\n" + "EHC2,ASD,mainstream,,,,\n")
+    AuditFactory(plan=Plan.objects.get(case_reference="EHC1"))
+    AuditFactory(plan=Plan.objects.get(case_reference="EHC2"))
+    client = client_for(people.sendops)
+    plans = client.get("/plans/", {"need": "NR"}).context["page"].object_list
+    assert [p.case_reference for p in plans] == ["EHC1"]
+    audits = client.get("/audits/", {"placement": "not_recorded"}).context["page"].object_list
+    assert [a.plan.case_reference for a in audits] == ["EHC1"]
+    plan_page = client.get(f"/plans/{Plan.objects.get(case_reference='EHC1').uuid}/")
+    assert "Not recorded" in plan_page.content.decode()
