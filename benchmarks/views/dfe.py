@@ -17,11 +17,12 @@ from benchmarks.queries import comparison_set, own_area
 from benchmarks.registry import tables
 from benchmarks.roles import BENCHMARK_MANAGERS
 from benchmarks.signals import published_data_changed
-from benchmarks.views.staging import stage_and_check, staged
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
+from send_qa.core.staging import stage_and_check, staged
 from send_qa.core.tables import TableImportError, read_table
 
+UPLOADS = "benchmark-imports"
 SESSION_KEY = "dfe_import"
 RECENT_IMPORTS = 20
 
@@ -60,6 +61,7 @@ def dfe_import(request: SignedInRequest) -> HttpResponse:
             SESSION_KEY,
             form.cleaned_data["file"],
             lambda path, name: _check(path, name, source),
+            folder=UPLOADS,
             source=source,
         )
     return render(
@@ -74,7 +76,7 @@ def _check(path: Path, name: str, source: str) -> DfePlan:
 
 
 def _confirm(request: SignedInRequest) -> HttpResponse:
-    found = staged(request, SESSION_KEY)
+    found = staged(request, SESSION_KEY, folder=UPLOADS)
     if found is None:
         messages.error(request, "The file to import has expired. Upload it again.")
         return redirect("benchmarks:dfe_import")

@@ -13,11 +13,12 @@ from benchmarks.ees import sha256_of
 from benchmarks.forms import NeighboursUploadForm
 from benchmarks.neighbours import NeighbourPlan, neighbours_check, neighbours_save
 from benchmarks.roles import BENCHMARK_MANAGERS
-from benchmarks.views.staging import stage_and_check, staged
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
+from send_qa.core.staging import stage_and_check, staged
 from send_qa.core.tables import TableImportError, read_table
 
+UPLOADS = "benchmark-imports"
 SESSION_KEY = "neighbours_import"
 
 
@@ -38,6 +39,7 @@ def neighbours_import(request: SignedInRequest) -> HttpResponse:
             SESSION_KEY,
             form.cleaned_data["file"],
             lambda path, name: _check(path, name, release, day),
+            folder=UPLOADS,
             release=release,
             effective_from=day.isoformat(),
         )
@@ -59,7 +61,7 @@ def _check(path: Path, name: str, release: str, day: datetime.date) -> Neighbour
 
 
 def _confirm(request: SignedInRequest) -> HttpResponse:
-    found = staged(request, SESSION_KEY)
+    found = staged(request, SESSION_KEY, folder=UPLOADS)
     if found is None:
         messages.error(request, "The file to import has expired. Upload it again.")
         return redirect("benchmarks:neighbours_import")

@@ -1,5 +1,6 @@
-"""Keeping an uploaded file between checking it and saving it: under MEDIA_ROOT by a random
-name (never the user's), named in the session, removed once saved or refused."""
+"""Keeping an uploaded file between checking it and saving it (the import pages' two steps):
+under MEDIA_ROOT/<folder> by a random name (never the user's), named in the session under a
+key of the page's own, removed once saved or refused."""
 
 from __future__ import annotations
 
@@ -17,16 +18,18 @@ from send_qa.core.tables import TableImportError
 Checked = TypeVar("Checked")
 
 
-def upload_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "benchmark-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+def upload_dir(folder: str) -> Path:
+    path = Path(settings.MEDIA_ROOT) / folder
+    path.mkdir(parents=True, exist_ok=True)
+    return path
 
 
-def stage(request: SignedInRequest, key: str, upload: UploadedFile[bytes], **extra: str) -> Path:
+def stage(
+    request: SignedInRequest, key: str, upload: UploadedFile[bytes], *, folder: str, **extra: str
+) -> Path:
     """Store the upload and remember it in the session under `key`."""
     suffix = Path(upload.name or "file.csv").suffix.lower()
-    stored = upload_dir() / f"{uuid.uuid4().hex}{suffix}"
+    stored = upload_dir(folder) / f"{uuid.uuid4().hex}{suffix}"
     with stored.open("wb") as handle:
         for chunk in upload.chunks():
             handle.write(chunk)
@@ -34,12 +37,14 @@ def stage(request: SignedInRequest, key: str, upload: UploadedFile[bytes], **ext
     return stored
 
 
-def staged(request: SignedInRequest, key: str) -> tuple[Path, dict[str, str]] | None:
+def staged(
+    request: SignedInRequest, key: str, *, folder: str
+) -> tuple[Path, dict[str, str]] | None:
     """The file remembered under `key`, taken out of the session; None when it has expired."""
     pending = request.session.pop(key, None)
     if not pending:
         return None
-    path = upload_dir() / Path(pending["file"]).name
+    path = upload_dir(folder) / Path(pending["file"]).name
     return (path, pending) if path.exists() else None
 
 
@@ -48,11 +53,13 @@ def stage_and_check(
     key: str,
     upload: UploadedFile[bytes],
     check: Callable[[Path, str], Checked],
+    *,
+    folder: str,
     **extra: str,
 ) -> tuple[Checked | None, list[str]]:
     """Step 1 of an import: keep the upload and check it with `check(path, name)`. Returns what
     the check found, or the problems that refuse the file (which is then not kept)."""
-    stored = stage(request, key, upload, **extra)
+    stored = stage(request, key, upload, folder=folder, **extra)
     try:
         return check(stored, upload.name or stored.name), []
     except TableImportError as error:
