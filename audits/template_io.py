@@ -8,6 +8,7 @@ from typing import TypeGuard, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from audits.models import ChecklistTemplate, TemplateItem, TemplateSection
 from send_qa.core.models import User
@@ -119,11 +120,58 @@ def _holds_nul(data: object) -> bool:
     return False
 
 
+CHOICE_VALUE_LIMIT = 50  # what Answer.choice holds
+
+
+def choice_value(label: str) -> str:
+    """The value made for a choice written as a plain label: its slug ("Requires improvement"
+    -> "requires-improvement"), cut to what an answer holds."""
+    return slugify(label)[:CHOICE_VALUE_LIMIT].strip("-")
+
+
+def full_form(data: object) -> object:
+    """The template with its shorthand written out (docs/templates.md, "Shorthand"): a choice
+    given as a plain label gets a value made from it, and a section or item without a code
+    gets one from its place (`S1`, `S1Q2`). What is not shorthand is left for `validate`."""
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return data
+    sections = []
+    for s, section in enumerate(data["sections"], start=1):
+        if not isinstance(section, dict):
+            sections.append(section)
+            continue
+        section = {**section}
+        if section.get("code") in (None, ""):
+            section["code"] = f"S{s}"
+        if isinstance(section.get("items"), list):
+            section["items"] = [
+                _item_full_form(item, f"S{s}Q{i}")
+                for i, item in enumerate(section["items"], start=1)
+            ]
+        sections.append(section)
+    return {**data, "sections": sections}
+
+
+def _item_full_form(item: object, code: str) -> object:
+    if not isinstance(item, dict):
+        return item
+    item = {**item}
+    if item.get("code") in (None, ""):
+        item["code"] = code
+    if isinstance(item.get("choices"), list):
+        item["choices"] = [
+            {"value": choice_value(c), "label": c} if isinstance(c, str) else c
+            for c in item["choices"]
+        ]
+    return item
+
+
 def validate(data: object) -> list[str]:
     """All the problems in a template's JSON, each naming its place; empty when it is fine.
     Every value is checked for its type and size too, so that nothing in a file can fail
-    later, when it is saved."""
+    later, when it is saved. Shorthand is read as its full form (`full_form`)."""
     problems: list[str] = []
+    data = full_form(data)
     if not isinstance(data, dict):
         return ["The file must hold one JSON object (a template)."]
     if _holds_nul(data):
@@ -195,15 +243,7 @@ def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> 
     if kind == "score":
         _check_scale(item.get("scale"), spot, problems)
     if kind == "choice":
-        choices = item.get("choices")
-        if (
-            not isinstance(choices, list)
-            or not choices
-            or not all(isinstance(c, dict) and "value" in c and "label" in c for c in choices)
-        ):
-            problems.append(f"{spot}.choices: give choices, each with a value and a label")
-        elif not all(isinstance(c["value"], str) and 0 < len(c["value"]) <= 50 for c in choices):
-            problems.append(f"{spot}.choices: each value must be text of at most 50 characters")
+        _check_choices(item.get("choices"), spot, problems)
     if "weight" in item:
         weight = _number(item["weight"])
         if weight is None or weight < 0:
@@ -223,6 +263,41 @@ def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> 
             )
 
 
+def _check_choices(choices: object, spot: str, problems: list[str]) -> None:
+    """A choice item's choices: each a label (plain text) or {"value", "label"}, values unique."""
+    if not isinstance(choices, list) or not choices:
+        problems.append(f'{spot}.choices: missing; give a list such as ["Full", "Partial", "None"]')
+        return
+    seen: set[str] = set()
+    for c, choice in enumerate(choices):
+        where = f"{spot}.choices[{c}]"
+        if not isinstance(choice, dict) or "value" not in choice or "label" not in choice:
+            problems.append(
+                f'{where}: give a label as text ("Full") or {{"value": "full", "label": "Full"}}'
+            )
+            continue
+        value, label = choice["value"], choice["label"]
+        if not isinstance(label, str) or not label.strip():
+            problems.append(f"{where}.label: must be text, in quotes")
+        if not isinstance(value, str) or not value:
+            problems.append(
+                f"{where}.value: {label!r} makes no value (it has no letters or digits); "
+                f'give it as {{"value": "...", "label": {json.dumps(label)}}}'
+            )
+        elif len(value) > CHOICE_VALUE_LIMIT:
+            problems.append(
+                f"{where}.value: at most {CHOICE_VALUE_LIMIT} characters (it has {len(value)}); "
+                "shorten it"
+            )
+        elif value in seen:
+            problems.append(
+                f"{where}.value: {value!r} is used twice in this item; give each choice its "
+                f'own value, as {{"value": "...", "label": ...}}'
+            )
+        else:
+            seen.add(value)
+
+
 def _default_weight(kind: str) -> Decimal:
     return Decimal(1) if kind == "score" else Decimal(0)
 
@@ -240,6 +315,7 @@ def template_import(
     problems = validate(data)
     if problems:
         raise TemplateFormatError(problems)
+    data = cast(dict, full_form(data))
     existing = ChecklistTemplate.objects.filter(name=data["name"], version=data["version"]).first()
     keep = {}
     if existing and not existing.is_published and not existing.audits.exists():
@@ -395,6 +471,7 @@ def template_export(template: ChecklistTemplate) -> dict:
 
 def template_export_of_dict(data: dict) -> dict:
     """What template_export would give for this JSON once imported (defaults filled in)."""
+    data = cast(dict, full_form(data))
     rating = data.get("overall_rating") or None
     return {
         "name": data["name"],
