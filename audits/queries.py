@@ -121,7 +121,8 @@ def _section_averages(
         sections = [
             (code, title, share)
             for code, title in titled
-            if code in by_code and (share := percent(*by_code[code])) is not None
+            if code in by_code
+            and (share := percent(by_code[code][0], by_code[code][1])) is not None
         ]
         blocks.append(ChecklistSections(template, submitted_of[template.pk], sections))
     return blocks
