@@ -225,7 +225,54 @@ def validate(data: object) -> list[str]:
             _list_of_objects(section.get("items"), f"{where}.items", problems)
         ):
             _check_item(item, f"{where}.items[{i}]", item_codes, problems)
+    _check_grade_item(data, problems)
     return problems
+
+
+def _check_grade_item(data: dict, problems: list[str]) -> None:
+    """A grade item names a choice item of the file, and each of its choices a grade band."""
+    code = data.get("grade_item")
+    if code in (None, ""):
+        return
+    if not isinstance(code, str):
+        problems.append('grade_item: give the code of a choice item, in quotes ("S1Q2")')
+        return
+    found = [
+        (f"sections[{s}].items[{i}]", item)
+        for s, section in enumerate(data.get("sections") or [])
+        if isinstance(section, dict) and isinstance(section.get("items"), list)
+        for i, item in enumerate(section["items"])
+        if isinstance(item, dict) and item.get("code") == code
+    ]
+    if not found:
+        problems.append(f"grade_item: {code!r} is not the code of an item of this template")
+        return
+    spot, item = found[0]
+    if item.get("kind") != "choice":
+        problems.append(
+            f"grade_item: {code!r} ({spot}) is a {item.get('kind')!r} item; the grade must be a "
+            "choice item, one choice per grade band"
+        )
+        return
+    bands = data.get("grade_bands")
+    labels = {
+        b["label"].casefold()
+        for b in (bands if isinstance(bands, list) else [])
+        if isinstance(b, dict) and isinstance(b.get("label"), str)
+    }
+    if not labels:
+        problems.append(
+            "grade_bands: missing; a grade_item needs a band for each of its choices "
+            '({"label": "Good", "min_percent": 65, "good_or_better": true})'
+        )
+        return
+    for c, choice in enumerate(item.get("choices") or []):
+        label = choice.get("label") if isinstance(choice, dict) else None
+        if isinstance(label, str) and label.casefold() not in labels:
+            problems.append(
+                f"{spot}.choices[{c}]: {label!r} names no grade band; label it as one of the "
+                "grade_bands, or add a band of that label"
+            )
 
 
 def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> None:
@@ -347,6 +394,7 @@ def template_import(
         overall_rating_scale=_normal_scale(rating["scale"]) if rating else None,
         final_comments=bool(data.get("final_comments", False)),
         grade_bands=[_normal_band(b) for b in data.get("grade_bands", [])],
+        grade_item=data.get("grade_item") or "",
         total_label=data.get("total_label") or "",
     )
     items = []
@@ -433,6 +481,7 @@ def template_export(template: ChecklistTemplate) -> dict:
         ),
         "final_comments": template.final_comments,
         "grade_bands": template.grade_bands,
+        "grade_item": template.grade_item,
         "total_label": template.total_label,
         "sections": [],
     }
@@ -486,6 +535,7 @@ def template_export_of_dict(data: dict) -> dict:
         ),
         "final_comments": bool(data.get("final_comments", False)),
         "grade_bands": [_normal_band(b) for b in data.get("grade_bands", [])],
+        "grade_item": data.get("grade_item") or "",
         "total_label": data.get("total_label") or "",
         "sections": [
             {

@@ -80,6 +80,7 @@ FULL = {
     "overall_rating": None,
     "final_comments": False,
     "grade_bands": [],
+    "grade_item": "",
     "total_label": "",
     "sections": [
         {
