@@ -44,8 +44,8 @@ def findings(request: SignedInRequest) -> HttpResponse:
 
 
 def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
-    """One row per audit, one column per item of each checklist version used, in blocks by
-    checklist. With one version the columns are its item codes; with more, each is named
+    """One row per audit, one column per item of each checklist version used (and one per
+    extra answer it records), in blocks by checklist. With one version the columns are its item codes; with more, each is named
     with its checklist ("EHCP QA checklist v2: A1"), so no two checklists share a column."""
     audits = list(
         chosen.select_related("plan", "auditor", "template", "term").order_by(
@@ -58,20 +58,45 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
         .order_by(
             "section__template__name", "section__template__version", "section__order", "order"
         )
-        .values_list("pk", "code", "kind", "section__template__name", "section__template__version")
+        .values_list(
+            "pk",
+            "code",
+            "kind",
+            "section__template__name",
+            "section__template__version",
+            "extra_fields",
+        )
     )
+
+    def column(name: str, version: int, code: str) -> str:
+        return code if len(versions) == 1 else f"{name} v{version}: {code}"
+
     column_of = {
-        pk: (code if len(versions) == 1 else f"{name} v{version}: {code}", kind)
-        for pk, code, kind, name, version in items
+        pk: (column(name, version, code), kind) for pk, code, kind, name, version, _ in items
     }
-    codes = list(dict.fromkeys(column for column, _ in column_of.values()))
+    # Each extra answer (evidence, action, a date) is a column beside its item's: "P1 Who".
+    extra_columns = {
+        pk: [(extra, f"{column(name, version, code)} {extra['label']}") for extra in extras]
+        for pk, code, _, name, version, extras in items
+    }
+    codes = list(
+        dict.fromkeys(
+            name
+            for pk, (answer_column, _) in column_of.items()
+            for name in [answer_column, *(c for _, c in extra_columns[pk])]
+        )
+    )
     values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
     # Rows of plain values, not Answers: an export holds tens of thousands of answers.
     for row in Answer.objects.filter(audit__in=audits).values(
-        "audit_id", "item_id", "not_applicable", *Answer.VALUE_FIELD.values()
+        "audit_id", "item_id", "not_applicable", "extras", *Answer.VALUE_FIELD.values()
     ):
         code, kind = column_of[row["item_id"]]
         values[row["audit_id"]][code] = Answer.value_in(kind, row)
+        for extra, name in extra_columns[row["item_id"]]:
+            values[row["audit_id"]][name] = Answer.extra_cell(
+                extra, row["extras"].get(extra["key"])
+            )
     header = [
         "case_reference",
         "term",
