@@ -40,13 +40,27 @@ if TYPE_CHECKING:
 
 
 @dataclass
+class ChecklistSections:
+    """One checklist version's average score per section, under its own section titles: two
+    checklists' "Section A" are never averaged together."""
+
+    template: ChecklistTemplate
+    submitted: int
+    sections: list[tuple[str, str, Decimal]]  # code, title, average percentage
+
+    @property
+    def name(self) -> str:
+        return str(self.template)
+
+
+@dataclass
 class TermFindings:
     total: int
     by_status: dict[str, int]
     submitted: int
     graded: int
     good_or_better: int
-    section_averages: list[tuple[str, Decimal]]
+    checklists: list[ChecklistSections]
     weakest_items: list[Mapping[str, Any]]
     golden_thread: dict
     by_grade: dict[str, int]
@@ -57,38 +71,61 @@ class TermFindings:
 
 
 def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
-    """Counts, % good or better, section averages and weakest items of a set of audits."""
-    rows = list(audits.values("status", "good_or_better", "section_scores", "grade"))
+    """Counts and % good or better over every audit once; section averages per checklist
+    version; the weakest items of each checklist."""
+    rows = list(audits.values("status", "good_or_better", "section_scores", "grade", "template_id"))
     by_status: defaultdict[str, int] = defaultdict(int)
     by_grade: defaultdict[str, int] = defaultdict(int)
-    sums: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    sums: defaultdict[int, dict[str, list[float]]] = defaultdict(
+        lambda: defaultdict(lambda: [0.0, 0.0])
+    )
+    submitted_of: defaultdict[int, int] = defaultdict(int)
     graded = good = 0
     for row in rows:
         by_status[row["status"]] += 1
         if row["status"] != Audit.Status.SUBMITTED:
             continue
+        submitted_of[row["template_id"]] += 1
         if row["grade"]:
             by_grade[row["grade"]] += 1
         if row["good_or_better"] is not None:
             graded += 1
             good += row["good_or_better"]
         for code, (points, maximum) in row["section_scores"].items():
-            sums[code][0] += points
-            sums[code][1] += maximum
-    averages = [
-        (code, share) for code, (p, m) in sums.items() if (share := percent(p, m)) is not None
-    ]
+            sums[row["template_id"]][code][0] += points
+            sums[row["template_id"]][code][1] += maximum
     return TermFindings(
         total=len(rows),
         by_status={s.label: by_status.get(s.value, 0) for s in Audit.Status},
         submitted=by_status.get(Audit.Status.SUBMITTED, 0),
         graded=graded,
         good_or_better=good,
-        section_averages=averages,
+        checklists=_section_averages(sums, submitted_of),
         weakest_items=weakest_items(audits.submitted(), limit=weakest),
         golden_thread=golden_thread_checks(audits.submitted()),
         by_grade=_in_band_order(audits, by_grade),
     )
+
+
+def _section_averages(
+    sums: Mapping[int, Mapping[str, list[float]]], submitted_of: Mapping[int, int]
+) -> list[ChecklistSections]:
+    """Each checklist version's section averages, in its own section order and titles."""
+    templates = ChecklistTemplate.objects.filter(pk__in=submitted_of).prefetch_related("sections")
+    blocks = []
+    for template in templates.order_by("name", "version"):
+        by_code = sums.get(template.pk, {})
+        titled = [(s.code, s.title) for s in template.sections.all()]
+        known = {code for code, _ in titled}
+        titled += [(code, code) for code in by_code if code not in known]
+        sections = [
+            (code, title, share)
+            for code, title in titled
+            if code in by_code
+            and (share := percent(by_code[code][0], by_code[code][1])) is not None
+        ]
+        blocks.append(ChecklistSections(template, submitted_of[template.pk], sections))
+    return blocks
 
 
 def _in_band_order(audits: AuditQuerySet, counts: dict[str, int]) -> dict[str, int]:
@@ -119,11 +156,19 @@ def golden_thread_checks(audits: AuditQuerySet) -> dict[str, Any]:
 
 
 def weakest_items(audits: AuditQuerySet, *, limit: int = 10) -> list[Mapping[str, Any]]:
-    """Score items with the lowest average, as a percentage of the scale: themes for learning."""
+    """Score items with the lowest average, as a percentage of the scale: themes for learning.
+    Each item is its checklist version's own, never pooled with another's of the same code."""
     return list(
         Answer.objects.filter(audit__in=audits)
         .with_value(TemplateItem.Kind.SCORE)
-        .values("item__code", "item__text", "item__section__code", "item__scale_max")
+        .values(
+            "item__code",
+            "item__text",
+            "item__section__code",
+            "item__scale_max",
+            "item__section__template__name",
+            "item__section__template__version",
+        )
         .annotate(
             answers=Count("id"),
             average=Avg("score"),

@@ -22,11 +22,17 @@ class ItemAnswer(Protocol):
 
     def golden_points_for(self, item: Any) -> tuple[Decimal, Decimal] | None: ...
 
+    def display(self, item: Any) -> str: ...
+
 
 class GradedTemplate(Protocol):
     """What scoring reads of a template (audits.models.ChecklistTemplate)."""
 
+    grade_item: str
+
     def grade_for(self, percent: Decimal | None) -> dict | None: ...
+
+    def grade_for_judgement(self, label: str) -> dict | None: ...
 
 
 @dataclass
@@ -119,4 +125,24 @@ def audit_result(
         results.append(SectionResult(section, items, subtotal))
         total.add(subtotal)
         golden.add(golden_subtotal(items, answers))
-    return AuditResult(results, total, golden, template.grade_for(total.percent))
+    return AuditResult(results, total, golden, _grade(template, results, answers, total))
+
+
+def _grade(
+    template: GradedTemplate,
+    results: list[SectionResult],
+    answers: Mapping[int, ItemAnswer],
+    total: Subtotal,
+) -> dict | None:
+    """The band of the auditor's judgement where the template names a grade item (none until
+    it is answered), else the band the overall percentage reaches."""
+    if not template.grade_item:
+        return template.grade_for(total.percent)
+    for result in results:
+        for item in result.items:
+            if item.code == template.grade_item:
+                answer = answers.get(item.pk)
+                if answer is None or not answer.is_answered(item):
+                    return None
+                return template.grade_for_judgement(answer.display(item))
+    return None

@@ -8,6 +8,7 @@ from typing import TypeGuard, cast
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.text import slugify
 
 from audits.models import ChecklistTemplate, TemplateItem, TemplateSection
 from send_qa.core.models import User
@@ -119,11 +120,58 @@ def _holds_nul(data: object) -> bool:
     return False
 
 
+CHOICE_VALUE_LIMIT = 50  # what Answer.choice holds
+
+
+def choice_value(label: str) -> str:
+    """The value made for a choice written as a plain label: its slug ("Requires improvement"
+    -> "requires-improvement"), cut to what an answer holds."""
+    return slugify(label)[:CHOICE_VALUE_LIMIT].strip("-")
+
+
+def full_form(data: object) -> object:
+    """The template with its shorthand written out (docs/templates.md, "Shorthand"): a choice
+    given as a plain label gets a value made from it, and a section or item without a code
+    gets one from its place (`S1`, `S1Q2`). What is not shorthand is left for `validate`."""
+    if not isinstance(data, dict) or not isinstance(data.get("sections"), list):
+        return data
+    sections = []
+    for s, section in enumerate(data["sections"], start=1):
+        if not isinstance(section, dict):
+            sections.append(section)
+            continue
+        section = {**section}
+        if section.get("code") in (None, ""):
+            section["code"] = f"S{s}"
+        if isinstance(section.get("items"), list):
+            section["items"] = [
+                _item_full_form(item, f"S{s}Q{i}")
+                for i, item in enumerate(section["items"], start=1)
+            ]
+        sections.append(section)
+    return {**data, "sections": sections}
+
+
+def _item_full_form(item: object, code: str) -> object:
+    if not isinstance(item, dict):
+        return item
+    item = {**item}
+    if item.get("code") in (None, ""):
+        item["code"] = code
+    if isinstance(item.get("choices"), list):
+        item["choices"] = [
+            {"value": choice_value(c), "label": c} if isinstance(c, str) else c
+            for c in item["choices"]
+        ]
+    return item
+
+
 def validate(data: object) -> list[str]:
     """All the problems in a template's JSON, each naming its place; empty when it is fine.
     Every value is checked for its type and size too, so that nothing in a file can fail
-    later, when it is saved."""
+    later, when it is saved. Shorthand is read as its full form (`full_form`)."""
     problems: list[str] = []
+    data = full_form(data)
     if not isinstance(data, dict):
         return ["The file must hold one JSON object (a template)."]
     if _holds_nul(data):
@@ -177,7 +225,54 @@ def validate(data: object) -> list[str]:
             _list_of_objects(section.get("items"), f"{where}.items", problems)
         ):
             _check_item(item, f"{where}.items[{i}]", item_codes, problems)
+    _check_grade_item(data, problems)
     return problems
+
+
+def _check_grade_item(data: dict, problems: list[str]) -> None:
+    """A grade item names a choice item of the file, and each of its choices a grade band."""
+    code = data.get("grade_item")
+    if code in (None, ""):
+        return
+    if not isinstance(code, str):
+        problems.append('grade_item: give the code of a choice item, in quotes ("S1Q2")')
+        return
+    found = [
+        (f"sections[{s}].items[{i}]", item)
+        for s, section in enumerate(data.get("sections") or [])
+        if isinstance(section, dict) and isinstance(section.get("items"), list)
+        for i, item in enumerate(section["items"])
+        if isinstance(item, dict) and item.get("code") == code
+    ]
+    if not found:
+        problems.append(f"grade_item: {code!r} is not the code of an item of this template")
+        return
+    spot, item = found[0]
+    if item.get("kind") != "choice":
+        problems.append(
+            f"grade_item: {code!r} ({spot}) is a {item.get('kind')!r} item; the grade must be a "
+            "choice item, one choice per grade band"
+        )
+        return
+    bands = data.get("grade_bands")
+    labels = {
+        b["label"].casefold()
+        for b in (bands if isinstance(bands, list) else [])
+        if isinstance(b, dict) and isinstance(b.get("label"), str)
+    }
+    if not labels:
+        problems.append(
+            "grade_bands: missing; a grade_item needs a band for each of its choices "
+            '({"label": "Good", "min_percent": 65, "good_or_better": true})'
+        )
+        return
+    for c, choice in enumerate(item.get("choices") or []):
+        label = choice.get("label") if isinstance(choice, dict) else None
+        if isinstance(label, str) and label.casefold() not in labels:
+            problems.append(
+                f"{spot}.choices[{c}]: {label!r} names no grade band; label it as one of the "
+                "grade_bands, or add a band of that label"
+            )
 
 
 def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> None:
@@ -195,15 +290,7 @@ def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> 
     if kind == "score":
         _check_scale(item.get("scale"), spot, problems)
     if kind == "choice":
-        choices = item.get("choices")
-        if (
-            not isinstance(choices, list)
-            or not choices
-            or not all(isinstance(c, dict) and "value" in c and "label" in c for c in choices)
-        ):
-            problems.append(f"{spot}.choices: give choices, each with a value and a label")
-        elif not all(isinstance(c["value"], str) and 0 < len(c["value"]) <= 50 for c in choices):
-            problems.append(f"{spot}.choices: each value must be text of at most 50 characters")
+        _check_choices(item.get("choices"), spot, problems)
     if "weight" in item:
         weight = _number(item["weight"])
         if weight is None or weight < 0:
@@ -223,6 +310,41 @@ def _check_item(item: dict, spot: str, item_codes: set, problems: list[str]) -> 
             )
 
 
+def _check_choices(choices: object, spot: str, problems: list[str]) -> None:
+    """A choice item's choices: each a label (plain text) or {"value", "label"}, values unique."""
+    if not isinstance(choices, list) or not choices:
+        problems.append(f'{spot}.choices: missing; give a list such as ["Full", "Partial", "None"]')
+        return
+    seen: set[str] = set()
+    for c, choice in enumerate(choices):
+        where = f"{spot}.choices[{c}]"
+        if not isinstance(choice, dict) or "value" not in choice or "label" not in choice:
+            problems.append(
+                f'{where}: give a label as text ("Full") or {{"value": "full", "label": "Full"}}'
+            )
+            continue
+        value, label = choice["value"], choice["label"]
+        if not isinstance(label, str) or not label.strip():
+            problems.append(f"{where}.label: must be text, in quotes")
+        if not isinstance(value, str) or not value:
+            problems.append(
+                f"{where}.value: {label!r} makes no value (it has no letters or digits); "
+                f'give it as {{"value": "...", "label": {json.dumps(label)}}}'
+            )
+        elif len(value) > CHOICE_VALUE_LIMIT:
+            problems.append(
+                f"{where}.value: at most {CHOICE_VALUE_LIMIT} characters (it has {len(value)}); "
+                "shorten it"
+            )
+        elif value in seen:
+            problems.append(
+                f"{where}.value: {value!r} is used twice in this item; give each choice its "
+                f'own value, as {{"value": "...", "label": ...}}'
+            )
+        else:
+            seen.add(value)
+
+
 def _default_weight(kind: str) -> Decimal:
     return Decimal(1) if kind == "score" else Decimal(0)
 
@@ -240,6 +362,7 @@ def template_import(
     problems = validate(data)
     if problems:
         raise TemplateFormatError(problems)
+    data = cast(dict, full_form(data))
     existing = ChecklistTemplate.objects.filter(name=data["name"], version=data["version"]).first()
     keep = {}
     if existing and not existing.is_published and not existing.audits.exists():
@@ -271,6 +394,7 @@ def template_import(
         overall_rating_scale=_normal_scale(rating["scale"]) if rating else None,
         final_comments=bool(data.get("final_comments", False)),
         grade_bands=[_normal_band(b) for b in data.get("grade_bands", [])],
+        grade_item=data.get("grade_item") or "",
         total_label=data.get("total_label") or "",
     )
     items = []
@@ -357,6 +481,7 @@ def template_export(template: ChecklistTemplate) -> dict:
         ),
         "final_comments": template.final_comments,
         "grade_bands": template.grade_bands,
+        "grade_item": template.grade_item,
         "total_label": template.total_label,
         "sections": [],
     }
@@ -395,6 +520,7 @@ def template_export(template: ChecklistTemplate) -> dict:
 
 def template_export_of_dict(data: dict) -> dict:
     """What template_export would give for this JSON once imported (defaults filled in)."""
+    data = cast(dict, full_form(data))
     rating = data.get("overall_rating") or None
     return {
         "name": data["name"],
@@ -409,6 +535,7 @@ def template_export_of_dict(data: dict) -> dict:
         ),
         "final_comments": bool(data.get("final_comments", False)),
         "grade_bands": [_normal_band(b) for b in data.get("grade_bands", [])],
+        "grade_item": data.get("grade_item") or "",
         "total_label": data.get("total_label") or "",
         "sections": [
             {

@@ -1,5 +1,6 @@
 """Audits of EHC plans (or advice, or any subject) against a published template version."""
 
+import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
@@ -9,7 +10,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -225,6 +226,19 @@ class Audit(models.Model):
         sections = list(sections if sections is not None else self.sections_with_items())
         answers = answers if answers is not None else self.answers_by_item()
         return audit_result(self.template, sections, answers)
+
+    def extra_answers(
+        self, result: AuditResult, answers: Mapping[int, "Answer"]
+    ) -> list[tuple[TemplateItem, list[tuple[str, str]]]]:
+        """Each item with extra answers recorded (evidence, actions, a date), and those answers
+        in words, in the checklist's order."""
+        found = []
+        for section in result.sections:
+            for item in section.items:
+                answer = answers.get(item.pk)
+                if answer is not None and (shown := answer.extras_shown(item)):
+                    found.append((item, shown))
+        return found
 
     def edit_rows(self) -> list[models.QuerySet[Any]]:
         """The rows an audit's pages edit: the audit and its answers (send_qa/core/concurrency)."""
@@ -519,6 +533,38 @@ class Answer(models.Model):
         """(met, asked) for a golden-thread check, whatever its weight in the total."""
         value = self.scale_value(item)
         return None if value is None else (value, item.max_points)
+
+    @staticmethod
+    def extra_cell(extra: Mapping[str, Any], value: object) -> str:
+        """An extra answer as exports write it: as stored, several choices joined by "; "."""
+        if isinstance(value, list):
+            return "; ".join(str(v) for v in value)
+        return "" if value is None else str(value)
+
+    @staticmethod
+    def extra_text(extra: Mapping[str, Any], value: object) -> str:
+        """An extra answer in words: a date as "1 December 2026", choices by their labels."""
+        if extra.get("kind") == "date" and isinstance(value, str):
+            try:
+                return dateformat.format(datetime.date.fromisoformat(value), "j F Y")
+            except ValueError:
+                return value
+        if isinstance(value, list):
+            labels = {
+                c if isinstance(c, str) else c["value"]: c if isinstance(c, str) else c["label"]
+                for c in extra.get("choices", [])
+            }
+            return ", ".join(labels.get(v, str(v)) for v in value)
+        return "" if value is None else str(value)
+
+    def extras_shown(self, item: TemplateItem) -> list[tuple[str, str]]:
+        """(label, words) of each extra answer recorded with the item, in the template's order:
+        what the printed audit and the audit page show beside the answer."""
+        return [
+            (extra["label"], self.extra_text(extra, self.extras[extra["key"]]))
+            for extra in item.extra_fields
+            if self.extras.get(extra["key"]) not in (None, "", [])
+        ]
 
     def display(self, item: TemplateItem) -> str:
         """The answer in words: '4 (Excellent)', 'Yes', 'Partial', 'Not applicable' or

@@ -56,6 +56,12 @@ class ChecklistTemplate(models.Model):
     overall_rating_scale = models.JSONField(null=True, blank=True)
     final_comments = models.BooleanField(default=False)
     grade_bands = models.JSONField(default=list, blank=True)
+    grade_item = models.CharField(
+        max_length=20,
+        blank=True,
+        help_text="The code of the choice item whose answer is the audit's grade, where the "
+        "auditor gives a judgement rather than the percentage setting it.",
+    )
     total_label = models.CharField(max_length=100, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     published_at = models.DateTimeField(null=True, blank=True)
@@ -110,6 +116,11 @@ class ChecklistTemplate(models.Model):
             status=self.Status.PUBLISHED, published_at=now, published_by=by
         )
         self.status, self.published_at, self.published_by = self.Status.PUBLISHED, now, by
+
+    def grade_for_judgement(self, label: str) -> dict | None:
+        """The band the auditor's judgement names (the label of a choice of the grade item)."""
+        bands: list[dict] = self.grade_bands
+        return next((b for b in bands if b["label"].casefold() == label.casefold()), None)
 
     def grade_for(self, percent: Decimal | None) -> dict | None:
         if percent is None:

@@ -21,6 +21,18 @@ def answer_text(item: TemplateItem, answer: Answer | None) -> str:
 
 
 @register.filter
+def any_extra_fields(items: list[TemplateItem]) -> bool:
+    """Whether any of a section's items records extra answers (a column of its own)."""
+    return any(item.extra_fields for item in items)
+
+
+@register.filter
+def extras_of(answer: Answer, item: TemplateItem) -> list[tuple[str, str]]:
+    """The extra answers recorded with an item, as (label, words)."""
+    return answer.extras_shown(item)
+
+
+@register.filter
 def review_status(plan: Plan, today: datetime.date) -> str | None:
     """'overdue', 'due' (within 8 weeks) or None, for the annual review tag."""
     return plan.review_status(on=today)

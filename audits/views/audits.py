@@ -145,6 +145,7 @@ def _render_task_list(
         {
             "audit": audit,
             "result": result,
+            "extra_answers": audit.extra_answers(result, answers),
             "can_score": audit.auditor_id == request.user.pk and not audit.is_submitted,
             "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
             "overall_done": (

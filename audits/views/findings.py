@@ -7,7 +7,7 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
-from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
+from audits.models import Answer, Audit, TemplateItem
 from audits.models.audits import AuditQuerySet
 from audits.queries import term_findings, term_qa, trend_by_term
 from audits.roles import AUDIT_MANAGERS
@@ -31,44 +31,72 @@ def _ehcp_audits() -> AuditQuerySet:
 def findings(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
-    template = (
-        ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP).first()
-    )
-    section_titles = dict(template.sections.values_list("code", "title")) if template else {}
-    summary = term_findings(audits)
     return render(
         request,
         "audits/findings.html",
         {
             "term": term,
             "terms": Period.objects.terms().order_by("-start"),
-            "summary": summary,
-            "section_rows": [
-                (code, section_titles.get(code, code), avg)
-                for code, avg in summary.section_averages
-            ],
+            "summary": term_findings(audits),
             "trend": trend_by_term(_ehcp_audits()),
         },
     )
 
 
 def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
-    """One row per audit, one column per item code (across the template versions used)."""
-    audits = list(chosen.select_related("plan", "auditor", "template", "term").order_by("pk"))
-    items = list(
-        TemplateItem.objects.filter(section__template__in={a.template_id for a in audits})
-        .order_by("section__template__version", "section__order", "order")
-        .values_list("pk", "code", "kind")
+    """One row per audit, one column per item of each checklist version used (and one per
+    extra answer it records), in blocks by checklist. With one version the columns are its item codes; with more, each is named
+    with its checklist ("EHCP QA checklist v2: A1"), so no two checklists share a column."""
+    audits = list(
+        chosen.select_related("plan", "auditor", "template", "term").order_by(
+            "template__name", "template__version", "pk"
+        )
     )
-    codes = list(dict.fromkeys(code for _, code, _ in items))
-    code_of = {pk: (code, kind) for pk, code, kind in items}
+    versions = {a.template_id for a in audits}
+    items = list(
+        TemplateItem.objects.filter(section__template__in=versions)
+        .order_by(
+            "section__template__name", "section__template__version", "section__order", "order"
+        )
+        .values_list(
+            "pk",
+            "code",
+            "kind",
+            "section__template__name",
+            "section__template__version",
+            "extra_fields",
+        )
+    )
+
+    def column(name: str, version: int, code: str) -> str:
+        return code if len(versions) == 1 else f"{name} v{version}: {code}"
+
+    column_of = {
+        pk: (column(name, version, code), kind) for pk, code, kind, name, version, _ in items
+    }
+    # Each extra answer (evidence, action, a date) is a column beside its item's: "P1 Who".
+    extra_columns = {
+        pk: [(extra, f"{column(name, version, code)} {extra['label']}") for extra in extras]
+        for pk, code, _, name, version, extras in items
+    }
+    codes = list(
+        dict.fromkeys(
+            name
+            for pk, (answer_column, _) in column_of.items()
+            for name in [answer_column, *(c for _, c in extra_columns[pk])]
+        )
+    )
     values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
     # Rows of plain values, not Answers: an export holds tens of thousands of answers.
     for row in Answer.objects.filter(audit__in=audits).values(
-        "audit_id", "item_id", "not_applicable", *Answer.VALUE_FIELD.values()
+        "audit_id", "item_id", "not_applicable", "extras", *Answer.VALUE_FIELD.values()
     ):
-        code, kind = code_of[row["item_id"]]
+        code, kind = column_of[row["item_id"]]
         values[row["audit_id"]][code] = Answer.value_in(kind, row)
+        for extra, name in extra_columns[row["item_id"]]:
+            values[row["audit_id"]][name] = Answer.extra_cell(
+                extra, row["extras"].get(extra["key"])
+            )
     header = [
         "case_reference",
         "term",

@@ -162,5 +162,5 @@ def test_a_choice_value_longer_than_an_answer_can_hold_is_refused():
     with pytest.raises(TemplateFormatError) as caught:
         template_import(data, publish=False)
     assert caught.value.messages == [
-        "sections[0].items[1].choices: each value must be text of at most 50 characters"
+        "sections[0].items[1].choices[0].value: at most 50 characters (it has 51); shorten it"
     ]
