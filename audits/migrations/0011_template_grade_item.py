@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('audits', '0008_remove_reopen_audit_permission'),
+        ('audits', '0010_audits_imported_from_past_results'),
     ]
 
     operations = [
