@@ -14,6 +14,7 @@ from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.tables import ImportProblem, TableImportError, header, max_length, read_table
 from wsoa.models import (
+    NOT_RATED_NAME,
     TAG_COLOURS,
     Action,
     ActionPlan,
@@ -91,7 +92,7 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
         raise TableImportError(problems)
     statuses = {s.name.lower(): s for s in plan.rag_key.statuses.order_by("order")}
     names = ", ".join(s.name for s in statuses.values())
-    worst = next(iter(statuses.values()))
+    not_rated = plan.rag_key.not_rated_status()
     leads = _leads()
     weaknesses = {w.number: w for w in plan.weaknesses.all()}
     rows: list[Row] = []
@@ -126,7 +127,7 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
             match = None
         if not cell["actions"]:
             problem("actions", "is empty. Write the action, or leave the row out.")
-        status = statuses.get(cell["rag"].lower()) if cell["rag"] else worst
+        status = statuses.get(cell["rag"].lower()) if cell["rag"] else not_rated
         if status is None:
             problem("rag", f"{cell['rag']!r} is not in this plan's RAG key. Use one of: {names}.")
         timescale = None
@@ -208,6 +209,8 @@ def rag_key_from_csv(text: str, *, name: str) -> RagKey:
         done = record["done"].strip().lower()
         if done not in {"yes", "no", "true", "false", "1", "0", ""}:
             problems.append(ImportProblem(row, "done", "write yes or no."))
+        if record["name"].strip().lower() == NOT_RATED_NAME.lower():
+            continue  # every key has it already
         if not record["name"].strip():
             problems.append(ImportProblem(row, "name", "give the status a name."))
         elif len(record["name"].strip()) > NAME_LENGTH:
@@ -233,4 +236,5 @@ def rag_key_from_csv(text: str, *, name: str) -> RagKey:
             for o, (n, d, c, done) in enumerate(entries)
         ]
     )
+    key.not_rated_add()
     return key

@@ -20,6 +20,12 @@ from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 DEFAULT_STALE_WEEKS = 6
 SEED_RAG_KEY_NAME = "Seed 004 RAG rating key"
 RAG_STATUS_FIELDS = ("name", "definition", "colour", "counts_as_done")
+NOT_RATED_NAME = "Not yet rated"
+NOT_RATED_DEFINITION = (
+    "The action has not been reviewed yet. It counts as neither on track nor done, and is "
+    "left out of the direction of travel."
+)
+NOT_RATED_ORDER = 32767  # off the worst-to-best scale, which is numbered from 0
 
 # Seed 004's RAG rating key, worst first. "Completed" is in its summary table but not its key;
 # its definition here is ours.
@@ -93,7 +99,31 @@ class RagKey(models.Model):
                     for order, (name, definition, colour, done) in enumerate(SEED_RAG_KEY)
                 ]
             )
+            key.not_rated_add()
         return key
+
+    def not_rated_add(self) -> "RagStatus":
+        """Every key has "Not yet rated", for actions nobody has reviewed yet."""
+        status, _ = RagStatus.objects.get_or_create(
+            key=self,
+            not_rated=True,
+            defaults={
+                "name": NOT_RATED_NAME,
+                "definition": NOT_RATED_DEFINITION,
+                "colour": "grey",
+                "order": NOT_RATED_ORDER,
+            },
+        )
+        return status
+
+    def not_rated_status(self) -> "RagStatus":
+        return self.statuses.get(not_rated=True)
+
+
+class RagStatusQuerySet(models.QuerySet["RagStatus"]):
+    def rated(self) -> "RagStatusQuerySet":
+        """The key's scale, worst first, without "Not yet rated"."""
+        return self.filter(not_rated=False).order_by("order")
 
 
 class RagStatus(models.Model):
@@ -107,12 +137,25 @@ class RagStatus(models.Model):
     )
     order = models.PositiveSmallIntegerField(help_text="0 for the worst status.")
     counts_as_done = models.BooleanField(default=False)
+    not_rated = models.BooleanField(
+        default=False,
+        help_text="The key's one status for actions not reviewed yet: neither good nor done.",
+    )
+
+    objects = RagStatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["key", "order"]
         constraints = [
             models.UniqueConstraint(fields=["key", "order"], name="status_order_unique"),
             models.UniqueConstraint(fields=["key", "name"], name="status_name_unique"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(not_rated=True), name="one_not_rated_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(not_rated=False) | Q(counts_as_done=False),
+                name="not_rated_is_not_done",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -166,7 +209,10 @@ class ActionPlan(models.Model):
         actions = Action.objects.filter(weakness__plan=self)
         for old in key.statuses.order_by("order"):
             new = RagStatus.objects.create(
-                key=copy, order=old.order, **{f: getattr(old, f) for f in RAG_STATUS_FIELDS}
+                key=copy,
+                order=old.order,
+                not_rated=old.not_rated,
+                **{f: getattr(old, f) for f in RAG_STATUS_FIELDS},
             )
             actions.filter(status=old).update(status=new)
             actions.filter(initial_status=old).update(initial_status=new)
@@ -179,12 +225,17 @@ class ActionPlan(models.Model):
     @transaction.atomic
     def rag_key_save(self, *, statuses: Sequence[Mapping[str, Any]]) -> RagKey:
         """Set the plan's RAG key to `statuses`, worst first (each with the fields of
-        RAG_STATUS_FIELDS). A key shared with other plans is copied first, so theirs stay."""
+        RAG_STATUS_FIELDS). A key shared with other plans is copied first, so theirs stay.
+        "Not yet rated" is not among them: it stays as it is."""
         names = [status["name"].strip().lower() for status in statuses]
+        names += [
+            n.lower()
+            for n in self.rag_key.statuses.filter(not_rated=True).values_list("name", flat=True)
+        ]
         if len(names) != len(set(names)):
             raise ValidationError("Give every status a different name.")
         key = self.rag_key_copy()
-        by_order = {status.order: status for status in key.statuses.all()}
+        by_order = {status.order: status for status in key.statuses.rated()}
         for order, fields in enumerate(statuses):
             status = by_order.get(order) or RagStatus(key=key, order=order)
             for field in RAG_STATUS_FIELDS:

@@ -89,6 +89,9 @@ def _summary(
             continue
         at_snapshot = rows[old.pk]
         at_snapshot.previous = (at_snapshot.previous or 0) + 1  # 0 from the start, as before
+        if old.not_rated or action.status.not_rated:
+            summary.unchanged += old.not_rated == action.status.not_rated
+            continue  # no direction to or from "Not yet rated"
         if action.status.order > old.order:
             summary.improved += 1
         elif action.status.order < old.order:

@@ -91,6 +91,7 @@ def test_the_summary_counts_initial_now_and_direction_since_the_snapshot(people)
         "Light green": (1, 1, 0, -1),
         "Green": (0, 0, 1, 1),
         "Completed": (0, 0, 0, 0),
+        "Not yet rated": (0, 0, 0, 0),
     }
     overall = summary.overall
     assert (overall.improved, overall.declined, overall.unchanged, overall.direction) == (
@@ -216,7 +217,7 @@ def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for
     assert client.post(url, data).status_code == 302
     plan.refresh_from_db()
     action.refresh_from_db()
-    assert [s.name for s in plan.rag_key.statuses.order_by("order")] == [*words, "Sustained"]
+    assert [s.name for s in plan.rag_key.statuses.rated()] == [*words, "Sustained"]
     assert action.status.key == plan.rag_key and action.status.name == "Not started"
     other.refresh_from_db()
     assert other.status.name == "Red"  # the seed's key is untouched

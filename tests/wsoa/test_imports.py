@@ -65,7 +65,7 @@ def test_each_bad_row_is_named_and_nothing_is_saved(people):
     assert messages[1].startswith("Row 3, column 'Weakness': Records does not say which weakness")
     assert messages[2] == (
         "Row 4, column 'RAG': 'Purple' is not in this plan's RAG key. Use one of: Red, Amber, "
-        "Light green, Green, Completed."
+        "Light green, Green, Completed, Not yet rated."
     )
     assert (
         messages[3] == "Row 5, column 'Actions': is empty. Write the action, or leave the row out."
@@ -86,7 +86,7 @@ def test_the_command_creates_the_plan_with_a_councils_own_key(tmp_path, capsys):
     call_command("import_actions", str(table), "--plan", "Priority action plan", "--key", str(key))
     assert "1 weaknesses and 1 actions added" in capsys.readouterr().out
     plan = ActionPlan.objects.get(name="Priority action plan")
-    assert [s.name for s in plan.rag_key.statuses.order_by("order")] == [
+    assert [s.name for s in plan.rag_key.statuses.rated()] == [
         "Not started",
         "Progressing and on track",
         "Embedded",
