@@ -82,9 +82,10 @@ class WeaknessForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Weakness
-        fields = ["number", "text", "aim", "kpis", "indicators"]
+        fields = ["number", "heading", "text", "aim", "kpis", "indicators"]
         labels = {
             "number": "Number",
+            "heading": "Heading as the plan writes it (optional)",
             "text": "Significant weakness (or area for priority action)",
             "aim": "Aim of this programme of work (optional)",
             "kpis": "KPIs / targets for assessing overall success (optional)",

@@ -4,7 +4,8 @@ its existing Word or Excel table (docs/imports.md, "Action plans"). All or nothi
 import csv
 import io
 import re
-from dataclasses import dataclass
+from collections.abc import Sequence
+from dataclasses import dataclass, field
 
 import pandas as pd
 from django.db import transaction
@@ -41,10 +42,39 @@ COLUMNS = [
 ]
 KEYS = {header(c): c for c in COLUMNS}
 REQUIRED = ["weakness", "actions"]
-WEAKNESS_NUMBER = re.compile(
-    r"^\s*(?:significant weakness|area for priority action|weakness)?\s*(\d+)\s*[:.\-–]?\s*(.*)$",
+# The words councils put before a weakness's number ("Area for Improvement 2", "SW4"); any
+# other words before a number are part of an unnumbered heading ("Over 20 weeks ...").
+HEADING_WORDS = (
+    r"significant\s+weakness(?:es)?|area\s+(?:for|of)\s+(?:priority\s+action|improvement|"
+    r"development|weakness|focus)|areas?\s+for\s+improvement|improvement\s+area|"
+    r"priority(?:\s+action|\s+area)?|weakness|theme|sw|afi|aoi|afpa|pa"
+)
+WEAKNESS_HEADING = re.compile(
+    rf"^\s*(?P<label>(?:(?P<words>{HEADING_WORDS})\s*(?:no\.?\s*|number\s*|#\s*)?)?"
+    r"(?P<number>\d+))(?![\d.]\d)\s*(?:[:.)\-–—]+|\s|$)\s*(?P<title>.*)$",
     re.I | re.S,
 )
+
+
+@dataclass(frozen=True)
+class WeaknessHeading:
+    """A weakness cell read: its number (None when it has none), the words of its number as
+    written ("Area for Improvement 2"; empty for a bare number) and its title as written."""
+
+    number: int | None
+    label: str
+    title: str
+
+
+def weakness_heading(cell: str) -> WeaknessHeading:
+    """What a council's weakness heading says: "Significant weakness 1", "Area for Improvement
+    2 - Joint working: ...", "Priority 3:", "SW4", "Weakness 5.", "1)", "6"; anything else is
+    a title with no number."""
+    match = WEAKNESS_HEADING.match(cell)
+    if match is None:
+        return WeaknessHeading(None, "", cell.strip())
+    label = " ".join(match.group("label").split()) if match.group("words") else ""
+    return WeaknessHeading(int(match.group("number")), label, match.group("title").strip())
 
 
 LENGTHS = {  # the cells kept in fields of a fixed size (leads not found are kept as a title)
@@ -53,16 +83,18 @@ LENGTHS = {  # the cells kept in fields of a fixed size (leads not found are kep
     "timescale": max_length(Action, "timescale"),
 }
 LARGEST_WEAKNESS = 32767  # PositiveSmallIntegerField
+HEADING_LENGTH = max_length(Weakness, "heading")
 NAME_LENGTH = max_length(RagStatus, "name")
 
-# A good row: its number, its weakness's number and text, its cells, RAG and timescale.
-Row = tuple[int, int, str, dict[str, str], RagStatus, Timescale | None]
+# A good row: its number, its weakness's heading, its cells, RAG and timescale.
+Row = tuple[int, "WeaknessHeading", dict[str, str], RagStatus, Timescale | None]
 
 
 @dataclass
 class ActionsImported:
     weaknesses_added: int
     actions_added: int
+    notes: list[str] = field(default_factory=list)  # what the preview says was worked out
 
 
 def _leads() -> dict[str, User]:
@@ -105,12 +137,12 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
         cell = {k: str(record.get(k, "") or "").strip() for k in KEYS}
         if not any(cell.values()):
             continue  # a blank line in a pasted table
-        match = WEAKNESS_NUMBER.match(cell["weakness"])
-        if not match:
+        heading = weakness_heading(cell["weakness"])
+        if heading.number is None and not heading.title:
             problem(
                 "weakness",
-                f"{cell['weakness'] or 'an empty cell'} does not say which weakness. Start it with "
-                "its number, for example 1 or Significant weakness 1: Inaccurate records.",
+                "is empty. Write the weakness's heading, for example Significant weakness 1: "
+                "Inaccurate records, or the weakness's title alone.",
             )
         for column, limit in LENGTHS.items():
             if len(cell[column]) > limit:
@@ -118,13 +150,16 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
                     column,
                     f"is {len(cell[column])} characters long; shorten it to at most {limit}.",
                 )
-        if match and int(match.group(1)) > LARGEST_WEAKNESS:
+        if heading.number is not None and not 0 < heading.number <= LARGEST_WEAKNESS:
             problem(
                 "weakness",
-                f"{match.group(1)} is not a weakness number the portal can keep. Number the "
+                f"{heading.number} is not a weakness number the portal can keep. Number the "
                 f"weaknesses from 1 (at most {LARGEST_WEAKNESS}).",
             )
-            match = None
+        elif len(heading.label) > HEADING_LENGTH:
+            problem(
+                "weakness", f"shorten {heading.label!r} to at most {HEADING_LENGTH} characters."
+            )
         if not cell["actions"]:
             problem("actions", "is empty. Write the action, or leave the row out.")
         status = statuses.get(cell["rag"].lower()) if cell["rag"] else not_rated
@@ -136,18 +171,22 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
                 timescale = parse_timescale(cell["timescale"])
             except TimescaleError as error:
                 problem("timescale", str(error))
-        if match and status is not None:  # a status not found is one of the problems
-            rows.append((row, int(match.group(1)), match.group(2).strip(), cell, status, timescale))
+        if status is not None:  # a status not found is one of the problems
+            rows.append((row, heading, cell, status, timescale))
     if problems:
         raise TableImportError(problems)
+    numbers, notes = weakness_numbers(
+        [(row, heading) for row, heading, *_ in rows], existing=list(weaknesses.values())
+    )
     weaknesses_added = actions_added = 0
     next_number = {n: w.actions.count() for n, w in weaknesses.items()}
     today = timezone.localdate()
-    for _row, number, text, cell, status, timescale in rows:
+    for row, heading, cell, status, timescale in rows:
+        number, text = numbers[row], heading.title
         weakness = weaknesses.get(number)
         if weakness is None:
             weakness = Weakness.objects.create(
-                plan=plan, number=number, text=text or f"Weakness {number}"
+                plan=plan, number=number, heading=heading.label, text=text or f"Weakness {number}"
             )
             weaknesses[number], next_number[number] = weakness, 0
             weaknesses_added += 1
@@ -181,7 +220,38 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
                 status=status,
             )
         actions_added += 1
-    return ActionsImported(weaknesses_added, actions_added)
+    return ActionsImported(weaknesses_added, actions_added, notes)
+
+
+def _title_key(title: str) -> str:
+    return " ".join(title.lower().split())
+
+
+def weakness_numbers(
+    headings: Sequence[tuple[int, WeaknessHeading]], *, existing: Sequence[Weakness]
+) -> tuple[dict[int, int], list[str]]:
+    """Each row's weakness number (by row), and a note for each heading that had none: it is
+    the plan's weakness of that title, else the lowest number free, in order of first
+    appearance."""
+    by_title = {_title_key(w.text): w.number for w in existing}
+    used = {w.number for w in existing} | {h.number for _, h in headings if h.number is not None}
+    numbers: dict[int, int] = {}
+    notes: list[str] = []
+    for row, heading in headings:
+        if heading.number is not None:
+            numbers[row] = heading.number
+            continue
+        key = _title_key(heading.title)
+        if key not in by_title:
+            free = next(n for n in range(1, len(used) + 2) if n not in used)
+            used.add(free)
+            by_title[key] = free
+            notes.append(
+                f"Row {row}: the weakness {heading.title!r} has no number; it is numbered "
+                f"{free}, in order of first appearance."
+            )
+        numbers[row] = by_title[key]
+    return numbers, notes
 
 
 def rag_key_from_csv(text: str, *, name: str) -> RagKey:

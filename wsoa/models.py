@@ -249,6 +249,12 @@ class Weakness(models.Model):
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="weaknesses")
     number = models.PositiveSmallIntegerField()
+    heading = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Its number as the plan writes it, such as "Area for Improvement 2" or "SW4". '
+        'Empty for "Significant weakness" and its number.',
+    )
     text = models.TextField()
     aim = models.TextField(blank=True)
     kpis = models.TextField("KPIs / targets", blank=True)
@@ -263,7 +269,7 @@ class Weakness(models.Model):
         verbose_name_plural = "weaknesses"
 
     def __str__(self) -> str:
-        return f"Significant weakness {self.number}"
+        return self.heading or f"Significant weakness {self.number}"
 
 
 class ActionQuerySet(models.QuerySet["Action"]):

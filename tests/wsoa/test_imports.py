@@ -54,7 +54,7 @@ def test_each_bad_row_is_named_and_nothing_is_saved(people):
     bad = (
         HEADER
         + "1,,Do it,,,,Soon,Red,\n"
-        + "Records,,Do it,,,,Dec 2019,Red,\n"
+        + ",,Do it,,,,Dec 2019,Red,\n"
         + "2,,Do it,,,,Dec 2019,Purple,\n"
         + "3,,,,,,Dec 2019,,\n"
     )
@@ -62,7 +62,7 @@ def test_each_bad_row_is_named_and_nothing_is_saved(people):
         actions_import(frame(bad), plan=plan, by=people.sendops)
     messages = [str(p) for p in error.value.problems]
     assert messages[0].startswith("Row 2, column 'Timescale': ") and "Soon" in messages[0]
-    assert messages[1].startswith("Row 3, column 'Weakness': Records does not say which weakness")
+    assert messages[1].startswith("Row 3, column 'Weakness': is empty. Write the weakness's")
     assert messages[2] == (
         "Row 4, column 'RAG': 'Purple' is not in this plan's RAG key. Use one of: Red, Amber, "
         "Light green, Green, Completed, Not yet rated."

@@ -35,7 +35,13 @@ def actions_upload(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpRespon
         else:
             messages.success(
                 request,
-                f"{result.actions_added} actions and {result.weaknesses_added} weaknesses added.",
+                " ".join(
+                    [
+                        f"{result.actions_added} actions and {result.weaknesses_added} weaknesses "
+                        "added.",
+                        *result.notes,
+                    ]
+                ),
             )
             return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(
@@ -57,7 +63,7 @@ def table_rows(plan: ActionPlan) -> list[list[str]]:
         latest[update.action_id] = update.narrative
     return [
         [
-            f"Significant weakness {a.weakness.number}: {a.weakness.text}",
+            f"{a.weakness}: {a.weakness.text}",
             a.improvement_area,
             f"{a.number}. {a.text}",
             a.success_measures,

@@ -49,6 +49,8 @@ class Command(BaseCommand):
             raise CommandError(
                 f"Nothing was imported: fix the {len(error.problems)} problem(s) above."
             ) from None
+        for note in result.notes:
+            self.stdout.write(note)
         self.stdout.write(
             f"{found}: {result.weaknesses_added} weaknesses and {result.actions_added} actions added."
         )
