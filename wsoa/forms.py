@@ -323,7 +323,7 @@ class SnapshotForm(GDSFormMixin, forms.Form):
 
 
 class ActionTableUploadForm(SpreadsheetUploadForm):
-    submit_label = "Import the actions"
+    submit_label = "Check the table"
     max_megabytes = 10
     hint = "The plan's table with its own column headings. Nothing is saved if any row is wrong."
 

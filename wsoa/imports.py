@@ -31,6 +31,7 @@ __all__ = ["TableImportError", "read_table", "actions_import", "rag_key_from_csv
 
 COLUMNS = [
     "Weakness",
+    "Reference",
     "Improvement area",
     "Actions",
     "Success measure(s)",
@@ -86,15 +87,42 @@ LARGEST_WEAKNESS = 32767  # PositiveSmallIntegerField
 HEADING_LENGTH = max_length(Weakness, "heading")
 NAME_LENGTH = max_length(RagStatus, "name")
 
-# A good row: its number, its weakness's heading, its cells, RAG and timescale.
-Row = tuple[int, "WeaknessHeading", dict[str, str], RagStatus, Timescale | None]
+# An action's reference written at the start of its text ("1.1. Audit ...", "2.1(A) ..."),
+# as older exports and many councils' tables give it.
+LEADING_REFERENCE = re.compile(
+    r"^\s*(?P<reference>\d+(?:\.\d+)+(?:\s*\([A-Za-z0-9]{1,3}\))?|\d+\s*\([A-Za-z0-9]{1,3}\))"
+    r"[.:)]?\s+(?P<text>\S.*)$",
+    re.S,
+)
+REFERENCE_LENGTH = max_length(Action, "number")
+IMPORTED_RAG = "RAG as the imported table gives it."
+
+
+@dataclass
+class Row:
+    """A good row of the table, checked and not yet saved."""
+
+    row: int
+    heading: WeaknessHeading
+    reference: str
+    cell: dict[str, str]
+    status: RagStatus | None  # None: no RAG given
+    timescale: Timescale | None
 
 
 @dataclass
 class ActionsImported:
     weaknesses_added: int
     actions_added: int
+    actions_changed: int = 0
+    actions_unchanged: int = 0
     notes: list[str] = field(default_factory=list)  # what the preview says was worked out
+
+    def __str__(self) -> str:
+        return (
+            f"{self.actions_added} new actions, {self.actions_changed} changed and "
+            f"{self.actions_unchanged} unchanged; {self.weaknesses_added} new weaknesses."
+        )
 
 
 def _leads() -> dict[str, User]:
@@ -107,9 +135,37 @@ def _leads() -> dict[str, User]:
     return found
 
 
-@transaction.atomic
-def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) -> ActionsImported:
-    """Check every row, then add the weaknesses and actions in one go (or raise)."""
+def _words(text: str) -> str:
+    """Text compared without regard to case or spacing."""
+    return " ".join(text.lower().split())
+
+
+def action_reference(reference: str, text: str) -> tuple[str, str]:
+    """The action's reference and its text: the Reference cell, else one written at the start
+    of the text ("1.1. Audit every record")."""
+    if reference:
+        return reference, text
+    match = LEADING_REFERENCE.match(text)
+    if match is None:
+        return "", text
+    return " ".join(match.group("reference").split()), match.group("text").strip()
+
+
+def actions_import(
+    frame: pd.DataFrame, *, plan: ActionPlan, by: User | None, preview: bool = False
+) -> ActionsImported:
+    """Check every row, then add the new weaknesses and actions and update the ones the table
+    matches, all in one go (or raise). With `preview`, say what it would do and save nothing."""
+    with transaction.atomic():
+        rows, notes = _rows_checked(frame, plan=plan)
+        result = _rows_saved(rows, plan=plan, by=by)
+        result.notes = notes
+        if preview:
+            transaction.set_rollback(True)
+    return result
+
+
+def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], list[str]]:
     frame = frame.rename(columns={c: header(c) for c in frame.columns})
     missing = [KEYS[c] for c in REQUIRED if c not in frame.columns]
     unknown = [c for c in frame.columns if c not in KEYS]
@@ -124,10 +180,8 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
         raise TableImportError(problems)
     statuses = {s.name.lower(): s for s in plan.rag_key.statuses.order_by("order")}
     names = ", ".join(s.name for s in statuses.values())
-    not_rated = plan.rag_key.not_rated_status()
-    leads = _leads()
-    weaknesses = {w.number: w for w in plan.weaknesses.all()}
     rows: list[Row] = []
+    first_row: dict[tuple[str, str], int] = {}  # each reference, or weakness and text
     for index, record in enumerate(frame.to_dict("records")):
         row = index + 2
 
@@ -160,10 +214,26 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
             problem(
                 "weakness", f"shorten {heading.label!r} to at most {HEADING_LENGTH} characters."
             )
+        reference, cell["actions"] = action_reference(cell["reference"], cell["actions"])
+        if len(reference) > REFERENCE_LENGTH:
+            problem(
+                "reference",
+                f"{reference!r} is longer than {REFERENCE_LENGTH} characters; shorten it.",
+            )
         if not cell["actions"]:
             problem("actions", "is empty. Write the action, or leave the row out.")
-        status = statuses.get(cell["rag"].lower()) if cell["rag"] else not_rated
-        if status is None:
+        same = (
+            ("reference", reference) if reference else (cell["weakness"], _words(cell["actions"]))
+        )
+        if cell["actions"] and same in first_row:
+            problem(
+                "reference" if reference else "actions",
+                f"is the same action as row {first_row[same]}. Give each action its own reference, "
+                "or leave the repeated row out.",
+            )
+        first_row.setdefault(same, row)
+        status = statuses.get(cell["rag"].lower()) if cell["rag"] else None
+        if cell["rag"] and status is None:
             problem("rag", f"{cell['rag']!r} is not in this plan's RAG key. Use one of: {names}.")
         timescale = None
         if cell["timescale"]:
@@ -171,60 +241,120 @@ def actions_import(frame: pd.DataFrame, *, plan: ActionPlan, by: User | None) ->
                 timescale = parse_timescale(cell["timescale"])
             except TimescaleError as error:
                 problem("timescale", str(error))
-        if status is not None:  # a status not found is one of the problems
-            rows.append((row, heading, cell, status, timescale))
+        rows.append(Row(row, heading, reference, cell, status, timescale))
     if problems:
         raise TableImportError(problems)
     numbers, notes = weakness_numbers(
-        [(row, heading) for row, heading, *_ in rows], existing=list(weaknesses.values())
+        [(r.row, r.heading) for r in rows], existing=list(plan.weaknesses.all())
     )
-    weaknesses_added = actions_added = 0
-    next_number = {n: w.actions.count() for n, w in weaknesses.items()}
+    for r in rows:
+        r.heading = WeaknessHeading(numbers[r.row], r.heading.label, r.heading.title)
+    return rows, notes
+
+
+def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> ActionsImported:
+    """Each row's action added, or updated where the plan has it already: by its reference,
+    else by its weakness and words. A new RAG or progress text is a progress update."""
+    result = ActionsImported(0, 0)
+    not_rated = plan.rag_key.not_rated_status()
+    leads = _leads()
+    weaknesses = {w.number: w for w in plan.weaknesses.all()}
+    actions = list(Action.objects.filter(weakness__plan=plan).select_related("status", "weakness"))
+    by_reference = {a.number: a for a in actions}
+    by_words = {(a.weakness_id, _words(a.text)): a for a in actions}
+    latest: dict[int, str] = {}
+    for update in ProgressUpdate.objects.filter(action__in=actions).order_by("date", "created_at"):
+        latest[update.action_id] = update.narrative
     today = timezone.localdate()
-    for row, heading, cell, status, timescale in rows:
-        number, text = numbers[row], heading.title
+    for r in rows:
+        number, cell = r.heading.number or 0, r.cell
         weakness = weaknesses.get(number)
         if weakness is None:
             weakness = Weakness.objects.create(
-                plan=plan, number=number, heading=heading.label, text=text or f"Weakness {number}"
+                plan=plan,
+                number=number,
+                heading=r.heading.label,
+                text=r.heading.title or f"Weakness {number}",
             )
-            weaknesses[number], next_number[number] = weakness, 0
-            weaknesses_added += 1
-        elif text and not weakness.text:
-            weakness.text = text
+            weaknesses[number] = weakness
+            result.weaknesses_added += 1
+        elif r.heading.title and not weakness.text:
+            weakness.text = r.heading.title
             weakness.save()
-        next_number[number] += 1
-        lead = leads.get(cell["lead"].lower())
-        action = action_save(
-            action=Action(
-                weakness=weakness,
-                number=f"{number}.{next_number[number]}",
-                improvement_area=cell["improvement_area"],
-                text=cell["actions"],
-                success_measures=cell["success_measure(s)"],
-                lead_title="" if lead else cell["lead"],
-                governance_forum=cell["governance_forum"],
-                timescale=cell["timescale"],
-                created_on=today,
-            ),
-            initial=status,
-            lead=lead,
-            due_dates=timescale.due_dates if timescale else [],
+        found = (
+            by_reference.get(r.reference)
+            if r.reference
+            else by_words.get((weakness.pk, _words(cell["actions"])))
         )
-        if cell["progress_update"]:
+        lead = leads.get(cell["lead"].lower())
+        fields = {
+            "weakness": weakness,
+            "improvement_area": cell["improvement_area"],
+            "text": cell["actions"],
+            "success_measures": cell["success_measure(s)"],
+            "lead_title": "" if lead else cell["lead"],
+            "governance_forum": cell["governance_forum"],
+            "timescale": cell["timescale"],
+        }
+        due_dates = r.timescale.due_dates if r.timescale else []
+        if found is None:
+            action = action_save(
+                action=Action(
+                    number=r.reference or _next_reference(number, by_reference),
+                    created_on=today,
+                    **fields,
+                ),
+                initial=r.status or not_rated,
+                lead=lead,
+                due_dates=due_dates,
+            )
+            by_reference[action.number] = action
+            by_words[(weakness.pk, _words(action.text))] = action
+            if cell["progress_update"]:
+                ProgressUpdate.objects.create(
+                    action=action,
+                    date=today,
+                    author=by,
+                    narrative=cell["progress_update"],
+                    status=action.status,
+                )
+            result.actions_added += 1
+            continue
+        changed = found.lead_id != (lead.pk if lead else None) or any(
+            getattr(found, name) != value for name, value in fields.items()
+        )
+        if changed:
+            for name, value in fields.items():
+                setattr(found, name, value)
+            action_save(action=found, initial=found.initial_status, lead=lead, due_dates=due_dates)
+        new_status = r.status is not None and r.status != found.status
+        new_words = bool(cell["progress_update"]) and cell["progress_update"] != latest.get(
+            found.pk
+        )
+        if new_status or new_words:
+            status = r.status or found.status
             ProgressUpdate.objects.create(
-                action=action,
+                action=found,
                 date=today,
                 author=by,
-                narrative=cell["progress_update"],
+                narrative=cell["progress_update"] or IMPORTED_RAG,
                 status=status,
             )
-        actions_added += 1
-    return ActionsImported(weaknesses_added, actions_added, notes)
+            Action.objects.filter(pk=found.pk).update(status=status)
+            found.status = status
+        if changed or new_status or new_words:
+            result.actions_changed += 1
+        else:
+            result.actions_unchanged += 1
+    return result
 
 
-def _title_key(title: str) -> str:
-    return " ".join(title.lower().split())
+def _next_reference(number: int, taken: dict[str, Action]) -> str:
+    """The weakness's next action number (1.1, 1.2, ...) that no action of the plan has."""
+    count = 1
+    while f"{number}.{count}" in taken:
+        count += 1
+    return f"{number}.{count}"
 
 
 def weakness_numbers(
@@ -233,7 +363,7 @@ def weakness_numbers(
     """Each row's weakness number (by row), and a note for each heading that had none: it is
     the plan's weakness of that title, else the lowest number free, in order of first
     appearance."""
-    by_title = {_title_key(w.text): w.number for w in existing}
+    by_title = {_words(w.text): w.number for w in existing}
     used = {w.number for w in existing} | {h.number for _, h in headings if h.number is not None}
     numbers: dict[int, int] = {}
     notes: list[str] = []
@@ -241,7 +371,7 @@ def weakness_numbers(
         if heading.number is not None:
             numbers[row] = heading.number
             continue
-        key = _title_key(heading.title)
+        key = _words(heading.title)
         if key not in by_title:
             free = next(n for n in range(1, len(used) + 2) if n not in used)
             used.add(free)

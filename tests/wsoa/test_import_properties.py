@@ -17,6 +17,7 @@ pytestmark = pytest.mark.django_db
 CHECKED = checked(80)
 GOOD = {
     "Weakness": "Significant weakness 1: Inaccurate records",
+    "Reference": "1.1",
     "Improvement area": "Record keeping",
     "Actions": "Introduce an online EHCP system",
     "Success measure(s)": "Events delivered",

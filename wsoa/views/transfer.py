@@ -1,9 +1,14 @@
-"""The action table in and out: import with the seed's headings, export as CSV or XLSX with
-the same headings."""
+"""The action table in and out: import with the seed's headings (checked and previewed, then
+imported), export as CSV or XLSX with the same headings."""
+
+from __future__ import annotations
 
 import uuid
+from pathlib import Path
 
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.text import slugify
@@ -19,36 +24,83 @@ from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
 from wsoa.models import Action, ActionPlan, ProgressUpdate
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
+SESSION_KEY = "wsoa-action-import"
+
+
+def _staged_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "action-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stage(request: SignedInRequest, plan: ActionPlan, upload: UploadedFile[bytes]) -> Path:
+    """Keep the upload between its preview and its import, by a random name (never the
+    user's), named in the session with its plan."""
+    suffix = Path(upload.name or "file.csv").suffix.lower()
+    stored = _staged_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    request.session[SESSION_KEY] = {
+        "file": stored.name,
+        "name": upload.name or stored.name,
+        "plan": str(plan.uuid),
+    }
+    return stored
+
+
+def _staged(request: SignedInRequest, plan: ActionPlan) -> tuple[Path, str] | None:
+    """The file kept for this plan's import, taken out of the session; None once expired."""
+    pending = request.session.pop(SESSION_KEY, None)
+    if not pending or pending.get("plan") != str(plan.uuid):
+        return None
+    path = _staged_dir() / Path(pending["file"]).name
+    return (path, pending["name"]) if path.exists() else None
+
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def actions_upload(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
+    """Step 1 checks the table and previews what it would add and change; step 2 imports it."""
     plan = plan_to_manage(request.user, plan_uuid)
+    if request.method == "POST" and "confirm" in request.POST:
+        return _confirm(request, plan)
     form = ActionTableUploadForm(posted(request), request.FILES or None)
-    problems = []
+    problems: list[str] = []
+    preview = None
     if form.is_valid():
         upload = form.cleaned_data["file"]
+        stored = _stage(request, plan, upload)
         try:
-            result = actions_import(read_table(upload, upload.name), plan=plan, by=request.user)
-        except TableImportError as error:
-            problems = [str(p) for p in error.problems]
-        else:
-            messages.success(
-                request,
-                " ".join(
-                    [
-                        f"{result.actions_added} actions and {result.weaknesses_added} weaknesses "
-                        "added.",
-                        *result.notes,
-                    ]
-                ),
+            preview = actions_import(
+                read_table(stored, upload.name), plan=plan, by=request.user, preview=True
             )
-            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
+        except TableImportError as error:
+            request.session.pop(SESSION_KEY, None)
+            stored.unlink(missing_ok=True)
+            problems = [str(p) for p in error.problems]
     return render(
         request,
         "wsoa/actions_upload.html",
-        {"plan": plan, "form": form, "problems": problems, "columns": COLUMNS},
+        {"plan": plan, "form": form, "problems": problems, "columns": COLUMNS, "preview": preview},
     )
+
+
+def _confirm(request: SignedInRequest, plan: ActionPlan) -> HttpResponse:
+    found = _staged(request, plan)
+    if found is None:
+        messages.error(request, "The table to import has expired. Upload it again.")
+        return redirect("wsoa:actions_upload", plan_uuid=plan.uuid)
+    path, name = found
+    try:
+        result = actions_import(read_table(path, name), plan=plan, by=request.user)
+    except TableImportError:
+        messages.error(request, "The plan changed since the table was checked. Upload it again.")
+        return redirect("wsoa:actions_upload", plan_uuid=plan.uuid)
+    finally:
+        path.unlink(missing_ok=True)
+    messages.success(request, f"Imported {name}: {result}")
+    return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
 
 
 def table_rows(plan: ActionPlan) -> list[list[str]]:
@@ -64,8 +116,9 @@ def table_rows(plan: ActionPlan) -> list[list[str]]:
     return [
         [
             f"{a.weakness}: {a.weakness.text}",
+            a.number,
             a.improvement_area,
-            f"{a.number}. {a.text}",
+            a.text,
             a.success_measures,
             a.lead.full_name if a.lead else a.lead_title,
             a.governance_forum,

@@ -9,9 +9,10 @@ from wsoa.models import ActionPlan, RagKey
 
 class Command(BaseCommand):
     help = (
-        "Import an action table (CSV or XLSX with the seed's headings: Weakness, Improvement "
-        "area, Actions, Success measure(s), Lead, Governance forum, Timescale, RAG, Progress "
-        "update) into a plan, created if it does not exist. All or nothing."
+        "Import an action table (CSV or XLSX with the seed's headings: Weakness, Reference, "
+        "Improvement area, Actions, Success measure(s), Lead, Governance forum, Timescale, RAG, Progress "
+        "update) into a plan, created if it does not exist; actions it matches are updated, not "
+        "copied. All or nothing."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -52,5 +53,7 @@ class Command(BaseCommand):
         for note in result.notes:
             self.stdout.write(note)
         self.stdout.write(
-            f"{found}: {result.weaknesses_added} weaknesses and {result.actions_added} actions added."
+            f"{found}: {result.weaknesses_added} weaknesses and {result.actions_added} actions "
+            f"added; {result.actions_changed} actions changed and {result.actions_unchanged} "
+            "unchanged."
         )
