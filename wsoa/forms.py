@@ -143,21 +143,24 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "text",
             "success_measures",
             "lead_title",
+            "senior_responsible_officer",
             "governance_forum",
             "timescale",
         ]
         labels = {
-            "number": "Action number",
+            "number": "Reference",
             "improvement_area": "Improvement area",
             "text": "Actions",
             "success_measures": "Success measure(s)",
             "lead_title": "Lead (a role title, optional)",
+            "senior_responsible_officer": "Senior responsible officer (optional)",
             "governance_forum": "Governance forum",
             "timescale": "Timescale",
         }
         help_texts = {
+            "number": "As the plan writes it, such as 1.1, 2.1(A) or 5.1.3.",
             "timescale": "As in the plan: a month and year (Dec 2019), a date, a term (Summer "
-            "term 2020) or several (July 2020 July 2021); 'ongoing' or 'quarterly' are kept."
+            "term 2020) or several (July 2020 July 2021); 'ongoing' or 'quarterly' are kept.",
         }
         widgets = {
             "improvement_area": forms.Textarea(attrs={"rows": 3}),
@@ -165,7 +168,7 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "success_measures": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "number": {"required": "Enter the action's number"},
+            "number": {"required": "Enter the action's reference"},
             "text": {"required": "Enter the action"},
         }
 

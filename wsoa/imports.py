@@ -36,12 +36,14 @@ COLUMNS = [
     "Actions",
     "Success measure(s)",
     "Lead",
+    "Senior responsible officer",
     "Governance forum",
     "Timescale",
     "RAG",
     "Progress update",
 ]
 KEYS = {header(c): c for c in COLUMNS}
+ALIASES = {"sro": "senior_responsible_officer", "action_reference": "reference", "ref": "reference"}
 REQUIRED = ["weakness", "actions"]
 # The words councils put before a weakness's number ("Area for Improvement 2", "SW4"); any
 # other words before a number are part of an unnumbered heading ("Over 20 weeks ...").
@@ -80,6 +82,7 @@ def weakness_heading(cell: str) -> WeaknessHeading:
 
 LENGTHS = {  # the cells kept in fields of a fixed size (leads not found are kept as a title)
     "lead": max_length(Action, "lead_title"),
+    "senior_responsible_officer": max_length(Action, "senior_responsible_officer"),
     "governance_forum": max_length(Action, "governance_forum"),
     "timescale": max_length(Action, "timescale"),
 }
@@ -166,7 +169,7 @@ def actions_import(
 
 
 def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], list[str]]:
-    frame = frame.rename(columns={c: header(c) for c in frame.columns})
+    frame = frame.rename(columns={c: ALIASES.get(header(c), header(c)) for c in frame.columns})
     missing = [KEYS[c] for c in REQUIRED if c not in frame.columns]
     unknown = [c for c in frame.columns if c not in KEYS]
     problems = [
@@ -293,6 +296,7 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
             "text": cell["actions"],
             "success_measures": cell["success_measure(s)"],
             "lead_title": "" if lead else cell["lead"],
+            "senior_responsible_officer": cell["senior_responsible_officer"],
             "governance_forum": cell["governance_forum"],
             "timescale": cell["timescale"],
         }

@@ -327,6 +327,9 @@ class Action(models.Model):
         related_name="led_actions",
     )
     lead_title = models.CharField(max_length=200, blank=True)
+    senior_responsible_officer = models.CharField(
+        max_length=200, blank=True, help_text="Who answers for the action above its lead."
+    )
     governance_forum = models.CharField(max_length=200, blank=True)
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     initial_status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")

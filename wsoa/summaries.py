@@ -101,6 +101,13 @@ def _summary(
     return summary
 
 
+def _lead_title(lead: str, officers: set[str]) -> str:
+    """The lead, with the senior responsible officers of their actions beside them."""
+    if not officers:
+        return lead
+    return f"{lead} (senior responsible officer: {', '.join(sorted(officers))})"
+
+
 def plan_summary(plan: ActionPlan) -> PlanSummary:
     """Four queries whatever the size of the plan."""
     statuses = list(plan.rag_key.statuses.order_by("order"))
@@ -116,10 +123,13 @@ def plan_summary(plan: ActionPlan) -> PlanSummary:
         }
     by_weakness: dict[Weakness, list[Action]] = defaultdict(list)
     by_lead: dict[str, list[Action]] = defaultdict(list)
+    officers: dict[str, set[str]] = defaultdict(set)
     for action in actions:
         by_weakness[action.weakness].append(action)
         lead = action.lead.full_name if action.lead else (action.lead_title or "No lead")
         by_lead[lead].append(action)
+        if action.senior_responsible_officer:
+            officers[lead].add(action.senior_responsible_officer)
     return PlanSummary(
         snapshot=snapshot,
         overall=_summary("All actions", actions, statuses, before),
@@ -127,7 +137,10 @@ def plan_summary(plan: ActionPlan) -> PlanSummary:
             _summary(f"{w}: {w.text[:80]}", acts, statuses, before)
             for w, acts in sorted(by_weakness.items(), key=lambda kv: kv[0].number)
         ],
-        by_lead=[_summary(lead, acts, statuses, before) for lead, acts in sorted(by_lead.items())],
+        by_lead=[
+            _summary(_lead_title(lead, officers[lead]), acts, statuses, before)
+            for lead, acts in sorted(by_lead.items())
+        ],
     )
 
 

@@ -121,6 +121,7 @@ def table_rows(plan: ActionPlan) -> list[list[str]]:
             a.text,
             a.success_measures,
             a.lead.full_name if a.lead else a.lead_title,
+            a.senior_responsible_officer,
             a.governance_forum,
             a.timescale,
             a.status.name,
