@@ -324,6 +324,12 @@ class SnapshotForm(GDSFormMixin, forms.Form):
         },
     )
 
+    def clean_taken_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["taken_on"]
+        if day > timezone.localdate():
+            raise ValidationError("A snapshot is of a day that has come: choose today or before")
+        return day
+
 
 class ActionTableUploadForm(SpreadsheetUploadForm):
     submit_label = "Check the table"

@@ -2,6 +2,7 @@
 its existing Word or Excel table (docs/imports.md, "Action plans"). All or nothing."""
 
 import csv
+import datetime
 import io
 import re
 from collections.abc import Sequence
@@ -25,7 +26,7 @@ from wsoa.models import (
     Weakness,
 )
 from wsoa.services import action_save
-from wsoa.timescales import Timescale, TimescaleError, parse_timescale
+from wsoa.timescales import Timescale, TimescaleError, dated, parse_timescale
 
 __all__ = ["TableImportError", "read_table", "actions_import", "rag_key_from_csv"]
 
@@ -41,9 +42,17 @@ COLUMNS = [
     "Timescale",
     "RAG",
     "Progress update",
+    "Progress date",
 ]
 KEYS = {header(c): c for c in COLUMNS}
-ALIASES = {"sro": "senior_responsible_officer", "action_reference": "reference", "ref": "reference"}
+ALIASES = {
+    "sro": "senior_responsible_officer",
+    "action_reference": "reference",
+    "ref": "reference",
+    "date_of_update": "progress_date",
+    "update_date": "progress_date",
+    "progress_update_date": "progress_date",
+}
 REQUIRED = ["weakness", "actions"]
 # The words councils put before a weakness's number ("Area for Improvement 2", "SW4"); any
 # other words before a number are part of an unnumbered heading ("Over 20 weeks ...").
@@ -111,6 +120,7 @@ class Row:
     cell: dict[str, str]
     status: RagStatus | None  # None: no RAG given
     timescale: Timescale | None
+    day: datetime.date  # the day its progress update describes
 
 
 @dataclass
@@ -184,6 +194,7 @@ def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], 
     statuses = {s.name.lower(): s for s in plan.rag_key.statuses.order_by("order")}
     names = ", ".join(s.name for s in statuses.values())
     rows: list[Row] = []
+    today = timezone.localdate()
     first_row: dict[tuple[str, str], int] = {}  # each reference, or weakness and text
     for index, record in enumerate(frame.to_dict("records")):
         row = index + 2
@@ -244,7 +255,13 @@ def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], 
                 timescale = parse_timescale(cell["timescale"])
             except TimescaleError as error:
                 problem("timescale", str(error))
-        rows.append(Row(row, heading, reference, cell, status, timescale))
+        day = today
+        if cell["progress_date"]:
+            try:
+                day = dated(cell["progress_date"], today=today)
+            except TimescaleError as error:
+                problem("progress_date", str(error))
+        rows.append(Row(row, heading, reference, cell, status, timescale, day))
     if problems:
         raise TableImportError(problems)
     numbers, notes = weakness_numbers(
@@ -315,12 +332,8 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
             by_reference[action.number] = action
             by_words[(weakness.pk, _words(action.text))] = action
             if cell["progress_update"]:
-                ProgressUpdate.objects.create(
-                    action=action,
-                    date=today,
-                    author=by,
-                    narrative=cell["progress_update"],
-                    status=action.status,
+                action.add_update(
+                    author=by, narrative=cell["progress_update"], status=action.status, date=r.day
                 )
             result.actions_added += 1
             continue
@@ -336,16 +349,12 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
             found.pk
         )
         if new_status or new_words:
-            status = r.status or found.status
-            ProgressUpdate.objects.create(
-                action=found,
-                date=today,
+            found.add_update(
                 author=by,
                 narrative=cell["progress_update"] or IMPORTED_RAG,
-                status=status,
+                status=r.status or found.status,
+                date=r.day,
             )
-            Action.objects.filter(pk=found.pk).update(status=status)
-            found.status = status
         if changed or new_status or new_words:
             result.actions_changed += 1
         else:

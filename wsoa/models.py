@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.models import User
@@ -362,16 +363,24 @@ class Action(models.Model):
 
     @transaction.atomic
     def add_update(
-        self, *, author: User, narrative: str, status: RagStatus, date: datetime.date
+        self, *, author: User | None, narrative: str, status: RagStatus, date: datetime.date
     ) -> "ProgressUpdate":
-        """The only way a RAG changes, so the whole history is kept."""
+        """The only way a RAG changes, so the whole history is kept. The update says how the
+        action stood on `date` (never in the future); the action's RAG now is that of its
+        latest-dated update, so a back-dated one leaves a later RAG as it is."""
         if status.key_id != self.weakness.plan.rag_key_id:
             raise ValidationError("Choose a status from the plan's RAG key.")
+        if date > timezone.localdate():
+            raise ValidationError("The date of the update cannot be in the future.")
         update = ProgressUpdate.objects.create(
             action=self, author=author, narrative=narrative, status=status, date=date
         )
-        Action.objects.filter(pk=self.pk).update(status=status)
-        self.status = status
+        latest = self.updates.order_by("-date", "-created_at", "-pk").first()
+        self.status_id = latest.status_id if latest else status.pk
+        Action.objects.filter(pk=self.pk).update(status_id=self.status_id)
+        if self.created_on > date:
+            self.created_on = date  # it stood somewhere on that day, so it was in the plan
+            Action.objects.filter(pk=self.pk).update(created_on=date)
         return update
 
 
@@ -409,6 +418,10 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update to {self.action} on {self.date}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "The date of the update cannot be in the future."})
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

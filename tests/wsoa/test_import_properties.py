@@ -27,6 +27,7 @@ GOOD = {
     "Timescale": "July 2020",
     "RAG": "Green",
     "Progress update": "Started",
+    "Progress date": "31/03/2021",
 }
 MODELS = [Weakness, Action, DueDate, ProgressUpdate]
 
@@ -83,6 +84,8 @@ def test_any_actions_are_imported_validly_or_refused(rows, encoding):
         ("Timescale", "Summer term 99999"),
         ("RAG", '=HYPERLINK("http://x","y")'),
         ("Progress update", "<img src=x onerror=alert(1)>"),
+        ("Progress date", "March 2-21"),
+        ("Progress date", "31/12/2999"),
     ],
 )
 def test_edge_values_are_imported_validly_or_refused(column, value):

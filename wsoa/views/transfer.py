@@ -110,9 +110,9 @@ def table_rows(plan: ActionPlan) -> list[list[str]]:
         .select_related("weakness", "status", "lead")
         .order_by("weakness__number", "pk")
     )
-    latest = {}
+    latest: dict[int, ProgressUpdate] = {}
     for update in ProgressUpdate.objects.filter(action__in=actions).order_by("date", "created_at"):
-        latest[update.action_id] = update.narrative
+        latest[update.action_id] = update
     return [
         [
             f"{a.weakness}: {a.weakness.text}",
@@ -125,7 +125,8 @@ def table_rows(plan: ActionPlan) -> list[list[str]]:
             a.governance_forum,
             a.timescale,
             a.status.name,
-            latest.get(a.pk, ""),
+            latest[a.pk].narrative if a.pk in latest else "",
+            latest[a.pk].date.isoformat() if a.pk in latest else "",
         ]
         for a in actions
     ]
