@@ -5,6 +5,7 @@ import csv
 import datetime
 import io
 import re
+from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -108,6 +109,44 @@ LEADING_REFERENCE = re.compile(
 )
 REFERENCE_LENGTH = max_length(Action, "number")
 IMPORTED_RAG = "RAG as the imported table gives it."
+RAG_WORDS = r"rag(?:\s+(?:status|rating))?|status"
+PROGRESS_WORDS = r"progress(?:\s+update)?|update|commentary|comments?"
+HISTORY_HEADING = re.compile(
+    rf"^\s*(?:(?P<before>{RAG_WORDS}|{PROGRESS_WORDS})\s*[-–:]?\s*(?:(?:as\s+)?at\s+|on\s+)?"
+    rf"(?P<day_after>.*\d.*?)|(?P<day_before>.*\d.*?)\s*[-–:]?\s*(?P<after>{RAG_WORDS}|{PROGRESS_WORDS}))\s*$",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class HistoryColumn:
+    """A column of RAGs (or of progress text) as they stood on a day: "RAG May 2020"."""
+
+    kind: str  # "rag" or "progress"
+    day: datetime.date
+
+
+def history_column(heading: str, *, today: datetime.date) -> HistoryColumn | None:
+    """What a dated column heading says ("RAG May 2020", "May-20 RAG", "Status 2021-02", "RAG
+    at 31/03/2021", "Progress May 2020"); None for any other heading. A heading that is dated
+    but whose date cannot be read is a TimescaleError naming it."""
+    if ALIASES.get(header(heading), header(heading)) in KEYS:
+        return None
+    match = HISTORY_HEADING.match(str(heading))
+    if match is None:
+        return None
+    words = (match.group("before") or match.group("after")).lower()
+    kind = "rag" if re.fullmatch(RAG_WORDS, words) else "progress"
+    return HistoryColumn(
+        kind, dated(match.group("day_after") or match.group("day_before"), today=today)
+    )
+
+
+def history_heading(kind: str, day: datetime.date) -> str:
+    """The heading the export gives a dated column: a month's last day as the month."""
+    words = "RAG" if kind == "rag" else "Progress"
+    month_end = (day + datetime.timedelta(days=1)).day == 1
+    return f"{words} {day:%B %Y}" if month_end else f"{words} {day:%d/%m/%Y}"
 
 
 @dataclass
@@ -121,6 +160,7 @@ class Row:
     status: RagStatus | None  # None: no RAG given
     timescale: Timescale | None
     day: datetime.date  # the day its progress update describes
+    history: list[tuple[datetime.date, RagStatus | None, str]] = field(default_factory=list)
 
 
 @dataclass
@@ -178,11 +218,62 @@ def actions_import(
     return result
 
 
+def _history_columns(
+    columns: Sequence[str], today: datetime.date, written: dict[str, str]
+) -> tuple[dict[str, HistoryColumn], list[ImportProblem]]:
+    """The dated columns (by the frame's column), read from their headings as written; each
+    problem names the heading as written."""
+    found: dict[str, HistoryColumn] = {}
+    problems: list[ImportProblem] = []
+    for column in columns:
+        try:
+            dated_column = history_column(written.get(column, column), today=today)
+        except TimescaleError as error:
+            problems.append(
+                ImportProblem(
+                    None,
+                    written.get(column, column),
+                    f"{error} Give each dated column one date, such as RAG May 2020 or "
+                    "RAG at 31/03/2021.",
+                )
+            )
+            continue
+        if dated_column is not None:
+            found[column] = dated_column
+    seen: dict[HistoryColumn, str] = {}
+    for column, dated_column in found.items():
+        name = written.get(column, column)
+        if dated_column in seen:
+            problems.append(
+                ImportProblem(
+                    None, name, f"is the same date as the column {seen[dated_column]!r}. Keep one."
+                )
+            )
+        seen.setdefault(dated_column, name)
+    rag_days = {c.day for c in found.values() if c.kind == "rag"}
+    for column, dated_column in found.items():
+        if dated_column.kind == "progress" and dated_column.day not in rag_days:
+            problems.append(
+                ImportProblem(
+                    None,
+                    written.get(column, column),
+                    f"has no RAG column of the same date. Add one headed "
+                    f"{history_heading('rag', dated_column.day)!r}, or leave this column out.",
+                )
+            )
+    return found, problems
+
+
 def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], list[str]]:
-    frame = frame.rename(columns={c: ALIASES.get(header(c), header(c)) for c in frame.columns})
+    today = timezone.localdate()
+    written: dict[str, str] = frame.attrs.get("headings", {})
+    history, problems = _history_columns([str(c) for c in frame.columns], today, written)
+    frame = frame.rename(
+        columns={c: ALIASES.get(header(c), header(c)) for c in frame.columns if c not in history}
+    )
     missing = [KEYS[c] for c in REQUIRED if c not in frame.columns]
-    unknown = [c for c in frame.columns if c not in KEYS]
-    problems = [
+    unknown = [c for c in frame.columns if c not in KEYS and c not in history]
+    problems += [
         ImportProblem(None, c, "this required column is missing. Add it with this heading.")
         for c in missing
     ] + [
@@ -194,7 +285,6 @@ def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], 
     statuses = {s.name.lower(): s for s in plan.rag_key.statuses.order_by("order")}
     names = ", ".join(s.name for s in statuses.values())
     rows: list[Row] = []
-    today = timezone.localdate()
     first_row: dict[tuple[str, str], int] = {}  # each reference, or weakness and text
     for index, record in enumerate(frame.to_dict("records")):
         row = index + 2
@@ -203,7 +293,8 @@ def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], 
             problems.append(ImportProblem(row, KEYS.get(column, column), message))
 
         cell = {k: str(record.get(k, "") or "").strip() for k in KEYS}
-        if not any(cell.values()):
+        dated_cells = {c: str(record.get(c, "") or "").strip() for c in history}
+        if not any(cell.values()) and not any(dated_cells.values()):
             continue  # a blank line in a pasted table
         heading = weakness_heading(cell["weakness"])
         if heading.number is None and not heading.title:
@@ -261,7 +352,21 @@ def _rows_checked(frame: pd.DataFrame, *, plan: ActionPlan) -> tuple[list[Row], 
                 day = dated(cell["progress_date"], today=today)
             except TimescaleError as error:
                 problem("progress_date", str(error))
-        rows.append(Row(row, heading, reference, cell, status, timescale, day))
+        stood: dict[datetime.date, tuple[RagStatus | None, str]] = {}
+        for column, dated_column in sorted(history.items(), key=lambda c: c[1].kind != "rag"):
+            value = dated_cells[column]
+            if dated_column.kind == "progress":
+                if value:
+                    stood[dated_column.day] = (stood[dated_column.day][0], value)
+                continue
+            stood[dated_column.day] = (statuses.get(value.lower()) if value else None, "")
+            if value and stood[dated_column.day][0] is None:
+                problem(
+                    written.get(column, column),
+                    f"{value!r} is not in this plan's RAG key. Use one of: {names}.",
+                )
+        past = [(d, s, text) for d, (s, text) in sorted(stood.items()) if s is not None or text]
+        rows.append(Row(row, heading, reference, cell, status, timescale, day, past))
     if problems:
         raise TableImportError(problems)
     numbers, notes = weakness_numbers(
@@ -282,9 +387,13 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
     actions = list(Action.objects.filter(weakness__plan=plan).select_related("status", "weakness"))
     by_reference = {a.number: a for a in actions}
     by_words = {(a.weakness_id, _words(a.text)): a for a in actions}
-    latest: dict[int, str] = {}
-    for update in ProgressUpdate.objects.filter(action__in=actions).order_by("date", "created_at"):
-        latest[update.action_id] = update.narrative
+    known: dict[int, list[ProgressUpdate]] = defaultdict(list)
+    for update in (
+        ProgressUpdate.objects.filter(action__in=actions)
+        .select_related("status")
+        .order_by("date", "created_at")
+    ):
+        known[update.action_id].append(update)
     today = timezone.localdate()
     for r in rows:
         number, cell = r.heading.number or 0, r.cell
@@ -319,22 +428,20 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
         }
         due_dates = r.timescale.due_dates if r.timescale else []
         if found is None:
+            first = next((s for _, s, _ in r.history if s is not None), None)
             action = action_save(
                 action=Action(
                     number=r.reference or _next_reference(number, by_reference),
                     created_on=today,
                     **fields,
                 ),
-                initial=r.status or not_rated,
+                initial=first or r.status or not_rated,
                 lead=lead,
                 due_dates=due_dates,
             )
             by_reference[action.number] = action
             by_words[(weakness.pk, _words(action.text))] = action
-            if cell["progress_update"]:
-                action.add_update(
-                    author=by, narrative=cell["progress_update"], status=action.status, date=r.day
-                )
+            _updates_add(action, r, known[action.pk], by=by)
             result.actions_added += 1
             continue
         changed = found.lead_id != (lead.pk if lead else None) or any(
@@ -344,22 +451,41 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
             for name, value in fields.items():
                 setattr(found, name, value)
             action_save(action=found, initial=found.initial_status, lead=lead, due_dates=due_dates)
-        new_status = r.status is not None and r.status != found.status
-        new_words = bool(cell["progress_update"]) and cell["progress_update"] != latest.get(
-            found.pk
-        )
-        if new_status or new_words:
-            found.add_update(
-                author=by,
-                narrative=cell["progress_update"] or IMPORTED_RAG,
-                status=r.status or found.status,
-                date=r.day,
-            )
-        if changed or new_status or new_words:
+        if _updates_add(found, r, known[found.pk], by=by) or changed:
             result.actions_changed += 1
         else:
             result.actions_unchanged += 1
     return result
+
+
+def _updates_add(action: Action, r: Row, known: list[ProgressUpdate], *, by: User | None) -> bool:
+    """The row's dated RAGs, oldest first, then its RAG and progress now, each a progress
+    update unless the action has it already (so importing a table twice adds nothing).
+    `known`: the action's updates, oldest first, kept up to date here. True if any added."""
+    added = False
+
+    def add(day: datetime.date, status: RagStatus, narrative: str) -> None:
+        nonlocal added
+        if any((u.date, u.status_id, u.narrative) == (day, status.pk, narrative) for u in known):
+            return
+        known.append(action.add_update(author=by, narrative=narrative, status=status, date=day))
+        known.sort(key=lambda u: (u.date, u.created_at))
+        added = True
+
+    for day, status, text in r.history:
+        stood = [u for u in known if u.date <= day]
+        add(
+            day,
+            status or (stood[-1].status if stood else action.initial_status),
+            text or IMPORTED_RAG,
+        )
+    narrative = r.cell["progress_update"]
+    latest = known[-1] if known else None
+    new_status = r.status is not None and r.status != action.status
+    new_words = bool(narrative) and narrative != (latest.narrative if latest else None)
+    if new_status or new_words:
+        add(r.day, r.status or action.status, narrative or IMPORTED_RAG)
+    return added
 
 
 def _next_reference(number: int, taken: dict[str, Action]) -> str:
@@ -395,6 +521,63 @@ def weakness_numbers(
             )
         numbers[row] = by_title[key]
     return numbers, notes
+
+
+def actions_table(plan: ActionPlan) -> tuple[list[str], list[list[str]]]:
+    """The plan's table as the import reads it: one row per action with the columns above (the
+    RAG now and the latest progress update), then each day of its RAG history, oldest first,
+    as a dated RAG column, with a dated progress column where the history has words."""
+    actions = list(
+        Action.objects.filter(weakness__plan=plan)
+        .select_related("weakness", "status", "lead")
+        .order_by("weakness__number", "pk")
+    )
+    on_day: dict[int, dict[datetime.date, ProgressUpdate]] = defaultdict(dict)
+    latest: dict[int, ProgressUpdate] = {}
+    for update in (
+        ProgressUpdate.objects.filter(action__in=actions)
+        .select_related("status")
+        .order_by("date", "created_at")
+    ):
+        on_day[update.action_id][update.date] = update  # the day's last word
+        latest[update.action_id] = update
+    days = sorted({day for updates in on_day.values() for day in updates})
+    worded = {
+        day
+        for updates in on_day.values()
+        for day, update in updates.items()
+        if update.narrative != IMPORTED_RAG
+    }
+    columns = list(COLUMNS)
+    for day in days:
+        columns.append(history_heading("rag", day))
+        if day in worded:
+            columns.append(history_heading("progress", day))
+    rows = []
+    for a in actions:
+        last = latest.get(a.pk)
+        row = [
+            f"{a.weakness}: {a.weakness.text}",
+            a.number,
+            a.improvement_area,
+            a.text,
+            a.success_measures,
+            a.lead.full_name if a.lead else a.lead_title,
+            a.senior_responsible_officer,
+            a.governance_forum,
+            a.timescale,
+            a.status.name,
+            last.narrative if last else "",
+            last.date.isoformat() if last else "",
+        ]
+        for day in days:
+            that_day = on_day[a.pk].get(day)
+            row.append(that_day.status.name if that_day else "")
+            if day in worded:
+                words = that_day.narrative if that_day else ""
+                row.append("" if words == IMPORTED_RAG else words)
+        rows.append(row)
+    return columns, rows
 
 
 def rag_key_from_csv(text: str, *, name: str) -> RagKey:

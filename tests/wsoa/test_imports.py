@@ -103,8 +103,8 @@ def test_the_export_has_the_seeds_columns(people, client_for):
     actions_import(frame(HEADER + GOOD), plan=plan, by=people.sendops)
     body = client_for(people.board).get(reverse("wsoa:export_csv", kwargs={"plan_uuid": plan.uuid}))
     rows = list(csv.reader(io.StringIO(body.content.decode())))
-    assert rows[0] == COLUMNS
-    first, second = (dict(zip(COLUMNS, row, strict=True)) for row in rows[1:])
+    assert rows[0][: len(COLUMNS)] == COLUMNS
+    first, second = (dict(zip(rows[0], row, strict=True)) for row in rows[1:])
     assert (first["Reference"], first["Actions"]) == (
         "1.1",
         "Realignment documentation has been completed",

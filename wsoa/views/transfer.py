@@ -20,8 +20,8 @@ from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
-from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
-from wsoa.models import Action, ActionPlan, ProgressUpdate
+from wsoa.imports import COLUMNS, TableImportError, actions_import, actions_table, read_table
+from wsoa.models import ActionPlan
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
 SESSION_KEY = "wsoa-action-import"
@@ -103,40 +103,11 @@ def _confirm(request: SignedInRequest, plan: ActionPlan) -> HttpResponse:
     return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
 
 
-def table_rows(plan: ActionPlan) -> list[list[str]]:
-    """One row per action with the seed's columns; the latest progress update last."""
-    actions = list(
-        Action.objects.filter(weakness__plan=plan)
-        .select_related("weakness", "status", "lead")
-        .order_by("weakness__number", "pk")
-    )
-    latest: dict[int, ProgressUpdate] = {}
-    for update in ProgressUpdate.objects.filter(action__in=actions).order_by("date", "created_at"):
-        latest[update.action_id] = update
-    return [
-        [
-            f"{a.weakness}: {a.weakness.text}",
-            a.number,
-            a.improvement_area,
-            a.text,
-            a.success_measures,
-            a.lead.full_name if a.lead else a.lead_title,
-            a.senior_responsible_officer,
-            a.governance_forum,
-            a.timescale,
-            a.status.name,
-            latest[a.pk].narrative if a.pk in latest else "",
-            latest[a.pk].date.isoformat() if a.pk in latest else "",
-        ]
-        for a in actions
-    ]
-
-
 @role_required(*ACTION_PLAN_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "action table", "plan_uuid")
 def actions_export(request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
-    rows = table_rows(plan)
+    columns, rows = actions_table(plan)
     name = slugify(plan.name) or "action-plan"
-    return table_download(COLUMNS, rows, filename=name, fmt=fmt, sheet="Actions")
+    return table_download(columns, rows, filename=name, fmt=fmt, sheet="Actions")
