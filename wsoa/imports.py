@@ -6,7 +6,7 @@ import datetime
 import io
 import re
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -205,17 +205,139 @@ def action_reference(reference: str, text: str) -> tuple[str, str]:
 
 
 def actions_import(
-    frame: pd.DataFrame, *, plan: ActionPlan, by: User | None, preview: bool = False
+    frame: pd.DataFrame,
+    *,
+    plan: ActionPlan,
+    by: User | None,
+    preview: bool = False,
+    mapping: Mapping[str, str] | None = None,
 ) -> ActionsImported:
     """Check every row, then add the new weaknesses and actions and update the ones the table
-    matches, all in one go (or raise). With `preview`, say what it would do and save nothing."""
+    matches, all in one go (or raise). With `preview`, say what it would do and save nothing.
+    `mapping`: the portal's field for each of the file's headings as written (see
+    mapping_guess); once imported, the plan keeps it for its next table."""
     with transaction.atomic():
+        if mapping is not None:
+            frame = mapping_apply(frame, mapping)
         rows, notes = _rows_checked(frame, plan=plan)
         result = _rows_saved(rows, plan=plan, by=by)
         result.notes = notes
         if preview:
             transaction.set_rollback(True)
+        elif mapping:
+            plan.table_mapping = {**plan.table_mapping, **mapping}
+            plan.save(update_fields=["table_mapping"])
     return result
+
+
+LEAVE_OUT = ""  # a column the officer leaves out of the import
+DATED = "dated"  # a dated RAG or progress column, read by its heading
+# The portal's guess at what a council's heading holds, first match wins (after the plan's
+# saved mapping and the portal's own headings).
+GUESSES = [
+    (r"\bsro\b|senior\s+responsible|accountable\s+officer", "senior_responsible_officer"),
+    (
+        r"date\s+of\s+(?:the\s+)?update|update\s+date|progress\s+date|date\s+updated",
+        "progress_date",
+    ),
+    (r"\bref(?:erence)?\b|^no\.?$|^number$", "reference"),
+    (r"success|impact|measures?\b|outcome|\bkpis?\b", "success_measure(s)"),
+    (r"weakness|area\s+(?:for|of)\s+(?:improvement|priority)|^priority|^sw$", "weakness"),
+    (r"improvement\s+area|^theme|^area$|workstream|objective", "improvement_area"),
+    (r"\blead\b|owner|responsible", "lead"),
+    (r"governance|forum|board|reports?(?:ing)?\s+to", "governance_forum"),
+    (
+        r"timescale|deadline|by\s+when|target\s+date|\bdue\b|completion|end\s+date|timeframe",
+        "timescale",
+    ),
+    (r"\brag\b|status|rating", "rag"),
+    (r"progress|update|commentary|comments?", "progress_update"),
+    (r"\bactions?\b|what\s+we\s+will\s+do|activit(?:y|ies)|tasks?", "actions"),
+]
+
+
+def field_key(name: str) -> str | None:
+    """A portal field named by its key or its heading ("Senior responsible officer", "SRO")."""
+    key = ALIASES.get(header(name), header(name))
+    return key if key in KEYS or key in (LEAVE_OUT, DATED) else None
+
+
+def mapping_guess(
+    headings: Sequence[str], *, saved: Mapping[str, str], today: datetime.date
+) -> dict[str, str]:
+    """The portal's field for each heading as written: the plan's saved choice, else the
+    portal's own heading, else a guess from its words; a dated column is DATED; a field is
+    guessed for one heading only, and a heading nothing fits is LEAVE_OUT."""
+    guessed: dict[str, str] = {}
+    for heading in headings:
+        saved_key = field_key(saved[heading]) if heading in saved else None
+        exact = field_key(heading)
+        if saved_key is not None:
+            guessed[heading] = saved_key
+        elif exact:
+            guessed[heading] = exact
+        else:
+            try:
+                dated_column = history_column(heading, today=today)
+            except TimescaleError:
+                dated_column = HistoryColumn("rag", today)  # said when it is checked
+            guessed[heading] = DATED if dated_column else ""
+    taken = {key for key in guessed.values() if key not in (LEAVE_OUT, DATED)}
+    for heading in headings:
+        if guessed[heading] or heading in saved:
+            continue
+        words = " ".join(heading.lower().split())
+        key = next((k for pattern, k in GUESSES if re.search(pattern, words)), LEAVE_OUT)
+        if key not in taken:
+            guessed[heading], taken = key, taken | {key}
+    return guessed
+
+
+def mapping_apply(frame: pd.DataFrame, mapping: Mapping[str, str]) -> pd.DataFrame:
+    """The frame with each heading renamed to the field it is mapped to, and the columns left
+    out dropped; a heading not in `mapping` is read as it is."""
+    written: dict[str, str] = frame.attrs.get("headings", {})
+    problems: list[ImportProblem] = []
+    renamed: dict[str, str] = {}
+    dropped: list[str] = []
+    headings: dict[str, str] = {}
+    for column in frame.columns:
+        heading = written.get(column, column)
+        target = mapping.get(heading)
+        key = column if target is None else field_key(target)
+        if key is None:
+            problems.append(
+                ImportProblem(
+                    None,
+                    heading,
+                    f"is mapped to {target!r}, which is not a field of the action table. Use one "
+                    f"of: {', '.join(COLUMNS)}, or leave the column out.",
+                )
+            )
+        elif key == LEAVE_OUT:
+            dropped.append(column)
+        elif key == DATED:
+            headings[column] = heading
+        else:
+            renamed[column] = key
+            headings[key] = heading
+    by_field: dict[str, list[str]] = defaultdict(list)
+    for column, key in renamed.items():
+        by_field[key].append(written.get(column, column))
+    problems += [
+        ImportProblem(
+            None,
+            names[1],
+            f"and {names[0]!r} are both {KEYS[key]}. Map one of them to {KEYS[key]}.",
+        )
+        for key, names in by_field.items()
+        if len(names) > 1 and key in KEYS
+    ]
+    if problems:
+        raise TableImportError(problems)
+    mapped = frame.drop(columns=dropped).rename(columns=renamed)
+    mapped.attrs["headings"] = headings
+    return mapped
 
 
 def _history_columns(

@@ -180,6 +180,11 @@ class ActionPlan(models.Model):
     revisit_due = models.DateField(null=True, blank=True)
     governance_forums = models.TextField(blank=True, help_text="One forum a line.")
     rag_key = models.ForeignKey(RagKey, on_delete=models.PROTECT, related_name="plans")
+    table_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The portal's field for each heading of the plan's own table, as last imported.",
+    )
     stale_after_weeks = models.PositiveSmallIntegerField(
         default=DEFAULT_STALE_WEEKS,
         help_text="An action with no progress update for this many weeks is stale.",

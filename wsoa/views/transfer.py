@@ -4,13 +4,16 @@ imported), export as CSV or XLSX with the same headings."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 from pathlib import Path
 
+import pandas as pd
 from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -20,7 +23,18 @@ from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
-from wsoa.imports import COLUMNS, TableImportError, actions_import, actions_table, read_table
+from wsoa.imports import (
+    COLUMNS,
+    DATED,
+    KEYS,
+    LEAVE_OUT,
+    ActionsImported,
+    TableImportError,
+    actions_import,
+    actions_table,
+    mapping_guess,
+    read_table,
+)
 from wsoa.models import ActionPlan
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
@@ -50,55 +64,114 @@ def _stage(request: SignedInRequest, plan: ActionPlan, upload: UploadedFile[byte
 
 
 def _staged(request: SignedInRequest, plan: ActionPlan) -> tuple[Path, str] | None:
-    """The file kept for this plan's import, taken out of the session; None once expired."""
-    pending = request.session.pop(SESSION_KEY, None)
+    """The file kept for this plan's import; None once expired."""
+    pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("plan") != str(plan.uuid):
         return None
     path = _staged_dir() / Path(pending["file"]).name
     return (path, pending["name"]) if path.exists() else None
 
 
+def _unstage(request: SignedInRequest, path: Path) -> None:
+    request.session.pop(SESSION_KEY, None)
+    path.unlink(missing_ok=True)
+
+
+@dataclass
+class MappingRow:
+    """One heading of the file beside the portal's field it is read as."""
+
+    index: int
+    heading: str
+    field: str
+    dated: bool
+
+
+FIELD_CHOICES = [(LEAVE_OUT, "Leave this column out"), *KEYS.items()]
+
+
+def _mapping(request: SignedInRequest, frame: pd.DataFrame, plan: ActionPlan) -> dict[str, str]:
+    """The officer's choice for each heading, where they made one, else the portal's guess."""
+    headings = list(frame.attrs["headings"].values())
+    guessed = mapping_guess(headings, saved=plan.table_mapping, today=timezone.localdate())
+    allowed = {key for key, _ in FIELD_CHOICES}
+    chosen = {}
+    for index, heading in enumerate(headings):
+        value = request.POST.get(f"map-{index}")
+        keep = value is None or guessed[heading] == DATED or value not in allowed
+        chosen[heading] = guessed[heading] if keep else value or LEAVE_OUT
+    return chosen
+
+
+def _page(
+    request: SignedInRequest,
+    plan: ActionPlan,
+    *,
+    form: ActionTableUploadForm | None = None,
+    mapping: dict[str, str] | None = None,
+    preview: ActionsImported | None = None,
+    problems: list[str] | None = None,
+) -> HttpResponse:
+    rows = [
+        MappingRow(index, heading, key, key == DATED)
+        for index, (heading, key) in enumerate((mapping or {}).items())
+    ]
+    context = {
+        "plan": plan,
+        "form": form,
+        "problems": problems or [],
+        "columns": COLUMNS,
+        "preview": preview,
+        "mapping": rows,
+        "choices": FIELD_CHOICES,
+    }
+    return render(request, "wsoa/actions_upload.html", context)
+
+
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def actions_upload(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
-    """Step 1 checks the table and previews what it would add and change; step 2 imports it."""
+    """Step 1 takes the table; step 2 shows its headings beside the portal's fields (guessed,
+    or as the plan's last table had them) with what the import would add and change, and the
+    officer changes the mapping and checks again, or imports."""
     plan = plan_to_manage(request.user, plan_uuid)
-    if request.method == "POST" and "confirm" in request.POST:
-        return _confirm(request, plan)
+    if request.method == "POST" and ("confirm" in request.POST or "check" in request.POST):
+        return _mapped(request, plan, confirm="confirm" in request.POST)
     form = ActionTableUploadForm(posted(request), request.FILES or None)
-    problems: list[str] = []
-    preview = None
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        stored = _stage(request, plan, upload)
-        try:
-            preview = actions_import(
-                read_table(stored, upload.name), plan=plan, by=request.user, preview=True
-            )
-        except TableImportError as error:
-            request.session.pop(SESSION_KEY, None)
-            stored.unlink(missing_ok=True)
-            problems = [str(p) for p in error.problems]
-    return render(
-        request,
-        "wsoa/actions_upload.html",
-        {"plan": plan, "form": form, "problems": problems, "columns": COLUMNS, "preview": preview},
-    )
+    if not form.is_valid():
+        return _page(request, plan, form=form)
+    upload = form.cleaned_data["file"]
+    stored = _stage(request, plan, upload)
+    try:
+        frame = read_table(stored, upload.name)
+    except TableImportError as error:
+        _unstage(request, stored)
+        return _page(request, plan, form=form, problems=[str(p) for p in error.problems])
+    mapping = _mapping(request, frame, plan)
+    try:
+        preview = actions_import(frame, plan=plan, by=request.user, preview=True, mapping=mapping)
+    except TableImportError as error:
+        return _page(request, plan, mapping=mapping, problems=[str(p) for p in error.problems])
+    return _page(request, plan, mapping=mapping, preview=preview)
 
 
-def _confirm(request: SignedInRequest, plan: ActionPlan) -> HttpResponse:
+def _mapped(request: SignedInRequest, plan: ActionPlan, *, confirm: bool) -> HttpResponse:
     found = _staged(request, plan)
     if found is None:
         messages.error(request, "The table to import has expired. Upload it again.")
         return redirect("wsoa:actions_upload", plan_uuid=plan.uuid)
     path, name = found
+    frame = read_table(path, name)
+    mapping = _mapping(request, frame, plan)
     try:
-        result = actions_import(read_table(path, name), plan=plan, by=request.user)
-    except TableImportError:
-        messages.error(request, "The plan changed since the table was checked. Upload it again.")
-        return redirect("wsoa:actions_upload", plan_uuid=plan.uuid)
-    finally:
-        path.unlink(missing_ok=True)
+        result = actions_import(
+            frame, plan=plan, by=request.user, preview=not confirm, mapping=mapping
+        )
+    except TableImportError as error:
+        return _page(request, plan, mapping=mapping, problems=[str(p) for p in error.problems])
+    if not confirm:
+        return _page(request, plan, mapping=mapping, preview=result)
+    _unstage(request, path)
     messages.success(request, f"Imported {name}: {result}")
     return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
 
