@@ -145,6 +145,7 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "lead_title",
             "senior_responsible_officer",
             "governance_forum",
+            "start",
             "timescale",
         ]
         labels = {
@@ -155,6 +156,7 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "lead_title": "Lead (a role title, optional)",
             "senior_responsible_officer": "Senior responsible officer (optional)",
             "governance_forum": "Governance forum",
+            "start": "Start (optional, as the plan writes it)",
             "timescale": "Timescale",
         }
         help_texts = {

@@ -40,6 +40,7 @@ COLUMNS = [
     "Lead",
     "Senior responsible officer",
     "Governance forum",
+    "Start",
     "Timescale",
     "RAG",
     "Progress update",
@@ -94,6 +95,7 @@ LENGTHS = {  # the cells kept in fields of a fixed size (leads not found are kep
     "lead": max_length(Action, "lead_title"),
     "senior_responsible_officer": max_length(Action, "senior_responsible_officer"),
     "governance_forum": max_length(Action, "governance_forum"),
+    "start": max_length(Action, "start"),
     "timescale": max_length(Action, "timescale"),
 }
 LARGEST_WEAKNESS = 32767  # PositiveSmallIntegerField
@@ -246,6 +248,7 @@ GUESSES = [
     (r"improvement\s+area|^theme|^area$|workstream|objective", "improvement_area"),
     (r"\blead\b|owner|responsible", "lead"),
     (r"governance|forum|board|reports?(?:ing)?\s+to", "governance_forum"),
+    (r"^start|start\s+date|begins?|commenc", "start"),
     (
         r"timescale|deadline|by\s+when|target\s+date|\bdue\b|completion|end\s+date|timeframe",
         "timescale",
@@ -546,6 +549,7 @@ def _rows_saved(rows: list[Row], *, plan: ActionPlan, by: User | None) -> Action
             "lead_title": "" if lead else cell["lead"],
             "senior_responsible_officer": cell["senior_responsible_officer"],
             "governance_forum": cell["governance_forum"],
+            "start": cell["start"],
             "timescale": cell["timescale"],
         }
         due_dates = r.timescale.due_dates if r.timescale else []
@@ -687,6 +691,7 @@ def actions_table(plan: ActionPlan) -> tuple[list[str], list[list[str]]]:
             a.lead.full_name if a.lead else a.lead_title,
             a.senior_responsible_officer,
             a.governance_forum,
+            a.start,
             a.timescale,
             a.status.name,
             last.narrative if last else "",

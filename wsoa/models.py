@@ -337,6 +337,9 @@ class Action(models.Model):
         max_length=200, blank=True, help_text="Who answers for the action above its lead."
     )
     governance_forum = models.CharField(max_length=200, blank=True)
+    start = models.CharField(
+        max_length=100, blank=True, help_text="When it starts, as written in the plan."
+    )
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     initial_status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
     status = models.ForeignKey(

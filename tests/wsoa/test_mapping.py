@@ -31,6 +31,7 @@ TODAY = datetime.date(2026, 12, 1)
         ("Lead officer", "lead"),
         ("SRO", "senior_responsible_officer"),
         ("Reporting to", "governance_forum"),
+        ("Start date", "start"),
         ("By when", "timescale"),
         ("RAG rating", "rag"),
         ("Commentary", "progress_update"),
@@ -59,9 +60,10 @@ def test_a_field_is_guessed_once_and_the_plans_saved_choice_wins():
 
 
 COUNCIL = (
-    "Area for Improvement,Ref,What we will do,Lead officer,SRO,By when,RAG rating,Notes\n"
+    "Area for Improvement,Ref,What we will do,Lead officer,SRO,Start date,By when,RAG rating,"
+    "Notes\n"
     '"Area for Improvement 1 - Records: inaccurate",1.1,Audit every record,Head of SEND,'
-    "Director,Dec 2026,Amber,Started in November\n"
+    "Director,Sept 2026,Dec 2026,Amber,Started in November\n"
 )
 
 
@@ -78,10 +80,11 @@ def test_a_table_with_its_own_headings_is_read_through_its_mapping():
         frame(COUNCIL), plan=plan, by=None, mapping={**guessed, "Notes": "Progress update"}
     )
     action = Action.objects.get()
-    assert (action.number, action.lead_title, action.senior_responsible_officer) == (
+    assert (action.number, action.lead_title, action.senior_responsible_officer, action.start) == (
         "1.1",
         "Head of SEND",
         "Director",
+        "Sept 2026",
     )
     assert (action.status.name, action.updates.get().narrative) == ("Amber", "Started in November")
     plan.refresh_from_db()
