@@ -82,9 +82,10 @@ class WeaknessForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Weakness
-        fields = ["number", "text", "aim", "kpis", "indicators"]
+        fields = ["number", "heading", "text", "aim", "kpis", "indicators"]
         labels = {
             "number": "Number",
+            "heading": "Heading as the plan writes it (optional)",
             "text": "Significant weakness (or area for priority action)",
             "aim": "Aim of this programme of work (optional)",
             "kpis": "KPIs / targets for assessing overall success (optional)",
@@ -142,21 +143,26 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "text",
             "success_measures",
             "lead_title",
+            "senior_responsible_officer",
             "governance_forum",
+            "start",
             "timescale",
         ]
         labels = {
-            "number": "Action number",
+            "number": "Reference",
             "improvement_area": "Improvement area",
             "text": "Actions",
             "success_measures": "Success measure(s)",
             "lead_title": "Lead (a role title, optional)",
+            "senior_responsible_officer": "Senior responsible officer (optional)",
             "governance_forum": "Governance forum",
+            "start": "Start (optional, as the plan writes it)",
             "timescale": "Timescale",
         }
         help_texts = {
+            "number": "As the plan writes it, such as 1.1, 2.1(A) or 5.1.3.",
             "timescale": "As in the plan: a month and year (Dec 2019), a date, a term (Summer "
-            "term 2020) or several (July 2020 July 2021); 'ongoing' or 'quarterly' are kept."
+            "term 2020) or several (July 2020 July 2021); 'ongoing' or 'quarterly' are kept.",
         }
         widgets = {
             "improvement_area": forms.Textarea(attrs={"rows": 3}),
@@ -164,7 +170,7 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "success_measures": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
-            "number": {"required": "Enter the action's number"},
+            "number": {"required": "Enter the action's reference"},
             "text": {"required": "Enter the action"},
         }
 
@@ -320,9 +326,15 @@ class SnapshotForm(GDSFormMixin, forms.Form):
         },
     )
 
+    def clean_taken_on(self) -> datetime.date:
+        day: datetime.date = self.cleaned_data["taken_on"]
+        if day > timezone.localdate():
+            raise ValidationError("A snapshot is of a day that has come: choose today or before")
+        return day
+
 
 class ActionTableUploadForm(SpreadsheetUploadForm):
-    submit_label = "Import the actions"
+    submit_label = "Check the table"
     max_megabytes = 10
     hint = "The plan's table with its own column headings. Nothing is saved if any row is wrong."
 

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import F, Max, Q
 from django.db.models.functions import Coalesce
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.models import User
@@ -20,6 +21,12 @@ from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 DEFAULT_STALE_WEEKS = 6
 SEED_RAG_KEY_NAME = "Seed 004 RAG rating key"
 RAG_STATUS_FIELDS = ("name", "definition", "colour", "counts_as_done")
+NOT_RATED_NAME = "Not yet rated"
+NOT_RATED_DEFINITION = (
+    "The action has not been reviewed yet. It counts as neither on track nor done, and is "
+    "left out of the direction of travel."
+)
+NOT_RATED_ORDER = 32767  # off the worst-to-best scale, which is numbered from 0
 
 # Seed 004's RAG rating key, worst first. "Completed" is in its summary table but not its key;
 # its definition here is ours.
@@ -93,7 +100,31 @@ class RagKey(models.Model):
                     for order, (name, definition, colour, done) in enumerate(SEED_RAG_KEY)
                 ]
             )
+            key.not_rated_add()
         return key
+
+    def not_rated_add(self) -> "RagStatus":
+        """Every key has "Not yet rated", for actions nobody has reviewed yet."""
+        status, _ = RagStatus.objects.get_or_create(
+            key=self,
+            not_rated=True,
+            defaults={
+                "name": NOT_RATED_NAME,
+                "definition": NOT_RATED_DEFINITION,
+                "colour": "grey",
+                "order": NOT_RATED_ORDER,
+            },
+        )
+        return status
+
+    def not_rated_status(self) -> "RagStatus":
+        return self.statuses.get(not_rated=True)
+
+
+class RagStatusQuerySet(models.QuerySet["RagStatus"]):
+    def rated(self) -> "RagStatusQuerySet":
+        """The key's scale, worst first, without "Not yet rated"."""
+        return self.filter(not_rated=False).order_by("order")
 
 
 class RagStatus(models.Model):
@@ -107,12 +138,25 @@ class RagStatus(models.Model):
     )
     order = models.PositiveSmallIntegerField(help_text="0 for the worst status.")
     counts_as_done = models.BooleanField(default=False)
+    not_rated = models.BooleanField(
+        default=False,
+        help_text="The key's one status for actions not reviewed yet: neither good nor done.",
+    )
+
+    objects = RagStatusQuerySet.as_manager()
 
     class Meta:
         ordering = ["key", "order"]
         constraints = [
             models.UniqueConstraint(fields=["key", "order"], name="status_order_unique"),
             models.UniqueConstraint(fields=["key", "name"], name="status_name_unique"),
+            models.UniqueConstraint(
+                fields=["key"], condition=Q(not_rated=True), name="one_not_rated_status"
+            ),
+            models.CheckConstraint(
+                condition=Q(not_rated=False) | Q(counts_as_done=False),
+                name="not_rated_is_not_done",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -136,6 +180,11 @@ class ActionPlan(models.Model):
     revisit_due = models.DateField(null=True, blank=True)
     governance_forums = models.TextField(blank=True, help_text="One forum a line.")
     rag_key = models.ForeignKey(RagKey, on_delete=models.PROTECT, related_name="plans")
+    table_mapping = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="The portal's field for each heading of the plan's own table, as last imported.",
+    )
     stale_after_weeks = models.PositiveSmallIntegerField(
         default=DEFAULT_STALE_WEEKS,
         help_text="An action with no progress update for this many weeks is stale.",
@@ -166,7 +215,10 @@ class ActionPlan(models.Model):
         actions = Action.objects.filter(weakness__plan=self)
         for old in key.statuses.order_by("order"):
             new = RagStatus.objects.create(
-                key=copy, order=old.order, **{f: getattr(old, f) for f in RAG_STATUS_FIELDS}
+                key=copy,
+                order=old.order,
+                not_rated=old.not_rated,
+                **{f: getattr(old, f) for f in RAG_STATUS_FIELDS},
             )
             actions.filter(status=old).update(status=new)
             actions.filter(initial_status=old).update(initial_status=new)
@@ -179,12 +231,17 @@ class ActionPlan(models.Model):
     @transaction.atomic
     def rag_key_save(self, *, statuses: Sequence[Mapping[str, Any]]) -> RagKey:
         """Set the plan's RAG key to `statuses`, worst first (each with the fields of
-        RAG_STATUS_FIELDS). A key shared with other plans is copied first, so theirs stay."""
+        RAG_STATUS_FIELDS). A key shared with other plans is copied first, so theirs stay.
+        "Not yet rated" is not among them: it stays as it is."""
         names = [status["name"].strip().lower() for status in statuses]
+        names += [
+            n.lower()
+            for n in self.rag_key.statuses.filter(not_rated=True).values_list("name", flat=True)
+        ]
         if len(names) != len(set(names)):
             raise ValidationError("Give every status a different name.")
         key = self.rag_key_copy()
-        by_order = {status.order: status for status in key.statuses.all()}
+        by_order = {status.order: status for status in key.statuses.rated()}
         for order, fields in enumerate(statuses):
             status = by_order.get(order) or RagStatus(key=key, order=order)
             for field in RAG_STATUS_FIELDS:
@@ -198,6 +255,12 @@ class Weakness(models.Model):
 
     plan = models.ForeignKey(ActionPlan, on_delete=models.CASCADE, related_name="weaknesses")
     number = models.PositiveSmallIntegerField()
+    heading = models.CharField(
+        max_length=100,
+        blank=True,
+        help_text='Its number as the plan writes it, such as "Area for Improvement 2" or "SW4". '
+        'Empty for "Significant weakness" and its number.',
+    )
     text = models.TextField()
     aim = models.TextField(blank=True)
     kpis = models.TextField("KPIs / targets", blank=True)
@@ -212,7 +275,7 @@ class Weakness(models.Model):
         verbose_name_plural = "weaknesses"
 
     def __str__(self) -> str:
-        return f"Significant weakness {self.number}"
+        return self.heading or f"Significant weakness {self.number}"
 
 
 class ActionQuerySet(models.QuerySet["Action"]):
@@ -270,7 +333,13 @@ class Action(models.Model):
         related_name="led_actions",
     )
     lead_title = models.CharField(max_length=200, blank=True)
+    senior_responsible_officer = models.CharField(
+        max_length=200, blank=True, help_text="Who answers for the action above its lead."
+    )
     governance_forum = models.CharField(max_length=200, blank=True)
+    start = models.CharField(
+        max_length=100, blank=True, help_text="When it starts, as written in the plan."
+    )
     timescale = models.CharField(max_length=300, blank=True, help_text="As written in the plan.")
     initial_status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
     status = models.ForeignKey(
@@ -302,16 +371,24 @@ class Action(models.Model):
 
     @transaction.atomic
     def add_update(
-        self, *, author: User, narrative: str, status: RagStatus, date: datetime.date
+        self, *, author: User | None, narrative: str, status: RagStatus, date: datetime.date
     ) -> "ProgressUpdate":
-        """The only way a RAG changes, so the whole history is kept."""
+        """The only way a RAG changes, so the whole history is kept. The update says how the
+        action stood on `date` (never in the future); the action's RAG now is that of its
+        latest-dated update, so a back-dated one leaves a later RAG as it is."""
         if status.key_id != self.weakness.plan.rag_key_id:
             raise ValidationError("Choose a status from the plan's RAG key.")
+        if date > timezone.localdate():
+            raise ValidationError("The date of the update cannot be in the future.")
         update = ProgressUpdate.objects.create(
             action=self, author=author, narrative=narrative, status=status, date=date
         )
-        Action.objects.filter(pk=self.pk).update(status=status)
-        self.status = status
+        latest = self.updates.order_by("-date", "-created_at", "-pk").first()
+        self.status_id = latest.status_id if latest else status.pk
+        Action.objects.filter(pk=self.pk).update(status_id=self.status_id)
+        if self.created_on > date:
+            self.created_on = date  # it stood somewhere on that day, so it was in the plan
+            Action.objects.filter(pk=self.pk).update(created_on=date)
         return update
 
 
@@ -349,6 +426,10 @@ class ProgressUpdate(models.Model):
 
     def __str__(self) -> str:
         return f"Update to {self.action} on {self.date}"
+
+    def clean(self) -> None:
+        if self.date and self.date > timezone.localdate():
+            raise ValidationError({"date": "The date of the update cannot be in the future."})
 
 
 def evidence_path(instance: "Evidence", filename: str) -> str:

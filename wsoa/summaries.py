@@ -89,6 +89,9 @@ def _summary(
             continue
         at_snapshot = rows[old.pk]
         at_snapshot.previous = (at_snapshot.previous or 0) + 1  # 0 from the start, as before
+        if old.not_rated or action.status.not_rated:
+            summary.unchanged += old.not_rated == action.status.not_rated
+            continue  # no direction to or from "Not yet rated"
         if action.status.order > old.order:
             summary.improved += 1
         elif action.status.order < old.order:
@@ -96,6 +99,13 @@ def _summary(
         else:
             summary.unchanged += 1
     return summary
+
+
+def _lead_title(lead: str, officers: set[str]) -> str:
+    """The lead, with the senior responsible officers of their actions beside them."""
+    if not officers:
+        return lead
+    return f"{lead} (senior responsible officer: {', '.join(sorted(officers))})"
 
 
 def plan_summary(plan: ActionPlan) -> PlanSummary:
@@ -113,10 +123,13 @@ def plan_summary(plan: ActionPlan) -> PlanSummary:
         }
     by_weakness: dict[Weakness, list[Action]] = defaultdict(list)
     by_lead: dict[str, list[Action]] = defaultdict(list)
+    officers: dict[str, set[str]] = defaultdict(set)
     for action in actions:
         by_weakness[action.weakness].append(action)
         lead = action.lead.full_name if action.lead else (action.lead_title or "No lead")
         by_lead[lead].append(action)
+        if action.senior_responsible_officer:
+            officers[lead].add(action.senior_responsible_officer)
     return PlanSummary(
         snapshot=snapshot,
         overall=_summary("All actions", actions, statuses, before),
@@ -124,7 +137,10 @@ def plan_summary(plan: ActionPlan) -> PlanSummary:
             _summary(f"{w}: {w.text[:80]}", acts, statuses, before)
             for w, acts in sorted(by_weakness.items(), key=lambda kv: kv[0].number)
         ],
-        by_lead=[_summary(lead, acts, statuses, before) for lead, acts in sorted(by_lead.items())],
+        by_lead=[
+            _summary(_lead_title(lead, officers[lead]), acts, statuses, before)
+            for lead, acts in sorted(by_lead.items())
+        ],
     )
 
 

@@ -40,7 +40,7 @@ import datetime
 import re
 from dataclasses import dataclass, field
 
-__all__ = ["DueDate", "Timescale", "TimescaleError", "parse_timescale"]
+__all__ = ["DueDate", "Timescale", "TimescaleError", "dated", "parse_timescale"]
 
 
 @dataclass(frozen=True)
@@ -410,3 +410,51 @@ def _quarter_without_financial_year(piece: str, text: str, number: int, year: in
 
 def _this_year() -> int:
     return datetime.date.today().year
+
+
+_YEAR_MONTH = re.compile(r"^\s*((?:19|20)\d\d)\s*-\s*(\d\d?)\s*$")
+_MONTH_SHORT_YEAR = re.compile(r"^\s*([a-z]+)\.?\s*[-'\s]\s*'?(\d\d)\s*$", re.IGNORECASE)
+
+
+def dated(text: str, *, today: datetime.date) -> datetime.date:
+    """The day a progress update, or a column of RAGs, describes: a day ("31/03/2021",
+    "2021-03-31", "31 March 2021") or a month ("May 2020", "May-20", "2021-02"), which means
+    its last day (today, for the month we are in). Never in the future; anything that is not
+    plainly one date ("March 2-21") is a TimescaleError that names it rather than a guess."""
+    original = " ".join((text or "").split())
+    day = _month_written_short(original)
+    if day is None:
+        try:
+            timescale = parse_timescale(original)
+        except TimescaleError as error:
+            raise TimescaleError(
+                f"{error} Write one date, such as 31/03/2021 or May 2020."
+            ) from None
+        if len(timescale.due_dates) != 1 or timescale.recurring or timescale.ongoing:
+            raise TimescaleError(
+                f"'{original}' is not one date. Write one date, such as 31/03/2021 or May 2020."
+            )
+        day = timescale.due_dates[0].due
+    if day > today and (day.year, day.month) == (today.year, today.month):
+        return today
+    if day > today:
+        raise TimescaleError(
+            f"'{original}' is in the future. A progress update says how an action stood on a "
+            "day that has come."
+        )
+    return day
+
+
+def _month_written_short(text: str) -> datetime.date | None:
+    """ "2021-02" and "May-20" mean a month where only a month can be meant (a dated column)."""
+    if match := _YEAR_MONTH.match(text):
+        year, month = int(match.group(1)), int(match.group(2))
+        if not 1 <= month <= 12:
+            raise TimescaleError(
+                f"'{text}' has no month {month}. Write one date, such as 31/03/2021 or May 2020."
+            )
+        return _month_end(year, month)
+    match = _MONTH_SHORT_YEAR.match(text)
+    if match and match.group(1).lower() in MONTHS:
+        return _month_end(2000 + int(match.group(2)), MONTHS[match.group(1).lower()])
+    return None

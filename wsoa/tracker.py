@@ -28,6 +28,7 @@ TRACKER_FIELDS = (
     "lead",
     "lead__full_name",
     "lead_title",
+    "senior_responsible_officer",
     "governance_forum",
     "timescale",
     "status",
@@ -143,7 +144,12 @@ def action_row(
             number=_text(action.number),
             text=_lines(action.text),
             measures=_lines(action.success_measures),
-            lead=_text(lead or action.lead_title or "–"),
+            lead=_text(lead or action.lead_title or "–")
+            + (
+                f"<br>Senior responsible officer: {_text(action.senior_responsible_officer)}"
+                if action.senior_responsible_officer
+                else ""
+            ),
             forum=_text(action.governance_forum),
             timescale=_text(action.timescale),
             overdue=OVERDUE if overdue else "",

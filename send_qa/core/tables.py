@@ -60,7 +60,8 @@ def header(name: str) -> str:
 
 
 def read_table(source: Path | IO[bytes], filename: str) -> pd.DataFrame:
-    """Every cell as text (empty cells as ""), headers normalised.
+    """Every cell as text (empty cells as ""), headers normalised; the headings as the file
+    writes them are kept in `frame.attrs["headings"]` (by normalised header).
 
     The file is first checked for what it holds (send_qa.core.uploads): a CSV must be UTF-8
     text, an XLSX a real workbook within the zip-bomb limits. Anything that cannot be read is
@@ -95,6 +96,7 @@ def read_table(source: Path | IO[bytes], filename: str) -> pd.DataFrame:
         ) from None
     originals = [str(c) for c in frame.columns]
     frame.columns = [header(c) for c in originals]
+    frame.attrs["headings"] = dict(zip(frame.columns, originals, strict=True))  # as written
     problems = duplicate_header_problems(originals) or control_character_problems(frame)
     if problems:
         raise TableImportError(problems)

@@ -45,7 +45,7 @@ class ActionFactory(factory.django.DjangoModelFactory):
 def rag_key_post(plan, names, *, added=None):
     """What the RAG key page posts: the plan's statuses renamed to `names` (worst first), and
     `added` (name, definition, colour, counts as done) as a new last status if given."""
-    statuses = list(plan.rag_key.statuses.order_by("order"))
+    statuses = list(plan.rag_key.statuses.rated())
     data = {
         "status-TOTAL_FORMS": str(len(statuses) + (1 if added else 0)),
         "status-INITIAL_FORMS": str(len(statuses)),

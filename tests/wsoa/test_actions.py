@@ -49,7 +49,7 @@ def test_overdue_is_past_the_last_due_date_and_not_done():
     assert not Action.objects.overdue(on=D(2026, 12, 31)).exists()  # due today: not yet
     assert Action.objects.overdue(on=D(2027, 1, 1)).get() == action
     action.add_update(
-        author=UserFactory(), narrative="Done", status=status("Green"), date=D(2027, 1, 2)
+        author=UserFactory(), narrative="Done", status=status("Green"), date=D(2026, 9, 1)
     )
     assert not Action.objects.overdue(on=D(2027, 1, 3)).exists()  # green counts as done
     assert not Action.objects.overdue(on=D(2030, 1, 1)).filter(pk=ActionFactory().pk).exists()
@@ -91,6 +91,7 @@ def test_the_summary_counts_initial_now_and_direction_since_the_snapshot(people)
         "Light green": (1, 1, 0, -1),
         "Green": (0, 0, 1, 1),
         "Completed": (0, 0, 0, 0),
+        "Not yet rated": (0, 0, 0, 0),
     }
     overall = summary.overall
     assert (overall.improved, overall.declined, overall.unchanged, overall.direction) == (
@@ -216,7 +217,7 @@ def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for
     assert client.post(url, data).status_code == 302
     plan.refresh_from_db()
     action.refresh_from_db()
-    assert [s.name for s in plan.rag_key.statuses.order_by("order")] == [*words, "Sustained"]
+    assert [s.name for s in plan.rag_key.statuses.rated()] == [*words, "Sustained"]
     assert action.status.key == plan.rag_key and action.status.name == "Not started"
     other.refresh_from_db()
     assert other.status.name == "Red"  # the seed's key is untouched

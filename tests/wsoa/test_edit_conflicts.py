@@ -117,13 +117,13 @@ def test_a_stale_save_of_a_plans_rag_key_is_refused(people, client_for):
     url = reverse("wsoa:rag_key", kwargs={"plan_uuid": plan.uuid})
     client = client_for(people.sendops)
     opened = page_version(client.get(url), "version_form")
-    names = [s.name for s in plan.rag_key.statuses.order_by("order")]
+    names = [s.name for s in plan.rag_key.statuses.rated()]
     plan.rag_key.statuses.filter(order=0).update(definition="A colleague's words")
     mine = ["Mine", *names[1:]]
     response = client.post(url, {**rag_key_post(plan, mine), "version": opened})
     assert_refused(response, "RAG key", url)
     plan.refresh_from_db()
-    assert [s.name for s in plan.rag_key.statuses.order_by("order")] == names
+    assert [s.name for s in plan.rag_key.statuses.rated()] == names
     fresh = page_version(client.get(url), "version_form")
     assert client.post(url, {**rag_key_post(plan, mine), "version": fresh}).status_code == 302
     plan.refresh_from_db()

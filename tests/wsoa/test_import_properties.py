@@ -17,14 +17,18 @@ pytestmark = pytest.mark.django_db
 CHECKED = checked(80)
 GOOD = {
     "Weakness": "Significant weakness 1: Inaccurate records",
+    "Reference": "1.1",
     "Improvement area": "Record keeping",
     "Actions": "Introduce an online EHCP system",
     "Success measure(s)": "Events delivered",
     "Lead": "Assistant Director",
+    "Senior responsible officer": "Director of Children's Services",
     "Governance forum": "SEND Development Board",
+    "Start": "Sept 2019",
     "Timescale": "July 2020",
     "RAG": "Green",
     "Progress update": "Started",
+    "Progress date": "31/03/2021",
 }
 MODELS = [Weakness, Action, DueDate, ProgressUpdate]
 
@@ -68,7 +72,9 @@ def test_any_actions_are_imported_validly_or_refused(rows, encoding):
         ("Weakness", "0: nothing"),
         ("Actions", "<script>alert(1)</script>"),
         ("Lead", "x" * 500),
+        ("Senior responsible officer", "x" * 500),
         ("Governance forum", "x" * 500),
+        ("Start", "x" * 500),
         ("Timescale", "x" * 500),
         ("Timescale", "31 February 2026"),
         ("Timescale", "30/02/2026"),
@@ -80,6 +86,8 @@ def test_any_actions_are_imported_validly_or_refused(rows, encoding):
         ("Timescale", "Summer term 99999"),
         ("RAG", '=HYPERLINK("http://x","y")'),
         ("Progress update", "<img src=x onerror=alert(1)>"),
+        ("Progress date", "March 2-21"),
+        ("Progress date", "31/12/2999"),
     ],
 )
 def test_edge_values_are_imported_validly_or_refused(column, value):

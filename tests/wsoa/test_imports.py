@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from tests.factories import UserFactory
 from tests.wsoa.factories import ActionPlanFactory
-from wsoa.imports import TableImportError, actions_import, read_table
+from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
 from wsoa.models import Action, ActionPlan
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +54,7 @@ def test_each_bad_row_is_named_and_nothing_is_saved(people):
     bad = (
         HEADER
         + "1,,Do it,,,,Soon,Red,\n"
-        + "Records,,Do it,,,,Dec 2019,Red,\n"
+        + ",,Do it,,,,Dec 2019,Red,\n"
         + "2,,Do it,,,,Dec 2019,Purple,\n"
         + "3,,,,,,Dec 2019,,\n"
     )
@@ -62,10 +62,10 @@ def test_each_bad_row_is_named_and_nothing_is_saved(people):
         actions_import(frame(bad), plan=plan, by=people.sendops)
     messages = [str(p) for p in error.value.problems]
     assert messages[0].startswith("Row 2, column 'Timescale': ") and "Soon" in messages[0]
-    assert messages[1].startswith("Row 3, column 'Weakness': Records does not say which weakness")
+    assert messages[1].startswith("Row 3, column 'Weakness': is empty. Write the weakness's")
     assert messages[2] == (
         "Row 4, column 'RAG': 'Purple' is not in this plan's RAG key. Use one of: Red, Amber, "
-        "Light green, Green, Completed."
+        "Light green, Green, Completed, Not yet rated."
     )
     assert (
         messages[3] == "Row 5, column 'Actions': is empty. Write the action, or leave the row out."
@@ -86,7 +86,7 @@ def test_the_command_creates_the_plan_with_a_councils_own_key(tmp_path, capsys):
     call_command("import_actions", str(table), "--plan", "Priority action plan", "--key", str(key))
     assert "1 weaknesses and 1 actions added" in capsys.readouterr().out
     plan = ActionPlan.objects.get(name="Priority action plan")
-    assert [s.name for s in plan.rag_key.statuses.order_by("order")] == [
+    assert [s.name for s in plan.rag_key.statuses.rated()] == [
         "Not started",
         "Progressing and on track",
         "Embedded",
@@ -103,9 +103,10 @@ def test_the_export_has_the_seeds_columns(people, client_for):
     actions_import(frame(HEADER + GOOD), plan=plan, by=people.sendops)
     body = client_for(people.board).get(reverse("wsoa:export_csv", kwargs={"plan_uuid": plan.uuid}))
     rows = list(csv.reader(io.StringIO(body.content.decode())))
-    assert (
-        rows[0]
-        == HEADER.strip().split(",")[:3] + ["Success measure(s)"] + HEADER.strip().split(",")[4:]
+    assert rows[0][: len(COLUMNS)] == COLUMNS
+    first, second = (dict(zip(rows[0], row, strict=True)) for row in rows[1:])
+    assert (first["Reference"], first["Actions"]) == (
+        "1.1",
+        "Realignment documentation has been completed",
     )
-    assert rows[1][2] == "1.1. Realignment documentation has been completed"
-    assert rows[1][7] == "Green" and rows[2][4] == "Olu Owner"
+    assert first["RAG"] == "Green" and second["Lead"] == "Olu Owner"

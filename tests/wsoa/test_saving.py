@@ -113,5 +113,6 @@ def test_saving_a_key_renames_its_statuses_and_adds_new_ones():
         for n in range(6)
     ]
     key = plan.rag_key_save(statuses=rows)
-    assert [s.name for s in key.statuses.order_by("order")] == [r["name"] for r in rows]
-    assert RagKey.seed_default().statuses.count() == 5
+    names = [s.name for s in key.statuses.order_by("order")]
+    assert names == [r["name"] for r in rows] + ["Not yet rated"]
+    assert RagKey.seed_default().statuses.count() == 6

@@ -209,7 +209,7 @@ def rag_key_edit(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse
     """The plan's own RAG key, worst status first. A key shared with other plans (such as seed
     004's) is copied for this plan before it is changed, so other plans keep theirs."""
     plan = plan_to_manage(request.user, plan_uuid)
-    statuses = plan.rag_key.statuses.order_by("order")
+    statuses = plan.rag_key.statuses.rated()
     formset = RagStatusFormSet(posted(request), queryset=statuses, prefix="status")
     version_form = RagKeyVersionForm(posted(request), plan=plan)
     status = 200

@@ -1,11 +1,19 @@
-"""The action table in and out: import with the seed's headings, export as CSV or XLSX with
-the same headings."""
+"""The action table in and out: import with the seed's headings (checked and previewed, then
+imported), export as CSV or XLSX with the same headings."""
+
+from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
+import pandas as pd
+from django.conf import settings
 from django.contrib import messages
+from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
@@ -15,60 +23,157 @@ from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
-from wsoa.imports import COLUMNS, TableImportError, actions_import, read_table
-from wsoa.models import Action, ActionPlan, ProgressUpdate
+from wsoa.imports import (
+    COLUMNS,
+    DATED,
+    KEYS,
+    LEAVE_OUT,
+    ActionsImported,
+    TableImportError,
+    actions_import,
+    actions_table,
+    mapping_guess,
+    read_table,
+)
+from wsoa.models import ActionPlan
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
+
+SESSION_KEY = "wsoa-action-import"
+
+
+def _staged_dir() -> Path:
+    folder = Path(settings.MEDIA_ROOT) / "action-imports"
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _stage(request: SignedInRequest, plan: ActionPlan, upload: UploadedFile[bytes]) -> Path:
+    """Keep the upload between its preview and its import, by a random name (never the
+    user's), named in the session with its plan."""
+    suffix = Path(upload.name or "file.csv").suffix.lower()
+    stored = _staged_dir() / f"{uuid.uuid4().hex}{suffix}"
+    with stored.open("wb") as handle:
+        for chunk in upload.chunks():
+            handle.write(chunk)
+    request.session[SESSION_KEY] = {
+        "file": stored.name,
+        "name": upload.name or stored.name,
+        "plan": str(plan.uuid),
+    }
+    return stored
+
+
+def _staged(request: SignedInRequest, plan: ActionPlan) -> tuple[Path, str] | None:
+    """The file kept for this plan's import; None once expired."""
+    pending = request.session.get(SESSION_KEY)
+    if not pending or pending.get("plan") != str(plan.uuid):
+        return None
+    path = _staged_dir() / Path(pending["file"]).name
+    return (path, pending["name"]) if path.exists() else None
+
+
+def _unstage(request: SignedInRequest, path: Path) -> None:
+    request.session.pop(SESSION_KEY, None)
+    path.unlink(missing_ok=True)
+
+
+@dataclass
+class MappingRow:
+    """One heading of the file beside the portal's field it is read as."""
+
+    index: int
+    heading: str
+    field: str
+    dated: bool
+
+
+FIELD_CHOICES = [(LEAVE_OUT, "Leave this column out"), *KEYS.items()]
+
+
+def _mapping(request: SignedInRequest, frame: pd.DataFrame, plan: ActionPlan) -> dict[str, str]:
+    """The officer's choice for each heading, where they made one, else the portal's guess."""
+    headings = list(frame.attrs["headings"].values())
+    guessed = mapping_guess(headings, saved=plan.table_mapping, today=timezone.localdate())
+    allowed = {key for key, _ in FIELD_CHOICES}
+    chosen = {}
+    for index, heading in enumerate(headings):
+        value = request.POST.get(f"map-{index}")
+        keep = value is None or guessed[heading] == DATED or value not in allowed
+        chosen[heading] = guessed[heading] if keep else value or LEAVE_OUT
+    return chosen
+
+
+def _page(
+    request: SignedInRequest,
+    plan: ActionPlan,
+    *,
+    form: ActionTableUploadForm | None = None,
+    mapping: dict[str, str] | None = None,
+    preview: ActionsImported | None = None,
+    problems: list[str] | None = None,
+) -> HttpResponse:
+    rows = [
+        MappingRow(index, heading, key, key == DATED)
+        for index, (heading, key) in enumerate((mapping or {}).items())
+    ]
+    context = {
+        "plan": plan,
+        "form": form,
+        "problems": problems or [],
+        "columns": COLUMNS,
+        "preview": preview,
+        "mapping": rows,
+        "choices": FIELD_CHOICES,
+    }
+    return render(request, "wsoa/actions_upload.html", context)
 
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def actions_upload(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
+    """Step 1 takes the table; step 2 shows its headings beside the portal's fields (guessed,
+    or as the plan's last table had them) with what the import would add and change, and the
+    officer changes the mapping and checks again, or imports."""
     plan = plan_to_manage(request.user, plan_uuid)
+    if request.method == "POST" and ("confirm" in request.POST or "check" in request.POST):
+        return _mapped(request, plan, confirm="confirm" in request.POST)
     form = ActionTableUploadForm(posted(request), request.FILES or None)
-    problems = []
-    if form.is_valid():
-        upload = form.cleaned_data["file"]
-        try:
-            result = actions_import(read_table(upload, upload.name), plan=plan, by=request.user)
-        except TableImportError as error:
-            problems = [str(p) for p in error.problems]
-        else:
-            messages.success(
-                request,
-                f"{result.actions_added} actions and {result.weaknesses_added} weaknesses added.",
-            )
-            return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
-    return render(
-        request,
-        "wsoa/actions_upload.html",
-        {"plan": plan, "form": form, "problems": problems, "columns": COLUMNS},
-    )
+    if not form.is_valid():
+        return _page(request, plan, form=form)
+    upload = form.cleaned_data["file"]
+    stored = _stage(request, plan, upload)
+    try:
+        frame = read_table(stored, upload.name)
+    except TableImportError as error:
+        _unstage(request, stored)
+        return _page(request, plan, form=form, problems=[str(p) for p in error.problems])
+    mapping = _mapping(request, frame, plan)
+    try:
+        preview = actions_import(frame, plan=plan, by=request.user, preview=True, mapping=mapping)
+    except TableImportError as error:
+        return _page(request, plan, mapping=mapping, problems=[str(p) for p in error.problems])
+    return _page(request, plan, mapping=mapping, preview=preview)
 
 
-def table_rows(plan: ActionPlan) -> list[list[str]]:
-    """One row per action with the seed's columns; the latest progress update last."""
-    actions = list(
-        Action.objects.filter(weakness__plan=plan)
-        .select_related("weakness", "status", "lead")
-        .order_by("weakness__number", "pk")
-    )
-    latest = {}
-    for update in ProgressUpdate.objects.filter(action__in=actions).order_by("date", "created_at"):
-        latest[update.action_id] = update.narrative
-    return [
-        [
-            f"Significant weakness {a.weakness.number}: {a.weakness.text}",
-            a.improvement_area,
-            f"{a.number}. {a.text}",
-            a.success_measures,
-            a.lead.full_name if a.lead else a.lead_title,
-            a.governance_forum,
-            a.timescale,
-            a.status.name,
-            latest.get(a.pk, ""),
-        ]
-        for a in actions
-    ]
+def _mapped(request: SignedInRequest, plan: ActionPlan, *, confirm: bool) -> HttpResponse:
+    found = _staged(request, plan)
+    if found is None:
+        messages.error(request, "The table to import has expired. Upload it again.")
+        return redirect("wsoa:actions_upload", plan_uuid=plan.uuid)
+    path, name = found
+    frame = read_table(path, name)
+    mapping = _mapping(request, frame, plan)
+    try:
+        result = actions_import(
+            frame, plan=plan, by=request.user, preview=not confirm, mapping=mapping
+        )
+    except TableImportError as error:
+        return _page(request, plan, mapping=mapping, problems=[str(p) for p in error.problems])
+    if not confirm:
+        return _page(request, plan, mapping=mapping, preview=result)
+    _unstage(request, path)
+    messages.success(request, f"Imported {name}: {result}")
+    return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
 
 
 @role_required(*ACTION_PLAN_READERS)
@@ -76,6 +181,6 @@ def table_rows(plan: ActionPlan) -> list[list[str]]:
 @logs_access(Kind.EXPORT, "action table", "plan_uuid")
 def actions_export(request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str) -> HttpResponse:
     plan = plan_to_view(request.user, plan_uuid)
-    rows = table_rows(plan)
+    columns, rows = actions_table(plan)
     name = slugify(plan.name) or "action-plan"
-    return table_download(COLUMNS, rows, filename=name, fmt=fmt, sheet="Actions")
+    return table_download(columns, rows, filename=name, fmt=fmt, sheet="Actions")
