@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pandas as pd
-from django.conf import settings
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
@@ -20,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
+from send_qa.core.staging import stage, upload_dir
 from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
@@ -39,28 +39,13 @@ from wsoa.models import ActionPlan
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 
 SESSION_KEY = "wsoa-action-import"
-
-
-def _staged_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "action-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+UPLOADS = "action-imports"
 
 
 def _stage(request: SignedInRequest, plan: ActionPlan, upload: UploadedFile[bytes]) -> Path:
-    """Keep the upload between its preview and its import, by a random name (never the
-    user's), named in the session with its plan."""
-    suffix = Path(upload.name or "file.csv").suffix.lower()
-    stored = _staged_dir() / f"{uuid.uuid4().hex}{suffix}"
-    with stored.open("wb") as handle:
-        for chunk in upload.chunks():
-            handle.write(chunk)
-    request.session[SESSION_KEY] = {
-        "file": stored.name,
-        "name": upload.name or stored.name,
-        "plan": str(plan.uuid),
-    }
-    return stored
+    """Keep the upload between its preview and its import, named in the session with its plan
+    (send_qa.core.staging)."""
+    return stage(request, SESSION_KEY, upload, folder=UPLOADS, plan=str(plan.uuid))
 
 
 def _staged(request: SignedInRequest, plan: ActionPlan) -> tuple[Path, str] | None:
@@ -68,7 +53,7 @@ def _staged(request: SignedInRequest, plan: ActionPlan) -> tuple[Path, str] | No
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("plan") != str(plan.uuid):
         return None
-    path = _staged_dir() / Path(pending["file"]).name
+    path = upload_dir(UPLOADS) / Path(pending["file"]).name
     return (path, pending["name"]) if path.exists() else None
 
 
