@@ -174,9 +174,13 @@ class ActionsImported:
     notes: list[str] = field(default_factory=list)  # what the preview says was worked out
 
     def __str__(self) -> str:
+        def many(count: int, one: str, more: str) -> str:
+            return f"{count} {one if count == 1 else more}"
+
         return (
-            f"{self.actions_added} new actions, {self.actions_changed} changed and "
-            f"{self.actions_unchanged} unchanged; {self.weaknesses_added} new weaknesses."
+            f"{many(self.actions_added, 'new action', 'new actions')}, "
+            f"{self.actions_changed} changed and {self.actions_unchanged} unchanged; "
+            f"{many(self.weaknesses_added, 'new weakness', 'new weaknesses')}."
         )
 
 

@@ -35,7 +35,7 @@ def test_sendops_map_a_councils_headings_and_import_its_table(new_page, tmp_path
     assert page.get_by_label("Area for Improvement").input_value() == "weakness"
     assert page.get_by_label("SRO").input_value() == "senior_responsible_officer"
     assert page.get_by_label("Notes").input_value() == ""
-    assert page.get_by_text("1 new actions, 0 changed and 0 unchanged").is_visible()
+    assert page.get_by_text("1 new action, 0 changed and 0 unchanged").is_visible()
     problems += axe_violations(page)
 
     page.get_by_label("Notes").select_option("progress_update")

@@ -114,7 +114,7 @@ def test_the_upload_page_shows_the_mapping_and_the_plan_keeps_it(
     page = client.post(url, {"file": SimpleUploadedFile("plan.csv", COUNCIL.encode())})
     text = page.content.decode()
     assert '<option value="weakness" selected>Weakness</option>' in text
-    assert "1 new actions, 0 changed and 0 unchanged" in text
+    assert "1 new action, 0 changed and 0 unchanged" in text
     notes = next(i for i, h in enumerate(COUNCIL.split("\n")[0].split(",")) if h == "Notes")
     checked = client.post(url, {"check": "1", f"map-{notes}": "progress_update"})
     assert f'<select class="govuk-select" id="map-{notes}"' in checked.content.decode()

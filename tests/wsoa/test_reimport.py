@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from tests.wsoa.factories import ActionPlanFactory
-from wsoa.imports import TableImportError, actions_import, read_table
+from wsoa.imports import ActionsImported, TableImportError, actions_import, read_table
 from wsoa.models import Action, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
@@ -77,7 +77,7 @@ def test_a_changed_table_updates_the_actions_it_matches_and_the_preview_says_so(
     )
     preview = actions_import(frame(changed), plan=plan, by=None, preview=True)
     assert (preview.actions_added, preview.actions_changed, preview.actions_unchanged) == (1, 2, 1)
-    assert str(preview) == "1 new actions, 2 changed and 1 unchanged; 0 new weaknesses."
+    assert str(preview) == "1 new action, 2 changed and 1 unchanged; 0 new weaknesses."
     assert Action.objects.count() == 3  # the preview saved nothing
     assert Action.objects.get(number="1.1").status.name == "Amber"
     actions_import(frame(changed), plan=plan, by=None)
@@ -130,3 +130,9 @@ def test_the_upload_page_previews_then_imports(people, client_for, settings, tmp
     assert not any(tmp_path.rglob("*.*"))  # the kept file is gone once imported
     expired = client.post(url, {"confirm": "1"}, follow=True).content.decode()
     assert "The table to import has expired" in expired and Action.objects.count() == 4
+
+
+def test_the_preview_counts_read_as_english():
+    assert str(ActionsImported(weaknesses_added=1, actions_added=1)) == (
+        "1 new action, 0 changed and 0 unchanged; 1 new weakness."
+    )
