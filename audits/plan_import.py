@@ -90,6 +90,19 @@ def _date(value: str) -> datetime.date:
     raise ValueError
 
 
+def case_reference_problem(reference: str) -> str | None:
+    """What is wrong with a case reference in a file, or None: the one rule of the plans
+    register and the past audit results."""
+    if not reference:
+        return "is empty. Give the council's case reference for this plan."
+    if len(reference) > REFERENCE_LENGTH:
+        return (
+            f"is {len(reference)} characters long; a case reference has at most "
+            f"{REFERENCE_LENGTH}. Check the column holds the reference, e.g. EHC004512."
+        )
+    return None
+
+
 def plans_import(frame: pd.DataFrame, *, by: User | None = None) -> PlanImportSummary:
     """Validate every row, then upsert them all in one transaction (or raise PlanImportError)."""
     problems: list[ImportProblem] = []
@@ -140,14 +153,8 @@ def plans_import(frame: pd.DataFrame, *, by: User | None = None) -> PlanImportSu
             problems.append(ImportProblem(row, column, message))
 
         reference = record["case_reference"].strip()
-        if not reference:
-            bad("case_reference", "is empty. Give the council's case reference for this plan.")
-        elif len(reference) > REFERENCE_LENGTH:
-            bad(
-                "case_reference",
-                f"is {len(reference)} characters long; a case reference has at most "
-                f"{REFERENCE_LENGTH}. Check the column holds the reference, e.g. EHC004512.",
-            )
+        if wrong := case_reference_problem(reference):
+            bad("case_reference", wrong)
         elif reference in first_row_of:
             bad(
                 "case_reference",

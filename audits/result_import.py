@@ -24,7 +24,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from audits.models import AgeBand, Audit, ChecklistTemplate, PlacementType, Plan, PrimaryNeed
-from audits.plan_import import DATE_FORMATS, MAX_ROWS, REFERENCE_LENGTH
+from audits.plan_import import DATE_FORMATS, MAX_ROWS, case_reference_problem
 from audits.signals import records_written_in_bulk
 from send_qa.core.bulk import copy_create_with_history, frame_update_with_history
 from send_qa.core.figures import percent as percent_of
@@ -222,14 +222,8 @@ def results_check(
             problems.append(ImportProblem(row, column, message))
 
         reference = record["case_reference"].strip()
-        if not reference:
-            bad("case_reference", "is empty. Give the council's case reference for this plan.")
-        elif len(reference) > REFERENCE_LENGTH:
-            bad(
-                "case_reference",
-                f"is {len(reference)} characters long; a case reference has at most "
-                f"{REFERENCE_LENGTH}. Check the column holds the reference, e.g. EHC004512.",
-            )
+        if wrong := case_reference_problem(reference):
+            bad("case_reference", wrong)
 
         text = record.get("date_audited", "").strip()
         audited_on = _day(text) if text else None
