@@ -237,8 +237,10 @@ def comparators_after_import(import_id: int | None) -> int:
     """Work out the comparators after an import (or a change of the own area or its
     neighbours, with no import), reporting progress on the import's page."""
     import_progress(import_id, "computing")
+    worked = [0]  # how many indicators were worked out, for the final count
 
     def step(done: int, total: int) -> None:
+        worked[0] = total
         import_progress(import_id, "computing", done=done, total=total)
 
     notes: list[str] = []
@@ -252,12 +254,11 @@ def comparators_after_import(import_id: int | None) -> int:
             "Try again with Recalculate on the scorecard, or ask support.",
         )
         raise
-    indicators = len(fed_codes())
     import_progress(
         import_id,
         "done",
-        done=indicators,
-        total=indicators,
+        done=worked[0],
+        total=worked[0],
         note=" ".join([f"{stored:,} comparators worked out for this area.", *notes]),
     )
     return stored

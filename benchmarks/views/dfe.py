@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from benchmarks.ees import DfePlan, dfe_file_check, dfe_file_save, sha256_of
 from benchmarks.forms import DfeUploadForm
-from benchmarks.models import Import, NeighbourSet
+from benchmarks.models import Import
 from benchmarks.queries import comparison_set, own_area
 from benchmarks.registry import tables
 from benchmarks.roles import BENCHMARK_MANAGERS
@@ -39,7 +39,6 @@ def index(request: SignedInRequest) -> HttpResponse:
             "area": area,
             "comparison": comparison_set(area) if area else None,
             "imports": Import.objects.select_related("imported_by")[:RECENT_IMPORTS],
-            "neighbour_sets": NeighbourSet.objects.all()[:RECENT_IMPORTS],
             "tables": tables().values(),
         },
     )
