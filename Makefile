@@ -25,7 +25,7 @@ test: install-test assets system-deps-test
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
-	DJANGO_DEBUG=1 $(VENV)/bin/mypy send_qa audits kpis wsoa benchmarks
+	DJANGO_DEBUG=1 $(VENV)/bin/mypy send_qa audits kpis wsoa benchmarks risks governance
 
 format: install-test
 	$(VENV)/bin/ruff check --fix .

@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "audits",
     "kpis",
     "wsoa",
+    "risks",
+    "governance",
     "send_qa.reports",
 ]
 
