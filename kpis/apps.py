@@ -20,6 +20,12 @@ class KpisConfig(AppConfig):
         from kpis.signals import comparators_needed, recalculation_needed  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
+        from kpis import follow_up as exceptions_raise  # noqa: PLC0415
+        from send_qa.core import follow_up  # noqa: PLC0415
+
+        follow_up.register_evidence(
+            exceptions_raise.KIND, exceptions_raise.LABEL, exceptions_raise.describe
+        )
 
         for model in (Audit, Advice, Plan):
             post_save.connect(

@@ -210,6 +210,20 @@ def an_action(people: People) -> dict:
     return {"action_uuid": ActionFactory(led_by=people.action_owner).uuid}
 
 
+def a_kpi_exception(people: People) -> dict:
+    """The query of "Raise an action" from a red indicator's value."""
+    import datetime
+    from decimal import Decimal
+
+    from kpis.follow_up import KIND, exception_ref
+    from tests.kpis.factories import IndicatorFactory, MeasurementFactory
+
+    start, end = datetime.date(2024, 9, 1), datetime.date(2024, 12, 31)
+    indicator = IndicatorFactory()
+    MeasurementFactory(indicator=indicator, period_start=start, period_end=end, value=Decimal(1))
+    return {"kind": KIND, "ref": exception_ref(indicator.code, start, end)}
+
+
 def an_evidence_file(people: People) -> dict:
     from django.core.files.base import ContentFile
 
@@ -396,6 +410,7 @@ ROWS: list[Row] = [
     Row("wsoa:export_xlsx", only("sendops", "board"), kwargs=a_plan_with_actions, is_page=False),
     Row("wsoa:my_actions", only("sendops", "action_owner")),
     Row("wsoa:action_detail", only("sendops", "board", "action_owner"), kwargs=an_action),
+    Row("wsoa:action_raise", only("sendops"), data=a_kpi_exception),
     Row("wsoa:action_history", only("sendops"), kwargs=an_action),
     Row("wsoa:action_edit", only("sendops"), kwargs=an_action),
     Row("wsoa:action_update", only("sendops", "action_owner"), kwargs=an_action),

@@ -376,3 +376,72 @@ class RagKeyVersionForm(VersionedFormMixin, forms.Form):
             ActionPlan.objects.filter(pk=self.plan.pk),
             RagStatus.objects.filter(key_id=self.plan.rag_key_id),
         ]
+
+
+NEW_PLAN = "new"
+NEW_AREA = "new"
+
+
+class RaisePlanForm(GDSFormMixin, forms.Form):
+    """Raising an action, step 1: the plan it goes in (an improvement plan by default)."""
+
+    submit_label = "Continue"
+    plan = forms.ChoiceField(
+        label="Which plan should the action go in?",
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Select the plan the action goes in",
+            "invalid_choice": "Select one of the plans listed: the one chosen no longer exists",
+        },
+    )
+
+    def __init__(self, *args: Any, plans: list[ActionPlan], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        choices = [Choice(str(p.uuid), p.name, hint=p.get_kind_display()) for p in plans]
+        if not any(p.kind == ActionPlan.Kind.IMPROVEMENT for p in plans):
+            choices.insert(0, Choice(NEW_PLAN, "A new improvement plan"))
+        cast(forms.ChoiceField, self.fields["plan"]).choices = choices
+        if choices:
+            self.initial.setdefault("plan", choices[0].value)
+
+
+class RaiseActionForm(ActionForm):
+    """Raising an action, step 2: the action form, pre-filled from the evidence, with the area
+    for improvement it belongs to (one of the plan's, or a new one named after the evidence)."""
+
+    submit_label = "Raise the action"
+    area = forms.ChoiceField(
+        label="Area for improvement",
+        widget=forms.RadioSelect,
+        error_messages={"required": "Select the area for improvement"},
+    )
+    area_text = forms.CharField(
+        label="The new area for improvement",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+    field_order = ["area", "area_text"]
+
+    def __init__(self, *args: Any, plan: ActionPlan, **kwargs: Any) -> None:
+        super().__init__(*args, plan=plan, **kwargs)
+        weaknesses = list(plan.weaknesses.order_by("number")) if plan.pk else []
+        self.weaknesses = {str(w.number): w for w in weaknesses}
+        cast(forms.ChoiceField, self.fields["area"]).choices = [
+            Choice(NEW_AREA, "A new area for improvement"),
+            *[Choice(str(w.number), str(w)) for w in weaknesses],
+        ]
+        self.fields["number"].required = False
+        self.fields[
+            "number"
+        ].help_text = "Leave blank for the next in the area, such as 3.1, or write the plan's own."
+        self.order_fields(["area", "area_text", *self.fields])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or self.cleaned_data
+        if cleaned.get("area") == NEW_AREA and not (cleaned.get("area_text") or "").strip():
+            self.add_error("area_text", "Enter the new area for improvement")
+        return cleaned
+
+    def chosen_weakness(self) -> Weakness | None:
+        """The existing area chosen, or None for a new one."""
+        return self.weaknesses.get(self.cleaned_data["area"])

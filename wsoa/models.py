@@ -515,3 +515,34 @@ class ReminderSent(models.Model):
 
     def __str__(self) -> str:
         return f"Reminder to {self.owner_id} for week of {self.week_starting}"
+
+
+class ActionSource(models.Model):
+    """The evidence an action was raised from (issue 19): a generic reference to a record of
+    another app (`send_qa.core.follow_up`: a kind and an opaque ref), with a copy of what the
+    evidence said at the time. The copy is the action's own record, so the link still reads
+    after the evidence itself has gone under the retention policy."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="sources")
+    kind = models.CharField(max_length=40)
+    ref = models.CharField(max_length=200)
+    title = models.CharField(max_length=500)
+    words = models.TextField(blank=True)
+    figure = models.CharField(max_length=300, blank=True, help_text="As shown when raised.")
+    term = models.CharField(max_length=100, blank=True)
+    url = models.CharField(max_length=500, blank=True)
+    raised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    raised_at = models.DateTimeField(default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["action", "raised_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["action", "kind", "ref"], name="action_source_once")
+        ]
+        indexes = [models.Index(fields=["kind", "ref"], name="action_source_kind_ref")]
+
+    def __str__(self) -> str:
+        return f"{self.action}: raised from {self.title}"

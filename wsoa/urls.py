@@ -1,6 +1,6 @@
 from django.urls import path
 
-from wsoa.views import actions, history, plans, transfer
+from wsoa.views import actions, history, plans, raise_action, transfer
 
 app_name = "wsoa"
 urlpatterns = [
@@ -36,6 +36,7 @@ urlpatterns = [
         name="export_xlsx",
     ),
     path("actions/mine/", actions.my_actions, name="my_actions"),
+    path("actions/raise/", raise_action.action_raise, name="action_raise"),
     path("actions/<uuid:action_uuid>/", actions.action_detail, name="action_detail"),
     path("actions/<uuid:action_uuid>/history/", history.action_history, name="action_history"),
     path("actions/<uuid:action_uuid>/edit/", plans.action_edit, name="action_edit"),

@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from benchmarks.queries import authority, feed_for, own_area
+from kpis import follow_up as raising
 from kpis.access import indicator_by_code, may_write_exception_note
 from kpis.cache import cached
 from kpis.charts import Series, trend_chart
@@ -35,6 +36,7 @@ from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown, export_cell
 from kpis.scorecard import Row, comparisons_used, grouped, scorecard_rows
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.follow_up import follow_ups
 from send_qa.core.models import Period
 from send_qa.core.tables import table_download
 
@@ -373,5 +375,28 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
             "targets": targets,
             "is_sendops": request.user.has_role(*KPI_MANAGERS),
             "may_comment": may_write_exception_note(request.user, indicator),
+            **_actions_raised(request, indicator, measurements),
         },
     )
+
+
+def _actions_raised(
+    request: SignedInRequest, indicator: Indicator, measurements: list[Measurement]
+) -> dict[str, Any]:
+    """The actions raised from any of this area's values of the indicator, and the reference
+    of the latest when it is red or declining (so SENDOPS may raise one from it)."""
+    local = [m for m in measurements if m.area == Area.LOCAL]
+    refs = [raising.exception_ref(indicator.code, m.period_start, m.period_end) for m in local]
+    raised = follow_ups(raising.KIND, refs, request.user)
+    row = raising.latest_row(indicator)
+    latest = row.latest if row is not None else None
+    latest_ref = (
+        raising.exception_ref(indicator.code, latest.period_start, latest.period_end)
+        if latest is not None and row is not None and row.is_exception
+        else ""
+    )
+    return {
+        "raised": [item for ref in refs for item in raised.get(ref, [])],
+        "exception_ref": latest_ref,
+        "exception_kind": raising.KIND,
+    }

@@ -117,6 +117,8 @@ def follow_ups(key: str, refs: Iterable[str], user: User) -> dict[str, list[Foll
 
 def raise_url(key: str, ref: str, user: User) -> str | None:
     """Where ``user`` raises an action from this evidence, or ``None`` if they may not."""
+    if not ref or key not in _kinds:
+        return None
     for url_of in _raise_urls:
         url = url_of(key, ref, user)
         if url:

@@ -15,6 +15,7 @@ from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.uploads import safe_display_name
 from wsoa.access import action_to_update, action_to_view, may_update
+from wsoa.follow_up import sources_now
 from wsoa.forms import EvidenceForm, ProgressUpdateForm
 from wsoa.models import Action, Evidence
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_READERS, ACTION_UPDATERS
@@ -43,6 +44,7 @@ def action_detail(request: SignedInRequest, action_uuid: uuid.UUID) -> HttpRespo
             "evidence_form": EvidenceForm() if can_update else None,
             "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
             "today": timezone.localdate(),
+            "sources": sources_now(action, request.user),
         },
     )
 

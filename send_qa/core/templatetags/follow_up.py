@@ -16,6 +16,7 @@ def actions_raised(
     items: list[FollowUp] | None = None,
     heading: str = "Actions raised from this",
     about: str = "",
+    level: int = 3,
 ) -> dict[str, object]:
     """The actions raised from one piece of evidence, and a "Raise an action" button for those
     who may raise one. List pages pass ``items`` from one ``follow_up.follow_ups`` call so the
@@ -29,4 +30,5 @@ def actions_raised(
         "raise_url": follow_up.raise_url(kind, ref, user),
         "heading": heading,
         "about": about,
+        "level": level,
     }
