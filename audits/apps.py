@@ -12,6 +12,8 @@ class AuditsConfig(AppConfig):
     def ready(self) -> None:
         # The roles read core's roles module, which imports the auth models: those may be
         # imported only once every app is loaded, and ready() is the first moment.
+        from audits import follow_up  # noqa: PLC0415
         from audits.roles import NAV_ITEMS  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
+        follow_up.register()  # the evidence that raises improvement actions (issue 19)

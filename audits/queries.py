@@ -168,6 +168,7 @@ def weakest_items(audits: AuditQuerySet, *, limit: int = 10) -> list[Mapping[str
             "item__scale_max",
             "item__section__template__name",
             "item__section__template__version",
+            "item__section__template__uuid",
         )
         .annotate(
             answers=Count("id"),

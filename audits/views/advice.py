@@ -21,6 +21,7 @@ from audits.advice_queries import (
     timeliness,
     timeliness_total,
 )
+from audits.follow_up import advice_ref
 from audits.forms import AdviceForm, AdviceScoringForm, AdviceServiceForm
 from audits.models import Advice, AdviceReminder, AdviceService, AdviceStatus, Audit
 from audits.models import ChecklistTemplate as Template
@@ -215,6 +216,7 @@ def advice_summary(request: SignedInRequest) -> HttpResponse:
             "quality": advice_quality(audits),
             "lines": lines,
             "lowest": lowest_lines(lines),
+            "advice_ref": advice_ref(term, service) if service is not None else "",
         }
     return render(request, "audits/advice/summary.html", context)
 

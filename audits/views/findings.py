@@ -1,5 +1,8 @@
 """What the audits say, for SENDOPS: this term's findings, the trend, and exports."""
 
+from collections.abc import Mapping
+from typing import Any
+
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
@@ -7,13 +10,15 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audits.follow_up import QUESTION, question_ref
 from audits.models import Answer, Audit, TemplateItem
 from audits.models.audits import AuditQuerySet
-from audits.queries import term_findings, term_qa, trend_by_term
+from audits.queries import TermFindings, term_findings, term_qa, trend_by_term
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
-from send_qa.core.models import Period
+from send_qa.core.follow_up import FollowUp, follow_ups
+from send_qa.core.models import Period, User
 from send_qa.core.tables import table_download
 
 
@@ -31,16 +36,35 @@ def _ehcp_audits() -> AuditQuerySet:
 def findings(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
+    summary = term_findings(audits)
     return render(
         request,
         "audits/findings.html",
         {
             "term": term,
             "terms": Period.objects.terms().order_by("-start"),
-            "summary": term_findings(audits),
+            "summary": summary,
             "trend": trend_by_term(_ehcp_audits()),
+            "weakest": _weakest_with_actions(summary, term, request.user),
         },
     )
+
+
+def _weakest_with_actions(
+    summary: TermFindings, term: Period | None, user: User
+) -> list[tuple[Mapping[str, Any], str, list[FollowUp]]]:
+    """The weakest questions, each with its reference and the actions raised from it."""
+    if term is None:
+        return []
+    refs = [
+        question_ref(term, row["item__section__template__uuid"], row["item__code"])
+        for row in summary.weakest_items
+    ]
+    raised = follow_ups(QUESTION, refs, user)
+    return [
+        (row, ref, raised.get(ref, []))
+        for row, ref in zip(summary.weakest_items, refs, strict=True)
+    ]
 
 
 def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:

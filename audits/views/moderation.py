@@ -13,6 +13,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from audits.access import can_record_outcomes, session_to_manage, session_to_view
+from audits.follow_up import AGREED_ACTION, KEY_ISSUE, session_point_refs
 from audits.forms import AgreedGradeForm, KeyIssuesForm, ModerationSessionForm
 from audits.models import Audit, ModerationSession
 from audits.moderation import (
@@ -25,7 +26,9 @@ from audits.moderation import (
 from audits.roles import MODERATION_MANAGERS, MODERATION_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.follow_up import follow_ups
 from send_qa.core.forms import posted
+from send_qa.core.models import User
 from send_qa.core.tables import table_download
 
 
@@ -242,5 +245,19 @@ def session_report(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpRes
             "samples": session.samples.select_related("original_audit").order_by("order"),
             "comparison": sessions_comparison([session]),
             "can_edit": request.user.has_role(*MODERATION_MANAGERS),
+            **_session_points(session, request.user),
         },
     )
+
+
+def _session_points(session: ModerationSession, user: User) -> dict[str, object]:
+    """Each key issue and agreed action with the actions raised from it (one query each kind)."""
+    points: dict[str, object] = {}
+    for kind, refs in session_point_refs(session).items():
+        raised = follow_ups(kind, [ref for ref, _ in refs], user)
+        what = "key issue" if kind == KEY_ISSUE else "agreed action"
+        points[kind] = [
+            (ref, point, raised.get(ref, []), f"{what} {n}")
+            for n, (ref, point) in enumerate(refs, start=1)
+        ]
+    return {"key_issues": points[KEY_ISSUE], "agreed_actions": points[AGREED_ACTION]}

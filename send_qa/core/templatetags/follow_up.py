@@ -17,11 +17,13 @@ def actions_raised(
     heading: str = "Actions raised from this",
     about: str = "",
     level: int = 3,
+    compact: bool = False,
 ) -> dict[str, object]:
     """The actions raised from one piece of evidence, and a "Raise an action" button for those
     who may raise one. List pages pass ``items`` from one ``follow_up.follow_ups`` call so the
     page's query count does not grow with its rows. ``about`` names the evidence for screen
-    readers where a page shows several buttons."""
+    readers where a page shows several buttons. ``compact`` fits a table cell: the actions and a
+    link, no heading."""
     user = context["request"].user
     if items is None:
         items = follow_up.follow_ups(kind, [ref], user).get(ref, [])
@@ -31,4 +33,5 @@ def actions_raised(
         "heading": heading,
         "about": about,
         "level": level,
+        "compact": compact,
     }
