@@ -6,8 +6,10 @@ A finding "scores well" once its average reaches `SCORES_WELL` per cent of its s
 term that scores it well is what tells an action page the evidence has improved.
 """
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
+from typing import Any
 
 from django.db.models import Avg, Count, F, FloatField
 from django.db.models.functions import Cast
@@ -294,3 +296,61 @@ def register() -> None:
     follow_up.register_evidence(KEY_ISSUE, KEY_ISSUE_LABEL, describe_key_issue)
     follow_up.register_evidence(AGREED_ACTION, AGREED_ACTION_LABEL, describe_agreed_action)
     follow_up.register_evidence(ADVICE, ADVICE_LABEL, describe_advice)
+
+
+# What the termly report's draft reads (through audits.queries) -------------------------
+
+
+@dataclass(frozen=True)
+class Finding:
+    """One finding for the report's draft: its words with its figure, and where it lives."""
+
+    text: str
+    figure: str
+    url: str
+    kind: str
+    ref: str
+
+
+def weak_question_findings(
+    weakest: list[Mapping[str, Any]], term: Period, *, limit: int = 3
+) -> list[Finding]:
+    """The term's weakest questions (`audits.queries.weakest_items` rows), each with its figure
+    by the rule the evidence page uses; those below "scores well" only, small bases withheld."""
+    found = []
+    for row in weakest:
+        score = QuestionScore(
+            answers=row["answers"],
+            average=round_half_up(row["average"]) if row["average"] is not None else None,
+            share=round_half_up(row["percent"]) if row["percent"] is not None else None,
+        )
+        if _scores_well(score) or score.answers == 0:
+            continue
+        ref = question_ref(term, row["item__section__template__uuid"], row["item__code"])
+        found.append(
+            Finding(
+                text=f"Question {row['item__code']} ({_short(row['item__text'])})",
+                figure=score.text(row["item__scale_max"]),
+                url=f"{reverse('audits:findings')}?term={term.uuid}#weakest",
+                kind=QUESTION,
+                ref=ref,
+            )
+        )
+        if len(found) == limit:
+            break
+    return found
+
+
+def key_issue_findings(sessions: list[ModerationSession]) -> list[Finding]:
+    """Every key issue the term's moderation sessions recorded."""
+    return [
+        Finding(
+            text=point,
+            figure=f"moderation group, {session.date:%-d %B %Y}",
+            url=reverse("audits:moderation_report", kwargs={"session_uuid": session.uuid}),
+            kind=KEY_ISSUE,
+            ref=session_ref(session, n),
+        )
+        for session in sessions
+        for n, point in enumerate(session_points(session.themes), start=1)
+    ]

@@ -18,6 +18,7 @@ from audits.advice_queries import (
     timeliness,
     timeliness_total,
 )
+from audits.follow_up import Finding, key_issue_findings, weak_question_findings
 from audits.models import (
     Advice,
     Answer,
@@ -241,7 +242,7 @@ class TermQA:
     """The term's quality assurance findings at all three levels, for the termly report and
     the SENDOPS page. Counts are exact: suppress small numbers where they leave SENDOPS."""
 
-    term: object
+    term: Period
     audits: TermFindings
     advice_timeliness: object
     advice_by_service: list
@@ -339,3 +340,12 @@ def plans_issued_within(*, term: Period, weeks: int = 20) -> tuple[int, int]:
 def audit_trend() -> list[dict[str, Any]]:
     """Per term: EHCP audits submitted, % good or better, average score (findings' trend)."""
     return trend_by_term(Audit.objects.of_plans())
+
+
+def findings_for_report(qa: TermQA) -> dict[str, list[Finding]]:
+    """What the report's draft says of the term's audits and moderation: the weakest questions
+    (below "scores well", their figures by the evidence pages' rule) and the key issues."""
+    return {
+        "weak_questions": weak_question_findings(qa.audits.weakest_items, qa.term),
+        "key_issues": key_issue_findings(qa.moderation_sessions),
+    }

@@ -85,5 +85,5 @@ def describe(ref: str, user: User) -> Evidence | None:
         term=then.latest.label,
         owner_suggestion=indicator.owner,
         concern=now.is_exception if now is not None else None,
-        now=f"Latest: {row_words(now)}" if now is not None else "",
+        now=row_words(now) if now is not None else "",
     )

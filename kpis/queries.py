@@ -5,9 +5,12 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from django.urls import reverse
+
 from kpis.computed import computed_recalculate
+from kpis.follow_up import row_words
 from kpis.models import Indicator, Measurement, Target
-from kpis.rules import Rag, Shown
+from kpis.rules import Direction, Rag, Shown
 from kpis.scorecard import comparisons_used, grouped, scorecard_rows
 from send_qa.core.models import Period
 
@@ -84,3 +87,37 @@ def computed_refresh(*, term: Period, on: datetime.date) -> int:
     records, so that a report compiled now quotes them as they stand now; other terms are kept
     up to date as records change (`kpis.signals`) and nightly."""
     return computed_recalculate(terms=[term], on=on)
+
+
+@dataclass(frozen=True)
+class IndicatorFinding:
+    """A scorecard row as the report's draft says it: green and improving, or an exception."""
+
+    name: str
+    words: str  # "41.2% in Autumn 2026: red, declining (target 60.0%)"
+    url: str
+    working_well: bool
+    exception: bool
+
+
+def indicator_findings(rows: "list[Row]") -> list[IndicatorFinding]:
+    """The rows of `scorecard_for_report` worth a bullet: green and improving (working well),
+    red or declining (worried about), each in the words the evidence pages use."""
+    found = []
+    for row in rows:
+        if row.latest is None:
+            continue
+        working_well = row.rag == Rag.GREEN and row.direction == Direction.IMPROVING
+        if not (working_well or row.is_exception):
+            continue
+        found.append(
+            IndicatorFinding(
+                name=row.indicator.name,
+                words=row_words(row),
+                url=reverse("kpis:indicator_detail", kwargs={"code": row.indicator.code})
+                + "#actions",
+                working_well=working_well,
+                exception=row.is_exception,
+            )
+        )
+    return found

@@ -1,12 +1,14 @@
 """Named queries other parts of the portal (dashboard, termly report) read action plans through."""
 
 import datetime
+from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import Count, Q
+from django.urls import reverse
 
 from send_qa.core.models import User
-from wsoa.models import Action, ActionPlan
+from wsoa.models import Action, ActionPlan, ActionSource
 from wsoa.summaries import plan_summary
 
 
@@ -47,4 +49,49 @@ def summaries_for_report(*, on: datetime.date) -> list[dict[str, Any]]:
             ),
         }
         for plan in ActionPlan.objects.select_related("rag_key")
+    ]
+
+
+@dataclass(frozen=True)
+class RaisedAction:
+    """An action raised from evidence in a period, for the report's recommendations."""
+
+    action: Action
+    url: str
+    sources: list[ActionSource]
+
+
+def actions_raised_between(start: datetime.date, end: datetime.date) -> list[RaisedAction]:
+    """Actions raised from evidence between two days (inclusive), oldest first, each with the
+    evidence it was raised from. A fixed number of queries."""
+    sources = list(
+        ActionSource.objects.filter(raised_at__date__gte=start, raised_at__date__lte=end)
+        .select_related("action__status", "action__weakness__plan", "action__lead")
+        .order_by("raised_at", "pk")
+    )
+    by_action: dict[int, RaisedAction] = {}
+    for source in sources:
+        action = source.action
+        entry = by_action.setdefault(
+            action.pk,
+            RaisedAction(
+                action=action,
+                url=reverse("wsoa:action_detail", kwargs={"action_uuid": action.uuid}),
+                sources=[],
+            ),
+        )
+        entry.sources.append(source)
+    return list(by_action.values())
+
+
+def overdue_actions(*, on: datetime.date) -> list[tuple[Action, str]]:
+    """Every overdue action across the plans, the longest overdue first, with its page."""
+    overdue = (
+        Action.objects.overdue(on=on)
+        .select_related("status", "weakness__plan")
+        .order_by("final_due", "pk")  # type: ignore[misc]  # final_due: annotated by overdue()
+    )
+    return [
+        (action, reverse("wsoa:action_detail", kwargs={"action_uuid": action.uuid}))
+        for action in overdue
     ]

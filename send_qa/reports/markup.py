@@ -1,18 +1,25 @@
 """The narrative's simple formatting, made safe: everything is escaped first, then blank lines
-make paragraphs, lines starting "- " or "• " make bullet lists and **words** are bold. No HTML
-that a user typed ever reaches a page or the PDF."""
+make paragraphs, lines starting "- " or "• " make bullet lists, **words** are bold and
+[words](/a/page/) link to a page of the portal (only the portal's own paths, made absolute with
+SITE_URL so they work in the PDF too). No HTML that a user typed ever reaches a page or the PDF."""
 
 import re
 
+from django.conf import settings
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 BULLET = re.compile(r"^\s*(?:[-•*]|\d+[.)])\s+")
 BOLD = re.compile(r"\*\*(.+?)\*\*")
+# A link to one of the portal's own pages: a path from the root, never another site ("//").
+LINK = re.compile(r"\[([^\]]+)\]\((/(?!/)[^\s()]*)\)")
 
 
 def _inline(text: str) -> str:
-    return BOLD.sub(r"<strong>\1</strong>", escape(text))
+    escaped = BOLD.sub(r"<strong>\1</strong>", escape(text))
+    return LINK.sub(
+        lambda m: f'<a class="govuk-link" href="{settings.SITE_URL}{m[2]}">{m[1]}</a>', escaped
+    )
 
 
 def render(text: str) -> SafeString:

@@ -85,6 +85,11 @@ class Report(models.Model):
     recommendations = models.TextField(blank=True)
     board_commentary = models.TextField(blank=True)
     revision = models.PositiveIntegerField(default=0)
+    drafted_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the narrative was first drafted from the evidence (issue 19).",
+    )
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords(excluded_fields=["revision"])
 

@@ -6,8 +6,10 @@ compile (the work), then tasks (the worker's entry points), then this module and
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils import timezone
 
 from send_qa.core.models import User
+from send_qa.reports.draft import report_draft
 from send_qa.reports.models import Report, Version
 from send_qa.reports.tasks import compile_report
 
@@ -34,3 +36,24 @@ def version_retry(*, version: Version) -> Version:
     compile_report.delay_on_commit(version.pk)
     version.status, version.error = Version.Status.QUEUED, ""
     return version
+
+
+@transaction.atomic
+def narrative_draft(*, report: Report, by: User) -> bool:
+    """The first time SENDOPS open a term's report, draft "What is working well?", "What are
+    we worried about?" and "Recommendations" from the evidence (`send_qa.reports.draft`), into
+    whichever of them is still empty. Once only: a second opening, or a colleague opening it at
+    the same moment, leaves the narrative to the people writing it. True if it drafted."""
+    locked = Report.objects.select_for_update().select_related("term").get(pk=report.pk)
+    if locked.drafted_at is not None:
+        return False
+    draft = report_draft(locked.term, on=timezone.localdate(), reader=by)
+    for name, text in draft.sections().items():
+        if not getattr(locked, name).strip():
+            setattr(locked, name, text)
+    locked.drafted_at = timezone.now()
+    locked.revision += 1
+    locked._change_reason = "Drafted from the evidence"  # type: ignore[attr-defined]
+    locked.save()
+    report.refresh_from_db()
+    return True

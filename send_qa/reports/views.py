@@ -10,6 +10,7 @@ from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +27,7 @@ from send_qa.reports.access import (
     version_to_read,
     versions_visible_to,
 )
+from send_qa.reports.draft import report_draft
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
 from send_qa.reports.roles import BOARD_PAPER_READERS, REPORT_MANAGERS
@@ -82,11 +84,21 @@ def report_detail(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def report_edit(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = get_object_or_404(Report.objects.select_related("term"), uuid=report_uuid)
+    drafted = request.method == "GET" and services.narrative_draft(report=report, by=request.user)
     form = ReportForm(posted(request), instance=report)
     if form.is_valid() and form.save_guarded(url=request.path):
         messages.success(request, "The report has been saved.")
         return redirect("reports:report_detail", report_uuid=report.uuid)
-    context = {"report": report, "form": form}
+    context = {
+        "report": report,
+        "form": form,
+        "drafted": drafted,
+        "fresh": (
+            report_draft(report.term, on=timezone.localdate(), reader=request.user)
+            if request.GET.get("fresh") == "1"
+            else None
+        ),
+    }
     return render(request, "reports/edit.html", context, status=form.status_code)
 
 

@@ -193,7 +193,7 @@ def test_the_action_page_says_when_the_evidence_has_improved(red_kpi, sendops, o
     )
     page = signed_in_client(sendops).get(url).content.decode()
     assert "Improved" in page
-    assert "Latest: 66.0%" in page
+    assert "66.0% in Spring 2025: green" in page
     assert "41.2% in Autumn 2024: red" in page  # the figure at the time stays beside it
 
 
