@@ -2,8 +2,8 @@
 
 import datetime
 from collections import defaultdict
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -18,6 +18,7 @@ from audits.advice_queries import (
     timeliness,
     timeliness_total,
 )
+from audits.breakdowns import Breakdown
 from audits.follow_up import Finding, key_issue_findings, weak_question_findings
 from audits.models import (
     Advice,
@@ -35,6 +36,7 @@ from audits.moderation import sessions_comparison
 from audits.peer_moderation import peer_moderation_in_term, team_schedules
 from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Period, Team, User
+from send_qa.core.suppression import WITHHELD, Describes, counts_table, percentage_shown
 
 if TYPE_CHECKING:
     from audits.peer_moderation import TeamSchedule
@@ -54,6 +56,49 @@ class ChecklistSections:
         return str(self.template)
 
 
+def good_or_better_share(good_or_better: int, graded: int) -> Decimal | None:
+    """% good or better: of every graded audit, counted once (the one rule for it)."""
+    return percent(good_or_better, graded)
+
+
+@dataclass
+class _Tally:
+    """Counts over a set of audits' rows, each counted once: the headline and every group of
+    a breakdown are tallied by this one loop."""
+
+    total: int = 0
+    by_status: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    by_grade: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
+    graded: int = 0
+    good: int = 0
+    sums: defaultdict[int, dict[str, list[float]]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
+    )
+    submitted_of: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
+
+    def add(self, row: Mapping[str, Any]) -> None:
+        self.total += 1
+        self.by_status[row["status"]] += 1
+        if row["status"] != Audit.Status.SUBMITTED:
+            return
+        self.submitted_of[row["template_id"]] += 1
+        if row["grade"]:
+            self.by_grade[row["grade"]] += 1
+        if row["good_or_better"] is not None:
+            self.graded += 1
+            self.good += row["good_or_better"]
+        for code, (points, maximum) in row["section_scores"].items():
+            self.sums[row["template_id"]][code][0] += points
+            self.sums[row["template_id"]][code][1] += maximum
+
+    @property
+    def submitted(self) -> int:
+        return self.by_status.get(Audit.Status.SUBMITTED, 0)
+
+
+_TALLIED = ("status", "good_or_better", "section_scores", "grade", "template_id")
+
+
 @dataclass
 class TermFindings:
     total: int
@@ -68,53 +113,174 @@ class TermFindings:
 
     @property
     def percent_good_or_better(self) -> Decimal | None:
-        return percent(self.good_or_better, self.graded)
+        return good_or_better_share(self.good_or_better, self.graded)
 
 
 def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
     """Counts and % good or better over every audit once; section averages per checklist
     version; the weakest items of each checklist."""
-    rows = list(audits.values("status", "good_or_better", "section_scores", "grade", "template_id"))
-    by_status: defaultdict[str, int] = defaultdict(int)
-    by_grade: defaultdict[str, int] = defaultdict(int)
-    sums: defaultdict[int, dict[str, list[float]]] = defaultdict(
-        lambda: defaultdict(lambda: [0.0, 0.0])
-    )
-    submitted_of: defaultdict[int, int] = defaultdict(int)
-    graded = good = 0
-    for row in rows:
-        by_status[row["status"]] += 1
-        if row["status"] != Audit.Status.SUBMITTED:
-            continue
-        submitted_of[row["template_id"]] += 1
-        if row["grade"]:
-            by_grade[row["grade"]] += 1
-        if row["good_or_better"] is not None:
-            graded += 1
-            good += row["good_or_better"]
-        for code, (points, maximum) in row["section_scores"].items():
-            sums[row["template_id"]][code][0] += points
-            sums[row["template_id"]][code][1] += maximum
+    tally = _Tally()
+    for row in audits.values(*_TALLIED):
+        tally.add(row)
     return TermFindings(
-        total=len(rows),
-        by_status={s.label: by_status.get(s.value, 0) for s in Audit.Status},
-        submitted=by_status.get(Audit.Status.SUBMITTED, 0),
-        graded=graded,
-        good_or_better=good,
-        checklists=_section_averages(sums, submitted_of),
+        total=tally.total,
+        by_status={s.label: tally.by_status.get(s.value, 0) for s in Audit.Status},
+        submitted=tally.submitted,
+        graded=tally.graded,
+        good_or_better=tally.good,
+        checklists=_section_averages(
+            tally.sums, tally.submitted_of, _templates(tally.submitted_of)
+        ),
         weakest_items=weakest_items(audits.submitted(), limit=weakest),
         golden_thread=golden_thread_checks(audits.submitted()),
-        by_grade=_in_band_order(audits, by_grade),
+        by_grade=_in_band_order(audits, tally.by_grade),
+    )
+
+
+@dataclass
+class FindingsGroup:
+    """One group of a breakdown as it may be printed: each count a number or WITHHELD, the
+    % good or better and the section averages None when they would give a small group away."""
+
+    label: str
+    submitted: int | str
+    good_or_better: int | str
+    not_good: int | str
+    not_graded: int | str
+    percent_good_or_better: Decimal | None
+    sections: dict[int, dict[str, Decimal]]  # checklist id: section code: average %
+
+    @property
+    def withheld(self) -> bool:
+        return self.submitted == WITHHELD
+
+
+@dataclass
+class FindingsBreakdown:
+    """The findings split by a breakdown: per group, the audits counted and % good or better
+    (the tally and rule the headline uses) and each checklist's section averages. A breakdown
+    by a child characteristic is about children: the full rule with secondary suppression
+    (docs/decisions/0004), so that no group withheld can be worked out from the totals."""
+
+    breakdown: Breakdown
+    groups: list[FindingsGroup]
+    totals: FindingsGroup
+    checklists: list[ChecklistSections]
+
+    @property
+    def any_not_graded(self) -> bool:
+        return self.totals.not_graded != 0
+
+    @property
+    def section_tables(self) -> list[tuple[ChecklistSections, list[tuple[str, list[object]]]]]:
+        """Per checklist version, a row per group of its section averages in section order:
+        each a percentage, WITHHELD, or None where the group has no score for it."""
+        return [
+            (
+                checklist,
+                [
+                    (
+                        group.label,
+                        [
+                            WITHHELD
+                            if group.withheld
+                            else group.sections.get(checklist.template.pk, {}).get(code)
+                            for code, _, _ in checklist.sections
+                        ],
+                    )
+                    for group in self.groups
+                ],
+            )
+            for checklist in self.checklists
+            if checklist.sections
+        ]
+
+
+def findings_by(audits: AuditQuerySet, breakdown: Breakdown) -> FindingsBreakdown:
+    """`term_findings`' counts and section averages for each group of `breakdown`, in two
+    queries whatever the number of audits or groups."""
+    tallies: defaultdict[str, _Tally] = defaultdict(_Tally)
+    everything = _Tally()
+    for row in audits.annotate(group=breakdown.of_audit()).values("group", *_TALLIED):
+        tallies[row["group"]].add(row)
+        everything.add(row)
+    labels = breakdown.sorted(tallies)
+    table = counts_table(
+        [(label, _graded_counts(tallies[label])) for label in labels],
+        describes=Describes.CHILDREN,
+    )
+    templates = _templates(everything.submitted_of)
+    groups = [
+        _group(printed.label, printed.counts, printed.total, tallies[printed.label], templates)
+        for printed in table.rows
+    ]
+    totals = _group("All audits", table.totals or [], table.grand_total, everything, templates)
+    return FindingsBreakdown(
+        breakdown=breakdown,
+        groups=groups,
+        totals=totals,
+        checklists=_section_averages(everything.sums, everything.submitted_of, templates),
+    )
+
+
+def _graded_counts(tally: _Tally) -> list[int]:
+    """Good or better, not good or better, and submitted without a grade: they add up to the
+    audits submitted."""
+    return [tally.good, tally.graded - tally.good, tally.submitted - tally.graded]
+
+
+def _group(
+    label: str,
+    counts: list,
+    submitted: int | str | None,
+    tally: _Tally,
+    templates: list[ChecklistTemplate],
+) -> FindingsGroup:
+    good, not_good, not_graded = counts
+    shown = WITHHELD not in (good, not_good) and submitted != WITHHELD
+    share = (
+        good_or_better_share(tally.good, tally.graded)
+        if shown and percentage_shown(tally.good, tally.graded, describes=Describes.CHILDREN)
+        else None
+    )
+    sections = (
+        {}
+        if submitted == WITHHELD
+        else {
+            block.template.pk: {code: average for code, _, average in block.sections}
+            for block in _section_averages(tally.sums, tally.submitted_of, templates)
+        }
+    )
+    return FindingsGroup(
+        label=label,
+        submitted=submitted if submitted is not None else tally.submitted,
+        good_or_better=good,
+        not_good=not_good,
+        not_graded=not_graded,
+        percent_good_or_better=share,
+        sections=sections,
+    )
+
+
+def _templates(used: Iterable[int]) -> list[ChecklistTemplate]:
+    """The checklist versions used, with their sections, in one order for every page."""
+    return list(
+        ChecklistTemplate.objects.filter(pk__in=list(used))
+        .prefetch_related("sections")
+        .order_by("name", "version")
     )
 
 
 def _section_averages(
-    sums: Mapping[int, Mapping[str, list[float]]], submitted_of: Mapping[int, int]
+    sums: Mapping[int, Mapping[str, list[float]]],
+    submitted_of: Mapping[int, int],
+    templates: Iterable[ChecklistTemplate],
 ) -> list[ChecklistSections]:
     """Each checklist version's section averages, in its own section order and titles."""
-    templates = ChecklistTemplate.objects.filter(pk__in=submitted_of).prefetch_related("sections")
     blocks = []
-    for template in templates.order_by("name", "version"):
+    for template in templates:
+        if template.pk not in submitted_of:
+            continue
         by_code = sums.get(template.pk, {})
         titled = [(s.code, s.title) for s in template.sections.all()]
         known = {code for code, _ in titled}

@@ -29,10 +29,13 @@ from benchmarks.registry import Feed, Table, feed_for, is_headline, tables
 __all__ = [
     "ENGLAND",
     "Authority",
+    "BreakdownFigure",
+    "BreakdownPeriod",
     "Comparison",
     "Figure",
     "Published",
     "PublishedValue",
+    "area_breakdowns",
     "authority",
     "comparison_set",
     "feed_for",
@@ -123,9 +126,16 @@ class Published:
     figures: dict[Key, dict[str, Figure]]
 
 
-def published_figures(code: str, *, headline_only: bool = False) -> Published | None:
-    """The published figures of the indicator `code` for every authority, period and
-    breakdown, read from the table that feeds it (None when no table does). One query."""
+def published_figures(
+    code: str,
+    *,
+    headline_only: bool = False,
+    exclude_headline: bool = False,
+    of: Authority | None = None,
+) -> Published | None:
+    """The published figures of the indicator `code` for every authority (or only `of`),
+    period and breakdown, read from the table that feeds it (None when no table does), in the
+    file's row order. One query."""
     found = feed_for(code)
     if found is None:
         return None
@@ -133,6 +143,10 @@ def published_figures(code: str, *, headline_only: bool = False) -> Published | 
     rows = PublishedRow.objects.filter(source=table.key)
     if headline_only:
         rows = rows.filter(headline=True)
+    if exclude_headline:
+        rows = rows.filter(headline=False)
+    if of is not None:
+        rows = rows.filter(authority=of)
     figures: dict[Key, dict[str, Figure]] = defaultdict(dict)
     labels: dict[tuple[datetime.date, datetime.date], str] = {}
     # Only the feed's cells, read out of the JSON by the database: a whole table has tens of
@@ -181,3 +195,45 @@ def local_authority_codes() -> frozenset[str]:
     return frozenset(
         Authority.objects.filter(level=Level.LOCAL_AUTHORITY).values_list("code", flat=True)
     )
+
+
+@dataclass(frozen=True)
+class BreakdownFigure:
+    """One breakdown row of a published file for one authority and period ("Aged 10")."""
+
+    breakdown: str
+    value: PublishedValue
+    numerator: PublishedValue
+    denominator: PublishedValue
+
+
+@dataclass(frozen=True)
+class BreakdownPeriod:
+    """An authority's published figures for an indicator in one period, split by each of the
+    file's breakdowns other than the headline ("Child or young persons age": its rows)."""
+
+    label: str
+    start: datetime.date
+    topics: dict[str, list[BreakdownFigure]]
+
+
+def area_breakdowns(code: str, *, of: Authority | None = None) -> list[BreakdownPeriod]:
+    """The published figures of the indicator `code` for this area (or `of`) by the file's own
+    breakdowns (age, sex, placement...), latest period first, in the file's row order; the
+    headline "All ..." row is left out, being the indicator's own figure. One query."""
+    area = of or own_area()
+    if area is None:
+        return []
+    published = published_figures(code, exclude_headline=True, of=area)
+    if published is None:
+        return []
+    periods: dict[tuple[datetime.date, datetime.date], dict[str, list[BreakdownFigure]]] = {}
+    for (start, end, topic, breakdown), by_area in published.figures.items():
+        figure = by_area[area.code]
+        periods.setdefault((start, end), {}).setdefault(topic, []).append(
+            BreakdownFigure(breakdown, figure.value, figure.numerator, figure.denominator)
+        )
+    return [
+        BreakdownPeriod(published.labels[key], key[0], topics)
+        for key, topics in sorted(periods.items(), reverse=True)
+    ]

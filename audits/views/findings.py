@@ -10,10 +10,11 @@ from django.utils.text import slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audits.breakdowns import BREAKDOWNS, breakdown_chosen
 from audits.follow_up import QUESTION, question_ref
 from audits.models import Answer, Audit, TemplateItem
 from audits.models.audits import AuditQuerySet
-from audits.queries import TermFindings, term_findings, term_qa, trend_by_term
+from audits.queries import TermFindings, findings_by, term_findings, term_qa, trend_by_term
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -31,6 +32,16 @@ def _ehcp_audits() -> AuditQuerySet:
     return Audit.objects.of_plans()
 
 
+def _breakdown_context(request: SignedInRequest, audits: AuditQuerySet) -> dict[str, object]:
+    """The "Break down by" choice and, when one is chosen, the findings split by it."""
+    chosen = breakdown_chosen(request.GET.get("by"))
+    return {
+        "breakdowns": BREAKDOWNS,
+        "breakdown": findings_by(audits, chosen) if chosen else None,
+        "by": chosen.key if chosen else "",
+    }
+
+
 @role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
 def findings(request: SignedInRequest) -> HttpResponse:
@@ -46,6 +57,7 @@ def findings(request: SignedInRequest) -> HttpResponse:
             "summary": summary,
             "trend": trend_by_term(_ehcp_audits()),
             "weakest": _weakest_with_actions(summary, term, request.user),
+            **_breakdown_context(request, audits),
         },
     )
 
@@ -68,13 +80,15 @@ def _weakest_with_actions(
 
 
 def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
-    """One row per audit, one column per item of each checklist version used (and one per
-    extra answer it records), in blocks by checklist. With one version the columns are its item codes; with more, each is named
+    """One row per audit, with its plan's group in each breakdown (key stage, need, placement,
+    team, new or existing), one column per item of each checklist version used (and one per
+    extra answer it records), in blocks by checklist. Case-level, for SENDOPS only: nothing is
+    suppressed, as in the plans register. With one version the columns are its item codes; with more, each is named
     with its checklist ("EHCP QA checklist v2: A1"), so no two checklists share a column."""
     audits = list(
-        chosen.select_related("plan", "auditor", "template", "term").order_by(
-            "template__name", "template__version", "pk"
-        )
+        chosen.select_related("plan", "auditor", "template", "term")
+        .annotate(**{f"breakdown_{b.key}": b.of_audit() for b in BREAKDOWNS})
+        .order_by("template__name", "template__version", "pk")
     )
     versions = {a.template_id for a in audits}
     items = list(
@@ -134,6 +148,7 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
         "percent",
         "grade",
         "overall_rating",
+        *(b.column for b in BREAKDOWNS),
         *codes,
     ]
     rows = [
@@ -150,6 +165,7 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
             a.percent,
             a.grade,
             a.overall_rating,
+            *(getattr(a, f"breakdown_{b.key}") for b in BREAKDOWNS),
             *[values[a.pk].get(code, "") for code in codes],
         ]
         for a in audits
@@ -175,6 +191,7 @@ def export(request: SignedInRequest, fmt: str) -> HttpResponse:
 def qa_summary(request: SignedInRequest) -> HttpResponse:
     """Level 3: the term's quality assurance at every level, as the board will be told it."""
     term = chosen_term(request)
+    audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     return render(
         request,
         "audits/qa_summary.html",
@@ -182,5 +199,6 @@ def qa_summary(request: SignedInRequest) -> HttpResponse:
             "term": term,
             "terms": Period.objects.terms().order_by("-start"),
             "qa": term_qa(term=term, on=timezone.localdate()) if term else None,
+            **_breakdown_context(request, audits),
         },
     )

@@ -16,7 +16,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
-from benchmarks.queries import authority, feed_for, own_area
+from benchmarks.queries import area_breakdowns, authority, feed_for, own_area
 from kpis import follow_up as raising
 from kpis.access import indicator_by_code, may_write_exception_note
 from kpis.cache import cached
@@ -286,6 +286,37 @@ def _published_rows(
     return rows
 
 
+def _breakdown_rows(indicator: Indicator) -> list[dict[str, Any]]:
+    """This area's published figures split by the DfE file's own breakdowns, per period (newest
+    first) and breakdown topic, each printed as any published figure is: the DfE's markers as
+    theirs, and a count of children under the threshold withheld (`Indicator.shown_figure`)."""
+    return [
+        {
+            "label": period.label,
+            "topics": [
+                (
+                    topic,
+                    [
+                        (
+                            figure.breakdown,
+                            indicator.shown_figure(
+                                figure.value.value,
+                                status=figure.value.status,
+                                numerator=figure.numerator.value,
+                                denominator=figure.denominator.value,
+                                suppress=True,
+                            ),
+                        )
+                        for figure in figures
+                    ],
+                )
+                for topic, figures in period.topics.items()
+            ],
+        }
+        for period in area_breakdowns(indicator.code)
+    ]
+
+
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def benchmark_export(request: SignedInRequest, code: str, fmt: str) -> HttpResponse:
@@ -369,6 +400,7 @@ def indicator_detail(request: SignedInRequest, code: str) -> HttpResponse:
         {
             "indicator": indicator,
             "published": _published_rows(indicator, periods),
+            "breakdowns": _breakdown_rows(indicator),
             "fed_by": feed_for(indicator.code),
             "rows": list(reversed(rows)),
             "chart": chart,
