@@ -12,6 +12,7 @@ from risks.models import Risk
 from tests.conflicts import assert_refused, page_version
 from tests.queries import page_queries
 from tests.risks.factories import RiskFactory, risk_post
+from tests.test_user_text_escaped import ATTACKS, PAYLOAD, assert_escaped
 
 pytestmark = pytest.mark.django_db
 
@@ -193,3 +194,17 @@ def test_the_matrix_and_its_table_give_the_same_counts(people, client_for):
     assert svg[(4, 4)][2] == "High (16)" and svg[(5, 1)][2] == "Medium (5)"
     assert svg[(1, 1)][2] == "Low (1)"
     assert f"{r3.reference}, {r4.reference}" in page  # also in the SVG's description
+
+
+def test_a_risk_s_words_are_escaped_wherever_shown(people, client_for):
+    risk = RiskFactory(title=ATTACKS[0], cause=PAYLOAD, consequence=ATTACKS[1], controls=ATTACKS[2])
+    risk.owner_title = ATTACKS[3]
+    risk.save()
+    client = client_for(people.sendops)
+    for url in [
+        reverse("risks:risk_list"),
+        detail_url(risk),
+        edit_url(risk),
+        reverse("risks:risk_history", kwargs={"risk_uuid": risk.uuid}),
+    ]:
+        assert_escaped(client.get(url).content.decode(), url)
