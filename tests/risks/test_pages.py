@@ -208,3 +208,14 @@ def test_a_risk_s_words_are_escaped_wherever_shown(people, client_for):
         reverse("risks:risk_history", kwargs={"risk_uuid": risk.uuid}),
     ]:
         assert_escaped(client.get(url).content.decode(), url)
+
+
+def test_a_long_register_is_paged_keeping_its_filter(people, client_for):
+    for _ in range(27):
+        RiskFactory(status=Risk.Status.CLOSED)
+    client = client_for(people.board)
+    first = text(client.get(reverse("risks:risk_list"), {"status": "closed"}))
+    assert "27 risks" in first and "Page 1 of 2" in first
+    assert "?status=closed&page=2" in first
+    second = client.get(reverse("risks:risk_list"), {"status": "closed", "page": 2})
+    assert len(second.context["page"].object_list) == 2
