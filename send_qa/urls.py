@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("kpis.urls")),
     path("", include("benchmarks.urls")),
     path("", include("wsoa.urls")),
+    path("risks/", include("risks.urls")),
     path("", include("send_qa.reports.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -240,6 +240,12 @@ def an_evidence_file(people: People) -> dict:
     return {**kwargs, "evidence_uuid": evidence.uuid}
 
 
+def a_risk(people: People) -> dict:
+    from tests.risks.factories import RiskFactory
+
+    return {"risk_uuid": RiskFactory(owner=people.sendops).uuid}
+
+
 def a_board_report(people: People) -> dict:
     """A report whose version 2 is released to the board (version 3 not yet)."""
     from tests.reports.factories import a_compiled_version, a_report
@@ -421,6 +427,13 @@ ROWS: list[Row] = [
         kwargs=an_evidence_file,
         is_page=False,
     ),
+    # The risk register.
+    Row("risks:risk_list", only("sendops", "board")),
+    Row("risks:risk_matrix", only("sendops", "board")),
+    Row("risks:risk_new", only("sendops")),
+    Row("risks:risk_detail", only("sendops", "board"), kwargs=a_risk),
+    Row("risks:risk_edit", only("sendops"), kwargs=a_risk),
+    Row("risks:risk_history", only("sendops"), kwargs=a_risk),
     # The termly report.
     Row("reports:report_list", everyone(200)),
     Row("reports:report_new", only("sendops", ok=302), method="post", data={"term": ""}),

@@ -61,6 +61,8 @@ EMPTY_FORMS = [
     ("sendops", "wsoa:weakness_new"),
     ("sendops", "wsoa:action_new"),
     ("sendops", "wsoa:actions_upload"),
+    ("sendops", "risks:risk_new"),
+    ("sendops", "risks:risk_edit"),
     ("board", "reports:board_commentary"),
     ("action_owner", "wsoa:evidence_add"),
     ("admin", "audits:template_upload"),
