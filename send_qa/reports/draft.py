@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from audits import queries as audit_queries
 from kpis import queries as kpi_queries
+from risks import queries as risk_queries
 from send_qa.core import follow_up
 from send_qa.core.models import Period, User
 from wsoa import queries as wsoa_queries
@@ -89,6 +90,15 @@ def report_draft(term: Period, *, on: datetime.date, reader: User) -> Draft:
     ]
     if len(overdue) > MOST_OVERDUE:
         worried.append(f"- And {len(overdue) - MOST_OVERDUE} more overdue actions.")
+    worried += [
+        _bullet(
+            f"Risk {risk.reference} is rated {risk.rating}",
+            f"{risk.title} (target {risk.target}; owner {risk.owner})",
+            risk.url,
+            "See the risk",
+        )
+        for risk in risk_queries.high_risks()
+    ]
     raised = wsoa_queries.actions_raised_between(term.start, on)
     recommendations = _lines(
         (_recommendation(item, reader) for item in raised),

@@ -13,6 +13,7 @@ from audits import queries as audit_queries
 from audits.queries import TermQA
 from kpis import queries as kpi_queries
 from kpis.charts import Series, trend_chart
+from risks import queries as risk_queries
 from send_qa.core.models import Period
 from send_qa.core.suppression import (
     CountsTable,
@@ -52,6 +53,8 @@ def report_evidence(term: Period, *, on: datetime.date) -> dict[str, object]:
         "qa": qa,
         "audit_trend": trend,
         "action_plans": wsoa_queries.summaries_for_report(on=as_at),
+        "high_risks": risk_queries.high_risks(),
+        "risk_changes": risk_queries.score_changes(term.start, as_at),
     }
 
 

@@ -11,15 +11,17 @@ from audits import follow_up as audit_evidence
 from kpis.follow_up import KIND, exception_ref
 from send_qa.core import follow_up
 from send_qa.core.roles import Role
+from send_qa.reports.compile import report_html
 from send_qa.reports.draft import report_draft
 from send_qa.reports.markup import render
-from send_qa.reports.models import Report
+from send_qa.reports.models import Report, Version
 from tests.audits.factories import ModerationSessionFactory, PlanFactory, small_template
 from tests.audits.test_moderation import submitted_audit
 from tests.conftest import signed_in_client
 from tests.factories import UserFactory
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory, TargetFactory
 from tests.reports.factories import a_report
+from tests.risks.factories import RiskFactory
 from tests.wsoa.factories import ActionFactory
 from wsoa.follow_up import source_record
 from wsoa.models import DueDate
@@ -194,3 +196,30 @@ def test_audit_evidence_of_the_draft_is_the_evidence_page_rule(report, sendops):
     evidence = follow_up.evidence_of(audit_evidence.QUESTION, ref, sendops)
     draft = report_draft(report.term, on=datetime.date(2026, 12, 1), reader=sendops)
     assert evidence.figure.split(", ")[0].removeprefix("A1: ") in draft.worried_about
+
+
+def test_the_draft_names_each_high_risk_with_its_rating(report, sendops):
+    high = RiskFactory(title="EP capacity below demand", likelihood=4, impact=4)
+    RiskFactory(title="Minor website outage", likelihood=1, impact=2)
+    worried = report_draft(report.term, on=datetime.date(2026, 12, 1), reader=sendops).worried_about
+    assert f"**Risk {high.reference} is rated High (16)**: EP capacity below demand" in worried
+    assert "Minor website outage" not in worried
+
+
+def test_the_report_includes_the_high_risks_and_those_whose_score_changed(report):
+    high = RiskFactory(title="EP capacity below demand", likelihood=5, impact=4)
+    medium = RiskFactory(title="Transport budget overspend", likelihood=2, impact=3)
+    history = medium.history.get()
+    history.history_date = datetime.datetime(2025, 8, 1, tzinfo=datetime.UTC)  # before the term
+    history.save()
+    medium.likelihood = 4  # 12: High, changed this term
+    medium.save()
+    latest = medium.history.order_by("-history_id").first()
+    latest.history_date = datetime.datetime(2025, 11, 20, tzinfo=datetime.UTC)
+    latest.save()
+    html = report_html(Version(report=report, number=1))
+    risks = html[html.index('id="risks"') : html.index('id="horizon"')]
+    assert f"{high.reference}: EP capacity below demand" in risks
+    assert "High (20)" in risks
+    assert f"{medium.reference}: Transport budget overspend" in risks
+    assert "Medium (6)" in risks and "High (12)" in risks
