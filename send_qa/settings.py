@@ -363,5 +363,6 @@ DEMO_SEEDERS = [
     "audits.demo.seed",
     "kpis.demo.seed",
     "wsoa.demo.seed",
+    "governance.demo.seed",
 ]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

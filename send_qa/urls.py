@@ -17,5 +17,6 @@ urlpatterns = [
     path("", include("benchmarks.urls")),
     path("", include("wsoa.urls")),
     path("", include("send_qa.reports.urls")),
+    path("", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]
