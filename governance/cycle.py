@@ -10,7 +10,7 @@ import datetime
 import enum
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Generic, Protocol, TypeVar
+from typing import Protocol
 
 from governance.models import Forum
 from send_qa.core.models import academic_year_label
@@ -125,6 +125,8 @@ class Span:
 
 
 class Dated(Protocol):
+    """What the rule reads of a meeting."""
+
     @property
     def forum(self) -> str: ...
 
@@ -132,14 +134,11 @@ class Dated(Protocol):
     def date(self) -> datetime.date: ...
 
 
-M = TypeVar("M", bound=Dated)
-
-
 @dataclass(frozen=True)
-class Placement(Generic[M]):
+class Placement:
     paper: RecurringPaper
     period: Span
-    meeting: M | None  # None: a gap, no meeting of the paper's forum in the period
+    meeting: Dated | None  # None: a gap, no meeting of the paper's forum in the period
 
 
 def _month_start(start_year: int, offset: int) -> datetime.date:
@@ -196,12 +195,15 @@ def periods_for(frequency: Frequency, start_year: int, terms: Sequence[Span]) ->
 
 
 def forward_plan_for(
-    meetings: Iterable[M], cycle: Iterable[RecurringPaper], start_year: int, terms: Sequence[Span]
-) -> list[Placement[M]]:
+    meetings: Iterable[Dated],
+    cycle: Iterable[RecurringPaper],
+    start_year: int,
+    terms: Sequence[Span],
+) -> list[Placement]:
     """Each recurring paper on the first meeting of its forum in each period it is due in,
     or a gap when its forum does not meet in that period."""
     by_date = sorted(meetings, key=lambda meeting: meeting.date)
-    placements: list[Placement[M]] = []
+    placements: list[Placement] = []
     for paper in cycle:
         for period in periods_for(paper.frequency, start_year, terms):
             first = next(

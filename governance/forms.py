@@ -1,7 +1,7 @@
 """Forms of the meetings app: each gives the GOV.UK error summary; edits carry the version of
 the record they were opened on (decision 0006)."""
 
-from typing import Any
+from typing import Any, cast
 
 from crispy_forms_gds.choices import Choice
 from django import forms
@@ -61,12 +61,12 @@ class PaperAddForm(GDSFormMixin, forms.Form):
     def __init__(self, *args: Any, meeting: Meeting, papers: list[Paper], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.papers = {f"{paper.kind}:{paper.ref}": paper for paper in papers}
-        self.fields["paper"].choices = [
+        cast(forms.ChoiceField, self.fields["paper"]).choices = [
             Choice(key, paper.title, hint=kind_label(paper.kind))
             for key, paper in self.papers.items()
         ]
-        self.fields["fulfils"].queryset = meeting.plan_items.all()
-        self.fields["fulfils"].empty_label = "None"
+        fulfils = cast(forms.ModelChoiceField, self.fields["fulfils"])
+        fulfils.queryset, fulfils.empty_label = meeting.plan_items.all(), "None"
 
     def chosen(self) -> Paper:
         return self.papers[self.cleaned_data["paper"]]
@@ -87,7 +87,7 @@ class DecisionForm(GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, kinds: list[str], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = [
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
             (kind, label) for kind, label in Decision.Kind.choices if kind in kinds
         ]
         if len(kinds) == 1:
@@ -124,13 +124,15 @@ class PlanItemForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = Meeting.objects.order_by("date", "time", "pk")
-        self.fields["meeting"].empty_label = "Choose a meeting"
-        self.fields["lead"].queryset = User.objects.active().order_by("full_name", "email")
-        self.fields["lead"].empty_label = "No one named"
+        meeting = cast(forms.ModelChoiceField, self.fields["meeting"])
+        meeting.queryset = Meeting.objects.order_by("date", "time", "pk")
+        meeting.empty_label = "Choose a meeting"
+        lead = cast(forms.ModelChoiceField, self.fields["lead"])
+        lead.queryset, lead.empty_label = User.objects.active(), "No one named"
 
     def clean(self) -> dict[str, Any]:
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         deferred = cleaned.get("status") == ForwardPlanItem.Status.DEFERRED
         if deferred and not (cleaned.get("deferred_reason") or "").strip():
             self.add_error("deferred_reason", "Say why the paper was deferred")

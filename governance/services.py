@@ -2,6 +2,7 @@
 
 import datetime
 from dataclasses import dataclass
+from typing import cast
 
 from django.db import transaction
 
@@ -19,7 +20,7 @@ def terms_of_year(start_year: int) -> list[Span]:
     return found or default_terms(start_year)
 
 
-def forward_plan(start_year: int) -> list[Placement[Meeting]]:
+def forward_plan(start_year: int) -> list[Placement]:
     """Where the cycle puts each recurring paper among the year's meetings, gaps included."""
     meetings = list(Meeting.objects.in_academic_year(start_year))
     return forward_plan_for(meetings, CYCLE, start_year, terms_of_year(start_year))
@@ -28,7 +29,7 @@ def forward_plan(start_year: int) -> list[Placement[Meeting]]:
 @dataclass(frozen=True)
 class Drawn:
     created: int
-    gaps: list[Placement[Meeting]]
+    gaps: list[Placement]
 
 
 @transaction.atomic
@@ -47,7 +48,7 @@ def forward_plan_draw(start_year: int) -> Drawn:
     )
     new = [
         ForwardPlanItem(
-            meeting=p.meeting,
+            meeting=cast(Meeting, p.meeting),  # the rule returns the meetings it was given
             paper=p.paper.key,
             title=p.paper.title,
             due_from=p.period.start,
