@@ -62,6 +62,9 @@ EMPTY_FORMS = [
     ("sendops", "wsoa:action_new"),
     ("sendops", "wsoa:actions_upload"),
     ("board", "reports:board_commentary"),
+    ("sendops", "governance:meeting_new"),
+    ("sendops", "governance:plan_item_new"),
+    ("board", "governance:decision_new"),
     ("action_owner", "wsoa:evidence_add"),
     ("admin", "audits:template_upload"),
 ]
