@@ -1,7 +1,7 @@
 import pytest
 from django.core.management import call_command
 
-from governance.models import Decision, ForwardPlanItem, Forum, Meeting
+from governance.models import Decision, Forum, ForwardPlanItem, Meeting
 from governance.services import forward_plan_draw
 from send_qa.core.models import academic_year_start
 
