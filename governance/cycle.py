@@ -22,15 +22,6 @@ class Frequency(enum.Enum):
     BI_MONTHLY = "bi-monthly"
     ANNUAL = "annual"
 
-    @property
-    def label(self) -> str:
-        return {
-            "termly": "Termly",
-            "quarterly": "Quarterly",
-            "bi-monthly": "Every other month",
-            "annual": "Annual",
-        }[self.value]
-
 
 @dataclass(frozen=True)
 class RecurringPaper:
