@@ -364,5 +364,6 @@ DEMO_SEEDERS = [
     "kpis.demo.seed",
     "wsoa.demo.seed",
     "risks.demo.seed",
+    "governance.demo.seed",
 ]
 SERVICE_PHASE = env_str("SERVICE_PHASE", "beta")

@@ -18,5 +18,6 @@ urlpatterns = [
     path("", include("wsoa.urls")),
     path("risks/", include("risks.urls")),
     path("", include("send_qa.reports.urls")),
+    path("", include("governance.urls")),
     path("admin/", admin.site.urls),
 ]

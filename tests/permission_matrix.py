@@ -276,6 +276,26 @@ def an_unreleased_version(people: People) -> dict:
     return {"version_uuid": a_compiled_version(a_report(), number=2).uuid}
 
 
+def a_board_meeting(people: People) -> dict:
+    """A Partnership Board meeting with a paper, a forward-plan item and a recommendation."""
+    from governance.models import MeetingPaper
+    from tests.governance.factories import DecisionFactory, ForwardPlanItemFactory
+
+    decision = DecisionFactory(recorded_by=people.sendops)
+    meeting = decision.meeting
+    item = ForwardPlanItemFactory(meeting=meeting, title="Quarterly summary report")
+    MeetingPaper.objects.create(
+        meeting=meeting, kind="report_version", ref="gone", title="An old report", fulfils=item
+    )
+    return {"meeting_uuid": meeting.uuid}
+
+
+def a_forward_plan_item(people: People) -> dict:
+    from tests.governance.factories import ForwardPlanItemFactory
+
+    return {"item_uuid": ForwardPlanItemFactory().uuid}
+
+
 def bad_token(people: People) -> dict:
     return {"uidb64": "MQ", "token": "not-a-token"}
 
@@ -460,6 +480,23 @@ ROWS: list[Row] = [
         only("sendops", "board", others=404),
         kwargs=a_board_version,
         is_page=False,
+    ),
+    # Meetings and the forward plan.
+    Row("governance:meeting_list", only("sendops", "board")),
+    Row("governance:meeting_new", only("sendops")),
+    Row("governance:meeting_detail", only("sendops", "board"), kwargs=a_board_meeting),
+    Row("governance:meeting_edit", only("sendops"), kwargs=a_board_meeting),
+    Row("governance:paper_add", only("sendops"), kwargs=a_board_meeting),
+    Row("governance:decision_new", only("sendops", "board"), kwargs=a_board_meeting),
+    Row("governance:forward_plan", only("sendops", "board")),
+    Row("governance:forward_plan_draw", only("sendops", ok=302), method="post"),
+    Row("governance:plan_item_new", only("sendops")),
+    Row("governance:plan_item_edit", only("sendops"), kwargs=a_forward_plan_item),
+    Row(
+        "governance:plan_item_remove",
+        only("sendops", ok=302),
+        method="post",
+        kwargs=a_forward_plan_item,
     ),
     # Checklist templates.
     Row("audits:template_list", only("admin", "sendops")),

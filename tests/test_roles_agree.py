@@ -12,7 +12,7 @@ from django.urls import resolve, reverse
 
 from send_qa.core.models import Period, academic_year_start, ensure_academic_year
 from send_qa.core.navigation import NavItem, items_for, nav_items
-from send_qa.dashboard.panels import PANELS, panels_for
+from send_qa.dashboard.panels import PANELS, LinkedLine, panels_for
 from tests.conftest import ROLE_PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -73,7 +73,15 @@ def some_of_everything(people) -> None:
     ActionFactory(led_by=people.action_owner)
     report = a_report()
     a_compiled_version(report, number=2, released=True)
-    a_compiled_version(report, number=3, released=True)
+    version = a_compiled_version(report, number=3, released=True)
+    from governance.models import MeetingPaper
+    from send_qa.core.papers import paper_of
+    from tests.governance.factories import MeetingFactory
+
+    paper = paper_of("report_version", str(version.uuid), people.sendops)
+    MeetingPaper.objects.create(
+        meeting=MeetingFactory(), kind=paper.kind, ref=paper.ref, title=paper.title, url=paper.url
+    )
 
 
 @pytest.mark.parametrize("with_records", [False, True], ids=["empty", "with-records"])
@@ -93,3 +101,7 @@ def test_each_panel_shows_only_links_its_readers_may_open(key, with_records, peo
                 assert reverse(url_name) in menu_seen, f"{panel['title']}: {url_name} hidden"
             status = client.get(reverse(url_name)).status_code
             assert status == 200, f"{panel['title']} for {key}: {url_name} {status}"
+        for line in panel["lines"]:
+            if isinstance(line, LinkedLine):  # a link to one record's page
+                status = client.get(line.href).status_code
+                assert status == 200, f"{panel['title']} for {key}: {line.href} {status}"

@@ -6,10 +6,11 @@ state that says plainly what is not there yet.
 """
 
 import datetime
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TypedDict
 
+from django.urls import reverse
 from django.utils import timezone
 
 from audits import queries as audit_queries
@@ -21,6 +22,8 @@ from audits.roles import (
     MODERATION_READERS,
     PEER_MODERATORS,
 )
+from governance import queries as governance_queries
+from governance.roles import MEETING_READERS
 from kpis import queries as kpi_queries
 from kpis.roles import SCORECARD_READERS
 from send_qa.core.models import Period, User
@@ -36,8 +39,16 @@ class PanelContext(TypedDict):
     today: datetime.date
 
 
+@dataclass(frozen=True)
+class LinkedLine:
+    """A line that links to one record's page (its address worked out by the app's query)."""
+
+    text: str
+    href: str
+
+
 Link = tuple[str, str]  # (text, URL name)
-Content = tuple[list[str], list[Link]]  # (lines, links)
+Content = tuple[Sequence[str | LinkedLine], list[Link]]  # (lines, links)
 
 
 @dataclass(frozen=True)
@@ -178,6 +189,28 @@ def _termly_report(user: User, context: PanelContext) -> Content:
     )
 
 
+def _next_meeting(user: User, context: PanelContext) -> Content:
+    links = [("Meetings", "governance:meeting_list"), ("Forward plan", "governance:forward_plan")]
+    found = governance_queries.next_meeting(user, context["today"])
+    if found is None:
+        return ["No meeting is planned."], links
+    meeting = found.meeting
+    when = f"{meeting.date:%A %-d %B %Y}" + (f", {meeting.time:%H:%M}" if meeting.time else "")
+    lines: list[str | LinkedLine] = [
+        LinkedLine(
+            f"{meeting.get_forum_display()}, {when}"
+            + (f", {meeting.place}" if meeting.place else ""),
+            reverse("governance:meeting_detail", kwargs={"meeting_uuid": meeting.uuid}),
+        )
+    ]
+    if not found.papers:
+        lines.append("No papers have been added to it yet.")
+    else:
+        lines.append(f"{len(found.papers)} paper{'s' if len(found.papers) != 1 else ''}:")
+        lines.extend(LinkedLine(paper.title, paper.url) for paper in found.papers)
+    return lines, links
+
+
 def _static(message: str, links: Iterable[Link] = ()) -> Callable[[User, PanelContext], Content]:
     return lambda user, context: ([message], list(links))
 
@@ -193,6 +226,7 @@ PANELS = (
     Panel("Action plans", ACTION_PLAN_READERS, _action_plans),
     Panel("Actions you lead", ACTION_LEADS, _actions_led),
     Panel("Termly report", BOARD_PAPER_READERS, _termly_report),
+    Panel("Next meeting", MEETING_READERS, _next_meeting),
     Panel(
         "People and access",
         PEOPLE_MANAGERS,

@@ -68,6 +68,9 @@ EMPTY_FORMS = [
     ("sendops", "risks:risk_new"),
     ("sendops", "risks:risk_edit"),
     ("board", "reports:board_commentary"),
+    ("sendops", "governance:meeting_new"),
+    ("sendops", "governance:plan_item_new"),
+    ("board", "governance:decision_new"),
     ("action_owner", "wsoa:evidence_add"),
     ("admin", "audits:template_upload"),
 ]

@@ -15,7 +15,7 @@ pytestmark = pytest.mark.django_db
             ["EHC plan audits this term", "KPI scorecard", "Action plans"],
             ["Manage users"],
         ),
-        ("board", ["KPI scorecard", "Termly report"], ["Audits assigned to you"]),
+        ("board", ["KPI scorecard", "Termly report", "Next meeting"], ["Audits assigned to you"]),
         ("auditor", ["Audits assigned to you", "Moderation"], ["KPI scorecard"]),
         ("caseworker", ["Your team&#x27;s plans"], ["Termly report"]),
         ("action_owner", ["Actions you lead"], ["Moderation"]),
@@ -55,6 +55,7 @@ def test_the_menu_keeps_its_order_across_apps(people):
         "Scorecard",
         "Comparator data",
         "Action plans",
+        "Meetings",
         "Reports",
         "Checklists",
     ]
