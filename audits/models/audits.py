@@ -24,10 +24,12 @@ from send_qa.core.models import Period, User
 
 class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user: User) -> "AuditQuerySet":
-        """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
+        """SENDOPS see all but people's skills self-audits; auditors the audits assigned to
+        them; caseworkers their team's. A skills self-audit is its respondent's alone."""
+        own = Q(respondent=user)
         if user.has_role(*AUDIT_MANAGERS):
-            return self
-        conditions = Q(pk__in=[])
+            return self.filter(Q(respondent__isnull=True) | own)
+        conditions = own
         if user.has_role(*AUDIT_ASSIGNEES):
             conditions |= Q(auditor=user)
         if user.has_role(*CASEWORKERS) and user.team_id:
@@ -41,6 +43,11 @@ class AuditQuerySet(models.QuerySet["Audit"]):
             template__subject=ChecklistTemplate.Subject.EHCP,
             purpose__in=[Audit.Purpose.AUDIT, Audit.Purpose.PEER_MODERATION],
         )
+
+    def of_cases(self) -> "AuditQuerySet":
+        """Audits of a plan or its advice: the audit list and worklists (not the Local Offer
+        checks or the skills self-audits, which have no plan)."""
+        return self.filter(plan__isnull=False)
 
     def submitted(self) -> "AuditQuerySet":
         return self.filter(status=Audit.Status.SUBMITTED)
@@ -73,7 +80,14 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         # Bulk writes skip model signals, so the helper writes each audit's "created" history.
         created = bulk_create_with_history(
             [
-                Audit(plan=plan, template=template, auditor=auditor, term=term, assigned_by=by)
+                Audit(
+                    plan=plan,
+                    template=template,
+                    subject=template.subject,
+                    auditor=auditor,
+                    term=term,
+                    assigned_by=by,
+                )
                 for plan in plans
                 if plan.pk not in taken
             ],
@@ -95,8 +109,34 @@ class Audit(models.Model):
         MODERATION = "moderation", "Multi-agency moderation"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="audits")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="audits",
+        null=True,
+        blank=True,
+        help_text="The plan audited; none for a Local Offer check or a skills self-audit.",
+    )
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="audits")
+    subject = models.CharField(
+        max_length=20,
+        choices=ChecklistTemplate.Subject.choices,
+        default=ChecklistTemplate.Subject.EHCP,
+        help_text="The checklist's subject, copied so the database can check what it is about.",
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="self_audits",
+        help_text="For a skills self-audit: the person rating themself (its only reader).",
+    )
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A Local Offer check's title, or the round a skills self-audit was sent in.",
+    )
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.AUDIT)
     advice = models.ForeignKey(
         "audits.Advice",
@@ -176,20 +216,75 @@ class Audit(models.Model):
             # The audit list's order: its first page is read from the index, not a sort.
             models.Index(fields=["-assigned_at", "id"], name="audit_list_order"),
         ]
+        constraints = [
+            # What an audit is about follows from its checklist's subject: a plan (EHCP and
+            # advice); the Local Offer as a whole; one person rating themself.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        subject__in=[
+                            ChecklistTemplate.Subject.EHCP,
+                            ChecklistTemplate.Subject.ADVICE,
+                        ],
+                        plan__isnull=False,
+                        respondent__isnull=True,
+                    )
+                    | Q(
+                        subject=ChecklistTemplate.Subject.LOCAL_OFFER,
+                        plan__isnull=True,
+                        respondent__isnull=True,
+                    )
+                    | Q(
+                        subject=ChecklistTemplate.Subject.WORKFORCE,
+                        plan__isnull=True,
+                        respondent__isnull=False,
+                        auditor=models.F("respondent"),
+                    )
+                ),
+                name="audit_about_what_its_checklist_is",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.plan_id is None:
+            return self.reference
         return f"Audit of {self.reference} ({self.template.name})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:  # the checklist's subject, which the constraint checks
+            self.subject = self.template.subject
+        super().save(*args, **kwargs)
 
     @property
     def is_anonymised(self) -> bool:
         return self.purpose == self.Purpose.MODERATION
 
     @property
+    def is_local_offer_check(self) -> bool:
+        return self.subject == ChecklistTemplate.Subject.LOCAL_OFFER
+
+    @property
+    def is_self_audit(self) -> bool:
+        return self.subject == ChecklistTemplate.Subject.WORKFORCE
+
+    @property
     def reference(self) -> str:
-        """How the audited plan is named on screen: its sample code in moderation."""
+        """How the audited plan is named on screen: its sample code in moderation; a Local
+        Offer check or a skills self-audit by its title (or its checklist's name)."""
         if self.is_anonymised and self.sampled_plan is not None:
             return self.sampled_plan.code
+        if self.plan is None:
+            return self.title or self.template.name
         return self.plan.case_reference
+
+    @property
+    def thing(self) -> str:
+        """What the page calls this record: "audit", "check" or "self-audit"."""
+        if self.is_local_offer_check:
+            return "check"
+        if self.is_self_audit:
+            return "self-audit"
+        return "audit"
 
     @property
     def is_submitted(self) -> bool:
