@@ -10,8 +10,11 @@ class AuditsConfig(AppConfig):
     verbose_name = "EHCP audits, advice and moderation"
 
     def ready(self) -> None:
-        # The roles read core's roles module, which imports the auth models: those may be
-        # imported only once every app is loaded, and ready() is the first moment.
+        # The roles, the Local Offer evidence and core's follow_up import the auth models:
+        # those may be imported only once every app is loaded, and ready() is the first moment.
+        from audits import local_offer  # noqa: PLC0415
         from audits.roles import NAV_ITEMS  # noqa: PLC0415
+        from send_qa.core import follow_up  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
+        follow_up.register_evidence(local_offer.KIND, local_offer.LABEL, local_offer.describe)

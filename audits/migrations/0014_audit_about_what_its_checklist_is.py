@@ -17,4 +17,8 @@ class Migration(migrations.Migration):
             model_name='audit',
             constraint=models.CheckConstraint(condition=models.Q(models.Q(('plan__isnull', False), ('respondent__isnull', True), ('subject__in', ['ehcp', 'advice'])), models.Q(('plan__isnull', True), ('respondent__isnull', True), ('subject', 'local_offer')), models.Q(('auditor', models.F('respondent')), ('plan__isnull', True), ('respondent__isnull', False), ('subject', 'workforce')), _connector='OR'), name='audit_about_what_its_checklist_is'),
         ),
+        migrations.AddConstraint(
+            model_name='audit',
+            constraint=models.UniqueConstraint(condition=models.Q(('respondent__isnull', False)), fields=('respondent', 'title'), name='one_self_audit_per_person_per_round'),
+        ),
     ]

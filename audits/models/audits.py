@@ -96,6 +96,58 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         )
         return created, skipped
 
+    def start_local_offer_check(
+        self, *, template: ChecklistTemplate, by: User, term: Period | None, title: str
+    ) -> "Audit":
+        """A compliance check of the Local Offer as a whole, scored by the one who starts it."""
+        if template.subject != ChecklistTemplate.Subject.LOCAL_OFFER:
+            raise ValidationError("That checklist is not a Local Offer compliance check.")
+        return self.create(
+            template=template, auditor=by, assigned_by=by, term=term, title=title.strip()
+        )
+
+    @transaction.atomic
+    def send_self_audits(
+        self,
+        *,
+        template: ChecklistTemplate,
+        people: Iterable[User],
+        title: str,
+        term: Period | None,
+        by: User,
+    ) -> tuple[list["Audit"], list[User]]:
+        """One skills self-audit per person for the round `title`; returns (created, skipped).
+
+        Someone who already has a self-audit in this round (open or submitted) is skipped, so
+        sending the round again reaches only those it has not reached yet.
+        """
+        if template.subject != ChecklistTemplate.Subject.WORKFORCE:
+            raise ValidationError("That checklist is not a skills self-audit.")
+        title = title.strip()
+        people = list({person.pk: person for person in people}.values())
+        taken = set(
+            self.filter(respondent__in=people, title=title).values_list("respondent_id", flat=True)
+        )
+        skipped = [person for person in people if person.pk in taken]
+        created = bulk_create_with_history(
+            [
+                Audit(
+                    template=template,
+                    subject=template.subject,
+                    respondent=person,
+                    auditor=person,
+                    title=title,
+                    term=term,
+                    assigned_by=by,
+                )
+                for person in people
+                if person.pk not in taken
+            ],
+            Audit,
+            default_user=by,
+        )
+        return created, skipped
+
 
 class Audit(models.Model):
     class Status(models.TextChoices):
@@ -242,6 +294,11 @@ class Audit(models.Model):
                     )
                 ),
                 name="audit_about_what_its_checklist_is",
+            ),
+            models.UniqueConstraint(
+                fields=["respondent", "title"],
+                condition=Q(respondent__isnull=False),
+                name="one_self_audit_per_person_per_round",
             ),
         ]
 
