@@ -591,7 +591,7 @@ class SkillsSendForm(GDSFormMixin, forms.Form):
             is_active=True
         )
         people = cast("forms.ModelMultipleChoiceField[User]", self.fields["people"])
-        people.queryset = User.objects.active().order_by("full_name")
+        people.queryset = _staff().order_by("full_name")
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -603,5 +603,11 @@ class SkillsSendForm(GDSFormMixin, forms.Form):
         """Everyone active in the team chosen, and the people chosen."""
         chosen: list[User] = list(self.cleaned_data.get("people") or [])
         if team := self.cleaned_data.get("team"):
-            chosen += list(User.objects.active().filter(team=team))
+            chosen += list(_staff().filter(team=team))
         return chosen
+
+
+def _staff() -> QuerySet[User]:
+    """Active people who hold a role, and so may open the self-audit sent to them."""
+    people: QuerySet[User] = User.objects.active().filter(groups__isnull=False).distinct()
+    return people
