@@ -107,6 +107,33 @@ def a_local_offer_check(people: People) -> dict:
     return {"audit_uuid": local_offer_check(by=people.sendops).uuid}
 
 
+def a_submitted_local_offer_check(people: People) -> dict:
+    """A submitted check with requirements not fully met, each offering an action."""
+    from audits.models import TemplateItem
+    from tests.audits.factories import local_offer_check
+
+    check = local_offer_check(by=people.sendops)
+    items = TemplateItem.objects.filter(section__template=check.template)
+    values = {item.pk: {"value": "partial", "extras": {"action": "Review"}} for item in items}
+    check.save_answers(values=values, version=check.edit_version(), by=people.sendops)
+    check.submit(version=check.edit_version(), by=people.sendops)
+    return {"audit_uuid": check.uuid}
+
+
+def a_local_offer_checklist(people: People) -> dict:
+    from tests.audits.factories import local_offer_template
+
+    local_offer_template()
+    return {}
+
+
+def a_skills_checklist(people: People) -> dict:
+    from tests.audits.factories import skills_template
+
+    skills_template()
+    return {}
+
+
 def a_round(people: People) -> dict:
     """Query data: a round of the skills self-audit sent to the caseworker."""
     from tests.audits.factories import self_audit
@@ -343,14 +370,20 @@ ROWS: list[Row] = [
     # Professional advice.
     # The Local Offer compliance check and the skills self-audit (seed 002, appendices A, B).
     Row("audits:local_offer_list", only("sendops")),
-    Row("audits:local_offer_start", only("sendops")),
+    Row("audits:local_offer_start", only("sendops"), kwargs=a_local_offer_checklist),
     Row(
         "audits:audit_detail",
         {**only("sendops"), "auditor": 404, "caseworker": 404},
         kwargs=a_local_offer_check,
     ),
+    Row(
+        "audits:audit_detail",
+        {**only("sendops"), "auditor": 404, "caseworker": 404},
+        kwargs=a_submitted_local_offer_check,
+    ),
     Row("audits:skills_list", only("sendops")),
-    Row("audits:skills_send", only("sendops")),
+    Row("audits:skills_send", only("sendops"), kwargs=a_skills_checklist),
+    Row("audits:skills_summary", only("sendops")),
     Row("audits:skills_summary", only("sendops"), data=a_round),
     Row("audits:skills_summary_csv", only("sendops"), data=a_round, is_page=False),
     Row("audits:my_skills", {**everyone(200), "no_role": 403}),

@@ -97,8 +97,13 @@ def skills_send(request: SignedInRequest) -> HttpResponse:
 
 
 def _chosen_round(request: SignedInRequest) -> str:
+    """The round asked for, else the latest sent ("" when none has been); 404 for a round
+    asked for that was never sent."""
     title = request.GET.get("round", "").strip()
-    if not title or not round_audits(title).exists():
+    if not title:
+        latest = rounds()
+        return str(latest[0]["title"]) if latest else ""
+    if not round_audits(title).exists():
         raise Http404("No such round")
     return title
 
@@ -108,11 +113,8 @@ def _chosen_round(request: SignedInRequest) -> str:
 @require_http_methods(["GET"])
 def skills_summary_page(request: SignedInRequest) -> HttpResponse:
     title = _chosen_round(request)
-    return render(
-        request,
-        "audits/skills_summary.html",
-        {"title": title, "summary": skills_summary(round_audits(title))},
-    )
+    summary = skills_summary(round_audits(title)) if title else None
+    return render(request, "audits/skills_summary.html", {"title": title, "summary": summary})
 
 
 @never_cache
@@ -121,7 +123,7 @@ def skills_summary_page(request: SignedInRequest) -> HttpResponse:
 def skills_summary_csv(request: SignedInRequest) -> HttpResponse:
     title = _chosen_round(request)
     header, rows = summary_table(skills_summary(round_audits(title)))
-    return table_download(header, rows, filename=f"skills-{slugify(title)}", fmt="csv")
+    return table_download(header, rows, filename=f"skills-{slugify(title) or 'none'}", fmt="csv")
 
 
 @role_required(*SKILLS_RESPONDENTS)
