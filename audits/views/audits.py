@@ -315,7 +315,8 @@ def audit_reopen(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespons
     form = ReopenForm(posted(request))
     if form.is_valid():
         audit.reopen(by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Audit of {audit.reference} reopened for {audit.auditor}.")
+        what = f"Audit of {audit.reference}" if audit.plan_id else audit.reference
+        messages.success(request, f"{what} reopened for {audit.auditor}.")
         return redirect(audit_detail_url(audit))
     return render(request, "audits/audit_reopen.html", {"audit": audit, "form": form})
 
