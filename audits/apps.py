@@ -10,10 +10,13 @@ class AuditsConfig(AppConfig):
     verbose_name = "EHCP audits, advice and moderation"
 
     def ready(self) -> None:
-        # The roles read core's roles module, which imports the auth models: those may be
+        # The roles, the evidence and core's follow_up import the auth models: those may be
         # imported only once every app is loaded, and ready() is the first moment.
-        from audits import follow_up  # noqa: PLC0415
+        from audits import follow_up as evidence  # noqa: PLC0415
+        from audits import local_offer  # noqa: PLC0415
         from audits.roles import NAV_ITEMS  # noqa: PLC0415
+        from send_qa.core import follow_up  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
-        follow_up.register()  # the evidence that raises improvement actions (issue 19)
+        evidence.register()  # the evidence that raises improvement actions (issue 19)
+        follow_up.register_evidence(local_offer.KIND, local_offer.LABEL, local_offer.describe)

@@ -28,7 +28,7 @@ from audits.models.advice import ADVICE_DUE_AFTER
 from audits.roles import AUDIT_ASSIGNEES
 from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
-from send_qa.core.models import Period, User
+from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import Role, group_name
 
 
@@ -529,3 +529,85 @@ class ResultsUploadForm(SpreadsheetUploadForm):
             .distinct()
         )
         cast(forms.ChoiceField, self.fields["template"]).choices = [(n, n) for n in names]
+
+
+def _term_field() -> "forms.ModelChoiceField[Period]":
+    return forms.ModelChoiceField(
+        queryset=Period.objects.terms().order_by("-start"),
+        to_field_name="uuid",
+        required=False,
+        label="Term (optional)",
+        empty_label="No term",
+    )
+
+
+class LocalOfferStartForm(GDSFormMixin, forms.Form):
+    """Start a compliance check of the Local Offer as a whole (seed 002, Appendix A)."""
+
+    submit_label = "Start the check"
+    title = forms.CharField(
+        label="Title (optional)",
+        max_length=200,
+        required=False,
+        help_text="For example, Local Offer compliance check 2026/27. "
+        "Leave it empty to use the checklist's name.",
+    )
+    term = _term_field()
+
+
+class SkillsSendForm(GDSFormMixin, forms.Form):
+    """Send the workforce skills self-audit (seed 002, Appendix B) to a team or to people."""
+
+    submit_label = "Send the self-audit"
+    title = forms.CharField(
+        label="Name of this round",
+        max_length=200,
+        help_text="For example, Skills self-audit autumn 2026. Sending the same round again "
+        "reaches only the people who have not had it yet.",
+        error_messages={"required": "Enter a name for this round"},
+    )
+    team = forms.ModelChoiceField(
+        queryset=Team.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        label="Send it to everyone in a team",
+        empty_label="No team",
+    )
+    people = forms.ModelMultipleChoiceField(
+        queryset=User.objects.none(),
+        to_field_name="uuid",
+        required=False,
+        label="Or to these people",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    term = _term_field()
+    email = forms.BooleanField(
+        required=False, initial=True, label="Email each person a link to their self-audit"
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = Team.objects.filter(
+            is_active=True
+        )
+        people = cast("forms.ModelMultipleChoiceField[User]", self.fields["people"])
+        people.queryset = _staff().order_by("full_name")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not cleaned.get("team") and not cleaned.get("people"):
+            self.add_error("team", "Choose a team or at least one person")
+        return cleaned
+
+    def recipients(self) -> list[User]:
+        """Everyone active in the team chosen, and the people chosen."""
+        chosen: list[User] = list(self.cleaned_data.get("people") or [])
+        if team := self.cleaned_data.get("team"):
+            chosen += list(_staff().filter(team=team))
+        return chosen
+
+
+def _staff() -> QuerySet[User]:
+    """Active people who hold a role, and so may open the self-audit sent to them."""
+    people: QuerySet[User] = User.objects.active().filter(groups__isnull=False).distinct()
+    return people

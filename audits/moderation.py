@@ -154,6 +154,7 @@ def session_assign_reaudits(session: ModerationSession, *, by: User | None) -> i
                     sampled_plan=sample,
                     purpose=Audit.Purpose.MODERATION,
                     template_id=template_id,
+                    subject=ChecklistTemplate.Subject.EHCP,
                     auditor=member,
                     term=session.term,
                     assigned_by=by,

@@ -380,7 +380,7 @@ def percent_good_or_better(*, term: Period) -> tuple[int, int]:
 
 
 def dashboard_for_auditor(user: User) -> dict[str, Any]:
-    open_audits = Audit.objects.filter(auditor=user).open()
+    open_audits = Audit.objects.filter(auditor=user).of_cases().open()
     counts = open_audits.aggregate(
         total=Count("id"), started=Count("id", filter=Q(status=Audit.Status.IN_PROGRESS))
     )
@@ -397,6 +397,18 @@ def dashboard_for_sendops(term: Period) -> dict[str, Any]:
     )
     counts["percent_good"] = percent(counts["good"], counts["graded"])
     return counts
+
+
+def self_audits_for(user: User) -> dict[str, Any]:
+    """The person's own skills self-audits: how many are waiting, how many submitted, and the
+    round of the latest one waiting."""
+    mine = Audit.objects.filter(respondent=user)
+    counts = mine.aggregate(
+        waiting=Count("id", filter=~Q(status=Audit.Status.SUBMITTED)),
+        submitted=Count("id", filter=Q(status=Audit.Status.SUBMITTED)),
+    )
+    latest = mine.open().order_by("-assigned_at").values_list("title", flat=True).first()
+    return {**counts, "latest_waiting": latest or ""}
 
 
 def reviews_due_count(user: User, *, on: datetime.date) -> int:

@@ -462,6 +462,7 @@ def results_save(checked: ResultsChecked, *, by: User | None) -> ResultsChecked:
                 Audit(
                     plan_id=plans[row.reference],
                     template=checked.template,
+                    subject=checked.template.subject,
                     term=row.term,
                     audited_on=row.audited_on,
                     status=Audit.Status.SUBMITTED,

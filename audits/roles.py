@@ -35,6 +35,13 @@ ADVICE_READERS = ADVICE_MANAGERS | AUDITORS  # the advice they are asked to scor
 MODERATION_MANAGERS = frozenset({Role.SENDOPS})  # plan sessions, draw samples, key issues
 MODERATION_READERS = MODERATION_MANAGERS | AUDITORS  # the sessions they are members of
 
+# The Local Offer compliance check (seed 002, Appendix A): of the Local Offer as a whole.
+LOCAL_OFFER_MANAGERS = frozenset({Role.SENDOPS})  # start, score and read the checks
+
+# The workforce skills self-audit (seed 002, Appendix B).
+SKILLS_AUDIT_MANAGERS = frozenset({Role.SENDOPS})  # send it to staff; the summary by team
+SKILLS_RESPONDENTS = frozenset(Role)  # whoever it is sent to fills in their own, and only that
+
 # Checklist templates.
 CHECKLIST_MANAGERS = frozenset({Role.ADMIN})  # upload, draft and publish versions
 CHECKLIST_READERS = CHECKLIST_MANAGERS | frozenset({Role.SENDOPS})
@@ -44,6 +51,8 @@ NAV_ITEMS = (
     NavItem(30, "Audits", "audits:audit_list", AUDIT_READERS),
     NavItem(40, "Peer moderation", "audits:peer_moderation", PEER_MODERATION_READERS),
     NavItem(50, "Advice", "audits:advice_list", ADVICE_MANAGERS),
+    NavItem(57, "Local Offer", "audits:local_offer_list", LOCAL_OFFER_MANAGERS),
     NavItem(60, "Moderation", "audits:moderation_list", MODERATION_READERS),
+    NavItem(67, "Skills audits", "audits:skills_list", SKILLS_AUDIT_MANAGERS),
     NavItem(110, "Checklists", "audits:template_list", CHECKLIST_READERS),
 )

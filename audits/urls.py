@@ -10,6 +10,7 @@ from audits.views import (
     peer,
     plans,
     results,
+    seed_tools,
 )
 
 app_name = "audits"
@@ -35,6 +36,20 @@ urlpatterns = [
     path("audits/<uuid:audit_uuid>/submit/", audits.audit_submit, name="audit_submit"),
     path("audits/<uuid:audit_uuid>/reopen/", audits.audit_reopen, name="audit_reopen"),
     path("audits/<uuid:audit_uuid>/print/", audits.audit_print, name="audit_print"),
+    path("local-offer/", seed_tools.local_offer_list, name="local_offer_list"),
+    path("local-offer/start/", seed_tools.local_offer_start, name="local_offer_start"),
+    path("skills/", seed_tools.skills_list, name="skills_list"),
+    path("skills/send/", seed_tools.skills_send, name="skills_send"),
+    path("skills/summary/", seed_tools.skills_summary_page, name="skills_summary"),
+    path("skills/summary.csv", seed_tools.skills_summary_csv, name="skills_summary_csv"),
+    path("skills/mine/", seed_tools.my_skills, name="my_skills"),
+    path("skills/<uuid:audit_uuid>/", seed_tools.skills_detail, name="skills_detail"),
+    path(
+        "skills/<uuid:audit_uuid>/sections/<str:code>/",
+        seed_tools.skills_section,
+        name="skills_section",
+    ),
+    path("skills/<uuid:audit_uuid>/submit/", seed_tools.skills_submit, name="skills_submit"),
     path("advice/", advice.advice_list, name="advice_list"),
     path("advice/new/", advice.advice_new, name="advice_new"),
     path("advice/reminders/", advice.advice_reminders, name="advice_reminders"),

@@ -100,6 +100,64 @@ def a_submitted_audit(people: People) -> dict:
     return an_audit(people, submitted=True)
 
 
+def a_local_offer_check(people: People) -> dict:
+    """A Local Offer compliance check the SENDOPS member started."""
+    from tests.audits.factories import local_offer_check
+
+    return {"audit_uuid": local_offer_check(by=people.sendops).uuid}
+
+
+def a_submitted_local_offer_check(people: People) -> dict:
+    """A submitted check with requirements not fully met, each offering an action."""
+    from audits.models import TemplateItem
+    from tests.audits.factories import local_offer_check
+
+    check = local_offer_check(by=people.sendops)
+    items = TemplateItem.objects.filter(section__template=check.template)
+    values = {item.pk: {"value": "partial", "extras": {"action": "Review"}} for item in items}
+    check.save_answers(values=values, version=check.edit_version(), by=people.sendops)
+    check.submit(version=check.edit_version(), by=people.sendops)
+    return {"audit_uuid": check.uuid}
+
+
+def a_local_offer_checklist(people: People) -> dict:
+    from tests.audits.factories import local_offer_template
+
+    local_offer_template()
+    return {}
+
+
+def a_skills_checklist(people: People) -> dict:
+    from tests.audits.factories import skills_template
+
+    skills_template()
+    return {}
+
+
+def a_round(people: People) -> dict:
+    """Query data: a round of the skills self-audit sent to the caseworker."""
+    from tests.audits.factories import self_audit
+
+    return {"round": self_audit(people.caseworker, by=people.sendops).title}
+
+
+def the_caseworkers_self_audit(people: People) -> dict:
+    """The caseworker's own skills self-audit: theirs alone, SENDOPS and admins included."""
+    from tests.audits.factories import self_audit
+
+    return {"audit_uuid": self_audit(people.caseworker, by=people.sendops).uuid}
+
+
+def its_respondent_only(ok: int = 200) -> dict[str, int | str]:
+    """The caseworker's self-audit opens for them alone: 404 for every other role (nobody
+    learns it exists), 403 for a person with no role."""
+    return {**only("caseworker", ok=ok, others=404), "no_role": 403}
+
+
+def a_self_audit_section(people: People) -> dict:
+    return {**the_caseworkers_self_audit(people), "code": "REFORMS"}
+
+
 def a_checklist(people: People) -> dict:
     from tests.audits.factories import small_template
 
@@ -350,6 +408,43 @@ ROWS: list[Row] = [
     Row("audits:audit_submit", only("auditor", ok=400), method="post", kwargs=an_audit),
     Row("audits:audit_reopen", only("sendops"), kwargs=a_submitted_audit),
     # Professional advice.
+    # The Local Offer compliance check and the skills self-audit (seed 002, appendices A, B).
+    Row("audits:local_offer_list", only("sendops")),
+    Row("audits:local_offer_start", only("sendops"), kwargs=a_local_offer_checklist),
+    Row(
+        "audits:audit_detail",
+        {**only("sendops"), "auditor": 404, "caseworker": 404},
+        kwargs=a_local_offer_check,
+    ),
+    Row(
+        "audits:audit_detail",
+        {**only("sendops"), "auditor": 404, "caseworker": 404},
+        kwargs=a_submitted_local_offer_check,
+    ),
+    Row("audits:skills_list", only("sendops")),
+    Row("audits:skills_send", only("sendops"), kwargs=a_skills_checklist),
+    Row("audits:skills_summary", only("sendops")),
+    Row("audits:skills_summary", only("sendops"), data=a_round),
+    Row("audits:skills_summary_csv", only("sendops"), data=a_round, is_page=False),
+    Row("audits:my_skills", {**everyone(200), "no_role": 403}),
+    Row("audits:skills_detail", its_respondent_only(), kwargs=the_caseworkers_self_audit),
+    Row("audits:skills_section", its_respondent_only(), kwargs=a_self_audit_section),
+    Row(
+        "audits:skills_submit",
+        its_respondent_only(ok=400),
+        method="post",
+        kwargs=the_caseworkers_self_audit,
+    ),
+    Row(
+        "audits:audit_detail",
+        {**only("caseworker"), "sendops": 404, "auditor": 404},
+        kwargs=the_caseworkers_self_audit,
+    ),
+    Row(
+        "audits:audit_history",
+        {**only(), "sendops": 404},
+        kwargs=the_caseworkers_self_audit,
+    ),
     Row("audits:advice_list", only("sendops")),
     Row("audits:advice_new", only("sendops")),
     Row("audits:advice_reminders", only("sendops")),

@@ -24,10 +24,12 @@ from send_qa.core.models import Period, User
 
 class AuditQuerySet(models.QuerySet["Audit"]):
     def visible_to(self, user: User) -> "AuditQuerySet":
-        """SENDOPS see all; auditors the audits assigned to them; caseworkers their team's."""
+        """SENDOPS see all but people's skills self-audits; auditors the audits assigned to
+        them; caseworkers their team's. A skills self-audit is its respondent's alone."""
+        own = Q(respondent=user)
         if user.has_role(*AUDIT_MANAGERS):
-            return self
-        conditions = Q(pk__in=[])
+            return self.filter(Q(respondent__isnull=True) | own)
+        conditions = own
         if user.has_role(*AUDIT_ASSIGNEES):
             conditions |= Q(auditor=user)
         if user.has_role(*CASEWORKERS) and user.team_id:
@@ -41,6 +43,11 @@ class AuditQuerySet(models.QuerySet["Audit"]):
             template__subject=ChecklistTemplate.Subject.EHCP,
             purpose__in=[Audit.Purpose.AUDIT, Audit.Purpose.PEER_MODERATION],
         )
+
+    def of_cases(self) -> "AuditQuerySet":
+        """Audits of a plan or its advice: the audit list and worklists (not the Local Offer
+        checks or the skills self-audits, which have no plan)."""
+        return self.filter(plan__isnull=False)
 
     def submitted(self) -> "AuditQuerySet":
         return self.filter(status=Audit.Status.SUBMITTED)
@@ -73,9 +80,68 @@ class AuditQuerySet(models.QuerySet["Audit"]):
         # Bulk writes skip model signals, so the helper writes each audit's "created" history.
         created = bulk_create_with_history(
             [
-                Audit(plan=plan, template=template, auditor=auditor, term=term, assigned_by=by)
+                Audit(
+                    plan=plan,
+                    template=template,
+                    subject=template.subject,
+                    auditor=auditor,
+                    term=term,
+                    assigned_by=by,
+                )
                 for plan in plans
                 if plan.pk not in taken
+            ],
+            Audit,
+            default_user=by,
+        )
+        return created, skipped
+
+    def start_local_offer_check(
+        self, *, template: ChecklistTemplate, by: User, term: Period | None, title: str
+    ) -> "Audit":
+        """A compliance check of the Local Offer as a whole, scored by the one who starts it."""
+        if template.subject != ChecklistTemplate.Subject.LOCAL_OFFER:
+            raise ValidationError("That checklist is not a Local Offer compliance check.")
+        return self.create(
+            template=template, auditor=by, assigned_by=by, term=term, title=title.strip()
+        )
+
+    @transaction.atomic
+    def send_self_audits(
+        self,
+        *,
+        template: ChecklistTemplate,
+        people: Iterable[User],
+        title: str,
+        term: Period | None,
+        by: User,
+    ) -> tuple[list["Audit"], list[User]]:
+        """One skills self-audit per person for the round `title`; returns (created, skipped).
+
+        Someone who already has a self-audit in this round (open or submitted) is skipped, so
+        sending the round again reaches only those it has not reached yet.
+        """
+        if template.subject != ChecklistTemplate.Subject.WORKFORCE:
+            raise ValidationError("That checklist is not a skills self-audit.")
+        title = title.strip()
+        people = list({person.pk: person for person in people}.values())
+        taken = set(
+            self.filter(respondent__in=people, title=title).values_list("respondent_id", flat=True)
+        )
+        skipped = [person for person in people if person.pk in taken]
+        created = bulk_create_with_history(
+            [
+                Audit(
+                    template=template,
+                    subject=template.subject,
+                    respondent=person,
+                    auditor=person,
+                    title=title,
+                    term=term,
+                    assigned_by=by,
+                )
+                for person in people
+                if person.pk not in taken
             ],
             Audit,
             default_user=by,
@@ -95,8 +161,34 @@ class Audit(models.Model):
         MODERATION = "moderation", "Multi-agency moderation"
 
     uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    plan = models.ForeignKey(Plan, on_delete=models.PROTECT, related_name="audits")
+    plan = models.ForeignKey(
+        Plan,
+        on_delete=models.PROTECT,
+        related_name="audits",
+        null=True,
+        blank=True,
+        help_text="The plan audited; none for a Local Offer check or a skills self-audit.",
+    )
     template = models.ForeignKey(ChecklistTemplate, on_delete=models.PROTECT, related_name="audits")
+    subject = models.CharField(
+        max_length=20,
+        choices=ChecklistTemplate.Subject.choices,
+        default=ChecklistTemplate.Subject.EHCP,
+        help_text="The checklist's subject, copied so the database can check what it is about.",
+    )
+    respondent = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="self_audits",
+        help_text="For a skills self-audit: the person rating themself (its only reader).",
+    )
+    title = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="A Local Offer check's title, or the round a skills self-audit was sent in.",
+    )
     purpose = models.CharField(max_length=20, choices=Purpose.choices, default=Purpose.AUDIT)
     advice = models.ForeignKey(
         "audits.Advice",
@@ -176,20 +268,80 @@ class Audit(models.Model):
             # The audit list's order: its first page is read from the index, not a sort.
             models.Index(fields=["-assigned_at", "id"], name="audit_list_order"),
         ]
+        constraints = [
+            # What an audit is about follows from its checklist's subject: a plan (EHCP and
+            # advice); the Local Offer as a whole; one person rating themself.
+            models.CheckConstraint(
+                condition=(
+                    Q(
+                        subject__in=[
+                            ChecklistTemplate.Subject.EHCP,
+                            ChecklistTemplate.Subject.ADVICE,
+                        ],
+                        plan__isnull=False,
+                        respondent__isnull=True,
+                    )
+                    | Q(
+                        subject=ChecklistTemplate.Subject.LOCAL_OFFER,
+                        plan__isnull=True,
+                        respondent__isnull=True,
+                    )
+                    | Q(
+                        subject=ChecklistTemplate.Subject.WORKFORCE,
+                        plan__isnull=True,
+                        respondent__isnull=False,
+                        auditor=models.F("respondent"),
+                    )
+                ),
+                name="audit_about_what_its_checklist_is",
+            ),
+            models.UniqueConstraint(
+                fields=["respondent", "title"],
+                condition=Q(respondent__isnull=False),
+                name="one_self_audit_per_person_per_round",
+            ),
+        ]
 
     def __str__(self) -> str:
+        if self.plan_id is None:
+            return self.reference
         return f"Audit of {self.reference} ({self.template.name})"
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self._state.adding:  # the checklist's subject, which the constraint checks
+            self.subject = self.template.subject
+        super().save(*args, **kwargs)
 
     @property
     def is_anonymised(self) -> bool:
         return self.purpose == self.Purpose.MODERATION
 
     @property
+    def is_local_offer_check(self) -> bool:
+        return self.subject == ChecklistTemplate.Subject.LOCAL_OFFER
+
+    @property
+    def is_self_audit(self) -> bool:
+        return self.subject == ChecklistTemplate.Subject.WORKFORCE
+
+    @property
     def reference(self) -> str:
-        """How the audited plan is named on screen: its sample code in moderation."""
+        """How the audited plan is named on screen: its sample code in moderation; a Local
+        Offer check or a skills self-audit by its title (or its checklist's name)."""
         if self.is_anonymised and self.sampled_plan is not None:
             return self.sampled_plan.code
+        if self.plan is None:
+            return self.title or self.template.name
         return self.plan.case_reference
+
+    @property
+    def thing(self) -> str:
+        """What the page calls this record: "audit", "check" or "self-audit"."""
+        if self.is_local_offer_check:
+            return "check"
+        if self.is_self_audit:
+            return "self-audit"
+        return "audit"
 
     @property
     def is_submitted(self) -> bool:

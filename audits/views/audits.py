@@ -1,6 +1,8 @@
 """Scoring an audit section by section, submitting, reopening, and reading it."""
 
 import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -11,22 +13,28 @@ from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
+from audits import local_offer
 from audits.access import audit_to_score, audit_to_view
 from audits.forms import OverallForm, ReopenForm, SectionAnswersForm, SubmitForm
 from audits.models import (
+    Answer,
     Audit,
     AuditIncomplete,
     AuditLocked,
     ChecklistTemplate,
     PlacementType,
     PrimaryNeed,
+    TemplateItem,
 )
 from audits.models.audits import AuditQuerySet
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
+from audits.scoring import AuditResult
+from send_qa.core import follow_up
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.figures import percent
+from send_qa.core.follow_up import FollowUp
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import group_name
@@ -35,8 +43,12 @@ AUDITS_PER_PAGE = 50
 
 
 def _filtered_audits(request: SignedInRequest) -> tuple[AuditQuerySet, dict[str, str]]:
-    audits = Audit.objects.visible_to(request.user).select_related(
-        "plan", "plan__team", "auditor", "template", "term", "sampled_plan", "advice__service"
+    audits = (
+        Audit.objects.visible_to(request.user)
+        .of_cases()
+        .select_related(
+            "plan", "plan__team", "auditor", "template", "term", "sampled_plan", "advice__service"
+        )
     )
     filters = {
         key: request.GET.get(key, "")
@@ -109,7 +121,7 @@ def audit_detail(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespons
     audit = audit_to_view(request.user, audit_uuid)
     if audit.is_imported:
         return _render_imported(request, audit)
-    return _render_task_list(request, audit)
+    return task_list_page(request, audit)
 
 
 def _render_imported(request: SignedInRequest, audit: Audit) -> HttpResponse:
@@ -128,7 +140,7 @@ def _render_imported(request: SignedInRequest, audit: Audit) -> HttpResponse:
     )
 
 
-def _render_task_list(
+def task_list_page(
     request: SignedInRequest,
     audit: Audit,
     *,
@@ -144,7 +156,9 @@ def _render_task_list(
         "audits/audit_detail.html",
         {
             "audit": audit,
+            "pages": pages_for(audit),
             "result": result,
+            "not_met": requirements_not_met(request, audit, result, answers),
             "extra_answers": audit.extra_answers(result, answers),
             "can_score": audit.auditor_id == request.user.pk and not audit.is_submitted,
             "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
@@ -164,10 +178,16 @@ def _render_task_list(
 @require_http_methods(["GET", "POST"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) -> HttpResponse:
-    audit = audit_to_score(request.user, audit_uuid)
+    return section_page(request, audit_to_score(request.user, audit_uuid), code)
+
+
+def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpResponse:
+    """One section of an audit, a Local Offer check or a skills self-audit, for whoever fills
+    it in (the caller has checked that they may)."""
+    pages = pages_for(audit)
     if audit.read_only_reason:
         messages.error(request, audit.read_only_reason)
-        return redirect(audit_detail_url(audit))
+        return redirect(pages.detail_url)
     sections = list(audit.sections_with_items())
     index = next((n for n, s in enumerate(sections) if s.code == code), None)
     if index is None:
@@ -192,15 +212,14 @@ def audit_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) ->
         else:
             if "later" in request.POST or index + 1 == len(sections):
                 messages.success(request, f"Your answers to {section.title} have been saved.")
-                return redirect(audit_detail_url(audit))
-            return redirect(
-                "audits:audit_section", audit_uuid=audit.uuid, code=sections[index + 1].code
-            )
+                return redirect(pages.detail_url)
+            return redirect(pages.section, audit_uuid=audit.uuid, code=sections[index + 1].code)
     return render(
         request,
         "audits/audit_section.html",
         {
             "audit": audit,
+            "pages": pages,
             "section": section,
             "form": form,
             "conflict": conflict,
@@ -257,22 +276,30 @@ def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
 @role_required(*AUDIT_READERS)
 @require_http_methods(["POST"])
 def audit_submit(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
-    audit = audit_to_score(request.user, audit_uuid)
+    return submit_page(request, audit_to_score(request.user, audit_uuid))
+
+
+def submit_page(request: SignedInRequest, audit: Audit) -> HttpResponse:
+    """Submit an audit, a check or a self-audit for whoever fills it in."""
     form = SubmitForm(request.POST, audit=audit)
     version = form.posted_version() if form.is_valid() else ""
+    detail_url = pages_for(audit).detail_url
     try:
         audit.submit(version=version, by=request.user)
     except AuditIncomplete as error:
-        return _render_task_list(request, audit, missing=error.missing, status=400)
+        return task_list_page(request, audit, missing=error.missing, status=400)
     except EditConflict as error:
-        error.url = audit_detail_url(audit)
+        error.url = detail_url
         audit.refresh_from_db()
-        return _render_task_list(request, audit, conflict=error, status=409)
+        return task_list_page(request, audit, conflict=error, status=409)
     except AuditLocked as error:
         messages.error(request, error.message)
-        return redirect(audit_detail_url(audit))
-    messages.success(request, f"Audit of {audit.reference} submitted.")
-    return redirect(audit_detail_url(audit))
+        return redirect(detail_url)
+    if audit.plan_id is None:
+        messages.success(request, f"{audit.reference} submitted.")
+    else:
+        messages.success(request, f"Audit of {audit.reference} submitted.")
+    return redirect(detail_url)
 
 
 @role_required(*AUDIT_REOPENERS)
@@ -288,7 +315,8 @@ def audit_reopen(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespons
     form = ReopenForm(posted(request))
     if form.is_valid():
         audit.reopen(by=request.user, reason=form.cleaned_data["reason"])
-        messages.success(request, f"Audit of {audit.reference} reopened for {audit.auditor}.")
+        what = f"Audit of {audit.reference}" if audit.plan_id else audit.reference
+        messages.success(request, f"{what} reopened for {audit.auditor}.")
         return redirect(audit_detail_url(audit))
     return render(request, "audits/audit_reopen.html", {"audit": audit, "form": form})
 
@@ -311,4 +339,70 @@ def audit_print(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse
 
 
 def audit_detail_url(audit: Audit) -> str:
-    return reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid})
+    return pages_for(audit).detail_url
+
+
+@dataclass(frozen=True)
+class AuditPages:
+    """The pages (URL names) an audit's task list and sections link to: a skills self-audit
+    has its own, which only its respondent may open; the rest share the audit pages."""
+
+    audit: Audit
+    detail: str
+    section: str
+    submit: str
+    back: str
+    back_text: str
+
+    @property
+    def detail_url(self) -> str:
+        return reverse(self.detail, kwargs={"audit_uuid": self.audit.uuid})
+
+
+def pages_for(audit: Audit) -> AuditPages:
+    if audit.is_self_audit:
+        return AuditPages(
+            audit,
+            "audits:skills_detail",
+            "audits:skills_section",
+            "audits:skills_submit",
+            "audits:my_skills",
+            "Back to your skills self-audits",
+        )
+    common = (audit, "audits:audit_detail", "audits:audit_section", "audits:audit_submit")
+    if audit.is_local_offer_check:
+        return AuditPages(*common, "audits:local_offer_list", "Back to Local Offer checks")
+    return AuditPages(*common, "audits:audit_list", "Back to audits")
+
+
+@dataclass(frozen=True)
+class NotMet:
+    """A requirement a submitted Local Offer check found partly or not met, with the actions
+    raised from it."""
+
+    item: TemplateItem
+    shown: str  # "Partial" or "Not compliant"
+    extras: list[tuple[str, str]]  # must or should, action, who, by when
+    ref: str
+    follow_ups: list[FollowUp]
+
+
+def requirements_not_met(
+    request: SignedInRequest, audit: Audit, result: AuditResult, answers: Mapping[int, Answer]
+) -> list[NotMet]:
+    """A submitted check's requirements not fully met, and their actions in one call."""
+    if not (audit.is_local_offer_check and audit.is_submitted):
+        return []
+    found = [
+        (item, answer)
+        for section in result.sections
+        for item in section.items
+        if local_offer.not_fully_met(answer := answers.get(item.pk))
+    ]
+    refs = [local_offer.item_ref(audit, item.code) for item, _ in found]
+    raised = follow_up.follow_ups(local_offer.KIND, refs, request.user)
+    return [
+        NotMet(item, answer.display(item), answer.extras_shown(item), ref, raised.get(ref, []))
+        for (item, answer), ref in zip(found, refs, strict=True)
+        if answer is not None
+    ]

@@ -153,7 +153,7 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
     ]
     rows = [
         [
-            a.plan.case_reference,
+            a.reference,
             a.term.name if a.term else "",
             a.template.name,
             a.template.version,

@@ -31,7 +31,9 @@ def plan_history(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
 def audit_history(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
-    audit = get_object_or_404(Audit.objects.select_related("plan", "sampled_plan"), uuid=audit_uuid)
+    # visible_to: a person's skills self-audit is theirs alone, its history included.
+    audits = Audit.objects.visible_to(request.user).select_related("plan", "sampled_plan")
+    audit = get_object_or_404(audits, uuid=audit_uuid)
     codes = dict(
         TemplateItem.objects.filter(section__template_id=audit.template_id).values_list(
             "pk", "code"
@@ -39,7 +41,7 @@ def audit_history(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
     )
     return history_page(
         request,
-        record_name=f"Audit of {audit.reference}",
+        record_name=str(audit) if audit.plan_id is None else f"Audit of {audit.reference}",
         back_url=reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid}),
         back_text="the audit",
         sources=[

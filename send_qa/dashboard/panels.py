@@ -21,6 +21,7 @@ from audits.roles import (
     CASEWORKERS,
     MODERATION_READERS,
     PEER_MODERATORS,
+    SKILLS_RESPONDENTS,
 )
 from governance import queries as governance_queries
 from governance.roles import MEETING_READERS
@@ -68,6 +69,16 @@ def _auditor(user: User, context: PanelContext) -> Content:
         ],
         [("Your audits", "audits:audit_list")],
     )
+
+
+def _skills_self_audit(user: User, context: PanelContext) -> Content:
+    found = audit_queries.self_audits_for(user)
+    link = [("Your skills self-audits", "audits:my_skills")]
+    if found["waiting"]:
+        return [f"Your skills self-audit ({found['latest_waiting']}) is waiting for you."], link
+    if found["submitted"]:
+        return ["You have submitted your skills self-audit. Thank you."], link
+    return ["No skills self-audit has been sent to you."], []
 
 
 def _caseworker(user: User, context: PanelContext) -> Content:
@@ -218,6 +229,7 @@ def _static(message: str, links: Iterable[Link] = ()) -> Callable[[User, PanelCo
 PANELS = (
     Panel("Audits assigned to you", AUDITORS, _auditor),
     Panel("Your team's plans", CASEWORKERS, _caseworker),
+    Panel("Your skills self-audit", SKILLS_RESPONDENTS, _skills_self_audit),
     Panel("EHC plan audits this term", AUDIT_MANAGERS, _sendops_audits),
     Panel("Peer moderation for your team", PEER_MODERATORS, _peer_moderation),
     Panel("Professional advice", ADVICE_MANAGERS, _advice),

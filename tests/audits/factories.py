@@ -143,3 +143,31 @@ class AdviceFactory(factory.django.DjangoModelFactory):
     plan = factory.SubFactory(PlanFactory)
     service = factory.SubFactory(AdviceServiceFactory)
     requested = factory.LazyFunction(lambda: datetime.date.today() - datetime.timedelta(weeks=2))
+
+
+def seed_template(name: str):
+    """A checklist shipped in fixtures/templates (the seed's own words), published."""
+    from audits.template_io import TEMPLATE_FIXTURES, read_template_file
+
+    return template_import(read_template_file(TEMPLATE_FIXTURES / name))[0]
+
+
+def local_offer_template():
+    return seed_template("local_offer_compliance_check.json")
+
+
+def skills_template():
+    return seed_template("workforce_skills_self_audit.json")
+
+
+def local_offer_check(*, by, title="Local Offer compliance check 2026/27", term=None):
+    return Audit.objects.start_local_offer_check(
+        template=local_offer_template(), by=by, term=term, title=title
+    )
+
+
+def self_audit(person, *, title="Skills self-audit autumn 2026", by=None):
+    (audit,), _ = Audit.objects.send_self_audits(
+        template=skills_template(), people=[person], title=title, term=None, by=by or person
+    )
+    return audit

@@ -186,7 +186,7 @@ def test_a_local_offer_check_scores_compliance_and_keeps_who_and_by_when():
     )
     items = list(TemplateItem.objects.filter(section__template=template))
     first, second = items[0], items[1]
-    audit = Audit.objects.create(plan=PlanFactory(), template=template, auditor=UserFactory())
+    audit = Audit.objects.create(template=template, auditor=UserFactory())
     form = SectionAnswersForm(
         {
             f"item_{first.pk}": "full",

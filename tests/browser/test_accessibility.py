@@ -57,6 +57,7 @@ EMPTY_FORMS = [
     ("sendops", "audits:advice_new"),
     ("sendops", "audits:advice_service_new"),
     ("sendops", "audits:moderation_new"),
+    ("sendops", "audits:skills_send"),
     ("sendops", "audits:plan_import"),
     ("sendops", "kpis:import"),
     ("sendops", "kpis:scorecard_new"),

@@ -63,6 +63,38 @@ def test_audit_good_is_the_share_of_graded_audits_good_or_better(term):
     assert measurement.period_label == "Autumn term 2025/26"
 
 
+def test_local_offer_checks_and_skills_self_audits_never_count_in_audit_good(term):
+    from tests.audits.factories import local_offer_template, skills_template
+    from tests.factories import UserFactory
+
+    AuditFactory(term=term, status=Audit.Status.SUBMITTED, good_or_better=True, grade="Good")
+    sendops = UserFactory(roles=["sendops"])
+    # A check and a self-audit in the same term, stored as graded and short of good.
+    Audit.objects.create(
+        template=local_offer_template(),
+        auditor=sendops,
+        term=term,
+        status=Audit.Status.SUBMITTED,
+        good_or_better=False,
+        grade="Not compliant",
+    )
+    Audit.objects.create(
+        template=skills_template(),
+        auditor=sendops,
+        respondent=sendops,
+        term=term,
+        status=Audit.Status.SUBMITTED,
+        good_or_better=False,
+    )
+    computed_recalculate(terms=[term], on=datetime.date(2026, 1, 5))
+    measurement = local("AUDIT_GOOD", term)
+    assert (measurement.value, measurement.numerator, measurement.denominator) == (
+        Decimal("100.0"),
+        Decimal(1),
+        Decimal(1),
+    )
+
+
 def test_advice_within_six_weeks_counts_advice_due_in_the_term(term):
     requested = datetime.date(2025, 9, 8)  # due 20 October 2025
     AdviceFactory(requested=requested, received=datetime.date(2025, 10, 20))  # on time
