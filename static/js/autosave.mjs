@@ -36,11 +36,11 @@ function editable(form) {
   );
 }
 
-function fill(form, pairs) {
+function fill(form, pairs, names) {
   const values = new Map();
   for (const [name, value] of pairs) values.set(name, [...(values.get(name) || []), value]);
   const used = new Map();
-  for (const element of editable(form)) {
+  for (const element of editable(form).filter((one) => names.includes(one.name))) {
     const wanted = values.get(element.name) || [];
     if (element.type === "checkbox" || element.type === "radio") {
       element.checked = wanted.includes(element.value);
@@ -52,6 +52,10 @@ function fill(form, pairs) {
       used.set(element.name, index + 1);
     }
   }
+}
+
+function valuesOf(pairs, name) {
+  return pairs.filter(([one]) => one === name).map(([, value]) => value);
 }
 
 function labelOf(form, name) {
@@ -102,7 +106,13 @@ class Autosave {
   }
 
   keep() {
-    const copy = { fields: fieldsOf(this.form), version: this.version.value, at: Date.now() };
+    if (this.offered) return; // the copy on offer stays until the person chooses
+    const copy = {
+      fields: fieldsOf(this.form),
+      base: this.saved, // what the person started from: their changes are where fields differ
+      version: this.version.value,
+      at: Date.now(),
+    };
     try {
       window.localStorage.setItem(this.key, JSON.stringify(copy));
     } catch {
@@ -111,6 +121,7 @@ class Autosave {
   }
 
   forget() {
+    if (this.offered) return;
     try {
       window.localStorage.removeItem(this.key);
     } catch {
@@ -235,13 +246,21 @@ class Autosave {
     const copy = this.read();
     if (!copy) return;
     const page = fieldsOf(this.form);
-    if (same(copy.fields, page)) {
+    const base = Array.isArray(copy.base) ? copy.base : page;
+    const differs = (one, other) => (name) => !same(valuesOf(one, name), valuesOf(other, name));
+    // The fields the person changed that the page does not show: only these are restored.
+    const differ = editable(this.form)
+      .map((one) => one.name)
+      .filter((name, index, names) => names.indexOf(name) === index)
+      .filter(differs(copy.fields, base))
+      .filter(differs(copy.fields, page));
+    if (!differ.length) {
       // The server holds it, or the page shows it again (a refused save keeps the copy).
       if (!document.querySelector(".govuk-error-summary")) this.forget();
       return;
     }
-    const pageValues = new Map(page);
-    const differ = [...new Set(copy.fields.filter(([n, v]) => pageValues.get(n) !== v).map(([n]) => n))];
+    // Of those, the ones someone else has saved a change to since.
+    const clash = differ.filter(differs(page, base));
     const box = element("div", "govuk-inset-text app-autosave-restore");
     const when = new Date(copy.at).toLocaleString("en-GB", {
       dateStyle: "medium",
@@ -250,13 +269,13 @@ class Autosave {
     box.append(
       element("p", "govuk-body", `This browser kept text you were writing at ${when} that has not been saved.`),
     );
-    if (copy.version !== this.version.value) {
-      const names = differ.map((name) => labelOf(this.form, name)).join("; ");
+    if (clash.length) {
+      const names = clash.map((name) => labelOf(this.form, name)).join("; ");
       box.append(
         element(
           "p",
           "govuk-body govuk-!-font-weight-bold",
-          `The saved version has changed since, perhaps by a colleague: restoring your text replaces what is saved in: ${names}.`,
+          `Someone else has saved a change since, perhaps a colleague: restoring your text replaces theirs in: ${names}.`,
         ),
       );
     }
@@ -268,16 +287,20 @@ class Autosave {
     buttons.append(restore, discard);
     box.append(buttons);
     this.form.before(box);
+    this.offered = true;
     restore.addEventListener("click", () => {
-      fill(this.form, copy.fields);
+      fill(this.form, copy.fields, differ);
       box.remove();
+      this.offered = false;
       this.keep();
       const first = differ.length && this.form.elements.namedItem(differ[0]);
       if (first && first.focus) first.focus();
       this.save();
     });
     discard.addEventListener("click", () => {
+      this.offered = false;
       this.forget();
+      if (!same(fieldsOf(this.form), this.saved)) this.keep(); // typed since the page opened
       box.remove();
     });
   }

@@ -80,9 +80,7 @@ def test_text_written_after_the_session_was_lost_is_restored_after_signing_in(
     assert not problems, "\n".join(problems)
 
 
-def test_after_signing_in_again_in_another_tab_the_open_page_saves_itself(
-    new_page, live_server
-):
+def test_after_signing_in_again_in_another_tab_the_open_page_saves_itself(new_page, live_server):
     people = make_people()
     report = a_report()
     url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
@@ -102,3 +100,22 @@ def test_after_signing_in_again_in_another_tab_the_open_page_saves_itself(
     field.type(".")
     expect(page.get_by_text(SAVED)).to_be_visible()
     assert Report.objects.get(pk=report.pk).voices == "A parent said the plan was clear."
+
+
+def test_an_autosave_never_saves_over_a_colleagues_change(new_page):
+    people = make_people()
+    report = a_report()
+    page = new_page(people.sendops)
+    page.goto(reverse("reports:report_edit", kwargs={"report_uuid": report.uuid}))
+    Report.objects.filter(pk=report.pk).update(worried_about="- A colleague's point")
+    page.get_by_label(WORKING_WELL).fill("- Mine")
+    expect(page.get_by_text("Not saved: a colleague saved a change to this report")).to_be_visible()
+    assert Report.objects.get(pk=report.pk).working_well == ""
+
+    page.get_by_role("link", name="Open the current version, then restore your text").click()
+    expect(page.get_by_label("What are we worried about?")).to_have_value("- A colleague's point")
+    expect(page.get_by_text("Someone else has saved a change since")).to_have_count(0)
+    page.get_by_role("button", name="Restore the text you were writing").click()
+    expect(page.get_by_text(SAVED)).to_be_visible()
+    report.refresh_from_db()
+    assert (report.working_well, report.worried_about) == ("- Mine", "- A colleague's point")
