@@ -63,7 +63,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
-    "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "send_qa.core.middleware.SignInRequired",  # Django's LoginRequiredMiddleware, 401 for scripts
     "send_qa.core.two_factor.TwoFactorRequiredMiddleware",
     "send_qa.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",

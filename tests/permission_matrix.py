@@ -320,6 +320,17 @@ def a_board_version(people: People) -> dict:
     return {"version_uuid": report.versions.get().uuid}
 
 
+def the_reports_narrative(people: People) -> dict:
+    """The narrative of the one report (made by the row's kwargs), as its page would post it."""
+    from send_qa.core.concurrency import rows_version
+    from send_qa.reports.models import Report
+
+    report = Report.objects.get()
+    fields = {"author": "", "purpose": report.purpose, "period_covered": "", "board_date": ""}
+    version = rows_version([Report.objects.filter(pk=report.pk)])
+    return {**fields, "working_well": "Autosaved", "version": version}
+
+
 def a_failed_version(people: People) -> dict:
     from send_qa.reports.models import Version
     from tests.reports.factories import a_report
@@ -555,6 +566,14 @@ ROWS: list[Row] = [
     Row("reports:report_detail", only("sendops", "board", others=404), kwargs=a_board_report),
     Row("reports:report_history", only("sendops"), kwargs=a_board_report),
     Row("reports:report_edit", only("sendops"), kwargs=a_board_report),
+    Row(
+        "reports:report_autosave",
+        only("sendops"),
+        method="post",
+        kwargs=a_board_report,
+        data=the_reports_narrative,
+        is_page=False,
+    ),
     Row("reports:board_commentary", only("sendops", "board"), kwargs=a_board_report),
     Row(
         "reports:version_compile",

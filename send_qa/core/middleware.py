@@ -1,8 +1,10 @@
 """Middleware of the portal's own."""
 
 from collections.abc import Callable
+from typing import Any
 
-from django.http import HttpRequest, HttpResponseBase
+from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
 
 
@@ -21,3 +23,21 @@ class NoStoreWhenSignedIn:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+def wants_json(request: HttpRequest) -> bool:
+    """A script's request (it asks for JSON, not a page)."""
+    return request.accepts("application/json") and not request.accepts("text/html")
+
+
+class SignInRequired(LoginRequiredMiddleware):
+    """Django's sign-in for every view, except that a script's request gets 401 and a JSON
+    message rather than the sign-in page, which a script cannot show (an autosave whose
+    session timed out says so and keeps the text in the browser)."""
+
+    def handle_no_permission(self, request: HttpRequest, view_func: Callable[..., Any]) -> Any:
+        if wants_json(request):
+            return JsonResponse(
+                {"message": "Not saved: you have been signed out. Sign in again."}, status=401
+            )
+        return super().handle_no_permission(request, view_func)

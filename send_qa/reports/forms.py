@@ -1,7 +1,9 @@
 from typing import Any, cast
 
 from django import forms
+from django.urls import reverse
 
+from send_qa.core.autosave import AutosaveFormMixin
 from send_qa.core.concurrency import VersionedFormMixin
 from send_qa.core.forms import DatePicker, GDSFormMixin
 from send_qa.core.models import Period
@@ -13,8 +15,9 @@ FORMATTING_HINT = (
 )
 
 
-class ReportForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
-    """The narrative SENDOPS write. A save based on an out-of-date page is refused."""
+class ReportForm(AutosaveFormMixin, GDSFormMixin, forms.ModelForm):
+    """The narrative SENDOPS write, saved as they write it (no work lost if the session
+    times out). A save based on an out-of-date page is refused."""
 
     submit_label = "Save the report"
     edit_thing = "report"
@@ -50,6 +53,9 @@ class ReportForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             if name in self.fields:
                 self.fields[name].help_text = FORMATTING_HINT
                 self.fields[name].required = False
+
+    def autosave_url(self) -> str:
+        return reverse("reports:report_autosave", kwargs={"report_uuid": self.instance.uuid})
 
     def save(self, commit: bool = True) -> Report:
         report: Report = super().save(commit=False)

@@ -8,6 +8,7 @@ urlpatterns = [
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/<uuid:report_uuid>/", views.report_detail, name="report_detail"),
     path("reports/<uuid:report_uuid>/edit/", views.report_edit, name="report_edit"),
+    path("reports/<uuid:report_uuid>/autosave/", views.report_autosave, name="report_autosave"),
     path("reports/<uuid:report_uuid>/history/", views.report_history, name="report_history"),
     path("reports/<uuid:report_uuid>/commentary/", views.board_commentary, name="board_commentary"),
     path("reports/<uuid:report_uuid>/compile/", views.version_compile, name="version_compile"),

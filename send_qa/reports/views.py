@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods
 
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.autosave import autosave_answer
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
@@ -100,6 +101,16 @@ def report_edit(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRespons
         ),
     }
     return render(request, "reports/edit.html", context, status=form.status_code)
+
+
+@role_required(*REPORT_MANAGERS)
+@require_http_methods(["POST"])
+def report_autosave(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
+    """The narrative saved as SENDOPS write it, by static/js/autosave.mjs: the same form and
+    guarded save as the page's Save button, answered in JSON."""
+    report = get_object_or_404(Report, uuid=report_uuid)
+    edit_url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
+    return autosave_answer(ReportForm(request.POST, instance=report), url=edit_url)
 
 
 @role_required(*BOARD_PAPER_READERS)

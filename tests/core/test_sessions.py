@@ -106,3 +106,11 @@ def test_a_password_reset_ends_every_session(signed_in):
     new = "a-brand-new-long-password"
     other.post(form.redirect_chain[-1][0], {"new_password1": new, "new_password2": new})
     assert signed_out(signed_in.get(reverse("dashboard:home")))
+
+
+def test_a_script_whose_session_ended_is_told_so_in_json_not_sent_to_sign_in(signed_in):
+    move_clocks(signed_in, last_seen_at=31 * MINUTE, signed_in_at=31 * MINUTE)
+    response = signed_in.get(reverse("dashboard:home"), headers={"accept": "application/json"})
+    assert response.status_code == 401
+    assert "signed out" in response.json()["message"]
+    assert signed_out(signed_in.get(reverse("dashboard:home")))  # a page still goes to sign-in
