@@ -27,7 +27,7 @@ def sign_in_again(page, user, live_server) -> None:
 
 def test_the_narrative_saves_itself_as_sendops_write(new_page):
     people = make_people()
-    report = a_report()
+    report = a_report(drafted=True)
     page = new_page(people.sendops)
     page.goto(reverse("reports:report_edit", kwargs={"report_uuid": report.uuid}))
     page.get_by_label(WORKING_WELL).fill("- Every plan was issued within 20 weeks")
@@ -50,7 +50,7 @@ def test_text_written_after_the_session_was_lost_is_restored_after_signing_in(
     new_page, live_server
 ):
     people = make_people()
-    report = a_report()
+    report = a_report(drafted=True)
     url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
     page = new_page(people.sendops)
     page.goto(url)
@@ -82,7 +82,7 @@ def test_text_written_after_the_session_was_lost_is_restored_after_signing_in(
 
 def test_after_signing_in_again_in_another_tab_the_open_page_saves_itself(new_page, live_server):
     people = make_people()
-    report = a_report()
+    report = a_report(drafted=True)
     url = reverse("reports:report_edit", kwargs={"report_uuid": report.uuid})
     page = new_page(people.sendops)
     page.goto(url)
@@ -104,7 +104,7 @@ def test_after_signing_in_again_in_another_tab_the_open_page_saves_itself(new_pa
 
 def test_an_autosave_never_saves_over_a_colleagues_change(new_page):
     people = make_people()
-    report = a_report()
+    report = a_report(drafted=True)
     page = new_page(people.sendops)
     page.goto(reverse("reports:report_edit", kwargs={"report_uuid": report.uuid}))
     Report.objects.filter(pk=report.pk).update(worried_about="- A colleague's point")

@@ -8,10 +8,16 @@ from send_qa.core.models import Period, ensure_academic_year
 from send_qa.reports.models import Report, Version
 
 
-def a_report(term_name: str = "Autumn term 2025/26") -> Report:
+def a_report(term_name: str = "Autumn term 2025/26", *, drafted: bool = False) -> Report:
+    """The term's report; `drafted`: as if its narrative had already been drafted from the
+    evidence, so the first opening of its page changes nothing."""
     ensure_academic_year(2025)
     term = Period.objects.terms().get(name=term_name)
-    return Report.objects.get_or_create(term=term, defaults={"period_covered": term.name})[0]
+    report = Report.objects.get_or_create(term=term, defaults={"period_covered": term.name})[0]
+    if drafted and report.drafted_at is None:
+        report.drafted_at = timezone.now()
+        report.save()
+    return report
 
 
 def a_compiled_version(report: Report, *, number: int, released: bool = False) -> Version:

@@ -43,13 +43,13 @@ def sendops(people, client_for):
 
 
 def test_the_edit_page_names_where_the_form_saves_itself(sendops):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     assert f'data-autosave-url="{autosave}"' in sendops.get(edit).text
 
 
 def test_an_autosave_saves_with_a_history_row_and_gives_the_new_version(sendops, people):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     opened = page_version(sendops.get(edit))
     before = report.history.count()
@@ -71,7 +71,7 @@ def test_an_autosave_saves_with_a_history_row_and_gives_the_new_version(sendops,
 
 
 def test_an_autosave_of_unchanged_fields_writes_nothing(sendops):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     opened = page_version(sendops.get(edit))
     before = report.history.count()
@@ -83,7 +83,7 @@ def test_an_autosave_of_unchanged_fields_writes_nothing(sendops):
 
 
 def test_an_autosave_over_a_colleagues_change_is_refused_and_saves_nothing(sendops):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     opened = page_version(sendops.get(edit))
     Report.objects.filter(pk=report.pk).update(worried_about="A colleague's words")
@@ -100,7 +100,7 @@ def test_an_autosave_over_a_colleagues_change_is_refused_and_saves_nothing(sendo
 
 
 def test_an_invalid_autosave_answers_with_the_field_errors(sendops):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     opened = page_version(sendops.get(edit))
     data = form_data(report, opened, board_date="not a date", working_well="Kept?")
@@ -113,7 +113,7 @@ def test_an_invalid_autosave_answers_with_the_field_errors(sendops):
 
 @pytest.mark.parametrize("role", ["board", "caseworker", "action_owner"])
 def test_only_sendops_autosave(role, people, client_for):
-    report = a_report()
+    report = a_report(drafted=True)
     _, autosave = urls(report)
     response = client_for(people[role]).post(autosave, form_data(report, "x", working_well="No"))
     assert response.status_code == 403
@@ -122,7 +122,7 @@ def test_only_sendops_autosave(role, people, client_for):
 
 
 def test_an_autosave_after_the_session_ended_is_told_so_and_saves_nothing(sendops):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     opened = page_version(sendops.get(edit))
     session = sendops.session
@@ -137,7 +137,7 @@ def test_an_autosave_after_the_session_ended_is_told_so_and_saves_nothing(sendop
 
 
 def test_an_autosave_needs_the_csrf_token(sendops):
-    report = a_report()
+    report = a_report(drafted=True)
     edit, autosave = urls(report)
     sendops.handler.enforce_csrf_checks = True
     page = sendops.get(edit)
@@ -152,4 +152,4 @@ def test_an_autosave_needs_the_csrf_token(sendops):
 
 
 def test_an_autosave_is_posted_never_fetched(sendops):
-    assert sendops.get(urls(a_report())[1]).status_code == 405
+    assert sendops.get(urls(a_report(drafted=True))[1]).status_code == 405
