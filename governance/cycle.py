@@ -143,7 +143,7 @@ def _spans_of_months(start_year: int, length: int, label: str) -> list[Span]:
     for index in range(12 // length):
         start = _month_start(start_year, index * length)
         end = _month_start(start_year, (index + 1) * length) - datetime.timedelta(days=1)
-        spans.append(Span(f"{label} {start:%B} to {end:%B %Y}", start, end))
+        spans.append(Span(f"{label}{start:%B} to {end:%B %Y}", start, end))
     return spans
 
 
@@ -176,12 +176,16 @@ def periods_for(frequency: Frequency, start_year: int, terms: Sequence[Span]) ->
     if frequency is Frequency.TERMLY:
         return list(terms)
     if frequency is Frequency.QUARTERLY:
-        return _spans_of_months(start_year, 3, "Quarter")
+        return _spans_of_months(start_year, 3, "the quarter ")
     if frequency is Frequency.BI_MONTHLY:
-        return _spans_of_months(start_year, 2, "Months")
+        return _spans_of_months(start_year, 2, "")
     label = academic_year_label(start_year)
     return [
-        Span(f"Year {label}", datetime.date(start_year, 9, 1), datetime.date(start_year + 1, 8, 31))
+        Span(
+            f"the year {label}",
+            datetime.date(start_year, 9, 1),
+            datetime.date(start_year + 1, 8, 31),
+        )
     ]
 
 

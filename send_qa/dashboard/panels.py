@@ -229,16 +229,17 @@ def _static(message: str, links: Iterable[Link] = ()) -> Callable[[User, PanelCo
 PANELS = (
     Panel("Audits assigned to you", AUDITORS, _auditor),
     Panel("Your team's plans", CASEWORKERS, _caseworker),
-    Panel("Your skills self-audit", SKILLS_RESPONDENTS, _skills_self_audit),
     Panel("EHC plan audits this term", AUDIT_MANAGERS, _sendops_audits),
     Panel("Peer moderation for your team", PEER_MODERATORS, _peer_moderation),
     Panel("Professional advice", ADVICE_MANAGERS, _advice),
     Panel("Moderation", MODERATION_READERS, _moderation),
+    Panel("Next meeting", MEETING_READERS, _next_meeting),
     Panel("KPI scorecard", SCORECARD_READERS, _scorecard),
     Panel("Action plans", ACTION_PLAN_READERS, _action_plans),
     Panel("Actions you lead", ACTION_LEADS, _actions_led),
     Panel("Termly report", BOARD_PAPER_READERS, _termly_report),
-    Panel("Next meeting", MEETING_READERS, _next_meeting),
+    # Everyone's, but a worklist only when one has been sent: after each role's own work.
+    Panel("Your skills self-audit", SKILLS_RESPONDENTS, _skills_self_audit),
     Panel(
         "People and access",
         PEOPLE_MANAGERS,

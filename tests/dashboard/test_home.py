@@ -100,4 +100,6 @@ def test_dashboard_runs_a_fixed_number_of_queries(role, people, client_for):
         MeasurementFactory()
         ActionFactory(led_by=people.action_owner)
     ModerationSessionFactory.create_batch(2, members=[people.auditor])
-    assert _home_queries(client) == few <= 20
+    # Fixed whatever the data; the ceiling grows only with the panels (the next meeting and the
+    # skills self-audit joined SENDOPS's in issue 19).
+    assert _home_queries(client) == few <= 22

@@ -105,6 +105,8 @@ def test_sendops_raise_an_action_pre_filled_from_a_red_kpi_into_a_new_improvemen
     step_one = client.get(raise_url(KIND, ref))
     assert step_one.status_code == 200
     assert "A new improvement plan" in step_one.content.decode()
+    plan_form = step_one.content.decode().split('<form method="get"')[1].split("</form>")[0]
+    assert "csrfmiddlewaretoken" not in plan_form  # a GET form: no token in the address
     assert "41.2% in Autumn 2024: red" in step_one.content.decode()
 
     url = raise_url(KIND, ref, plan="new")

@@ -52,7 +52,10 @@ def action_raise(request: SignedInRequest) -> HttpResponse:
         plan_form = RaisePlanForm(
             {"plan": choice} if choice else None, plans=raising.improvement_plans()
         )
-        plan_form.helper.form_tag = False  # the page's own GET form carries the evidence along
+        # The page's own GET form carries the evidence along; a GET form carries no CSRF token
+        # (it would leak into the address, the logs and the Referer).
+        plan_form.helper.form_tag = False
+        plan_form.helper.form_method = "get"
         if choice:
             plan_form.is_valid()  # the error summary says the plan chosen no longer exists
         return render(
