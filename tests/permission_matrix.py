@@ -543,6 +543,7 @@ ROWS: list[Row] = [
     Row("wsoa:my_actions", only("sendops", "action_owner")),
     Row("wsoa:action_detail", only("sendops", "board", "action_owner"), kwargs=an_action),
     Row("wsoa:action_raise", only("sendops"), data=a_kpi_exception),
+    Row("wsoa:actions_raised", only("sendops", "board")),
     Row("wsoa:action_history", only("sendops"), kwargs=an_action),
     Row("wsoa:action_edit", only("sendops"), kwargs=an_action),
     Row("wsoa:action_update", only("sendops", "action_owner"), kwargs=an_action),

@@ -37,6 +37,7 @@ urlpatterns = [
     ),
     path("actions/mine/", actions.my_actions, name="my_actions"),
     path("actions/raise/", raise_action.action_raise, name="action_raise"),
+    path("actions/raised/", raise_action.actions_raised, name="actions_raised"),
     path("actions/<uuid:action_uuid>/", actions.action_detail, name="action_detail"),
     path("actions/<uuid:action_uuid>/history/", history.action_history, name="action_history"),
     path("actions/<uuid:action_uuid>/edit/", plans.action_edit, name="action_edit"),

@@ -274,3 +274,22 @@ def test_the_default_due_date_is_the_end_of_the_month_three_months_on(today, due
         kind="k", ref="r", title="t", words="w", due_suggestion=today - datetime.timedelta(days=1)
     )
     assert default_due(past, today=today) == due
+
+
+def test_the_list_of_actions_raised_filters_by_kind_and_keeps_its_queries(red_kpi, sendops, owner):
+    client = signed_in_client(sendops)
+    url = reverse("wsoa:actions_raised")
+    _raised_from_kpi(red_kpi, sendops, owner)
+    page = client.get(url).content.decode()
+    assert "A red or declining indicator: EHCP_20WK: EHCPs issued within 20 weeks" in page
+    assert "41.2% in Autumn 2024: red" in page
+    before = page_queries(client, url)
+    for _ in range(4):
+        _raised_from_kpi(red_kpi, sendops, owner)
+    assert page_queries(client, url) == before
+    assert "5 actions raised" in client.get(url).content.decode()
+    assert "No actions have been raised" in client.get(f"{url}?kind=risk").content.decode()
+    board = signed_in_client(UserFactory(roles=[Role.BOARD]))
+    assert board.get(url).status_code == 200
+    other_owner = signed_in_client(UserFactory(roles=[Role.ACTION_OWNER]))
+    assert other_owner.get(url).status_code == 403

@@ -1,9 +1,11 @@
 """Raising an improvement action from evidence (issue 19): the plan it goes in, then the action
-form pre-filled from the evidence's own words. SENDOPS only."""
+form pre-filled from the evidence's own words (SENDOPS only); and the list of every action
+raised from evidence (SENDOPS and the board)."""
 
 import uuid
 
 from django.contrib import messages
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
@@ -19,8 +21,8 @@ from send_qa.core.models import User
 from send_qa.core.roles import Role
 from wsoa import follow_up as raising
 from wsoa.forms import NEW_PLAN, RaiseActionForm, RaisePlanForm
-from wsoa.models import Action, ActionPlan, Weakness
-from wsoa.roles import ACTION_PLAN_MANAGERS
+from wsoa.models import Action, ActionPlan, ActionSource, Weakness
+from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
 from wsoa.services import action_save
 
 
@@ -132,3 +134,35 @@ def _raise(form: RaiseActionForm, plan: ActionPlan, evidence: Evidence, *, by: U
     )
     raising.source_record(saved, evidence, by=by)
     return saved
+
+
+RAISED_PER_PAGE = 50
+
+
+@role_required(*ACTION_PLAN_READERS)
+@require_http_methods(["GET"])
+def actions_raised(request: SignedInRequest) -> HttpResponse:
+    """Every action raised from QA evidence, newest first, with the evidence it came from and
+    its RAG now: seed 002's "all QA outcomes and the subsequent actions" on one page."""
+    kinds = follow_up.kinds()
+    kind = request.GET.get("kind", "")
+    sources = (
+        ActionSource.objects.filter(action__in=Action.objects.visible_to(request.user))
+        .select_related("action__status", "action__weakness__plan")
+        .order_by("-raised_at", "-pk")
+    )
+    if kind in kinds:
+        sources = sources.filter(kind=kind)
+    page = Paginator(sources, RAISED_PER_PAGE).get_page(request.GET.get("page"))
+    rows = [(source, follow_up.kind_label(source.kind)) for source in page.object_list]
+    return render(
+        request,
+        "wsoa/actions_raised.html",
+        {
+            "page": page,
+            "kind": kind if kind in kinds else "",
+            "kinds": sorted(kinds.values(), key=lambda k: k.label),
+            "rows": rows,
+            "filter_querystring": request.GET.copy(),
+        },
+    )
