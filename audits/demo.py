@@ -128,6 +128,7 @@ def seed(area: DemoArea, *, rng: random.Random | None = None) -> None:
     _seed_advice(rng, area, plans, today)
     _seed_peer_moderation(rng, area, today)
     _seed_moderation(rng, area, terms, today)
+    _seed_local_offer(rng, area, terms, today)
 
 
 def _backdate(audit: Audit, day: datetime.date) -> None:
@@ -284,6 +285,35 @@ def _seed_moderation(
         created_by=sendops,
     )
     planned.members.set([moderator])
+
+
+def _seed_local_offer(
+    rng: random.Random, area: DemoArea, terms: list[Period], today: datetime.date
+) -> None:
+    """Last year's Local Offer compliance check, with actions for the requirements not met."""
+    template = ChecklistTemplate.objects.latest_published("Local Offer compliance check")
+    if template is None or not terms:
+        return
+    audit = Audit.objects.start_local_offer_check(
+        template=template,
+        by=area.users["sendops@demo.invalid"],
+        term=terms[-1],
+        title="Local Offer compliance check (demo)",
+    )
+    values: dict[int, dict[str, object]] = {}
+    for item in TemplateItem.objects.filter(section__template=template):
+        choice = rng.choices(["full", "partial", "not_compliant"], weights=[6, 3, 1])[0]
+        extras: dict[str, object] = {"must_should": ["Must"]}
+        if choice != "full":
+            extras |= {
+                "action": "Review this part of the Local Offer with the parent carer forum",
+                "who": "Local Offer officer",
+                "by_when": (today + datetime.timedelta(days=rng.randint(30, 180))).isoformat(),
+            }
+        values[item.pk] = {"choice": choice, "extras": extras}
+    audit.save_answers(values=values, version=audit.edit_version(), by=audit.auditor)
+    audit.submit(version=audit.edit_version(), by=audit.auditor)
+    _backdate(audit, terms[-1].end - datetime.timedelta(days=14))
 
 
 def _answers(

@@ -20,6 +20,8 @@ OWNED = [
     ("audits:audit_overall", "auditor"),
     ("audits:advice_detail", "auditor"),
     ("audits:advice_feedback", "auditor"),
+    ("audits:skills_detail", "caseworker"),
+    ("audits:skills_section", "caseworker"),
     ("audits:moderation_detail", "auditor"),
     ("audits:moderation_sample_csv", "auditor"),
     ("audits:moderation_agreement", "auditor"),

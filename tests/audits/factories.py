@@ -167,7 +167,8 @@ def local_offer_check(*, by, title="Local Offer compliance check 2026/27", term=
 
 
 def self_audit(person, *, title="Skills self-audit autumn 2026", by=None):
-    (audit,), _ = Audit.objects.send_self_audits(
+    """The person's self-audit in the round, sent now unless it already was."""
+    Audit.objects.send_self_audits(
         template=skills_template(), people=[person], title=title, term=None, by=by or person
     )
-    return audit
+    return Audit.objects.get(respondent=person, title=title)
