@@ -93,6 +93,14 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             sendops,
             reverse("reports:report_detail", kwargs={"report_uuid": county.report_uuid}),
         ),
+        (
+            "Report narrative, drafted from the evidence",
+            sendops,
+            reverse("reports:report_edit", kwargs={"report_uuid": county.report_uuid}),
+        ),
+        ("Actions raised from QA evidence", sendops, reverse("wsoa:actions_raised")),
+        ("Risk register", sendops, reverse("risks:risk_list")),
+        ("Meetings", "board@demo.invalid", reverse("governance:meeting_list")),
     ]
 
 
