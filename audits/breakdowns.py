@@ -83,10 +83,11 @@ def new_or_existing(plan_issued: datetime.date | None, on: datetime.date | None)
     return EXISTING
 
 
-def _key_stage_of_audit() -> Case:
-    years = [When(plan__year_group=y, then=Value(s)) for y, s in _STAGE_OF_YEAR.items()]
+def _key_stage_of_audit(via: str) -> Case:
+    year_group, age_band = f"{via}plan__year_group", f"{via}plan__age_band"
+    years = [When(**{year_group: y}, then=Value(s)) for y, s in _STAGE_OF_YEAR.items()]
     bands = [
-        When(plan__year_group="", plan__age_band=band, then=Value(stage))
+        When(**{year_group: "", age_band: band}, then=Value(stage))
         for band, stage in _STAGE_OF_AGE_BAND.items()
     ]
     return Case(*years, *bands, default=Value(NOT_RECORDED), output_field=CharField())
@@ -98,17 +99,19 @@ def _as_number(year: Any, month: Any, day: Any) -> Any:
     return year * 10000 + month * 100 + day
 
 
-def _new_or_existing_of_audit() -> Case:
-    day = Coalesce(TruncDate("submitted_at"), F("term__end"))
+def _new_or_existing_of_audit(via: str) -> Case:
+    day = Coalesce(TruncDate(f"{via}submitted_at"), F(f"{via}term__end"))
+    plan_issued = f"{via}plan__plan_issued"
     issued = _as_number(
-        ExtractYear("plan__plan_issued"),
-        ExtractMonth("plan__plan_issued"),
-        ExtractDay("plan__plan_issued"),
+        ExtractYear(plan_issued), ExtractMonth(plan_issued), ExtractDay(plan_issued)
     )
     a_year_before = _as_number(ExtractYear(day) - 1, ExtractMonth(day), ExtractDay(day))
     return Case(
-        When(plan__plan_issued__isnull=True, then=Value(NOT_RECORDED)),
-        When(submitted_at__isnull=True, term__isnull=True, then=Value(NOT_RECORDED)),
+        When(**{f"{plan_issued}__isnull": True}, then=Value(NOT_RECORDED)),
+        When(
+            **{f"{via}submitted_at__isnull": True, f"{via}term__isnull": True},
+            then=Value(NOT_RECORDED),
+        ),
         When(GreaterThan(issued, a_year_before), then=Value(NEW)),
         default=Value(EXISTING),
         output_field=CharField(),
@@ -128,13 +131,18 @@ def _label_of(field: str, choices: type[models.TextChoices]) -> Case:
 class Breakdown:
     """One way to break the findings down: its key (in the query string), its label, its
     groups in the order pages list them (None: alphabetical, "Not recorded" last), and each
-    audit's group as a database expression over audits, in the users' words."""
+    audit's group as a database expression, in the users' words."""
 
     key: str
     label: str
     order: tuple[str, ...] | None
-    of_audit: Callable[[], Expression]
+    expression: Callable[[str], Expression]  # given the path from the rows to their audit
     column: str  # its column in the audit export
+
+    def of_audit(self, via: str = "") -> Expression:
+        """Each audit's group, over audits, or over rows that reach their audit by `via`
+        ("audit__" from answers)."""
+        return self.expression(via)
 
     def sorted(self, groups: Iterable[str]) -> list[str]:
         """The groups present, in this breakdown's order."""
@@ -154,21 +162,23 @@ BREAKDOWNS = (
         "primary_need",
         "Primary need",
         _labels(PrimaryNeed),
-        lambda: _label_of("plan__primary_need", PrimaryNeed),
+        lambda via: _label_of(f"{via}plan__primary_need", PrimaryNeed),
         "primary_need",
     ),
     Breakdown(
         "placement_type",
         "Placement type",
         _labels(PlacementType),
-        lambda: _label_of("plan__placement_type", PlacementType),
+        lambda via: _label_of(f"{via}plan__placement_type", PlacementType),
         "placement_type",
     ),
     Breakdown(
         "team",
         "Team",
         None,
-        lambda: Coalesce(F("plan__team__name"), Value(NOT_RECORDED), output_field=CharField()),
+        lambda via: Coalesce(
+            F(f"{via}plan__team__name"), Value(NOT_RECORDED), output_field=CharField()
+        ),
         "team",
     ),
     Breakdown(

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, F, FloatField, Q
+from django.db.models import Avg, Count, F, FloatField, Q, Sum
 from django.db.models.functions import Cast
 
 from audits.advice_queries import (
@@ -149,10 +149,30 @@ class FindingsGroup:
     not_graded: int | str
     percent_good_or_better: Decimal | None
     sections: dict[int, dict[str, Decimal]]  # checklist id: section code: average %
+    questions: dict[int, Decimal] = field(default_factory=dict)  # score question id: mean
 
     @property
     def withheld(self) -> bool:
         return self.submitted == WITHHELD
+
+
+@dataclass(frozen=True)
+class Question:
+    """A score question of one checklist version, as the breakdown lists it."""
+
+    pk: int
+    code: str
+    text: str
+    scale_max: int | None
+
+
+@dataclass
+class ChecklistQuestions:
+    """One checklist version's score questions answered in the audits broken down, in its
+    own order: two versions' "A1" are two questions."""
+
+    template: ChecklistTemplate
+    questions: list[Question]
 
 
 @dataclass
@@ -166,6 +186,7 @@ class FindingsBreakdown:
     groups: list[FindingsGroup]
     totals: FindingsGroup
     checklists: list[ChecklistSections]
+    questions: list[ChecklistQuestions] = field(default_factory=list)
 
     @property
     def any_not_graded(self) -> bool:
@@ -195,10 +216,34 @@ class FindingsBreakdown:
             if checklist.sections
         ]
 
+    @property
+    def question_tables(self) -> list[tuple[ChecklistQuestions, list[tuple[Question, list]]]]:
+        """Per checklist version, a row per score question of its mean score in each group and
+        over all audits: a number, WITHHELD with its group, or None where the group has no
+        score for it."""
+        everyone = [*self.groups, self.totals]
+        return [
+            (
+                checklist,
+                [
+                    (
+                        question,
+                        [
+                            WITHHELD if group.withheld else group.questions.get(question.pk)
+                            for group in everyone
+                        ],
+                    )
+                    for question in checklist.questions
+                ],
+            )
+            for checklist in self.questions
+        ]
+
 
 def findings_by(audits: AuditQuerySet, breakdown: Breakdown) -> FindingsBreakdown:
-    """`term_findings`' counts and section averages for each group of `breakdown`, in two
-    queries whatever the number of audits or groups."""
+    """`term_findings`' counts and section averages for each group of `breakdown`, and each
+    group's mean score per score question, in three queries whatever the number of audits,
+    groups or questions."""
     tallies: defaultdict[str, _Tally] = defaultdict(_Tally)
     everything = _Tally()
     for row in audits.annotate(group=breakdown.of_audit()).values("group", *_TALLIED):
@@ -210,17 +255,80 @@ def findings_by(audits: AuditQuerySet, breakdown: Breakdown) -> FindingsBreakdow
         describes=Describes.CHILDREN,
     )
     templates = _templates(everything.submitted_of)
+    sums, questions = _question_sums(audits, breakdown, templates)
     groups = [
-        _group(printed.label, printed.counts, printed.total, tallies[printed.label], templates)
+        _group(
+            printed.label,
+            printed.counts,
+            printed.total,
+            tallies[printed.label],
+            templates,
+            sums.get(printed.label, {}),
+        )
         for printed in table.rows
     ]
-    totals = _group("All audits", table.totals or [], table.grand_total, everything, templates)
+    every_sum: dict[int, list[int]] = defaultdict(lambda: [0, 0])
+    for by_question in sums.values():
+        for pk, (total, answers) in by_question.items():
+            every_sum[pk][0] += total
+            every_sum[pk][1] += answers
+    totals = _group(
+        "All audits", table.totals or [], table.grand_total, everything, templates, every_sum
+    )
     return FindingsBreakdown(
         breakdown=breakdown,
         groups=groups,
         totals=totals,
         checklists=_section_averages(everything.sums, everything.submitted_of, templates),
+        questions=questions,
     )
+
+
+def _question_sums(
+    audits: AuditQuerySet, breakdown: Breakdown, templates: list[ChecklistTemplate]
+) -> tuple[dict[str, dict[int, list[int]]], list[ChecklistQuestions]]:
+    """Each group's total score and number of scored answers per score question of the
+    submitted audits (one query, grouped by group and question: a question is its checklist
+    version's own, never pooled with another's), and the questions per version in order."""
+    sums: dict[str, dict[int, list[int]]] = defaultdict(dict)
+    asked: dict[int, list[tuple[tuple[int, int], Question]]] = defaultdict(list)
+    seen: set[int] = set()
+    for row in (
+        Answer.objects.filter(audit__in=audits.submitted())
+        .with_value(TemplateItem.Kind.SCORE)
+        .annotate(group=breakdown.of_audit("audit__"))
+        .values(
+            "group",
+            "item_id",
+            "item__code",
+            "item__text",
+            "item__scale_max",
+            "item__section__order",
+            "item__order",
+            "item__section__template_id",
+        )
+        .annotate(total=Sum("score"), answers=Count("id"))
+        .order_by()
+    ):
+        sums[row["group"]][row["item_id"]] = [row["total"], row["answers"]]
+        if row["item_id"] not in seen:
+            seen.add(row["item_id"])
+            question = Question(
+                row["item_id"], row["item__code"], row["item__text"], row["item__scale_max"]
+            )
+            place = (row["item__section__order"], row["item__order"])
+            asked[row["item__section__template_id"]].append((place, question))
+    questions = [
+        ChecklistQuestions(template, [q for _, q in sorted(asked[template.pk])])
+        for template in templates
+        if template.pk in asked
+    ]
+    return sums, questions
+
+
+def _mean(total: int, answers: int) -> Decimal | None:
+    """A mean score to one decimal place, exactly (half up), as every figure is rounded."""
+    return round_half_up(Decimal(total) / Decimal(answers)) if answers else None
 
 
 def _graded_counts(tally: _Tally) -> list[int]:
@@ -235,6 +343,7 @@ def _group(
     submitted: int | str | None,
     tally: _Tally,
     templates: list[ChecklistTemplate],
+    question_sums: Mapping[int, list[int]],
 ) -> FindingsGroup:
     good, not_good, not_graded = counts
     shown = WITHHELD not in (good, not_good) and submitted != WITHHELD
@@ -259,6 +368,14 @@ def _group(
         not_graded=not_graded,
         percent_good_or_better=share,
         sections=sections,
+        # Withheld with the group, as its section averages are.
+        questions={}
+        if submitted == WITHHELD
+        else {
+            pk: mean
+            for pk, (total, answers) in question_sums.items()
+            if (mean := _mean(total, answers)) is not None
+        },
     )
 
 

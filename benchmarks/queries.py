@@ -24,7 +24,14 @@ from benchmarks.models import (
 )
 from benchmarks.models import PublishedValue as PublishedValue
 from benchmarks.periods import published_period
-from benchmarks.registry import Feed, Table, feed_for, is_headline, tables
+from benchmarks.registry import (
+    Feed,
+    Table,
+    breakdown_order,
+    feed_for,
+    is_headline,
+    tables,
+)
 
 __all__ = [
     "ENGLAND",
@@ -37,6 +44,7 @@ __all__ = [
     "PublishedValue",
     "area_breakdowns",
     "authority",
+    "breakdown_order",
     "comparison_set",
     "feed_for",
     "is_headline",
@@ -219,8 +227,9 @@ class BreakdownPeriod:
 
 def area_breakdowns(code: str, *, of: Authority | None = None) -> list[BreakdownPeriod]:
     """The published figures of the indicator `code` for this area (or `of`) by the file's own
-    breakdowns (age, sex, placement...), latest period first, in the file's row order; the
-    headline "All ..." row is left out, being the indicator's own figure. One query."""
+    breakdowns (age, sex, placement...), latest period first, topics and values in
+    `breakdown_order` ("Aged 2 and under" before "Aged 10"); the headline "All ..." row is left
+    out, being the indicator's own figure. One query."""
     area = of or own_area()
     if area is None:
         return []
@@ -234,6 +243,13 @@ def area_breakdowns(code: str, *, of: Authority | None = None) -> list[Breakdown
             BreakdownFigure(breakdown, figure.value, figure.numerator, figure.denominator)
         )
     return [
-        BreakdownPeriod(published.labels[key], key[0], topics)
+        BreakdownPeriod(
+            published.labels[key],
+            key[0],
+            {
+                topic: sorted(topics[topic], key=lambda f: breakdown_order(f.breakdown))
+                for topic in sorted(topics, key=breakdown_order)
+            },
+        )
         for key, topics in sorted(periods.items(), reverse=True)
     ]

@@ -8,6 +8,7 @@ table's measure columns.
 """
 
 import json
+import re
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -194,6 +195,27 @@ def is_headline(topic: str, breakdown: str) -> bool:
     topic is the same words (`All annual reviews`, `All EHC plans`)."""
     name = breakdown.strip().lower()
     return topic.strip().lower() == name and (name.startswith("all ") or name == "total")
+
+
+_NUMBER = re.compile(r"(\d+)")
+_BELOW_EVERY_NUMBER = ("less than", "under")
+
+BreakdownOrder = tuple[bool, tuple[tuple[int, int, str], ...]]
+
+
+def breakdown_order(breakdown: str) -> BreakdownOrder:
+    """Where a breakdown value (or topic) comes in a list: numbers read as numbers ("Aged 2 and
+    under", "Aged 3", "Aged 10", not "Aged 10" first), numbers before words ("1" before
+    "Unknown"), and a value that starts "Less than" or "Under" first ("Less than a year" before
+    "1"). The DfE's files list their breakdowns alphabetically, so their row order would put
+    "Aged 10" before "Aged 2 and under"; this sort key is the one order every page uses."""
+    text = " ".join(breakdown.lower().split())
+    parts = tuple(
+        (0, int(part), "") if part.isdigit() else (1, 0, part)
+        for part in _NUMBER.split(text)
+        if part
+    )
+    return (not text.startswith(_BELOW_EVERY_NUMBER), parts)
 
 
 def feed_for(code: str) -> tuple[Table, Feed] | None:

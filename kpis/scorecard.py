@@ -6,7 +6,12 @@ Benchmarks and rank come from the comparators worked out from published figures
 A fixed number of queries whatever the number of indicators and periods: one for the
 indicators, one for their recent local values (a window function keeps the last few per
 indicator), one for the benchmarks of those periods, one for the published comparators, one
-for the targets.
+for the targets, and, when a breakdown is chosen, one for every indicator's figures by it.
+
+A breakdown ("Sex", "Type of placement") is one of the DfE file's own: the scorecard reads
+this area's published figures for it from the stored comparators (worked out from the
+published rows after each import, `kpis.comparators`), the latest period up to the date, as
+the headline comparison does.
 """
 
 import datetime
@@ -17,6 +22,7 @@ from dataclasses import dataclass, field
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
 
+from benchmarks.queries import breakdown_order
 from kpis.charts import sparkline
 from kpis.models import (
     Area,
@@ -31,6 +37,16 @@ from kpis.periods import period_kind
 from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, rag
 
 TREND_POINTS = 8
+
+
+@dataclass(frozen=True)
+class BreakdownLine:
+    """One value of the chosen breakdown under an indicator's row: this area's latest
+    published figure for it ("Aged 10": 214), printed as any published figure is."""
+
+    breakdown: str
+    period_label: str
+    value: Shown
 
 
 @dataclass
@@ -48,6 +64,8 @@ class Row:
     sparkline: str = ""
     comparator: Comparator | None = None  # the latest published comparison (kpis.comparators)
     published: Shown | None = None  # this area's published figure in that comparison
+    # By the chosen breakdown: one line per value; None when it is not published by it.
+    breakdowns: list[BreakdownLine] | None = None
 
     @property
     def compared_elsewhere(self) -> bool:
@@ -81,9 +99,11 @@ def scorecard_rows(
     points: int = TREND_POINTS,
     charts: bool = True,
     benchmarks: bool = True,
+    breakdown: str = "",
 ) -> list[Row]:
-    """The rows of the scorecard. Summaries that need only the RAG and direction ask for two
-    points, no charts and no benchmarks, and load a quarter of the values."""
+    """The rows of the scorecard, each with its figures by `breakdown` (a published topic)
+    when one is asked for. Summaries that need only the RAG and direction ask for two points,
+    no charts and no benchmarks, and load a quarter of the values."""
     indicators = list(indicators)
     ids = [i.pk for i in indicators]
     recent = (
@@ -106,6 +126,7 @@ def scorecard_rows(
     others = _benchmarks(latest.values()) if benchmarks else {}
     published = _comparators(ids, as_at=as_at) if benchmarks else {}
     targets = _targets(ids)
+    by_breakdown = _by_breakdown(ids, topic=breakdown, as_at=as_at) if breakdown else {}
     rows = []
     for indicator in indicators:
         # Like with like: a value is followed and charted only beside values of its own kind
@@ -178,6 +199,21 @@ def scorecard_rows(
                 row.rank = benchmark(
                     current.value, [*authorities, current.value], polarity=indicator.polarity
                 )
+        if indicator.pk in by_breakdown:
+            row.breakdowns = [
+                BreakdownLine(
+                    c.breakdown,
+                    c.period_label,
+                    indicator.shown_figure(
+                        c.value,
+                        status=c.status,
+                        numerator=c.numerator,
+                        denominator=c.denominator,
+                        suppress=suppress,
+                    ),
+                )
+                for c in by_breakdown[indicator.pk]
+            ]
         rows.append(row)
     return rows
 
@@ -200,6 +236,38 @@ def _comparators(ids: list[int], *, as_at: datetime.date) -> dict[int, Comparato
     ):
         found[comparator.indicator_id] = comparator  # the last of each is its latest
     return found
+
+
+def breakdown_topics(indicators: Iterable[Indicator], *, as_at: datetime.date) -> list[str]:
+    """The published breakdowns (the DfE file's topics) any of `indicators` has a figure by up
+    to `as_at`, in `breakdown_order`: what the scorecard offers to break down by. One query."""
+    topics = (
+        Comparator.objects.filter(
+            indicator__in=[i.pk for i in indicators], headline=False, period_end__lte=as_at
+        )
+        .order_by("breakdown_topic")
+        .values_list("breakdown_topic", flat=True)
+        .distinct()
+    )
+    return sorted(topics, key=breakdown_order)
+
+
+def _by_breakdown(
+    ids: list[int], *, topic: str, as_at: datetime.date
+) -> dict[int, list[Comparator]]:
+    """Each indicator's published figures by the values of `topic` in the latest period it
+    has them up to `as_at`, in `breakdown_order`, in one query. An indicator the topic does
+    not break down is left out."""
+    periods: dict[int, dict[tuple[datetime.date, datetime.date], list[Comparator]]]
+    periods = defaultdict(dict)
+    for c in Comparator.objects.filter(
+        indicator_id__in=ids, headline=False, breakdown_topic=topic, period_end__lte=as_at
+    ).order_by():
+        periods[c.indicator_id].setdefault((c.period_end, c.period_start), []).append(c)
+    return {
+        pk: sorted(by_period[max(by_period)], key=lambda c: breakdown_order(c.breakdown))
+        for pk, by_period in periods.items()
+    }
 
 
 def _benchmarks(

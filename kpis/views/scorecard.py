@@ -2,6 +2,7 @@
 suppressed on every page here and in every export (they leave SENDOPS)."""
 
 import datetime
+import hashlib
 from collections.abc import Iterable
 from typing import Any
 from urllib.parse import urlencode
@@ -33,7 +34,7 @@ from kpis.models import (
 )
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown, export_cell
-from kpis.scorecard import Row, comparisons_used, grouped, scorecard_rows
+from kpis.scorecard import Row, breakdown_topics, comparisons_used, grouped, scorecard_rows
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.follow_up import follow_ups
@@ -70,14 +71,29 @@ def _asked_by_uuid(request: SignedInRequest, name: str) -> str:
     return opaque_id(request.GET.get(name, ""))
 
 
+def _asked_breakdown(request: SignedInRequest, topics: list[str]) -> str:
+    """The breakdown asked for, when it is one the indicators shown are published by; else ""
+    (no breakdown), so only a topic the data has reaches the queries and the cache key."""
+    asked = request.GET.get("breakdown", "")
+    return asked if asked in topics else ""
+
+
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def scorecard(request: SignedInRequest) -> HttpResponse:
     by = "priority" if request.GET.get("group") == "priority" else "oba"
     term, chosen = _asked_by_uuid(request, "term"), _asked_by_uuid(request, "scorecard")
+    today = timezone.localdate()
+    topics = cached(
+        ("scorecard-topics", today, term, chosen),
+        lambda: breakdown_topics(_indicators(_chosen(request)), as_at=_as_at(request)[0]),
+    )
+    breakdown = _asked_breakdown(request, topics)
+    # The topic is the DfE's words (spaces, any case): in the key by its digest, exactly.
+    topic_key = hashlib.sha256(breakdown.encode()).hexdigest()[:16] if breakdown else ""
     page = cached(
-        ("scorecard-page", timezone.localdate(), term, chosen, by),
-        lambda: _scorecard_page(request, by=by),
+        ("scorecard-page", today, term, chosen, by, topic_key),
+        lambda: _scorecard_page(request, by=by, topics=topics, breakdown=breakdown),
     )
     is_sendops = request.user.has_role(*KPI_MANAGERS)
     return render(
@@ -91,13 +107,15 @@ def scorecard(request: SignedInRequest) -> HttpResponse:
     )
 
 
-def _scorecard_page(request: SignedInRequest, *, by: str) -> dict[str, Any]:
+def _scorecard_page(
+    request: SignedInRequest, *, by: str, topics: list[str], breakdown: str
+) -> dict[str, Any]:
     """Everything on the scorecard page that is the same for everyone of a role who may read
     it (no forms, nothing personal): what is cached until KPI data or the terms change."""
     as_at, term = _as_at(request)
     chosen = _chosen(request)
     tables, exception_list, has_exceptions = _scorecard_parts(
-        _indicators(chosen), as_at=as_at, by=by
+        _indicators(chosen), as_at=as_at, by=by, breakdown=breakdown
     )
     terms = Period.objects.terms().filter(start__lte=timezone.localdate()).order_by("-start")
     asked = {
@@ -115,7 +133,16 @@ def _scorecard_page(request: SignedInRequest, *, by: str) -> dict[str, Any]:
         ),
         "chosen": chosen,
         "by": by,
-        "query": urlencode({**{k: v for k, v in asked.items() if v}, "group": by}),
+        "breakdown_options": _options([(t, t) for t in topics], breakdown),
+        "has_breakdowns": bool(topics),
+        "breakdown": breakdown,
+        "query": urlencode(
+            {
+                **{k: v for k, v in asked.items() if v},
+                "group": by,
+                **({"breakdown": breakdown} if breakdown else {}),
+            }
+        ),
     }
     return {
         "tables": tables,
@@ -139,11 +166,11 @@ def _options(choices: list[tuple[object, str]], selected: object) -> SafeString:
 
 
 def _scorecard_parts(
-    indicators: list[Indicator], *, as_at: datetime.date, by: str
+    indicators: list[Indicator], *, as_at: datetime.date, by: str, breakdown: str = ""
 ) -> tuple[str, str, bool]:
     """The scorecard's tables and its list of exceptions, as HTML that is the same for
     everyone who may read the scorecard (no forms, nothing personal): what is cached."""
-    rows = scorecard_rows(indicators, as_at=as_at, suppress=True)
+    rows = scorecard_rows(indicators, as_at=as_at, suppress=True, breakdown=breakdown)
     notes = {
         note.measurement_id: note
         for note in _exception_notes([r.latest.pk for r in rows if r.is_exception and r.latest])
@@ -154,7 +181,12 @@ def _scorecard_parts(
     labels = {"rag_labels": RAG_LABELS, "direction_labels": DIRECTION_LABELS}
     tables = render_to_string(
         "kpis/_scorecard_tables.html",
-        {"groups": grouped(rows, by=by), "comparisons": comparisons_used(rows), **labels},
+        {
+            "groups": grouped(rows, by=by),
+            "comparisons": comparisons_used(rows),
+            "breakdown": breakdown,
+            **labels,
+        },
     )
     exception_list = render_to_string(
         "kpis/_scorecard_exceptions.html", {"exceptions": exceptions, **labels}
@@ -187,28 +219,55 @@ EXPORT_HEADER = [
     "neighbour_median",
     "neighbours_with_data",
     "neighbour_set",
+    "breakdown_topic",
+    "breakdown",
 ]
+NOT_PUBLISHED_BY_BREAKDOWN = "Not published by this breakdown"
 
 
-def _export_rows(rows: list[Row]) -> list[list[object]]:
+def _export_rows(rows: list[Row], *, breakdown: str = "") -> list[list[object]]:
+    """One row per indicator and, when a breakdown is chosen, one under it per value of the
+    breakdown (or one saying it is not published by it)."""
+    found: list[list[object]] = []
+    for row in rows:
+        found.append(_export_row(row))
+        if breakdown:
+            found.extend(_export_breakdown_rows(row, breakdown))
+    return found
+
+
+def _export_breakdown_rows(row: Row, topic: str) -> list[list[object]]:
+    """An indicator's figures by the chosen breakdown: its period, value and the value's
+    name, the other columns (which are about the whole area) left empty."""
+    blank = [""] * (len(EXPORT_HEADER) - 8)
+    first = [row.indicator.code, row.indicator.name]
+    first += [row.indicator.get_unit_display(), row.indicator.get_polarity_display()]
+    if row.breakdowns is None:
+        return [[*first, "", NOT_PUBLISHED_BY_BREAKDOWN, *blank, topic, ""]]
+    return [
+        [*first, line.period_label, export_cell(line.value), *blank, topic, line.breakdown]
+        for line in row.breakdowns
+    ]
+
+
+def _export_row(row: Row) -> list[object]:
     benchmarks = (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
     return [
-        [
-            row.indicator.code,
-            row.indicator.name,
-            row.indicator.get_unit_display(),
-            row.indicator.get_polarity_display(),
-            row.latest.label if row.latest else "",
-            export_cell(row.value),
-            row.target.value if row.target else "",
-            row.rag.value if row.rag else "",
-            row.direction.value if row.direction else "",
-            *[export_cell(row.benchmarks.get(area)) for area in benchmarks],
-            f"{row.rank.rank} of {row.rank.out_of}" if row.rank else "",
-            row.rank.quartile if row.rank else "",
-            *_published_columns(row),
-        ]
-        for row in rows
+        row.indicator.code,
+        row.indicator.name,
+        row.indicator.get_unit_display(),
+        row.indicator.get_polarity_display(),
+        row.latest.label if row.latest else "",
+        export_cell(row.value),
+        row.target.value if row.target else "",
+        row.rag.value if row.rag else "",
+        row.direction.value if row.direction else "",
+        *[export_cell(row.benchmarks.get(area)) for area in benchmarks],
+        f"{row.rank.rank} of {row.rank.out_of}" if row.rank else "",
+        row.rank.quartile if row.rank else "",
+        *_published_columns(row),
+        "",
+        "",
     ]
 
 
@@ -235,7 +294,12 @@ def _published_columns(row: Row) -> list[object]:
 def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     as_at, _ = _as_at(request)
     chosen = _chosen(request)
-    rows = _export_rows(scorecard_rows(_indicators(chosen), as_at=as_at, suppress=True))
+    indicators = _indicators(chosen)
+    breakdown = _asked_breakdown(request, breakdown_topics(indicators, as_at=as_at))
+    rows = _export_rows(
+        scorecard_rows(indicators, as_at=as_at, suppress=True, breakdown=breakdown),
+        breakdown=breakdown,
+    )
     name = f"scorecard-{slugify(chosen.name) if chosen else 'all'}-{as_at.isoformat()}"
     return table_download(EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard")
 

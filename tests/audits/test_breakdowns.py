@@ -264,3 +264,62 @@ def test_the_export_has_each_breakdown_column(term):
         [POST_16, PrimaryNeed.SLCN.label, "Further education", "North team", NEW],
         [KEY_STAGE_3, PrimaryNeed.ASD.label, "Mainstream", NOT_RECORDED, NOT_RECORDED],
     ]
+
+
+def question_rows(split):
+    """Each checklist version's question table as {(version, code): cells}."""
+    return {
+        (checklist.template.version, question.code): cells
+        for checklist, rows in split.question_tables
+        for question, cells in rows
+    }
+
+
+@pytest.mark.django_db
+def test_each_group_has_its_mean_score_per_question_of_each_checklist_version(term):
+    first, second = small_template(), small_template(version=2)
+    audits_of(term, 5, good=3, template=first, year_group="4")  # A1 and B1: 5, 5, 5, 1, 1
+    audits_of(term, 6, good=1, template=second, year_group="8")  # 5, then 1 five times
+    split = findings_by(Audit.objects.of_plans().filter(term=term), BY_KEY["key_stage"])
+    assert [g.label for g in split.groups] == [KEY_STAGE_2, KEY_STAGE_3]
+    rows = question_rows(split)
+    # Key stage 2, key stage 3, all audits; never one "A1" pooled across the two versions.
+    assert list(rows) == [(1, "A1"), (1, "B1"), (2, "A1"), (2, "B1")]
+    assert rows[(1, "A1")] == [Decimal("3.4"), None, Decimal("3.4")]
+    assert rows[(2, "A1")] == [None, Decimal("1.7"), Decimal("1.7")]  # 10 / 6, half up
+    assert rows[(2, "B1")] == rows[(2, "A1")]
+
+
+@pytest.mark.django_db
+def test_a_groups_question_means_are_withheld_with_the_group(term):
+    template = small_template()
+    audits_of(term, 5, good=5, template=template, year_group="1")
+    audits_of(term, 5, good=0, template=template, year_group="4")
+    audits_of(term, 4, good=4, template=template, year_group="8")
+    split = findings_by(Audit.objects.of_plans().filter(term=term), BY_KEY["key_stage"])
+    by_label = {g.label: g for g in split.groups}
+    assert by_label[KEY_STAGE_3].withheld  # 4 audits
+    a1 = question_rows(split)[(1, "A1")]
+    for group, cell in zip([*split.groups, split.totals], a1, strict=True):
+        assert (cell == WITHHELD) == group.withheld, group.label
+        assert (group.questions == {}) == group.withheld
+    shown = [g for g in split.groups if not g.withheld]
+    assert shown and all(g.submitted == 5 for g in shown)  # 5 is enough to be shown
+    assert a1[-1] == Decimal("3.6")  # all 14 audits: (25 + 5 + 20) / 14
+
+
+@pytest.mark.django_db
+def test_the_pages_print_the_question_means_and_withhold_them_with_the_group(
+    term, people, client_for
+):
+    template = small_template()
+    audits_of(term, 5, good=3, template=template, year_group="R", plan_issued=term.start)
+    audits_of(term, 2, good=0, template=template, year_group="12")
+    client = client_for(people.sendops)
+    for name in ("audits:findings", "audits:qa_summary"):
+        html = client.get(reverse(name), {"term": term.uuid, "by": "key_stage"}).content.decode()
+        table = html.split("Mean score per question by key stage")[1].split("</table>")[0]
+        a1 = table.split("Captures aspirations")[1].split("</tr>")[0]
+        # Early years' 5 would give post-16's 2 back from the total: both withheld.
+        assert a1.count("withheld") == 2 and ">3.4<" not in a1
+        assert ">2.7<" in a1  # all 7 audits: (5 * 3 + 1 * 4) / 7, as the headline is shown
