@@ -477,6 +477,7 @@ ROWS: list[Row] = [
     Row("audits:moderation_detail", only("sendops", "auditor"), kwargs=a_session),
     Row("audits:moderation_history", only("sendops"), kwargs=a_session),
     Row("audits:moderation_edit", only("sendops"), kwargs=a_session),
+    Row("audits:moderation_draw", only("sendops"), kwargs=a_session),  # "Are you sure?"
     Row("audits:moderation_draw", only("sendops", ok=302), method="post", kwargs=a_session),
     Row("audits:moderation_assign", only("sendops", ok=302), method="post", kwargs=a_session),
     Row(
@@ -584,6 +585,7 @@ ROWS: list[Row] = [
         data={"number": "1"},
     ),
     Row("reports:version_retry", only("sendops", ok=302), method="post", kwargs=a_failed_version),
+    Row("reports:version_release", only("sendops"), kwargs=an_unreleased_version),
     Row(
         "reports:version_release",
         only("sendops", ok=302),

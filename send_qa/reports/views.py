@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.autosave import autosave_answer
+from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
@@ -159,15 +160,48 @@ def version_retry(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResp
 
 
 @role_required(*REPORT_MANAGERS)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def version_release(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    """Releasing cannot be undone: a GET asks "Are you sure?", the POST releases."""
     version = version_to_manage(request.user, version_uuid)
+    detail = reverse("reports:report_detail", kwargs={"report_uuid": version.report.uuid})
     try:
+        if request.method == "GET":
+            version.release_check()
+            if version.is_released:
+                messages.info(request, f"Version {version.number} has already been released.")
+                return redirect(detail)
+            return confirm_page(request, _release_confirmation(version, cancel_url=detail))
         if version.release(by=request.user):
-            messages.success(request, f"{version.get_number_display()} released.")
+            messages.success(
+                request, f"Version {version.number} released to {version.released_to}."
+            )
     except ValidationError as refusal:
         messages.error(request, refusal.message)
-    return redirect("reports:report_detail", report_uuid=version.report.uuid)
+    return redirect(detail)
+
+
+def _compiled_on(version: Version) -> str:
+    if version.finished_at is None:
+        return ""
+    return f", the PDF compiled {timezone.localtime(version.finished_at):%-d %B %Y at %H:%M}"
+
+
+def _release_confirmation(version: Version, *, cancel_url: str) -> Confirmation:
+    audience = version.released_to
+    return Confirmation(
+        caption=str(version.report),
+        question=f"Are you sure you want to release version {version.number} to {audience}?",
+        happens=[
+            f"{audience[0].upper()}{audience[1:]} will be able to read and download "
+            f"version {version.number} of the report{_compiled_on(version)}.",
+            "A released version never changes: to correct it, compile and release a new one.",
+        ],
+        warning="You cannot undo a release.",
+        button=f"Release version {version.number}",
+        cancel_url=cancel_url,
+        back_text="Back to the report",
+    )
 
 
 @never_cache
