@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -20,6 +21,8 @@ from send_qa.core.autosave import autosave_answer
 from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
+from send_qa.core.jobs import JobStatus, job_status_json
+from send_qa.core.models import User
 from send_qa.core.roles import HISTORY_READERS
 from send_qa.reports import services
 from send_qa.reports.access import (
@@ -32,6 +35,7 @@ from send_qa.reports.access import (
 from send_qa.reports.draft import report_draft
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
+from send_qa.reports.progress import compile_status
 from send_qa.reports.roles import BOARD_PAPER_READERS, REPORT_MANAGERS
 
 
@@ -66,20 +70,35 @@ def report_new(request: SignedInRequest) -> HttpResponse:
 def report_detail(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
     is_sendops = request.user.has_role(*REPORT_MANAGERS)
-    versions = report.versions.order_by("number", "-requested_at")
-    if not is_sendops:
-        versions = versions_visible_to(request.user).filter(report=report)
+    versions = _versions_of(request.user, report)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "versions": versions.select_related("requested_by", "released_by"),
+            "job": compile_status(versions),
             "numbers": Version.Number.choices,
             "is_sendops": is_sendops,
             "can_comment": request.user.has_role(*BOARD_PAPER_READERS),
         },
     )
+
+
+def _versions_of(user: User, report: Report) -> QuerySet[Version]:
+    if user.has_role(*REPORT_MANAGERS):
+        return report.versions.order_by("number", "-requested_at")
+    return versions_visible_to(user).filter(report=report)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def report_status(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
+    """The report page's compile status, polled by static/js/job-status.mjs: whoever may
+    open the page, about the versions they may see there."""
+    report = report_to_view(request.user, report_uuid)
+    status = compile_status(_versions_of(request.user, report))
+    return job_status_json(status or JobStatus(waiting=False, message=""))
 
 
 @role_required(*REPORT_MANAGERS)
@@ -141,7 +160,7 @@ def version_compile(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRes
     else:
         version = services.version_request(report=report, number=int(number), by=request.user)
         messages.success(
-            request, f"{version.get_number_display()} is being compiled. Refresh to see it."
+            request, f"{version.get_number_display()} has been asked for. It takes a minute."
         )
     return redirect("reports:report_detail", report_uuid=report.uuid)
 
@@ -155,7 +174,7 @@ def version_retry(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResp
     except ValidationError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, "Trying again. Refresh to see it.")
+        messages.success(request, f"Compiling version {version.number} again.")
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
 
 
