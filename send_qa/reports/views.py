@@ -159,9 +159,7 @@ def version_compile(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRes
         messages.error(request, "Choose version 1, 2 or 3.")
     else:
         version = services.version_request(report=report, number=int(number), by=request.user)
-        messages.success(
-            request, f"{version.get_number_display()} has been asked for. It takes a minute."
-        )
+        messages.success(request, f"Version {version.number} is being compiled.")
     return redirect("reports:report_detail", report_uuid=report.uuid)
 
 
