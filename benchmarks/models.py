@@ -21,6 +21,7 @@ from django.db.models import Q
 from simple_history.models import HistoricalRecords
 
 from benchmarks.markers import MARKERS, Status
+from send_qa.core.jobs import JobStatus
 
 ENGLAND = "E92000001"
 ONS_CODE = re.compile(r"^E(06|08|09|10|12|92)\d{6}$")
@@ -140,6 +141,22 @@ class Import(models.Model):
     @property
     def changed_nothing(self) -> bool:
         return self.rows_added == 0 and self.rows_changed == 0
+
+    @property
+    def job_status(self) -> JobStatus:
+        """How far the comparators worked out after this import have got, for its page."""
+        if self.progress == self.Progress.SAVED:
+            return JobStatus(waiting=True, message="The comparators are waiting to be worked out.")
+        if self.progress == self.Progress.COMPUTING:
+            steps = (
+                f": {self.steps_done} of {self.steps_total} indicators" if self.steps_total else ""
+            )
+            return JobStatus(waiting=True, message=f"Working out the comparators{steps}.")
+        if self.progress == self.Progress.FAILED:
+            return JobStatus(
+                waiting=False, failed=True, message="The comparators could not be worked out."
+            )
+        return JobStatus(waiting=False, message="The comparators have been worked out.")
 
 
 class PublishedValue(NamedTuple):

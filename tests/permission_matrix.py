@@ -478,6 +478,7 @@ ROWS: list[Row] = [
     Row("audits:moderation_detail", only("sendops", "auditor"), kwargs=a_session),
     Row("audits:moderation_history", only("sendops"), kwargs=a_session),
     Row("audits:moderation_edit", only("sendops"), kwargs=a_session),
+    Row("audits:moderation_draw", only("sendops"), kwargs=a_session),  # "Are you sure?"
     Row("audits:moderation_draw", only("sendops", ok=302), method="post", kwargs=a_session),
     Row("audits:moderation_assign", only("sendops", ok=302), method="post", kwargs=a_session),
     Row(
@@ -494,6 +495,7 @@ ROWS: list[Row] = [
     Row("benchmarks:index", only("sendops")),
     Row("benchmarks:dfe_import", only("sendops")),
     Row("benchmarks:import_detail", only("sendops"), kwargs=an_import),
+    Row("benchmarks:import_status", only("sendops"), kwargs=an_import, is_page=False),
     Row("benchmarks:neighbours_import", only("sendops")),
     Row("benchmarks:comparator_group", only("sendops")),
     Row("benchmarks:own_area", only("admin", "sendops")),
@@ -566,6 +568,12 @@ ROWS: list[Row] = [
     Row("reports:report_list", everyone(200)),
     Row("reports:report_new", only("sendops", ok=302), method="post", data={"term": ""}),
     Row("reports:report_detail", only("sendops", "board", others=404), kwargs=a_board_report),
+    Row(
+        "reports:report_status",
+        only("sendops", "board", others=404),
+        kwargs=a_board_report,
+        is_page=False,
+    ),
     Row("reports:report_history", only("sendops"), kwargs=a_board_report),
     Row("reports:report_edit", only("sendops"), kwargs=a_board_report),
     Row(
@@ -585,6 +593,7 @@ ROWS: list[Row] = [
         data={"number": "1"},
     ),
     Row("reports:version_retry", only("sendops", ok=302), method="post", kwargs=a_failed_version),
+    Row("reports:version_release", only("sendops"), kwargs=an_unreleased_version),
     Row(
         "reports:version_release",
         only("sendops", ok=302),

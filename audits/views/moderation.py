@@ -9,6 +9,8 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -26,6 +28,7 @@ from audits.moderation import (
 from audits.roles import MODERATION_MANAGERS, MODERATION_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.follow_up import follow_ups
 from send_qa.core.forms import posted
 from send_qa.core.models import User
@@ -105,9 +108,13 @@ def session_detail(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpRes
 
 
 @role_required(*MODERATION_MANAGERS)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def session_draw_sample(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
+    """Drawing again replaces the sample and cannot be undone: a GET asks "Are you sure?"
+    (there is nothing to ask before the first draw), the POST draws."""
     session = session_to_manage(request.user, session_uuid)
+    if request.method == "GET":
+        return _redraw_confirmation(request, session)
     try:
         sample = session_draw(session)
     except SamplingError as error:
@@ -120,6 +127,36 @@ def session_draw_sample(request: SignedInRequest, session_uuid: uuid.UUID) -> Ht
             f"{len(sample.plan_ids)} plans sampled from {sample.population} (seed {sample.seed}).",
         )
     return redirect("audits:moderation_detail", session_uuid=session.uuid)
+
+
+def _redraw_confirmation(request: SignedInRequest, session: ModerationSession) -> HttpResponse:
+    detail = reverse("audits:moderation_detail", kwargs={"session_uuid": session.uuid})
+    drawn = session.samples.count()
+    if not drawn:
+        return redirect(detail)
+    if Audit.objects.filter(sampled_plan__session=session).exists():
+        messages.error(request, SampleLocked.message)
+        return redirect(detail)
+    sampled_at = session.sampled_at and timezone.localtime(session.sampled_at)
+    sampled_on = f" on {sampled_at:%-d %B %Y}" if sampled_at else ""
+    return confirm_page(
+        request,
+        Confirmation(
+            caption=str(session),
+            question="Are you sure you want to draw the sample again?",
+            happens=[
+                f"The {drawn} plan{'s' if drawn != 1 else ''} sampled{sampled_on} will be "
+                "replaced by a new sample drawn from the plans as they stand now, with new "
+                "sample codes. Any agreed grades and notes recorded for them will be deleted.",
+                "Members will see only the new sample; a sample downloaded before will be "
+                "out of date.",
+            ],
+            warning="You cannot get the current sample back.",
+            button="Draw the sample again",
+            cancel_url=detail,
+            back_text="Back to the session",
+        ),
+    )
 
 
 @role_required(*MODERATION_MANAGERS)

@@ -6,6 +6,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -20,6 +21,7 @@ from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
+from send_qa.core.models import User
 
 PLANS_PER_PAGE = 50
 
@@ -89,8 +91,16 @@ def plan_detail(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
             "audits": audits,
             "today": timezone.localdate(),
             "can_assign": request.user.has_role(*PLAN_MANAGERS) and plan.is_active,
+            "back": _way_back(request.user),
         },
     )
+
+
+def _way_back(user: User) -> tuple[str, str]:
+    """The register for those who browse it; an auditor, who may not, back to their audits."""
+    if user.has_role(*PLAN_REGISTER_READERS):
+        return reverse("audits:plan_list"), "the plans register"
+    return reverse("audits:audit_list"), "your audits"
 
 
 @role_required(*PLAN_REGISTER_READERS)

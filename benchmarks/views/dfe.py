@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from benchmarks.ees import DfePlan, dfe_file_check, dfe_file_save, sha256_of
@@ -19,6 +20,7 @@ from benchmarks.roles import BENCHMARK_MANAGERS
 from benchmarks.signals import published_data_changed
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
+from send_qa.core.jobs import job_status_json
 from send_qa.core.staging import stage_and_check, staged
 from send_qa.core.tables import TableImportError, read_table
 
@@ -116,4 +118,16 @@ def import_detail(request: SignedInRequest, pk: int) -> HttpResponse:
     """One import: what it held and how far the comparators have been worked out."""
     record = get_object_or_404(Import.objects.select_related("imported_by"), pk=pk)
     table = tables().get(record.source)
-    return render(request, "benchmarks/import_detail.html", {"record": record, "table": table})
+    return render(
+        request,
+        "benchmarks/import_detail.html",
+        {"record": record, "table": table, "job": record.job_status},
+    )
+
+
+@never_cache
+@role_required(*BENCHMARK_MANAGERS)
+@require_http_methods(["GET"])
+def import_status(request: SignedInRequest, pk: int) -> HttpResponse:
+    """The import page's comparators status, polled by static/js/job-status.mjs."""
+    return job_status_json(get_object_or_404(Import, pk=pk).job_status)

@@ -57,6 +57,7 @@ from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
+from send_qa.core.models import User
 
 PREVIEW_ROWS = 50
 SESSION_KEY = "kpi_import"
@@ -128,16 +129,20 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
     return redirect("kpis:scorecard")
 
 
+def _way_back(user: User, indicator: Indicator) -> tuple[str, str]:
+    """The indicator's page for those who read the scorecard; a partner's own list else."""
+    if user.has_role(*SCORECARD_READERS):
+        return reverse("kpis:indicator_detail", args=[indicator.code]), indicator.name
+    return reverse("kpis:my_indicators"), "your indicators"
+
+
 @role_required(*VALUE_ENTERERS)
 @require_http_methods(["GET", "POST"])
 def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     """Enter or correct one period's values of an indicator, with commentary: SENDOPS any
     indicator, a partner only those they own and were given the right to (kpis/access.py)."""
     indicator = indicator_to_enter(request.user, code)
-    if request.user.has_role(*SCORECARD_READERS):
-        back, back_to = reverse("kpis:indicator_detail", args=[indicator.code]), indicator.name
-    else:
-        back, back_to = reverse("kpis:my_indicators"), "your indicators"
+    back, back_to = _way_back(request.user, indicator)
     initial: dict[str, object] = {}
     if request.GET.get("start") and request.GET.get("end"):
         found = Measurement.objects.filter(
@@ -199,6 +204,7 @@ def exception_note(
     before the board pack."""
     indicator = indicator_by_code(code)
     require_exception_writer(request.user, indicator)
+    back, back_to = _way_back(request.user, indicator)
     measurement = get_object_or_404(
         Measurement,
         indicator=indicator,
@@ -219,11 +225,17 @@ def exception_note(
             status = 409
         else:
             messages.success(request, f"Commentary on {indicator.code} saved.")
-            return redirect("kpis:indicator_detail", code=indicator.code)
+            return redirect(back)
     return render(
         request,
         "kpis/exception_note.html",
-        {"indicator": indicator, "measurement": measurement, "form": form},
+        {
+            "indicator": indicator,
+            "measurement": measurement,
+            "form": form,
+            "back": back,
+            "back_to": back_to,
+        },
         status=status,
     )
 

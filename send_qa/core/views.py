@@ -11,13 +11,14 @@ from django.db import transaction
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from send_qa.core import health
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, access_record
+from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import (
     ChooseNewPasswordForm,
     ConfirmForm,
@@ -213,18 +214,32 @@ def user_set_active(request: SignedInRequest, user_uuid: uuid.UUID, active: bool
     if person.pk == request.user.pk and not active:
         messages.error(request, "You cannot deactivate your own account.")
         return redirect("core:user_detail", user_uuid=person.uuid)
-    verb = "Reactivate" if active else "Deactivate"
-    form = ConfirmForm(posted(request), submit_label=f"{verb} account")
-    if request.method == "POST" and form.is_valid():
+    if request.method == "POST":
         person.is_active = active
         person.save(update_fields=["is_active"])
         done = "reactivated" if active else "deactivated"
         messages.success(request, f"{person}'s account has been {done}.")
         return redirect("core:user_detail", user_uuid=person.uuid)
-    return render(
-        request,
-        "core/user_confirm_active.html",
-        {"person": person, "form": form, "verb": verb, "active": active},
+    return confirm_page(request, _active_confirmation(person, active=active))
+
+
+def _active_confirmation(person: User, *, active: bool) -> Confirmation:
+    name = person.full_name or person.email
+    verb = "reactivate" if active else "deactivate"
+    if active:
+        happens = [f"{name} will be able to sign in again with the roles they had."]
+    else:
+        happens = [
+            f"{name} will not be able to sign in, and is signed out if signed in now.",
+            "Their past work stays in the portal, under their name.",
+        ]
+    return Confirmation(
+        question=f"Are you sure you want to {verb} {name}'s account?",
+        happens=happens,
+        warning="" if active else "They lose access to the portal straight away.",
+        button=f"{verb.capitalize()} account",
+        cancel_url=reverse("core:user_detail", kwargs={"user_uuid": person.uuid}),
+        back_text=f"Back to {person}",
     )
 
 

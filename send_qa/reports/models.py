@@ -143,16 +143,28 @@ class Version(models.Model):
     def is_released(self) -> bool:
         return self.released_at is not None
 
-    def release(self, *, by: User) -> bool:
-        """Circulate a compiled version to its readers (seed 000, Appendix B): version 1 never
-        leaves the SEND Operations Group, and version 3 goes out only with the board's
-        commentary. Releasing twice keeps the first release; False if it was already out."""
+    @property
+    def released_to(self) -> str:
+        """Who reads this version once it is released, in the words of its confirmation page
+        (the rule itself is `send_qa.reports.access.versions_visible_to`)."""
+        if self.number == self.Number.WIDE:
+            return "everyone who signs in to the portal"
+        return "the SEND Strategic Partnership Board"
+
+    def release_check(self) -> None:
+        """Refuse a release that may not happen (seed 000, Appendix B): version 1 never leaves
+        the SEND Operations Group, and version 3 goes out only with the board's commentary."""
         if self.status != self.Status.DONE:
             raise ValidationError("Only a compiled version can be released.")
         if self.number == self.Number.SENDOPS:
             raise PermissionDenied("Version 1 is for the SEND Operations Group only.")
         if self.number == self.Number.WIDE and not self.report.board_commentary.strip():
             raise ValidationError("Add the board's commentary before version 3 is circulated.")
+
+    def release(self, *, by: User) -> bool:
+        """Circulate a compiled version to its readers, once `release_check` allows it.
+        Releasing twice keeps the first release; False if it was already out."""
+        self.release_check()
         now = timezone.now()
         released = Version.objects.filter(pk=self.pk, released_at__isnull=True).update(
             released_at=now, released_by=by

@@ -7,6 +7,7 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/new/", views.report_new, name="report_new"),
     path("reports/<uuid:report_uuid>/", views.report_detail, name="report_detail"),
+    path("reports/<uuid:report_uuid>/status/", views.report_status, name="report_status"),
     path("reports/<uuid:report_uuid>/edit/", views.report_edit, name="report_edit"),
     path("reports/<uuid:report_uuid>/autosave/", views.report_autosave, name="report_autosave"),
     path("reports/<uuid:report_uuid>/history/", views.report_history, name="report_history"),

@@ -7,6 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -17,8 +18,11 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.autosave import autosave_answer
+from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import posted
 from send_qa.core.history import Source, history_page
+from send_qa.core.jobs import JobStatus, job_status_json
+from send_qa.core.models import User
 from send_qa.core.roles import HISTORY_READERS
 from send_qa.reports import services
 from send_qa.reports.access import (
@@ -31,6 +35,7 @@ from send_qa.reports.access import (
 from send_qa.reports.draft import report_draft
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
+from send_qa.reports.progress import compile_status
 from send_qa.reports.roles import BOARD_PAPER_READERS, REPORT_MANAGERS
 
 
@@ -65,20 +70,35 @@ def report_new(request: SignedInRequest) -> HttpResponse:
 def report_detail(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
     report = report_to_view(request.user, report_uuid)
     is_sendops = request.user.has_role(*REPORT_MANAGERS)
-    versions = report.versions.order_by("number", "-requested_at")
-    if not is_sendops:
-        versions = versions_visible_to(request.user).filter(report=report)
+    versions = _versions_of(request.user, report)
     return render(
         request,
         "reports/detail.html",
         {
             "report": report,
             "versions": versions.select_related("requested_by", "released_by"),
+            "job": compile_status(versions),
             "numbers": Version.Number.choices,
             "is_sendops": is_sendops,
             "can_comment": request.user.has_role(*BOARD_PAPER_READERS),
         },
     )
+
+
+def _versions_of(user: User, report: Report) -> QuerySet[Version]:
+    if user.has_role(*REPORT_MANAGERS):
+        return report.versions.order_by("number", "-requested_at")
+    return versions_visible_to(user).filter(report=report)
+
+
+@never_cache
+@require_http_methods(["GET"])
+def report_status(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpResponse:
+    """The report page's compile status, polled by static/js/job-status.mjs: whoever may
+    open the page, about the versions they may see there."""
+    report = report_to_view(request.user, report_uuid)
+    status = compile_status(_versions_of(request.user, report))
+    return job_status_json(status or JobStatus(waiting=False, message=""))
 
 
 @role_required(*REPORT_MANAGERS)
@@ -139,9 +159,7 @@ def version_compile(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRes
         messages.error(request, "Choose version 1, 2 or 3.")
     else:
         version = services.version_request(report=report, number=int(number), by=request.user)
-        messages.success(
-            request, f"{version.get_number_display()} is being compiled. Refresh to see it."
-        )
+        messages.success(request, f"Version {version.number} is being compiled.")
     return redirect("reports:report_detail", report_uuid=report.uuid)
 
 
@@ -154,20 +172,53 @@ def version_retry(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResp
     except ValidationError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, "Trying again. Refresh to see it.")
+        messages.success(request, f"Compiling version {version.number} again.")
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
 
 
 @role_required(*REPORT_MANAGERS)
-@require_http_methods(["POST"])
+@require_http_methods(["GET", "POST"])
 def version_release(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResponse:
+    """Releasing cannot be undone: a GET asks "Are you sure?", the POST releases."""
     version = version_to_manage(request.user, version_uuid)
+    detail = reverse("reports:report_detail", kwargs={"report_uuid": version.report.uuid})
     try:
+        if request.method == "GET":
+            version.release_check()
+            if version.is_released:
+                messages.info(request, f"Version {version.number} has already been released.")
+                return redirect(detail)
+            return confirm_page(request, _release_confirmation(version, cancel_url=detail))
         if version.release(by=request.user):
-            messages.success(request, f"{version.get_number_display()} released.")
+            messages.success(
+                request, f"Version {version.number} released to {version.released_to}."
+            )
     except ValidationError as refusal:
         messages.error(request, refusal.message)
-    return redirect("reports:report_detail", report_uuid=version.report.uuid)
+    return redirect(detail)
+
+
+def _compiled_on(version: Version) -> str:
+    if version.finished_at is None:
+        return ""
+    return f", the PDF compiled {timezone.localtime(version.finished_at):%-d %B %Y at %H:%M}"
+
+
+def _release_confirmation(version: Version, *, cancel_url: str) -> Confirmation:
+    audience = version.released_to
+    return Confirmation(
+        caption=str(version.report),
+        question=f"Are you sure you want to release version {version.number} to {audience}?",
+        happens=[
+            f"{audience[0].upper()}{audience[1:]} will be able to read and download "
+            f"version {version.number} of the report{_compiled_on(version)}.",
+            "A released version never changes: to correct it, compile and release a new one.",
+        ],
+        warning="You cannot undo a release.",
+        button=f"Release version {version.number}",
+        cancel_url=cancel_url,
+        back_text="Back to the report",
+    )
 
 
 @never_cache

@@ -1,5 +1,7 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initAutosave } from "./autosave.mjs";
+import { initJobStatus } from "./job-status.mjs";
 
 initAll();
 initAutosave();
+initJobStatus();

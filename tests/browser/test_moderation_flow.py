@@ -34,6 +34,15 @@ def test_sendops_draw_a_sample_and_a_moderator_sees_only_codes(new_page):
     assert all(code.startswith("MOD-") for code in codes)
     problems += axe_violations(page)
     session_url = page.url
+    page.get_by_role("link", name="Draw the sample again").click()
+    assert page.get_by_text("The 6 plans sampled").is_visible()
+    problems += axe_violations(page)
+    page.get_by_role("link", name="Cancel").click()
+    assert page.url == session_url
+    assert page.locator("tbody tr td:first-child").all_inner_texts()[:6] == codes
+    page.get_by_role("link", name="Draw the sample again").click()
+    page.get_by_role("button", name="Draw the sample again").click()
+    assert page.get_by_text("6 plans sampled from 9").is_visible()
 
     moderator = new_page(people.auditor)
     moderator.goto(session_url)
