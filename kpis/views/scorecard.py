@@ -146,7 +146,7 @@ def _scorecard_page(
     the data version), so the key names it."""
     as_at, chosen, indicators = asked.as_at, asked.chosen, asked.indicators
     term = as_at.term
-    tables, exception_list, has_exceptions = _scorecard_parts(
+    summary, tables, exception_list, has_exceptions = _scorecard_parts(
         indicators, as_at=as_at.day, by=by, breakdown=breakdown
     )
     today = timezone.localdate()
@@ -157,6 +157,7 @@ def _scorecard_page(
     }
     intro = {
         "as_at": as_at,
+        "summary": summary,
         "not_yet_shown": values_not_yet_shown(indicators, as_at=as_at.day),
         "term_options": _options(
             [
@@ -208,9 +209,10 @@ def _options(choices: list[tuple[object, str]], selected: object) -> SafeString:
 
 def _scorecard_parts(
     indicators: list[Indicator], *, as_at: datetime.date, by: str, breakdown: str = ""
-) -> tuple[str, str, bool]:
-    """The scorecard's tables and its list of exceptions, as HTML that is the same for
-    everyone who may read the scorecard (no forms, nothing personal): what is cached."""
+) -> tuple[str, str, str, bool]:
+    """The scorecard's summary strip, its tables and its list of exceptions, as HTML that is
+    the same for everyone who may read the scorecard (no forms, nothing personal): what is
+    cached."""
     rows = scorecard_rows(indicators, as_at=as_at, suppress=True, breakdown=breakdown)
     notes = {
         note.measurement_id: note
@@ -220,11 +222,14 @@ def _scorecard_parts(
         (row, notes.get(row.latest.pk) if row.latest else None) for row in rows if row.is_exception
     ]
     labels = {"rag_labels": RAG_LABELS, "direction_labels": DIRECTION_LABELS}
+    groups = grouped(rows, by=by)
+    summary = render_to_string(
+        "kpis/_scorecard_summary.html", {"groups": groups, "standings": standing_counts(rows)}
+    )
     tables = render_to_string(
         "kpis/_scorecard_tables.html",
         {
-            "groups": grouped(rows, by=by),
-            "standings": standing_counts(rows),
+            "groups": groups,
             "comparisons": comparisons_used(rows),
             "breakdown": breakdown,
             **labels,
@@ -233,7 +238,12 @@ def _scorecard_parts(
     exception_list = render_to_string(
         "kpis/_scorecard_exceptions.html", {"exceptions": exceptions, **labels}
     )
-    return mark_safe(tables), mark_safe(exception_list), bool(exceptions)  # noqa: S308
+    return (
+        mark_safe(summary),  # noqa: S308
+        mark_safe(tables),  # noqa: S308
+        mark_safe(exception_list),  # noqa: S308
+        bool(exceptions),
+    )
 
 
 def _exception_notes(ids: Iterable[int]) -> QuerySet[ExceptionNote]:
