@@ -41,7 +41,7 @@ from benchmarks.queries import (
 )
 from kpis.cache import data_changed
 from kpis.models import Area, Comparator, Indicator, Measurement
-from kpis.rules import benchmark, export_cell, neighbours
+from kpis.rules import Benchmark, Shown, benchmark, export_cell, judged, neighbours
 from kpis.validity import measurement_problems
 from send_qa.core.figures import round_half_up
 
@@ -297,24 +297,29 @@ def benchmark_rows(indicator: Indicator, area: Authority | None = None) -> list[
             key=lambda c: c.period_start,
         )
 
-    def cell(value: Decimal | None, status: str = "", **parts: Decimal | None) -> object:
-        return export_cell(indicator.shown_figure(value, status=status, suppress=True, **parts))
+    def shown(value: Decimal | None, status: str = "", **parts: Decimal | None) -> Shown:
+        return indicator.shown_figure(value, status=status, suppress=True, **parts)
 
-    return [
-        [
-            c.period_label,
-            c.area_code,
-            c.area_name,
-            cell(c.value, c.status, numerator=c.numerator, denominator=c.denominator),
-            c.status,
-            cell(c.england, c.england_status),
-            cell(c.region, c.region_status),
-            cell(c.neighbour_mean),
-            cell(c.neighbour_median),
-            f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
-            c.rank or "",
-            c.of or "",
-            c.quartile,
-        ]
-        for c in comparators
-    ]
+    found: list[list[object]] = []
+    for c in comparators:
+        own_figure = shown(c.value, c.status, numerator=c.numerator, denominator=c.denominator)
+        # Rank and quartile only beside a figure that is shown (kpis.rules.judged).
+        rank = judged(Benchmark(c.rank, c.of, c.quartile), own_figure) if c.rank and c.of else None
+        found.append(
+            [
+                c.period_label,
+                c.area_code,
+                c.area_name,
+                export_cell(own_figure),
+                c.status,
+                export_cell(shown(c.england, c.england_status)),
+                export_cell(shown(c.region, c.region_status)),
+                export_cell(shown(c.neighbour_mean)),
+                export_cell(shown(c.neighbour_median)),
+                f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
+                rank.rank if rank else "",
+                rank.out_of if rank else "",
+                rank.quartile if rank else "",
+            ]
+        )
+    return found

@@ -1,7 +1,6 @@
 """Named queries other parts of the portal (dashboard, termly report) read KPIs through."""
 
 import datetime
-from collections import Counter
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -11,31 +10,55 @@ from kpis.computed import computed_recalculate
 from kpis.follow_up import row_words
 from kpis.models import Indicator, Measurement, Target
 from kpis.rules import Direction, Rag, Shown
-from kpis.scorecard import comparisons_used, grouped, scorecard_rows
+from kpis.scorecard import (
+    AsAt,
+    Standing,
+    comparisons_used,
+    grouped,
+    scorecard_as_at,
+    scorecard_rows,
+)
 from send_qa.core.models import Period
 
 if TYPE_CHECKING:
     from kpis.scorecard import Group, Row
 
 
-def rag_summary(*, as_at: datetime.date) -> dict[str, int]:
-    """How many active indicators are green, amber or red, and how many are exceptions."""
+@dataclass(frozen=True)
+class RagSummary:
+    """The home page's line on the scorecard, as at the scorecard's own default date."""
+
+    as_at: AsAt
+    measured: int  # indicators with a value, withheld ones included
+    counts: dict[str, int]  # by `kpis.scorecard.Standing`: red, amber, green, withheld...
+    exceptions: int
+
+
+def rag_summary(*, on: datetime.date) -> RagSummary:
+    """How many active indicators stand where (a withheld value counted as withheld, never by
+    its RAG) and how many are exceptions, as at the date the scorecard opens on
+    (`kpis.scorecard.scorecard_as_at`)."""
+    as_at = scorecard_as_at(None, on=on)
     rows = scorecard_rows(
         Indicator.objects.active(),
-        as_at=as_at,
+        as_at=as_at.day,
         suppress=True,
         points=2,
         charts=False,
         benchmarks=False,
     )
-    counts = Counter(row.rag for row in rows)
-    return {
-        "measured": sum(1 for row in rows if row.latest is not None),
-        "green": counts[Rag.GREEN],
-        "amber": counts[Rag.AMBER],
-        "red": counts[Rag.RED],
-        "exceptions": sum(1 for row in rows if row.is_exception),
-    }
+    return RagSummary(
+        as_at=as_at,
+        measured=sum(1 for row in rows if row.latest is not None),
+        counts={s.value: sum(1 for row in rows if row.standing == s) for s in Standing},
+        exceptions=sum(1 for row in rows if row.is_exception),
+    )
+
+
+def scorecard_as_at_for_report(term: Period, *, on: datetime.date) -> AsAt:
+    """What the report's scorecard is as at: the end of its term (or `on` while the term is
+    in progress), by the scorecard's one rule."""
+    return scorecard_as_at(term, on=on)
 
 
 def comparisons_for_report(rows: "list[Row]") -> list[str]:

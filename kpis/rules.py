@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 from fractions import Fraction
+from typing import TypeVar
 
 from send_qa.core.figures import round_half_up
 from send_qa.core.suppression import WITHHELD, Describes, figure_withheld, is_small, threshold
@@ -245,6 +246,18 @@ def shown(
         if figure_withheld(part, whole, describes=describes):
             return Shown(text=WITHHELD, value=None, suppressed=True)
     return Shown(text=format_value(number, unit=unit), value=number, suppressed=False)
+
+
+J = TypeVar("J")
+
+
+def judged(judgement: J | None, *values: Shown | None) -> J | None:
+    """A judgement of values (RAG, direction of travel, rank and quartile) only when every value
+    it is made from is shown: a value withheld or "fewer than 5" carries none, since "red, rank
+    21 of 21" beside "withheld" tells what the word hides (decision 0013)."""
+    if any(value is not None and value.suppressed for value in values):
+        return None
+    return judgement
 
 
 def export_cell(value: Shown | None) -> object:

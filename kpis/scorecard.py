@@ -15,12 +15,14 @@ the headline comparison does.
 """
 
 import datetime
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from enum import StrEnum
 
 from django.db.models import F, Q, Window
 from django.db.models.functions import RowNumber
+from django.utils.text import slugify
 
 from benchmarks.queries import breakdown_order
 from kpis.charts import sparkline
@@ -34,9 +36,99 @@ from kpis.models import (
     target_in_force,
 )
 from kpis.periods import period_kind
-from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, rag
+from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, judged, rag
+from send_qa.core.models import Period
 
 TREND_POINTS = 8
+
+
+@dataclass(frozen=True)
+class AsAt:
+    """The day a scorecard shows values up to, and the term it is the end of (decision 0013):
+    the values of periods that have ended by `day`."""
+
+    day: datetime.date
+    term: Period | None
+    in_progress: bool  # the term has not ended: values up to today
+
+    @property
+    def heading(self) -> str:
+        """What the page, the home page and the report say they show."""
+        if self.term is None:
+            return f"As at {self.day:%-d %B %Y}"
+        if self.in_progress:
+            return f"{self.term.name}, in progress: as at {self.day:%-d %B %Y}"
+        return f"As at the end of {self.term.name} ({self.day:%-d %B %Y})"
+
+
+def scorecard_as_at(term: Period | None, *, on: datetime.date) -> AsAt:
+    """The one rule for what a scorecard is as at. A chosen term: its end, or `on` while it is
+    in progress. No term chosen: the end of the last term that has finished by `on` (a value
+    is judged only once its period is over), or `on` when no term has finished. One query."""
+    if term is None:
+        term = Period.objects.terms().filter(end__lt=on).order_by("-end").first()
+        if term is None:
+            return AsAt(on, None, in_progress=False)
+    return AsAt(min(term.end, on), term, in_progress=term.start <= on <= term.end)
+
+
+def values_not_yet_shown(indicators: Iterable[Indicator], *, as_at: datetime.date) -> int:
+    """How many of this area's values of `indicators` are for periods ending after `as_at`
+    (the current term's, say): the page says they are there and why they are not shown."""
+    return (
+        Measurement.objects.local()
+        .filter(indicator__in=[i.pk for i in indicators], period_end__gt=as_at)
+        .count()
+    )
+
+
+class Standing(StrEnum):
+    """Where a row stands, for the summary strip and the home page: its RAG, or why it has
+    none. A withheld value is counted as withheld, never by the RAG it would have had."""
+
+    RED = "red"
+    AMBER = "amber"
+    GREEN = "green"
+    NO_TARGET = "no target"
+    WITHHELD = "withheld"
+    NO_VALUE = "no value"
+
+
+STANDING_LABELS = {
+    Standing.RED: "Red",
+    Standing.AMBER: "Amber",
+    Standing.GREEN: "Green",
+    Standing.NO_TARGET: "No target",
+    Standing.WITHHELD: "Withheld",
+    Standing.NO_VALUE: "No value yet",
+}
+# The GOV.UK tag colour of each, always beside its word.
+STANDING_TAGS = {
+    Standing.RED: "govuk-tag--red",
+    Standing.AMBER: "govuk-tag--yellow",
+    Standing.GREEN: "govuk-tag--green",
+    Standing.NO_TARGET: "govuk-tag--grey",
+    Standing.WITHHELD: "govuk-tag--grey",
+    Standing.NO_VALUE: "govuk-tag--grey",
+}
+
+
+@dataclass(frozen=True)
+class StandingCount:
+    standing: Standing
+    label: str
+    tag: str
+    count: int
+
+
+def standing_counts(rows: Iterable["Row"]) -> list[StandingCount]:
+    """How many rows stand where, in the strip's order (red first), each with its word."""
+    counts = Counter(row.standing for row in rows)
+    return [
+        StandingCount(s, STANDING_LABELS[s], STANDING_TAGS[s], counts[s])
+        for s in Standing
+        if counts[s] or s in (Standing.RED, Standing.AMBER, Standing.GREEN, Standing.NO_TARGET)
+    ]
 
 
 @dataclass(frozen=True)
@@ -84,11 +176,38 @@ class Row:
     def is_exception(self) -> bool:
         return self.rag == Rag.RED or self.direction == Direction.DECLINING
 
+    @property
+    def withheld(self) -> bool:
+        """The latest value is withheld (or "fewer than 5"): it has no RAG, direction or rank."""
+        return self.value.suppressed
+
+    @property
+    def standing(self) -> Standing:
+        if self.withheld:
+            return Standing.WITHHELD
+        if self.latest is None:
+            return Standing.NO_VALUE
+        if self.rag is None:
+            return Standing.NO_TARGET
+        return Standing(self.rag.value)
+
 
 @dataclass
 class Group:
     title: str
     rows: list[Row]
+
+    @property
+    def anchor(self) -> str:
+        """The id of the group's heading, for the summary's jump links."""
+        return "group-" + slugify(self.title)
+
+    @property
+    def standings(self) -> str:
+        """ "2 red, 1 amber, 5 green": the group's counts in words, for its jump link."""
+        return ", ".join(
+            f"{c.count} {c.label.lower()}" for c in standing_counts(self.rows) if c.count
+        )
 
 
 def scorecard_rows(
@@ -139,23 +258,34 @@ def scorecard_rows(
             if current
             else None
         )
+        value = indicator.shown(current, suppress=suppress)
+        before = indicator.shown(previous, suppress=suppress) if previous else None
         row = Row(
             indicator=indicator,
             latest=current,
             previous=previous,
             target=target,
-            rag=rag(
-                current.value if current else None,
-                target.value if target else None,
-                polarity=indicator.polarity,
-                tolerance=indicator.tolerance,
+            # A withheld value is judged by nothing (kpis.rules.judged): no RAG, direction
+            # of travel, rank or quartile, on every page, export and count that reads the row.
+            rag=judged(
+                rag(
+                    current.value if current else None,
+                    target.value if target else None,
+                    polarity=indicator.polarity,
+                    tolerance=indicator.tolerance,
+                ),
+                value,
             ),
-            direction=direction(
-                current.value if current else None,
-                previous.value if previous else None,
-                polarity=indicator.polarity,
+            direction=judged(
+                direction(
+                    current.value if current else None,
+                    previous.value if previous else None,
+                    polarity=indicator.polarity,
+                ),
+                value,
+                before,
             ),
-            value=indicator.shown(current, suppress=suppress),
+            value=value,
             trend=values,
             sparkline=sparkline(
                 [indicator.shown(m, suppress=suppress).value for m in values],
@@ -187,7 +317,11 @@ def scorecard_rows(
                 ),
             }
             if comparator.rank and comparator.of:
-                row.rank = Benchmark(comparator.rank, comparator.of, comparator.quartile)
+                row.rank = judged(
+                    Benchmark(comparator.rank, comparator.of, comparator.quartile),
+                    value,
+                    row.published,
+                )
         elif current is not None:
             areas = others.get((indicator.pk, current.period_start, current.period_end), {})
             row.benchmarks = {
@@ -196,8 +330,11 @@ def scorecard_rows(
             }
             authorities = [m.value for a, m in areas.items() if a.startswith("la:")]
             if authorities:
-                row.rank = benchmark(
-                    current.value, [*authorities, current.value], polarity=indicator.polarity
+                row.rank = judged(
+                    benchmark(
+                        current.value, [*authorities, current.value], polarity=indicator.polarity
+                    ),
+                    value,
                 )
         if indicator.pk in by_breakdown:
             row.breakdowns = [

@@ -12,6 +12,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import slugify
@@ -33,8 +34,18 @@ from kpis.models import (
     target_in_force,
 )
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
-from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Shown, export_cell
-from kpis.scorecard import Row, breakdown_topics, comparisons_used, grouped, scorecard_rows
+from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Benchmark, Shown, export_cell, judged
+from kpis.scorecard import (
+    AsAt,
+    Row,
+    breakdown_topics,
+    comparisons_used,
+    grouped,
+    scorecard_as_at,
+    scorecard_rows,
+    standing_counts,
+    values_not_yet_shown,
+)
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.follow_up import follow_ups
@@ -42,13 +53,11 @@ from send_qa.core.models import Period
 from send_qa.core.tables import table_download
 
 
-def _as_at(request: SignedInRequest) -> tuple[datetime.date, Period | None]:
-    """The scorecard shows the latest values up to the end of the chosen term (or today)."""
+def _as_at(request: SignedInRequest) -> AsAt:
+    """The chosen term's end (today while it is in progress), else the end of the last
+    finished term: `kpis.scorecard.scorecard_as_at`, as the home page and the report."""
     term = Period.objects.chosen_term(request.GET.get("term", ""))
-    today = timezone.localdate()
-    if term is None:
-        return today, Period.objects.current_term(on=today)
-    return min(term.end, today), term
+    return scorecard_as_at(term, on=timezone.localdate())
 
 
 def _chosen(request: SignedInRequest) -> Scorecard | None:
@@ -78,22 +87,43 @@ def _asked_breakdown(request: SignedInRequest, topics: list[str]) -> str:
     return asked if asked in topics else ""
 
 
+class _Asked:
+    """What a scorecard request asks for, each read once, and only when the cache does not
+    hold the page already."""
+
+    def __init__(self, request: SignedInRequest) -> None:
+        self.request = request
+
+    @cached_property
+    def as_at(self) -> AsAt:
+        return _as_at(self.request)
+
+    @cached_property
+    def chosen(self) -> Scorecard | None:
+        return _chosen(self.request)
+
+    @cached_property
+    def indicators(self) -> list[Indicator]:
+        return _indicators(self.chosen)
+
+
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 def scorecard(request: SignedInRequest) -> HttpResponse:
     by = "priority" if request.GET.get("group") == "priority" else "oba"
     term, chosen = _asked_by_uuid(request, "term"), _asked_by_uuid(request, "scorecard")
     today = timezone.localdate()
+    asked = _Asked(request)
     topics = cached(
         ("scorecard-topics", today, term, chosen),
-        lambda: breakdown_topics(_indicators(_chosen(request)), as_at=_as_at(request)[0]),
+        lambda: breakdown_topics(asked.indicators, as_at=asked.as_at.day),
     )
     breakdown = _asked_breakdown(request, topics)
     # The topic is the DfE's words (spaces, any case): in the key by its digest, exactly.
     topic_key = hashlib.sha256(breakdown.encode()).hexdigest()[:16] if breakdown else ""
     page = cached(
         ("scorecard-page", today, term, chosen, by, topic_key),
-        lambda: _scorecard_page(request, by=by, topics=topics, breakdown=breakdown),
+        lambda: _scorecard_page(request, asked, by=by, topics=topics, breakdown=breakdown),
     )
     is_sendops = request.user.has_role(*KPI_MANAGERS)
     return render(
@@ -108,24 +138,36 @@ def scorecard(request: SignedInRequest) -> HttpResponse:
 
 
 def _scorecard_page(
-    request: SignedInRequest, *, by: str, topics: list[str], breakdown: str
+    request: SignedInRequest, asked: _Asked, *, by: str, topics: list[str], breakdown: str
 ) -> dict[str, Any]:
     """Everything on the scorecard page that is the same for everyone of a role who may read
-    it (no forms, nothing personal): what is cached until KPI data or the terms change."""
-    as_at, term = _as_at(request)
-    chosen = _chosen(request)
-    tables, exception_list, has_exceptions = _scorecard_parts(
-        _indicators(chosen), as_at=as_at, by=by, breakdown=breakdown
+    it (no forms, nothing personal): what is cached until KPI data or the terms change. The
+    date it is as at follows from today, the term asked for and the terms (all in the key or
+    the data version), so the key names it."""
+    as_at, chosen, indicators = asked.as_at, asked.chosen, asked.indicators
+    term = as_at.term
+    summary, tables, exception_list, has_exceptions = _scorecard_parts(
+        indicators, as_at=as_at.day, by=by, breakdown=breakdown
     )
-    terms = Period.objects.terms().filter(start__lte=timezone.localdate()).order_by("-start")
-    asked = {
+    today = timezone.localdate()
+    terms = Period.objects.terms().filter(start__lte=today).order_by("-start")
+    parameters = {
         "term": _asked_by_uuid(request, "term"),
         "scorecard": _asked_by_uuid(request, "scorecard"),
     }
     intro = {
         "as_at": as_at,
+        "summary": summary,
+        "not_yet_shown": values_not_yet_shown(indicators, as_at=as_at.day),
         "term_options": _options(
-            [(option.uuid, option.name) for option in terms], term.uuid if term else None
+            [
+                (
+                    option.uuid,
+                    f"{option.name} (in progress)" if option.contains(today) else option.name,
+                )
+                for option in terms
+            ],
+            term.uuid if term else None,
         ),
         "scorecard_options": _options(
             [(option.uuid, option.name) for option in Scorecard.objects.all()],
@@ -138,7 +180,7 @@ def _scorecard_page(
         "breakdown": breakdown,
         "query": urlencode(
             {
-                **{k: v for k, v in asked.items() if v},
+                **{k: v for k, v in parameters.items() if v},
                 "group": by,
                 **({"breakdown": breakdown} if breakdown else {}),
             }
@@ -167,9 +209,10 @@ def _options(choices: list[tuple[object, str]], selected: object) -> SafeString:
 
 def _scorecard_parts(
     indicators: list[Indicator], *, as_at: datetime.date, by: str, breakdown: str = ""
-) -> tuple[str, str, bool]:
-    """The scorecard's tables and its list of exceptions, as HTML that is the same for
-    everyone who may read the scorecard (no forms, nothing personal): what is cached."""
+) -> tuple[str, str, str, bool]:
+    """The scorecard's summary strip, its tables and its list of exceptions, as HTML that is
+    the same for everyone who may read the scorecard (no forms, nothing personal): what is
+    cached."""
     rows = scorecard_rows(indicators, as_at=as_at, suppress=True, breakdown=breakdown)
     notes = {
         note.measurement_id: note
@@ -179,10 +222,14 @@ def _scorecard_parts(
         (row, notes.get(row.latest.pk) if row.latest else None) for row in rows if row.is_exception
     ]
     labels = {"rag_labels": RAG_LABELS, "direction_labels": DIRECTION_LABELS}
+    groups = grouped(rows, by=by)
+    summary = render_to_string(
+        "kpis/_scorecard_summary.html", {"groups": groups, "standings": standing_counts(rows)}
+    )
     tables = render_to_string(
         "kpis/_scorecard_tables.html",
         {
-            "groups": grouped(rows, by=by),
+            "groups": groups,
             "comparisons": comparisons_used(rows),
             "breakdown": breakdown,
             **labels,
@@ -191,7 +238,12 @@ def _scorecard_parts(
     exception_list = render_to_string(
         "kpis/_scorecard_exceptions.html", {"exceptions": exceptions, **labels}
     )
-    return mark_safe(tables), mark_safe(exception_list), bool(exceptions)  # noqa: S308
+    return (
+        mark_safe(summary),  # noqa: S308
+        mark_safe(tables),  # noqa: S308
+        mark_safe(exception_list),  # noqa: S308
+        bool(exceptions),
+    )
 
 
 def _exception_notes(ids: Iterable[int]) -> QuerySet[ExceptionNote]:
@@ -292,7 +344,7 @@ def _published_columns(row: Row) -> list[object]:
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "scorecard")
 def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
-    as_at, _ = _as_at(request)
+    as_at = _as_at(request).day
     chosen = _chosen(request)
     indicators = _indicators(chosen)
     breakdown = _asked_breakdown(request, breakdown_topics(indicators, as_at=as_at))
@@ -327,16 +379,21 @@ def _published_rows(
     rows = []
     for c in Comparator.objects.headline().filter(indicator=indicator).order_by("-period_start"):
         held = periods.get((c.period_start, c.period_end), {}).get("local")
+        published = indicator.shown_figure(
+            c.value,
+            status=c.status,
+            numerator=c.numerator,
+            denominator=c.denominator,
+            suppress=True,
+        )
         rows.append(
             {
                 "comparator": c,
-                "published": indicator.shown_figure(
-                    c.value,
-                    status=c.status,
-                    numerator=c.numerator,
-                    denominator=c.denominator,
-                    suppress=True,
-                ),
+                "published": published,
+                # Rank and quartile only beside a figure that is shown (kpis.rules.judged).
+                "rank": judged(Benchmark(c.rank, c.of, c.quartile), published)
+                if c.rank and c.of
+                else None,
                 "held": indicator.shown(held, suppress=True) if held else None,
                 "held_is_published": bool(held and held.source_note.startswith(PUBLISHED_NOTE)),
                 "england": indicator.shown_figure(

@@ -147,14 +147,18 @@ def _advice(user: User, context: PanelContext) -> Content:
 
 
 def _scorecard(user: User, context: PanelContext) -> Content:
-    summary = kpi_queries.rag_summary(as_at=context["today"])
-    if not summary["measured"]:
+    summary = kpi_queries.rag_summary(on=context["today"])
+    if not summary.measured:
         return ["No indicators have been measured yet."], [("Indicators", "kpis:indicator_list")]
+    counts = summary.counts
+    withheld = f", {counts['withheld']} withheld" if counts["withheld"] else ""
     return (
         [
-            f"{summary['measured']} indicators measured: {summary['green']} green, "
-            f"{summary['amber']} amber, {summary['red']} red.",
-            f"{summary['exceptions']} red or declining, needing commentary for the board.",
+            f"{summary.as_at.heading}.",
+            f"{summary.measured} indicators measured: {counts['green']} green, "
+            f"{counts['amber']} amber, {counts['red']} red, "
+            f"{counts['no target']} with no target{withheld}.",
+            f"{summary.exceptions} red or declining, needing commentary for the board.",
         ],
         [("The scorecard", "kpis:scorecard")],
     )

@@ -26,7 +26,8 @@ from wsoa import queries as wsoa_queries
 
 
 def report_evidence(term: Period, *, on: datetime.date) -> dict[str, object]:
-    as_at = min(term.end, on)
+    scorecard_as_at = kpi_queries.scorecard_as_at_for_report(term, on=on)
+    as_at = scorecard_as_at.day
     kpi_queries.computed_refresh(term=term, on=on)
     groups, rows = kpi_queries.scorecard_for_report(as_at=as_at)
     trend = audit_queries.audit_trend()
@@ -42,6 +43,7 @@ def report_evidence(term: Period, *, on: datetime.date) -> dict[str, object]:
     qa = audit_queries.term_qa(term=term, on=on)
     return {
         "as_at": as_at,
+        "scorecard_heading": scorecard_as_at.heading,
         "threshold": threshold(),
         "counts": report_counts(qa),
         "audit_good": kpi_queries.term_figure("AUDIT_GOOD", term=term),
