@@ -53,7 +53,7 @@ def _lines(bullets: Iterable[str], none: str) -> str:
 def report_draft(term: Period, *, on: datetime.date, reader: User) -> Draft:
     """The three sections drafted from the stored evidence of the term, as `reader` (a member
     of SENDOPS) may see it."""
-    as_at = min(term.end, on)
+    as_at = kpi_queries.scorecard_as_at_for_report(term, on=on).day  # the scorecard's one rule
     _, rows = kpi_queries.scorecard_for_report(as_at=as_at)
     indicators = kpi_queries.indicator_findings(rows)
     qa = audit_queries.term_qa(term=term, on=on)
