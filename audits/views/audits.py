@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -101,7 +102,7 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "filter_querystring": request.GET.copy(),
-            "terms": Period.objects.terms().order_by("-start"),
+            "terms": Period.objects.terms_for_choice(timezone.localdate()),
             "statuses": Audit.Status.choices,
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,

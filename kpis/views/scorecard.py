@@ -99,7 +99,7 @@ def _scorecard_page(request: SignedInRequest, *, by: str) -> dict[str, Any]:
     tables, exception_list, has_exceptions = _scorecard_parts(
         _indicators(chosen), as_at=as_at, by=by
     )
-    terms = Period.objects.terms().filter(start__lte=timezone.localdate()).order_by("-start")
+    terms = Period.objects.terms_for_choice(day := timezone.localdate()).filter(start__lte=day)
     asked = {
         "term": _asked_by_uuid(request, "term"),
         "scorecard": _asked_by_uuid(request, "scorecard"),
