@@ -1,5 +1,7 @@
 import { initAll } from "../govuk/govuk-frontend.min.js";
 import { initAutosave } from "./autosave.mjs";
+import { initSessionTimeout } from "./session-timeout.mjs";
 
 initAll();
 initAutosave();
+initSessionTimeout();
