@@ -38,6 +38,7 @@ from send_qa.core.figures import percent
 from send_qa.core.follow_up import FollowUp
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
+from send_qa.core.outcomes import tell_outcome
 from send_qa.core.roles import group_name
 
 AUDITS_PER_PAGE = 50
@@ -264,7 +265,14 @@ def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
                 },
             )
         else:
-            messages.success(request, "Your overall rating has been saved.")
+            tell_outcome(
+                request,
+                changed=audit.overall_rating is not None,
+                done="Your overall rating has been saved.",
+                nothing="You have not chosen an overall rating yet"
+                + ("; your comments have been saved." if audit.final_comments else ".")
+                + " Rate the plan as a whole before you submit the audit.",
+            )
             return redirect(audit_detail_url(audit))
     return render(
         request,

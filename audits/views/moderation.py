@@ -29,6 +29,7 @@ from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.follow_up import follow_ups
 from send_qa.core.forms import posted
 from send_qa.core.models import User
+from send_qa.core.outcomes import tell_outcome
 from send_qa.core.tables import table_download
 
 
@@ -130,8 +131,11 @@ def session_assign(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpRes
         messages.error(request, "Draw the sample before you set the re-audits.")
     else:
         count = session_assign_reaudits(session, by=request.user)
-        messages.success(
-            request, f"{count} re-audit{'s' if count != 1 else ''} set for the members."
+        tell_outcome(
+            request,
+            changed=count > 0,
+            done=f"{count} re-audit{'s' if count != 1 else ''} set for the members.",
+            nothing="No new re-audits were set: every member already has theirs.",
         )
     return redirect("audits:moderation_detail", session_uuid=session.uuid)
 
