@@ -11,6 +11,7 @@ from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.forms.boundfield import BoundField
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import (
     Advice,
@@ -212,9 +213,9 @@ class AssignForm(GDSFormMixin, forms.Form):
         template.queryset = ChecklistTemplate.objects.published().for_subject(
             ChecklistTemplate.Subject.EHCP
         )
-        terms = Period.objects.terms().order_by("-start")
+        terms = Period.objects.terms_for_choice(timezone.localdate())
         cast("forms.ModelChoiceField[Period]", self.fields["term"]).queryset = terms
-        current = Period.objects.current_term()
+        current = Period.objects.term_in_hand(timezone.localdate())
         if current:
             self.initial.setdefault("term", current.pk)
 
@@ -328,13 +329,13 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         term = cast("forms.ModelChoiceField[Period]", self.fields["term"])
-        term.queryset = Period.objects.terms().order_by("-start")
+        term.queryset = Period.objects.terms_for_choice(timezone.localdate())
         term.empty_label = None
         cast(forms.ChoiceField, self.fields["pool"]).choices = ModerationSession.Pool.choices
         if self.instance.pk:
             self.initial["members"] = list(self.instance.members.values_list("pk", flat=True))
         else:
-            current = Period.objects.current_term()
+            current = Period.objects.term_in_hand(timezone.localdate())
             if current:
                 self.initial.setdefault("term", current.pk)
 
@@ -532,13 +533,20 @@ class ResultsUploadForm(SpreadsheetUploadForm):
 
 
 def _term_field() -> "forms.ModelChoiceField[Period]":
+    """An optional term; its choices are set as each form is made (`_terms_now`), so that
+    they follow the day the page is opened, not the day the server started."""
     return forms.ModelChoiceField(
-        queryset=Period.objects.terms().order_by("-start"),
+        queryset=Period.objects.none(),
         to_field_name="uuid",
         required=False,
         label="Term (optional)",
         empty_label="No term",
     )
+
+
+def _terms_now(form: forms.Form) -> None:
+    term = cast("forms.ModelChoiceField[Period]", form.fields["term"])
+    term.queryset = Period.objects.terms_for_choice(timezone.localdate())
 
 
 class LocalOfferStartForm(GDSFormMixin, forms.Form):
@@ -553,6 +561,10 @@ class LocalOfferStartForm(GDSFormMixin, forms.Form):
         "Leave it empty to use the checklist's name.",
     )
     term = _term_field()
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        _terms_now(self)
 
 
 class SkillsSendForm(GDSFormMixin, forms.Form):
@@ -592,6 +604,7 @@ class SkillsSendForm(GDSFormMixin, forms.Form):
         )
         people = cast("forms.ModelMultipleChoiceField[User]", self.fields["people"])
         people.queryset = _staff().order_by("full_name")
+        _terms_now(self)
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

@@ -305,6 +305,8 @@ AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 # Sessions and cookies: a session ends after 30 minutes unused or 12 hours in all.
 SESSION_IDLE_TIMEOUT = 30 * 60
 SESSION_ABSOLUTE_TIMEOUT = 12 * 60 * 60
+# The GOV.UK timeout warning opens this long before a session would end.
+SESSION_TIMEOUT_WARNING = 5 * 60
 SESSION_COOKIE_AGE = SESSION_ABSOLUTE_TIMEOUT
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

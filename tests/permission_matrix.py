@@ -386,6 +386,7 @@ ROWS: list[Row] = [
     # Two-factor sign-in: anyone may set it up; admins and SENDOPS (signed in with a code
     # by client_for) are sent on, the others (no app yet) are sent to set it up.
     Row("core:two_factor_setup", everyone(200)),
+    Row("core:session_stay_signed_in", everyone(200), method="post", is_page=False),
     Row("core:two_factor_verify", {**everyone(302), "admin": HOME, "sendops": HOME}),
     # Admins only.
     Row("core:access_log", only("admin")),

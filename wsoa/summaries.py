@@ -66,6 +66,15 @@ class PlanSummary:
     overall: Summary
     by_weakness: list[Summary] = field(default_factory=list)
     by_lead: list[Summary] = field(default_factory=list)
+    done_statuses: list[str] = field(default_factory=list)
+
+    @property
+    def done_in_words(self) -> str:
+        """Which RAG statuses count as done, for the sentence under the summary."""
+        names = [f"“{name}”" for name in self.done_statuses]
+        if len(names) < 2:
+            return "".join(names)
+        return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def _summary(
@@ -101,6 +110,16 @@ def _summary(
     return summary
 
 
+def cut_at_word(text: str, limit: int = 80) -> str:
+    """The text up to `limit` characters, cut after a whole word with an ellipsis when longer
+    (a weakness's title in a table caption); a single overlong word is cut where it must be."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return f"{cut.rstrip(' ,;:.-–')}…"
+
+
 def _lead_title(lead: str, officers: set[str]) -> str:
     """The lead, with the senior responsible officers of their actions beside them."""
     if not officers:
@@ -134,13 +153,14 @@ def plan_summary(plan: ActionPlan) -> PlanSummary:
         snapshot=snapshot,
         overall=_summary("All actions", actions, statuses, before),
         by_weakness=[
-            _summary(f"{w}: {w.text[:80]}", acts, statuses, before)
+            _summary(f"{w}: {cut_at_word(w.text)}", acts, statuses, before)
             for w, acts in sorted(by_weakness.items(), key=lambda kv: kv[0].number)
         ],
         by_lead=[
             _summary(_lead_title(lead, officers[lead]), acts, statuses, before)
             for lead, acts in sorted(by_lead.items())
         ],
+        done_statuses=[s.name for s in statuses if s.counts_as_done],
     )
 
 

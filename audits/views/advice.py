@@ -65,7 +65,9 @@ def advice_list(request: SignedInRequest) -> HttpResponse:
             "filter_querystring": request.GET.copy(),
             "statuses": AdviceStatus.choices,
             "services": AdviceService.objects.values_list("uuid", "name"),
-            "terms": Period.objects.terms().order_by("-start").values_list("uuid", "name"),
+            "terms": Period.objects.terms_for_choice(timezone.localdate()).values_list(
+                "uuid", "name"
+            ),
             "status_labels": dict(AdviceStatus.choices),
         },
     )
@@ -201,7 +203,7 @@ def advice_summary(request: SignedInRequest) -> HttpResponse:
         service = AdviceService.objects.filter(uuid=asked).first()
     context: dict[str, Any] = {
         "term": term,
-        "terms": Period.objects.terms().order_by("-start"),
+        "terms": Period.objects.terms_for_choice(timezone.localdate()),
         "services": AdviceService.objects.all(),
         "service": service,
         "by": by,

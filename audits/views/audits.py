@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -37,6 +38,7 @@ from send_qa.core.figures import percent
 from send_qa.core.follow_up import FollowUp
 from send_qa.core.forms import posted
 from send_qa.core.models import Period, Team, User
+from send_qa.core.outcomes import tell_outcome
 from send_qa.core.roles import group_name
 
 AUDITS_PER_PAGE = 50
@@ -101,7 +103,7 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "filter_querystring": request.GET.copy(),
-            "terms": Period.objects.terms().order_by("-start"),
+            "terms": Period.objects.terms_for_choice(timezone.localdate()),
             "statuses": Audit.Status.choices,
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,
@@ -263,7 +265,14 @@ def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
                 },
             )
         else:
-            messages.success(request, "Your overall rating has been saved.")
+            tell_outcome(
+                request,
+                changed=audit.overall_rating is not None,
+                done="Your overall rating has been saved.",
+                nothing="You have not chosen an overall rating yet"
+                + ("; your comments have been saved." if audit.final_comments else ".")
+                + " Rate the plan as a whole before you submit the audit.",
+            )
             return redirect(audit_detail_url(audit))
     return render(
         request,

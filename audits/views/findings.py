@@ -25,7 +25,9 @@ from send_qa.core.tables import table_download
 
 def chosen_term(request: SignedInRequest) -> Period | None:
     """The term asked for, or else the current one."""
-    return Period.objects.chosen_term(request.GET.get("term", "")) or Period.objects.current_term()
+    return Period.objects.chosen_term(request.GET.get("term", "")) or Period.objects.term_in_hand(
+        timezone.localdate()
+    )
 
 
 def _ehcp_audits() -> AuditQuerySet:
@@ -53,7 +55,7 @@ def findings(request: SignedInRequest) -> HttpResponse:
         "audits/findings.html",
         {
             "term": term,
-            "terms": Period.objects.terms().order_by("-start"),
+            "terms": Period.objects.terms_for_choice(timezone.localdate()),
             "summary": summary,
             "trend": trend_by_term(_ehcp_audits()),
             "weakest": _weakest_with_actions(summary, term, request.user),
@@ -197,7 +199,7 @@ def qa_summary(request: SignedInRequest) -> HttpResponse:
         "audits/qa_summary.html",
         {
             "term": term,
-            "terms": Period.objects.terms().order_by("-start"),
+            "terms": Period.objects.terms_for_choice(timezone.localdate()),
             "qa": term_qa(term=term, on=timezone.localdate()) if term else None,
             **_breakdown_context(request, audits),
         },

@@ -32,6 +32,7 @@ from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.follow_up import follow_ups
 from send_qa.core.forms import posted
 from send_qa.core.models import User
+from send_qa.core.outcomes import tell_outcome
 from send_qa.core.tables import table_download
 
 
@@ -167,8 +168,11 @@ def session_assign(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpRes
         messages.error(request, "Draw the sample before you set the re-audits.")
     else:
         count = session_assign_reaudits(session, by=request.user)
-        messages.success(
-            request, f"{count} re-audit{'s' if count != 1 else ''} set for the members."
+        tell_outcome(
+            request,
+            changed=count > 0,
+            done=f"{count} re-audit{'s' if count != 1 else ''} set for the members.",
+            nothing="No new re-audits were set: every member already has theirs.",
         )
     return redirect("audits:moderation_detail", session_uuid=session.uuid)
 

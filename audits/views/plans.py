@@ -22,6 +22,7 @@ from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import User
+from send_qa.core.outcomes import tell_outcome
 
 PLANS_PER_PAGE = 50
 
@@ -161,8 +162,11 @@ def assign(request: SignedInRequest) -> HttpResponse:
             by=request.user,
         )
         count = len(created)
-        messages.success(
-            request, f"{count} audit{'s' if count != 1 else ''} assigned to {data['auditor']}."
+        tell_outcome(
+            request,
+            changed=count > 0,
+            done=f"{count} audit{'s' if count != 1 else ''} assigned to {data['auditor']}.",
+            nothing=f"No audits were assigned to {data['auditor']}.",
         )
         if skipped:
             messages.warning(

@@ -15,6 +15,7 @@ from audits.result_import import ResultsChecked, results_check, results_save, re
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
+from send_qa.core.outcomes import tell_outcome
 from send_qa.core.staging import stage_and_check, staged
 from send_qa.core.tables import TableImportError, read_table
 
@@ -69,9 +70,12 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
         return redirect("audits:results_import")
     finally:
         path.unlink(missing_ok=True)
-    messages.success(
+    tell_outcome(
         request,
-        f"Imported {len(checked.rows):,} past results against {checked.template}: "
+        changed=bool(checked.added or checked.updated or checked.new_plans),
+        nothing=f"The file changed nothing: its {len(checked.rows):,} past results are held "
+        "already.",
+        done=f"Imported {len(checked.rows):,} past results against {checked.template}: "
         f"{checked.added:,} audits added, {checked.updated:,} updated, "
         f"{len(checked.new_plans):,} plans added to the register with need and placement not "
         "recorded.",

@@ -97,7 +97,7 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
     finally:
         path.unlink(missing_ok=True)
     if record.changed_nothing:
-        messages.success(
+        messages.info(
             request,
             f"{record.file_name} changed nothing: every one of its {record.rows_read:,} rows "
             "is already held as published.",

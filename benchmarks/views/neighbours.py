@@ -78,7 +78,7 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
         path.unlink(missing_ok=True)
     found_set = saved.neighbour_set
     if saved.record is None:
-        messages.success(
+        messages.info(
             request,
             f"{pending['name']} changed nothing: it was imported already as {found_set.name} "
             f"{found_set.release}.",

@@ -58,6 +58,7 @@ from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.models import User
+from send_qa.core.outcomes import tell_outcome
 
 PREVIEW_ROWS = 50
 SESSION_KEY = "kpi_import"
@@ -121,10 +122,12 @@ def _confirm(request: SignedInRequest) -> HttpResponse:
         return redirect("kpis:import")
     finally:
         path.unlink(missing_ok=True)
-    messages.success(
+    tell_outcome(
         request,
-        f"Imported {pending['name']}: {plan.added} values added, {plan.updated} updated, "
+        changed=plan.added + plan.updated > 0,
+        done=f"Imported {pending['name']}: {plan.added} values added, {plan.updated} updated, "
         f"{plan.unchanged} unchanged.",
+        nothing=f"{pending['name']} changed nothing: its {plan.unchanged} values are held already.",
     )
     return redirect("kpis:scorecard")
 
@@ -315,10 +318,13 @@ def indicators_import(request: SignedInRequest) -> HttpResponse:
         except IndicatorFileError as error:
             problems = error.problems
         else:
-            messages.success(
+            tell_outcome(
                 request,
-                f"Indicators imported: {done.added} added, {done.updated} updated, "
+                changed=done.added + done.updated > 0,
+                done=f"Indicators imported: {done.added} added, {done.updated} updated, "
                 f"{done.unchanged} unchanged.",
+                nothing=f"The file changed nothing: its {done.unchanged} indicators are held "
+                "already as it describes them.",
             )
             return redirect("kpis:indicator_list")
     return render(request, "kpis/indicators_import.html", {"form": form, "problems": problems})

@@ -150,7 +150,7 @@ def _scorecard_page(
         indicators, as_at=as_at.day, by=by, breakdown=breakdown
     )
     today = timezone.localdate()
-    terms = Period.objects.terms().filter(start__lte=today).order_by("-start")
+    terms = Period.objects.terms_for_choice(today).filter(start__lte=today)
     parameters = {
         "term": _asked_by_uuid(request, "term"),
         "scorecard": _asked_by_uuid(request, "scorecard"),

@@ -179,6 +179,33 @@ class PeriodQuerySet(models.QuerySet["Period"]):
     def current_term(self, *, on: datetime.date | None = None) -> "Period | None":
         return self.terms().containing(on or timezone.localdate()).first()
 
+    def term_in_hand(self, day: datetime.date) -> "Period | None":
+        """The term people are working in on a day: the one under way, or in a holiday the one
+        just ended (its reports and findings are the ones being written)."""
+        return self.terms().filter(start__lte=day).order_by("-start").first()
+
+    def terms_for_choice(self, day: datetime.date) -> "PeriodQuerySet":
+        """Terms in the order a person chooses one: the term in hand first (the default), then
+        the terms to come, soonest first, then the past ones, latest first. Never "Summer" at
+        the top in December."""
+        current = self.term_in_hand(day)
+        current_pk = current.pk if current else None
+        return (
+            self.terms()
+            .annotate(
+                choice_group=models.Case(
+                    models.When(pk=current_pk, then=0),
+                    models.When(start__gt=day, then=1),
+                    default=2,
+                    output_field=models.IntegerField(),
+                ),
+                coming_start=models.Case(
+                    models.When(start__gt=day, then=models.F("start")), default=None
+                ),
+            )
+            .order_by("choice_group", "coming_start", "-start")
+        )
+
     def chosen_term(self, term_id: str) -> "Period | None":
         """The term a page was asked for by its opaque id (a `term` query parameter), if it
         exists; a row number names nothing."""

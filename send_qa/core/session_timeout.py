@@ -51,6 +51,20 @@ def end_sessions(user: "User") -> int:
     return len(mine)
 
 
+def seconds_left(session: SessionBase, now: int) -> int:
+    """How long the session has before either clock runs out, for the timeout warning."""
+    idle: int = settings.SESSION_IDLE_TIMEOUT - (now - session.get(LAST_SEEN_AT, now))
+    absolute: int = settings.SESSION_ABSOLUTE_TIMEOUT - (now - session.get(SIGNED_IN_AT, now))
+    return max(0, min(idle, absolute))
+
+
+def stay_signed_in(session: SessionBase, now: int) -> int:
+    """The person chose "Stay signed in": the idle clock starts again; returns the seconds
+    left (the 12 hours since sign-in still hold)."""
+    session[LAST_SEEN_AT] = now
+    return seconds_left(session, now)
+
+
 def expiry_reason(session: SessionBase, now: int) -> str | None:
     signed_in_at: int = session.setdefault(SIGNED_IN_AT, now)
     last_seen_at: int = session.setdefault(LAST_SEEN_AT, now)

@@ -1,5 +1,6 @@
 """Sign-in pages, the health check, and user management for admins."""
 
+import time
 import uuid
 
 from django.conf import settings
@@ -13,7 +14,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_GET, require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from send_qa.core import health
 from send_qa.core.access import SignedInRequest, role_required
@@ -31,6 +32,7 @@ from send_qa.core.forms import (
 )
 from send_qa.core.models import User
 from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
+from send_qa.core.session_timeout import stay_signed_in
 from send_qa.core.sign_in_protection import lockout_lift, lockout_of
 from send_qa.core.tasks import send_invitation
 from send_qa.core.two_factor import (
@@ -124,6 +126,13 @@ def two_factor_setup(request: SignedInRequest) -> HttpResponse:
             "required": user.has_role(*settings.OTP_REQUIRED_ROLES),
         },
     )
+
+
+@never_cache
+@require_POST
+def session_stay_signed_in(request: SignedInRequest) -> JsonResponse:
+    """ "Stay signed in" in the timeout warning: the session's idle clock starts again."""
+    return JsonResponse({"seconds_left": stay_signed_in(request.session, int(time.time()))})
 
 
 @login_not_required

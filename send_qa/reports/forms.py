@@ -2,6 +2,7 @@ from typing import Any, cast
 
 from django import forms
 from django.urls import reverse
+from django.utils import timezone
 
 from send_qa.core.autosave import AutosaveFormMixin
 from send_qa.core.concurrency import VersionedFormMixin
@@ -97,4 +98,6 @@ class NewReportForm(GDSFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         term = cast("forms.ModelChoiceField[Period]", self.fields["term"])
-        term.queryset = Period.objects.terms().filter(report__isnull=True).order_by("-start")
+        term.queryset = Period.objects.terms_for_choice(timezone.localdate()).filter(
+            report__isnull=True
+        )

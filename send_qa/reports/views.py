@@ -144,7 +144,14 @@ def board_commentary(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRe
         raise Http404("No such report")
     form = BoardCommentaryForm(posted(request), instance=report)
     if form.is_valid() and form.save_guarded(url=request.path):
-        messages.success(request, "The board's commentary has been saved. Compile version 3.")
+        messages.success(
+            request,
+            "The board's commentary has been saved. Compile a new version of the report to "
+            "include it."
+            if request.user.has_role(*REPORT_MANAGERS)
+            else "Your commentary has been saved. SENDOPS will include it in the next version "
+            "of the report.",
+        )
         return redirect("reports:report_detail", report_uuid=report.uuid)
     context = {"report": report, "form": form}
     return render(request, "reports/commentary.html", context, status=form.status_code)

@@ -191,6 +191,8 @@ class Autosave {
     }
     if (response.ok) {
       this.signedOut = false;
+      // A save is a request: the session's idle clock started again (session-timeout.mjs).
+      document.dispatchEvent(new CustomEvent("portal:session-used"));
       this.version.value = answer.version;
       this.saved = fields;
       if (same(fieldsOf(this.form), fields)) this.forget();

@@ -93,3 +93,45 @@ def test_a_period_cannot_end_before_it_starts():
 )
 def test_academic_year_start(day, start_year):
     assert academic_year_start(day) == start_year
+
+
+def _names(terms):
+    return [term.name for term in terms]
+
+
+def test_terms_to_choose_from_start_with_the_term_in_hand_then_those_to_come():
+    ensure_academic_year(2025)
+    ensure_academic_year(2026)
+    december = datetime.date(2026, 12, 1)
+    assert _names(Period.objects.terms_for_choice(december)) == [
+        "Autumn term 2026/27",
+        "Spring term 2026/27",
+        "Summer term 2026/27",
+        "Summer term 2025/26",
+        "Spring term 2025/26",
+        "Autumn term 2025/26",
+    ]
+
+
+def test_in_a_holiday_the_term_just_ended_is_the_one_in_hand():
+    Period.objects.create(
+        kind=Period.Kind.TERM,
+        name="Summer",
+        season="summer",
+        start=datetime.date(2026, 4, 20),
+        end=datetime.date(2026, 7, 22),
+    )
+    Period.objects.create(
+        kind=Period.Kind.TERM,
+        name="Autumn",
+        season="autumn",
+        start=datetime.date(2026, 9, 3),
+        end=datetime.date(2026, 12, 18),
+    )
+    august = datetime.date(2026, 8, 10)
+    assert Period.objects.term_in_hand(august).name == "Summer"
+    assert _names(Period.objects.terms_for_choice(august)) == ["Summer", "Autumn"]
+    assert _names(Period.objects.terms_for_choice(datetime.date(2026, 1, 5))) == [
+        "Summer",
+        "Autumn",
+    ]

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
+from send_qa.core.outcomes import tell_outcome
 from send_qa.core.staging import stage, upload_dir
 from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
@@ -157,7 +158,13 @@ def _mapped(request: SignedInRequest, plan: ActionPlan, *, confirm: bool) -> Htt
     if not confirm:
         return _page(request, plan, mapping=mapping, preview=result)
     _unstage(request, path)
-    messages.success(request, f"Imported {name}: {result}")
+    tell_outcome(
+        request,
+        changed=bool(result.actions_added or result.actions_changed or result.weaknesses_added),
+        done=f"Imported {name}: {result}",
+        nothing=f"{name} changed nothing: its {result.actions_unchanged} actions are in the "
+        "plan as the file has them.",
+    )
     return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
 
 
