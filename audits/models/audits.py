@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -455,17 +456,17 @@ class Audit(models.Model):
             self.status, self.started_at = self.Status.IN_PROGRESS, timezone.now()
         self.store_result()
 
-    def missing_answers(self) -> list[str]:
-        """What must still be answered before submission, in the user's words."""
-        result = self.result()
-        missing = [
-            f"{section.section.code}: {item.text}"
-            for section in result.sections
-            for item in section.subtotal.required_missing
-        ]
-        if self.template.has_overall_rating and self.overall_rating is None:
-            missing.append("Rate the plan as a whole")
-        return missing
+    def missing_answers(self, result: AuditResult | None = None) -> "MissingAnswers":
+        """What must still be answered before submission, section by section."""
+        result = result or self.result()
+        return MissingAnswers(
+            sections=[
+                (section.section, list(section.subtotal.required_missing))
+                for section in result.sections
+                if section.subtotal.required_missing
+            ],
+            overall_rating=self.template.has_overall_rating and self.overall_rating is None,
+        )
 
     @transaction.atomic
     def submit(self, *, version: str, by: User) -> None:
@@ -521,10 +522,34 @@ class AuditImported(AuditLocked):
     )
 
 
+@dataclass(frozen=True)
+class MissingAnswers:
+    """The required questions not answered yet, by section in the checklist's order, and
+    whether the rating of the plan as a whole is still to give."""
+
+    sections: list[tuple[TemplateSection, list[TemplateItem]]]
+    overall_rating: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.sections) or self.overall_rating
+
+    def __len__(self) -> int:
+        return sum(len(items) for _, items in self.sections) + self.overall_rating
+
+    @property
+    def lines(self) -> list[str]:
+        """Each in the user's words, as one line: "A: Is there a one page profile?"."""
+        lines = [
+            f"{section.code}: {item.text}" for section, items in self.sections for item in items
+        ]
+        return lines + (["Rate the plan as a whole"] if self.overall_rating else [])
+
+
 class AuditIncomplete(ValidationError):
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__(missing)
-        self.missing = missing
+    def __init__(self, missing: MissingAnswers) -> None:
+        super().__init__(missing.lines)
+        self.missing = missing.lines
+        self.by_section = missing
 
 
 class AnswerQuerySet(models.QuerySet["Answer"]):
