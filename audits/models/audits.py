@@ -56,6 +56,11 @@ class AuditQuerySet(models.QuerySet["Audit"]):
     def open(self) -> "AuditQuerySet":
         return self.exclude(status=Audit.Status.SUBMITTED)
 
+    def to_do(self, user: User, term: Period | None) -> "AuditQuerySet":
+        """A person's worklist (`to_do_condition`): the home page's count and the top of
+        "Your audits"."""
+        return self.filter(to_do_condition(user, term))
+
     @transaction.atomic
     def assign(
         self,
@@ -148,6 +153,16 @@ class AuditQuerySet(models.QuerySet["Audit"]):
             default_user=by,
         )
         return created, skipped
+
+
+def to_do_condition(user: User, term: Period | None) -> Q:
+    """An audit of a plan given to `user` and not submitted, of this term, an earlier one (not
+    finished then) or none: the person's work to do now. A later term's is not due yet."""
+    due = Q()
+    if term is not None:
+        due = Q(term__isnull=True) | Q(term__start__lte=term.start)
+    open_statuses = [Audit.Status.NOT_STARTED, Audit.Status.IN_PROGRESS]
+    return Q(auditor=user, plan__isnull=False, status__in=open_statuses) & due
 
 
 class Audit(models.Model):

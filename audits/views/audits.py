@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -27,7 +28,7 @@ from audits.models import (
     PrimaryNeed,
     TemplateItem,
 )
-from audits.models.audits import AuditQuerySet
+from audits.models.audits import AuditQuerySet, to_do_condition
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from audits.scoring import AuditResult, section_subtotal
 from send_qa.core import follow_up
@@ -90,16 +91,33 @@ def grade_choices() -> list[str]:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 def audit_list(request: SignedInRequest) -> HttpResponse:
+    """SENDOPS filter every audit; anyone else sees their worklist first (this term's audits
+    not submitted, `to_do_condition`), then the rest, on the same pages."""
     audits, filters = _filtered_audits(request)
-    page = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     is_sendops = request.user.has_role(*AUDIT_MANAGERS)
+    to_do_count = None
+    if is_sendops:
+        ordered = audits.order_by("-assigned_at", "pk")
+    else:
+        to_do = to_do_condition(request.user, Period.objects.current_term())
+        ordered = audits.annotate(
+            is_to_do=ExpressionWrapper(to_do, output_field=BooleanField())
+        ).order_by("-is_to_do", "-assigned_at", "pk")
+        to_do_count = audits.filter(to_do).count()
+    page = Paginator(ordered, AUDITS_PER_PAGE).get_page(request.GET.get("page"))
+    rows, total = list(page.object_list), page.paginator.count
     return render(
         request,
         "audits/audit_list.html",
         {
             "page": page,
+            "to_do_rows": [audit for audit in rows if getattr(audit, "is_to_do", False)],
+            "other_rows": [audit for audit in rows if not getattr(audit, "is_to_do", False)],
+            "captions": {
+                "all": f"{total} audit{pluralize(total)}",
+                "to_do": f"To do this term: {to_do_count}",
+                "others": f"Submitted and other audits: {total - (to_do_count or 0)}",
+            },
             "filters": filters,
             "filter_querystring": request.GET.copy(),
             "terms": Period.objects.terms().order_by("-start"),

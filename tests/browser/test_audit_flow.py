@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import Audit
+from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory
 from tests.browser.conftest import axe_violations
 from tests.conftest import make_people
@@ -59,6 +61,31 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     assert audit.percent is not None
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
+
+
+def test_the_home_page_count_opens_the_auditors_worklist(new_page):
+    people = make_people()
+    term = Period.objects.current_term() or ensure_academic_year_of_today()
+    to_do = AuditFactory(auditor=people.auditor, term=term, plan=PlanFactory())
+    done = AuditFactory(
+        auditor=people.auditor, term=term, plan=PlanFactory(), status=Audit.Status.SUBMITTED
+    )
+    page = new_page(people.auditor)
+    page.goto(reverse("dashboard:home"))
+    page.get_by_role("link", name="1 audit to finish, 0 started.").click()
+    assert page.url.endswith("/audits/#to-do")
+    worklist = page.get_by_role("table", name="To do this term: 1")
+    assert worklist.get_by_role("link", name=to_do.plan.case_reference).is_visible()
+    others = page.get_by_role("table", name="Submitted and other audits: 1")
+    assert others.get_by_role("link", name=done.plan.case_reference).is_visible()
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+def ensure_academic_year_of_today():
+    today = timezone.localdate()
+    ensure_academic_year(today.year if today.month >= 9 else today.year - 1)
+    return Period.objects.current_term()
 
 
 def test_a_failed_submit_links_straight_to_each_question_not_answered(new_page):
