@@ -496,8 +496,9 @@ def percent_good_or_better(*, term: Period) -> tuple[int, int]:
     return counts["good"], counts["graded"]
 
 
-def dashboard_for_auditor(user: User) -> dict[str, Any]:
-    open_audits = Audit.objects.filter(auditor=user).of_cases().open()
+def dashboard_for_auditor(user: User, term: Period | None = None) -> dict[str, Any]:
+    """The person's worklist counted as "Your audits" lists it (`AuditQuerySet.to_do`)."""
+    open_audits = Audit.objects.to_do(user, term)
     counts = open_audits.aggregate(
         total=Count("id"), started=Count("id", filter=Q(status=Audit.Status.IN_PROGRESS))
     )

@@ -40,6 +40,7 @@ class Subtotal:
     points: Decimal = Decimal(0)
     max_points: Decimal = Decimal(0)
     answered: int = 0
+    saved: int = 0  # items with a stored answer, even a blank one: the section has been saved
     required_missing: list = field(default_factory=list)  # the template items
 
     @property
@@ -50,6 +51,7 @@ class Subtotal:
         self.points += other.points
         self.max_points += other.max_points
         self.answered += other.answered
+        self.saved += other.saved
         self.required_missing += other.required_missing
 
 
@@ -58,6 +60,7 @@ def section_subtotal(items: Iterable, answers: Mapping[int, ItemAnswer]) -> Subt
     subtotal = Subtotal()
     for item in items:
         answer = answers.get(item.pk)
+        subtotal.saved += answer is not None
         if answer is None or not answer.is_answered(item):
             if item.required:
                 subtotal.required_missing.append(item)
@@ -93,8 +96,9 @@ class SectionResult:
 
     @property
     def status(self) -> str:
-        """The GOV.UK task list status of the section."""
-        if self.subtotal.answered == 0:
+        """The GOV.UK task list status of the section: a section saved with its questions left
+        blank is in progress, not "Not started"."""
+        if self.subtotal.answered == 0 and self.subtotal.saved == 0:
             return "Not started"
         if self.subtotal.required_missing:
             return "In progress"

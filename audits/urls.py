@@ -33,6 +33,7 @@ urlpatterns = [
         "audits/<uuid:audit_uuid>/sections/<str:code>/", audits.audit_section, name="audit_section"
     ),
     path("audits/<uuid:audit_uuid>/overall/", audits.audit_overall, name="audit_overall"),
+    path("audits/<uuid:audit_uuid>/check-your-answers/", audits.audit_check, name="audit_check"),
     path("audits/<uuid:audit_uuid>/submit/", audits.audit_submit, name="audit_submit"),
     path("audits/<uuid:audit_uuid>/reopen/", audits.audit_reopen, name="audit_reopen"),
     path("audits/<uuid:audit_uuid>/print/", audits.audit_print, name="audit_print"),
@@ -48,6 +49,11 @@ urlpatterns = [
         "skills/<uuid:audit_uuid>/sections/<str:code>/",
         seed_tools.skills_section,
         name="skills_section",
+    ),
+    path(
+        "skills/<uuid:audit_uuid>/check-your-answers/",
+        seed_tools.skills_check,
+        name="skills_check",
     ),
     path("skills/<uuid:audit_uuid>/submit/", seed_tools.skills_submit, name="skills_submit"),
     path("advice/", advice.advice_list, name="advice_list"),

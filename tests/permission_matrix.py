@@ -421,9 +421,10 @@ ROWS: list[Row] = [
     Row("audits:my_skills", {**everyone(200), "no_role": 403}),
     Row("audits:skills_detail", its_respondent_only(), kwargs=the_caseworkers_self_audit),
     Row("audits:skills_section", its_respondent_only(), kwargs=a_self_audit_section),
+    Row("audits:skills_check", its_respondent_only(), kwargs=the_caseworkers_self_audit),
     Row(
         "audits:skills_submit",
-        its_respondent_only(ok=400),
+        its_respondent_only(ok=302),
         method="post",
         kwargs=the_caseworkers_self_audit,
     ),
@@ -455,7 +456,14 @@ ROWS: list[Row] = [
     Row("audits:audit_print", only("sendops", "auditor", "caseworker"), kwargs=an_audit),
     Row("audits:audit_section", only("auditor"), kwargs=an_audit_section),
     Row("audits:audit_overall", only("auditor"), kwargs=an_audit),
-    Row("audits:audit_submit", only("auditor", ok=400), method="post", kwargs=an_audit),
+    Row("audits:audit_check", only("auditor"), kwargs=an_audit),
+    Row(
+        "audits:audit_check",
+        {**only("sendops"), "auditor": 404, "caseworker": 404},
+        kwargs=a_local_offer_check,
+    ),
+    # Incomplete: back to the task list, which lists what is missing.
+    Row("audits:audit_submit", only("auditor", ok=302), method="post", kwargs=an_audit),
     Row("audits:audit_reopen", only("sendops"), kwargs=a_submitted_audit),
     # Professional advice.
     Row("audits:advice_list", only("sendops")),

@@ -5,7 +5,14 @@ from audits.models.advice import (
     AdviceStatus,
     Profession,
 )
-from audits.models.audits import Answer, Audit, AuditImported, AuditIncomplete, AuditLocked
+from audits.models.audits import (
+    Answer,
+    Audit,
+    AuditImported,
+    AuditIncomplete,
+    AuditLocked,
+    MissingAnswers,
+)
 from audits.models.moderation import ModerationSession, SampledPlan
 from audits.models.plans import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.templates import (
@@ -30,6 +37,7 @@ __all__ = [
     "AuditIncomplete",
     "AuditLocked",
     "ChecklistTemplate",
+    "MissingAnswers",
     "PlacementType",
     "Plan",
     "PrimaryNeed",

@@ -3,6 +3,7 @@
 import datetime
 import uuid
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -54,6 +55,11 @@ class AuditQuerySet(models.QuerySet["Audit"]):
 
     def open(self) -> "AuditQuerySet":
         return self.exclude(status=Audit.Status.SUBMITTED)
+
+    def to_do(self, user: User, term: Period | None) -> "AuditQuerySet":
+        """A person's worklist (`to_do_condition`): the home page's count and the top of
+        "Your audits"."""
+        return self.filter(to_do_condition(user, term))
 
     @transaction.atomic
     def assign(
@@ -147,6 +153,16 @@ class AuditQuerySet(models.QuerySet["Audit"]):
             default_user=by,
         )
         return created, skipped
+
+
+def to_do_condition(user: User, term: Period | None) -> Q:
+    """An audit of a plan given to `user` and not submitted, of this term, an earlier one (not
+    finished then) or none: the person's work to do now. A later term's is not due yet."""
+    due = Q()
+    if term is not None:
+        due = Q(term__isnull=True) | Q(term__start__lte=term.start)
+    open_statuses = [Audit.Status.NOT_STARTED, Audit.Status.IN_PROGRESS]
+    return Q(auditor=user, plan__isnull=False, status__in=open_statuses) & due
 
 
 class Audit(models.Model):
@@ -455,17 +471,17 @@ class Audit(models.Model):
             self.status, self.started_at = self.Status.IN_PROGRESS, timezone.now()
         self.store_result()
 
-    def missing_answers(self) -> list[str]:
-        """What must still be answered before submission, in the user's words."""
-        result = self.result()
-        missing = [
-            f"{section.section.code}: {item.text}"
-            for section in result.sections
-            for item in section.subtotal.required_missing
-        ]
-        if self.template.has_overall_rating and self.overall_rating is None:
-            missing.append("Rate the plan as a whole")
-        return missing
+    def missing_answers(self, result: AuditResult | None = None) -> "MissingAnswers":
+        """What must still be answered before submission, section by section."""
+        result = result or self.result()
+        return MissingAnswers(
+            sections=[
+                (section.section, list(section.subtotal.required_missing))
+                for section in result.sections
+                if section.subtotal.required_missing
+            ],
+            overall_rating=self.template.has_overall_rating and self.overall_rating is None,
+        )
 
     @transaction.atomic
     def submit(self, *, version: str, by: User) -> None:
@@ -521,10 +537,34 @@ class AuditImported(AuditLocked):
     )
 
 
+@dataclass(frozen=True)
+class MissingAnswers:
+    """The required questions not answered yet, by section in the checklist's order, and
+    whether the rating of the plan as a whole is still to give."""
+
+    sections: list[tuple[TemplateSection, list[TemplateItem]]]
+    overall_rating: bool = False
+
+    def __bool__(self) -> bool:
+        return bool(self.sections) or self.overall_rating
+
+    def __len__(self) -> int:
+        return sum(len(items) for _, items in self.sections) + self.overall_rating
+
+    @property
+    def lines(self) -> list[str]:
+        """Each in the user's words, as one line: "A: Is there a one page profile?"."""
+        lines = [
+            f"{section.code}: {item.text}" for section, items in self.sections for item in items
+        ]
+        return lines + (["Rate the plan as a whole"] if self.overall_rating else [])
+
+
 class AuditIncomplete(ValidationError):
-    def __init__(self, missing: list[str]) -> None:
-        super().__init__(missing)
-        self.missing = missing
+    def __init__(self, missing: MissingAnswers) -> None:
+        super().__init__(missing.lines)
+        self.missing = missing.lines
+        self.by_section = missing
 
 
 class AnswerQuerySet(models.QuerySet["Answer"]):

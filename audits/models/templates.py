@@ -4,6 +4,7 @@ A published version never changes (save and delete refuse); editing makes a new 
 version. The JSON shape is documented in docs/templates.md.
 """
 
+import re
 import uuid
 from decimal import Decimal
 from typing import Any
@@ -212,6 +213,12 @@ class TemplateItem(models.Model):
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         _refuse_if_published(self.section.template_id)
         return super().delete(*args, **kwargs)
+
+    @property
+    def anchor(self) -> str:
+        """The id of the question on its section's page ("item-A2"), which the task list's
+        "not answered" links and the check-your-answers page open it at."""
+        return "item-" + re.sub(r"[^A-Za-z0-9_-]", "-", self.code)
 
     @property
     def counts(self) -> bool:

@@ -6,9 +6,10 @@ from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import QuerySet
+from django.db.models import BooleanField, ExpressionWrapper, QuerySet
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
@@ -23,13 +24,14 @@ from audits.models import (
     AuditIncomplete,
     AuditLocked,
     ChecklistTemplate,
+    MissingAnswers,
     PlacementType,
     PrimaryNeed,
     TemplateItem,
 )
-from audits.models.audits import AuditQuerySet
+from audits.models.audits import AuditQuerySet, to_do_condition
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
-from audits.scoring import AuditResult
+from audits.scoring import AuditResult, section_subtotal
 from send_qa.core import follow_up
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -91,16 +93,33 @@ def grade_choices() -> list[str]:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
 def audit_list(request: SignedInRequest) -> HttpResponse:
+    """SENDOPS filter every audit; anyone else sees their worklist first (this term's audits
+    not submitted, `to_do_condition`), then the rest, on the same pages."""
     audits, filters = _filtered_audits(request)
-    page = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
     is_sendops = request.user.has_role(*AUDIT_MANAGERS)
+    to_do_count = None
+    if is_sendops:
+        ordered = audits.order_by("-assigned_at", "pk")
+    else:
+        to_do = to_do_condition(request.user, Period.objects.current_term())
+        ordered = audits.annotate(
+            is_to_do=ExpressionWrapper(to_do, output_field=BooleanField())
+        ).order_by("-is_to_do", "-assigned_at", "pk")
+        to_do_count = audits.filter(to_do).count()
+    page = Paginator(ordered, AUDITS_PER_PAGE).get_page(request.GET.get("page"))
+    rows, total = list(page.object_list), page.paginator.count
     return render(
         request,
         "audits/audit_list.html",
         {
             "page": page,
+            "to_do_rows": [audit for audit in rows if getattr(audit, "is_to_do", False)],
+            "other_rows": [audit for audit in rows if not getattr(audit, "is_to_do", False)],
+            "captions": {
+                "all": f"{total} audit{pluralize(total)}",
+                "to_do": f"To do this term: {to_do_count}",
+                "others": f"Submitted and other audits: {total - (to_do_count or 0)}",
+            },
             "filters": filters,
             "filter_querystring": request.GET.copy(),
             "terms": Period.objects.terms_for_choice(timezone.localdate()),
@@ -142,37 +161,67 @@ def _render_imported(request: SignedInRequest, audit: Audit) -> HttpResponse:
     )
 
 
-def task_list_page(
-    request: SignedInRequest,
-    audit: Audit,
-    *,
-    missing: list[str] | None = None,
-    conflict: EditConflict | None = None,
-    status: int = 200,
-) -> HttpResponse:
+def task_list_page(request: SignedInRequest, audit: Audit) -> HttpResponse:
+    """An audit's task list; after a failed submit (``?missing=1``) it lists, section by
+    section, the questions still to answer, each linked to the question itself."""
     sections = list(audit.sections_with_items())
     answers = audit.answers_by_item()
     result = audit.result(sections, answers)
+    pages = pages_for(audit)
+    can_score = audit.auditor_id == request.user.pk and not audit.is_submitted
+    missing = (
+        missing_groups(pages, audit.missing_answers(result))
+        if can_score and request.GET.get("missing")
+        else []
+    )
     return render(
         request,
         "audits/audit_detail.html",
         {
             "audit": audit,
-            "pages": pages_for(audit),
+            "pages": pages,
             "result": result,
             "not_met": requirements_not_met(request, audit, result, answers),
             "extra_answers": audit.extra_answers(result, answers),
-            "can_score": audit.auditor_id == request.user.pk and not audit.is_submitted,
+            "can_score": can_score,
             "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
             "overall_done": (
                 not audit.template.has_overall_rating or audit.overall_rating is not None
             ),
-            "submit_form": SubmitForm(audit=audit),
-            "missing": missing or [],
-            "conflict": conflict,
+            "missing": missing,
+            "missing_count": sum(len(group.links) for group in missing),
         },
-        status=status,
     )
+
+
+@dataclass(frozen=True)
+class MissingGroup:
+    """One section's questions not answered yet, as the error summary lists them."""
+
+    title: str
+    links: list[tuple[str, str]]  # (the question in words, its address on the section page)
+
+
+def missing_groups(pages: "AuditPages", missing: MissingAnswers) -> list[MissingGroup]:
+    groups = [
+        MissingGroup(
+            section.title,
+            [
+                (
+                    f"{item.code}. {item.text}",
+                    f"{pages.section_url(section.code)}#{item.anchor}",
+                )
+                for item in items
+            ],
+        )
+        for section, items in missing.sections
+    ]
+    if missing.overall_rating:
+        overall = reverse("audits:audit_overall", kwargs={"audit_uuid": pages.audit.uuid})
+        rating = [("Rate the plan as a whole", f"{overall}#id_overall_rating_1")]
+        whole = "plan" if pages.audit.plan_id else pages.audit.thing
+        groups.append(MissingGroup(f"The {whole} as a whole", rating))
+    return groups
 
 
 @never_cache
@@ -200,22 +249,26 @@ def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpRespo
     form = SectionAnswersForm(posted(request), audit=audit, items=items, answers=answers)
     conflict = None
     if form.is_valid():
+        values = form.answer_values()
         try:
-            audit.save_answers(
-                values=form.answer_values(), version=form.posted_version(), by=request.user
-            )
+            audit.save_answers(values=values, version=form.posted_version(), by=request.user)
         except EditConflict as error:
             # The page shows the colleague's answers, so saving it next is not a stale save.
             conflict, error.url = error, request.path
             audit.refresh_from_db()
-            form = SectionAnswersForm(
-                None, audit=audit, items=items, answers=audit.answers_by_item()
-            )
+            answers = audit.answers_by_item()
+            form = SectionAnswersForm(None, audit=audit, items=items, answers=answers)
         else:
             if "later" in request.POST or index + 1 == len(sections):
-                messages.success(request, f"Your answers to {section.title} have been saved.")
+                blank = sum(1 for i in items if i.required and not values[i.pk]["value"].strip())
+                messages.success(
+                    request,
+                    f"Your answers to {section.title} have been saved."
+                    + (f" {not_answered_yet(blank)}" if blank else ""),
+                )
                 return redirect(pages.detail_url)
             return redirect(pages.section, audit_uuid=audit.uuid, code=sections[index + 1].code)
+    saved = section_subtotal(items, answers)
     return render(
         request,
         "audits/audit_section.html",
@@ -227,9 +280,18 @@ def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpRespo
             "conflict": conflict,
             "position": index + 1,
             "count": len(sections),
+            # Said only of a section already saved: a new one is simply not started.
+            "not_answered": {i.pk: i for i in saved.required_missing} if saved.saved else {},
         },
         status=409 if conflict else 200,
     )
+
+
+def not_answered_yet(count: int) -> str:
+    """ "1 question in this section is not answered yet", as the task list and message say."""
+    if count == 1:
+        return "1 question in this section is not answered yet."
+    return f"{count} questions in this section are not answered yet."
 
 
 @never_cache
@@ -282,33 +344,107 @@ def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
     )
 
 
+@never_cache
+@role_required(*AUDIT_READERS)
+@require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
+def audit_check(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+    return check_page(request, audit_to_score(request.user, audit_uuid))
+
+
 @role_required(*AUDIT_READERS)
 @require_http_methods(["POST"])
 def audit_submit(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     return submit_page(request, audit_to_score(request.user, audit_uuid))
 
 
+@dataclass(frozen=True)
+class CheckedAnswer:
+    """One question and its answer in words, for the check-your-answers page."""
+
+    item: TemplateItem
+    shown: str
+    comment: str
+    extras: list[tuple[str, str]]
+
+
+def check_page(
+    request: SignedInRequest,
+    audit: Audit,
+    *,
+    form: SubmitForm | None = None,
+    conflict: EditConflict | None = None,
+) -> HttpResponse:
+    """Every answer of an audit, a check or a self-audit, before the submit that cannot be
+    undone. Its form carries the version of the answers shown, so a colleague's later change
+    refuses the submit."""
+    pages = pages_for(audit)
+    if audit.read_only_reason:
+        messages.error(request, audit.read_only_reason)
+        return redirect(pages.detail_url)
+    sections = list(audit.sections_with_items())
+    answers = audit.answers_by_item()
+    result = audit.result(sections, answers)
+    checked = [
+        (
+            section.section,
+            [
+                CheckedAnswer(item, answer.display(item), answer.comment, answer.extras_shown(item))
+                if (answer := answers.get(item.pk)) is not None
+                else CheckedAnswer(item, "Not answered", "", [])
+                for item in section.items
+            ],
+        )
+        for section in result.sections
+    ]
+    template = audit.template
+    labels = (template.overall_rating_scale or {}).get("labels", {})
+    rating = audit.overall_rating
+    return render(
+        request,
+        "audits/audit_check.html",
+        {
+            "audit": audit,
+            "pages": pages,
+            "sections": checked,
+            "missing_count": len(audit.missing_answers(result)),
+            "rating": (
+                "Not rated"
+                if rating is None
+                else f"{rating} – {labels[str(rating)]}"
+                if str(rating) in labels
+                else str(rating)
+            ),
+            "submit_form": form or SubmitForm(audit=audit),
+            "conflict": conflict,
+        },
+        status=409 if conflict else 200,
+    )
+
+
 def submit_page(request: SignedInRequest, audit: Audit) -> HttpResponse:
-    """Submit an audit, a check or a self-audit for whoever fills it in."""
+    """Submit an audit, a check or a self-audit for whoever fills it in, from its
+    check-your-answers page. A refusal for missing answers goes back to the task list, which
+    lists them: a reload never posts again."""
     form = SubmitForm(request.POST, audit=audit)
     version = form.posted_version() if form.is_valid() else ""
-    detail_url = pages_for(audit).detail_url
+    pages = pages_for(audit)
     try:
         audit.submit(version=version, by=request.user)
-    except AuditIncomplete as error:
-        return task_list_page(request, audit, missing=error.missing, status=400)
+    except AuditIncomplete:
+        return redirect(f"{pages.detail_url}?missing=1")
     except EditConflict as error:
-        error.url = detail_url
+        error.url = pages.check_url
         audit.refresh_from_db()
-        return task_list_page(request, audit, conflict=error, status=409)
+        return check_page(request, audit, form=form, conflict=error)
     except AuditLocked as error:
         messages.error(request, error.message)
-        return redirect(detail_url)
+        return redirect(pages.detail_url)
     if audit.plan_id is None:
         messages.success(request, f"{audit.reference} submitted.")
     else:
         messages.success(request, f"Audit of {audit.reference} submitted.")
-    return redirect(detail_url)
+    return redirect(pages.detail_url)
 
 
 @role_required(*AUDIT_REOPENERS)
@@ -359,6 +495,7 @@ class AuditPages:
     audit: Audit
     detail: str
     section: str
+    check: str
     submit: str
     back: str
     back_text: str
@@ -367,6 +504,13 @@ class AuditPages:
     def detail_url(self) -> str:
         return reverse(self.detail, kwargs={"audit_uuid": self.audit.uuid})
 
+    @property
+    def check_url(self) -> str:
+        return reverse(self.check, kwargs={"audit_uuid": self.audit.uuid})
+
+    def section_url(self, code: str) -> str:
+        return reverse(self.section, kwargs={"audit_uuid": self.audit.uuid, "code": code})
+
 
 def pages_for(audit: Audit) -> AuditPages:
     if audit.is_self_audit:
@@ -374,11 +518,18 @@ def pages_for(audit: Audit) -> AuditPages:
             audit,
             "audits:skills_detail",
             "audits:skills_section",
+            "audits:skills_check",
             "audits:skills_submit",
             "audits:my_skills",
             "Back to your skills self-audits",
         )
-    common = (audit, "audits:audit_detail", "audits:audit_section", "audits:audit_submit")
+    common = (
+        audit,
+        "audits:audit_detail",
+        "audits:audit_section",
+        "audits:audit_check",
+        "audits:audit_submit",
+    )
     if audit.is_local_offer_check:
         return AuditPages(*common, "audits:local_offer_list", "Back to Local Offer checks")
     return AuditPages(*common, "audits:audit_list", "Back to audits")

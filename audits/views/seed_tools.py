@@ -23,7 +23,7 @@ from audits.skills import (
     skills_summary,
     summary_table,
 )
-from audits.views.audits import section_page, submit_page, task_list_page
+from audits.views.audits import check_page, section_page, submit_page, task_list_page
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
@@ -151,6 +151,13 @@ def skills_detail(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
 @require_http_methods(["GET", "POST"])
 def skills_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) -> HttpResponse:
     return section_page(request, _own_self_audit(request, audit_uuid), code)
+
+
+@never_cache
+@role_required(*SKILLS_RESPONDENTS)
+@require_http_methods(["GET"])
+def skills_check(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+    return check_page(request, _own_self_audit(request, audit_uuid))
 
 
 @role_required(*SKILLS_RESPONDENTS)

@@ -60,15 +60,14 @@ class Panel:
 
 
 def _auditor(user: User, context: PanelContext) -> Content:
-    counts = audit_queries.dashboard_for_auditor(user)
+    counts = audit_queries.dashboard_for_auditor(user, context["term"])
     if not counts["total"]:
         return ["No audits are waiting for you."], [("Your audits", "audits:audit_list")]
-    return (
-        [
-            f"{counts['total']} audit{'s' if counts['total'] != 1 else ''} to finish, {counts['started']} started."
-        ],
-        [("Your audits", "audits:audit_list")],
-    )
+    total = counts["total"]
+    to_finish = f"{total} audit{'s' if total != 1 else ''} to finish, {counts['started']} started."
+    # Straight to the worklist at the top of "Your audits", which counts the same audits.
+    worklist = reverse("audits:audit_list") + "#to-do"
+    return [LinkedLine(to_finish, worklist)], [("Your audits", "audits:audit_list")]
 
 
 def _skills_self_audit(user: User, context: PanelContext) -> Content:

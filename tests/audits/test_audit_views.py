@@ -28,6 +28,10 @@ def detail_url(audit):
     return reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid})
 
 
+def check_url(audit):
+    return reverse("audits:audit_check", kwargs={"audit_uuid": audit.uuid})
+
+
 def test_scoring_section_by_section_then_submitting(audit, people, client_for):
     client = client_for(people.auditor)
     found = items(audit)
@@ -55,13 +59,15 @@ def test_scoring_section_by_section_then_submitting(audit, people, client_for):
     assert response["Location"] == detail_url(audit)
     task_list = client.get(detail_url(audit)).content.decode()
     assert task_list.count("Completed") == 2
-    # Submitting without the overall rating lists what is missing.
+    # Submitting without the overall rating goes back to the task list, which says what is
+    # missing (a redirect: reloading it never posts again).
     response = client.post(
         reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid}),
         {"version": audit.edit_version()},
     )
-    assert response.status_code == 400
-    assert "Rate the plan as a whole" in response.content.decode()
+    assert response.status_code == 302
+    assert response["Location"] == f"{detail_url(audit)}?missing=1"
+    assert "Rate the plan as a whole" in client.get(response["Location"]).content.decode()
     client.post(
         reverse("audits:audit_overall", kwargs={"audit_uuid": audit.uuid}),
         {"version": audit.edit_version(), "overall_rating": "4", "final_comments": "Good plan"},
@@ -121,7 +127,7 @@ def test_an_overall_rating_saved_on_an_old_page_is_refused(audit, people, client
     assert audit.overall_rating == 5
 
 
-def test_submitting_from_an_old_task_list_is_refused(audit, people, client_for):
+def test_submitting_from_an_old_check_your_answers_page_is_refused(audit, people, client_for):
     client = client_for(people.auditor)
     found = items(audit)
     answers = {"A1": {"score": 4}, "A2": {"yes_no": "yes"}, "B1": {"score": 4}}
@@ -130,14 +136,15 @@ def test_submitting_from_an_old_task_list_is_refused(audit, people, client_for):
         values={found[c].pk: v for c, v in answers.items()}, version=audit.edit_version()
     )
     audit.save_overall(rating=4, comments="", version=audit.edit_version())
-    opened = page_version(client.get(detail_url(audit)), "submit_form")
+    opened = page_version(client.get(check_url(audit)), "submit_form")
     audit.save_answers(values={found["A1"].pk: {"score": 1}}, version=audit.edit_version())
     submit_url = reverse("audits:audit_submit", kwargs={"audit_uuid": audit.uuid})
     response = client.post(submit_url, {"version": opened})
-    assert_refused(response, "audit", detail_url(audit))
+    assert_refused(response, "audit", check_url(audit))
+    assert "1 (Poor)" in response.content.decode()  # the colleague's answer, shown now
     audit.refresh_from_db()
     assert audit.status == Audit.Status.IN_PROGRESS
-    fresh = page_version(client.get(detail_url(audit)), "submit_form")
+    fresh = page_version(client.get(check_url(audit)), "submit_form")
     assert client.post(submit_url, {"version": fresh}).status_code == 302
     audit.refresh_from_db()
     assert audit.status == Audit.Status.SUBMITTED

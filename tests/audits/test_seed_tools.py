@@ -78,7 +78,9 @@ def test_sendops_start_a_check_of_the_local_offer_as_a_whole_and_submit_it(
     )
     assert audit.subject == "local_offer" and audit.title == "Local Offer compliance check 2026/27"
     page = client.get(response["Location"]).content.decode()
-    assert "The Local Offer as a whole" in page and "Submit check" in page
+    assert "The Local Offer as a whole" in page and "Check your answers" in page
+    check = reverse("audits:audit_check", kwargs={"audit_uuid": audit.uuid})
+    assert "Submit check" in client.get(check).content.decode()
     section = client.get(
         reverse("audits:audit_section", kwargs={"audit_uuid": audit.uuid, "code": "GENERAL"})
     ).content.decode()

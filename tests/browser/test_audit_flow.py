@@ -4,8 +4,10 @@ import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from audits.models import Audit
+from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory
 from tests.browser.conftest import axe_violations
 from tests.conftest import make_people
@@ -26,10 +28,11 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     assert page.get_by_text("Your answers to Section A - Views have been saved.").is_visible()
 
     # Submitting too early lists what is missing in an error summary.
+    page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Submit audit").click()
     summary = page.locator(".govuk-error-summary")
     assert summary.is_visible()
-    assert "A: Is there a one page profile?" in summary.inner_text()
+    assert "A2. Is there a one page profile?" in summary.inner_text()
     problems = axe_violations(page)
 
     # Come back to section A: the draft answer is still there.
@@ -45,11 +48,81 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     page.get_by_role("link", name="The plan as a whole").click()
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
+    page.get_by_role("button", name="Check your answers").click()
+    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    a1 = page.locator(".govuk-summary-list__row", has_text="A1. Captures aspirations")
+    assert a1.locator(".govuk-summary-list__value").inner_text().strip() == "4"
+    assert a1.get_by_role("link", name="Change your answer to A1").is_visible()
+    problems += axe_violations(page)
     page.get_by_role("button", name="Submit audit").click()
     assert page.get_by_text(f"Audit of {audit.plan.case_reference} submitted.").is_visible()
     audit.refresh_from_db()
     assert audit.status == Audit.Status.SUBMITTED
     assert audit.percent is not None
+    problems += axe_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+def test_the_home_page_count_opens_the_auditors_worklist(new_page):
+    people = make_people()
+    term = Period.objects.current_term() or ensure_academic_year_of_today()
+    to_do = AuditFactory(auditor=people.auditor, term=term, plan=PlanFactory())
+    done = AuditFactory(
+        auditor=people.auditor, term=term, plan=PlanFactory(), status=Audit.Status.SUBMITTED
+    )
+    page = new_page(people.auditor)
+    page.goto(reverse("dashboard:home"))
+    page.get_by_role("link", name="1 audit to finish, 0 started.").click()
+    assert page.url.endswith("/audits/#to-do")
+    worklist = page.get_by_role("table", name="To do this term: 1")
+    assert worklist.get_by_role("link", name=to_do.plan.case_reference).is_visible()
+    others = page.get_by_role("table", name="Submitted and other audits: 1")
+    assert others.get_by_role("link", name=done.plan.case_reference).is_visible()
+    problems = axe_violations(page)
+    assert not problems, "\n".join(problems)
+
+
+def ensure_academic_year_of_today():
+    today = timezone.localdate()
+    ensure_academic_year(today.year if today.month >= 9 else today.year - 1)
+    return Period.objects.current_term()
+
+
+def test_a_failed_submit_links_straight_to_each_question_not_answered(new_page):
+    people = make_people()
+    audit = AuditFactory(auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team))
+    page = new_page(people.auditor)
+    page.goto(reverse("audits:audit_detail", kwargs={"audit_uuid": audit.uuid}))
+    page.get_by_role("link", name="Section A - Views").click()
+    page.get_by_label("4", exact=True).check()
+    page.get_by_role("button", name="Save and come back later").click()
+    section_a = page.locator(".govuk-task-list__item", has_text="Section A - Views")
+    assert "1 question in this section is not answered yet" in section_a.inner_text()
+    page.get_by_role("button", name="Check your answers").click()
+    page.get_by_role("button", name="Submit audit").click()
+    summary = page.locator(".govuk-error-summary")
+    assert summary.get_by_role(
+        "heading", name="Section B - Needs: 2 questions not answered"
+    ).is_visible()
+    assert page.evaluate("() => document.activeElement.closest('.govuk-error-summary') !== null")
+    problems = axe_violations(page)
+    page.reload()  # a GET: nothing is posted again, the list is worked out afresh
+    assert "Section B - Needs" in page.locator(".govuk-error-summary").inner_text()
+
+    summary.get_by_role("link", name="B2. Matches each need to provision").click()
+    assert page.url.endswith("/sections/B/#item-B2")
+    question = page.locator("#item-B2")
+    assert question.get_by_role("group", name="B2. Matches each need to provision").is_visible()
+    assert question.evaluate(
+        "el => { const r = el.getBoundingClientRect(); return r.top > -1 && r.top < innerHeight; }"
+    ), "the page did not open at the question"
+    page.go_back()
+    page.locator(".govuk-error-summary").get_by_role(
+        "link", name="A2. Is there a one page profile?"
+    ).click()
+    assert page.url.endswith("/sections/A/#item-A2")
+    assert page.get_by_text("1 question in this section is not answered yet:").is_visible()
+    assert page.locator("#item-A2").get_by_text("Not answered yet").is_visible()
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
 
