@@ -259,6 +259,8 @@ def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpRespo
             answers = audit.answers_by_item()
             form = SectionAnswersForm(None, audit=audit, items=items, answers=answers)
         else:
+            if request.GET.get("next") == "check":  # a "Change" link of Check your answers
+                return redirect(pages.check_url)
             if "later" in request.POST or index + 1 == len(sections):
                 blank = sum(1 for i in items if i.required and not values[i.pk]["value"].strip())
                 messages.success(
@@ -335,6 +337,8 @@ def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
                 + ("; your comments have been saved." if audit.final_comments else ".")
                 + " Rate the plan as a whole before you submit the audit.",
             )
+            if request.GET.get("next") == "check":  # a "Change" link of Check your answers
+                return redirect(pages_for(audit).check_url)
             return redirect(audit_detail_url(audit))
     return render(
         request,

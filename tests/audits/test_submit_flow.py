@@ -124,14 +124,15 @@ def test_check_your_answers_shows_every_answer_with_a_change_link(audit, people,
     client = client_for(people.auditor)
     task_list = client.get(url("audit_detail", audit)).content.decode()
     assert f'href="{url("audit_check", audit)}"' in task_list
-    assert "<form" not in task_list.split('id="task-list"')[1]  # no one-click submit
+    after_list = task_list.split('id="task-list"')[1].split("</main>")[0]
+    assert "<form" not in after_list  # no one-click submit
     page = html.unescape(client.get(url("audit_check", audit)).content.decode())
     for shown in ("5 (Excellent)", "Yes", "Not applicable", "Nothing more", "Clear and specific"):
         assert shown in page
     assert "5 – Excellent" in page and "A plan to learn from." in page
     b = url("audit_section", audit, code="B")
     assert (
-        f'href="{b}#item-B3">Change<span class="govuk-visually-hidden"> your answer to B3' in page
+        f'href="{b}?next=check#item-B3">Change<span class="govuk-visually-hidden"> your answer to B3' in page
     )
     assert f'href="{url("audit_overall", audit)}">Change' in page
     assert "you are confirming that" in page and "not answered yet" not in page
@@ -185,6 +186,24 @@ def test_the_local_offer_check_and_the_self_audit_check_their_answers_too(people
     page = client.get(url("skills_check", mine)).content.decode()
     assert "Check your answers before you submit your self-audit" in page
     assert f'action="{url("skills_submit", mine)}"' in page
-    assert f'href="{url("skills_section", mine, code="REFORMS")}#item-' in page
+    assert f'href="{url("skills_section", mine, code="REFORMS")}?next=check#item-' in page
     response = client.post(url("skills_submit", mine), {"version": page_version_of(page)})
     assert response["Location"] == f"{url('skills_detail', mine)}?missing=1"
+
+
+def test_a_change_from_check_your_answers_comes_back_to_it(audit, people, client_for):
+    client = client_for(people.auditor)
+    found = items(audit)
+    check = client.get(url("audit_check", audit)).content.decode()
+    change = url("audit_section", audit, code="A") + "?next=check"
+    assert f'href="{change}#item-A1"' in check
+    response = client.post(
+        change, {"version": audit.edit_version(), f"item_{found['A1'].pk}": "3", "later": "1"}
+    )
+    assert response.status_code == 302 and response["Location"] == url("audit_check", audit)
+    # Without it, saving goes on to the next section as before.
+    response = client.post(
+        url("audit_section", audit, code="A"),
+        {"version": audit.edit_version(), f"item_{found['A1'].pk}": "4"},
+    )
+    assert response["Location"] == url("audit_section", audit, code="B")
