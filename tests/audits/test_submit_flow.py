@@ -132,9 +132,10 @@ def test_check_your_answers_shows_every_answer_with_a_change_link(audit, people,
     assert "5 – Excellent" in page and "A plan to learn from." in page
     b = url("audit_section", audit, code="B")
     assert (
-        f'href="{b}?next=check#item-B3">Change<span class="govuk-visually-hidden"> your answer to B3' in page
+        f'href="{b}?next=check#item-B3">Change<span class="govuk-visually-hidden"> your answer to B3'
+        in page
     )
-    assert f'href="{url("audit_overall", audit)}">Change' in page
+    assert f'href="{url("audit_overall", audit)}?next=check">Change' in page
     assert "you are confirming that" in page and "not answered yet" not in page
     response = client.post(url("audit_submit", audit), {"version": page_version_of(page)})
     assert response["Location"] == url("audit_detail", audit)
