@@ -100,7 +100,7 @@ def _label(field: str, choices: list[tuple[str, str]]) -> Case:
 
 
 def _sort_expression(key: str) -> F | Case:
-    return {
+    expressions: dict[str, F | Case] = {
         "reference": F("case_reference"),
         "need": F("primary_need"),
         "age": _rank("age_band", [*AgeBand.values, ""]),
@@ -109,7 +109,8 @@ def _sort_expression(key: str) -> F | Case:
         "caseworker": F("caseworker__full_name"),
         "review": F("next_review_due"),
         "audited": F("last_audited"),
-    }[key]
+    }
+    return expressions[key]
 
 
 def sorted_plans(plans: PlanQuerySet, key: str, order: Order) -> PlanQuerySet:
@@ -214,4 +215,5 @@ def register_plans(user: User, filters: RegisterFilters, *, today: datetime.date
 
 def caseworkers_of(plans: PlanQuerySet) -> QuerySet[User]:
     """The people who are caseworkers of any of these plans, for the caseworker filter."""
-    return User.objects.filter(pk__in=plans.values("caseworker_id")).order_by("full_name")
+    people: QuerySet[User] = User.objects.filter(pk__in=plans.values("caseworker_id"))
+    return people.order_by("full_name")
