@@ -12,6 +12,7 @@ from django.db.models import (
     Exists,
     F,
     IntegerField,
+    Max,
     OrderBy,
     OuterRef,
     QuerySet,
@@ -70,6 +71,21 @@ def with_last_audited(plans: PlanQuerySet) -> PlanQuerySet:
     """Each plan's latest submitted audit (EHCP audits of the plan as such) as `last_audited`."""
     latest = _submitted_audits_of_the_plan().order_by("-submitted_at").values("submitted_at")[:1]
     return plans.annotate(last_audited=Subquery(latest))
+
+
+def last_audited_of(plans: list[Plan]) -> None:
+    """Set `last_audited` on a page of plans in one query: the annotation, read for every row
+    an offset skips, made the register's last page slow."""
+    latest = dict(
+        Audit.objects.of_plans()
+        .submitted()
+        .filter(plan__in=plans)
+        .values("plan_id")
+        .annotate(last=Max("submitted_at"))
+        .values_list("plan_id", "last")
+    )
+    for plan in plans:
+        plan.last_audited = latest.get(plan.pk)  # type: ignore[attr-defined]  # as annotated
 
 
 def not_audited_in_the_last(
