@@ -220,6 +220,19 @@ class AssignForm(GDSFormMixin, forms.Form):
             self.initial.setdefault("term", current.pk)
 
 
+class AssignMatchingForm(AssignForm):
+    """Assigning every plan that matches the register's filters: the filters travel in the
+    page's address, and `matching` is the count the person saw, so that a selection that has
+    changed since is shown again rather than assigned unseen."""
+
+    matching = forms.IntegerField(widget=forms.HiddenInput, min_value=0)
+
+    def __init__(self, *args: Any, query: str, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        del self.fields["plans"]
+        self.helper.form_action = reverse("audits:assign_matching") + (f"?{query}" if query else "")
+
+
 class ReopenForm(GDSFormMixin, forms.Form):
     submit_label = "Reopen audit"
     reason = forms.CharField(

@@ -19,6 +19,7 @@ urlpatterns = [
     path("plans/reviews-due/", plans.reviews_due, name="reviews_due"),
     path("plans/import/", plans.plan_import, name="plan_import"),
     path("plans/assign/", plans.assign, name="assign"),
+    path("plans/assign/matching/", plans.assign_matching, name="assign_matching"),
     path("plans/<uuid:plan_uuid>/", plans.plan_detail, name="plan_detail"),
     path("plans/<uuid:plan_uuid>/history/", history.plan_history, name="plan_history"),
     path("audits/", audits.audit_list, name="audit_list"),

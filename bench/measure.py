@@ -20,6 +20,8 @@ from django.urls import reverse
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from audits.models import Plan
+from audits.views.plans import PLANS_PER_PAGE
 from bench.county import County
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -57,6 +59,7 @@ def signed_in(user) -> Client:
 def key_pages(county: County) -> list[tuple[str, str, str]]:
     """(what, whose email, url) for each key page of the issue's list."""
     sendops, auditor = "sendops@demo.invalid", "auditor@demo.invalid"
+    last_page = math.ceil(Plan.objects.count() / PLANS_PER_PAGE)
     return [
         ("Dashboard (SENDOPS)", sendops, reverse("dashboard:home")),
         ("Dashboard (auditor)", auditor, reverse("dashboard:home")),
@@ -99,6 +102,22 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             reverse("reports:report_edit", kwargs={"report_uuid": county.report_uuid}),
         ),
         ("Actions raised from QA evidence", sendops, reverse("wsoa:actions_raised")),
+        (
+            "Plans register, last page",
+            sendops,
+            f"{reverse('audits:plan_list')}?page={last_page}",
+        ),
+        (
+            "Plans register, last page, by last audited, not audited in 12 months",
+            sendops,
+            f"{reverse('audits:plan_list')}?sort=audited&order=descending&not_audited=12"
+            f"&page={last_page}",
+        ),
+        (
+            "Assign every plan not audited in 12 months",
+            sendops,
+            f"{reverse('audits:assign_matching')}?not_audited=12",
+        ),
         ("Risk register", sendops, reverse("risks:risk_list")),
         ("Meetings", "board@demo.invalid", reverse("governance:meeting_list")),
     ]

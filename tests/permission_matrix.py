@@ -248,6 +248,13 @@ def a_scorecard(people: People) -> dict:
     return {"scorecard_uuid": Scorecard.objects.create(name="Board scorecard").uuid}
 
 
+def a_plan_filter(people: People) -> dict:
+    """The register's filters matching one plan, for "Assign the plans that match"."""
+    from tests.audits.factories import PlanFactory
+
+    return {"q": PlanFactory(case_reference="EHC-MATCHING-1").case_reference}
+
+
 def a_plan_with_actions(people: People) -> dict:
     from tests.wsoa.factories import ActionFactory
 
@@ -443,6 +450,7 @@ ROWS: list[Row] = [
     Row("audits:reviews_due", only("sendops", "caseworker")),
     Row("audits:plan_import", only("sendops")),
     Row("audits:assign", only("sendops", ok=302), method="post"),
+    Row("audits:assign_matching", only("sendops"), data=a_plan_filter),
     Row("audits:plan_detail", only("sendops", "auditor", "caseworker"), kwargs=a_plan),
     Row("audits:plan_history", only("sendops"), kwargs=a_plan),
     Row("audits:audit_list", only("sendops", "auditor", "caseworker")),

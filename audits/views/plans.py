@@ -1,9 +1,11 @@
 """The plans register: list, reviews due, import, assigning audits."""
 
 import uuid
+from typing import Any
 
 from django.contrib import messages
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -12,13 +14,25 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from audits.access import plan_to_view
-from audits.forms import AssignForm, PlanUploadForm
+from audits.forms import AssignForm, AssignMatchingForm, PlanUploadForm
 from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import REVIEW_DUE_SOON_WEEKS
 from audits.peer_moderation import teams_with_plans
 from audits.plan_import import PlanImportError, plans_import, read_table
+from audits.register import (
+    COLUMNS,
+    NOT_AUDITED_MONTHS,
+    SORT_KEYS,
+    Order,
+    RegisterFilters,
+    caseworkers_of,
+    last_audited_of,
+    register_plans,
+    sorted_plans,
+    with_last_audited,
+)
 from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
-from send_qa.core.access import SignedInRequest, opaque_id, role_required
+from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.models import User
@@ -31,27 +45,22 @@ PLANS_PER_PAGE = 50
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "plans register")
 def plan_list(request: SignedInRequest) -> HttpResponse:
-    plans = Plan.objects.visible_to(request.user).select_related("team", "caseworker")
-    filters = {
-        "q": request.GET.get("q", "").strip(),
-        "need": request.GET.get("need", ""),
-        "placement": request.GET.get("placement", ""),
-        "age": request.GET.get("age", ""),
-        "team": opaque_id(request.GET.get("team", "")),
-    }
-    if filters["q"]:
-        plans = plans.filter(case_reference__icontains=filters["q"])
-    if filters["need"] in PrimaryNeed.values:
-        plans = plans.filter(primary_need=filters["need"])
-    if filters["placement"] in PlacementType.values:
-        plans = plans.filter(placement_type=filters["placement"])
-    if filters["age"] in AgeBand.values:
-        plans = plans.filter(age_band=filters["age"])
-    if filters["team"]:
-        plans = plans.filter(team__uuid=filters["team"])
-    page = Paginator(plans.order_by("case_reference"), PLANS_PER_PAGE).get_page(
+    today = timezone.localdate()
+    filters = RegisterFilters.read(request.GET)
+    key = request.GET.get("sort", "")
+    key = key if key in SORT_KEYS else "reference"
+    order: Order = "descending" if request.GET.get("order") == "descending" else "ascending"
+    visible = Plan.objects.visible_to(request.user)
+    plans = filters.applied(visible, today=today).select_related("team", "caseworker")
+    # Only the sort by it needs the last audit of every plan; otherwise the page's alone.
+    plans = with_last_audited(plans) if key == "audited" else plans
+    page = Paginator(sorted_plans(plans, key, order), PLANS_PER_PAGE).get_page(
         request.GET.get("page")
     )
+    if key != "audited":
+        page.object_list = list(page.object_list)
+        last_audited_of(page.object_list)
+    can_assign = request.user.has_role(*PLAN_MANAGERS)
     return render(
         request,
         "audits/plan_list.html",
@@ -59,17 +68,40 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
             "page": page,
             "filters": filters,
             "filter_querystring": request.GET.copy(),
+            "columns": _sortable_columns(filters, key, order),
+            "matching_query": filters.query().urlencode(),
             "needs": PrimaryNeed.choices,
             "placements": PlacementType.choices,
             "ages": AgeBand.choices,
+            "months": [(str(m), f"{m} months") for m in NOT_AUDITED_MONTHS],
             # Caseworkers see their own team's plans: the team filter is for SENDOPS.
-            "teams": teams_with_plans().values_list("uuid", "name")
-            if request.user.has_role(*PLAN_MANAGERS)
-            else [],
-            "can_assign": request.user.has_role(*PLAN_MANAGERS),
-            "today": timezone.localdate(),
+            "teams": teams_with_plans().values_list("uuid", "name") if can_assign else [],
+            "caseworkers": caseworkers_of(visible).values_list("uuid", "full_name"),
+            "can_assign": can_assign,
+            "today": today,
         },
     )
+
+
+def _sortable_columns(
+    filters: RegisterFilters, key: str, order: Order
+) -> list[dict[str, str | None]]:
+    """Each column's heading, the link that sorts by it (keeping the filters, back to page 1)
+    and its `aria-sort` when it is the sorted one: the GOV.UK sortable table, on the server."""
+    columns = []
+    for column in COLUMNS:
+        sorted_here = column.key == key
+        query = filters.query()
+        query["sort"] = column.key
+        query["order"] = "descending" if sorted_here and order == "ascending" else "ascending"
+        columns.append(
+            {
+                "heading": column.heading,
+                "href": f"?{query.urlencode()}",
+                "aria_sort": order if sorted_here else None,
+            }
+        )
+    return columns
 
 
 @never_cache
@@ -179,6 +211,85 @@ def assign(request: SignedInRequest) -> HttpResponse:
         messages.error(request, "Select at least one plan to assign.")
         return redirect("audits:plan_list")
     return render(request, "audits/assign.html", {"form": form, "plans": chosen})
+
+
+@role_required(*PLAN_MANAGERS)
+@require_http_methods(["GET", "POST"])
+def assign_matching(request: SignedInRequest) -> HttpResponse:
+    """Every plan that matches the register's filters, on every page, assigned at once.
+
+    The filters, not a list of plans, travel from the register: the plans are found again
+    when the assignment is confirmed, and assigned in one transaction or not at all.
+    """
+    filters = RegisterFilters.read(request.GET)
+    query = filters.query().urlencode()
+    back = reverse("audits:plan_list") + (f"?{query}" if query else "")
+    matching = register_plans(request.user, filters, today=timezone.localdate())
+    form = AssignMatchingForm(posted(request), query=query)
+    changed = False
+    if form.is_valid():
+        data = form.cleaned_data
+        with transaction.atomic():
+            changed = matching.count() != data["matching"]
+            if not changed:
+                ceased = matching.filter(is_active=False).count()
+                created, skipped = Audit.objects.assign(
+                    plans=matching.filter(is_active=True),
+                    auditor=data["auditor"],
+                    template=data["template"],
+                    term=data["term"],
+                    by=request.user,
+                )
+        if not changed:
+            _tell_assigned(request, data, len(created), len(skipped), ceased)
+            return redirect("audits:audit_list")
+    count = matching.count()
+    if not count:
+        messages.error(request, "No plans match these filters, so there is nothing to assign.")
+        return redirect(back)
+    if not form.is_bound or changed:
+        # The selection changed since the page was opened: shown again with its new count.
+        choices = {**form.cleaned_data, "matching": count} if changed else {"matching": count}
+        form = AssignMatchingForm(query=query, initial=choices)
+    return render(
+        request,
+        "audits/assign_matching.html",
+        {
+            "form": form,
+            "count": count,
+            "filters": filters.described(),
+            "changed": changed,
+            "back": back,
+        },
+    )
+
+
+def _tell_assigned(
+    request: SignedInRequest, data: dict[str, Any], assigned: int, taken: int, ceased: int
+) -> None:
+    """Exactly how many were assigned and how many were not, and why."""
+    audits = f"{assigned} audit{'s' if assigned != 1 else ''}"
+    tell_outcome(
+        request,
+        changed=assigned > 0,
+        done=f"{audits} assigned to {data['auditor']}.",
+        nothing=f"No audits were assigned to {data['auditor']}.",
+    )
+    reasons = []
+    if taken:
+        reasons.append(
+            f"{taken} plan{'s' if taken != 1 else ''} already "
+            f"{'have' if taken != 1 else 'has'} a {data['template'].name} audit in "
+            f"{data['term'].name}"
+        )
+    if ceased:
+        reasons.append(f"{ceased} plan{'s' if ceased != 1 else ''} ceased")
+    if reasons:
+        skipped = taken + ceased
+        messages.warning(
+            request,
+            f"{skipped} plan{'s' if skipped != 1 else ''} not assigned: {' and '.join(reasons)}.",
+        )
 
 
 def _valid_uuids(values: list[str]) -> list[str]:
