@@ -64,7 +64,7 @@ def test_lists_show_only_what_each_person_may_see(people, client_for):
 
     audits = client_for(people.auditor).get(reverse("audits:audit_list")).content.decode()
     assert mine.plan.case_reference in audits and "EHC-THEIRS" not in audits
-    assert "1 audit" in audits
+    assert "To do this term: 1" in audits and "Submitted and other audits" not in audits
     plans = client_for(people.caseworker).get(reverse("audits:plan_list")).content.decode()
     assert "EHC-OWN-TEAM" in plans and "EHC-OTHER-TEAM" not in plans
     assert "EHC-THEIRS" not in plans
