@@ -1,6 +1,7 @@
 """Shared form pieces: the GOV.UK date input."""
 
 import datetime
+import importlib
 
 import pytest
 from crispy_forms.utils import render_crispy_form
@@ -166,3 +167,38 @@ def test_a_number_is_typed_in_a_govuk_box_with_the_number_keypad():
     wrong = Sample(data={"plans": "x", "value": "1"})
     wrong.is_valid()
     assert "govuk-input--error" in render_crispy_form(wrong)
+
+
+FORM_MODULES = [
+    "audits.forms",
+    "benchmarks.forms",
+    "governance.forms",
+    "kpis.forms",
+    "risks.forms",
+    "send_qa.core.forms",
+    "send_qa.reports.forms",
+    "wsoa.forms",
+]
+
+
+def every_form() -> list[type[forms.BaseForm]]:
+    found = []
+    for name in FORM_MODULES:
+        module = importlib.import_module(name)
+        found += [
+            member
+            for member in vars(module).values()
+            if isinstance(member, type)
+            and issubclass(member, forms.BaseForm)
+            and member.__module__ == name
+        ]
+    return found
+
+
+@pytest.mark.parametrize("form_class", every_form(), ids=lambda form: form.__name__)
+def test_no_form_asks_for_a_date_or_a_number_in_a_browser_control(form_class):
+    for name, field in form_class.base_fields.items():
+        assert not isinstance(field, forms.DateField), f"{name}: use GOVUKDateField"
+        assert not isinstance(field.widget, forms.DateInput), f"{name}: use GOVUKDateField"
+        if isinstance(field.widget, forms.NumberInput):
+            assert issubclass(form_class, GDSFormMixin), f"{name}: a GDSFormMixin form boxes it"
