@@ -317,26 +317,30 @@ class DateProblem:
     parts: tuple[int, ...] = ()
 
 
-def _and_join(words: list[str]) -> str:
-    return " and ".join(words) if len(words) < 3 else f"{', '.join(words[:-1])} and {words[-1]}"
-
-
 def _one_or_whole(parts: list[int]) -> tuple[int, ...]:
     """GOV.UK marks the one part that is wrong, or the whole date when more than one is."""
     return tuple(parts) if len(parts) == 1 else ()
 
 
+def _number(text: str, most: int) -> int | None:
+    """Digits 0 to 9 only (not ² or other scripts' digits), at most ``most`` of them."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= most else None
+
+
 def _day_number(text: str) -> int | None:
     """1 to 31, with a leading zero or as an ordinal (1st, 22nd) too."""
-    digits = text.lower().removesuffix("st").removesuffix("nd").removesuffix("rd")
-    digits = digits.removesuffix("th")
-    return int(digits) if digits.isdigit() and 1 <= int(digits) <= 31 else None
+    lowered = text.lower()
+    for ordinal in ("st", "nd", "rd", "th"):
+        lowered = lowered.removesuffix(ordinal)
+    day = _number(lowered, 2)
+    return day if day and day <= 31 else None
 
 
 def _month_number(text: str) -> int | None:
     """1 to 12, or the month's name in full or short (January, jan)."""
-    if text.isdigit():
-        return int(text) if 1 <= int(text) <= 12 else None
+    month = _number(text, 2)
+    if month is not None:
+        return month if 1 <= month <= 12 else None
     return MONTH_NAMES.get(text.lower().rstrip("."))
 
 
@@ -350,20 +354,19 @@ def date_from_parts(day: str, month: str, year: str) -> datetime.date | DateProb
         return None
     missing = [index for index, part in enumerate(parts) if not part]
     if missing:
-        names = _and_join([DATE_PARTS[index] for index in missing])
+        names = " and ".join(DATE_PARTS[index] for index in missing)
         return DateProblem(f"{{subject}} must include a {names}", _one_or_whole(missing))
-    if parts[2].isdigit() and len(parts[2]) != 4:
+    if parts[2].isascii() and parts[2].isdecimal() and len(parts[2]) != 4:
         return DateProblem("Year must include 4 numbers", (2,))
+    year_number = _number(parts[2], 4)
     day_number, month_number = _day_number(parts[0]), _month_number(parts[1])
     wrong = [
-        index
-        for index, right in enumerate([day_number, month_number, parts[2].isdigit()])
-        if not right
+        index for index, right in enumerate([day_number, month_number, year_number]) if not right
     ]
     if wrong:
         return DateProblem("{subject} must be a real date", _one_or_whole(wrong))
     try:
-        return datetime.date(int(parts[2]), cast(int, month_number), cast(int, day_number))
+        return datetime.date(cast(int, year_number), cast(int, month_number), cast(int, day_number))
     except ValueError:
         return DateProblem("{subject} must be a real date", (0,))
 

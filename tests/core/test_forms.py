@@ -7,6 +7,8 @@ import pytest
 from crispy_forms.utils import render_crispy_form
 from django import forms
 from django.template import Context, Template
+from hypothesis import given
+from hypothesis import strategies as st
 
 from send_qa.core.forms import DateProblem, GDSFormMixin, GOVUKDateField, date_from_parts
 
@@ -55,10 +57,28 @@ def test_a_date_is_read_from_its_parts_with_spaces_zeros_and_month_names(parts, 
         (("31", "2", "2027"), "{subject} must be a real date", (0,)),
         (("x", "y", "2026"), "{subject} must be a real date", ()),
         (("24", "11", "20z6"), "{subject} must be a real date", (2,)),
+        (("24", "11", "0000"), "{subject} must be a real date", (2,)),
+        (("²", "11", "2026"), "{subject} must be a real date", (0,)),
+        (("9" * 5000, "11", "2026"), "{subject} must be a real date", (0,)),
+        (("24", "11", "2" * 5000), "Year must include 4 numbers", (2,)),
+        (("24", "11", "20266"), "Year must include 4 numbers", (2,)),
     ],
 )
 def test_what_is_wrong_with_a_date_names_and_marks_the_part(parts, message, marked):
     assert date_from_parts(*parts) == DateProblem(message, marked)
+
+
+@given(st.dates(min_value=datetime.date(1000, 1, 1)), st.booleans())
+def test_every_real_date_typed_in_its_parts_is_read_back(day, zeros):
+    width = 2 if zeros else 1
+    typed = (f"{day.day:0{width}d}", f"{day.month:0{width}d}", str(day.year))
+    assert date_from_parts(*typed) == day
+
+
+@given(st.text(), st.text(), st.text())
+def test_anything_typed_is_a_date_a_problem_or_nothing(day, month, year):
+    found = date_from_parts(day, month, year)
+    assert found is None or isinstance(found, datetime.date | DateProblem)
 
 
 def test_nothing_typed_is_no_date():
