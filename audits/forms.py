@@ -28,7 +28,7 @@ from audits.models import (
 from audits.models.advice import ADVICE_DUE_AFTER
 from audits.roles import AUDIT_ASSIGNEES
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField, SpreadsheetUploadForm
 from send_qa.core.models import Period, Team, User
 from send_qa.core.roles import Role, group_name
 
@@ -55,7 +55,7 @@ def extra_choices(extra: dict[str, Any]) -> list[tuple[str, str]]:
 
 def _extra_field(extra: dict[str, Any]) -> forms.Field:
     if extra["kind"] == "date":
-        return forms.DateField(label=extra["label"], required=False, widget=DatePicker())
+        return GOVUKDateField(label=extra["label"], required=False)
     if extra["kind"] == "multi_choice":
         return forms.MultipleChoiceField(
             label=extra["label"],
@@ -317,6 +317,7 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = ModerationSession
+        field_classes = {"date": GOVUKDateField}
         fields = ["date", "term", "pool", "sample_size", "exclude_months"]
         labels = {
             "date": "Date of the meeting",
@@ -326,13 +327,12 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "exclude_months": "Leave out plans moderated in the last (months)",
         }
         help_texts = {
-            "date": "For example, 27 3 2027",
             "sample_size": "At least 6 (seed 002). The sample represents primary needs, with "
             "age bands and placement types spread within them.",
         }
-        widgets = {"date": DatePicker(), "pool": forms.RadioSelect}
+        widgets = {"pool": forms.RadioSelect}
         error_messages = {
-            "date": {"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
+            "date": {"required": "Enter the date of the meeting"},
             "sample_size": {
                 "min_value": "Sample at least 6 plans",
                 "max_value": "Sample at most 60 plans",
@@ -450,6 +450,11 @@ class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Advice
+        field_classes = {
+            "requested": GOVUKDateField,
+            "due": GOVUKDateField,
+            "received": GOVUKDateField,
+        }
         fields = ["service", "requested", "due", "received"]
         labels = {
             "service": "Service asked for advice",
@@ -461,7 +466,6 @@ class AdviceForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "due": "Leave empty for 6 weeks after the request.",
             "received": "Leave empty until the advice arrives.",
         }
-        widgets = {name: DatePicker() for name in ["requested", "due", "received"]}
         error_messages = {
             "service": {"required": "Select the service asked for advice"},
             "requested": {"required": "Enter the date the advice was requested"},

@@ -9,7 +9,7 @@ from benchmarks.area import OWN_GROUP_NAME, AreaProblem, area_find, choosable_se
 from benchmarks.models import Authority, Neighbour, NeighbourSet, OwnArea
 from benchmarks.registry import tables
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField, SpreadsheetUploadForm
 
 
 class DfeUploadForm(SpreadsheetUploadForm):
@@ -45,12 +45,11 @@ class NeighboursUploadForm(SpreadsheetUploadForm):
         help_text="The year the DfE gives the list, for example 2025.",
         error_messages={"required": "Enter the release, for example 2025"},
     )
-    effective_from = forms.DateField(
+    effective_from = GOVUKDateField(
         label="In use from (optional)",
+        subject="The date the set is used from",
         required=False,
-        widget=DatePicker(),
         help_text="Leave it empty for today. Figures of earlier periods keep the set before.",
-        error_messages={"invalid": "Enter the date the set is used from, like 2025-04-01"},
     )
 
 

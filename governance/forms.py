@@ -8,11 +8,9 @@ from django import forms
 
 from governance.models import Decision, ForwardPlanItem, Meeting
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField
 from send_qa.core.models import User
 from send_qa.core.papers import Paper, kind_label
-
-DATE = DatePicker()
 
 
 class MeetingForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
@@ -21,10 +19,11 @@ class MeetingForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Meeting
+        field_classes = {"date": GOVUKDateField}
         fields = ["forum", "date", "time", "place", "title"]
         labels = {
             "forum": "Forum",
-            "date": "Date",
+            "date": "Date of the meeting",
             "time": "Time (optional)",
             "place": "Place (optional)",
             "title": "Title (optional)",
@@ -32,12 +31,11 @@ class MeetingForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         help_texts = {"time": "For example, 14:00", "title": "For example, Extraordinary meeting"}
         widgets = {
             "forum": forms.RadioSelect,
-            "date": DATE,
             "time": forms.TimeInput(attrs={"type": "time"}, format="%H:%M"),
         }
         error_messages = {
             "forum": {"required": "Choose the forum that meets"},
-            "date": {"required": "Enter the date of the meeting", "invalid": "Enter a real date"},
+            "date": {"required": "Enter the date of the meeting"},
             "time": {"invalid": "Enter a time such as 14:00"},
         }
 

@@ -1,7 +1,7 @@
 """Forms of the KPI app."""
 
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -25,7 +25,7 @@ from kpis.models import (
 from kpis.roles import VALUE_ENTERERS
 from kpis.validity import kept, measurement_problems, value_problem
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField, SpreadsheetUploadForm
 from send_qa.core.models import User
 from send_qa.core.uploads import MB
 
@@ -44,14 +44,14 @@ class MeasurementForm(VersionedFormMixin, GDSFormMixin, forms.Form):
 
     submit_label = "Save values"
     edit_thing = "period's values"
-    period_start = forms.DateField(
+    period_start = GOVUKDateField(
         label="Period starts",
-        widget=DatePicker(),
+        subject="The date the period starts",
         error_messages={"required": "Enter the date the period starts"},
     )
-    period_end = forms.DateField(
+    period_end = GOVUKDateField(
         label="Period ends",
-        widget=DatePicker(),
+        subject="The date the period ends",
         error_messages={"required": "Enter the date the period ends"},
     )
     period_label = forms.CharField(
@@ -232,6 +232,7 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Indicator
+        field_classes = {"baseline_date": GOVUKDateField}
         fields = [
             "code",
             "name",
@@ -282,7 +283,6 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         }
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 4}),
-            "baseline_date": DatePicker(),
         }
         error_messages = {
             "code": {
@@ -298,7 +298,6 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "frequency": {"required": "Select how often it is measured"},
             "tolerance": {"invalid": "Enter the tolerance as a number, like 5"},
             "baseline_value": {"invalid": "Enter the baseline as a number, like 42.5"},
-            "baseline_date": {"invalid": "Enter the date of the baseline, like 31/8/2025"},
         }
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -389,10 +388,15 @@ class IndicatorFileForm(GDSFormMixin, forms.Form):
 
 
 class TargetForm(GDSFormMixin, forms.ModelForm):
+    date_subjects: ClassVar[dict[str, str]] = {
+        "period_start": "The date the target starts",
+        "period_end": "The date the target ends",
+    }
     submit_label = "Add target"
 
     class Meta:
         model = Target
+        field_classes = {"period_start": GOVUKDateField, "period_end": GOVUKDateField}
         fields = ["kind", "period_start", "period_end", "label", "value"]
         labels = {
             "kind": "Kind of target",
@@ -408,8 +412,6 @@ class TargetForm(GDSFormMixin, forms.ModelForm):
         }
         widgets = {
             "kind": forms.RadioSelect,
-            "period_start": DatePicker(),
-            "period_end": DatePicker(),
         }
         error_messages = {
             "period_start": {"required": "Enter the date the target starts"},

@@ -7,7 +7,7 @@ from django import forms
 from risks.models import Risk
 from risks.scoring import IMPACT, LIKELIHOOD
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField
 from send_qa.core.models import User
 
 
@@ -34,6 +34,7 @@ class RiskForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
     class Meta:
         model = Risk
+        field_classes = {"review_date": GOVUKDateField}
         fields = [
             "title",
             "cause",
@@ -69,7 +70,6 @@ class RiskForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "cause": forms.Textarea(attrs={"rows": 3}),
             "consequence": forms.Textarea(attrs={"rows": 3}),
             "controls": forms.Textarea(attrs={"rows": 4}),
-            "review_date": DatePicker(),
             "status": forms.RadioSelect,
         }
         error_messages = {
@@ -80,10 +80,7 @@ class RiskForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
                 "required": "Select the risk's owner",
                 "invalid_choice": "Select the risk's owner from the list",
             },
-            "review_date": {
-                "required": "Enter the date the risk is next reviewed",
-                "invalid": "Enter the review date as a real date",
-            },
+            "review_date": {"required": "Enter the date the risk is next reviewed"},
             "status": {"required": "Select whether the risk is open or closed"},
         }
 

@@ -1,7 +1,7 @@
 """Forms of the action plans app. Wherever a RAG is chosen its key's definitions are shown."""
 
 import datetime
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from crispy_forms_gds.choices import Choice
 from django import forms
@@ -11,7 +11,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin, SpreadsheetUploadForm
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField, SpreadsheetUploadForm
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.uploads import MB, UploadRefused, check_evidence_file, safe_display_name
@@ -19,19 +19,29 @@ from wsoa.models import Action, ActionPlan, Evidence, RagKey, RagStatus, Weaknes
 from wsoa.models import DueDate as DueDateRecord
 from wsoa.timescales import DueDate, Timescale, TimescaleError, parse_timescale
 
-DATE = DatePicker()
-
 
 def status_choices(key: RagKey) -> list[Choice]:
     return [Choice(s.pk, s.name, hint=s.definition) for s in key.statuses.order_by("order")]
 
 
 class PlanForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
+    date_subjects: ClassVar[dict[str, str]] = {
+        "inspection_start": "The date the inspection started",
+        "inspection_end": "The date the inspection ended",
+        "submitted_on": "The date the plan was submitted",
+        "revisit_due": "The date the revisit is due",
+    }
     submit_label = "Save the plan"
     edit_thing = "action plan"
 
     class Meta:
         model = ActionPlan
+        field_classes = {
+            "inspection_start": GOVUKDateField,
+            "inspection_end": GOVUKDateField,
+            "submitted_on": GOVUKDateField,
+            "revisit_due": GOVUKDateField,
+        }
         fields = [
             "name",
             "kind",
@@ -54,10 +64,6 @@ class PlanForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         }
         widgets = {
             "kind": forms.RadioSelect,
-            "inspection_start": DATE,
-            "inspection_end": DATE,
-            "submitted_on": DATE,
-            "revisit_due": DATE,
             "governance_forums": forms.Textarea(attrs={"rows": 3}),
         }
         error_messages = {
@@ -219,10 +225,9 @@ class ActionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
 
 class ProgressUpdateForm(GDSFormMixin, forms.Form):
     submit_label = "Save the update"
-    date = forms.DateField(
+    date = GOVUKDateField(
         label="Date of the update",
-        widget=DATE,
-        error_messages={"required": "Enter the date", "invalid": "Enter a real date"},
+        error_messages={"required": "Enter the date of the update"},
     )
     narrative = forms.CharField(
         label="Progress update",
@@ -249,7 +254,7 @@ class ProgressUpdateForm(GDSFormMixin, forms.Form):
     def clean_date(self) -> datetime.date:
         day: datetime.date = self.cleaned_data["date"]
         if day > timezone.localdate():
-            raise ValidationError("The date of the update cannot be in the future")
+            raise ValidationError("Date of the update must be today or in the past")
         return day
 
     def status_object(self) -> RagStatus:
@@ -311,10 +316,10 @@ class EvidenceForm(GDSFormMixin, forms.ModelForm):
 
 class SnapshotForm(GDSFormMixin, forms.Form):
     submit_label = "Take the snapshot"
-    taken_on = forms.DateField(
+    taken_on = GOVUKDateField(
         label="Freeze every action's RAG as it stood on",
-        widget=DATE,
-        error_messages={"required": "Enter the date"},
+        subject="The date of the snapshot",
+        error_messages={"required": "Enter the date of the snapshot"},
     )
     label = forms.CharField(
         label="Name of the snapshot",

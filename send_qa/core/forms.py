@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, cast
+import calendar
+import datetime
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
 from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
 from django.contrib.auth import forms as auth_forms
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import UploadedFile
 from django.core.validators import MaxLengthValidator
 from django.db import transaction
@@ -33,6 +38,22 @@ def posted(request: HttpRequest) -> QueryDict | None:
     return request.POST if request.method == "POST" else None
 
 
+def number_box(field: forms.Field) -> forms.TextInput:
+    """GOV.UK's box for a number: a text input (not type="number", which GOV.UK avoids: it
+    rounds, scrolls and refuses quietly) with the number keypad, sized for what it holds.
+    The field still checks the number on the server."""
+    whole = isinstance(field, forms.IntegerField) and not isinstance(
+        field, (forms.DecimalField, forms.FloatField)
+    )
+    return forms.TextInput(
+        attrs={
+            "class": f"govuk-input govuk-input--width-{3 if whole else 5}",
+            "inputmode": "numeric" if whole else "decimal",
+            "spellcheck": "false",
+        }
+    )
+
+
 if TYPE_CHECKING:
     _FormBase = forms.BaseForm
 else:
@@ -45,9 +66,16 @@ class GDSFormMixin(_FormBase):
     submit_label = "Continue"
     # GOV.UK forms validate on the server and show an error summary, not browser pop-ups.
     use_required_attribute = False
+    # What a model form's dates are called in their errors, where the label would read badly.
+    date_subjects: ClassVar[dict[str, str]] = {}
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        for name, subject in self.date_subjects.items():
+            cast(GOVUKDateField, self.fields[name]).subject_words = subject
+        for field in self.fields.values():
+            if isinstance(field.widget, forms.NumberInput):
+                field.widget = number_box(field)
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", self.submit_label))
@@ -272,12 +300,194 @@ class ConfirmForm(GDSFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
 
 
-class DatePicker(forms.DateInput):
-    """The browser's date picker. It reads and writes ISO dates (2026-11-24) whatever the
-    locale, so the value is always given in that form: a British 24/11/2026 would show as
-    an empty field and be lost on the next save."""
+MONTH_NAMES = {
+    **{calendar.month_name[number].lower(): number for number in range(1, 13)},
+    **{calendar.month_abbr[number].lower(): number for number in range(1, 13)},
+    "sept": 9,
+}
+DATE_PARTS = ("day", "month", "year")
 
-    input_type = "date"
+
+@dataclass(frozen=True)
+class DateProblem:
+    """What is wrong with a date as typed, in GOV.UK's words ("{subject}" stands for what the
+    date is), and which of day (0), month (1) and year (2) to mark; none marks the whole date."""
+
+    message: str
+    parts: tuple[int, ...] = ()
+
+
+def _one_or_whole(parts: list[int]) -> tuple[int, ...]:
+    """GOV.UK marks the one part that is wrong, or the whole date when more than one is."""
+    return tuple(parts) if len(parts) == 1 else ()
+
+
+def _number(text: str, most: int) -> int | None:
+    """Digits 0 to 9 only (not ² or other scripts' digits), at most ``most`` of them."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= most else None
+
+
+def _day_number(text: str) -> int | None:
+    """1 to 31, with a leading zero or as an ordinal (1st, 22nd) too."""
+    lowered = text.lower()
+    for ordinal in ("st", "nd", "rd", "th"):
+        lowered = lowered.removesuffix(ordinal)
+    day = _number(lowered, 2)
+    return day if day and day <= 31 else None
+
+
+def _month_number(text: str) -> int | None:
+    """1 to 12, or the month's name in full or short (January, jan)."""
+    month = _number(text, 2)
+    if month is not None:
+        return month if 1 <= month <= 12 else None
+    return MONTH_NAMES.get(text.lower().rstrip("."))
+
+
+def date_from_parts(day: str, month: str, year: str) -> datetime.date | DateProblem | None:
+    """The one rule for a date typed as day, month and year (the GOV.UK date input): None when
+    nothing is typed, else the date or what is wrong with it. Spaces around a part are ignored.
+    Missing parts are told first, then a part that cannot be right, then a day the month
+    does not have (31 February)."""
+    parts = [day.strip(), month.strip(), year.strip()]
+    if not any(parts):
+        return None
+    missing = [index for index, part in enumerate(parts) if not part]
+    if missing:
+        names = " and ".join(DATE_PARTS[index] for index in missing)
+        return DateProblem(f"{{subject}} must include a {names}", _one_or_whole(missing))
+    if parts[2].isascii() and parts[2].isdecimal() and len(parts[2]) != 4:
+        return DateProblem("Year must include 4 numbers", (2,))
+    year_number = _number(parts[2], 4)
+    day_number, month_number = _day_number(parts[0]), _month_number(parts[1])
+    wrong = [
+        index for index, right in enumerate([day_number, month_number, year_number]) if not right
+    ]
+    if wrong:
+        return DateProblem("{subject} must be a real date", _one_or_whole(wrong))
+    try:
+        return datetime.date(cast(int, year_number), cast(int, month_number), cast(int, day_number))
+    except ValueError:
+        return DateProblem("{subject} must be a real date", (0,))
+
+
+def whole_date_parts(text: str) -> list[str]:
+    """Day, month and year of a date posted whole: ISO (2026-11-24) or as people write it
+    (24/11/2026). Anything else is kept in every part, to be told it is not a real date."""
+    text = text.strip()
+    if not text:
+        return ["", "", ""]
+    try:
+        day = datetime.date.fromisoformat(text)
+    except ValueError:
+        parts = text.split("/")
+        return parts if len(parts) == 3 else [text, text, text]
+    return [str(day.day), str(day.month), str(day.year)]
+
+
+class GOVUKDateInput(DateInputWidget):
+    """crispy-forms-gds's day, month and year boxes, with the number keypad on phones. A whole
+    date posted whole under the field's own name (2026-11-24 or 24/11/2026) is read too, as
+    the tests and other pages' links give one."""
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs=attrs, format="%Y-%m-%d")
+        super().__init__(attrs=attrs)
+        for part in self.widgets:
+            part.attrs["inputmode"] = "numeric"
+
+    def decompress(self, value: Any) -> tuple[Any, Any, Any]:
+        """A date's day, month and year; an ISO date given as text (a page's initial value
+        from its address) is read first."""
+        if isinstance(value, str):
+            try:
+                value = datetime.date.fromisoformat(value.strip())
+            except ValueError:
+                return None, None, None
+        return cast("tuple[Any, Any, Any]", super().decompress(value))
+
+    def value_from_datadict(self, data: Any, files: Any, name: str) -> list[str]:
+        whole = data.get(name)
+        if isinstance(whole, str) and not any(f"{name}_{index}" in data for index in range(3)):
+            return whole_date_parts(whole)
+        return cast("list[str]", super().value_from_datadict(data, files, name))
+
+    def value_omitted_from_data(self, data: Any, files: Any, name: str) -> bool:
+        return name not in data and super().value_omitted_from_data(data, files, name)
+
+
+class GOVUKDateField(forms.MultiValueField):
+    """A date as the GOV.UK date input asks for it: day, month and year in three boxes, each
+    error naming the part that is wrong ("Date of the update must include a month") and
+    marking that box, which the error summary links to. Every date a person types goes through
+    this field (its rule is ``date_from_parts``); a form's own rules (not in the future, after
+    the start) stay in its ``clean_<field>``.
+
+    The messages name the date by ``subject`` ("The date the target starts") where the label
+    alone would read badly ("From must include a month"), else by its label (without
+    " (optional)"); give ``error_messages={"required": ...}`` for the message when nothing is
+    entered. A model form takes it through ``Meta.field_classes``. The hint starts with an
+    example in the boxes' own form, day month year."""
+
+    widget = GOVUKDateInput
+
+    example = "For example, 27 3 2027."
+
+    def __init__(self, *, subject: str = "", **kwargs: Any) -> None:
+        self.subject_words = subject
+        own_hint = kwargs.get("help_text")
+        kwargs["help_text"] = f"{self.example} {own_hint}" if own_hint else self.example
+        for unused in ("max_length", "min_length", "empty_value", "input_formats"):
+            kwargs.pop(unused, None)
+        parts = tuple(forms.CharField(required=False, strip=False) for _ in DATE_PARTS)
+        super().__init__(fields=parts, require_all_fields=False, **kwargs)
+
+    def subject(self) -> str:
+        label = self.subject_words or str(self.label or "Date").removesuffix(" (optional)")
+        return label[:1].upper() + label[1:]
+
+    def required_message(self) -> str:
+        """The form's own words for a date not entered, else "Enter the <label>"."""
+        message = str(self.error_messages["required"])
+        if message != str(forms.Field.default_error_messages["required"]):
+            return message
+        subject = self.subject()
+        return f"Enter the {subject[:1].lower()}{subject[1:]}"
+
+    def _mark(self, parts: tuple[int, ...], message: str) -> None:
+        """Tell crispy-forms-gds which boxes to mark (it reads each part's widget's errors)."""
+        for index, part in enumerate(self.fields):
+            part.widget.errors = [message] if index in parts else []
+
+    def clean(self, value: Any) -> datetime.date | None:
+        if self.disabled and not isinstance(value, list):
+            value = cast(GOVUKDateInput, self.widget).decompress(value)
+        self._mark((), "")
+        texts = [str(part or "") for part in (list(value or []) + ["", "", ""])[:3]]
+        found = date_from_parts(*texts)
+        if found is None:
+            if self.required:
+                raise ValidationError(self.required_message(), code="required")
+            return None
+        if isinstance(found, DateProblem):
+            message = found.message.format(subject=self.subject())
+            self._mark(found.parts, message)
+            raise ValidationError(message, code="invalid")
+        self.validate(found)
+        self.run_validators(found)
+        return found
+
+    def compress(self, data_list: list[Any]) -> datetime.date | None:
+        found = date_from_parts(*[str(part or "") for part in data_list]) if data_list else None
+        return found if isinstance(found, datetime.date) else None
+
+    def has_changed(self, initial: Any, data: Any) -> bool:
+        if self.disabled:
+            return False
+        if isinstance(initial, str):
+            try:
+                initial = datetime.date.fromisoformat(initial)
+            except ValueError:
+                return True
+        texts = [str(part or "") for part in (list(data or []) + ["", "", ""])[:3]]
+        found = date_from_parts(*texts)
+        return bool((found if not isinstance(found, DateProblem) else data) != initial)

@@ -1,4 +1,4 @@
-from typing import Any, cast
+from typing import Any, ClassVar, cast
 
 from django import forms
 from django.urls import reverse
@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from send_qa.core.autosave import AutosaveFormMixin
 from send_qa.core.concurrency import VersionedFormMixin
-from send_qa.core.forms import DatePicker, GDSFormMixin
+from send_qa.core.forms import GDSFormMixin, GOVUKDateField
 from send_qa.core.models import Period
 from send_qa.reports.models import NARRATIVE, Report
 
@@ -22,9 +22,11 @@ class ReportForm(AutosaveFormMixin, GDSFormMixin, forms.ModelForm):
 
     submit_label = "Save the report"
     edit_thing = "report"
+    date_subjects: ClassVar[dict[str, str]] = {"board_date": "The date of the board meeting"}
 
     class Meta:
         model = Report
+        field_classes = {"board_date": GOVUKDateField}
         fields = [
             "board_date",
             "author",
@@ -39,7 +41,6 @@ class ReportForm(AutosaveFormMixin, GDSFormMixin, forms.ModelForm):
             "period_covered": "Period covered",
         }
         widgets = {
-            "board_date": DatePicker(),
             "purpose": forms.Textarea(attrs={"rows": 2}),
             **{
                 name: forms.Textarea(attrs={"rows": 6})

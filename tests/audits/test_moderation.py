@@ -13,6 +13,7 @@ from audits.moderation import (
     session_draw,
     sessions_comparison,
 )
+from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import (
     AuditFactory,
     ModerationSessionFactory,
@@ -288,3 +289,20 @@ def test_a_member_without_an_organisation_can_be_chosen_for_a_session(people, cl
     page = client_for(people.sendops).get(reverse("audits:moderation_new"))
     assert page.status_code == 200
     assert "Unattached Auditor" in page.content.decode()
+
+
+def test_a_session_set_up_with_a_day_the_month_does_not_have_is_told_so(people, client_for):
+    ensure_academic_year(2026)
+    term = Period.objects.terms().first()
+    posted = {"date_0": "31", "date_1": "2", "date_2": "2027", "term": term.pk, "pool": "all"}
+    posted |= {"sample_size": "6", "exclude_months": "12", "members": [people.auditor.pk]}
+    response = client_for(people.sendops).post(reverse("audits:moderation_new"), posted)
+    page = response.content.decode()
+    assert '<a href="#id_date_0">Date of the meeting must be a real date</a>' in page
+    assert 'name="date_0" value="31"' in page
+    assert not ModerationSession.objects.exists()
+    posted["date_0"] = "28"
+    assert (
+        client_for(people.sendops).post(reverse("audits:moderation_new"), posted).status_code == 302
+    )
+    assert ModerationSession.objects.get().date == datetime.date(2027, 2, 28)

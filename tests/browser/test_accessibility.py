@@ -86,7 +86,7 @@ def test_forms_sent_empty_show_their_errors_accessibly(new_page):
         page = pages.get(role) or pages.setdefault(role, new_page(people[role]))
         row = ROW_BY_NAME[url_name]
         page.goto(reverse(url_name, kwargs=row.kwargs(people)))
-        for field in page.locator("main form[method=post] input[type=date]").all():
+        for field in page.locator("main form[method=post] .govuk-date-input input").all():
             field.fill("")  # a date the form offers would otherwise be sent
         submit = page.locator("main form[method=post] [type=submit]").last
         if not submit.count():

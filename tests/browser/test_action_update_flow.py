@@ -21,14 +21,28 @@ def test_an_action_owner_updates_an_actions_rag(new_page):
     # Saving without saying what happened: the error summary names it and nothing is saved.
     page.get_by_role("button", name="Save the update").click()
     summary = page.locator(".govuk-error-summary")
-    # Only the narrative is missing: the date the form offered is still there (the browser's
-    # date picker needs it in ISO form).
+    # Only the narrative is missing: the date the form offered (today) is still in its boxes.
     assert summary.inner_text().splitlines()[1:] == ["Enter what progress has been made"]
     assert page.title().startswith("Error:")
     problems = axe_violations(page)
     assert action.updates.count() == 0
 
+    # A date without its month: the error names the month, and its link goes to that box.
+    date = page.get_by_role("group", name="Date of the update")
+    month = date.get_by_label("Month")
+    typed = month.input_value()
+    month.fill("")
     page.get_by_label("Progress update").fill("Records reviewed for two of three teams.")
+    page.get_by_role("button", name="Save the update").click()
+    link = summary.get_by_role("link", name="Date of the update must include a month")
+    link.click()
+    assert month.evaluate("box => box === document.activeElement")
+    assert "govuk-input--error" in (month.get_attribute("class") or "")
+    assert "govuk-input--error" not in (date.get_by_label("Day").get_attribute("class") or "")
+    problems += axe_violations(page)
+    assert action.updates.count() == 0
+    month.fill(typed)
+
     page.get_by_label("Amber", exact=True).check()
     page.get_by_role("button", name="Save the update").click()
     page.wait_for_url(f"**{reverse('wsoa:action_detail', kwargs={'action_uuid': action.uuid})}")

@@ -24,7 +24,12 @@ def test_sendops_draw_a_sample_and_a_moderator_sees_only_codes(new_page):
     assert "Enter the date of the meeting" in summary.inner_text()
     assert "Select the members of the moderation group" in summary.inner_text()
     problems = axe_violations(page)
-    page.get_by_label("Date of the meeting").fill("2026-12-01")
+    date = page.get_by_role("group", name="Date of the meeting")
+    for part, typed in [("Day", "1"), ("Month", "12"), ("Year", "26")]:
+        date.get_by_label(part).fill(typed)
+    page.get_by_role("button", name="Save session").click()
+    assert "Year must include 4 numbers" in summary.inner_text()
+    date.get_by_label("Year").fill("2026")
     page.get_by_label(people.auditor.full_name).check()
     page.get_by_label("All active plans").check()
     page.get_by_role("button", name="Save session").click()

@@ -2,6 +2,7 @@
 page's Save, a history row only when something changed, a colleague's change never saved
 over, and an answer the script understands when the session has ended."""
 
+import datetime
 import time
 
 import pytest
@@ -153,3 +154,30 @@ def test_an_autosave_needs_the_csrf_token(sendops):
 
 def test_an_autosave_is_posted_never_fetched(sendops):
     assert sendops.get(urls(a_report(drafted=True))[1]).status_code == 405
+
+
+def test_the_board_date_typed_in_its_boxes_is_saved_once_and_then_is_no_change(sendops):
+    report = a_report(drafted=True)
+    edit, autosave = urls(report)
+    opened = page_version(sendops.get(edit))
+    boxes = {"board_date_0": " 20 ", "board_date_1": "01", "board_date_2": "2027"}
+    data = {key: value for key, value in form_data(report, opened).items() if key != "board_date"}
+    answer = sendops.post(autosave, data | boxes).json()
+    report.refresh_from_db()
+    assert report.board_date == datetime.date(2027, 1, 20)
+    assert answer["changed"] is True
+    again = sendops.post(autosave, data | boxes | {"version": answer["version"]}).json()
+    assert again["changed"] is False
+
+
+def test_a_board_date_without_its_year_is_told_by_its_part(sendops):
+    report = a_report(drafted=True)
+    edit, autosave = urls(report)
+    opened = page_version(sendops.get(edit))
+    data = form_data(report, opened) | {"board_date_0": "20", "board_date_1": "1"}
+    page = sendops.post(edit, data).content.decode()
+    assert (
+        '<a href="#id_board_date_2">The date of the board meeting must include a year</a>' in page
+    )
+    report.refresh_from_db()
+    assert report.board_date is None

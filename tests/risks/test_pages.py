@@ -53,7 +53,16 @@ def test_new_risks_are_numbered_in_order(people, client_for):
         ({"impact": "0"}, "impact", "Select the impact, from 1 Negligible to 5 Severe"),
         ({"target_likelihood": ""}, "target_likelihood", "Select the target likelihood"),
         ({"title": ""}, "title", "Enter the risk"),
-        ({"review_date": "2026-02-31"}, "review_date", "Enter the review date as a real date"),
+        (
+            {"review_date_0": "31", "review_date_1": "2", "review_date_2": "2026"},
+            "review_date_0",
+            "Review date must be a real date",
+        ),
+        (
+            {"review_date_0": "3", "review_date_1": "", "review_date_2": "2026"},
+            "review_date_1",
+            "Review date must include a month",
+        ),
         ({"owner": "999999"}, "owner", "Select the risk's owner from the list"),
     ],
 )

@@ -146,9 +146,10 @@ def test_only_the_lead_and_sendops_may_update_an_action(people, client_for):
 def test_an_update_needs_a_narrative_and_a_rag_from_the_key(people, client_for):
     action = ActionFactory(led_by=people.action_owner)
     url = reverse("wsoa:action_update", kwargs={"action_uuid": action.uuid})
-    html = client_for(people.action_owner).post(url, {"date": "2099-01-01"}).content.decode()
+    posted = {"date_0": "1", "date_1": "1", "date_2": "2099"}
+    html = client_for(people.action_owner).post(url, posted).content.decode()
     assert "Enter what progress has been made" in html
-    assert "The date of the update cannot be in the future" in html
+    assert '<a href="#id_date_0">Date of the update must be today or in the past</a>' in html
     page = client_for(people.action_owner).get(url).content.decode()
     assert "The action has started but there is some delay in implementation." in page
 

@@ -100,6 +100,9 @@ def plan_summary_view(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpRes
     actions = Action.objects.filter(weakness__plan=plan).select_related(
         "status", "lead", "weakness"
     )
+    snapshot_form = SnapshotForm(initial={"taken_on": today})
+    snapshot_form.helper.form_tag = False  # inside the page's own form, with its own button
+    snapshot_form.helper.inputs = []
     return render(
         request,
         "wsoa/plan_summary.html",
@@ -110,7 +113,7 @@ def plan_summary_view(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpRes
             "stale": actions.stale(on=today).order_by("last_update"),  # type: ignore[misc]  # annotated by stale()
             "today": today,
             "is_sendops": request.user.has_role(*ACTION_PLAN_MANAGERS),
-            "snapshot_form": SnapshotForm(initial={"taken_on": today}),
+            "snapshot_form": snapshot_form,
         },
     )
 
