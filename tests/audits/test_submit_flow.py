@@ -208,3 +208,17 @@ def test_a_change_from_check_your_answers_comes_back_to_it(audit, people, client
         {"version": audit.edit_version(), f"item_{found['A1'].pk}": "4"},
     )
     assert response["Location"] == url("audit_section", audit, code="B")
+
+
+def test_a_sections_error_summary_links_to_the_questions_first_radio(audit, people, client_for):
+    client = client_for(people.auditor)
+    a1 = items(audit)["A1"]
+    response = client.post(
+        url("audit_section", audit, code="A"),
+        {"version": audit.edit_version(), f"item_{a1.pk}": "9"},
+    )
+    page = response.content.decode()
+    target = re.search(r'govuk-error-summary__list">\s*<li><a href="#([^"]+)"', page)
+    assert target, "no link in the error summary"
+    assert f'id="{target.group(1)}"' in page  # the link leads to a box on the page
+    assert target.group(1) == f"id_item_{a1.pk}_0"

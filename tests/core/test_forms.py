@@ -222,3 +222,30 @@ def test_no_form_asks_for_a_date_or_a_number_in_a_browser_control(form_class):
         assert not isinstance(field.widget, forms.DateInput), f"{name}: use GOVUKDateField"
         if isinstance(field.widget, forms.NumberInput):
             assert issubclass(form_class, GDSFormMixin), f"{name}: a GDSFormMixin form boxes it"
+
+
+def test_an_error_summary_link_to_radios_leads_to_the_first_radio():
+    """crispy-forms-gds numbers radios and checkboxes from 1: the summary must lead there."""
+    import re
+
+    from django import forms as django_forms
+    from django.template import Context, Template
+
+    from send_qa.core.forms import GDSFormMixin
+
+    class Choose(GDSFormMixin, django_forms.Form):
+        colour = django_forms.ChoiceField(
+            choices=[("red", "Red"), ("blue", "Blue")], widget=django_forms.RadioSelect
+        )
+        extras = django_forms.MultipleChoiceField(
+            choices=[("a", "A"), ("b", "B")], widget=django_forms.CheckboxSelectMultiple
+        )
+
+    form = Choose({})
+    assert not form.is_valid()
+    page = Template(
+        '{% include "includes/_error_summary.html" %}{% load crispy_forms_tags %}{% crispy form %}'
+    ).render(Context({"form": form}))
+    links = re.findall(r"govuk-error-summary__list.*?</ul>", page, re.S)[0]
+    for target in re.findall(r'href="#([^"]+)"', links):
+        assert f'id="{target}"' in page, target

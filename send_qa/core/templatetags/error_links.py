@@ -6,9 +6,13 @@ register = template.Library()
 
 
 def _first_box(bound_field: forms.BoundField) -> str:
-    """A day, month and year date's first box (id_<field>_0), else the field itself."""
-    if isinstance(bound_field.field.widget, forms.MultiWidget):
+    """A day, month and year date's first box (id_<field>_0); the first radio or checkbox
+    (crispy-forms-gds numbers them from 1: id_<field>_1); else the field itself."""
+    widget = bound_field.field.widget
+    if isinstance(widget, forms.MultiWidget):
         return f"{bound_field.auto_id}_0"
+    if isinstance(widget, forms.RadioSelect | forms.CheckboxSelectMultiple):
+        return f"{bound_field.auto_id}_1"
     return str(bound_field.auto_id)
 
 
