@@ -327,7 +327,7 @@ class ModerationSessionForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
             "exclude_months": "Leave out plans moderated in the last (months)",
         }
         help_texts = {
-            "sample_size": "At least 6 (seed 002). The sample represents primary needs, with "
+            "sample_size": "At least 6, as the quality assurance framework asks. The sample represents primary needs, with "
             "age bands and placement types spread within them.",
         }
         widgets = {"pool": forms.RadioSelect}

@@ -122,7 +122,8 @@ def plans_import(frame: pd.DataFrame, *, by: User | None = None) -> PlanImportSu
             ImportProblem(
                 None,
                 c,
-                "is not a column the portal knows. Rename or remove it (see docs/imports.md).",
+                "is not a column the portal knows. Rename or remove it (the import page lists the "
+                "columns it reads).",
             )
             for c in unknown
         ]

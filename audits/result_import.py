@@ -181,7 +181,7 @@ def results_check(
             None,
             column,
             f"is not a column the portal knows, nor a section of {template}. Rename it to a "
-            "section's code or title, or remove it (see docs/imports.md).",
+            "section's code or title, or remove it (the import page lists the columns it reads).",
         )
         for column in frame.columns
         if column not in known and column not in sections

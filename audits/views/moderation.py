@@ -125,7 +125,7 @@ def session_draw_sample(request: SignedInRequest, session_uuid: uuid.UUID) -> Ht
     else:
         messages.success(
             request,
-            f"{len(sample.plan_ids)} plans sampled from {sample.population} (seed {sample.seed}).",
+            f"{len(sample.plan_ids)} plans sampled from {sample.population} (draw number {sample.seed}).",
         )
     return redirect("audits:moderation_detail", session_uuid=session.uuid)
 

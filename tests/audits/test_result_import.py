@@ -114,7 +114,7 @@ def test_missing_and_unknown_columns_and_a_checklist_not_published(template, ter
     ]
     assert problems_of("case_reference,term,grade,Section Z\nEHC1,x,Good,1\n")[0] == (
         f"column 'section_z': is not a column the portal knows, nor a section of {template}. "
-        "Rename it to a section's code or title, or remove it (see docs/imports.md)."
+        "Rename it to a section's code or title, or remove it (the import page lists the columns it reads)."
     )
     with pytest.raises(TableImportError, match="no published EHC plan checklist called 'Nope'"):
         results_template("Nope")

@@ -52,7 +52,10 @@ def plan_new(request: SignedInRequest) -> HttpResponse:
         plan = form.save(commit=False)
         plan.rag_key, plan.created_by = RagKey.seed_default(), request.user
         plan.save()
-        messages.success(request, f"{plan} set up with seed 004's RAG key.")
+        messages.success(
+            request,
+            f"{plan} set up with the usual RAG key (Red, Amber, Light green, Green, Completed).",
+        )
         return redirect("wsoa:plan_detail", plan_uuid=plan.uuid)
     return render(request, "wsoa/form.html", {"form": form, "heading": "Set up an action plan"})
 
