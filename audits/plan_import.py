@@ -17,25 +17,13 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import NOT_RECORDED, YEAR_GROUPS, ceased_on
 from audits.signals import records_written_in_bulk
+from send_qa.core.import_templates import EXAMPLE_CASE_REFERENCE, TemplateColumn
 from send_qa.core.models import Team, User
 from send_qa.core.tables import ImportProblem, max_length, read_table
 from send_qa.core.tables import TableImportError as PlanImportError
 
 __all__ = ["ImportProblem", "PlanImportError", "plans_import", "read_table"]
 
-REQUIRED_COLUMNS = ["case_reference", "primary_need", "placement_type"]
-OPTIONAL_COLUMNS = [
-    "age_band",
-    "year_group",
-    "setting_name",
-    "team",
-    "caseworker_email",
-    "assessment_requested",
-    "plan_issued",
-    "last_annual_review",
-    "next_review_due",
-    "active",
-]
 DATE_COLUMNS = ["assessment_requested", "plan_issued", "last_annual_review", "next_review_due"]
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%Y-%m-%d %H:%M:%S"]
 MAX_ROWS = 100_000
@@ -66,10 +54,56 @@ _AGE_BANDS = {band.value.lower(): band.value for band in AgeBand} | {
 }
 
 
+def allowed_values(choices: type[models.TextChoices]) -> tuple[str, ...]:
+    """The values a column takes: its codes, then "not recorded"."""
+    codes = [value for value in choices.values if choices(value).label != "Not recorded"]
+    return (*codes, NOT_RECORDED)
+
+
 def allowed(choices: type[models.TextChoices]) -> str:
     """The values a column takes, in the words of a refusal: "A, B, C, or not recorded"."""
-    codes = [value for value in choices.values if choices(value).label != "Not recorded"]
-    return f"{', '.join(codes)}, or {NOT_RECORDED}"
+    *codes, last = allowed_values(choices)
+    return f"{', '.join(codes)}, or {last}"
+
+
+_DATE_HINT = "A date as YYYY-MM-DD or DD/MM/YYYY."
+# The columns of the plans register, as the import reads them and its template shows them.
+TEMPLATE_COLUMNS = (
+    TemplateColumn(
+        "case_reference",
+        EXAMPLE_CASE_REFERENCE,
+        required=True,
+        hint=f"The council's case reference for the plan, at most {REFERENCE_LENGTH} characters; "
+        "one row per plan.",
+    ),
+    TemplateColumn(
+        "primary_need",
+        PrimaryNeed.ASD.value,
+        required=True,
+        hint="The SEN2 primary need code.",
+        allowed=allowed_values(PrimaryNeed),
+    ),
+    TemplateColumn(
+        "placement_type",
+        PlacementType.MAINSTREAM.value,
+        required=True,
+        allowed=allowed_values(PlacementType),
+    ),
+    TemplateColumn("age_band", AgeBand.AGE_11_15.value, allowed=allowed_values(AgeBand)),
+    TemplateColumn("year_group", "8", allowed=tuple(YEAR_GROUPS)),
+    TemplateColumn("setting_name", "Example Academy", hint="The school or setting."),
+    TemplateColumn("team", hint="A team's name as the portal shows it."),
+    TemplateColumn("caseworker_email", hint="The email of the caseworker's portal account."),
+    TemplateColumn("assessment_requested", "2024-01-15", hint=_DATE_HINT),
+    TemplateColumn("plan_issued", "2024-05-20", hint=_DATE_HINT),
+    TemplateColumn("last_annual_review", "2025-05-12", hint=_DATE_HINT),
+    TemplateColumn("next_review_due", "2026-05-12", hint=_DATE_HINT),
+    TemplateColumn(
+        "active", "yes", allowed=("yes", "no"), hint="Empty counts as yes; no for a ceased plan."
+    ),
+)
+REQUIRED_COLUMNS = [column.heading for column in TEMPLATE_COLUMNS if column.required]
+OPTIONAL_COLUMNS = [column.heading for column in TEMPLATE_COLUMNS if not column.required]
 
 
 _TRUE, _FALSE = {"yes", "y", "true", "1", ""}, {"no", "n", "false", "0"}

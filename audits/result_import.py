@@ -28,6 +28,7 @@ from audits.plan_import import DATE_FORMATS, MAX_ROWS, case_reference_problem
 from audits.signals import records_written_in_bulk
 from send_qa.core.bulk import copy_create_with_history, frame_update_with_history
 from send_qa.core.figures import percent as percent_of
+from send_qa.core.import_templates import EXAMPLE_CASE_REFERENCE, TemplateColumn
 from send_qa.core.models import Period, User
 from send_qa.core.tables import ImportProblem, TableImportError, header, max_length, read_table
 
@@ -116,6 +117,61 @@ def results_template(name: str) -> ChecklistTemplate:
             ]
         )
     return template
+
+
+def template_columns(
+    template: ChecklistTemplate | None = None, term: Period | None = None
+) -> tuple[TemplateColumn, ...]:
+    """The columns of a file of past results against `template`, as the import reads them and
+    its template shows them, with an example row audited on the first day of `term`."""
+    grades = tuple(band["label"] for band in (template.grade_bands or [])) if template else ()
+    sections = template.sections.order_by("order") if template else []
+    return (
+        TemplateColumn(
+            "case_reference",
+            EXAMPLE_CASE_REFERENCE,
+            required=True,
+            hint="The council's case reference for the plan; a plan not in the register is added.",
+        ),
+        TemplateColumn(
+            "date_audited",
+            term.start.isoformat() if term else "",
+            hint="YYYY-MM-DD. Give the date audited, the term, or both.",
+        ),
+        TemplateColumn(
+            "term", term.name if term else "", hint="The term's name as the portal shows it."
+        ),
+        TemplateColumn(
+            "grade",
+            grades[0] if grades else "",
+            allowed=grades,
+            hint="One of the checklist's grades. Give the grade, the score, the percentage or "
+            "section scores.",
+        ),
+        TemplateColumn("score", hint="Points out of the maximum, such as 34/48."),
+        TemplateColumn("max_score", hint="The maximum, when the score gives only the points."),
+        TemplateColumn(
+            "percent", "" if grades else "75", hint="The overall percentage, from 0 to 100."
+        ),
+        TemplateColumn(
+            "auditor",
+            hint="A portal user's email or name; another name is kept as written. Empty: you.",
+        ),
+        *[
+            TemplateColumn(
+                section.code,
+                hint=f"The score of section {section.code}, {section.title}: points out of "
+                "the maximum (12/16) or a percentage.",
+            )
+            for section in sections
+        ],
+    )
+
+
+def example_term(today: datetime.date) -> Period | None:
+    """The term of the template's example row: the last one finished (else one begun)."""
+    terms = Period.objects.terms().filter(start__lte=today)
+    return terms.filter(end__lt=today).order_by("-end").first() or terms.order_by("-start").first()
 
 
 def _number(text: str) -> Decimal | None:

@@ -28,13 +28,53 @@ from kpis.cache import data_changed
 from kpis.models import LA_CODE, Area, Indicator, Measurement, Unit
 from kpis.validity import LABEL_LENGTH, kept, measurement_problems
 from send_qa.core.bulk import frame_create_with_history, frame_update_with_history
+from send_qa.core.import_templates import TemplateColumn
 from send_qa.core.models import User
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
 
-REQUIRED = ["indicator_code", "period_start", "period_end", "area", "value"]
-OPTIONAL = ["period_label", "numerator", "denominator", "commentary"]
+
+def template_columns(example: Indicator | None = None) -> tuple[TemplateColumn, ...]:
+    """The columns of a KPI file, as the import reads them and its template shows them, with
+    an example row for `example` (its own values for a computed one are the portal's)."""
+    computed = example is not None and example.computed
+    return (
+        TemplateColumn(
+            "indicator_code",
+            example.code if example else "",
+            required=True,
+            hint="An indicator's code as the portal shows it under Indicators.",
+        ),
+        TemplateColumn("period_start", "2024-04-01", required=True, hint="YYYY-MM-DD."),
+        TemplateColumn("period_end", "2025-03-31", required=True, hint="YYYY-MM-DD."),
+        TemplateColumn(
+            "area",
+            Area.ENGLAND.value if computed else Area.LOCAL.value,
+            required=True,
+            allowed=tuple(Area.values),
+            hint="Or la: and a local authority's DfE number, such as la:873.",
+        ),
+        TemplateColumn(
+            "value",
+            "50",
+            required=True,
+            hint="A number in the indicator's unit, digits only, such as 72.5.",
+        ),
+        TemplateColumn("period_label", "2024-25", hint="How the period is named on pages."),
+        TemplateColumn("numerator", hint="For a percentage: how many met the measure."),
+        TemplateColumn("denominator", hint="For a percentage: how many there were."),
+        TemplateColumn("commentary", hint="A note on the value."),
+    )
+
+
+def example_indicator() -> Indicator | None:
+    """The indicator the template's example row is about: one the council enters itself."""
+    return Indicator.objects.order_by("computed", "code").first()
+
+
+REQUIRED = [column.heading for column in template_columns() if column.required]
+OPTIONAL = [column.heading for column in template_columns() if not column.required]
 MAX_ROWS = 200_000
 AREA_VALUES = frozenset(Area.values)
 UPDATED_FIELDS = ["period_label", "value", "numerator", "denominator", "commentary", "updated_at"]

@@ -11,6 +11,18 @@ urlpatterns = [
     path("scorecard/export.csv", scorecard.scorecard_export, {"fmt": "csv"}, name="export_csv"),
     path("scorecard/export.xlsx", scorecard.scorecard_export, {"fmt": "xlsx"}, name="export_xlsx"),
     path("scorecard/import/", manage.kpi_import, name="import"),
+    path(
+        "scorecard/import/template.csv",
+        manage.kpi_import_template,
+        {"fmt": "csv"},
+        name="import_template_csv",
+    ),
+    path(
+        "scorecard/import/template.xlsx",
+        manage.kpi_import_template,
+        {"fmt": "xlsx"},
+        name="import_template_xlsx",
+    ),
     path("scorecard/recalculate/", manage.recalculate, name="recalculate"),
     path("scorecard/ask-for-commentary/", manage.ask_for_commentary, name="ask_for_commentary"),
     path("scorecard/saved/new/", manage.scorecard_new, name="scorecard_new"),

@@ -13,6 +13,7 @@ import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
+from send_qa.core.import_templates import TemplateColumn
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.tables import ImportProblem, TableImportError, header, max_length, read_table
@@ -56,6 +57,45 @@ ALIASES = {
     "progress_update_date": "progress_date",
 }
 REQUIRED = ["weakness", "actions"]
+# What the template says of each column, and its made-up example row.
+TEMPLATE_HINTS = {
+    "Weakness": (
+        "Area for Improvement 1 - Example: timeliness of EHC plans",
+        "The weakness's heading as the council writes it, with its number.",
+    ),
+    "Reference": ("1.1", "The action's reference within its weakness."),
+    "Actions": ("Example action: review every plan due this term", "What will be done."),
+    "Success measure(s)": ("Example: 90% of plans reviewed on time", ""),
+    "Lead": ("Head of SEND", "A portal user's name or email; another name is kept as written."),
+    "Senior responsible officer": ("", "A portal user's name or email, or a title."),
+    "Start": ("September 2026", ""),
+    "Timescale": (
+        "March 2027",
+        "A month and year, a date, a term such as Summer term 2027, or Ongoing.",
+    ),
+    "Progress update": ("", "The latest progress, in words."),
+    "Progress date": ("", "The day the progress update describes, such as 31/03/2027."),
+}
+
+
+def template_columns(plan: ActionPlan) -> tuple[TemplateColumn, ...]:
+    """The columns of an action table, as the import reads them and its template shows them;
+    the RAG column takes the names of the plan's own key."""
+    names = tuple(plan.rag_key.statuses.order_by("order").values_list("name", flat=True))
+    rated = plan.rag_key.statuses.rated().values_list("name", flat=True).first() or ""
+    hints = {**TEMPLATE_HINTS, "RAG": (rated, "A status of this plan's RAG key.")}
+    return tuple(
+        TemplateColumn(
+            heading,
+            hints.get(heading, ("", ""))[0],
+            required=header(heading) in REQUIRED,
+            allowed=names if heading == "RAG" else (),
+            hint=hints.get(heading, ("", ""))[1],
+        )
+        for heading in COLUMNS
+    )
+
+
 # The words councils put before a weakness's number ("Area for Improvement 2", "SW4"); any
 # other words before a number are part of an unnumbered heading ("Over 20 weeks ...").
 HEADING_WORDS = (

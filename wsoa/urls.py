@@ -24,6 +24,18 @@ urlpatterns = [
     ),
     path("action-plans/<uuid:plan_uuid>/import/", transfer.actions_upload, name="actions_upload"),
     path(
+        "action-plans/<uuid:plan_uuid>/import/template.csv",
+        transfer.actions_import_template,
+        {"fmt": "csv"},
+        name="actions_import_template_csv",
+    ),
+    path(
+        "action-plans/<uuid:plan_uuid>/import/template.xlsx",
+        transfer.actions_import_template,
+        {"fmt": "xlsx"},
+        name="actions_import_template_xlsx",
+    ),
+    path(
         "action-plans/<uuid:plan_uuid>/export.csv",
         transfer.actions_export,
         {"fmt": "csv"},

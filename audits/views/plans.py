@@ -18,7 +18,7 @@ from audits.forms import AssignForm, AssignMatchingForm, PlanUploadForm
 from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import REVIEW_DUE_SOON_WEEKS
 from audits.peer_moderation import teams_with_plans
-from audits.plan_import import PlanImportError, plans_import, read_table
+from audits.plan_import import TEMPLATE_COLUMNS, PlanImportError, plans_import, read_table
 from audits.register import (
     COLUMNS,
     NOT_AUDITED_MONTHS,
@@ -35,6 +35,7 @@ from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
+from send_qa.core.import_templates import template_download
 from send_qa.core.models import User
 from send_qa.core.outcomes import tell_outcome
 
@@ -172,7 +173,15 @@ def plan_import(request: SignedInRequest) -> HttpResponse:
                 request, f"Imported {summary.created} new plans and updated {summary.updated}."
             )
             return redirect("audits:plan_list")
-    return render(request, "audits/plan_import.html", {"form": form, "problems": problems})
+    context = {"form": form, "problems": problems, "template_columns": TEMPLATE_COLUMNS}
+    return render(request, "audits/plan_import.html", context)
+
+
+@role_required(*PLAN_MANAGERS)
+@require_http_methods(["GET"])
+def plan_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """The plans register's import template: its headings and a made-up example row."""
+    return template_download(TEMPLATE_COLUMNS, filename="plans-register", fmt=fmt)
 
 
 @role_required(*PLAN_MANAGERS)

@@ -8,13 +8,23 @@ from pathlib import Path
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_http_methods
 
 from audits.forms import ResultsUploadForm
-from audits.result_import import ResultsChecked, results_check, results_save, results_template
+from audits.models import ChecklistTemplate
+from audits.result_import import (
+    ResultsChecked,
+    example_term,
+    results_check,
+    results_save,
+    results_template,
+    template_columns,
+)
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.forms import posted
+from send_qa.core.import_templates import template_download
 from send_qa.core.outcomes import tell_outcome
 from send_qa.core.staging import stage_and_check, staged
 from send_qa.core.tables import TableImportError, read_table
@@ -48,11 +58,33 @@ def results_import(request: SignedInRequest) -> HttpResponse:
             folder=UPLOADS,
             template=template,
         )
-    return render(
-        request,
-        "audits/results_import.html",
-        {"form": form, "problems": problems, "checked": checked},
-    )
+    checklist = _checklist(None)
+    context = {
+        "form": form,
+        "problems": problems,
+        "checked": checked,
+        "checklist": checklist,
+        "template_columns": template_columns(checklist, example_term(timezone.localdate())),
+    }
+    return render(request, "audits/results_import.html", context)
+
+
+def _checklist(name: str | None) -> ChecklistTemplate | None:
+    """The published EHC plan checklist called `name`, else the first by name."""
+    published = ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP)
+    if name:
+        published = published.filter(name__iexact=name.strip())
+    return published.order_by("name", "-version").first()
+
+
+@role_required(*AUDIT_MANAGERS)
+@require_http_methods(["GET"])
+def results_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """A template of past results against a checklist (`?checklist=` its name): the headings,
+    its sections, and an example row in the last finished term."""
+    checklist = _checklist(request.GET.get("checklist"))
+    columns = template_columns(checklist, example_term(timezone.localdate()))
+    return template_download(columns, filename="past-audit-results", fmt=fmt)
 
 
 def _confirm(request: SignedInRequest) -> HttpResponse:

@@ -33,9 +33,11 @@ from kpis.forms import (
 from kpis.imports import (
     ImportPlan,
     TableImportError,
+    example_indicator,
     measurements_check,
     measurements_save,
     read_table,
+    template_columns,
 )
 from kpis.indicator_io import (
     IndicatorFileError,
@@ -57,6 +59,7 @@ from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
+from send_qa.core.import_templates import template_download
 from send_qa.core.models import User
 from send_qa.core.outcomes import tell_outcome
 
@@ -103,8 +106,16 @@ def kpi_import(request: SignedInRequest) -> HttpResponse:
             "plan": plan,
             "preview": plan.preview(PREVIEW_ROWS) if plan else [],
             "upload_name": request.session.get(SESSION_KEY, {}).get("name", ""),
+            "template_columns": template_columns(example_indicator()),
         },
     )
+
+
+@role_required(*KPI_MANAGERS)
+@require_http_methods(["GET"])
+def kpi_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """The KPI values import's template: its headings and an example row."""
+    return template_download(template_columns(example_indicator()), filename="kpi-values", fmt=fmt)
 
 
 def _confirm(request: SignedInRequest) -> HttpResponse:

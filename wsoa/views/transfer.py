@@ -19,6 +19,7 @@ from django.views.decorators.http import require_http_methods
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
+from send_qa.core.import_templates import template_download
 from send_qa.core.outcomes import tell_outcome
 from send_qa.core.staging import stage, upload_dir
 from send_qa.core.tables import table_download
@@ -35,6 +36,7 @@ from wsoa.imports import (
     actions_table,
     mapping_guess,
     read_table,
+    template_columns,
 )
 from wsoa.models import ActionPlan
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
@@ -107,6 +109,7 @@ def _page(
         "form": form,
         "problems": problems or [],
         "columns": COLUMNS,
+        "template_columns": template_columns(plan),
         "preview": preview,
         "mapping": rows,
         "choices": FIELD_CHOICES,
@@ -176,3 +179,13 @@ def actions_export(request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str) -> 
     columns, rows = actions_table(plan)
     name = slugify(plan.name) or "action-plan"
     return table_download(columns, rows, filename=name, fmt=fmt, sheet="Actions")
+
+
+@role_required(*ACTION_PLAN_MANAGERS)
+@require_http_methods(["GET"])
+def actions_import_template(
+    request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str
+) -> HttpResponse:
+    """The action import's template for this plan: the headings, an example row, its RAG key."""
+    plan = plan_to_manage(request.user, plan_uuid)
+    return template_download(template_columns(plan), filename="action-table", fmt=fmt)
