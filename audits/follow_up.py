@@ -14,6 +14,7 @@ from typing import Any
 from django.db.models import Avg, Count, F, FloatField
 from django.db.models.functions import Cast
 from django.urls import reverse
+from django.utils.text import Truncator
 
 from audits.advice_queries import advice_quality, advice_scoring_audits
 from audits.models import AdviceService, Answer, Audit, ChecklistTemplate, TemplateItem
@@ -150,7 +151,7 @@ def describe_question(ref: str, user: User) -> Evidence | None:
     return Evidence(
         kind=QUESTION,
         ref=ref,
-        title=f"{template.name}, question {item.code}: {_short(item.text)}",
+        title=f"{template.name}, question {item.code}: {Truncator(item.text).words(14)}",
         words=(
             f"Audits in {term.name} scored question {item.code} ({item.text}) "
             f"{score.text(item.scale_max)}."
@@ -161,11 +162,6 @@ def describe_question(ref: str, user: User) -> Evidence | None:
         concern=concern,
         now=now,
     )
-
-
-def _short(text: str, words: int = 14) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 # A moderation session's key issue or agreed action ---------------------------------------
@@ -329,7 +325,7 @@ def weak_question_findings(
         ref = question_ref(term, row["item__section__template__uuid"], row["item__code"])
         found.append(
             Finding(
-                text=f"Question {row['item__code']} ({_short(row['item__text'])})",
+                text=f"Question {row['item__code']} ({Truncator(row['item__text']).words(14)})",
                 figure=score.text(row["item__scale_max"]),
                 url=f"{reverse('audits:findings')}?term={term.uuid}#weakest",
                 kind=QUESTION,

@@ -8,7 +8,7 @@ one, raises one, and reads what the evidence says now beside what it said then.
 
 import calendar
 import datetime
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
@@ -16,12 +16,15 @@ from django.db import transaction
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.text import Truncator
 
 from send_qa.core import follow_up
 from send_qa.core.follow_up import Evidence, FollowUp
 from send_qa.core.models import User
-from wsoa.models import Action, ActionPlan, ActionSource, RagKey, Weakness
+from wsoa import timescales
+from wsoa.models import Action, ActionPlan, ActionSource, RagKey, RagStatus, Weakness
 from wsoa.roles import ACTION_PLAN_MANAGERS
+from wsoa.services import action_save
 
 IMPROVEMENT_PLAN_NAME = "Improvement plan"
 DEFAULT_DUE_MONTHS = 3
@@ -44,7 +47,8 @@ def follow_ups_of(kind: str, refs: Iterable[str], user: User) -> dict[str, list[
         action = source.action
         found.setdefault(source.ref, []).append(
             FollowUp(
-                title=f"Action {action.number}: {_short(action.text)} ({action.weakness.plan})",
+                title=f"Action {action.number}: {Truncator(action.text).words(12)} "
+                f"({action.weakness.plan})",
                 url=reverse("wsoa:action_detail", kwargs={"action_uuid": action.uuid}),
                 status=action.status.name,
                 status_colour=action.status.colour,
@@ -58,11 +62,6 @@ def raise_url(kind: str, ref: str, user: User) -> str | None:
     if not user.has_role(*ACTION_PLAN_MANAGERS):
         return None
     return f"{reverse('wsoa:action_raise')}?{urlencode({'kind': kind, 'ref': ref})}"
-
-
-def _short(text: str, words: int = 12) -> str:
-    parts = text.split()
-    return " ".join(parts[:words]) + ("…" if len(parts) > words else "")
 
 
 def improvement_plans() -> list[ActionPlan]:
@@ -100,6 +99,41 @@ def next_weakness_number(plan: ActionPlan) -> int:
     if plan.pk is None:
         return 1
     return int(plan.weaknesses.aggregate(n=Max("number"))["n"] or 0) + 1
+
+
+@transaction.atomic
+def action_raise(
+    *,
+    plan: ActionPlan,
+    weakness: Weakness | None,
+    new_area: str,
+    action: Action,
+    initial: RagStatus,
+    lead: User | None,
+    due_dates: Sequence[timescales.DueDate],
+    evidence: Evidence,
+    by: User,
+) -> Action:
+    """Raise `action` from `evidence`: the plan (when new), the area for improvement (when
+    `weakness` is None, a new one in `new_area`'s words), the action with its lead and due
+    dates (`action_save`), and its link to the evidence, all saved or none."""
+    if plan.pk is None:
+        plan.created_by = by
+        plan.save()
+    if weakness is None:
+        number = next_weakness_number(plan)
+        weakness = Weakness.objects.create(
+            plan=plan,
+            number=number,
+            heading=f"Area for improvement {number}",
+            text=new_area.strip(),
+        )
+    action.weakness = weakness
+    if not action.number:
+        action.number = next_number(weakness, weakness.number)
+    saved = action_save(action=action, initial=initial, lead=lead, due_dates=due_dates)
+    source_record(saved, evidence, by=by)
+    return saved
 
 
 @transaction.atomic

@@ -17,8 +17,8 @@ An action keeps its own copy of what the evidence said when it was raised (wsoa'
 """
 
 import datetime
-from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 
 from send_qa.core.models import User
 
@@ -55,7 +55,6 @@ class FollowUp:
     url: str
     status: str
     status_colour: str = ""
-    extra: Mapping[str, str] = field(default_factory=dict)
 
 
 Describe = Callable[[str, User], Evidence | None]

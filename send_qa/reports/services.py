@@ -38,22 +38,24 @@ def version_retry(*, version: Version) -> Version:
     return version
 
 
-@transaction.atomic
 def narrative_draft(*, report: Report, by: User) -> bool:
     """The first time SENDOPS open a term's report, draft "What is working well?", "What are
     we worried about?" and "Recommendations" from the evidence (`send_qa.reports.draft`), into
     whichever of them is still empty. Once only: a second opening, or a colleague opening it at
     the same moment, leaves the narrative to the people writing it. True if it drafted."""
-    locked = Report.objects.select_for_update().select_related("term").get(pk=report.pk)
-    if locked.drafted_at is not None:
+    if report.drafted_at is not None:  # every later opening: no lock, no work
         return False
-    draft = report_draft(locked.term, on=timezone.localdate(), reader=by)
-    for name, text in draft.sections().items():
-        if not getattr(locked, name).strip():
-            setattr(locked, name, text)
-    locked.drafted_at = timezone.now()
-    locked.revision += 1
-    locked._change_reason = "Drafted from the evidence"  # type: ignore[attr-defined]
-    locked.save()
+    with transaction.atomic():
+        locked = Report.objects.select_for_update().select_related("term").get(pk=report.pk)
+        if locked.drafted_at is not None:
+            return False
+        draft = report_draft(locked.term, on=timezone.localdate(), reader=by)
+        for name, text in draft.sections().items():
+            if not getattr(locked, name).strip():
+                setattr(locked, name, text)
+        locked.drafted_at = timezone.now()
+        locked.revision += 1
+        locked._change_reason = "Drafted from the evidence"  # type: ignore[attr-defined]
+        locked.save()
     report.refresh_from_db()
     return True

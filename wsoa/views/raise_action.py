@@ -6,7 +6,6 @@ import uuid
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db import transaction
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -20,10 +19,9 @@ from send_qa.core.forms import posted
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from wsoa import follow_up as raising
-from wsoa.forms import NEW_PLAN, RaiseActionForm, RaisePlanForm
-from wsoa.models import Action, ActionPlan, ActionSource, Weakness
+from wsoa.forms import NEW_AREA, NEW_PLAN, RaiseActionForm, RaisePlanForm
+from wsoa.models import Action, ActionPlan, ActionSource
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
-from wsoa.services import action_save
 
 
 def _evidence(request: SignedInRequest) -> Evidence:
@@ -73,7 +71,17 @@ def action_raise(request: SignedInRequest) -> HttpResponse:
     if form.is_valid():
         try:
             with form.guard(url=request.get_full_path()):
-                action = _raise(form, plan, evidence, by=request.user)
+                action = raising.action_raise(
+                    plan=plan,
+                    weakness=form.chosen_weakness(),
+                    new_area=form.cleaned_data["area_text"],
+                    action=form.save(commit=False),
+                    initial=form.initial_status(),
+                    lead=form.cleaned_data["lead_user"],
+                    due_dates=form.due_dates(),
+                    evidence=evidence,
+                    by=request.user,
+                )
         except EditConflict:
             status = 409
         else:
@@ -91,7 +99,7 @@ def _initial(evidence: Evidence, plan: ActionPlan) -> dict[str, object]:
     due = raising.default_due(evidence, today=timezone.localdate())
     owner = evidence.owner_suggestion
     initial: dict[str, object] = {
-        "area": "new",
+        "area": NEW_AREA,
         "area_text": evidence.title,
         "improvement_area": evidence.title,
         "text": evidence.words,
@@ -104,36 +112,6 @@ def _initial(evidence: Evidence, plan: ActionPlan) -> dict[str, object]:
     if not_rated is not None:
         initial["initial"] = not_rated.pk
     return initial
-
-
-@transaction.atomic
-def _raise(form: RaiseActionForm, plan: ActionPlan, evidence: Evidence, *, by: User) -> Action:
-    """The plan (when new), the area (when new), the action and its link to the evidence, all
-    saved or none."""
-    if plan.pk is None:
-        plan.created_by = by
-        plan.save()
-    weakness = form.chosen_weakness()
-    if weakness is None:
-        number = raising.next_weakness_number(plan)
-        weakness = Weakness.objects.create(
-            plan=plan,
-            number=number,
-            heading=f"Area for improvement {number}",
-            text=form.cleaned_data["area_text"].strip(),
-        )
-    action = form.save(commit=False)
-    action.weakness = weakness
-    if not action.number:
-        action.number = raising.next_number(weakness, weakness.number)
-    saved = action_save(
-        action=action,
-        initial=form.initial_status(),
-        lead=form.cleaned_data["lead_user"],
-        due_dates=form.due_dates(),
-    )
-    raising.source_record(saved, evidence, by=by)
-    return saved
 
 
 RAISED_PER_PAGE = 50
