@@ -12,6 +12,20 @@ AREA_SETTERS = frozenset({Role.ADMIN, Role.SENDOPS})  # which authority the port
 # SENDOPS reach "This area" from the comparator data page; admins, who do not see that page,
 # from the menu.
 NAV_ITEMS = (
-    NavItem(75, "Comparator data", "benchmarks:index", BENCHMARK_MANAGERS),
-    NavItem(115, "This area", "benchmarks:own_area", frozenset({Role.ADMIN})),
+    NavItem(
+        75,
+        "Comparator data",
+        "benchmarks:index",
+        BENCHMARK_MANAGERS,
+        "Scorecard and data",
+        "National and statistical neighbour figures from DfE files.",
+    ),
+    NavItem(
+        115,
+        "This area",
+        "benchmarks:own_area",
+        frozenset({Role.ADMIN}),
+        "Administration",
+        "Which local authority this portal is for.",
+    ),
 )

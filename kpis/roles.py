@@ -13,6 +13,20 @@ PARTNER_VALUE_ENTERERS = frozenset({Role.ACTION_OWNER})  # values of the indicat
 VALUE_ENTERERS = KPI_MANAGERS | PARTNER_VALUE_ENTERERS  # the values page, "My indicators"
 
 NAV_ITEMS = (
-    NavItem(70, "Scorecard", "kpis:scorecard", SCORECARD_READERS),
-    NavItem(95, "My indicators", "kpis:my_indicators", PARTNER_VALUE_ENTERERS),
+    NavItem(
+        70,
+        "Scorecard",
+        "kpis:scorecard",
+        SCORECARD_READERS,
+        "Scorecard and data",
+        "The KPI scorecard for a term, against targets and comparators.",
+    ),
+    NavItem(
+        95,
+        "My indicators",
+        "kpis:my_indicators",
+        PARTNER_VALUE_ENTERERS,
+        "Scorecard and data",
+        "Indicators you enter values for.",
+    ),
 )

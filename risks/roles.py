@@ -8,4 +8,13 @@ from send_qa.core.roles import Role
 RISK_MANAGERS = frozenset({Role.SENDOPS})  # add, change and close risks
 RISK_READERS = RISK_MANAGERS | frozenset({Role.BOARD})  # the register, a risk and the matrix
 
-NAV_ITEMS = (NavItem(85, "Risk register", "risks:risk_list", RISK_READERS),)
+NAV_ITEMS = (
+    NavItem(
+        85,
+        "Risk register",
+        "risks:risk_list",
+        RISK_READERS,
+        "Actions and risks",
+        "Risks to the SEND improvement work, scored and owned.",
+    ),
+)

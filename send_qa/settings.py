@@ -53,6 +53,8 @@ INSTALLED_APPS = [
     "governance",
     "send_qa.reports",
 ]
+# The portal's own code, whose loggers keep LOG_LEVEL (send_qa covers core, dashboard, reports).
+PORTAL_APPS = ["send_qa", "benchmarks", "audits", "kpis", "wsoa", "risks", "governance"]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
@@ -350,13 +352,11 @@ LOGGING = {
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {
-        "django.db.backends": {"level": "WARNING"},
-        # WeasyPrint narrates every rendering step at INFO: keep its warnings only.
-        "weasyprint": {"level": "WARNING"},
-        "fontTools": {"level": "WARNING"},
-    },
+    # Libraries (django-axes announces itself on every command and every sign-in, WeasyPrint
+    # narrates each rendering step) log at WARNING unless LIBRARY_LOG_LEVEL asks for more; the
+    # portal's own apps log at LOG_LEVEL.
+    "root": {"handlers": ["console"], "level": env_str("LIBRARY_LOG_LEVEL", "WARNING")},
+    "loggers": {app: {"level": env_str("LOG_LEVEL", "INFO")} for app in PORTAL_APPS},
 }
 
 # What `seed_demo` runs after the core demo area, in order: each takes the area.

@@ -396,6 +396,11 @@ ROWS: list[Row] = [
     Row("core:session_stay_signed_in", everyone(200), method="post", is_page=False),
     Row("core:two_factor_verify", {**everyone(302), "admin": HOME, "sendops": HOME}),
     # Admins only.
+    Row(
+        "core:menu_group",
+        only("sendops", others=404),
+        kwargs=lambda people: {"slug": "audits-and-moderation"},
+    ),
     Row("core:access_log", only("admin")),
     Row("core:user_list", only("admin")),
     Row("core:user_invite", only("admin")),

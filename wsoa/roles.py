@@ -13,6 +13,20 @@ ACTION_READERS = ACTION_PLAN_READERS | ACTION_LEADS  # open an action, download 
 ACTION_UPDATERS = ACTION_PLAN_MANAGERS | ACTION_LEADS  # record progress, add evidence
 
 NAV_ITEMS = (
-    NavItem(80, "Action plans", "wsoa:plan_list", ACTION_PLAN_READERS),
-    NavItem(90, "My actions", "wsoa:my_actions", ACTION_LEADS),
+    NavItem(
+        80,
+        "Action plans",
+        "wsoa:plan_list",
+        ACTION_PLAN_READERS,
+        "Actions and risks",
+        "The Written Statement of Action and improvement plans, with RAG ratings.",
+    ),
+    NavItem(
+        90,
+        "My actions",
+        "wsoa:my_actions",
+        ACTION_LEADS,
+        "Actions and risks",
+        "Actions you lead and their progress updates.",
+    ),
 )

@@ -41,9 +41,30 @@ ADMIN_SITE_USERS = frozenset({Role.ADMIN})  # Django's admin site
 HISTORY_READERS = frozenset({Role.SENDOPS})  # the change history of any record
 
 NAV_ITEMS = (
-    NavItem(120, "Users", "core:user_list", PEOPLE_MANAGERS),
-    NavItem(130, "Access log", "core:access_log", ACCESS_LOG_READERS),
-    NavItem(140, "Admin site", "admin:index", ADMIN_SITE_USERS),
+    NavItem(
+        120,
+        "Users",
+        "core:user_list",
+        PEOPLE_MANAGERS,
+        "Administration",
+        "Invite people, give them roles, deactivate accounts.",
+    ),
+    NavItem(
+        130,
+        "Access log",
+        "core:access_log",
+        ACCESS_LOG_READERS,
+        "Administration",
+        "Who opened or downloaded case-level records.",
+    ),
+    NavItem(
+        140,
+        "Admin site",
+        "admin:index",
+        ADMIN_SITE_USERS,
+        "Administration",
+        "Configuration: organisations, teams and terms.",
+    ),
 )
 
 # Apps whose models admins manage through Django's admin site.

@@ -49,6 +49,7 @@ core_patterns = [
         name="set_password_done",
     ),
     path("session/stay-signed-in/", views.session_stay_signed_in, name="session_stay_signed_in"),
+    path("menu/<slug:slug>/", views.menu_group, name="menu_group"),
     path("users/", views.user_list, name="user_list"),
     path("access-log/", access_log_views.access_log, name="access_log"),
     path("users/invite/", views.user_invite, name="user_invite"),

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
 from django.views.decorators.cache import never_cache
@@ -31,6 +31,7 @@ from send_qa.core.forms import (
     posted,
 )
 from send_qa.core.models import User
+from send_qa.core.navigation import group_for
 from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
 from send_qa.core.session_timeout import stay_signed_in
 from send_qa.core.sign_in_protection import lockout_lift, lockout_of
@@ -133,6 +134,15 @@ def two_factor_setup(request: SignedInRequest) -> HttpResponse:
 def session_stay_signed_in(request: SignedInRequest) -> JsonResponse:
     """ "Stay signed in" in the timeout warning: the session's idle clock starts again."""
     return JsonResponse({"seconds_left": stay_signed_in(request.session, int(time.time()))})
+
+
+@require_GET
+def menu_group(request: SignedInRequest, slug: str) -> HttpResponse:
+    """A group of the menu's links, for a person whose menu is too long for one line."""
+    group = group_for(request.user, slug, request.path)
+    if group is None:
+        raise Http404("No such part of your menu")
+    return render(request, "core/menu_group.html", {"group": group})
 
 
 @login_not_required

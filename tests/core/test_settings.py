@@ -103,3 +103,23 @@ def test_every_environment_variable_the_settings_read_is_documented():
     documented = set(re.findall(r"`([A-Z_]+)`", (ROOT / "docs" / "configuration.md").read_text()))
     assert read, "the settings read no variables: the pattern above is out of date"
     assert read - documented == set()
+
+
+def test_a_command_prints_only_its_own_output():
+    """Library chatter (django-axes announcing its version) stays out of a command's output."""
+    result = manage("check", env={"DJANGO_DEBUG": "1"})
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "System check identified no issues (0 silenced)."
+    assert result.stderr == ""
+
+
+def test_library_chatter_can_be_asked_for():
+    result = manage("check", env={"DJANGO_DEBUG": "1", "LIBRARY_LOG_LEVEL": "INFO"})
+    assert "AXES: BEGIN" in result.stderr
+
+
+def test_the_portal_s_own_loggers_keep_their_level():
+    import logging
+
+    assert logging.getLogger("kpis.signals").getEffectiveLevel() == logging.INFO
+    assert logging.getLogger("axes.apps").getEffectiveLevel() == logging.WARNING
