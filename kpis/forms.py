@@ -283,6 +283,7 @@ class IndicatorSettingsForm(VersionedFormMixin, GDSFormMixin, forms.ModelForm):
         }
         widgets = {
             "definition": forms.Textarea(attrs={"rows": 4}),
+            "describes": forms.RadioSelect,  # its two answers are sentences, too long for a box
         }
         error_messages = {
             "code": {

@@ -356,7 +356,11 @@ LOGGING = {
     # narrates each rendering step) log at WARNING unless LIBRARY_LOG_LEVEL asks for more; the
     # portal's own apps log at LOG_LEVEL.
     "root": {"handlers": ["console"], "level": env_str("LIBRARY_LOG_LEVEL", "WARNING")},
-    "loggers": {app: {"level": env_str("LOG_LEVEL", "INFO")} for app in PORTAL_APPS},
+    "loggers": {
+        # Django's own logger keeps INFO from its defaults unless told (runserver's reloader).
+        "django": {"level": env_str("LIBRARY_LOG_LEVEL", "WARNING")},
+        **{app: {"level": env_str("LOG_LEVEL", "INFO")} for app in PORTAL_APPS},
+    },
 }
 
 # What `seed_demo` runs after the core demo area, in order: each takes the area.

@@ -26,8 +26,8 @@ class PeriodAdmin(SimpleHistoryAdmin):
 
 @admin.register(User)
 class UserAdmin(SimpleHistoryAdmin):
-    list_display = ["email", "full_name", "organisation", "team", "is_active"]
-    list_filter = ["is_active", "groups", "organisation"]
+    list_display = ["email", "full_name", "is_active"]  # fits 1280 px beside the filters
+    list_filter = ["is_active", "groups", "organisation", "team"]
     search_fields = ["email", "full_name"]
     fields = ["email", "full_name", "job_title", "organisation", "team", "groups", "is_active"]
     filter_horizontal = ["groups"]

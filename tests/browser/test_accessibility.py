@@ -1,4 +1,4 @@
-"""axe-core on every page of the permission matrix, as every role that may open it."""
+"""axe-core on every page of the permission matrix, as every role that may open it, and\nnothing cut off at 1280 px."""
 
 from urllib.parse import urlencode
 
@@ -18,10 +18,40 @@ def pages_for(role: str) -> list:
     ]
 
 
+# What a page must not do at 1280 px: be wider than the window, hide part of itself in a
+# scroll box, cut a chosen option short in its box, or wrap the menu onto a second line.
+CUT_OFF_AT_1280 = """() => {
+  const found = [];
+  if (document.documentElement.scrollWidth > 1280) found.push("wider than 1280 px");
+  for (const box of document.querySelectorAll("main *")) {
+    const style = getComputedStyle(box);
+    if (["auto", "scroll"].includes(style.overflowX) && box.scrollWidth > box.clientWidth + 1) {
+      found.push(`a scroll box hides ${box.scrollWidth - box.clientWidth} px of ${box.className}`);
+    }
+  }
+  const measure = document.createElement("canvas").getContext("2d");
+  for (const select of document.querySelectorAll("main select")) {
+    const style = getComputedStyle(select);
+    measure.font = style.font;
+    const chosen = select.options[select.selectedIndex];
+    const room = select.clientWidth - parseFloat(style.paddingLeft) - 24;  // 24: the arrow
+    if (chosen && measure.measureText(chosen.text).width > room) {
+      found.push(`the box ${select.id || select.name} cuts "${chosen.text}" short`);
+    }
+  }
+  const items = [...document.querySelectorAll(".govuk-service-navigation__item")];
+  if (new Set(items.map((item) => Math.round(item.getBoundingClientRect().top))).size > 1) {
+    found.push("the menu wraps onto a second line");
+  }
+  return found;
+}"""
+
+
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_a_role_may_open_has_no_wcag_violation(role, new_page):
     people = make_people()
     page = new_page(None if role == ANONYMOUS else people[role])
+    page.set_viewport_size({"width": 1280, "height": 900})
     problems, visited = [], 0
     for row in pages_for(role):
         data = row.data(people) if callable(row.data) else row.data
@@ -31,6 +61,7 @@ def test_every_page_a_role_may_open_has_no_wcag_violation(role, new_page):
             continue
         assert response.status == 200, f"{row.url_name} as {role}: {response.status}"
         problems += axe_violations(page)
+        problems += [f"{row.url_name}: {what}" for what in page.evaluate(CUT_OFF_AT_1280)]
         visited += 1
     assert visited, f"no page was checked for {role}"
     assert not problems, "\n".join(problems)
