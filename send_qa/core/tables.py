@@ -232,7 +232,6 @@ def _xlsx(
     `aside` (so that an import still reads the first sheet as a table)."""
     workbook = openpyxl.Workbook()
     table = workbook.active
-    assert table is not None  # a new workbook has its one sheet
     table.title = sheet
     for line in above:
         table.append([line])
