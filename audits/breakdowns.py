@@ -137,7 +137,6 @@ class Breakdown:
     label: str
     order: tuple[str, ...] | None
     expression: Callable[[str], Expression]  # given the path from the rows to their audit
-    column: str  # its column in the audit export
 
     def of_audit(self, via: str = "") -> Expression:
         """Each audit's group, over audits, or over rows that reach their audit by `via`
@@ -157,20 +156,18 @@ def _labels(choices: type[models.TextChoices]) -> tuple[str, ...]:
 
 
 BREAKDOWNS = (
-    Breakdown("key_stage", "Key stage", tuple(KEY_STAGES), _key_stage_of_audit, "key_stage"),
+    Breakdown("key_stage", "Key stage", tuple(KEY_STAGES), _key_stage_of_audit),
     Breakdown(
         "primary_need",
         "Primary need",
         _labels(PrimaryNeed),
         lambda via: _label_of(f"{via}plan__primary_need", PrimaryNeed),
-        "primary_need",
     ),
     Breakdown(
         "placement_type",
         "Placement type",
         _labels(PlacementType),
         lambda via: _label_of(f"{via}plan__placement_type", PlacementType),
-        "placement_type",
     ),
     Breakdown(
         "team",
@@ -179,14 +176,12 @@ BREAKDOWNS = (
         lambda via: Coalesce(
             F(f"{via}plan__team__name"), Value(NOT_RECORDED), output_field=CharField()
         ),
-        "team",
     ),
     Breakdown(
         "new_or_existing",
         "New or existing plan",
         tuple(NEW_OR_EXISTING),
         _new_or_existing_of_audit,
-        "new_or_existing",
     ),
 )
 BY_KEY = {breakdown.key: breakdown for breakdown in BREAKDOWNS}

@@ -189,19 +189,17 @@ def _suppressed(items: Sequence[TemplateItem], rows: list[list[int]]) -> list[li
 def summary_table(summary: SkillsSummary) -> tuple[list[str], list[list[object]]]:
     """The summary as rows for an export: one per competency and team."""
     header = [
-        "section",
-        "code",
-        "competency",
-        "team",
-        "answered",
-        "mean_rating",
-        "needs_training_percent",
+        "Section",
+        "Competency",
+        "Team",
+        "Answered",
+        "Mean rating (1 to 6)",
+        "Needing training (%)",
     ]
     rows: list[list[object]] = [
         [
             row.section,
-            row.item.code,
-            row.item.text,
+            f"{row.item.code}. {row.item.text}",
             team,
             figures.answered,
             "" if figures.mean is None else figures.mean,

@@ -265,19 +265,19 @@ def comparators_after_import(import_id: int | None) -> int:
 
 
 BENCHMARK_HEADER = [
-    "period",
-    "area_code",
-    "area_name",
-    "value",
-    "status",
-    "england",
-    "region",
-    "neighbour_mean",
-    "neighbour_median",
-    "neighbours_with_data",
-    "rank",
-    "of",
-    "quartile",
+    "Period",
+    "Area code",
+    "Area",
+    "Value",
+    "DfE marker",
+    "England",
+    "Region",
+    "Neighbours' mean",
+    "Neighbours' median",
+    "Neighbours with data",
+    "Rank",
+    "Out of",
+    "Quartile",
 ]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import slugify
+from django.utils.text import Truncator, slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -81,12 +81,16 @@ def _weakest_with_actions(
     ]
 
 
+QUESTION_WORDS = 8  # of a question's text in its column's heading
+
+
 def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
     """One row per audit, with its plan's group in each breakdown (key stage, need, placement,
     team, new or existing), one column per item of each checklist version used (and one per
     extra answer it records), in blocks by checklist. Case-level, for SENDOPS only: nothing is
-    suppressed, as in the plans register. With one version the columns are its item codes; with more, each is named
-    with its checklist ("EHCP QA checklist v2: A1"), so no two checklists share a column."""
+    suppressed, as in the plans register. A question's column is its number and its first words
+    ("A1. Is the plan dated"); with more than one version each is named with its checklist
+    ("EHCP QA checklist version 2: A1. Is the plan dated"), so no two checklists share one."""
     audits = list(
         chosen.select_related("plan", "auditor", "template", "term")
         .annotate(**{f"breakdown_{b.key}": b.of_audit() for b in BREAKDOWNS})
@@ -101,6 +105,7 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
         .values_list(
             "pk",
             "code",
+            "text",
             "kind",
             "section__template__name",
             "section__template__version",
@@ -109,15 +114,16 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
     )
 
     def column(name: str, version: int, code: str) -> str:
-        return code if len(versions) == 1 else f"{name} v{version}: {code}"
+        return code if len(versions) == 1 else f"{name} version {version}: {code}"
 
     column_of = {
-        pk: (column(name, version, code), kind) for pk, code, kind, name, version, _ in items
+        pk: (f"{column(name, version, code)}. {Truncator(text).words(QUESTION_WORDS)}", kind)
+        for pk, code, text, kind, name, version, _ in items
     }
     # Each extra answer (evidence, action, a date) is a column beside its item's: "P1 Who".
     extra_columns = {
         pk: [(extra, f"{column(name, version, code)} {extra['label']}") for extra in extras]
-        for pk, code, _, name, version, extras in items
+        for pk, code, _, _, name, version, extras in items
     }
     codes = list(
         dict.fromkeys(
@@ -138,19 +144,19 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
                 extra, row["extras"].get(extra["key"])
             )
     header = [
-        "case_reference",
-        "term",
-        "template",
-        "version",
-        "auditor",
-        "status",
-        "submitted",
-        "points",
-        "max_points",
-        "percent",
-        "grade",
-        "overall_rating",
-        *(b.column for b in BREAKDOWNS),
+        "Case reference",
+        "Term",
+        "Checklist",
+        "Checklist version",
+        "Auditor",
+        "Status",
+        "Submitted",
+        "Points",
+        "Maximum points",
+        "Percentage",
+        "Grade",
+        "Overall rating",
+        *(b.label for b in BREAKDOWNS),
         *codes,
     ]
     rows = [
@@ -161,7 +167,7 @@ def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
             a.template.version,
             a.auditor.full_name,
             a.get_status_display(),
-            a.submitted_at.date().isoformat() if a.submitted_at else "",
+            timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
             a.points,
             a.max_points,
             a.percent,
@@ -184,7 +190,8 @@ def export(request: SignedInRequest, fmt: str) -> HttpResponse:
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     header, rows = export_table(audits)
     name = f"ehcp-audits-{slugify(term.name) if term else 'no-term'}"
-    return table_download(header, rows, filename=name, fmt=fmt, sheet="Audits")
+    about = ["EHCP audits", f"Term: {term.name if term else 'no term chosen'}"]
+    return table_download(header, rows, filename=name, fmt=fmt, sheet="Audits", about=about)
 
 
 @never_cache

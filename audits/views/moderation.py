@@ -186,7 +186,7 @@ def session_sample_csv(request: SignedInRequest, session_uuid: uuid.UUID) -> Htt
     session = session_to_view(request.user, session_uuid)
     samples = session.samples.select_related("plan", "original_audit").order_by("order")
     with_grades = request.user.has_role(*MODERATION_MANAGERS)
-    header = ["sample_code", "primary_need", "age_band", "placement_type", "agreed_grade"]
+    header = ["Sample code", "Need", "Age", "Placement", "Agreed grade"]
     rows = []
     for sample in samples:
         row = [
@@ -200,10 +200,11 @@ def session_sample_csv(request: SignedInRequest, session_uuid: uuid.UUID) -> Htt
             row.append(sample.original_audit.grade if sample.original_audit else "")
         rows.append(row)
     return table_download(
-        [*header, "audit_grade"] if with_grades else header,
+        [*header, "Audit grade"] if with_grades else header,
         rows,
         filename=f"moderation-sample-{session.reference}",
         fmt="csv",
+        about=[f"Sample for the {session}", f"Term: {session.term.name}"],
     )
 
 

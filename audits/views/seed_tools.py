@@ -123,7 +123,13 @@ def skills_summary_page(request: SignedInRequest) -> HttpResponse:
 def skills_summary_csv(request: SignedInRequest) -> HttpResponse:
     title = _chosen_round(request)
     header, rows = summary_table(skills_summary(round_audits(title)))
-    return table_download(header, rows, filename=f"skills-{slugify(title) or 'none'}", fmt="csv")
+    return table_download(
+        header,
+        rows,
+        filename=f"skills-{slugify(title) or 'none'}",
+        fmt="csv",
+        about=["Workforce skills self-audit: summary by team and competency", f"Round: {title}"],
+    )
 
 
 @role_required(*SKILLS_RESPONDENTS)

@@ -251,30 +251,31 @@ def _exception_notes(ids: Iterable[int]) -> QuerySet[ExceptionNote]:
 
 
 EXPORT_HEADER = [
-    "code",
-    "indicator",
-    "unit",
-    "polarity",
-    "period",
-    "value",
-    "target",
-    "rag",
-    "direction",
-    "england",
-    "region",
-    "statistical_neighbours",
-    "rank",
-    "quartile",
-    "compared_period",
-    "published_value",
-    "region_name",
-    "neighbour_median",
-    "neighbours_with_data",
-    "neighbour_set",
-    "breakdown_topic",
-    "breakdown",
+    "Code",
+    "Indicator",
+    "Unit",
+    "Better when",
+    "Period",
+    "Value",
+    "Target",
+    "RAG",
+    "Direction",
+    "England",
+    "Region",
+    "Statistical neighbours",
+    "Rank",
+    "Quartile",
+    "Period compared",
+    "Published for this area",
+    "Region name",
+    "Neighbours' median",
+    "Neighbours with data",
+    "Compared with",
+    "Broken down by",
+    "Group",
 ]
 NOT_PUBLISHED_BY_BREAKDOWN = "Not published by this breakdown"
+RAG_NAMES = {rag: RAG_LABELS[rag].split(":")[0] for rag in RAG_LABELS}  # "Red", as the tags say
 
 
 def _export_rows(rows: list[Row], *, breakdown: str = "") -> list[list[object]]:
@@ -312,8 +313,8 @@ def _export_row(row: Row) -> list[object]:
         row.latest.label if row.latest else "",
         export_cell(row.value),
         row.target.value if row.target else "",
-        row.rag.value if row.rag else "",
-        row.direction.value if row.direction else "",
+        RAG_NAMES[row.rag] if row.rag else "",
+        DIRECTION_LABELS[row.direction] if row.direction else "",
         *[export_cell(row.benchmarks.get(area)) for area in benchmarks],
         f"{row.rank.rank} of {row.rank.out_of}" if row.rank else "",
         row.rank.quartile if row.rank else "",
@@ -344,7 +345,8 @@ def _published_columns(row: Row) -> list[object]:
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "scorecard")
 def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
-    as_at = _as_at(request).day
+    shown = _as_at(request)
+    as_at = shown.day
     chosen = _chosen(request)
     indicators = _indicators(chosen)
     breakdown = _asked_breakdown(request, breakdown_topics(indicators, as_at=as_at))
@@ -353,7 +355,12 @@ def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
         breakdown=breakdown,
     )
     name = f"scorecard-{slugify(chosen.name) if chosen else 'all'}-{as_at.isoformat()}"
-    return table_download(EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard")
+    about = [chosen.name if chosen else "Scorecard: all indicators", shown.heading]
+    if breakdown:
+        about.append(f"Broken down by: {breakdown}")
+    return table_download(
+        EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard", about=about
+    )
 
 
 @role_required(*SCORECARD_READERS)
@@ -454,6 +461,7 @@ def benchmark_export(request: SignedInRequest, code: str, fmt: str) -> HttpRespo
         filename=f"benchmarks-{indicator.code.lower()}-{place.code}",
         fmt=fmt,
         sheet="Benchmarks",
+        about=[f"Published comparators: {indicator.name}", f"Area: {place.name}"],
     )
 
 

@@ -34,4 +34,5 @@ def template_download(
         filename=f"{filename}-template",
         fmt=fmt,
         sheet="Template",
+        importable=True,
     )

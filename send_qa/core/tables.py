@@ -5,20 +5,25 @@ do) for the whole file and raises TableImportError with all of them, saving noth
 """
 
 import csv
+import datetime
 import io
 import logging
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 from typing import IO
 
 import numpy as np
+import openpyxl
 import pandas as pd
 from django.db import models
 from django.http import HttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
 
 from send_qa.core.uploads import UploadRefused, check_table_file, csv_text, safe_display_name
 
@@ -169,6 +174,97 @@ def neutralised(value: object) -> object:
     return value
 
 
+def without_trailing_zeros(number: Decimal | float) -> int | Decimal:
+    """A number as the portal printed it, less the zeros that say nothing (Decimal("75.0") is 75,
+    66.70 is 66.7, 1E+2 is 100); never rounded."""
+    exact = Decimal(repr(number)) if isinstance(number, float) else number
+    if not exact.is_finite():
+        return exact
+    exact = exact.normalize()
+    return int(exact) if exact == exact.to_integral_value() else Decimal(format(exact, "f"))
+
+
+def exported_at(moment: datetime.datetime) -> str:
+    """When an export was made, in UK local time: "Exported 1 December 2026 at 4:40pm"."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    return f"Exported {local.day} {local:%B %Y} at {hour}:{local:%M}{'am' if local.hour < 12 else 'pm'}"
+
+
+ABOUT_SHEET = "About this export"
+NARROWEST, WIDEST = 10, 60  # a column's width in characters
+
+
+def _cell(value: object) -> object:
+    """A cell as written: neutralised text, or a number without trailing zeros."""
+    value = neutralised(value)
+    if isinstance(value, (Decimal, float)) and not isinstance(value, bool):
+        return without_trailing_zeros(value)
+    return value
+
+
+def _width(value: object) -> int:
+    """The characters a cell needs: its longest line."""
+    return max((len(line) for line in str(value).splitlines()), default=0)
+
+
+def _csv(headings: list[object], cells: list[list[object]], about: list[str]) -> bytes:
+    text = io.StringIO()
+    writer = csv.writer(text)
+    if about:
+        writer.writerows([[line] for line in about])
+        writer.writerow([])
+    writer.writerow(headings)
+    writer.writerows(cells)
+    return text.getvalue().encode()
+
+
+def _xlsx(
+    headings: list[object],
+    cells: list[list[object]],
+    *,
+    sheet: str,
+    above: list[str],
+    aside: list[str],
+) -> bytes:
+    """The table with its header row bold and frozen, each column as wide as its content
+    (10 to 60 characters) and longer text wrapped; `above` the table, or on a sheet of its own
+    `aside` (so that an import still reads the first sheet as a table)."""
+    workbook = openpyxl.Workbook()
+    table = workbook.active
+    table.title = sheet
+    for line in above:
+        table.append([line])
+    if above:
+        table.append([])
+    table.append(headings)
+    header_row = table.max_row
+    bold = Font(bold=True)
+    for cell in table[header_row]:
+        cell.font = bold
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for row in cells:
+        table.append(row)
+    table.freeze_panes = f"A{header_row + 1}"
+    for index, _ in enumerate(headings):
+        column = [headings[index], *(row[index] for row in cells if index < len(row))]
+        width = min(max(max(map(_width, column)), NARROWEST), WIDEST)
+        table.column_dimensions[get_column_letter(index + 1)].width = width + 2
+        if width == WIDEST:
+            for (cell,) in table.iter_rows(
+                min_row=header_row + 1, min_col=index + 1, max_col=index + 1
+            ):
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+    if aside:
+        notes = workbook.create_sheet(ABOUT_SHEET)
+        for line in aside:
+            notes.append([line])
+        notes.column_dimensions["A"].width = WIDEST + 20
+    content = io.BytesIO()
+    workbook.save(content)
+    return content.getvalue()
+
+
 def table_download(
     header: list[str],
     rows: Iterable[Iterable[object]],
@@ -176,21 +272,30 @@ def table_download(
     filename: str,
     fmt: str,
     sheet: str = "Data",
+    about: Sequence[str] = (),
+    importable: bool = False,
 ) -> HttpResponse:
     """A table as a CSV or XLSX download (every export of the portal goes through here).
-    Every text cell is neutralised, so a value someone typed never runs as a formula."""
+
+    Every text cell is neutralised, so a value someone typed never runs as a formula; numbers
+    stay numbers, without trailing zeros. `about` says in words what the table holds (its
+    term or period, its filters); the time of the export is added to it. Above the table,
+    unless the file is `importable` (read back by an import): then an XLSX has the lines on
+    a second sheet, "About this export", and a CSV leaves them out."""
     headings = [neutralised(str(name)) for name in header]
-    cells = [[neutralised(value) for value in row] for row in rows]
+    cells = [[_cell(value) for value in row] for row in rows]
+    lines = [str(neutralised(line)) for line in about]
+    if lines:
+        lines.append(exported_at(timezone.now()))
+    above = [] if importable else lines
     if fmt == "csv":
-        text = io.StringIO()
-        writer = csv.writer(text)
-        writer.writerow(headings)
-        writer.writerows(cells)
-        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+        response = HttpResponse(
+            _csv(headings, cells, above), content_type="text/csv; charset=utf-8"
+        )
     else:
-        workbook = io.BytesIO()
-        pd.DataFrame(cells, columns=headings).to_excel(workbook, index=False, sheet_name=sheet)
-        response = HttpResponse(workbook.getvalue(), content_type=XLSX_TYPE)
+        aside = lines if importable else []
+        content = _xlsx(headings, cells, sheet=sheet, above=above, aside=aside)
+        response = HttpResponse(content, content_type=XLSX_TYPE)
     response["Content-Disposition"] = content_disposition_header(
         as_attachment=True, filename=f"{safe_display_name(filename, fallback='export')}.{fmt}"
     )

@@ -1,3 +1,5 @@
+from decimal import Decimal
+
 import pytest
 from django.urls import reverse
 
@@ -5,6 +7,7 @@ from audits.models import Answer, Audit, ChecklistTemplate, TemplateItem
 from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory, small_template
 from tests.conflicts import assert_refused, page_version
+from tests.exports import csv_parts, xlsx_parts
 from tests.factories import TeamFactory, UserFactory
 from tests.queries import page_queries
 
@@ -298,13 +301,20 @@ def test_findings_and_exports(audit, people, client_for):
     assert "A1. Captures aspirations" in html  # the weakest question
     assert "100.0% of checks met (1 of 1)" in html  # B2, the golden-thread check
     assert "<li>Good: 1</li><li>Requires improvement: 0</li>" in html
-    csv = (
-        client.get(reverse("audits:export_csv"), {"term": term.uuid}).content.decode().splitlines()
-    )
-    assert csv[0].split(",")[-5:] == ["A1", "A2", "B1", "B2", "B3"]
-    assert csv[1].split(",")[-5:] == ["2", "yes", "5", "yes", ""]
+    about, (header, row) = csv_parts(client.get(reverse("audits:export_csv"), {"term": term.uuid}))
+    assert about[:2] == ["EHCP audits", f"Term: {term.name}"]
+    assert [heading.split(".")[0] for heading in header[-5:]] == ["A1", "A2", "B1", "B2", "B3"]
+    assert header[-5].startswith("A1. Captures aspirations")
+    assert header[:3] == ["Case reference", "Term", "Checklist"] and "Key stage" in header
+    assert row[-5:] == ["2", "yes", "5", "yes", ""]
+    percent = row[header.index("Percentage")]
+    assert percent and not percent.endswith(".0")  # 75, never 75.0
     xlsx = client.get(reverse("audits:export_xlsx"), {"term": term.uuid})
-    assert xlsx["Content-Type"].startswith("application/vnd.openxmlformats")
+    above, (xlsx_header, xlsx_row) = xlsx_parts(xlsx)
+    assert above[1] == f"Term: {term.name}" and above[2].startswith("Exported ")
+    assert xlsx_header == header
+    assert xlsx_row[header.index("Points")] == Decimal(row[header.index("Points")])
+    assert isinstance(xlsx_row[header.index("Percentage")], (int, float))
 
 
 def test_findings_and_the_plans_register_run_a_fixed_number_ofpage_queries(people, client_for):

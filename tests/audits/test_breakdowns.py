@@ -257,8 +257,8 @@ def test_the_export_has_each_breakdown_column(term):
     submitted_audit(plan, term, a1=5, b1=5, template=template)
     AuditFactory(term=term, template=template, plan=PlanFactory(year_group="7"))
     header, rows = export_table(Audit.objects.of_plans().filter(term=term))
-    columns = ["key_stage", "primary_need", "placement_type", "team", "new_or_existing"]
-    at = header.index("overall_rating") + 1
+    columns = ["Key stage", "Primary need", "Placement type", "Team", "New or existing plan"]
+    at = header.index("Overall rating") + 1
     assert header[at : at + 5] == columns
     assert [row[at : at + 5] for row in rows] == [
         [POST_16, PrimaryNeed.SLCN.label, "Further education", "North team", NEW],

@@ -22,6 +22,7 @@ from tests.audits.factories import (
     small_template,
 )
 from tests.conflicts import assert_refused, page_version
+from tests.exports import csv_parts
 from tests.factories import UserFactory
 from tests.queries import page_queries
 
@@ -191,6 +192,17 @@ def test_moderators_see_the_sample_code_never_the_case_reference(people, client_
     assert client.get(plan_page).status_code == 404
     # SENDOPS hold the key.
     assert "EHC-SECRET-42" in client_for(people.sendops).get(pages[0]).content.decode()
+
+
+def test_the_sample_download_is_headed_in_the_pages_words(people, client_for):
+    session, sample, _ = moderation_people(people)
+    url = reverse("audits:moderation_sample_csv", kwargs={"session_uuid": session.uuid})
+    about, (header, row) = csv_parts(client_for(people.auditor).get(url))
+    assert about[:2] == [f"Sample for the {session}", f"Term: {session.term.name}"]
+    assert header == ["Sample code", "Need", "Age", "Placement", "Agreed grade"]
+    assert row[0] == sample.code
+    _, (with_grades, _) = csv_parts(client_for(people.sendops).get(url))
+    assert with_grades[-1] == "Audit grade"
 
 
 def test_people_outside_the_session_cannot_open_it(people, client_for):

@@ -14,6 +14,7 @@ from benchmarks.models import Authority, Neighbour, OwnArea, PublishedRow
 from benchmarks.registry import EES_COLUMNS, table_for
 from kpis.comparators import PUBLISHED_NOTE
 from kpis.models import Comparator, Indicator, Measurement
+from tests.exports import csv_table
 from wsoa.models import Action, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
@@ -152,7 +153,7 @@ def test_the_pages_with_comparators_run_the_same_queries_with_the_whole_table(co
     # The export the benchmark times carries the comparators: one row per published year.
     url = reverse("kpis:benchmark_export_csv", kwargs={"code": county.compared_indicator_code})
     response = measure.signed_in(county.users["sendops@demo.invalid"]).get(url)
-    exported = list(csv.reader(response.content.decode().splitlines()))
+    exported = csv_table(response)
     assert len(exported) == 1 + len(published.YEARS)
     assert {row[1] for row in exported[1:]} == {published.OWN_AREA[0]}
     quartiles = [row[-1] for row in exported[1:]]

@@ -1,7 +1,6 @@
 """Issue 19 item 6: an indicator fed by a DfE file shows this area's figures by the file's own
 breakdowns, read from the real published excerpt, small counts withheld and markers as the DfE's."""
 
-import csv
 import datetime
 import io
 
@@ -16,6 +15,7 @@ from kpis.comparators import comparators_refresh
 from kpis.scorecard import breakdown_topics, scorecard_rows
 from send_qa.core.tables import read_table
 from tests.benchmarks.layouts import ANNUAL_REVIEWS_EXCERPT, WEST_SUSSEX, as_file, ees_csv
+from tests.exports import csv_parts, csv_records, csv_table
 from tests.kpis.factories import IndicatorFactory
 from tests.queries import page_queries
 
@@ -206,9 +206,10 @@ def test_the_export_carries_the_breakdown_rows(by_age, people, client_for):
     client = client_for(people.board)
     asked = {"breakdown": "Child or young persons age"}
     response = client.get(reverse("kpis:export_csv"), asked)
-    header, *rows = list(csv.reader(io.StringIO(response.content.decode())))
-    found = [dict(zip(header, row, strict=True)) for row in rows]
-    assert [(r["code"], r["breakdown"], r["value"]) for r in found] == [
+    about, _ = csv_parts(response)
+    assert about[-2] == "Broken down by: Child or young persons age"
+    found = csv_records(response)
+    assert [(r["Code"], r["Group"], r["Value"]) for r in found] == [
         ("AR_HELD", "", "900"),
         ("AR_HELD", "Aged 2 and under", "fewer than 5"),
         ("AR_HELD", "Aged 3", marker_text("c")),
@@ -216,9 +217,9 @@ def test_the_export_carries_the_breakdown_rows(by_age, people, client_for):
         ("LOCAL_ONLY", "", "–"),  # no value yet
         ("LOCAL_ONLY", "", "Not published by this breakdown"),
     ]
-    assert {r["breakdown_topic"] for r in found[1:4]} == {"Child or young persons age"}
-    assert found[1]["period"] == "2024 (calendar year)"
-    plain = client.get(reverse("kpis:export_csv")).content.decode()
-    assert len(list(csv.reader(io.StringIO(plain)))) == 3
+    assert {r["Broken down by"] for r in found[1:4]} == {"Child or young persons age"}
+    assert found[1]["Period"] == "2024 (calendar year)"
+    plain = client.get(reverse("kpis:export_csv"))
+    assert len(csv_table(plain)) == 3
     workbook = client.get(reverse("kpis:export_xlsx"), asked)
     assert workbook.status_code == 200

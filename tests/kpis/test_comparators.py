@@ -1,6 +1,5 @@
 """Comparators worked out from published figures, against hand-worked examples."""
 
-import csv
 import datetime
 import io
 import re
@@ -33,6 +32,7 @@ from tests.benchmarks.layouts import (
     ees_csv,
 )
 from tests.benchmarks.layouts import local_authority as la
+from tests.exports import csv_parts, csv_records
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 from tests.reports.factories import a_report
 
@@ -296,8 +296,8 @@ def test_export_benchmarks_writes_one_row_per_period(west_sussex, tmp_path):
     call_command("export_benchmarks", "ehcp_20wk", "--output", str(output), stdout=io.StringIO())
     lines = output.read_text().splitlines()
     assert lines == [
-        "period,area_code,area_name,value,status,england,region,neighbour_mean,"
-        "neighbour_median,neighbours_with_data,rank,of,quartile",
+        "Period,Area code,Area,Value,DfE marker,England,Region,Neighbours' mean,"
+        "Neighbours' median,Neighbours with data,Rank,Out of,Quartile",
         "2024 (calendar year),E10000032,West Sussex,60,,46.4,50.1,55,52.5,8 of 10,5,11,B",
         "2025 (calendar year),E10000032,West Sussex,Not available (x),x,46.4,50.1,55,52.5,"
         "8 of 10,,,",
@@ -322,17 +322,16 @@ def test_export_benchmarks_names_what_is_wrong(west_sussex):
 
 
 def test_the_export_link_downloads_the_same_rows(west_sussex, client_for, people):
-    IndicatorFactory(code="EHCP_20WK")
+    indicator = IndicatorFactory(code="EHCP_20WK")
     comparators_refresh()
     response = client_for(people.board).get(
         reverse("kpis:benchmark_export_csv", args=["EHCP_20WK"])
     )
     assert response.status_code == 200
-    assert (
-        response.content.decode()
-        .splitlines()[1]
-        .startswith("2024 (calendar year),E10000032,West Sussex,60,")
-    )
+    about, (header, first, *_) = csv_parts(response)
+    assert about[:2] == [f"Published comparators: {indicator.name}", "Area: West Sussex"]
+    assert header[:4] == ["Period", "Area code", "Area", "Value"]
+    assert first[:5] == ["2024 (calendar year)", "E10000032", "West Sussex", "60", ""]
     other = client_for(people.board).get(
         reverse("kpis:benchmark_export_csv", args=["EHCP_20WK"]), {"area": "E10000104"}
     )
@@ -386,18 +385,17 @@ def test_the_scorecard_export_carries_the_published_comparators(west_sussex, cli
     IndicatorFactory(code="EHCP_20WK")
     comparators_refresh()
     response = client_for(people.board).get(reverse("kpis:export_csv"))
-    header, row = list(csv.reader(io.StringIO(response.content.decode())))
-    exported = dict(zip(header, row, strict=True))
-    assert {k: exported[k] for k in ("england", "region", "statistical_neighbours")} == {
-        "england": "46.4",
-        "region": "50.1",
-        "statistical_neighbours": "55",
+    (exported,) = csv_records(response)
+    assert {k: exported[k] for k in ("England", "Region", "Statistical neighbours")} == {
+        "England": "46.4",
+        "Region": "50.1",
+        "Statistical neighbours": "55",
     }
-    assert (exported["rank"], exported["quartile"]) == ("5 of 11", "B")
-    assert exported["compared_period"] == "2024 (calendar year)"
-    assert exported["region_name"] == "South East"
-    assert exported["neighbours_with_data"] == "8 of 10"
-    assert exported["neighbour_set"] == "DfE statistical neighbours (2025)"
+    assert (exported["Rank"], exported["Quartile"]) == ("5 of 11", "B")
+    assert exported["Period compared"] == "2024 (calendar year)"
+    assert exported["Region name"] == "South East"
+    assert exported["Neighbours with data"] == "8 of 10"
+    assert exported["Compared with"] == "DfE statistical neighbours (2025)"
 
 
 def test_an_indicator_whose_unit_is_not_the_published_one_gets_no_comparators(west_sussex):

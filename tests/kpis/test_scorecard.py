@@ -1,9 +1,7 @@
 """The board's scorecard: RAG and direction as text, benchmarks and rank, small numbers hidden,
 exceptions with their commentary, exports, and a fixed number of queries."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
@@ -12,6 +10,7 @@ from django.urls import reverse
 from kpis.models import ExceptionNote
 from send_qa.core.models import Period, ensure_academic_year
 from tests.conflicts import page_version
+from tests.exports import csv_table
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory, TargetFactory
 from tests.queries import page_queries
 
@@ -87,7 +86,7 @@ def test_small_numbers_are_hidden_on_the_board_page_and_in_exports(
     html = client.get(spring_url()).content.decode()
     assert "withheld" in html  # 75% built on 3 of 4
     assert "fewer than 5" in html  # a count of 3
-    rows = list(csv.reader(io.StringIO(client.get(spring_url("kpis:export_csv")).content.decode())))
+    rows = csv_table(client.get(spring_url("kpis:export_csv")))
     by_code = {row[0]: row for row in rows[1:]}
     assert by_code["OOB_VISITED"][5] == "withheld"
     assert by_code["PB_COUNT"][5] == "fewer than 5"

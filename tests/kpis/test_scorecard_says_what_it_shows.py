@@ -2,9 +2,7 @@
 page, the home page and the report; a summary strip with jump links; a withheld value judged
 by nothing, on every page and export that reads a row."""
 
-import csv
 import datetime
-import io
 import re
 from decimal import Decimal
 
@@ -17,6 +15,7 @@ from kpis.queries import rag_summary
 from kpis.rules import Benchmark, Shown, judged
 from kpis.scorecard import Standing, scorecard_as_at, scorecard_rows
 from send_qa.core.models import Period, ensure_academic_year
+from tests.exports import csv_parts, csv_records
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory, TargetFactory
 from tests.queries import page_queries
 
@@ -227,13 +226,14 @@ def test_the_strip_counts_in_words_and_links_to_each_group(cards, today, people,
 
 def test_the_export_gives_a_withheld_value_no_judgement(cards, today, people, client_for):
     response = client_for(people.board).get(reverse("kpis:export_csv"))
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
-    header, by_code = rows[0], {row[0]: row for row in rows[1:]}
-    hidden = dict(zip(header, by_code["OOB_VISITED"], strict=True))
-    assert hidden["value"] == "withheld"
-    assert hidden["rag"] == hidden["direction"] == hidden["rank"] == hidden["quartile"] == ""
-    assert dict(zip(header, by_code["SEN_APPEALS"], strict=True))["rag"] == "red"
-    assert dict(zip(header, by_code["AR_ON_TIME"], strict=True))["value"] == "62.5"
+    about, _ = csv_parts(response)
+    assert about[1].startswith("As at the end of Summer term 2025/26")
+    by_code = {row["Code"]: row for row in csv_records(response)}
+    hidden = by_code["OOB_VISITED"]
+    assert hidden["Value"] == "withheld"
+    assert hidden["RAG"] == hidden["Direction"] == hidden["Rank"] == hidden["Quartile"] == ""
+    assert by_code["SEN_APPEALS"]["RAG"] == "Red"
+    assert by_code["AR_ON_TIME"]["Value"] == "62.5"
 
 
 def test_the_cache_follows_the_day_and_the_terms(cards, monkeypatch, people, client_for):

@@ -6,6 +6,7 @@ import csv
 import datetime
 import io
 
+import openpyxl
 import pytest
 from django.urls import reverse
 
@@ -153,3 +154,21 @@ def test_a_round_trip_export_import_export_is_unchanged(people, client_for):
     again = actions_import(frame(first), plan=plan, by=None)
     assert (again.actions_added, again.actions_changed, again.actions_unchanged) == (0, 0, 3)
     assert export(client, plan) == first
+
+
+def test_the_xlsx_export_is_laid_out_for_people_and_imports_back_unchanged(people, client_for):
+    client = client_for(people.sendops)
+    plan = ActionPlanFactory(name="Local area plan")
+    actions_import(frame(COUNCIL), plan=plan, by=None)
+    response = client.get(reverse("wsoa:export_xlsx", kwargs={"plan_uuid": plan.uuid}))
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    assert workbook.sheetnames == ["Actions", "About this export"]
+    actions, about = workbook["Actions"], workbook["About this export"]
+    assert actions.freeze_panes == "A2" and actions["A1"].font.bold
+    assert [cell.value for cell in actions[1]][:2] == ["Weakness", "Reference"]
+    assert 10 <= actions.column_dimensions["A"].width <= 62
+    lines = [row[0] for row in about.iter_rows(values_only=True)]
+    assert lines[0] == "Action plan: Local area plan" and lines[1].startswith("Exported ")
+    copy = ActionPlanFactory()
+    actions_import(read_table(io.BytesIO(response.content), "plan.xlsx"), plan=copy, by=None)
+    assert export(client, copy) == export(client, plan)

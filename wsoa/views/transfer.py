@@ -178,7 +178,15 @@ def actions_export(request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str) -> 
     plan = plan_to_view(request.user, plan_uuid)
     columns, rows = actions_table(plan)
     name = slugify(plan.name) or "action-plan"
-    return table_download(columns, rows, filename=name, fmt=fmt, sheet="Actions")
+    return table_download(
+        columns,
+        rows,
+        filename=name,
+        fmt=fmt,
+        sheet="Actions",
+        about=[f"Action plan: {plan.name}"],
+        importable=True,  # "Import an action table" reads it back
+    )
 
 
 @role_required(*ACTION_PLAN_MANAGERS)
