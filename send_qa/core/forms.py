@@ -22,7 +22,7 @@ from django.http import HttpRequest, QueryDict
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.models import Organisation, Team, User
-from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
+from send_qa.core.roles import ROLE_DESCRIPTIONS, TEAM_ROLES, Role
 from send_qa.core.uploads import (
     MB,
     UploadRefused,
@@ -219,8 +219,8 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         label="Roles",
         choices=_role_choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
         help_text="Select all that apply.",
+        error_messages={"required": "Select at least one role"},
     )
 
     class Meta:
@@ -240,7 +240,8 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         team = cast("forms.ModelChoiceField[Team]", self.fields["team"])
         team.queryset = Team.objects.filter(is_active=True).select_related("organisation")
         team.required = False
-        team.label = "Team (optional)"
+        team.label = "Team"
+        team.help_text = "A caseworker must have one: they see the plans of their own team."
         team.empty_label = "No team"
         if self.instance.pk:
             self.initial["roles"] = sorted(self.instance.roles)
@@ -251,6 +252,12 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         organisation, team = cleaned.get("organisation"), cleaned.get("team")
         if organisation and team and team.organisation_id != organisation.pk:
             self.add_error("team", f"Select a team in {organisation.name}, or no team")
+        needing_team = [Role(role).label for role in cleaned.get("roles", []) if role in TEAM_ROLES]
+        if needing_team and not team and "team" not in self.errors:
+            self.add_error(
+                "team",
+                f"Select a team: a {needing_team[0].lower()} with no team cannot see any plans",
+            )
         editing_self = self.acting_user and self.instance.pk == self.acting_user.pk
         if editing_self and Role.ADMIN not in cleaned.get("roles", []):
             self.add_error(

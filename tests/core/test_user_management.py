@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
+from send_qa.core.forms import InviteUserForm
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
@@ -18,12 +19,13 @@ def admin_client(people, client_for):
 
 def invite(admin_client, **overrides):
     organisation = OrganisationFactory(name="Testshire SEND Service")
+    team = TeamFactory(organisation=organisation, name="North casework")
     data = {
         "email": "New.Person@Example.org",
         "full_name": "New Person",
         "job_title": "EHC coordinator",
         "organisation": organisation.pk,
-        "team": "",
+        "team": team.pk,
         "roles": [Role.CASEWORKER, Role.AUDITOR],
     }
     data.update(overrides)
@@ -92,6 +94,73 @@ def test_invitation_names_every_missing_field(admin_client):
         "Select an organisation",
     ]:
         assert message in html
+
+
+@pytest.mark.parametrize(
+    ("roles", "with_team", "problems"),
+    [
+        ([], True, {"roles": ["Select at least one role"]}),
+        (
+            [Role.CASEWORKER, Role.AUDITOR],
+            False,
+            {"team": ["Select a team: a caseworker with no team cannot see any plans"]},
+        ),
+        ([Role.CASEWORKER], True, {}),
+        ([Role.ACTION_OWNER], False, {}),
+    ],
+)
+def test_the_invitation_rule_for_roles_and_team(roles, with_team, problems):
+    team = TeamFactory()
+    form = InviteUserForm(
+        {
+            "email": "someone@example.org",
+            "full_name": "Someone",
+            "organisation": team.organisation_id,
+            "team": team.pk if with_team else "",
+            "roles": roles,
+        }
+    )
+    assert form.errors == problems
+
+
+def test_invitation_requires_a_role_linked_from_the_error_summary(admin_client):
+    response = invite(admin_client, roles=[])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_roles_1">Select at least one role</a>' in html
+    assert 'id="id_roles_1"' in html
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_a_caseworker_cannot_be_invited_without_a_team(admin_client):
+    response = invite(admin_client, team="", roles=[Role.CASEWORKER])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<a href="#id_team">Select a team: a caseworker with no team cannot see any plans</a>'
+        in html
+    )
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_other_roles_may_have_no_team(admin_client):
+    response = invite(admin_client, team="", roles=[Role.AUDITOR, Role.BOARD])
+    assert response.status_code == 302
+    assert User.objects.get(email="new.person@example.org").team is None
+
+
+def test_editing_a_person_keeps_at_least_one_role_and_a_caseworkers_team(admin_client, people):
+    person = people.caseworker
+    url = reverse("core:user_detail", kwargs={"user_uuid": person.uuid})
+    details = {"full_name": person.full_name, "organisation": person.organisation_id}
+    html = admin_client.post(url, {**details, "team": person.team_id}).content.decode()
+    assert "Select at least one role" in html
+    html = admin_client.post(
+        url, {**details, "team": "", "roles": [Role.CASEWORKER]}
+    ).content.decode()
+    assert "a caseworker with no team cannot see any plans" in html
+    person.refresh_from_db()
+    assert person.team_id is not None and person.roles == {Role.CASEWORKER}
 
 
 def test_admin_changes_roles_and_the_change_is_in_the_history(admin_client, people):
