@@ -397,6 +397,7 @@ ROWS: list[Row] = [
     Row("core:two_factor_verify", {**everyone(302), "admin": HOME, "sendops": HOME}),
     # Admins only.
     Row("core:access_log", only("admin")),
+    Row("core:access_log_csv", only("admin"), is_page=False),
     Row("core:user_list", only("admin")),
     Row("core:user_invite", only("admin")),
     Row("core:user_detail", only("admin"), kwargs=a_colleague),

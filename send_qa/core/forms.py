@@ -21,7 +21,8 @@ from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from send_qa.core.models import Organisation, Team, User
+from send_qa.core.access import opaque_id
+from send_qa.core.models import AccessEvent, Organisation, Team, User
 from send_qa.core.roles import ROLE_DESCRIPTIONS, TEAM_ROLES, Role
 from send_qa.core.uploads import (
     MB,
@@ -498,3 +499,56 @@ class GOVUKDateField(forms.MultiValueField):
         texts = [str(part or "") for part in (list(data or []) + ["", "", ""])[:3]]
         found = date_from_parts(*texts)
         return bool((found if not isinstance(found, DateProblem) else data) != initial)
+
+
+class AccessLogFilterForm(GDSFormMixin, forms.Form):
+    """The access log's filters, read from the page's address (so they stay with each page of
+    results and with the download). `account` is one person's history, from their page."""
+
+    submit_label = "Apply filters"
+
+    person = forms.CharField(
+        label="Name or email (optional)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Enter a name or email of 200 characters or fewer"},
+    )
+    kind = forms.ChoiceField(
+        label="What happened (optional)",
+        required=False,
+        choices=[("", "Anything"), *AccessEvent.Kind.choices],
+        error_messages={"invalid_choice": "Select what happened from the list"},
+    )
+    start = GOVUKDateField(
+        label="From (optional)", subject="The date to show events from", required=False
+    )
+    end = GOVUKDateField(
+        label="To (optional)", subject="The date to show events to", required=False
+    )
+    account = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+        self.helper.layout = Layout(
+            Field.text("person", field_width=20),
+            Field.select("kind"),
+            Field("start"),
+            Field("end"),
+            Field("account"),
+        )
+
+    def clean_account(self) -> User | None:
+        """The person whose history this is; an id that names nobody names no one."""
+        uuid = opaque_id(self.cleaned_data.get("account", ""))
+        return User.objects.filter(uuid=uuid).first() if uuid else None
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error(
+                "end", "The date to show events to must be the same as or after the date from"
+            )
+        return cleaned

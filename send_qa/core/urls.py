@@ -51,6 +51,7 @@ core_patterns = [
     path("session/stay-signed-in/", views.session_stay_signed_in, name="session_stay_signed_in"),
     path("users/", views.user_list, name="user_list"),
     path("access-log/", access_log_views.access_log, name="access_log"),
+    path("access-log/download.csv", access_log_views.access_log_csv, name="access_log_csv"),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<uuid:user_uuid>/", views.user_detail, name="user_detail"),
     path(

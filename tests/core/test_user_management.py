@@ -5,11 +5,12 @@ from django.core import mail
 from django.urls import reverse
 
 from send_qa.core.forms import InviteUserForm
-from send_qa.core.models import User
+from send_qa.core.models import AccessEvent, User
 from send_qa.core.roles import Role
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+Kind = AccessEvent.Kind
 
 
 @pytest.fixture
@@ -261,3 +262,59 @@ def test_user_list_is_paginated(admin_client, people):
     assert "Page 1 of 2" in first
     second = admin_client.get(reverse("core:user_list"), {"page": 2}).content.decode()
     assert "Page 2 of 2" in second
+
+
+def account_events(person):
+    events = AccessEvent.objects.filter(reference=str(person.uuid), record="user").order_by("pk")
+    return [(e.kind, e.user, e.details) for e in events]
+
+
+def test_an_invitation_is_in_the_access_log_with_its_roles_and_team(admin_client, people):
+    invite(admin_client)
+    person = User.objects.get(email="new.person@example.org")
+    assert account_events(person) == [
+        (
+            Kind.USER_INVITED,
+            people.admin,
+            "new.person@example.org, as Auditor or moderator, Caseworker, "
+            "in North casework (Testshire SEND Service)",
+        )
+    ]
+
+
+def test_changes_to_roles_and_team_are_in_the_access_log_in_words(admin_client, people):
+    person = people.caseworker
+    old_team = person.team
+    new_team = TeamFactory(organisation=person.organisation, name="South casework")
+    url = reverse("core:user_detail", kwargs={"user_uuid": person.uuid})
+    details = {"full_name": person.full_name, "organisation": person.organisation_id}
+    admin_client.post(
+        url, {**details, "team": new_team.pk, "roles": [Role.CASEWORKER, Role.SENDOPS]}
+    )
+    assert account_events(person) == [
+        (Kind.ROLES_CHANGED, people.admin, "added SENDOPS member"),
+        (Kind.TEAM_CHANGED, people.admin, f"from {old_team} to {new_team}"),
+    ]
+    # Saving again without a change adds nothing.
+    admin_client.post(
+        url, {**details, "team": new_team.pk, "roles": [Role.CASEWORKER, Role.SENDOPS]}
+    )
+    assert len(account_events(person)) == 2
+    page = admin_client.get(reverse("core:access_log"), {"account": person.uuid}).content.decode()
+    assert f"Changed the roles of {person.full_name}: added SENDOPS member" in page
+    assert f"Changed the team of {person.full_name}: from {old_team} to {new_team}" in page
+
+
+def test_deactivating_and_reactivating_are_in_the_access_log(admin_client, people):
+    person = people.board
+    admin_client.post(reverse("core:user_deactivate", kwargs={"user_uuid": person.uuid}))
+    admin_client.post(reverse("core:user_reactivate", kwargs={"user_uuid": person.uuid}))
+    # Reactivating an active account changes nothing, and logs nothing.
+    admin_client.post(reverse("core:user_reactivate", kwargs={"user_uuid": person.uuid}))
+    assert account_events(person) == [
+        (Kind.ACCOUNT_DEACTIVATED, people.admin, ""),
+        (Kind.ACCOUNT_REACTIVATED, people.admin, ""),
+    ]
+    # Opening the confirmation page logs nothing either.
+    admin_client.get(reverse("core:user_deactivate", kwargs={"user_uuid": person.uuid}))
+    assert len(account_events(person)) == 2
