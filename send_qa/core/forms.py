@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
@@ -530,11 +530,18 @@ class AccessLogFilterForm(GDSFormMixin, forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.helper.form_method = "get"
+        half = "govuk-grid-column-one-half"
         self.helper.layout = Layout(
-            Field.text("person", field_width=20),
-            Field.select("kind"),
-            Field("start"),
-            Field("end"),
+            Div(
+                Div(Field.text("person"), css_class=half),
+                Div(Field.select("kind"), css_class=half),
+                css_class="govuk-grid-row",
+            ),
+            Div(
+                Div(Field("start"), css_class=half),
+                Div(Field("end"), css_class=half),
+                css_class="govuk-grid-row",
+            ),
             Field("account"),
         )
 

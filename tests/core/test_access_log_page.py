@@ -91,6 +91,7 @@ def test_a_wrong_filter_is_named_in_the_error_summary(admin, query, link, messag
     html = response.content.decode()
     assert f'<a href="#{link}">{message}</a>' in html
     assert "<title>Error: Access log" in html
+    assert "Download as CSV" not in html
 
 
 def test_the_download_is_the_filtered_log_in_uk_time_and_is_itself_logged(admin, people):
