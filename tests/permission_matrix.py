@@ -402,6 +402,7 @@ ROWS: list[Row] = [
         kwargs=lambda people: {"slug": "audits-and-moderation"},
     ),
     Row("core:access_log", only("admin")),
+    Row("core:access_log_csv", only("admin"), is_page=False),
     Row("core:user_list", only("admin")),
     Row("core:user_invite", only("admin")),
     Row("core:user_detail", only("admin"), kwargs=a_colleague),

@@ -1,18 +1,24 @@
-"""Writing the access log: sign-ins, views of case-level records, exports and downloads.
+"""Writing and reading the access log: sign-ins, views of case-level records, exports and
+downloads, and admins' changes to people's accounts.
 
 Views say what they show with the decorators below; sign-ins are recorded from Django's
-signals. Events name records by their opaque ids (UUIDs), never by a case reference.
+signals; the user pages record what an admin changed (`account_change_record`). Events name
+records by their opaque ids (UUIDs), never by a case reference.
 """
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
+from itertools import islice
 from typing import Any, Concatenate, ParamSpec, TypeVar
 
 from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
 from django.db.models import Q, QuerySet
 from django.http import HttpRequest, HttpResponseBase
+from django.utils import timezone
 
-from send_qa.core.models import AccessEvent, User
+from send_qa.core.models import AccessEvent, Team, User
+from send_qa.core.roles import Role
 from send_qa.core.sign_in_protection import client_ip
 
 Kind = AccessEvent.Kind
@@ -37,6 +43,7 @@ def access_record(
     reference: str = "",
     user: User | None = None,
     username: str = "",
+    details: str = "",
 ) -> AccessEvent:
     if user is None and request is not None and request.user.is_authenticated:
         user = request.user
@@ -46,8 +53,72 @@ def access_record(
         kind=kind,
         record=record,
         reference=str(reference)[:64],
+        details=details[:500],
         address=client_address(request),
     )
+
+
+# What an admin did to someone's account: the event's reference is that person's opaque id.
+ACCOUNT_KINDS = frozenset(
+    {
+        Kind.USER_INVITED,
+        Kind.ROLES_CHANGED,
+        Kind.TEAM_CHANGED,
+        Kind.ACCOUNT_DEACTIVATED,
+        Kind.ACCOUNT_REACTIVATED,
+        Kind.TWO_FACTOR_RESET,
+        Kind.SIGN_IN_LOCK_LIFTED,
+    }
+)
+
+
+def account_change_record(
+    request: HttpRequest, kind: str, person: User, details: str = ""
+) -> AccessEvent:
+    """An admin's change to `person`'s account, by the person's opaque id, with what changed."""
+    return access_record(request, kind, record="user", reference=str(person.uuid), details=details)
+
+
+def roles_words(roles: Iterable[str]) -> str:
+    """Roles by their names, in the order the portal lists them."""
+    held = set(roles)
+    return ", ".join(role.label for role in Role if role in held) or "none"
+
+
+def roles_change_words(before: Iterable[str], after: Iterable[str]) -> str:
+    """What changed in someone's roles ("added SENDOPS member; removed Board member"), or ""
+    when nothing did."""
+    old, new = set(before), set(after)
+    changes = [
+        f"{verb} {roles_words(roles)}"
+        for verb, roles in (("added", new - old), ("removed", old - new))
+        if roles
+    ]
+    return "; ".join(changes)
+
+
+def team_words(team: Team | None) -> str:
+    return str(team) if team is not None else "no team"
+
+
+def invitation_words(person: User) -> str:
+    return f"{person.email}, as {roles_words(person.roles)}, in {team_words(person.team)}"
+
+
+def account_edits_record(
+    request: HttpRequest, person: User, *, roles_before: Iterable[str], team_before: Team | None
+) -> None:
+    """Log the roles and team an admin changed on someone's page (nothing when neither did)."""
+    roles = roles_change_words(roles_before, person.roles)
+    if roles:
+        account_change_record(request, Kind.ROLES_CHANGED, person, roles)
+    if person.team_id != (team_before.pk if team_before else None):
+        account_change_record(
+            request,
+            Kind.TEAM_CHANGED,
+            person,
+            f"from {team_words(team_before)} to {team_words(person.team)}",
+        )
 
 
 def logs_access(
@@ -94,8 +165,22 @@ def connect_signals() -> None:
 EVENTS_PER_PAGE = 50
 
 
-def events_filtered(*, person: str = "", kind: str = "") -> QuerySet[AccessEvent]:
-    """The access log, newest first, for a person (name or email) and kind of event."""
+def day_starts(day: datetime.date) -> datetime.datetime:
+    """Midnight at the start of a day in UK time (the portal's time zone), GMT or BST."""
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
+
+
+def events_filtered(
+    *,
+    person: str = "",
+    kind: str = "",
+    start: datetime.date | None = None,
+    end: datetime.date | None = None,
+    account: User | None = None,
+) -> QuerySet[AccessEvent]:
+    """The access log, newest first, for a person (name or email), a kind of event, and the
+    UK days from `start` to `end`, both included. `account` is one person's history: what
+    they did and what admins did to their account."""
     events = AccessEvent.objects.select_related("user")
     if person:
         events = events.filter(
@@ -105,4 +190,70 @@ def events_filtered(*, person: str = "", kind: str = "") -> QuerySet[AccessEvent
         )
     if kind in Kind.values:
         events = events.filter(kind=kind)
+    if start is not None:
+        events = events.filter(at__gte=day_starts(start))
+    if end is not None:
+        events = events.filter(at__lt=day_starts(end + datetime.timedelta(days=1)))
+    if account is not None:
+        events = events.filter(
+            Q(user=account) | Q(kind__in=ACCOUNT_KINDS, reference=str(account.uuid))
+        )
     return events.order_by("-at", "-pk")
+
+
+LABELS: dict[str, str] = {
+    Kind.RECORD_VIEWED: "Opened the {record}",
+    Kind.EXPORT: "Exported the {record}",
+    Kind.REPORT_DOWNLOAD: "Downloaded the {record}",
+    Kind.FILE_DOWNLOAD: "Downloaded the {record}",
+    Kind.USER_INVITED: "Invited {account}{details}",
+    Kind.ROLES_CHANGED: "Changed the roles of {account}{details}",
+    Kind.TEAM_CHANGED: "Changed the team of {account}{details}",
+    Kind.ACCOUNT_DEACTIVATED: "Deactivated the account of {account}",
+    Kind.ACCOUNT_REACTIVATED: "Reactivated the account of {account}",
+    Kind.TWO_FACTOR_RESET: "Reset the two-factor sign-in of {account}",
+    Kind.SIGN_IN_LOCK_LIFTED: "Lifted the sign-in lock on {account}",
+}
+
+
+def event_label(event: AccessEvent, account: str = "") -> str:
+    """What happened, as a sentence for a person reading the log ("Opened the audit",
+    "Changed the roles of Sam Jones: added SENDOPS member"). A record is named by its kind
+    only (the log's readers have no right to case references); `account` is the name of the
+    person an admin acted on."""
+    words = LABELS.get(event.kind) if event.record or event.kind in ACCOUNT_KINDS else None
+    if words is None:
+        return event.get_kind_display()
+    return words.format(
+        record=event.record,
+        account=account or "an account no longer in the portal",
+        details=f": {event.details}" if event.details else "",
+    )
+
+
+def account_names(events: Iterable[AccessEvent]) -> dict[str, str]:
+    """The names of the people admins acted on in these events, by opaque id: one query."""
+    ids = {e.reference for e in events if e.kind in ACCOUNT_KINDS and e.reference}
+    people = User.objects.filter(uuid__in=ids).values_list("uuid", "full_name", "email")
+    return {str(uuid): name or email for uuid, name, email in people}
+
+
+def events_labelled(events: Iterable[AccessEvent]) -> list[tuple[AccessEvent, str]]:
+    """Each event with its label, for one page of the log."""
+    chosen = list(events)
+    names = account_names(chosen)
+    return [(event, event_label(event, names.get(event.reference, ""))) for event in chosen]
+
+
+def events_labelled_all(
+    events: QuerySet[AccessEvent], *, batch: int = 2000
+) -> Iterator[tuple[AccessEvent, str]]:
+    """Each event with its label, read a batch at a time, for a download of the whole log."""
+    stream = events.iterator(chunk_size=batch)
+    while chunk := list(islice(stream, batch)):
+        yield from events_labelled(chunk)
+
+
+def local_time(moment: datetime.datetime) -> str:
+    """A moment in UK time with its zone, as people read it: "1 Dec 2026 16:40:36 GMT"."""
+    return timezone.localtime(moment).strftime("%-d %b %Y %H:%M:%S %Z")

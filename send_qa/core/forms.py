@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Field, Layout, Submit
+from crispy_forms_gds.layout import Div, Field, Layout, Submit
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
@@ -21,8 +21,9 @@ from django.db import transaction
 from django.http import HttpRequest, QueryDict
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from send_qa.core.models import Organisation, Team, User
-from send_qa.core.roles import ROLE_DESCRIPTIONS, Role
+from send_qa.core.access import opaque_id
+from send_qa.core.models import AccessEvent, Organisation, Team, User
+from send_qa.core.roles import ROLE_DESCRIPTIONS, TEAM_ROLES, Role
 from send_qa.core.uploads import (
     MB,
     UploadRefused,
@@ -219,8 +220,8 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         label="Roles",
         choices=_role_choices,
         widget=forms.CheckboxSelectMultiple,
-        required=False,
         help_text="Select all that apply.",
+        error_messages={"required": "Select at least one role"},
     )
 
     class Meta:
@@ -240,7 +241,8 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         team = cast("forms.ModelChoiceField[Team]", self.fields["team"])
         team.queryset = Team.objects.filter(is_active=True).select_related("organisation")
         team.required = False
-        team.label = "Team (optional)"
+        team.label = "Team"
+        team.help_text = "A caseworker must have one: they see the plans of their own team."
         team.empty_label = "No team"
         if self.instance.pk:
             self.initial["roles"] = sorted(self.instance.roles)
@@ -251,6 +253,12 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
         organisation, team = cleaned.get("organisation"), cleaned.get("team")
         if organisation and team and team.organisation_id != organisation.pk:
             self.add_error("team", f"Select a team in {organisation.name}, or no team")
+        needing_team = [Role(role).label for role in cleaned.get("roles", []) if role in TEAM_ROLES]
+        if needing_team and not team and "team" not in self.errors:
+            self.add_error(
+                "team",
+                f"Select a team: a {needing_team[0].lower()} with no team cannot see any plans",
+            )
         editing_self = self.acting_user and self.instance.pk == self.acting_user.pk
         if editing_self and Role.ADMIN not in cleaned.get("roles", []):
             self.add_error(
@@ -491,3 +499,63 @@ class GOVUKDateField(forms.MultiValueField):
         texts = [str(part or "") for part in (list(data or []) + ["", "", ""])[:3]]
         found = date_from_parts(*texts)
         return bool((found if not isinstance(found, DateProblem) else data) != initial)
+
+
+class AccessLogFilterForm(GDSFormMixin, forms.Form):
+    """The access log's filters, read from the page's address (so they stay with each page of
+    results and with the download). `account` is one person's history, from their page."""
+
+    submit_label = "Apply filters"
+
+    person = forms.CharField(
+        label="Name or email (optional)",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Enter a name or email of 200 characters or fewer"},
+    )
+    kind = forms.ChoiceField(
+        label="What happened (optional)",
+        required=False,
+        choices=[("", "Anything"), *AccessEvent.Kind.choices],
+        error_messages={"invalid_choice": "Select what happened from the list"},
+    )
+    start = GOVUKDateField(
+        label="From (optional)", subject="The date to show events from", required=False
+    )
+    end = GOVUKDateField(
+        label="To (optional)", subject="The date to show events to", required=False
+    )
+    account = forms.CharField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.helper.form_method = "get"
+        half = "govuk-grid-column-one-half"
+        self.helper.layout = Layout(
+            Div(
+                Div(Field.text("person"), css_class=half),
+                Div(Field.select("kind"), css_class=half),
+                css_class="govuk-grid-row",
+            ),
+            Div(
+                Div(Field("start"), css_class=half),
+                Div(Field("end"), css_class=half),
+                css_class="govuk-grid-row",
+            ),
+            Field("account"),
+        )
+
+    def clean_account(self) -> User | None:
+        """The person whose history this is; an id that names nobody names no one."""
+        uuid = opaque_id(self.cleaned_data.get("account", ""))
+        return User.objects.filter(uuid=uuid).first() if uuid else None
+
+    def clean(self) -> dict[str, Any]:
+        super().clean()
+        cleaned = self.cleaned_data
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error(
+                "end", "The date to show events to must be the same as or after the date from"
+            )
+        return cleaned

@@ -349,7 +349,8 @@ class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
 
 class AccessEvent(models.Model):
     """Who signed in, looked at a case-level record or took data out of the portal, and when;
-    and which admin reset someone's two-factor sign-in or lifted their sign-in lock.
+    and which admin invited someone, changed their roles or team, deactivated or reactivated
+    their account, reset their two-factor sign-in or lifted their sign-in lock.
 
     Append-only: the model refuses changes and deletions, and on PostgreSQL a trigger refuses
     them from any other client too (migration 0002). It names records by their opaque ids,
@@ -367,6 +368,11 @@ class AccessEvent(models.Model):
         # Done by an admin to the person the reference names.
         TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
         SIGN_IN_LOCK_LIFTED = "sign_in_lock_lifted", "Lifted someone's sign-in lock"
+        USER_INVITED = "user_invited", "Invited someone"
+        ROLES_CHANGED = "roles_changed", "Changed someone's roles"
+        TEAM_CHANGED = "team_changed", "Changed someone's team"
+        ACCOUNT_DEACTIVATED = "account_deactivated", "Deactivated someone's account"
+        ACCOUNT_REACTIVATED = "account_reactivated", "Reactivated someone's account"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(
@@ -383,6 +389,9 @@ class AccessEvent(models.Model):
     kind = models.CharField(max_length=20, choices=Kind.choices)
     record = models.CharField(max_length=60, blank=True, help_text="The kind of record or table.")
     reference = models.CharField(max_length=64, blank=True, help_text="The record's opaque id.")
+    details = models.CharField(
+        max_length=500, blank=True, help_text="What an admin changed in an account, in words."
+    )
     address = models.GenericIPAddressField(null=True, blank=True)
 
     objects = AccessEventQuerySet.as_manager()

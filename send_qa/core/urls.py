@@ -52,6 +52,7 @@ core_patterns = [
     path("menu/<slug:slug>/", views.menu_group, name="menu_group"),
     path("users/", views.user_list, name="user_list"),
     path("access-log/", access_log_views.access_log, name="access_log"),
+    path("access-log/download.csv", access_log_views.access_log_csv, name="access_log_csv"),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<uuid:user_uuid>/", views.user_detail, name="user_detail"),
     path(

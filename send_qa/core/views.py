@@ -18,7 +18,13 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from send_qa.core import health
 from send_qa.core.access import SignedInRequest, role_required
-from send_qa.core.access_log import Kind, access_record
+from send_qa.core.access_log import (
+    Kind,
+    access_record,
+    account_change_record,
+    account_edits_record,
+    invitation_words,
+)
 from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import (
     ChooseNewPasswordForm,
@@ -198,6 +204,7 @@ def user_invite(request: SignedInRequest) -> HttpResponse:
             user.set_unusable_password()
             user.save()
             user.set_roles(form.cleaned_data["roles"])
+            account_change_record(request, Kind.USER_INVITED, user, invitation_words(user))
             send_invitation.delay_on_commit(user.pk)
         messages.success(request, f"Invitation sent to {user.email}.")
         return redirect("core:user_detail", user_uuid=user.uuid)
@@ -208,10 +215,15 @@ def user_invite(request: SignedInRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def user_detail(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
     person = get_object_or_404(User.objects.select_related("organisation", "team"), uuid=user_uuid)
+    # Read before the form is checked, which puts the posted team on the person.
+    roles_before, team_before = person.roles, person.team
     form = EditUserForm(posted(request), instance=person, acting_user=request.user)
     if form.is_valid():
         with transaction.atomic():
             form.save()
+            account_edits_record(
+                request, person, roles_before=roles_before, team_before=team_before
+            )
         messages.success(request, f"Changes to {person} saved.")
         return redirect("core:user_detail", user_uuid=person.uuid)
     return render(
@@ -234,8 +246,13 @@ def user_set_active(request: SignedInRequest, user_uuid: uuid.UUID, active: bool
         messages.error(request, "You cannot deactivate your own account.")
         return redirect("core:user_detail", user_uuid=person.uuid)
     if request.method == "POST":
-        person.is_active = active
-        person.save(update_fields=["is_active"])
+        with transaction.atomic():
+            changed = person.is_active != active
+            person.is_active = active
+            person.save(update_fields=["is_active"])
+            if changed:
+                kind = Kind.ACCOUNT_REACTIVATED if active else Kind.ACCOUNT_DEACTIVATED
+                account_change_record(request, kind, person)
         done = "reactivated" if active else "deactivated"
         messages.success(request, f"{person}'s account has been {done}.")
         return redirect("core:user_detail", user_uuid=person.uuid)

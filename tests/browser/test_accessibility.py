@@ -80,6 +80,14 @@ def test_forms_showing_errors_have_no_wcag_violation(new_page):
     page.get_by_role("button", name="Send invitation").click()
     assert page.locator(".govuk-error-summary").is_visible()
     problems += axe_violations(page)
+
+    page.goto(reverse("core:access_log"))
+    page.get_by_label("Day").first.fill("31")
+    page.get_by_label("Month").first.fill("2")
+    page.get_by_label("Year").first.fill("2026")
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.locator(".govuk-error-summary").is_visible()
+    problems += axe_violations(page)
     assert not problems, "\n".join(problems)
 
 

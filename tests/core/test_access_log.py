@@ -1,11 +1,15 @@
 """Sign-ins, views of case-level records, exports and downloads are logged, with user and time,
 in a log the application can only add to, naming records by opaque ids only."""
 
+import datetime
+
 import pytest
 from django.db import DatabaseError, connection, transaction
 from django.urls import reverse
 
+from send_qa.core.access_log import event_label, events_filtered, roles_change_words
 from send_qa.core.models import AccessEvent, AppendOnly
+from send_qa.core.roles import Role
 from tests.audits.factories import AuditFactory, PlanFactory
 
 pytestmark = pytest.mark.django_db
@@ -105,8 +109,93 @@ def test_admins_read_the_log_filtered_by_person_and_kind(people, client_for):
     AccessEvent.objects.create(kind=Kind.SIGN_IN, user=people.sendops)
     AccessEvent.objects.create(kind=Kind.EXPORT, user=people.auditor, record="audits")
     client = client_for(people.admin)
-    export = '<td class="govuk-table__cell">Downloaded a table</td>'
+    export = '<td class="govuk-table__cell">Exported the audits</td>'
     page = client.get(reverse("core:access_log"), {"person": "auditor"}).content.decode()
     assert export in page and "Sendops Person" not in page
     page = client.get(reverse("core:access_log"), {"kind": Kind.SIGN_IN}).content.decode()
     assert "Sendops Person" in page and export not in page
+
+
+def at(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text)
+
+
+@pytest.mark.parametrize(
+    ("kind", "record", "details", "account", "label"),
+    [
+        (Kind.SIGN_IN, "", "", "", "Signed in"),
+        (Kind.RECORD_VIEWED, "audit", "", "", "Opened the audit"),
+        (Kind.RECORD_VIEWED, "plans register", "", "", "Opened the plans register"),
+        (Kind.EXPORT, "scorecard", "", "", "Exported the scorecard"),
+        (Kind.REPORT_DOWNLOAD, "report version", "", "", "Downloaded the report version"),
+        (Kind.EXPORT, "", "", "", "Downloaded a table"),
+        (
+            Kind.ROLES_CHANGED,
+            "user",
+            "added SENDOPS member",
+            "Sam Jones",
+            "Changed the roles of Sam Jones: added SENDOPS member",
+        ),
+        (Kind.ACCOUNT_DEACTIVATED, "user", "", "Sam Jones", "Deactivated the account of Sam Jones"),
+        (
+            Kind.TWO_FACTOR_RESET,
+            "user",
+            "",
+            "",
+            "Reset the two-factor sign-in of an account no longer in the portal",
+        ),
+    ],
+)
+def test_each_event_reads_as_a_sentence(kind, record, details, account, label):
+    event = AccessEvent(kind=kind, record=record, details=details)
+    assert event_label(event, account) == label
+
+
+def test_a_change_of_roles_is_said_in_the_roles_names():
+    assert roles_change_words([Role.BOARD], [Role.SENDOPS, Role.AUDITOR]) == (
+        "added SENDOPS member, Auditor or moderator; removed Board member"
+    )
+    assert roles_change_words([Role.BOARD], [Role.BOARD]) == ""
+
+
+@pytest.mark.parametrize(
+    ("start", "end", "shown"),
+    [
+        # 23:30 UTC on 1 July is 00:30 on 2 July in British Summer Time.
+        (datetime.date(2026, 7, 2), datetime.date(2026, 7, 2), ["late", "next"]),
+        (datetime.date(2026, 7, 1), datetime.date(2026, 7, 1), ["early"]),
+        (None, datetime.date(2026, 7, 1), ["early"]),
+        (datetime.date(2026, 7, 2), None, ["late", "next"]),
+        # In winter UK time is UTC.
+        (datetime.date(2026, 12, 1), datetime.date(2026, 12, 1), ["winter"]),
+    ],
+)
+def test_the_log_is_filtered_by_days_in_uk_time(people, start, end, shown):
+    for record, moment in [
+        ("early", "2026-07-01T22:59:00+00:00"),
+        ("late", "2026-07-01T23:30:00+00:00"),
+        ("next", "2026-07-02T22:30:00+00:00"),
+        ("winter", "2026-12-01T23:30:00+00:00"),
+    ]:
+        AccessEvent.objects.create(
+            kind=Kind.EXPORT, user=people.sendops, record=record, at=at(moment)
+        )
+    events = events_filtered(start=start, end=end)
+    if end is None:
+        events = events.exclude(record="winter")
+    assert sorted(events.values_list("record", flat=True)) == sorted(shown)
+
+
+def test_a_persons_history_is_what_they_did_and_what_admins_did_to_their_account(people):
+    mine = AccessEvent.objects.create(kind=Kind.SIGN_IN, user=people.board)
+    about_me = AccessEvent.objects.create(
+        kind=Kind.ROLES_CHANGED, user=people.admin, record="user", reference=str(people.board.uuid)
+    )
+    AccessEvent.objects.create(
+        kind=Kind.ROLES_CHANGED,
+        user=people.admin,
+        record="user",
+        reference=str(people.sendops.uuid),
+    )
+    AccessEvent.objects.create(kind=Kind.SIGN_IN, user=people.admin)
+    assert set(events_filtered(account=people.board)) == {mine, about_me}

@@ -4,11 +4,13 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from send_qa.core.models import User
+from send_qa.core.forms import InviteUserForm
+from send_qa.core.models import AccessEvent, User
 from send_qa.core.roles import Role
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 
 pytestmark = pytest.mark.django_db
+Kind = AccessEvent.Kind
 
 
 @pytest.fixture
@@ -18,12 +20,13 @@ def admin_client(people, client_for):
 
 def invite(admin_client, **overrides):
     organisation = OrganisationFactory(name="Testshire SEND Service")
+    team = TeamFactory(organisation=organisation, name="North casework")
     data = {
         "email": "New.Person@Example.org",
         "full_name": "New Person",
         "job_title": "EHC coordinator",
         "organisation": organisation.pk,
-        "team": "",
+        "team": team.pk,
         "roles": [Role.CASEWORKER, Role.AUDITOR],
     }
     data.update(overrides)
@@ -92,6 +95,73 @@ def test_invitation_names_every_missing_field(admin_client):
         "Select an organisation",
     ]:
         assert message in html
+
+
+@pytest.mark.parametrize(
+    ("roles", "with_team", "problems"),
+    [
+        ([], True, {"roles": ["Select at least one role"]}),
+        (
+            [Role.CASEWORKER, Role.AUDITOR],
+            False,
+            {"team": ["Select a team: a caseworker with no team cannot see any plans"]},
+        ),
+        ([Role.CASEWORKER], True, {}),
+        ([Role.ACTION_OWNER], False, {}),
+    ],
+)
+def test_the_invitation_rule_for_roles_and_team(roles, with_team, problems):
+    team = TeamFactory()
+    form = InviteUserForm(
+        {
+            "email": "someone@example.org",
+            "full_name": "Someone",
+            "organisation": team.organisation_id,
+            "team": team.pk if with_team else "",
+            "roles": roles,
+        }
+    )
+    assert form.errors == problems
+
+
+def test_invitation_requires_a_role_linked_from_the_error_summary(admin_client):
+    response = invite(admin_client, roles=[])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert '<a href="#id_roles_1">Select at least one role</a>' in html
+    assert 'id="id_roles_1"' in html
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_a_caseworker_cannot_be_invited_without_a_team(admin_client):
+    response = invite(admin_client, team="", roles=[Role.CASEWORKER])
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert (
+        '<a href="#id_team">Select a team: a caseworker with no team cannot see any plans</a>'
+        in html
+    )
+    assert not User.objects.filter(email="new.person@example.org").exists()
+
+
+def test_other_roles_may_have_no_team(admin_client):
+    response = invite(admin_client, team="", roles=[Role.AUDITOR, Role.BOARD])
+    assert response.status_code == 302
+    assert User.objects.get(email="new.person@example.org").team is None
+
+
+def test_editing_a_person_keeps_at_least_one_role_and_a_caseworkers_team(admin_client, people):
+    person = people.caseworker
+    url = reverse("core:user_detail", kwargs={"user_uuid": person.uuid})
+    details = {"full_name": person.full_name, "organisation": person.organisation_id}
+    html = admin_client.post(url, {**details, "team": person.team_id}).content.decode()
+    assert "Select at least one role" in html
+    html = admin_client.post(
+        url, {**details, "team": "", "roles": [Role.CASEWORKER]}
+    ).content.decode()
+    assert "a caseworker with no team cannot see any plans" in html
+    person.refresh_from_db()
+    assert person.team_id is not None and person.roles == {Role.CASEWORKER}
 
 
 def test_admin_changes_roles_and_the_change_is_in_the_history(admin_client, people):
@@ -192,3 +262,59 @@ def test_user_list_is_paginated(admin_client, people):
     assert "Page 1 of 2" in first
     second = admin_client.get(reverse("core:user_list"), {"page": 2}).content.decode()
     assert "Page 2 of 2" in second
+
+
+def account_events(person):
+    events = AccessEvent.objects.filter(reference=str(person.uuid), record="user").order_by("pk")
+    return [(e.kind, e.user, e.details) for e in events]
+
+
+def test_an_invitation_is_in_the_access_log_with_its_roles_and_team(admin_client, people):
+    invite(admin_client)
+    person = User.objects.get(email="new.person@example.org")
+    assert account_events(person) == [
+        (
+            Kind.USER_INVITED,
+            people.admin,
+            "new.person@example.org, as Auditor or moderator, Caseworker, "
+            "in North casework (Testshire SEND Service)",
+        )
+    ]
+
+
+def test_changes_to_roles_and_team_are_in_the_access_log_in_words(admin_client, people):
+    person = people.caseworker
+    old_team = person.team
+    new_team = TeamFactory(organisation=person.organisation, name="South casework")
+    url = reverse("core:user_detail", kwargs={"user_uuid": person.uuid})
+    details = {"full_name": person.full_name, "organisation": person.organisation_id}
+    admin_client.post(
+        url, {**details, "team": new_team.pk, "roles": [Role.CASEWORKER, Role.SENDOPS]}
+    )
+    assert account_events(person) == [
+        (Kind.ROLES_CHANGED, people.admin, "added SENDOPS member"),
+        (Kind.TEAM_CHANGED, people.admin, f"from {old_team} to {new_team}"),
+    ]
+    # Saving again without a change adds nothing.
+    admin_client.post(
+        url, {**details, "team": new_team.pk, "roles": [Role.CASEWORKER, Role.SENDOPS]}
+    )
+    assert len(account_events(person)) == 2
+    page = admin_client.get(reverse("core:access_log"), {"account": person.uuid}).content.decode()
+    assert f"Changed the roles of {person.full_name}: added SENDOPS member" in page
+    assert f"Changed the team of {person.full_name}: from {old_team} to {new_team}" in page
+
+
+def test_deactivating_and_reactivating_are_in_the_access_log(admin_client, people):
+    person = people.board
+    admin_client.post(reverse("core:user_deactivate", kwargs={"user_uuid": person.uuid}))
+    admin_client.post(reverse("core:user_reactivate", kwargs={"user_uuid": person.uuid}))
+    # Reactivating an active account changes nothing, and logs nothing.
+    admin_client.post(reverse("core:user_reactivate", kwargs={"user_uuid": person.uuid}))
+    assert account_events(person) == [
+        (Kind.ACCOUNT_DEACTIVATED, people.admin, ""),
+        (Kind.ACCOUNT_REACTIVATED, people.admin, ""),
+    ]
+    # Opening the confirmation page logs nothing either.
+    admin_client.get(reverse("core:user_deactivate", kwargs={"user_uuid": person.uuid}))
+    assert len(account_events(person)) == 2
