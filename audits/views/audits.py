@@ -33,9 +33,11 @@ from audits.models import (
 from audits.models.audits import AuditQuerySet, to_do_condition
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from audits.scoring import AuditResult, section_subtotal
+from audits.statuses import task_status
 from send_qa.core import follow_up
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.back import way_back
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.figures import percent
 from send_qa.core.follow_up import FollowUp
@@ -154,6 +156,7 @@ def _render_imported(request: SignedInRequest, audit: Audit) -> HttpResponse:
         "audits/audit_imported.html",
         {
             "audit": audit,
+            "came_from": way_back(request, reverse("audits:audit_list")),
             "sections": [
                 (titles.get(code, code), points, maximum, percent(points, maximum))
                 for code, (points, maximum) in audit.section_scores.items()
@@ -186,11 +189,14 @@ def task_list_page(request: SignedInRequest, audit: Audit) -> HttpResponse:
             "extra_answers": audit.extra_answers(result, answers),
             "can_score": can_score,
             "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
-            "overall_done": (
-                not audit.template.has_overall_rating or audit.overall_rating is not None
+            "overall_tag": task_status(
+                "Completed"
+                if not audit.template.has_overall_rating or audit.overall_rating is not None
+                else "Not started"
             ),
             "missing": missing,
             "missing_count": sum(len(group.links) for group in missing),
+            "came_from": way_back(request, reverse(pages.back)),
         },
     )
 
