@@ -110,3 +110,16 @@ def test_a_post_to_a_submitted_section_changes_nothing_and_does_not_loop(
 def test_an_unsubmitted_audits_section_is_still_only_its_auditors(people, client_for):
     audit = AuditFactory(auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team))
     assert client_for(people.sendops).get(url("audit_section", audit, code="A")).status_code == 403
+
+
+def test_a_submitted_self_audits_sections_open_read_only_for_its_respondent(people, client_for):
+    mine = self_audit(people.caseworker)
+    Audit.objects.filter(pk=mine.pk).update(status=Audit.Status.SUBMITTED)
+    first = mine.template.sections.first()
+    client = client_for(people.caseworker)
+    task_list = client.get(url("skills_detail", mine)).content.decode()
+    section = url("skills_section", mine, code=first.code)
+    assert f'href="{section}"' in task_list
+    page = client.get(section)
+    assert page.status_code == 200 and "can be read but not changed" in page.text
+    assert 'name="version"' not in page.text
