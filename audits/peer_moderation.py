@@ -17,6 +17,7 @@ from django.utils import timezone
 from audits.models import Audit, ChecklistTemplate, Plan
 from audits.models.audits import AuditQuerySet
 from audits.models.moderation import PEER_MODERATION_EVERY, PEER_MODERATION_PLANS
+from audits.statuses import Tag, peer_cycle_status
 from send_qa.core.models import Period, Team, User, academic_year_start
 
 
@@ -54,6 +55,10 @@ class TeamCycle:
         if self.done >= PEER_MODERATION_PLANS:
             return "done"
         return "due" if self.is_current else "overdue"
+
+    @property
+    def status_tag(self) -> Tag:
+        return peer_cycle_status(self.status, self.cycle.end)
 
 
 @dataclass

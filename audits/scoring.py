@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any, Protocol
 
+from audits.statuses import Tag, task_status
 from send_qa.core.figures import percent
 
 
@@ -103,6 +104,10 @@ class SectionResult:
         if self.subtotal.required_missing:
             return "In progress"
         return "Completed"
+
+    @property
+    def status_tag(self) -> Tag:
+        return task_status(self.status)
 
 
 @dataclass

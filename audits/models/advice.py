@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
 from audits.roles import ADVICE_MANAGERS, AUDITORS
+from audits.statuses import SERVICE_OFF, SERVICE_ON, Tag
 from send_qa.core.models import User
 
 ADVICE_DUE_AFTER = datetime.timedelta(weeks=6)
@@ -47,6 +48,10 @@ class AdviceService(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def status_tag(self) -> Tag:
+        return SERVICE_ON if self.is_active else SERVICE_OFF
 
 
 class AdviceStatus(models.TextChoices):

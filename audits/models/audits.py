@@ -19,6 +19,7 @@ from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem, TemplateSection
 from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
 from audits.scoring import AuditResult, audit_result
+from audits.statuses import Tag, audit_status, grade_shown
 from send_qa.core.concurrency import rows_version, version_check
 from send_qa.core.models import Period, User
 
@@ -366,6 +367,16 @@ class Audit(models.Model):
     @property
     def is_imported(self) -> bool:
         return self.imported_at is not None
+
+    @property
+    def status_tag(self) -> Tag:
+        """The status in words and colour, the same on every page (`audits.statuses`)."""
+        return audit_status(self.status, imported=self.is_imported)
+
+    @property
+    def grade_shown(self) -> str:
+        """The grade for lists: "Not graded yet" until submitted (a running grade misleads)."""
+        return grade_shown(self.grade, submitted=self.is_submitted)
 
     @property
     def read_only_reason(self) -> str:

@@ -15,6 +15,7 @@ from simple_history.models import HistoricalRecords
 
 from audits.models.plans import Plan
 from audits.roles import AUDITORS, MODERATION_MANAGERS
+from audits.statuses import SAMPLE_NOT_DRAWN, Tag
 from send_qa.core.models import Period, User
 
 MIN_SAMPLE_SIZE = 6
@@ -91,6 +92,12 @@ class ModerationSession(models.Model):
 
     def __str__(self) -> str:
         return f"Moderation session on {self.date:%-d %B %Y}"
+
+    @property
+    def sample_status(self) -> Tag:
+        if self.sampled_at is None:
+            return SAMPLE_NOT_DRAWN
+        return Tag(f"{self.sample_size} plans drawn", "")
 
     def sample_code(self, order: int) -> str:
         return f"MOD-{self.reference}-{order:02d}"

@@ -15,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audits.statuses import CHECKLIST_DRAFT, CHECKLIST_PUBLISHED, Tag
 from send_qa.core.models import User
 
 
@@ -96,6 +97,10 @@ class ChecklistTemplate(models.Model):
     @property
     def is_published(self) -> bool:
         return self.status == self.Status.PUBLISHED
+
+    @property
+    def status_tag(self) -> Tag:
+        return CHECKLIST_PUBLISHED if self.is_published else CHECKLIST_DRAFT
 
     @property
     def has_overall_rating(self) -> bool:

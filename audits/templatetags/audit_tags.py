@@ -4,6 +4,7 @@ from typing import Any
 
 from django import template
 
+from audits import statuses
 from audits.models import Answer, Plan, TemplateItem
 
 register = template.Library()
@@ -33,6 +34,11 @@ def extras_of(answer: Answer, item: TemplateItem) -> list[tuple[str, str]]:
 
 
 @register.filter
-def review_status(plan: Plan, today: datetime.date) -> str | None:
-    """'overdue', 'due' (within 8 weeks) or None, for the annual review tag."""
-    return plan.review_status(on=today)
+def review_tag(plan: Plan, today: datetime.date) -> statuses.Tag | None:
+    """Overdue, due soon (within 8 weeks) or nothing, for the annual review."""
+    return statuses.review_status(plan.review_status(on=today))
+
+
+@register.filter
+def advice_status_tag(status: str) -> statuses.Tag:
+    return statuses.advice_status(status)

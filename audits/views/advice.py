@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
@@ -30,6 +31,7 @@ from audits.roles import ADVICE_MANAGERS, ADVICE_READERS
 from audits.views.findings import chosen_term
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.back import way_back
 from send_qa.core.forms import posted
 from send_qa.core.models import Period
 
@@ -135,6 +137,9 @@ def advice_detail(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpRespo
             "audits": audits,
             "reminders": advice.reminders.order_by("sent_at"),
             "is_sendops": is_sendops,
+            "came_from": way_back(
+                request, reverse("audits:advice_list" if is_sendops else "audits:audit_list")
+            ),
             "form": AdviceScoringForm() if is_sendops else None,
         },
     )

@@ -3,6 +3,7 @@
 import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.contrib import messages
 from django.core.paginator import Paginator
@@ -32,9 +33,11 @@ from audits.models import (
 from audits.models.audits import AuditQuerySet, to_do_condition
 from audits.roles import AUDIT_MANAGERS, AUDIT_READERS, AUDIT_REOPENERS
 from audits.scoring import AuditResult, section_subtotal
+from audits.statuses import task_status
 from send_qa.core import follow_up
 from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.back import way_back
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.figures import percent
 from send_qa.core.follow_up import FollowUp
@@ -153,6 +156,7 @@ def _render_imported(request: SignedInRequest, audit: Audit) -> HttpResponse:
         "audits/audit_imported.html",
         {
             "audit": audit,
+            "came_from": way_back(request, reverse("audits:audit_list")),
             "sections": [
                 (titles.get(code, code), points, maximum, percent(points, maximum))
                 for code, (points, maximum) in audit.section_scores.items()
@@ -185,11 +189,14 @@ def task_list_page(request: SignedInRequest, audit: Audit) -> HttpResponse:
             "extra_answers": audit.extra_answers(result, answers),
             "can_score": can_score,
             "can_reopen": request.user.has_role(*AUDIT_REOPENERS) and audit.is_submitted,
-            "overall_done": (
-                not audit.template.has_overall_rating or audit.overall_rating is not None
+            "overall_tag": task_status(
+                "Completed"
+                if not audit.template.has_overall_rating or audit.overall_rating is not None
+                else "Not started"
             ),
             "missing": missing,
             "missing_count": sum(len(group.links) for group in missing),
+            "came_from": way_back(request, reverse(pages.back)),
         },
     )
 
@@ -229,14 +236,20 @@ def missing_groups(pages: "AuditPages", missing: MissingAnswers) -> list[Missing
 @require_http_methods(["GET", "POST"])
 @logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_section(request: SignedInRequest, audit_uuid: uuid.UUID, code: str) -> HttpResponse:
-    return section_page(request, audit_to_score(request.user, audit_uuid), code)
+    """A submitted audit's section may be read by everyone who may see the audit; until then
+    only its auditor opens it, to fill it in."""
+    audit = audit_to_view(request.user, audit_uuid)
+    if not audit.is_submitted:
+        audit = audit_to_score(request.user, audit_uuid)
+    return section_page(request, audit, code)
 
 
 def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpResponse:
-    """One section of an audit, a Local Offer check or a skills self-audit, for whoever fills
-    it in (the caller has checked that they may)."""
+    """One section of an audit, a Local Offer check or a skills self-audit: a form for whoever
+    fills it in, read-only once submitted (the caller has checked who may open it). "Save and
+    continue" leads to the next section, from the last to the page after the sections."""
     pages = pages_for(audit)
-    if audit.read_only_reason:
+    if audit.is_imported:  # it has no answers: its page shows the council's results
         messages.error(request, audit.read_only_reason)
         return redirect(pages.detail_url)
     sections = list(audit.sections_with_items())
@@ -246,6 +259,24 @@ def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpRespo
     section = sections[index]
     items = list(section.items.all())
     answers = audit.answers_by_item()
+    if audit.read_only_reason:
+        if request.method == "POST":
+            messages.error(request, audit.read_only_reason)
+            return redirect(pages.section_url(section.code))
+        return render(
+            request,
+            "audits/audit_section_read.html",
+            {
+                "audit": audit,
+                "pages": pages,
+                "section": section,
+                "rows": [checked_answer(item, answers.get(item.pk)) for item in items],
+                "subtotal": section_subtotal(items, answers),
+                "position": index + 1,
+                "count": len(sections),
+                "next_section": sections[index + 1] if index + 1 < len(sections) else None,
+            },
+        )
     form = SectionAnswersForm(posted(request), audit=audit, items=items, answers=answers)
     conflict = None
     if form.is_valid():
@@ -261,15 +292,19 @@ def section_page(request: SignedInRequest, audit: Audit, code: str) -> HttpRespo
         else:
             if request.GET.get("next") == "check":  # a "Change" link of Check your answers
                 return redirect(pages.check_url)
-            if "later" in request.POST or index + 1 == len(sections):
+            is_last = index + 1 == len(sections)
+            if "later" in request.POST or is_last:
                 blank = sum(1 for i in items if i.required and not values[i.pk]["value"].strip())
                 messages.success(
                     request,
                     f"Your answers to {section.title} have been saved."
                     + (f" {not_answered_yet(blank)}" if blank else ""),
                 )
+            if "later" in request.POST:
                 return redirect(pages.detail_url)
-            return redirect(pages.section, audit_uuid=audit.uuid, code=sections[index + 1].code)
+            if is_last:
+                return redirect(pages.after_sections_url)
+            return redirect(pages.section_url(sections[index + 1].code))
     saved = section_subtotal(items, answers)
     return render(
         request,
@@ -300,10 +335,13 @@ def not_answered_yet(count: int) -> str:
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
 def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
+    """The plan (or check) as a whole, after the last section; "Save and continue" leads to
+    Check your answers."""
     audit = audit_to_score(request.user, audit_uuid)
+    pages = pages_for(audit)
     if audit.read_only_reason:
         messages.error(request, audit.read_only_reason)
-        return redirect(audit_detail_url(audit))
+        return redirect(pages.detail_url)
     form = OverallForm(
         posted(request),
         audit=audit,
@@ -337,13 +375,11 @@ def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
                 + ("; your comments have been saved." if audit.final_comments else ".")
                 + " Rate the plan as a whole before you submit the audit.",
             )
-            if request.GET.get("next") == "check":  # a "Change" link of Check your answers
-                return redirect(pages_for(audit).check_url)
-            return redirect(audit_detail_url(audit))
+            return redirect(pages.check_url)
     return render(
         request,
         "audits/audit_overall.html",
-        {"audit": audit, "form": form, "conflict": conflict},
+        {"audit": audit, "pages": pages, "form": form, "conflict": conflict},
         status=409 if conflict else 200,
     )
 
@@ -370,6 +406,19 @@ class CheckedAnswer:
     shown: str
     comment: str
     extras: list[tuple[str, str]]
+    points: tuple[Decimal, Decimal] | None = None  # (points, out of) where the question scores
+
+
+def checked_answer(item: TemplateItem, answer: Answer | None) -> CheckedAnswer:
+    if answer is None:
+        return CheckedAnswer(item, "Not answered", "", [])
+    return CheckedAnswer(
+        item,
+        answer.display(item),
+        answer.comment,
+        answer.extras_shown(item),
+        answer.points_for(item),
+    )
 
 
 def check_page(
@@ -390,15 +439,7 @@ def check_page(
     answers = audit.answers_by_item()
     result = audit.result(sections, answers)
     checked = [
-        (
-            section.section,
-            [
-                CheckedAnswer(item, answer.display(item), answer.comment, answer.extras_shown(item))
-                if (answer := answers.get(item.pk)) is not None
-                else CheckedAnswer(item, "Not answered", "", [])
-                for item in section.items
-            ],
-        )
+        (section.section, [checked_answer(item, answers.get(item.pk)) for item in section.items])
         for section in result.sections
     ]
     template = audit.template
@@ -514,6 +555,15 @@ class AuditPages:
 
     def section_url(self, code: str) -> str:
         return reverse(self.section, kwargs={"audit_uuid": self.audit.uuid, "code": code})
+
+    @property
+    def after_sections_url(self) -> str:
+        """Where the last section continues: the plan (or check) as a whole where the
+        checklist asks for it, else Check your answers."""
+        template = self.audit.template
+        if template.has_overall_rating or template.final_comments:
+            return reverse("audits:audit_overall", kwargs={"audit_uuid": self.audit.uuid})
+        return self.check_url
 
 
 def pages_for(audit: Audit) -> AuditPages:

@@ -34,6 +34,7 @@ from audits.register import (
 from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.back import way_back
 from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
 from send_qa.core.models import User
@@ -126,6 +127,7 @@ def plan_detail(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
             "today": timezone.localdate(),
             "can_assign": request.user.has_role(*PLAN_MANAGERS) and plan.is_active,
             "back": _way_back(request.user),
+            "came_from": way_back(request, _way_back(request.user)[0]),
         },
     )
 

@@ -16,11 +16,11 @@ from django.db import transaction
 from django.http import HttpRequest, HttpResponseBase, HttpResponseRedirect
 from django.urls import reverse
 from django.utils.html import format_html
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.safestring import SafeString, mark_safe
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from send_qa.core.back import safe_path
 from send_qa.core.models import User
 from send_qa.core.session_timeout import end_sessions
 
@@ -87,11 +87,7 @@ def complete_sign_in(request: HttpRequest, device: TOTPDevice) -> None:
 
 def next_page(request: HttpRequest) -> str:
     wanted = request.POST.get("next") or request.GET.get("next") or ""
-    if url_has_allowed_host_and_scheme(
-        wanted, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return wanted
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return safe_path(request, wanted) or reverse(settings.LOGIN_REDIRECT_URL)
 
 
 def redirect_with_next(url_name: str, request: HttpRequest) -> HttpResponseRedirect:

@@ -83,8 +83,10 @@ def test_scoring_section_by_section_then_submitting(audit, people, client_for):
     audit.refresh_from_db()
     assert audit.status == Audit.Status.SUBMITTED
     assert Answer.objects.get(audit=audit, item=found["A1"]).comment == "Child's words used"
-    # Read-only afterwards.
-    assert client.get(section_url(audit, "A"))["Location"] == detail_url(audit)
+    # Read-only afterwards: the section opens as a summary of its answers, with no form.
+    section = client.get(section_url(audit, "A"))
+    assert section.status_code == 200 and "Child&#x27;s words used" in section.text
+    assert 'name="version"' not in section.text
 
 
 def test_a_stale_save_is_refused_with_a_clear_message(audit, people, client_for):

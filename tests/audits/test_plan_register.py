@@ -28,7 +28,7 @@ MATCHING = reverse("audits:assign_matching")
 def references(response) -> list[str]:
     """The case references of the register's rows, in the order shown."""
     return re.findall(
-        r'href="/plans/[0-9a-f-]{36}/">(EHC-[A-Z0-9-]+)</a>', response.content.decode()
+        r'href="/plans/[0-9a-f-]{36}/(?:\?[^"]*)?">(EHC-[A-Z0-9-]+)</a>', response.content.decode()
     )
 
 

@@ -87,7 +87,7 @@ def test_a_section_saved_with_a_blank_question_says_so(audit, people, client_for
     section_a, section_b = task_list.split("Section B - Needs")
     assert "1 question in this section is not answered yet" in section_a
     assert "In progress" in section_a
-    assert "not answered yet" not in section_b and "Not started" in section_b
+    assert "not answered yet" not in section_b and "Not yet started" in section_b
     section = client.get(url("audit_section", audit, code="A")).content.decode()
     assert "1 question in this section is not answered yet:" in section
     assert '<a class="govuk-link" href="#item-A2">A2. Is there a one page profile?</a>' in section

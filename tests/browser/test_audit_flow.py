@@ -44,11 +44,12 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
         "3", exact=True
     ).check()
     page.get_by_role("group", name="B2. Matches each need to provision").get_by_label("Yes").check()
-    page.get_by_role("button", name="Save and return to the sections").click()
-    page.get_by_role("link", name="The plan as a whole").click()
+    # The last section continues to the plan as a whole, and that to Check your answers.
+    page.get_by_role("button", name="Save and continue").click()
+    assert page.get_by_role("heading", name="The plan as a whole").is_visible()
+    problems += axe_violations(page)
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
-    page.get_by_role("button", name="Check your answers").click()
     assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
     a1 = page.locator(".govuk-summary-list__row", has_text="A1. Captures aspirations")
     assert a1.locator(".govuk-summary-list__value").inner_text().strip() == "4"
@@ -59,6 +60,12 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     audit.refresh_from_db()
     assert audit.status == Audit.Status.SUBMITTED
     assert audit.percent is not None
+    problems += axe_violations(page)
+    # A submitted audit's sections still open, read-only.
+    page.get_by_role("link", name="Section A - Views").click()
+    a1 = page.locator(".govuk-summary-list__row", has_text="A1. Captures aspirations")
+    assert "Score: 4 out of 5" in a1.inner_text()
+    assert page.get_by_role("button", name="Save and continue").count() == 0
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
 
