@@ -393,7 +393,7 @@ def template_import(
         overall_rating_text=rating.get("text") or "",
         overall_rating_scale=_normal_scale(rating["scale"]) if rating else None,
         final_comments=bool(data.get("final_comments", False)),
-        grade_bands=[_normal_band(b) for b in data.get("grade_bands", [])],
+        grade_bands=[_normal_band(b) for b in data.get("grade_bands") or []],
         grade_item=data.get("grade_item") or "",
         total_label=data.get("total_label") or "",
     )
@@ -534,7 +534,7 @@ def template_export_of_dict(data: dict) -> dict:
             else None
         ),
         "final_comments": bool(data.get("final_comments", False)),
-        "grade_bands": [_normal_band(b) for b in data.get("grade_bands", [])],
+        "grade_bands": [_normal_band(b) for b in data.get("grade_bands") or []],
         "grade_item": data.get("grade_item") or "",
         "total_label": data.get("total_label") or "",
         "sections": [

@@ -104,6 +104,7 @@ def test_any_json_is_refused_or_imported(data):
         (("sections",), [1, "two", None]),
         (("sections", 0, "items"), [[], {}]),
         (("grade_bands",), "Good"),
+        (("grade_bands",), None),  # found by hypothesis: a null list of bands was a server error
         (("overall_rating",), "Rate it"),
         (("subject",), ["ehcp"]),
         (("sections", 0, "title"), "<script>alert(1)</script>"),
