@@ -394,3 +394,13 @@ def test_a_term_is_chosen_by_its_opaque_id_and_never_by_its_number():
     assert Period.objects.chosen_term(str(autumn.uuid).upper()) == autumn
     for asked in (str(autumn.pk), "", "not-a-term", "1 OR 1=1", "9" * 40):
         assert Period.objects.chosen_term(asked) is None
+
+
+@pytest.mark.parametrize(("band", "words"), [("11-15", "age 11 to 15"), ("NR", "age not recorded")])
+def test_the_audit_page_names_the_plan_s_age_band_in_words(people, client_for, band, words):
+    audit = AuditFactory(
+        auditor=people.auditor, plan=PlanFactory(team=people.caseworker.team, age_band=band)
+    )
+    html = client_for(people.auditor).get(detail_url(audit)).content.decode()
+    assert words in html
+    assert f"age {band}<" not in html
