@@ -109,6 +109,8 @@ def test_the_page_after_recalculate_polls_its_status(
         "failed": False,
         "message": "Waiting to recalculate the computed indicators…",
     }
+    scorecard = client.get(reverse("kpis:scorecard")).content.decode()
+    assert "see how far it has got" in scorecard and f'href="{page}"' in scorecard
     Recalculation.objects.get().mark_started()
     assert _status(client.get(status_url))["message"] == "Recalculating the computed indicators…"
 
@@ -122,6 +124,7 @@ def test_the_page_after_recalculate_polls_its_status(
     assert not ended["waiting"] and ended["message"].endswith(": 1 value updated.")
     html = client.get(page).content.decode()
     assert "data-job-status-url" not in html and ended["message"] in html
+    assert "see how far it has got" not in client.get(reverse("kpis:scorecard")).content.decode()
 
 
 @pytest.mark.parametrize("role", ["board", "auditor", "action_owner"])
