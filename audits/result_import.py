@@ -125,7 +125,7 @@ def template_columns(
     """The columns of a file of past results against `template`, as the import reads them and
     its template shows them, with an example row audited on the first day of `term`."""
     grades = tuple(band["label"] for band in (template.grade_bands or [])) if template else ()
-    sections = template.sections.order_by("order") if template else []
+    sections = template.sections.all() if template else []  # in order (Meta.ordering)
     return (
         TemplateColumn(
             "case_reference",
@@ -166,6 +166,16 @@ def template_columns(
             for section in sections
         ],
     )
+
+
+def results_checklists() -> list[ChecklistTemplate]:
+    """The checklists past results can be imported against, each once (its latest published
+    version), by name: the import page offers a template of each."""
+    latest: dict[str, ChecklistTemplate] = {}
+    published = ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP)
+    for checklist in published.order_by("name", "-version").prefetch_related("sections"):
+        latest.setdefault(checklist.name.casefold(), checklist)
+    return list(latest.values())
 
 
 def example_term(today: datetime.date) -> Period | None:

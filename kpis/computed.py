@@ -3,6 +3,7 @@ app's query functions (never its tables). Each calculator returns (value, numera
 denominator), or None when there is nothing to measure yet."""
 
 import datetime
+import logging
 from collections.abc import Callable, Iterable
 from decimal import Decimal
 
@@ -12,11 +13,12 @@ from simple_history.utils import bulk_create_with_history, bulk_update_with_hist
 
 from audits import queries as audit_queries
 from kpis.cache import data_changed
-from kpis.models import Area, Indicator, Measurement
+from kpis.models import Area, Indicator, Measurement, Recalculation
 from send_qa.core.figures import percent
 from send_qa.core.models import Period
 
 Result = tuple[Decimal, Decimal | None, Decimal | None] | None
+logger = logging.getLogger(__name__)
 YEARS_RECALCULATED = 6
 
 
@@ -108,3 +110,21 @@ def computed_recalculate(
     )
     data_changed()  # bulk writes send no signals
     return len(new) + len(changed)
+
+
+def recalculation_run(recalculation_id: int | None = None) -> int:
+    """The background job: recalculate, and, when it was asked for from the scorecard, record
+    on its `Recalculation` when it started and how it ended (the page polls that record)."""
+    record = Recalculation.objects.filter(pk=recalculation_id).first() if recalculation_id else None
+    if record:
+        record.mark_started()
+    try:
+        changed = computed_recalculate()
+    except Exception:
+        logger.exception("Recalculating the computed indicators failed")
+        if record:
+            record.mark_failed("an error stopped the recalculation. Recalculate again.")
+        raise
+    if record:
+        record.mark_finished(changed)
+    return changed

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from benchmarks.queries import marker_text
@@ -36,6 +37,7 @@ from kpis.choices import (  # noqa: F401
 )
 from kpis.rules import Shown, shown
 from kpis.validity import measurement_problems, value_problem
+from send_qa.core.jobs import JobStatus
 from send_qa.core.suppression import Describes
 
 ENTER_VALUES = "enter_values"  # the right SENDOPS give an indicator's owner (kpis/access.py)
@@ -452,3 +454,96 @@ class ScorecardIndicator(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scorecard}: {self.indicator.code}"
+
+
+def _said_at(moment: datetime.datetime) -> str:
+    """A moment as a reader says it, in UK local time: "4:41pm on 1 December 2026"."""
+    local = timezone.localtime(moment)
+    hour = local.hour % 12 or 12
+    return f"{hour}:{local:%M}{'am' if local.hour < 12 else 'pm'} on {local.day} {local:%B %Y}"
+
+
+class RecalculationQuerySet(models.QuerySet["Recalculation"]):
+    def waiting(self) -> "RecalculationQuerySet":
+        """Asked for and not finished, and not so long ago that the job must have been lost."""
+        since = timezone.now() - Recalculation.LOST_AFTER
+        return self.filter(
+            status__in=(Recalculation.Status.QUEUED, Recalculation.Status.RUNNING),
+            requested_at__gte=since,
+        )
+
+
+class Recalculation(models.Model):
+    """One recalculation of the computed indicators asked for from the scorecard: when it was
+    asked for, started and finished, and how it ended, so its page can say how far it has got
+    and a second ask while one waits queues nothing."""
+
+    LOST_AFTER = datetime.timedelta(minutes=30)  # a job not finished by then was lost
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Queued"
+        RUNNING = "running", "Recalculating"
+        DONE = "done", "Recalculated"
+        FAILED = "failed", "Failed"
+
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    values_updated = models.PositiveIntegerField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True, help_text="Why, in the reader's words.")
+
+    objects = RecalculationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"Recalculation asked for at {_said_at(self.requested_at)}"
+
+    def mark_started(self) -> None:
+        self.status, self.started_at = self.Status.RUNNING, timezone.now()
+        self.save(update_fields=["status", "started_at"])
+
+    def mark_finished(self, values_updated: int) -> None:
+        self.status, self.finished_at = self.Status.DONE, timezone.now()
+        self.values_updated = values_updated
+        self.save(update_fields=["status", "finished_at", "values_updated"])
+
+    def mark_failed(self, failure: str) -> None:
+        self.status, self.finished_at, self.failure = self.Status.FAILED, timezone.now(), failure
+        self.save(update_fields=["status", "finished_at", "failure"])
+
+    @property
+    def is_lost(self) -> bool:
+        waiting = self.status in (self.Status.QUEUED, self.Status.RUNNING)
+        return waiting and self.requested_at < timezone.now() - self.LOST_AFTER
+
+    @property
+    def job_status(self) -> JobStatus:
+        """What its page's status region says (send_qa.core.jobs)."""
+        if self.is_lost:
+            return JobStatus(
+                waiting=False,
+                failed=True,
+                message="Failed: the recalculation did not finish. Recalculate again.",
+            )
+        if self.status == self.Status.QUEUED:
+            return JobStatus(
+                waiting=True, message="Waiting to recalculate the computed indicators…"
+            )
+        if self.status == self.Status.RUNNING:
+            return JobStatus(waiting=True, message="Recalculating the computed indicators…")
+        finished = _said_at(self.finished_at or self.requested_at)
+        if self.status == self.Status.FAILED:
+            return JobStatus(
+                waiting=False, failed=True, message=f"Failed at {finished}: {self.failure}"
+            )
+        count = self.values_updated or 0
+        updated = {0: "no value changed", 1: "1 value updated"}.get(
+            count, f"{count} values updated"
+        )
+        return JobStatus(waiting=False, message=f"Recalculated at {finished}: {updated}.")

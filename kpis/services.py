@@ -1,12 +1,17 @@
 """Changes to KPI values that span more than one record."""
 
 import datetime
+import logging
 from collections.abc import Mapping
 from decimal import Decimal
 
 from django.db import transaction
 
-from kpis.models import Area, Indicator, Measurement
+from kpis.models import Area, Indicator, Measurement, Recalculation
+from kpis.tasks import recalculate_indicators
+from send_qa.core.models import User
+
+logger = logging.getLogger(__name__)
 
 
 @transaction.atomic
@@ -48,3 +53,23 @@ def period_values_save(
             for name, field_value in fields.items():
                 setattr(measurement, name, field_value)
             measurement.save()
+
+
+def recalculation_ask(*, by: User) -> tuple[Recalculation, bool]:
+    """Ask for the computed indicators to be recalculated; returns the recalculation and
+    whether this ask queued it. One already queued or running is returned instead of a second
+    (it will read every change made so far)."""
+    waiting = Recalculation.objects.waiting().first()
+    if waiting is not None:
+        return waiting, False
+    record = Recalculation.objects.create(requested_by=by)
+    transaction.on_commit(lambda: _queue(record))
+    return record, True
+
+
+def _queue(record: Recalculation) -> None:
+    try:
+        recalculate_indicators.delay(record.pk)
+    except Exception:  # the broker is down: say so on the page rather than wait for ever
+        logger.warning("Could not queue the recalculation of computed indicators", exc_info=True)
+        record.mark_failed("the background worker could not be reached. Recalculate again.")

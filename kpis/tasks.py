@@ -6,7 +6,7 @@ from celery import Task, shared_task
 from django.core.cache import cache
 
 from kpis.comparators import comparators_after_import
-from kpis.computed import computed_recalculate
+from kpis.computed import recalculation_run
 from kpis.exceptions import commentary_requests_send
 
 # Marks a recalculation as queued and not yet started (kpis/signals.py). The mark expires in
@@ -16,9 +16,9 @@ QUEUED_SECONDS = 900
 
 
 @shared_task
-def recalculate_indicators() -> int:
+def recalculate_indicators(recalculation_id: int | None = None) -> int:
     cache.delete(QUEUED_KEY)  # changes from now on queue the next recalculation
-    return computed_recalculate()
+    return recalculation_run(recalculation_id)
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=600)

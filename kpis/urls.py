@@ -24,6 +24,12 @@ urlpatterns = [
         name="import_template_xlsx",
     ),
     path("scorecard/recalculate/", manage.recalculate, name="recalculate"),
+    path("scorecard/recalculation/", manage.recalculation, name="recalculation"),
+    path(
+        "scorecard/recalculation/status.json",
+        manage.recalculation_status,
+        name="recalculation_status",
+    ),
     path("scorecard/ask-for-commentary/", manage.ask_for_commentary, name="ask_for_commentary"),
     path("scorecard/saved/new/", manage.scorecard_new, name="scorecard_new"),
     path("scorecard/saved/<uuid:scorecard_uuid>/", manage.scorecard_edit, name="scorecard_edit"),

@@ -533,6 +533,8 @@ ROWS: list[Row] = [
     Row("kpis:import_template_csv", only("sendops"), is_page=False),
     Row("kpis:import_template_xlsx", only("sendops"), is_page=False),
     Row("kpis:recalculate", only("sendops", ok=302), method="post"),
+    Row("kpis:recalculation", only("sendops")),
+    Row("kpis:recalculation_status", only("sendops"), is_page=False),
     Row("kpis:ask_for_commentary", only("sendops", ok=302), method="post"),
     Row("kpis:scorecard_new", only("sendops")),
     Row("kpis:scorecard_edit", only("sendops"), kwargs=a_scorecard),

@@ -96,6 +96,38 @@ def test_the_past_results_template_imports_as_it_comes(fmt, people, client_for):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_each_published_checklist_has_its_own_past_results_template(fmt, people, client_for):
+    views = {
+        "code": "V",
+        "title": "Views of the child",
+        "items": SMALL_TEMPLATE["sections"][0]["items"],
+    }
+    small = template_import({**SMALL_TEMPLATE, "name": "Small checklist"}, publish=True)[0]
+    other = template_import(
+        {**SMALL_TEMPLATE, "name": "Annex checklist", "sections": [views]}, publish=True
+    )[0]
+    template_import({**SMALL_TEMPLATE, "name": "Draft checklist"}, publish=False)  # no template
+    ensure_academic_year(datetime.date.today().year - 1)
+    client = client_for(people.sendops)
+    html = client.get(reverse("audits:results_import")).content.decode()
+    found = re.findall(rf'href="([^"]*template\.{fmt}[^"]*)"', html)
+    links = [markup.unescape(href) for href in found]
+    assert len(links) == 2 and "Draft checklist" not in html
+    assert html.index("Annex checklist") < html.index("Small checklist")  # by name
+    for link, checklist in zip(links, (other, small), strict=True):
+        assert f"template for {checklist.name}<" in html
+        download = client.get(link)
+        assert download.status_code == 200
+        frame = read_table(BytesIO(download.content), f"template.{fmt}")
+        sections = [code.lower() for code in checklist.sections.values_list("code", flat=True)]
+        assert [c for c in frame.columns if c in {"a", "b", "v"}] == sections
+        checked = results_check(frame, template=results_template(checklist.name), by=people.sendops)
+        assert len(checked.rows) == 1
+    unknown = reverse(f"audits:results_import_template_{fmt}") + "?checklist=Draft+checklist"
+    assert client.get(unknown).status_code == 404
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_the_action_table_template_imports_as_it_comes(fmt, people, client_for):
     plan = ActionPlanFactory()
     url = reverse("wsoa:actions_upload", kwargs={"plan_uuid": plan.uuid})

@@ -19,7 +19,7 @@ from send_qa.core.models import User
 from wsoa.roles import ACTION_LEADS, ACTION_PLAN_READERS
 
 DEFAULT_STALE_WEEKS = 6
-SEED_RAG_KEY_NAME = "Seed 004 RAG rating key"
+SEED_RAG_KEY_NAME = "RAG rating key"  # as seed 004 heads it
 RAG_STATUS_FIELDS = ("name", "definition", "colour", "counts_as_done")
 NOT_RATED_NAME = "Not yet rated"
 NOT_RATED_DEFINITION = (

@@ -6,17 +6,18 @@ from __future__ import annotations
 from pathlib import Path
 
 from django.contrib import messages
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.text import slugify
 from django.views.decorators.http import require_http_methods
 
 from audits.forms import ResultsUploadForm
-from audits.models import ChecklistTemplate
 from audits.result_import import (
     ResultsChecked,
     example_term,
     results_check,
+    results_checklists,
     results_save,
     results_template,
     template_columns,
@@ -58,23 +59,16 @@ def results_import(request: SignedInRequest) -> HttpResponse:
             folder=UPLOADS,
             template=template,
         )
-    checklist = _checklist(None)
+    term = example_term(timezone.localdate())
     context = {
         "form": form,
         "problems": problems,
         "checked": checked,
-        "checklist": checklist,
-        "template_columns": template_columns(checklist, example_term(timezone.localdate())),
+        "checklists": [
+            (checklist, template_columns(checklist, term)) for checklist in results_checklists()
+        ],
     }
     return render(request, "audits/results_import.html", context)
-
-
-def _checklist(name: str | None) -> ChecklistTemplate | None:
-    """The published EHC plan checklist called `name`, else the first by name."""
-    published = ChecklistTemplate.objects.published().for_subject(ChecklistTemplate.Subject.EHCP)
-    if name:
-        published = published.filter(name__iexact=name.strip())
-    return published.order_by("name", "-version").first()
 
 
 @role_required(*AUDIT_MANAGERS)
@@ -82,9 +76,16 @@ def _checklist(name: str | None) -> ChecklistTemplate | None:
 def results_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
     """A template of past results against a checklist (`?checklist=` its name): the headings,
     its sections, and an example row in the last finished term."""
-    checklist = _checklist(request.GET.get("checklist"))
+    name = request.GET.get("checklist", "").strip()
+    try:
+        checklist = results_template(name) if name else next(iter(results_checklists()), None)
+    except TableImportError as error:
+        raise Http404("No published checklist of that name.") from error
     columns = template_columns(checklist, example_term(timezone.localdate()))
-    return template_download(columns, filename="past-audit-results", fmt=fmt)
+    filename = (
+        f"past-audit-results-{slugify(checklist.name)}" if checklist else "past-audit-results"
+    )
+    return template_download(columns, filename=filename, fmt=fmt)
 
 
 def _confirm(request: SignedInRequest) -> HttpResponse:

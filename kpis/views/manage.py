@@ -50,16 +50,18 @@ from kpis.models import (
     ExceptionNote,
     Indicator,
     Measurement,
+    Recalculation,
     Scorecard,
     ScorecardIndicator,
 )
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS, VALUE_ENTERERS
-from kpis.services import period_values_save
-from kpis.tasks import ask_for_exception_commentary, recalculate_indicators
+from kpis.services import period_values_save, recalculation_ask
+from kpis.tasks import ask_for_exception_commentary
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
+from send_qa.core.jobs import JobStatus, job_status_json
 from send_qa.core.models import User
 from send_qa.core.outcomes import tell_outcome
 
@@ -202,12 +204,39 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["POST"])
 def recalculate(request: SignedInRequest) -> HttpResponse:
-    recalculate_indicators.delay_on_commit()
-    messages.success(
-        request,
-        "The computed indicators are being recalculated. Refresh the scorecard in a minute.",
-    )
-    return redirect("kpis:scorecard")
+    """Queues one recalculation, or none while one is queued or running, and shows its page."""
+    recalculation, queued = recalculation_ask(by=request.user)
+    if not queued:
+        messages.info(
+            request,
+            "A recalculation is already "
+            f"{'running' if recalculation.status == Recalculation.Status.RUNNING else 'queued'}"
+            ": it will include every change made so far, so no second one was queued.",
+        )
+    return redirect("kpis:recalculation")
+
+
+@role_required(*KPI_MANAGERS)
+@require_http_methods(["GET"])
+def recalculation(request: SignedInRequest) -> HttpResponse:
+    """How far the latest recalculation has got; the status updates itself while it waits."""
+    latest = Recalculation.objects.select_related("requested_by").first()
+    context = {
+        "recalculation": latest,
+        "job": latest.job_status if latest else None,
+        "computed": Indicator.objects.active().filter(computed=True).order_by("name"),
+    }
+    return render(request, "kpis/recalculation.html", context)
+
+
+@role_required(*KPI_MANAGERS)
+@require_http_methods(["GET"])
+def recalculation_status(request: SignedInRequest) -> HttpResponse:
+    """The recalculation page's status, polled by static/js/job-status.mjs."""
+    latest = Recalculation.objects.first()
+    if latest is None:
+        return job_status_json(JobStatus(waiting=False, message="Nothing has been asked for."))
+    return job_status_json(latest.job_status)
 
 
 @require_http_methods(["GET", "POST"])

@@ -30,6 +30,7 @@ from kpis.models import (
     ExceptionNote,
     Indicator,
     Measurement,
+    Recalculation,
     Scorecard,
     target_in_force,
 )
@@ -133,6 +134,7 @@ def scorecard(request: SignedInRequest) -> HttpResponse:
             **page,
             "intro": page["intro_for_sendops" if is_sendops else "intro"],
             "is_sendops": is_sendops,
+            "recalculating": is_sendops and Recalculation.objects.waiting().exists(),
         },
     )
 

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from send_qa.core.models import ensure_academic_year
 from tests.browser.conftest import axe_violations
@@ -87,3 +88,25 @@ def test_the_strip_links_move_focus_to_each_group_and_back(new_page, monkeypatch
     assert page.evaluate("document.activeElement.id") == "summary-heading"
     top = page.evaluate("document.getElementById('summary-heading').getBoundingClientRect().top")
     assert 0 <= top < 200
+
+
+def test_the_recalculation_status_updates_itself(new_page):
+    from kpis.models import Recalculation
+
+    people = make_people()
+    record = Recalculation.objects.create(requested_by=people.sendops)
+    page = new_page(people.sendops)
+    page.goto(reverse("kpis:recalculation"))
+    status = page.get_by_role("status")
+    expect(status).to_have_text("Waiting to recalculate the computed indicators…")
+    expect(page.get_by_text("to see the latest status")).to_be_hidden()  # JavaScript is on
+    page.evaluate("window.notReloaded = true")
+    record.mark_started()
+    expect(status).to_have_text("Recalculating the computed indicators…")
+    problems = axe_violations(page)
+    record.mark_finished(23)
+    expect(status).to_have_text(re.compile(r"^Recalculated at .*: 23 values updated\.$"))
+    expect(page.get_by_role("link", name="See the scorecard")).to_be_visible()
+    assert page.evaluate("window.notReloaded") is True
+    problems += axe_violations(page)
+    assert not problems, "\n".join(problems)

@@ -222,7 +222,7 @@ def test_a_plan_gets_its_own_key_without_changing_other_plans(people, client_for
     assert action.status.key == plan.rag_key and action.status.name == "Not started"
     other.refresh_from_db()
     assert other.status.name == "Red"  # the seed's key is untouched
-    assert other.weakness.plan.rag_key.name == "Seed 004 RAG rating key"
+    assert other.weakness.plan.rag_key.name == "RAG rating key"
 
 
 def test_deleting_actions_leaves_no_object_permission_behind(people):

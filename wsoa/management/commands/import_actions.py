@@ -38,7 +38,7 @@ class Command(BaseCommand):
             "--key",
             type=Path,
             help="For a new plan: a CSV RAG key (name,definition,colour,done), worst first. "
-            "Seed 004's key otherwise.",
+            "The standard RAG rating key otherwise.",
         )
 
     def handle(
