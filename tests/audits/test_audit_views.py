@@ -404,3 +404,20 @@ def test_the_audit_page_names_the_plan_s_age_band_in_words(people, client_for, b
     html = client_for(people.auditor).get(detail_url(audit)).content.decode()
     assert words in html
     assert f"age {band}<" not in html
+
+
+def test_an_audit_in_progress_shows_its_score_so_far_but_no_grade(audit, people, client_for):
+    client = client_for(people.auditor)
+    found = items(audit)
+    client.post(
+        section_url(audit, "A"),
+        {
+            "version": audit.edit_version(),
+            f"item_{found['A1'].pk}": "4",
+            f"item_{found['A2'].pk}": "yes",
+        },
+    )
+    row = client.get(detail_url(audit)).content.decode().split("Score so far")[1].split("</dd>")[0]
+    assert "out of" in row
+    assert "not graded yet" in row
+    assert not any(f": {band['label']}" in row for band in audit.template.grade_bands)
