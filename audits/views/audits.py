@@ -133,6 +133,8 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
             "teams": Team.objects.filter(is_active=True) if is_sendops else [],
             "grades": grade_choices() if is_sendops else [],
             "is_sendops": is_sendops,
+            # "Your audits" of one auditor: a column of their own name on every row says nothing.
+            "show_auditor": is_sendops or any(a.auditor_id != request.user.pk for a in rows),
         },
     )
 

@@ -109,3 +109,15 @@ def test_the_worklist_runs_a_fixed_number_of_queries_on_any_page(terms, people, 
     last = client.get(url, {"page": "3"}).content.decode()
     assert "To do this term" not in last and "Submitted and other audits: 70" in last
     assert page_queries(client, url + "?page=3") == few
+
+
+def test_your_audits_name_the_auditor_only_when_someone_else_s_are_listed(
+    terms, people, client_for
+):
+    current, _, _ = terms
+    audit_of(people.auditor, "EHC-OWN", current)
+    header = '<th scope="col" class="govuk-table__header">Auditor</th>'
+    own = client_for(people.auditor).get(reverse("audits:audit_list")).content.decode()
+    assert "EHC-OWN" in own and header not in own
+    everyone = client_for(people.sendops).get(reverse("audits:audit_list")).content.decode()
+    assert header in everyone and people.auditor.full_name in everyone
