@@ -58,6 +58,7 @@ PORTAL_APPS = ["send_qa", "benchmarks", "audits", "kpis", "wsoa", "risks", "gove
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "send_qa.core.middleware.HealthFirst",  # before anything that reads the session
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
