@@ -182,6 +182,7 @@ WRK_OUTPUT = """Running 10s test @ http://127.0.0.1:8000/scorecard/
   Non-2xx or 3xx responses: 4
 Requests/sec:    149.95
 Transfer/sec:      3.00MB
+95th percentile: 310500us
 """
 
 
@@ -191,6 +192,7 @@ def test_the_load_test_reads_throughput_errors_and_latency_from_wrk():
     result = parse_wrk("Scorecard", WRK_OUTPUT)
     assert result.requests_per_second == 149.95 and result.requests == 1500
     assert result.errors == 7  # 4 error answers, 3 socket errors
+    assert result.p95_ms == 310.5
     assert result.p99_ms == 1200.0
     clean = WRK_OUTPUT.replace("  Socket errors: connect 0, read 2, write 0, timeout 1\n", "")
     assert parse_wrk("Scorecard", clean.replace("Non-2xx or 3xx responses: 4\n", "")).errors == 0
