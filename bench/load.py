@@ -64,7 +64,7 @@ def parse_wrk(name: str, output: str) -> LoadResult:
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
     p95 = re.search(r"^95th percentile: (\S+)$", output, re.MULTILINE)
-    p99 = re.search(r"^\s+99%\s+(\S+)$", output, re.MULTILINE)
+    p99 = re.search(r"^\s+99%\s+(\S+)\s*$", output, re.MULTILINE)  # "1.20s " has a space
     return LoadResult(
         name,
         rate,
