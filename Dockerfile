@@ -24,4 +24,4 @@ RUN SECRET_KEY=build-only ALLOWED_HOSTS=build DATABASE_URL=sqlite:////tmp/build.
     python manage.py collectstatic --noinput
 USER sendqa
 EXPOSE 8000
-CMD ["gunicorn", "send_qa.wsgi", "--bind", "0.0.0.0:8000", "--workers", "3", "--access-logfile", "-"]
+CMD ["gunicorn", "send_qa.wsgi", "--config", "gunicorn.conf.py"]

@@ -14,9 +14,12 @@ class AuditsConfig(AppConfig):
         # imported only once every app is loaded, and ready() is the first moment.
         from audits import follow_up as evidence  # noqa: PLC0415
         from audits import local_offer  # noqa: PLC0415
+        from audits.retention import HISTORY_FORGOTTEN  # noqa: PLC0415
         from audits.roles import NAV_ITEMS  # noqa: PLC0415
-        from send_qa.core import follow_up  # noqa: PLC0415
+        from send_qa.core import database_roles, follow_up  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
+        # Retention deletes these models' change history: the app role may (docs/accountability.md).
+        database_roles.history_forgotten(*HISTORY_FORGOTTEN)
         evidence.register()  # the evidence that raises improvement actions (issue 19)
         follow_up.register_evidence(local_offer.KIND, local_offer.LABEL, local_offer.describe)

@@ -19,6 +19,8 @@ from django.utils import timezone
 from audits.models import Advice, Answer, Audit, Plan, SampledPlan
 
 ANONYMISED_PREFIX = "REMOVED-"
+# The models whose change history retention deletes (the database's app role may delete it).
+HISTORY_FORGOTTEN = (Plan, Audit, Answer, SampledPlan, Advice)
 
 
 @dataclass

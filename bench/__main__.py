@@ -27,6 +27,7 @@ from django.db import connection  # noqa: E402
 
 from bench import county as county_module  # noqa: E402
 from bench import measure  # noqa: E402
+from send_qa import web_workers  # noqa: E402
 from send_qa.wsgi import tune_garbage_collector  # noqa: E402
 
 TARGETS = {
@@ -162,9 +163,13 @@ def main(argv: list[str]) -> int:
         "pages": [asdict(page) for page in compared],
     }
     if options.load_seconds:
-        from bench.load import load_test
+        from bench.load import CLIENTS, load_test
 
-        print(f"\nLoad test (gunicorn on loopback, wrk, {options.load_seconds} s a page):")
+        print(
+            f"\nLoad test ({CLIENTS} signed-in clients, gunicorn with gunicorn.conf.py "
+            f"({web_workers.workers()} workers x {web_workers.threads()} threads) on loopback, "
+            f"wrk, {options.load_seconds} s a page):"
+        )
         loads = load_test(county, seconds=options.load_seconds)
         trivial = loads[0].requests_per_second
         for load in loads:
@@ -176,7 +181,7 @@ def main(argv: list[str]) -> int:
             missed += [] if ok else [f"load: {load.name}"]
             print(
                 f"  {load.name:<36} {load.requests_per_second:>8.1f} req/s  "
-                f"{ratio:>5.0%} of trivial  99th {load.p99_ms:.0f} ms  "
+                f"{ratio:>5.0%} of trivial  95th {load.p95_ms:.0f} ms  99th {load.p99_ms:.0f} ms  "
                 f"{load.errors} errors of {load.requests:,}  {verdict(ok)}"
             )
         results["load"] = [asdict(load) for load in loads]

@@ -58,6 +58,7 @@ PORTAL_APPS = ["send_qa", "benchmarks", "audits", "kpis", "wsoa", "risks", "gove
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "send_qa.core.middleware.HealthFirst",  # before anything that reads the session
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,6 +103,13 @@ DATABASES = {
         conn_health_checks=True,
     )
 }
+# The two PostgreSQL roles of a deployment (send_qa.core.database_roles): the owner runs the
+# migrations, the app role is what the portal connects as. The passwords are read only by
+# `manage.py database_roles`, run once as a superuser.
+DATABASE_OWNER_ROLE = env_str("DATABASE_OWNER_ROLE", "")
+DATABASE_APP_ROLE = env_str("DATABASE_APP_ROLE", "")
+DATABASE_OWNER_PASSWORD = env_str("DATABASE_OWNER_PASSWORD", "")
+DATABASE_APP_PASSWORD = env_str("DATABASE_APP_PASSWORD", "")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "core.User"

@@ -98,7 +98,10 @@ def test_the_proxy_count_comes_from_the_environment():
 
 
 def test_every_environment_variable_the_settings_read_is_documented():
-    settings_text = (ROOT / "send_qa" / "settings.py").read_text()
+    settings_text = "".join(
+        (ROOT / name).read_text()
+        for name in ("send_qa/settings.py", "send_qa/web_workers.py", "gunicorn.conf.py")
+    )
     read = set(re.findall(r"env_(?:str|int|bool|list)\(\s*\"([A-Z_]+)\"", settings_text))
     documented = set(re.findall(r"`([A-Z_]+)`", (ROOT / "docs" / "configuration.md").read_text()))
     assert read, "the settings read no variables: the pattern above is out of date"

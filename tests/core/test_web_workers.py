@@ -1,0 +1,50 @@
+"""gunicorn's production setting (gunicorn.conf.py), read as gunicorn reads it."""
+
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from send_qa.web_workers import THREADS, default_workers
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def gunicorn_config(**environ: str) -> dict[str, str]:
+    result = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "--print-config",
+            "-c",
+            "gunicorn.conf.py",
+            "send_qa.wsgi",
+        ],
+        cwd=ROOT,
+        env={**os.environ, **environ},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.MULTILINE))
+
+
+@pytest.mark.parametrize(("cpus", "workers"), [(None, 2), (1, 2), (2, 2), (4, 4), (64, 8)])
+def test_one_worker_a_core_at_least_two_at_most_eight(cpus, workers):
+    assert default_workers(cpus) == workers
+
+
+def test_gunicorn_runs_threaded_workers_sized_to_the_cores():
+    config = gunicorn_config()
+    assert config["worker_class"] == "gthread"
+    assert config["workers"] == str(default_workers(os.cpu_count()))
+    assert config["threads"] == str(THREADS)
+
+
+def test_the_environment_sets_the_workers_and_threads():
+    config = gunicorn_config(GUNICORN_WORKERS="3", GUNICORN_THREADS="5", GUNICORN_TIMEOUT="45")
+    assert (config["workers"], config["threads"], config["timeout"]) == ("3", "5", "45")
