@@ -125,7 +125,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation link works for three days
+# Seconds a link works for: a password reset for an hour, an invitation for three days
+# (send_qa.core.invitations.invitation_tokens).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+INVITATION_TIMEOUT = env_int("INVITATION_TIMEOUT", 60 * 60 * 24 * 3)
+for _link in ("PASSWORD_RESET_TIMEOUT", "INVITATION_TIMEOUT"):
+    if globals()[_link] < 60:
+        raise ImproperlyConfigured(f"{_link} must be 60 seconds or more.")
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row; nobody anonymous sees data
 
 LANGUAGE_CODE = "en-gb"

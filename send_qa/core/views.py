@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -36,6 +37,7 @@ from send_qa.core.forms import (
     SignInForm,
     posted,
 )
+from send_qa.core.invitations import invitation_tokens, link_lifetime_words
 from send_qa.core.models import User
 from send_qa.core.navigation import group_for
 from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
@@ -71,10 +73,29 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "emails/password_reset.html"
     subject_template_name = "emails/password_reset_subject.txt"
 
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        return {"lifetime": link_lifetime_words(settings.PASSWORD_RESET_TIMEOUT)}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["lifetime"] = link_lifetime_words(settings.PASSWORD_RESET_TIMEOUT)
+        return context
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = ChooseNewPasswordForm
     template_name = "registration/password_reset_confirm.html"
+    lifetime_setting = "PASSWORD_RESET_TIMEOUT"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["lifetime"] = link_lifetime_words(getattr(settings, self.lifetime_setting))
+        return context
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -82,6 +103,8 @@ class SetPasswordView(PasswordResetConfirmView):
 
     template_name = "registration/set_password.html"
     success_url = reverse_lazy("core:set_password_done")
+    token_generator = invitation_tokens
+    lifetime_setting = "INVITATION_TIMEOUT"
 
 
 @two_factor_not_required
