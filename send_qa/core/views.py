@@ -25,6 +25,8 @@ from send_qa.core.access_log import (
     account_change_record,
     account_edits_record,
     invitation_words,
+    roles_change_words,
+    roles_words,
 )
 from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import (
@@ -43,7 +45,7 @@ from send_qa.core.navigation import group_for
 from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
 from send_qa.core.session_timeout import stay_signed_in
 from send_qa.core.sign_in_protection import lockout_lift, lockout_of
-from send_qa.core.tasks import send_invitation
+from send_qa.core.tasks import send_invitation, send_roles_changed
 from send_qa.core.two_factor import (
     CHOSE_TWO_FACTOR,
     complete_sign_in,
@@ -229,6 +231,9 @@ def user_invite(request: SignedInRequest) -> HttpResponse:
             user.set_roles(form.cleaned_data["roles"])
             account_change_record(request, Kind.USER_INVITED, user, invitation_words(user))
             send_invitation.delay_on_commit(user.pk)
+            send_roles_changed.delay_on_commit(
+                user.pk, request.user.pk, f"as {roles_words(user.roles)}", invited=True
+            )
         messages.success(request, f"Invitation sent to {user.email}.")
         return redirect("core:user_detail", user_uuid=user.uuid)
     return render(request, "core/user_invite.html", {"form": form})
@@ -247,6 +252,9 @@ def user_detail(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
             account_edits_record(
                 request, person, roles_before=roles_before, team_before=team_before
             )
+            changes = roles_change_words(roles_before, person.roles)
+            if changes:
+                send_roles_changed.delay_on_commit(person.pk, request.user.pk, changes)
         messages.success(request, f"Changes to {person} saved.")
         return redirect("core:user_detail", user_uuid=person.uuid)
     return render(
