@@ -133,7 +133,13 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-PASSWORD_RESET_TIMEOUT = 60 * 60 * 24 * 3  # an invitation link works for three days
+# Seconds a link works for: a password reset for an hour, an invitation for three days
+# (send_qa.core.invitations.invitation_tokens).
+PASSWORD_RESET_TIMEOUT = env_int("PASSWORD_RESET_TIMEOUT", 60 * 60)
+INVITATION_TIMEOUT = env_int("INVITATION_TIMEOUT", 60 * 60 * 24 * 3)
+for _link in ("PASSWORD_RESET_TIMEOUT", "INVITATION_TIMEOUT"):
+    if globals()[_link] < 60:
+        raise ImproperlyConfigured(f"{_link} must be 60 seconds or more.")
 ANONYMOUS_USER_NAME = None  # django-guardian: no anonymous user row; nobody anonymous sees data
 
 LANGUAGE_CODE = "en-gb"
@@ -294,7 +300,9 @@ CELERY_BEAT_SCHEDULE: dict = {
 
 # Reverse proxies in front of the portal (see README, "Running behind a reverse proxy").
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", True) and not DEBUG
-TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 1 if BEHIND_TLS_PROXY else 0)
+# No forwarded address is trusted unless the deployment says how many proxies append one:
+# without a proxy, X-Forwarded-For is whatever the client wrote.
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0)
 
 # Two-factor sign-in (django-otp): required of these roles on every page, a choice for others.
 OTP_REQUIRED_ROLES = ["admin", "sendops"]
@@ -302,10 +310,14 @@ OTP_TOTP_ISSUER = SERVICE_NAME  # the name people see in their authenticator app
 OTP_ADMIN_HIDE_SENSITIVE_DATA = True
 
 # Sign-in throttling (django-axes): 5 failed sign-ins for one email address from one
-# client address lock that pair out for 15 minutes.
+# client address lock that pair out for 15 minutes; 20 for one email address from any
+# addresses lock the account out everywhere for 15 minutes (send_qa/core/sign_in_protection.py).
 AXES_FAILURE_LIMIT = 5
+SIGN_IN_ACCOUNT_FAILURE_LIMIT = 20
 AXES_COOLOFF_TIME = timedelta(minutes=15)
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_HANDLER = "send_qa.core.sign_in_protection.SignInAttempts"
+# What a success resets and old failures are cleaned by: the account, and the account and address.
+AXES_LOCKOUT_PARAMETERS = ["username", ["username", "ip_address"]]
 AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "send_qa.core.sign_in_protection.email_signing_in"
 AXES_CLIENT_IP_CALLABLE = "send_qa.core.sign_in_protection.client_ip"

@@ -30,4 +30,6 @@ class UserAdmin(SimpleHistoryAdmin):
     list_filter = ["is_active", "groups", "organisation", "team"]
     search_fields = ["email", "full_name"]
     fields = ["email", "full_name", "job_title", "organisation", "team", "groups", "is_active"]
-    filter_horizontal = ["groups"]
+    # Roles and deactivation are changed on the portal's Users page, which refuses giving
+    # oneself case-level access, logs each change and emails the person and the other admins.
+    readonly_fields = ["groups", "is_active"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
@@ -23,7 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.access import opaque_id
 from send_qa.core.models import AccessEvent, Organisation, Team, User
-from send_qa.core.roles import ROLE_DESCRIPTIONS, TEAM_ROLES, Role
+from send_qa.core.roles import CASE_LEVEL_ROLES, ROLE_DESCRIPTIONS, TEAM_ROLES, Role
 from send_qa.core.uploads import (
     MB,
     UploadRefused,
@@ -213,6 +214,12 @@ def _role_choices() -> list[Choice]:
     return [Choice(role.value, role.label, hint=ROLE_DESCRIPTIONS[role]) for role in Role]
 
 
+def self_granted_case_level(before: Iterable[str], after: Iterable[str]) -> list[str]:
+    """The case-level roles (by name) a change to one's own roles would add."""
+    added = set(after) - set(before)
+    return [role.label for role in Role if role in added and role in CASE_LEVEL_ROLES]
+
+
 class UserDetailsForm(GDSFormMixin, forms.ModelForm):
     """Who someone is, where they work and what roles they hold."""
 
@@ -264,6 +271,14 @@ class UserDetailsForm(GDSFormMixin, forms.ModelForm):
             self.add_error(
                 "roles", "You cannot remove your own admin role. Ask another admin to do it"
             )
+        if editing_self:
+            granted = self_granted_case_level(self.instance.roles, cleaned.get("roles", []))
+            if granted:
+                self.add_error(
+                    "roles",
+                    f"You cannot give yourself the {granted[0]} role: it opens case-level "
+                    "records. Ask another admin to do it",
+                )
         return cleaned
 
     def save(self, commit: bool = True) -> User:

@@ -39,6 +39,9 @@ PEOPLE_MANAGERS = frozenset({Role.ADMIN})  # invite people, give roles, deactiva
 ACCESS_LOG_READERS = frozenset({Role.ADMIN})  # who opened or downloaded case-level records
 ADMIN_SITE_USERS = frozenset({Role.ADMIN})  # Django's admin site
 HISTORY_READERS = frozenset({Role.SENDOPS})  # the change history of any record
+# Roles that open case-level records (plans, audits, advice, moderation). Nobody may give one
+# to themself: another admin must, so no admin reaches case references on their own say-so.
+CASE_LEVEL_ROLES = frozenset({Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER})
 # Roles that mean nothing without a team: a caseworker sees their own team's plans only, so a
 # caseworker with no team would see none. Inviting or saving one without a team is refused.
 TEAM_ROLES = frozenset({Role.CASEWORKER})

@@ -3,11 +3,24 @@
 from celery import Task, shared_task
 
 from send_qa.core.invitations import invitation_send
+from send_qa.core.role_notices import roles_changed_tell
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
 def send_invitation(self: Task, user_id: int) -> bool:
     try:
         return invitation_send(user_id=user_id)
+    except OSError as exc:  # the mail server is unreachable: try again later
+        raise self.retry(exc=exc) from exc
+
+
+@shared_task(bind=True, max_retries=5, default_retry_delay=60)
+def send_roles_changed(
+    self: Task, person_id: int, admin_id: int, changes: str, invited: bool = False
+) -> int:
+    try:
+        return roles_changed_tell(
+            person_id=person_id, admin_id=admin_id, changes=changes, invited=invited
+        )
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc) from exc

@@ -12,9 +12,7 @@ auth_patterns = [
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",
-        auth_views.PasswordResetDoneView.as_view(
-            template_name="registration/password_reset_done.html"
-        ),
+        views.PasswordResetDoneView.as_view(),
         name="password_reset_done",
     ),
     path(

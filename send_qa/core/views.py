@@ -2,6 +2,7 @@
 
 import time
 import uuid
+from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
@@ -24,6 +25,8 @@ from send_qa.core.access_log import (
     account_change_record,
     account_edits_record,
     invitation_words,
+    roles_change_words,
+    roles_words,
 )
 from send_qa.core.confirm import Confirmation, confirm_page
 from send_qa.core.forms import (
@@ -36,12 +39,13 @@ from send_qa.core.forms import (
     SignInForm,
     posted,
 )
+from send_qa.core.invitations import invitation_tokens, link_lifetime_words
 from send_qa.core.models import User
 from send_qa.core.navigation import group_for
 from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
 from send_qa.core.session_timeout import stay_signed_in
 from send_qa.core.sign_in_protection import lockout_lift, lockout_of
-from send_qa.core.tasks import send_invitation
+from send_qa.core.tasks import send_invitation, send_roles_changed
 from send_qa.core.two_factor import (
     CHOSE_TWO_FACTOR,
     complete_sign_in,
@@ -71,10 +75,29 @@ class PasswordResetView(auth_views.PasswordResetView):
     html_email_template_name = "emails/password_reset.html"
     subject_template_name = "emails/password_reset_subject.txt"
 
+    @property
+    def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
+        return {"lifetime": link_lifetime_words(settings.PASSWORD_RESET_TIMEOUT)}
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "registration/password_reset_done.html"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["lifetime"] = link_lifetime_words(settings.PASSWORD_RESET_TIMEOUT)
+        return context
+
 
 class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     form_class = ChooseNewPasswordForm
     template_name = "registration/password_reset_confirm.html"
+    lifetime_setting = "PASSWORD_RESET_TIMEOUT"
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["lifetime"] = link_lifetime_words(getattr(settings, self.lifetime_setting))
+        return context
 
 
 class SetPasswordView(PasswordResetConfirmView):
@@ -82,6 +105,8 @@ class SetPasswordView(PasswordResetConfirmView):
 
     template_name = "registration/set_password.html"
     success_url = reverse_lazy("core:set_password_done")
+    token_generator = invitation_tokens
+    lifetime_setting = "INVITATION_TIMEOUT"
 
 
 @two_factor_not_required
@@ -206,6 +231,9 @@ def user_invite(request: SignedInRequest) -> HttpResponse:
             user.set_roles(form.cleaned_data["roles"])
             account_change_record(request, Kind.USER_INVITED, user, invitation_words(user))
             send_invitation.delay_on_commit(user.pk)
+            send_roles_changed.delay_on_commit(
+                user.pk, request.user.pk, f"as {roles_words(user.roles)}", invited=True
+            )
         messages.success(request, f"Invitation sent to {user.email}.")
         return redirect("core:user_detail", user_uuid=user.uuid)
     return render(request, "core/user_invite.html", {"form": form})
@@ -224,6 +252,9 @@ def user_detail(request: SignedInRequest, user_uuid: uuid.UUID) -> HttpResponse:
             account_edits_record(
                 request, person, roles_before=roles_before, team_before=team_before
             )
+            changes = roles_change_words(roles_before, person.roles)
+            if changes:
+                send_roles_changed.delay_on_commit(person.pk, request.user.pk, changes)
         messages.success(request, f"Changes to {person} saved.")
         return redirect("core:user_detail", user_uuid=person.uuid)
     return render(

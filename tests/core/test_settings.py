@@ -70,7 +70,7 @@ def test_debug_mode_runs_on_embedded_defaults(tmp_path):
     assert result.stdout.split() == ["django.db.backends.sqlite3", "filesystem://"]
 
 
-def test_production_defaults_are_https_only_behind_one_proxy():
+def test_production_defaults_are_https_only_and_trust_no_forwarded_address():
     show = (
         "from django.conf import settings as s; print("
         + ", ".join(
@@ -88,7 +88,7 @@ def test_production_defaults_are_https_only_behind_one_proxy():
     )
     result = manage("shell", "-v", "0", "-c", show, env=PRODUCTION)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.split() == ["True", "True", "True", "True", "True", "1"]
+    assert result.stdout.split() == ["True", "True", "True", "True", "True", "0"]
 
 
 def test_the_proxy_count_comes_from_the_environment():

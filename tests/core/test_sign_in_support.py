@@ -127,6 +127,24 @@ def test_lifting_the_lock_lets_the_person_sign_in_again_at_once(people, client_f
     ]
 
 
+def test_an_account_locked_from_every_address_says_so_and_can_be_lifted(people, client_for):
+    person = people.caseworker
+    client = Client()
+    for n in range(20):
+        sign_in(client, person, "wrong-password", address=f"203.0.113.{n}")
+    admin = client_for(people.admin)
+    assert "Locked out after too many failed sign-ins from every address" in (
+        admin.get(page_of(person)).content.decode()
+    )
+    assert sign_in(Client(), person, address="198.51.100.99").status_code == 429
+
+    admin.post(lift_url(person))
+
+    assert sign_in(Client(), person, address="198.51.100.99")["Location"] == reverse(
+        "dashboard:home"
+    )
+
+
 def test_lifting_when_not_locked_out_says_so(people, client_for):
     sign_in(Client(), people.caseworker, "wrong-password")
     response = client_for(people.admin).post(lift_url(people.caseworker), follow=True)

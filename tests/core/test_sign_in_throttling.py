@@ -1,4 +1,5 @@
-"""Sign-in throttling: 5 failures for one email address from one address lock that pair out."""
+"""Sign-in throttling: 5 failures for one email address from one address lock that pair out;
+20 for one email address from any addresses lock the account out everywhere."""
 
 from datetime import timedelta
 
@@ -6,6 +7,7 @@ import pytest
 from axes.models import AccessAttempt
 from django.test import RequestFactory
 from django.urls import reverse
+from django.utils import timezone
 
 from send_qa.core.models import AccessEvent
 from send_qa.core.sign_in_protection import client_ip
@@ -65,6 +67,17 @@ def test_others_at_the_same_address_can_still_sign_in(client):
     fail(client, "sam@example.org", 5)
     response = sign_in(client, "kim@example.org")
     assert response["Location"] == reverse("dashboard:home")
+
+
+def test_the_lockout_page_says_when_to_try_again_and_who_can_lift_it(client):
+    UserFactory(email="sam@example.org")
+    response = fail(client, "sam@example.org", 5)
+    last = AccessAttempt.objects.get().attempt_time
+    until = timezone.localtime(last + timedelta(minutes=15))
+    html = response.content.decode()
+    assert f"You can try again after {until:%H:%M} on {until.day} {until:%B %Y}" in html
+    assert "ask your portal admin to lift the lock" in html
+    assert "from your network" in html
 
 
 def test_the_same_person_from_another_address_can_still_sign_in(client):
@@ -145,3 +158,85 @@ def test_the_access_log_records_the_address_the_throttling_counts(client, settin
         HTTP_X_FORWARDED_FOR=f"10.9.9.9, {OFFICE}",
     )
     assert AccessEvent.objects.get().address == OFFICE
+
+
+def test_forged_forwarded_addresses_are_ignored_by_default(client):
+    """With no proxy declared, a new X-Forwarded-For at every try is one address: the caller's."""
+    UserFactory(email="sam@example.org")
+    url = reverse("login")
+    responses = [
+        client.post(
+            url,
+            {"username": "sam@example.org", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR=f"10.9.{n}.{n}",
+            REMOTE_ADDR=OFFICE,
+        )
+        for n in range(20)
+    ]
+    assert [r.status_code for r in responses][4:] == [429] * 16
+    assert set(AccessAttempt.objects.values_list("ip_address", flat=True)) == {OFFICE}
+
+
+def test_a_locked_account_stays_locked_with_a_new_forged_address(client):
+    UserFactory(email="sam@example.org")
+    fail(client, "sam@example.org", 5)
+    response = client.post(
+        reverse("login"),
+        {"username": "sam@example.org", "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="10.1.2.3",
+        REMOTE_ADDR=OFFICE,
+    )
+    assert response.status_code == 429
+    assert "_auth_user_id" not in client.session
+
+
+def test_behind_a_proxy_the_address_it_appended_is_counted(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="sam@example.org")
+    client.post(
+        reverse("login"),
+        {"username": "sam@example.org", "password": "wrong-password"},
+        HTTP_X_FORWARDED_FOR=f"10.9.9.9, {HOME}",
+        REMOTE_ADDR="10.0.0.1",
+    )
+    assert AccessAttempt.objects.get().ip_address == HOME
+
+
+def test_twenty_failures_from_twenty_addresses_lock_the_account_everywhere(client, settings):
+    """Behind a proxy, a guesser with a new real address at every try still gets 20 guesses."""
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="sam@example.org")
+    UserFactory(email="kim@example.org")
+
+    def try_from(n, email="sam@example.org", right=False):
+        return client.post(
+            reverse("login"),
+            {"username": email, "password": TEST_PASSWORD if right else "wrong-password"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+
+    assert [try_from(n).status_code for n in range(19)] == [200] * 19
+    html = try_from(19).content.decode()
+    assert "from anywhere" in html and "ask your portal admin to lift the lock" in html
+    assert try_from(100, right=True).status_code == 429
+    assert "_auth_user_id" not in client.session
+    # Other people are not locked out.
+    assert try_from(101, email="kim@example.org", right=True).status_code == 302
+
+
+def test_the_account_lock_ends_after_15_minutes(client, settings):
+    settings.TRUSTED_PROXY_COUNT = 1
+    UserFactory(email="sam@example.org")
+    for n in range(20):
+        client.post(
+            reverse("login"),
+            {"username": "sam@example.org", "password": "wrong-password"},
+            HTTP_X_FORWARDED_FOR=f"203.0.113.{n}",
+        )
+    AccessAttempt.objects.update(attempt_time=timezone.now() - timedelta(minutes=16))
+    response = client.post(
+        reverse("login"),
+        {"username": "sam@example.org", "password": TEST_PASSWORD},
+        HTTP_X_FORWARDED_FOR="203.0.113.200",
+    )
+    assert response["Location"] == reverse("dashboard:home")

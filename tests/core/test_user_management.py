@@ -68,7 +68,7 @@ def test_invitation_is_only_sent_once_the_account_is_saved(
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         invite(admin_client)
     assert mail.outbox == []
-    assert len(callbacks) == 1
+    assert len(callbacks) == 2  # the invitation, and the notice to the other admins
 
 
 def test_invitation_refuses_an_email_already_in_use(admin_client, people):
