@@ -1,9 +1,11 @@
 """Writing and reading the access log: sign-ins, views of case-level records, exports and
-downloads, and admins' changes to people's accounts.
+downloads, refused pages, pages of the admin site, and admins' changes to people's accounts.
 
 Views say what they show with the decorators below; sign-ins are recorded from Django's
-signals; the user pages record what an admin changed (`account_change_record`). Events name
-records by their opaque ids (UUIDs), never by a case reference.
+signals; refusals from the 403 and 404 pages (`refusal_record`); the admin site's pages from
+its gate (`send_qa.core.admin_site`); the user pages record what an admin changed
+(`account_change_record`). Events name records by their opaque ids (UUIDs), never by a case
+reference.
 """
 
 import datetime
