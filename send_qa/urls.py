@@ -8,6 +8,9 @@ from send_qa.core.admin_site import restrict_admin_site_to_admins
 
 restrict_admin_site_to_admins(admin.site)
 
+handler403 = "send_qa.core.errors.permission_denied"
+handler404 = "send_qa.core.errors.page_not_found"
+
 urlpatterns = [
     path("", include("send_qa.dashboard.urls")),
     path("", include(core_urls.auth_patterns)),

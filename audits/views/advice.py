@@ -41,6 +41,7 @@ ADVICE_PER_PAGE = 50
 @never_cache
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "list of advice")
 def advice_list(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     advice = Advice.objects.with_status(on=today).select_related("plan", "service")
@@ -78,6 +79,7 @@ def advice_list(request: SignedInRequest) -> HttpResponse:
 @never_cache
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "advice reminders")
 def advice_reminders(request: SignedInRequest) -> HttpResponse:
     """What services owe: due within 7 days and overdue, with the reminders already sent."""
     today = timezone.localdate()
@@ -97,6 +99,7 @@ def advice_reminders(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
+@logs_access(Kind.RECORD_VIEWED, "form for new advice")
 def advice_new(request: SignedInRequest) -> HttpResponse:
     form = AdviceForm(posted(request))
     if form.is_valid():
@@ -108,6 +111,7 @@ def advice_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*ADVICE_MANAGERS)
 @require_http_methods(["GET", "POST"])
+@logs_access(Kind.RECORD_VIEWED, "advice", "advice_uuid")
 def advice_edit(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = advice_to_view(request.user, advice_uuid)
     form = AdviceForm(posted(request), instance=advice)
@@ -177,6 +181,7 @@ def advice_assign(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpRespo
 @never_cache
 @role_required(*ADVICE_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "advice feedback", "advice_uuid")
 def advice_feedback(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     """A printable feedback sheet for the contributing service: scores and comments."""
     advice = advice_to_view(request.user, advice_uuid)

@@ -95,6 +95,7 @@ def grade_choices() -> list[str]:
 
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "list of audits")
 def audit_list(request: SignedInRequest) -> HttpResponse:
     """SENDOPS filter every audit; anyone else sees their worklist first (this term's audits
     not submitted, `to_do_condition`), then the rest, on the same pages."""
@@ -336,6 +337,7 @@ def not_answered_yet(count: int) -> str:
 @never_cache
 @role_required(*AUDIT_READERS)
 @require_http_methods(["GET", "POST"])
+@logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_overall(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     """The plan (or check) as a whole, after the last section; "Save and continue" leads to
     Check your answers."""
@@ -496,6 +498,7 @@ def submit_page(request: SignedInRequest, audit: Audit) -> HttpResponse:
 
 @role_required(*AUDIT_REOPENERS)
 @require_http_methods(["GET", "POST"])
+@logs_access(Kind.RECORD_VIEWED, "audit", "audit_uuid")
 def audit_reopen(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     audit = audit_to_view(request.user, audit_uuid)
     if audit.is_imported:

@@ -25,6 +25,7 @@ from audits.template_io import (
     template_new_version,
 )
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 
 
@@ -62,6 +63,7 @@ def template_detail(request: SignedInRequest, template_uuid: uuid.UUID) -> HttpR
 
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "checklist", "template_uuid")
 def template_export_json(request: SignedInRequest, template_uuid: uuid.UUID) -> HttpResponse:
     template = get_object_or_404(ChecklistTemplate, uuid=template_uuid)
     body = json.dumps(template_export(template), indent=2, ensure_ascii=False) + "\n"

@@ -9,6 +9,7 @@ from django.views.decorators.http import require_http_methods
 
 from audits.models import Advice, Answer, Audit, ModerationSession, Plan, SampledPlan, TemplateItem
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.history import Source, history_page
 from send_qa.core.roles import HISTORY_READERS
 
@@ -17,6 +18,7 @@ AUDIT_TOTALS = ["plan", "template", "advice", "sampled_plan", "section_scores", 
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "history of a plan", "plan_uuid")
 def plan_history(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse:
     plan = get_object_or_404(Plan, uuid=plan_uuid)
     return history_page(
@@ -30,6 +32,7 @@ def plan_history(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpResponse
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "history of an audit", "audit_uuid")
 def audit_history(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpResponse:
     # visible_to: a person's skills self-audit is theirs alone, its history included.
     audits = Audit.objects.visible_to(request.user).select_related("plan", "sampled_plan")
@@ -57,6 +60,7 @@ def audit_history(request: SignedInRequest, audit_uuid: uuid.UUID) -> HttpRespon
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "history of advice", "advice_uuid")
 def advice_history(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResponse:
     advice = get_object_or_404(Advice.objects.select_related("plan", "service"), uuid=advice_uuid)
     return history_page(
@@ -70,6 +74,7 @@ def advice_history(request: SignedInRequest, advice_uuid: uuid.UUID) -> HttpResp
 
 @role_required(*HISTORY_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "history of a moderation session", "session_uuid")
 def moderation_history(request: SignedInRequest, session_uuid: uuid.UUID) -> HttpResponse:
     session = get_object_or_404(ModerationSession, uuid=session_uuid)
     return history_page(

@@ -18,10 +18,12 @@ from audits.peer_moderation import (
 )
 from audits.roles import AUDIT_MANAGERS, PEER_MODERATION_READERS, PEER_MODERATORS
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access_log import Kind, logs_access
 
 
 @role_required(*PEER_MODERATION_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "peer moderations")
 def peer_moderation(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     user = request.user

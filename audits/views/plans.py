@@ -141,6 +141,7 @@ def _way_back(user: User) -> tuple[str, str]:
 
 @role_required(*PLAN_REGISTER_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.RECORD_VIEWED, "list of reviews due")
 def reviews_due(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     plans = (
@@ -181,6 +182,7 @@ def plan_import(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*PLAN_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "plans import template")
 def plan_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
     """The plans register's import template: its headings and a made-up example row."""
     return template_download(TEMPLATE_COLUMNS, filename="plans-register", fmt=fmt)
@@ -226,6 +228,7 @@ def assign(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*PLAN_MANAGERS)
 @require_http_methods(["GET", "POST"])
+@logs_access(Kind.RECORD_VIEWED, "plans matching the register's filters")
 def assign_matching(request: SignedInRequest) -> HttpResponse:
     """Every plan that matches the register's filters, on every page, assigned at once.
 

@@ -24,6 +24,7 @@ from audits.result_import import (
 )
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
 from send_qa.core.outcomes import tell_outcome
@@ -73,6 +74,7 @@ def results_import(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "audit results import template")
 def results_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
     """A template of past results against a checklist (`?checklist=` its name): the headings,
     its sections, and an example row in the last finished term."""

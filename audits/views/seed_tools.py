@@ -25,6 +25,7 @@ from audits.skills import (
 )
 from audits.views.audits import check_page, section_page, submit_page, task_list_page
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.tables import table_download
 
@@ -120,6 +121,7 @@ def skills_summary_page(request: SignedInRequest) -> HttpResponse:
 @never_cache
 @role_required(*SKILLS_AUDIT_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "skills self-audit summary")
 def skills_summary_csv(request: SignedInRequest) -> HttpResponse:
     title = _chosen_round(request)
     header, rows = summary_table(skills_summary(round_audits(title)))

@@ -58,6 +58,7 @@ from kpis.roles import KPI_MANAGERS, SCORECARD_READERS, VALUE_ENTERERS
 from kpis.services import period_values_save, recalculation_ask
 from kpis.tasks import ask_for_exception_commentary
 from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
@@ -115,6 +116,7 @@ def kpi_import(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "KPI import template")
 def kpi_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
     """The KPI values import's template: its headings and an example row."""
     return template_download(template_columns(example_indicator()), filename="kpi-values", fmt=fmt)
@@ -340,6 +342,7 @@ def indicator_new(request: SignedInRequest) -> HttpResponse:
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "indicators")
 def indicators_export(request: SignedInRequest) -> HttpResponse:
     """The council's own indicators as JSON, to keep or to load into another portal."""
     response = HttpResponse(export_text(), content_type="application/json; charset=utf-8")

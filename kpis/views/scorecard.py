@@ -449,6 +449,7 @@ def _breakdown_rows(indicator: Indicator) -> list[dict[str, Any]]:
 
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "benchmarks of an indicator", "code")
 def benchmark_export(request: SignedInRequest, code: str, fmt: str) -> HttpResponse:
     """An indicator's comparators, one row per period: this area's, or (`?area=`) any
     authority's by its ONS code or DfE number."""

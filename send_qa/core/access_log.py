@@ -1,12 +1,15 @@
 """Writing and reading the access log: sign-ins, views of case-level records, exports and
-downloads, and admins' changes to people's accounts.
+downloads, refused pages, pages of the admin site, and admins' changes to people's accounts.
 
 Views say what they show with the decorators below; sign-ins are recorded from Django's
-signals; the user pages record what an admin changed (`account_change_record`). Events name
-records by their opaque ids (UUIDs), never by a case reference.
+signals; refusals from the 403 and 404 pages (`refusal_record`); the admin site's pages from
+its gate (`send_qa.core.admin_site`); the user pages record what an admin changed
+(`account_change_record`). Events name records by their opaque ids (UUIDs), never by a case
+reference.
 """
 
 import datetime
+import uuid
 from collections.abc import Callable, Iterable, Iterator
 from functools import wraps
 from itertools import islice
@@ -55,6 +58,26 @@ def access_record(
         reference=str(reference)[:64],
         details=details[:500],
         address=client_address(request),
+    )
+
+
+REFUSALS = {403: "no right to it", 404: "not found"}
+
+
+def refusal_record(request: HttpRequest, status: int) -> AccessEvent | None:
+    """A refused request at one of the portal's addresses (403, or 404 for a record that does
+    not exist or is not theirs): who and the path, without its query string, which may hold a
+    search. An address the portal does not have is no refusal and writes nothing."""
+    match = request.resolver_match
+    if match is None:
+        return None
+    ids = [str(value) for value in match.kwargs.values() if isinstance(value, uuid.UUID)]
+    return access_record(
+        request,
+        Kind.ACCESS_REFUSED,
+        record="page",
+        reference=ids[-1] if ids else "",
+        details=f"{request.path} ({REFUSALS[status]})",
     )
 
 
@@ -206,6 +229,8 @@ LABELS: dict[str, str] = {
     Kind.EXPORT: "Exported the {record}",
     Kind.REPORT_DOWNLOAD: "Downloaded the {record}",
     Kind.FILE_DOWNLOAD: "Downloaded the {record}",
+    Kind.ACCESS_REFUSED: "Was refused the {record}{details}",
+    Kind.ADMIN_PAGE_VIEWED: "Opened a page of the admin site: {record}",
     Kind.USER_INVITED: "Invited {account}{details}",
     Kind.ROLES_CHANGED: "Changed the roles of {account}{details}",
     Kind.TEAM_CHANGED: "Changed the team of {account}{details}",

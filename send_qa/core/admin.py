@@ -1,31 +1,50 @@
+"""The admin site's models, for configuration only.
+
+Admins have no case-level rights, and deleting a team, a term, a person or a role group lists
+on its confirmation page every plan and audit it would touch, by case reference: nothing that
+holds or leads to case-level records can be deleted here. Retire it instead (untick "active").
+"""
+
 from django.contrib import admin
+from django.contrib.auth.admin import GroupAdmin
+from django.contrib.auth.models import Group
+from django.db.models import Model
+from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from send_qa.core.models import Organisation, Period, Team, User
 
 
+class RetireNotDelete(admin.ModelAdmin):
+    """No delete page and no "Delete selected" action (Django offers the action only to those
+    who may delete)."""
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
 @admin.register(Organisation)
-class OrganisationAdmin(SimpleHistoryAdmin):
+class OrganisationAdmin(RetireNotDelete, SimpleHistoryAdmin):
     list_display = ["name", "kind", "is_active"]
     list_filter = ["kind", "is_active"]
     search_fields = ["name"]
 
 
 @admin.register(Team)
-class TeamAdmin(SimpleHistoryAdmin):
+class TeamAdmin(RetireNotDelete, SimpleHistoryAdmin):
     list_display = ["name", "organisation", "is_active"]
     list_filter = ["organisation", "is_active"]
     search_fields = ["name", "organisation__name"]
 
 
 @admin.register(Period)
-class PeriodAdmin(SimpleHistoryAdmin):
+class PeriodAdmin(RetireNotDelete, SimpleHistoryAdmin):
     list_display = ["name", "kind", "start", "end"]
     list_filter = ["kind"]
 
 
 @admin.register(User)
-class UserAdmin(SimpleHistoryAdmin):
+class UserAdmin(RetireNotDelete, SimpleHistoryAdmin):
     list_display = ["email", "full_name", "is_active"]  # fits 1280 px beside the filters
     list_filter = ["is_active", "groups", "organisation", "team"]
     search_fields = ["email", "full_name"]
@@ -33,3 +52,11 @@ class UserAdmin(SimpleHistoryAdmin):
     # Roles and deactivation are changed on the portal's Users page, which refuses giving
     # oneself case-level access, logs each change and emails the person and the other admins.
     readonly_fields = ["groups", "is_active"]
+
+
+admin.site.unregister(Group)
+
+
+@admin.register(Group)
+class RoleGroupAdmin(RetireNotDelete, GroupAdmin):
+    """Roles are groups: deleting one would take a role from everyone who holds it."""

@@ -348,8 +348,8 @@ class AccessEventQuerySet(models.QuerySet["AccessEvent"]):
 
 
 class AccessEvent(models.Model):
-    """Who signed in, looked at a case-level record or took data out of the portal, and when;
-    and which admin invited someone, changed their roles or team, deactivated or reactivated
+    """Who signed in, looked at a case-level record or took data out of the portal, was refused
+    a page, or opened a page of the admin site, and when; and which admin invited someone, changed their roles or team, deactivated or reactivated
     their account, reset their two-factor sign-in or lifted their sign-in lock.
 
     Append-only: the model refuses changes and deletions, and on PostgreSQL a trigger refuses
@@ -365,6 +365,8 @@ class AccessEvent(models.Model):
         EXPORT = "export", "Downloaded a table"
         REPORT_DOWNLOAD = "report_download", "Downloaded a report"
         FILE_DOWNLOAD = "file_download", "Downloaded a file"
+        ACCESS_REFUSED = "access_refused", "Was refused a page"
+        ADMIN_PAGE_VIEWED = "admin_page_viewed", "Opened a page of the admin site"
         # Done by an admin to the person the reference names.
         TWO_FACTOR_RESET = "two_factor_reset", "Reset someone's two-factor sign-in"
         SIGN_IN_LOCK_LIFTED = "sign_in_lock_lifted", "Lifted someone's sign-in lock"

@@ -67,11 +67,13 @@ def test_viewing_case_level_records_and_exporting_are_logged_by_opaque_id(people
         assert "EHC-SECRET-1" not in " ".join([event.record, event.reference, event.username])
 
 
-def test_a_refused_view_is_not_logged_as_a_view(people, client_for):
+def test_a_refused_view_is_logged_as_a_refusal_not_a_view(people, client_for):
     plan = PlanFactory()
     url = reverse("audits:plan_detail", kwargs={"plan_uuid": plan.uuid})
     assert client_for(people.board).get(url).status_code == 403
-    assert kinds() == []
+    assert kinds() == [(Kind.ACCESS_REFUSED, "page", str(plan.uuid))]
+    refusal = AccessEvent.objects.get(kind=Kind.ACCESS_REFUSED)
+    assert event_label(refusal) == f"Was refused the page: {url} (no right to it)"
 
 
 def test_the_portal_can_only_add_to_the_log(people):

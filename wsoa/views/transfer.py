@@ -191,6 +191,7 @@ def actions_export(request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str) -> 
 
 @role_required(*ACTION_PLAN_MANAGERS)
 @require_http_methods(["GET"])
+@logs_access(Kind.EXPORT, "action table import template", "plan_uuid")
 def actions_import_template(
     request: SignedInRequest, plan_uuid: uuid.UUID, fmt: str
 ) -> HttpResponse:
