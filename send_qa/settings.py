@@ -58,6 +58,7 @@ PORTAL_APPS = ["send_qa", "benchmarks", "audits", "kpis", "wsoa", "risks", "gove
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "send_qa.core.middleware.RefuseNulCharacters",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
