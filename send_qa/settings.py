@@ -71,6 +71,7 @@ MIDDLEWARE = [
     "send_qa.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "send_qa.core.session_timeout.SessionTimeoutMiddleware",
+    "send_qa.core.once.SubmittedOnce",  # a form posted twice makes one record
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it turns a locked-out sign-in into the lockout page.
@@ -272,6 +273,11 @@ CELERY_BEAT_SCHEDULE: dict = {
     "fail-stuck-reports": {
         "task": "send_qa.reports.tasks.fail_stuck_reports",
         "schedule": crontab(minute="*/10"),
+    },
+    # The one-time tokens of posted forms (send_qa.core.once) are kept two days.
+    "forget-submitted-forms": {
+        "task": "send_qa.core.tasks.forget_submitted_forms",
+        "schedule": crontab(hour=3, minute=45),
     },
     # The draft termly report is created when a term ends.
     "termly-report-drafts": {

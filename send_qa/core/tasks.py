@@ -3,6 +3,7 @@
 from celery import Task, shared_task
 
 from send_qa.core.invitations import invitation_send
+from send_qa.core.once import submitted_forms_forget
 
 
 @shared_task(bind=True, max_retries=5, default_retry_delay=60)
@@ -11,3 +12,9 @@ def send_invitation(self: Task, user_id: int) -> bool:
         return invitation_send(user_id=user_id)
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def forget_submitted_forms() -> int:
+    """Drop the one-time tokens of forms posted more than two days ago (run nightly by beat)."""
+    return submitted_forms_forget()
