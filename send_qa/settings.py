@@ -279,6 +279,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "send_qa.core.tasks.forget_submitted_forms",
         "schedule": crontab(hour=3, minute=45),
     },
+    # A compilation the worker's queue never got (Redis was down) is sent again.
+    "resend-unsent-reports": {
+        "task": "send_qa.reports.tasks.resend_unsent_reports",
+        "schedule": crontab(minute="*"),
+    },
     # The draft termly report is created when a term ends.
     "termly-report-drafts": {
         "task": "send_qa.reports.tasks.create_term_reports",

@@ -13,6 +13,7 @@ import hashlib
 import logging
 import os
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
@@ -27,6 +28,9 @@ from send_qa.reports.pdf import html_to_pdf
 
 logger = logging.getLogger(__name__)
 FOLDER = "reports"
+NOT_SENT = "The report could not be sent for compiling. Try again in a few minutes."
+# A version queued this long ago and never started was lost with the queue (Redis restarted).
+LOST_AFTER = datetime.timedelta(minutes=5)
 
 
 def report_html(version: Version) -> str:
@@ -52,6 +56,37 @@ def _fail(version: Version, message: str) -> Version:
     )
     version.refresh_from_db()
     return version
+
+
+def version_send(version_id: int, queue: Callable[[int], object]) -> bool:
+    """Put a queued version on the worker's queue; when the queue cannot be reached (Redis
+    down), record the version as not sent, with the message its page shows, rather than
+    leave it "Queued" for ever. `versions_resend` tries it again."""
+    try:
+        queue(version_id)
+    except Exception:  # any failure to reach the broker: the page says so, beat retries
+        logger.warning("Could not send report version %s for compiling", version_id, exc_info=True)
+        Version.objects.filter(pk=version_id, status=Version.Status.QUEUED).update(
+            status=Version.Status.NOT_SENT, error=NOT_SENT
+        )
+        return False
+    return True
+
+
+def versions_resend(queue: Callable[[int], object], *, now: datetime.datetime | None = None) -> int:
+    """Send again every version that was not sent, or was queued and never started since
+    `LOST_AFTER` (the beat task; reading a page never does). Returns how many went."""
+    now = now or timezone.now()
+    unsent = Version.objects.filter(status=Version.Status.NOT_SENT) | Version.objects.filter(
+        status=Version.Status.QUEUED, started_at__isnull=True, requested_at__lt=now - LOST_AFTER
+    )
+    sent = 0
+    for version_id in unsent.values_list("pk", flat=True):
+        Version.objects.filter(pk=version_id).exclude(status=Version.Status.DONE).update(
+            status=Version.Status.QUEUED, error=""
+        )
+        sent += version_send(version_id, queue)
+    return sent
 
 
 def report_compile(*, version_id: int) -> Version:

@@ -110,6 +110,7 @@ class Version(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        NOT_SENT = "not_sent", "Not sent"  # the worker's queue could not be reached
         RUNNING = "running", "Being compiled"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
