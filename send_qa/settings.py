@@ -269,10 +269,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "wsoa.tasks.send_action_reminders",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
-    # A report compilation whose worker was killed is marked failed, never pending for ever.
+    # A report compilation whose worker was killed (its heartbeat stopped) is marked failed
+    # within a minute or so, never "being compiled" for ever.
     "fail-stuck-reports": {
         "task": "send_qa.reports.tasks.fail_stuck_reports",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*"),
     },
     # The one-time tokens of posted forms (send_qa.core.once) are kept two days.
     "forget-submitted-forms": {

@@ -3,7 +3,7 @@
 from django.db.models import QuerySet
 
 from send_qa.core.jobs import JobStatus
-from send_qa.reports.compile import NOT_SENT
+from send_qa.reports.compile import NOT_SENT, STOPPED
 from send_qa.reports.models import Version
 
 WAITING = (Version.Status.QUEUED, Version.Status.RUNNING)
@@ -24,6 +24,12 @@ def compile_status(versions: QuerySet[Version]) -> JobStatus | None:
     last = versions.filter(finished_at__isnull=False).order_by("-finished_at").first()
     if last is None:
         return None
+    if last.status == Version.Status.FAILED and last.error == STOPPED:
+        return JobStatus(
+            waiting=False,
+            failed=True,
+            message=f"The compile of version {last.number} stopped: try again.",
+        )
     if last.status == Version.Status.FAILED:
         return JobStatus(
             waiting=False, failed=True, message=f"Version {last.number} could not be compiled."

@@ -21,7 +21,7 @@ def create_term_reports() -> int:
 @shared_task
 def fail_stuck_reports() -> int:
     """The one place that marks killed compilations failed and clears their temporary files
-    (run by beat every ten minutes; pages never change data when read)."""
+    (run by beat every minute; pages never change data when read)."""
     return versions_fail_stuck()
 
 
