@@ -7,10 +7,9 @@ import datetime
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar, cast
 
-from crispy_forms.layout import Hidden
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout, Submit
+from crispy_forms_gds.layout import Div, Field, Hidden, Layout, Submit
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
