@@ -6,30 +6,53 @@ A version token in the cache names the state of the KPI data: every save or dele
 indicator, target, value, exception note or saved scorecard makes a new token (again once
 its transaction commits) (signals, and `data_changed()` after bulk writes), so a table built
 before a change is never served after it. Entries also expire after CACHE_SECONDS.
+
+The cache only saves time: when it cannot be reached (Redis down; Django's Redis backend
+raises on a lost connection), pages build their tables afresh and saving goes on.
 """
 
+import logging
 import uuid
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from redis.exceptions import RedisError
 
+logger = logging.getLogger(__name__)
 VERSION_KEY = "kpis:data-version"
 CACHE_SECONDS = 600
+# What the cache raises when it cannot be reached.
+CACHE_ERRORS = (RedisError, OSError)
 T = TypeVar("T")
 
 
+class CacheUnreachable(Exception):
+    """The cache could not be reached: build without it."""
+
+
+def _unreachable(error: Exception) -> CacheUnreachable:
+    logger.warning("The cache could not be reached: building without it (%s)", error)
+    return CacheUnreachable(str(error))
+
+
 def data_version() -> str:
-    version: str | None = cache.get(VERSION_KEY)
-    if version is None:
-        cache.add(VERSION_KEY, uuid.uuid4().hex, None)
-        version = cache.get(VERSION_KEY)
+    try:
+        version: str | None = cache.get(VERSION_KEY)
+        if version is None:
+            cache.add(VERSION_KEY, uuid.uuid4().hex, None)
+            version = cache.get(VERSION_KEY)
+    except CACHE_ERRORS as error:
+        raise _unreachable(error) from error
     return str(version)
 
 
 def _new_version() -> None:
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    try:
+        cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    except CACHE_ERRORS as error:  # its entries expire after CACHE_SECONDS in any case
+        _unreachable(error)
 
 
 def data_changed(*args: Any, **kwargs: Any) -> None:
@@ -42,9 +65,18 @@ def data_changed(*args: Any, **kwargs: Any) -> None:
 
 def cached(parts: tuple[object, ...], make: Callable[[], T]) -> T:
     """The value cached under `parts` for the current KPI data, made by `make` if missing."""
-    key = "kpis:" + ":".join(str(part) for part in (data_version(), *parts))
-    value: T | None = cache.get(key)
+    try:
+        key = "kpis:" + ":".join(str(part) for part in (data_version(), *parts))
+        value: T | None = cache.get(key)
+    except CacheUnreachable:
+        return make()
+    except CACHE_ERRORS as error:
+        _unreachable(error)
+        return make()
     if value is None:
         value = make()
-        cache.set(key, value, CACHE_SECONDS)
+        try:
+            cache.set(key, value, CACHE_SECONDS)
+        except CACHE_ERRORS as error:
+            _unreachable(error)
     return value

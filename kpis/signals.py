@@ -9,12 +9,14 @@ made after a job has started queues the next.
 """
 
 import logging
+from contextlib import suppress
 from typing import Any
 
 from django.core.cache import cache
 from django.db import transaction
 
 from benchmarks.progress import import_progress
+from kpis.cache import CACHE_ERRORS
 from kpis.tasks import QUEUED_KEY, QUEUED_SECONDS, compute_comparators, recalculate_indicators
 
 logger = logging.getLogger(__name__)
@@ -26,12 +28,16 @@ def recalculation_needed(*args: Any, **kwargs: Any) -> None:
 
 
 def _queue() -> None:
-    if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
-        return  # one is waiting and has not started: it will read this change
+    try:
+        if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
+            return  # one is waiting and has not started: it will read this change
+    except CACHE_ERRORS:  # no mark to share: queue it anyway (a second job is harmless)
+        logger.warning("The cache could not be reached to mark the recalculation queued")
     try:
         recalculate_indicators.delay()
     except Exception:  # the broker is down: the nightly recalculation catches up
-        cache.delete(QUEUED_KEY)
+        with suppress(*CACHE_ERRORS):
+            cache.delete(QUEUED_KEY)
         logger.warning("Could not queue the recalculation of computed indicators", exc_info=True)
 
 

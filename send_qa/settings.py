@@ -59,6 +59,7 @@ PORTAL_APPS = ["send_qa", "benchmarks", "audits", "kpis", "wsoa", "risks", "gove
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "send_qa.core.middleware.HealthFirst",  # before anything that reads the session
+    "send_qa.core.middleware.RefuseNulCharacters",
     "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -71,6 +72,7 @@ MIDDLEWARE = [
     "send_qa.core.middleware.NoStoreWhenSignedIn",
     "django.contrib.messages.middleware.MessageMiddleware",
     "send_qa.core.session_timeout.SessionTimeoutMiddleware",
+    "send_qa.core.once.SubmittedOnce",  # a form posted twice makes one record
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # Last, so it turns a locked-out sign-in into the lockout page.
@@ -281,10 +283,21 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "wsoa.tasks.send_action_reminders",
         "schedule": crontab(hour=8, minute=0, day_of_week=1),
     },
-    # A report compilation whose worker was killed is marked failed, never pending for ever.
+    # A report compilation whose worker was killed (its heartbeat stopped) is marked failed
+    # within a minute or so, never "being compiled" for ever.
     "fail-stuck-reports": {
         "task": "send_qa.reports.tasks.fail_stuck_reports",
-        "schedule": crontab(minute="*/10"),
+        "schedule": crontab(minute="*"),
+    },
+    # The one-time tokens of posted forms (send_qa.core.once) are kept two days.
+    "forget-submitted-forms": {
+        "task": "send_qa.core.tasks.forget_submitted_forms",
+        "schedule": crontab(hour=3, minute=45),
+    },
+    # A compilation the worker's queue never got (Redis was down) is sent again.
+    "resend-unsent-reports": {
+        "task": "send_qa.reports.tasks.resend_unsent_reports",
+        "schedule": crontab(minute="*"),
     },
     # The draft termly report is created when a term ends.
     "termly-report-drafts": {

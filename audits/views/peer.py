@@ -17,7 +17,7 @@ from audits.peer_moderation import (
     teams_with_plans,
 )
 from audits.roles import AUDIT_MANAGERS, PEER_MODERATION_READERS, PEER_MODERATORS
-from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access import SignedInRequest, opaque_id, role_required
 from send_qa.core.access_log import Kind, logs_access
 
 
@@ -61,7 +61,7 @@ def peer_start(request: SignedInRequest) -> HttpResponse:
         raise PermissionDenied("Only members of a team peer-moderate its plans.")
     plan = get_object_or_404(
         Plan.objects.filter(team_id=user.team_id, is_active=True),
-        uuid=request.POST.get("plan") or None,
+        uuid=opaque_id(request.POST.get("plan", "")) or None,
     )
     try:
         audit = peer_moderation_start(plan=plan, by=user)

@@ -57,7 +57,7 @@ from kpis.models import (
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS, VALUE_ENTERERS
 from kpis.services import period_values_save, recalculation_ask
 from kpis.tasks import ask_for_exception_commentary
-from send_qa.core.access import SignedInRequest, role_required
+from send_qa.core.access import SignedInRequest, query_date, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.forms import posted
@@ -162,10 +162,11 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
     indicator = indicator_to_enter(request.user, code)
     back, back_to = _way_back(request.user, indicator)
     initial: dict[str, object] = {}
-    if request.GET.get("start") and request.GET.get("end"):
-        found = Measurement.objects.filter(
-            indicator=indicator, period_start=request.GET["start"], period_end=request.GET["end"]
-        )
+    start, end = query_date(request.GET.get("start", "")), query_date(request.GET.get("end", ""))
+    if (request.GET.get("start") or request.GET.get("end")) and not (start and end):
+        messages.error(request, "The link's period is not a real date: enter the period below.")
+    if start and end:
+        found = Measurement.objects.filter(indicator=indicator, period_start=start, period_end=end)
         for m in found:
             field = MeasurementForm.AREA_FIELDS.get(m.area)
             if field:
@@ -177,7 +178,7 @@ def measurement_edit(request: SignedInRequest, code: str) -> HttpResponse:
                     "commentary": m.commentary,
                     "period_label": m.period_label,
                 }
-        initial |= {"period_start": request.GET["start"], "period_end": request.GET["end"]}
+        initial |= {"period_start": start, "period_end": end}
     form = MeasurementForm(posted(request), indicator=indicator, initial=initial)
     status = 200
     if form.is_valid():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from collections.abc import Callable
 from functools import wraps
@@ -48,6 +49,15 @@ def role_required(
         return wrapped
 
     return decorator
+
+
+def query_date(value: str) -> datetime.date | None:
+    """A date as given in a query string (YYYY-MM-DD), or None when it is not a real one
+    (2026-13-45): a link someone edited gives the page, never a server error."""
+    try:
+        return datetime.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        return None
 
 
 def opaque_id(value: str) -> str:

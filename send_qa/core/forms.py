@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar, cast
 
 from crispy_forms_gds.choices import Choice
 from crispy_forms_gds.helper import FormHelper
-from crispy_forms_gds.layout import Div, Field, Layout, Submit
+from crispy_forms_gds.layout import Div, Field, Hidden, Layout, Submit
 from crispy_forms_gds.widgets import DateInputWidget
 from django import forms
 from django.conf import settings
@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.access import opaque_id
 from send_qa.core.models import AccessEvent, Organisation, Team, User
+from send_qa.core.once import ONCE_FIELD, new_token
 from send_qa.core.roles import CASE_LEVEL_ROLES, ROLE_DESCRIPTIONS, TEAM_ROLES, Role
 from send_qa.core.uploads import (
     MB,
@@ -81,6 +82,13 @@ class GDSFormMixin(_FormBase):
         self.helper = FormHelper()
         self.helper.attrs = {"novalidate": ""}
         self.helper.add_input(Submit("submit", self.submit_label))
+        self.helper.add_input(Hidden(ONCE_FIELD, new_token()))  # posted once (core.once)
+
+
+def asked_by_get(helper: FormHelper) -> None:
+    """A form that only filters a page: sent as a query string, without a one-time token."""
+    helper.form_method = "get"
+    helper.inputs = [i for i in helper.inputs if getattr(i, "name", "") != ONCE_FIELD]
 
 
 class SpreadsheetUploadForm(GDSFormMixin, forms.Form):
@@ -544,7 +552,7 @@ class AccessLogFilterForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.helper.form_method = "get"
+        asked_by_get(self.helper)
         half = "govuk-grid-column-one-half"
         self.helper.layout = Layout(
             Div(

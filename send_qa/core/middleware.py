@@ -4,6 +4,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.contrib.auth.middleware import LoginRequiredMiddleware
+from django.core.exceptions import BadRequest
 from django.http import HttpRequest, HttpResponseBase, JsonResponse
 from django.urls import reverse
 from django.utils.cache import add_never_cache_headers, patch_cache_control
@@ -40,6 +41,23 @@ class NoStoreWhenSignedIn:
             add_never_cache_headers(response)
             patch_cache_control(response, no_store=True, private=True)
         return response
+
+
+class RefuseNulCharacters:
+    """A NUL character in a link's path or query string is never something a person typed:
+    answer 400 before any view passes it to the database, which cannot store it (forms refuse
+    it in posted fields themselves)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponseBase:
+        query = request.GET.lists()
+        if "\x00" in request.path or any(
+            "\x00" in name or any("\x00" in value for value in values) for name, values in query
+        ):
+            raise BadRequest("A NUL character in the address.")
+        return self.get_response(request)
 
 
 def wants_json(request: HttpRequest) -> bool:

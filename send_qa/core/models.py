@@ -412,3 +412,17 @@ class AccessEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> tuple[int, dict[str, int]]:
         raise AppendOnly("The access log can only be added to.")
+
+
+class SubmittedForm(models.Model):
+    """A form that was posted (issue 21): its one-time token, who posted it and the page its
+    result is on, so that the same form posted again (a double click, a resend) makes nothing
+    new and leads to the first's result (`send_qa.core.once`)."""
+
+    token = models.UUIDField(unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="+")
+    location = models.CharField(max_length=1000, blank=True)
+    submitted_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"Form {self.token} posted by {self.user}"

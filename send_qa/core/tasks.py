@@ -3,6 +3,7 @@
 from celery import Task, shared_task
 
 from send_qa.core.invitations import invitation_send
+from send_qa.core.once import submitted_forms_forget
 from send_qa.core.role_notices import roles_changed_tell
 
 
@@ -24,3 +25,9 @@ def send_roles_changed(
         )
     except OSError as exc:  # the mail server is unreachable: try again later
         raise self.retry(exc=exc) from exc
+
+
+@shared_task
+def forget_submitted_forms() -> int:
+    """Drop the one-time tokens of forms posted more than two days ago (run nightly by beat)."""
+    return submitted_forms_forget()

@@ -110,6 +110,7 @@ class Version(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
+        NOT_SENT = "not_sent", "Not sent"  # the worker's queue could not be reached
         RUNNING = "running", "Being compiled"
         DONE = "done", "Done"
         FAILED = "failed", "Failed"
@@ -128,6 +129,9 @@ class Version(models.Model):
     requested_at = models.DateTimeField(auto_now_add=True)
     started_at = models.DateTimeField(null=True, blank=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    heartbeat_at = models.DateTimeField(
+        null=True, blank=True, help_text="Last sign of life of the compile while it runs."
+    )
     released_at = models.DateTimeField(null=True, blank=True)
     released_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"

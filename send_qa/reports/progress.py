@@ -3,6 +3,7 @@
 from django.db.models import QuerySet
 
 from send_qa.core.jobs import JobStatus
+from send_qa.reports.compile import NOT_SENT, STOPPED
 from send_qa.reports.models import Version
 
 WAITING = (Version.Status.QUEUED, Version.Status.RUNNING)
@@ -18,9 +19,17 @@ def compile_status(versions: QuerySet[Version]) -> JobStatus | None:
             for v in waiting
         ]
         return JobStatus(waiting=True, message=" ".join(lines))
+    if versions.filter(status=Version.Status.NOT_SENT).exists():
+        return JobStatus(waiting=False, failed=True, message=NOT_SENT)
     last = versions.filter(finished_at__isnull=False).order_by("-finished_at").first()
     if last is None:
         return None
+    if last.status == Version.Status.FAILED and last.error == STOPPED:
+        return JobStatus(
+            waiting=False,
+            failed=True,
+            message=f"The compile of version {last.number} stopped: try again.",
+        )
     if last.status == Version.Status.FAILED:
         return JobStatus(
             waiting=False, failed=True, message=f"Version {last.number} could not be compiled."

@@ -9,6 +9,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from send_qa.core.models import User
+from send_qa.reports.compile import version_send
 from send_qa.reports.draft import report_draft
 from send_qa.reports.models import Report, Version
 from send_qa.reports.tasks import compile_report
@@ -16,9 +17,10 @@ from send_qa.reports.tasks import compile_report
 
 @transaction.atomic
 def version_request(*, report: Report, number: int, by: User | None) -> Version:
-    """A new compilation of a version, sent to the worker once this transaction commits."""
+    """A new compilation of a version, sent to the worker once this transaction commits
+    (recorded as not sent if the worker's queue cannot be reached)."""
     version = Version.objects.create(report=report, number=number, requested_by=by)
-    compile_report.delay_on_commit(version.pk)
+    transaction.on_commit(lambda: version_send(version.pk, compile_report.delay))
     return version
 
 
@@ -33,7 +35,7 @@ def version_retry(*, version: Version) -> Version:
     )
     if not queued:
         raise ValidationError("This version was compiled; compile a new one instead.")
-    compile_report.delay_on_commit(version.pk)
+    transaction.on_commit(lambda: version_send(version.pk, compile_report.delay))
     version.status, version.error = Version.Status.QUEUED, ""
     return version
 

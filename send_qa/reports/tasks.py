@@ -3,7 +3,7 @@
 from celery import shared_task
 from django.conf import settings
 
-from send_qa.reports.compile import report_compile, versions_fail_stuck
+from send_qa.reports.compile import report_compile, versions_fail_stuck, versions_resend
 from send_qa.reports.models import Report
 
 
@@ -21,5 +21,11 @@ def create_term_reports() -> int:
 @shared_task
 def fail_stuck_reports() -> int:
     """The one place that marks killed compilations failed and clears their temporary files
-    (run by beat every ten minutes; pages never change data when read)."""
+    (run by beat every minute; pages never change data when read)."""
     return versions_fail_stuck()
+
+
+@shared_task
+def resend_unsent_reports() -> int:
+    """Send again the compilations the worker's queue never got (run by beat every minute)."""
+    return versions_resend(compile_report.delay)

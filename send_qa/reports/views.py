@@ -32,6 +32,7 @@ from send_qa.reports.access import (
     version_to_read,
     versions_visible_to,
 )
+from send_qa.reports.compile import NOT_SENT
 from send_qa.reports.draft import report_draft
 from send_qa.reports.forms import BoardCommentaryForm, NewReportForm, ReportForm
 from send_qa.reports.models import Report, Version
@@ -78,6 +79,9 @@ def report_detail(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRespo
             "report": report,
             "versions": versions.select_related("requested_by", "released_by"),
             "job": compile_status(versions),
+            "not_sent": NOT_SENT
+            if versions.filter(status=Version.Status.NOT_SENT).exists()
+            else "",
             "numbers": Version.Number.choices,
             "is_sendops": is_sendops,
             "can_comment": request.user.has_role(*BOARD_PAPER_READERS),
@@ -165,8 +169,8 @@ def version_compile(request: SignedInRequest, report_uuid: uuid.UUID) -> HttpRes
     if number not in {str(n) for n in Version.Number.values}:
         messages.error(request, "Choose version 1, 2 or 3.")
     else:
-        version = services.version_request(report=report, number=int(number), by=request.user)
-        messages.success(request, f"Version {version.number} is being compiled.")
+        # No "Success" here: the page says whether it is queued or could not be sent.
+        services.version_request(report=report, number=int(number), by=request.user)
     return redirect("reports:report_detail", report_uuid=report.uuid)
 
 
@@ -179,7 +183,9 @@ def version_retry(request: SignedInRequest, version_uuid: uuid.UUID) -> HttpResp
     except ValidationError as refusal:
         messages.error(request, refusal.message)
     else:
-        messages.success(request, f"Compiling version {version.number} again.")
+        version.refresh_from_db(fields=["status"])
+        if version.status == Version.Status.QUEUED:
+            messages.success(request, f"Compiling version {version.number} again.")
     return redirect("reports:report_detail", report_uuid=version.report.uuid)
 
 

@@ -15,7 +15,7 @@ from send_qa.core import follow_up
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.concurrency import EditConflict
 from send_qa.core.follow_up import Evidence
-from send_qa.core.forms import posted
+from send_qa.core.forms import asked_by_get, posted
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from wsoa import follow_up as raising
@@ -55,7 +55,7 @@ def action_raise(request: SignedInRequest) -> HttpResponse:
         # The page's own GET form carries the evidence along; a GET form carries no CSRF token
         # (it would leak into the address, the logs and the Referer).
         plan_form.helper.form_tag = False
-        plan_form.helper.form_method = "get"
+        asked_by_get(plan_form.helper)
         if choice:
             plan_form.is_valid()  # the error summary says the plan chosen no longer exists
         return render(
