@@ -11,7 +11,6 @@ from kombu.exceptions import OperationalError
 
 from send_qa.reports.compile import NOT_SENT, versions_resend
 from send_qa.reports.models import Version
-from send_qa.reports.services import version_retry
 from tests.kpis.factories import IndicatorFactory
 from tests.reports.factories import a_report
 
@@ -46,20 +45,6 @@ def test_a_compile_that_cannot_be_queued_is_recorded_as_not_sent_and_says_so(
     assert reverse("reports:version_retry", kwargs={"version_uuid": version.uuid}) in page
     status = client.get(reverse("reports:report_status", kwargs={"report_uuid": report.uuid}))
     assert status.json() == {"waiting": False, "failed": True, "message": NOT_SENT}
-
-
-def test_a_version_not_sent_can_be_tried_again(people, django_capture_on_commit_callbacks):
-    version = Version.objects.create(
-        report=a_report(), number=2, status=Version.Status.NOT_SENT, error=NOT_SENT
-    )
-    with (
-        mock.patch("send_qa.reports.tasks.compile_report.delay") as delay,
-        django_capture_on_commit_callbacks(execute=True),
-    ):
-        version_retry(version=version)
-    delay.assert_called_once_with(version.pk)
-    version.refresh_from_db()
-    assert (version.status, version.error) == (Version.Status.QUEUED, "")
 
 
 def test_beat_sends_again_what_was_not_sent_or_was_queued_and_never_started(people):

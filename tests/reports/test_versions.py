@@ -78,7 +78,9 @@ def test_a_request_queues_the_compilation_once_the_transaction_commits(
     assert (version.status, version.requested_by) == (Version.Status.QUEUED, people.sendops)
 
 
-@pytest.mark.parametrize("status", [Version.Status.FAILED, Version.Status.RUNNING])
+@pytest.mark.parametrize(
+    "status", [Version.Status.FAILED, Version.Status.RUNNING, Version.Status.NOT_SENT]
+)
 def test_a_version_that_did_not_finish_is_tried_again(status, django_capture_on_commit_callbacks):
     version = Version.objects.create(
         report=a_report(), number=1, status=status, error="MemoryError: out of memory"
