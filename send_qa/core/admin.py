@@ -5,6 +5,8 @@ on its confirmation page every plan and audit it would touch, by case reference:
 holds or leads to case-level records can be deleted here. Retire it instead (untick "active").
 """
 
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
 from django.contrib.auth.models import Group
@@ -43,10 +45,21 @@ class PeriodAdmin(RetireNotDelete, SimpleHistoryAdmin):
     list_filter = ["kind"]
 
 
+class TeamFilter(admin.RelatedFieldListFilter):
+    """The teams to filter by, each named with its organisation, in one query (Django's own
+    filter reads each team's organisation separately)."""
+
+    def field_choices(
+        self, field: Any, request: HttpRequest, model_admin: admin.ModelAdmin
+    ) -> list[tuple[Any, str]]:
+        teams = Team.objects.select_related("organisation").order_by("organisation__name", "name")
+        return [(team.pk, str(team)) for team in teams]
+
+
 @admin.register(User)
 class UserAdmin(RetireNotDelete, SimpleHistoryAdmin):
     list_display = ["email", "full_name", "is_active"]  # fits 1280 px beside the filters
-    list_filter = ["is_active", "groups", "organisation", "team"]
+    list_filter = ["is_active", "groups", "organisation", ("team", TeamFilter)]
     search_fields = ["email", "full_name"]
     fields = ["email", "full_name", "job_title", "organisation", "team", "groups", "is_active"]
     # Roles and deactivation are changed on the portal's Users page, which refuses giving
