@@ -5,7 +5,7 @@ on its confirmation page every plan and audit it would touch, by case reference:
 holds or leads to case-level records can be deleted here. Retire it instead (untick "active").
 """
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.contrib import admin
 from django.contrib.auth.admin import GroupAdmin
@@ -15,6 +15,9 @@ from django.http import HttpRequest
 from simple_history.admin import SimpleHistoryAdmin
 
 from send_qa.core.models import Organisation, Period, Team, User
+
+if TYPE_CHECKING:
+    from django.utils.functional import _StrPromise  # the stubs' lazy string
 
 
 class RetireNotDelete(admin.ModelAdmin):
@@ -51,9 +54,9 @@ class TeamFilter(admin.RelatedFieldListFilter):
 
     def field_choices(
         self, field: Any, request: HttpRequest, model_admin: admin.ModelAdmin
-    ) -> list[tuple[Any, str]]:
+    ) -> "list[tuple[str, str | _StrPromise]]":
         teams = Team.objects.select_related("organisation").order_by("organisation__name", "name")
-        return [(team.pk, str(team)) for team in teams]
+        return [(str(team.pk), str(team)) for team in teams]
 
 
 @admin.register(User)
