@@ -21,7 +21,7 @@ class HealthFirst:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.path_info == reverse("healthz"):
+        if request.path == reverse("healthz"):  # both with the script prefix, if any
             return views.healthz(request)
         return self.get_response(request)
 

@@ -64,6 +64,11 @@ def _address(url_name: str, script_prefix: str) -> str:
     return reverse(url_name)
 
 
+@cache
+def _group_address(group: str, script_prefix: str) -> str:
+    return reverse("core:menu_group", kwargs={"slug": slugify(group)})
+
+
 def links_for(user: "User") -> list[NavItem]:
     """Every link the person may use, in menu order, whether or not the menu groups them."""
     return [item for item in nav_items() if item.roles is None or user.has_role(*item.roles)]
@@ -92,7 +97,7 @@ def items_for(user: "User", current_path: str) -> list[dict[str, object]]:
             entries.append(link)
             continue
         if item.group not in groups:
-            url = reverse("core:menu_group", kwargs={"slug": slugify(item.group)})
+            url = _group_address(item.group, get_script_prefix())
             groups[item.group] = {
                 "label": item.group,
                 "url": url,
