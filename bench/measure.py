@@ -119,6 +119,7 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             f"{reverse('audits:assign_matching')}?not_audited=12",
         ),
         ("Risk register", sendops, reverse("risks:risk_list")),
+        ("Checklist list", sendops, reverse("audits:template_list")),
         ("Meetings", "board@demo.invalid", reverse("governance:meeting_list")),
     ]
 
