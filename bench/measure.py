@@ -124,6 +124,7 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
         ("Risk register", sendops, reverse("risks:risk_list")),
         ("Checklist list", sendops, reverse("audits:template_list")),
         ("Reviews due", sendops, reverse("audits:reviews_due")),
+        ("Audit list, last page (SENDOPS)", sendops, f"{reverse('audits:audit_list')}?page=last"),
         (
             "Reviews due, last page",
             sendops,
