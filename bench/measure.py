@@ -17,6 +17,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
@@ -60,6 +61,8 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
     """(what, whose email, url) for each key page of the issue's list."""
     sendops, auditor = "sendops@demo.invalid", "auditor@demo.invalid"
     last_page = math.ceil(Plan.objects.count() / PLANS_PER_PAGE)
+    reviews_due = Plan.objects.review_due(on=timezone.localdate()).count()
+    reviews_last_page = max(math.ceil(reviews_due / PLANS_PER_PAGE), 1)
     return [
         ("Dashboard (SENDOPS)", sendops, reverse("dashboard:home")),
         ("Dashboard (auditor)", auditor, reverse("dashboard:home")),
@@ -119,6 +122,14 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             f"{reverse('audits:assign_matching')}?not_audited=12",
         ),
         ("Risk register", sendops, reverse("risks:risk_list")),
+        ("Checklist list", sendops, reverse("audits:template_list")),
+        ("Reviews due", sendops, reverse("audits:reviews_due")),
+        ("Audit list, last page (SENDOPS)", sendops, f"{reverse('audits:audit_list')}?page=last"),
+        (
+            "Reviews due, last page",
+            sendops,
+            f"{reverse('audits:reviews_due')}?page={reviews_last_page}",
+        ),
         ("Meetings", "board@demo.invalid", reverse("governance:meeting_list")),
     ]
 

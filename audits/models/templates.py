@@ -9,9 +9,12 @@ import uuid
 from decimal import Decimal
 from typing import Any
 
+from django.apps import apps
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -35,6 +38,29 @@ class ChecklistTemplateQuerySet(models.QuerySet["ChecklistTemplate"]):
 
     def for_subject(self, subject: str) -> "ChecklistTemplateQuerySet":
         return self.filter(subject=subject)
+
+    def with_counts(self) -> "ChecklistTemplateQuerySet":
+        """Each version's questions (`item_count`) and audits (`audit_count`), each counted in
+        its own subquery: counting both through one join multiplies items by audits."""
+        items = (
+            TemplateItem.objects.filter(section__template=OuterRef("pk"))
+            .order_by()
+            .values("section__template")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        audits = (
+            apps.get_model("audits", "Audit")  # its module imports this one
+            ._default_manager.filter(template=OuterRef("pk"))
+            .order_by()
+            .values("template")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        return self.annotate(
+            item_count=Coalesce(Subquery(items), 0),
+            audit_count=Coalesce(Subquery(audits), 0),
+        )
 
 
 class ChecklistTemplate(models.Model):

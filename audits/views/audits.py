@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db.models import BooleanField, ExpressionWrapper, QuerySet
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.template.defaultfilters import pluralize
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
@@ -42,11 +42,13 @@ from send_qa.core.concurrency import EditConflict
 from send_qa.core.figures import percent
 from send_qa.core.follow_up import FollowUp
 from send_qa.core.forms import posted
+from send_qa.core.keyset import Direction, KeysetPage, cursor_query, keyset_rows
 from send_qa.core.models import Period, Team, User
 from send_qa.core.outcomes import tell_outcome
 from send_qa.core.roles import group_name
 
 AUDITS_PER_PAGE = 50
+NUMBERED_PAGES = 20
 
 
 def _filtered_audits(request: SignedInRequest) -> tuple[AuditQuerySet, dict[str, str]]:
@@ -80,6 +82,81 @@ def _filtered_audits(request: SignedInRequest) -> tuple[AuditQuerySet, dict[str,
     return audits, filters
 
 
+def _every_audit_page(
+    request: SignedInRequest, audits: AuditQuerySet
+) -> tuple[KeysetPage[Audit], int]:
+    """SENDOPS's page of every audit, newest first, and how many match the filters (the
+    caption says it; a count over the list's index, not the rows). The first pages are
+    numbered; past them, and from the last page back, a page is read from its neighbour's
+    first or last audit (`send_qa.core.keyset`), so page 600 costs what page 1 does."""
+    base = request.GET
+    direction: Direction
+    if base.get("after"):
+        direction, named = "after", base["after"]
+    elif base.get("before"):
+        direction, named = "before", base["before"]
+    elif base.get("page") == "last":
+        direction, named = "last", ""
+    else:
+        return _numbered_page(base, audits)
+    cursor = None
+    if direction != "last":
+        named = opaque_id(named)
+        cursor = audits.filter(uuid=named).first() if named else None
+        if cursor is None:
+            raise Http404("No such audit in this list")
+    rows, more = keyset_rows(audits, "assigned_at", direction, cursor, AUDITS_PER_PAGE)
+    more_before = more if direction != "after" else True
+    more_after = more if direction == "after" else direction == "before"
+    page = KeysetPage(
+        rows,
+        previous_query=cursor_query(base, "before", str(rows[0].uuid))
+        if rows and more_before
+        else "",
+        next_query=cursor_query(base, "after", str(rows[-1].uuid)) if rows and more_after else "",
+        position="Last page" if direction == "last" else _assigned_between(rows),
+    )
+    return page, audits.count()
+
+
+def _numbered_page(base: QueryDict, audits: AuditQuerySet) -> tuple[KeysetPage[Audit], int]:
+    """One of the first pages, by number; a deeper number is not a page of this list."""
+    paginator = Paginator(audits.order_by("-assigned_at", "pk"), AUDITS_PER_PAGE)
+    number = base.get("page", "1")
+    if number.isdigit() and int(number) > NUMBERED_PAGES:
+        raise Http404("Pages past the first ones are reached by Next and Previous")
+    numbered = paginator.get_page(number)
+    rows = list(numbered.object_list)
+    query = base.copy()
+    for key in ("after", "before"):
+        query.pop(key, None)
+    previous_query = next_query = ""
+    if numbered.has_previous():
+        query["page"] = str(numbered.previous_page_number())
+        previous_query = query.urlencode()
+    if numbered.has_next() and numbered.number < NUMBERED_PAGES:
+        query["page"] = str(numbered.next_page_number())
+        next_query = query.urlencode()
+    elif numbered.has_next():
+        next_query = cursor_query(base, "after", str(rows[-1].uuid))
+    last_query = cursor_query(base, "last") if paginator.num_pages > NUMBERED_PAGES else ""
+    page = KeysetPage(
+        rows,
+        previous_query=previous_query,
+        next_query=next_query,
+        position=f"Page {numbered.number} of {paginator.num_pages}",
+        last_query=last_query,
+    )
+    return page, paginator.count
+
+
+def _assigned_between(rows: list[Audit]) -> str:
+    if not rows:
+        return ""
+    newest, oldest = (dateformat.format(r.assigned_at, "j M Y") for r in (rows[0], rows[-1]))
+    return f"Assigned {newest}" if newest == oldest else f"Assigned {oldest} to {newest}"
+
+
 def auditor_choices() -> QuerySet[User]:
     """Everyone who may be given audits (by role: reading it from 15,000 audits is slow)."""
     roles = [group_name(role) for role in AUDIT_READERS]
@@ -102,16 +179,18 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
     audits, filters = _filtered_audits(request)
     is_sendops = request.user.has_role(*AUDIT_MANAGERS)
     to_do_count = None
+    page: KeysetPage[Audit] | Page
     if is_sendops:
-        ordered = audits.order_by("-assigned_at", "pk")
+        page, total = _every_audit_page(request, audits)
+        rows = page.object_list
     else:
         to_do = to_do_condition(request.user, Period.objects.current_term())
         ordered = audits.annotate(
             is_to_do=ExpressionWrapper(to_do, output_field=BooleanField())
         ).order_by("-is_to_do", "-assigned_at", "pk")
         to_do_count = audits.filter(to_do).count()
-    page = Paginator(ordered, AUDITS_PER_PAGE).get_page(request.GET.get("page"))
-    rows, total = list(page.object_list), page.paginator.count
+        numbered = Paginator(ordered, AUDITS_PER_PAGE).get_page(request.GET.get("page"))
+        rows, total, page = list(numbered.object_list), numbered.paginator.count, numbered
     return render(
         request,
         "audits/audit_list.html",

@@ -9,7 +9,6 @@ import json
 import uuid
 
 from django.contrib import messages
-from django.db.models import Count
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.text import slugify
@@ -32,10 +31,7 @@ from send_qa.core.forms import posted
 @role_required(*CHECKLIST_READERS)
 @require_http_methods(["GET"])
 def template_list(request: SignedInRequest) -> HttpResponse:
-    templates = ChecklistTemplate.objects.annotate(
-        item_count=Count("sections__items", distinct=True),
-        audit_count=Count("audits", distinct=True),
-    ).order_by("name", "-version")
+    templates = ChecklistTemplate.objects.with_counts().order_by("name", "-version")
     return render(
         request,
         "audits/checklists/list.html",

@@ -31,6 +31,13 @@ from audits.register import (
     sorted_plans,
     with_last_audited,
 )
+from audits.reviews import (
+    ReviewFilters,
+    plans_with_reviews_due,
+    review_months,
+    review_teams,
+    reviews_due_ordered,
+)
 from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -143,20 +150,38 @@ def _way_back(user: User) -> tuple[str, str]:
 @require_http_methods(["GET"])
 @logs_access(Kind.RECORD_VIEWED, "list of reviews due")
 def reviews_due(request: SignedInRequest) -> HttpResponse:
+    """A page of the reviews due, by team, narrowed by team and month: a large county has
+    thousands due at once."""
     today = timezone.localdate()
-    plans = (
-        Plan.objects.visible_to(request.user)
-        .review_due(on=today)
-        .select_related("team", "caseworker")
-        .order_by("team__name", "next_review_due")
-    )
-    groups: dict[str, list[Plan]] = {}
-    for plan in plans:
-        groups.setdefault(plan.team.name if plan.team else "No team", []).append(plan)
+    filters = ReviewFilters.read(request.GET)
+    due = plans_with_reviews_due(request.user, today=today)
+    months = review_months(filters.of_team(due))
+    teams = review_teams(filters.of_month(due))
+    page = Paginator(
+        reviews_due_ordered(filters.of_month(filters.of_team(due))), PLANS_PER_PAGE
+    ).get_page(request.GET.get("page"))
+    totals = {team.uuid: team.plans for team in teams}
+    groups: dict[str, tuple[int, list[Plan]]] = {}
+    for plan in page.object_list:
+        name = plan.team.name if plan.team else "No team"
+        total = totals.get(str(plan.team.uuid) if plan.team else None, 0)
+        groups.setdefault(name, (total, []))[1].append(plan)
     return render(
         request,
         "audits/reviews_due.html",
-        {"groups": groups, "today": today, "weeks": REVIEW_DUE_SOON_WEEKS},
+        {
+            "page": page,
+            "groups": groups,
+            "filters": filters,
+            "filter_querystring": filters.query(),
+            "months": [(month.value, month.label) for month in months],
+            # A caseworker sees their own team's: a team filter of one team says nothing.
+            "teams": [(team.uuid, f"{team.name} ({team.plans})") for team in teams if team.uuid]
+            if len(teams) > 1 or filters.team
+            else [],
+            "today": today,
+            "weeks": REVIEW_DUE_SOON_WEEKS,
+        },
     )
 
 
