@@ -14,13 +14,15 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audits.models import Plan
+from audits.models import Audit, Plan
 from audits.views.plans import PLANS_PER_PAGE
 from bench.county import County
 
@@ -60,6 +62,16 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
     """(what, whose email, url) for each key page of the issue's list."""
     sendops, auditor = "sendops@demo.invalid", "auditor@demo.invalid"
     last_page = math.ceil(Plan.objects.count() / PLANS_PER_PAGE)
+    # The finished term with the most EHCP audits: the findings and QA summary's heaviest.
+    finished = (
+        Audit.objects.of_plans()
+        .filter(term__end__lt=timezone.localdate())
+        .values("term__uuid")
+        .annotate(audits=Count("id"))
+        .order_by("-audits")
+        .first()
+    )
+    finished_term = f"?term={finished['term__uuid']}" if finished else ""
     return [
         ("Dashboard (SENDOPS)", sendops, reverse("dashboard:home")),
         ("Dashboard (auditor)", auditor, reverse("dashboard:home")),
@@ -74,6 +86,8 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             ),
         ),
         ("Findings", sendops, reverse("audits:findings")),
+        ("Findings, a finished term", sendops, reverse("audits:findings") + finished_term),
+        ("QA summary, a finished term", sendops, reverse("audits:qa_summary") + finished_term),
         ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
         ("KPI scorecard (board)", "board@demo.invalid", reverse("kpis:scorecard")),
         (

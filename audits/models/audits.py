@@ -2,7 +2,7 @@
 
 import datetime
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -333,8 +333,10 @@ class Audit(models.Model):
         super().save(*args, **kwargs)
 
     @classmethod
-    def from_db(cls, db: str | None, field_names: Any, values: Any) -> "Audit":
-        audit = super().from_db(db, field_names, values)
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> "Audit":
+        audit = super().from_db(db, field_names, values, **kwargs)
         # The term it was read with: a save that moves it changes that term's figures too.
         audit.loaded_term_id = audit.__dict__.get("term_id")
         return audit

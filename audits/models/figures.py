@@ -24,8 +24,9 @@ class TermFiguresQuerySet(models.QuerySet["TermFigures"]):
         ids = sorted({pk for pk in term_ids if pk is not None})
         if not ids:
             return
-        self.bulk_create(
-            [TermFigures(term_id=pk, changed=uuid.uuid4()) for pk in ids],
+        stamped: list[TermFigures] = [TermFigures(term_id=pk, changed=uuid.uuid4()) for pk in ids]
+        TermFigures.objects.bulk_create(
+            stamped,
             update_conflicts=True,
             unique_fields=["term"],
             update_fields=["changed"],
