@@ -1,4 +1,5 @@
 from django.apps import AppConfig
+from django.db.models.signals import post_delete, post_save
 
 from send_qa.core import navigation
 
@@ -13,9 +14,11 @@ class AuditsConfig(AppConfig):
         # The roles, the evidence and core's follow_up import the auth models: those may be
         # imported only once every app is loaded, and ready() is the first moment.
         from audits import follow_up as evidence  # noqa: PLC0415
-        from audits import local_offer  # noqa: PLC0415
+        from audits import local_offer, receivers  # noqa: PLC0415
+        from audits.models import Audit  # noqa: PLC0415
         from audits.retention import HISTORY_FORGOTTEN  # noqa: PLC0415
         from audits.roles import NAV_ITEMS  # noqa: PLC0415
+        from audits.signals import records_written_in_bulk, term_figures_changed  # noqa: PLC0415
         from send_qa.core import database_roles, follow_up  # noqa: PLC0415
 
         navigation.register(*NAV_ITEMS)
@@ -23,3 +26,8 @@ class AuditsConfig(AppConfig):
         database_roles.history_forgotten(*HISTORY_FORGOTTEN)
         evidence.register()  # the evidence that raises improvement actions (issue 19)
         follow_up.register_evidence(local_offer.KIND, local_offer.LABEL, local_offer.describe)
+        # Each term's kept figures stay current (audits/receivers.py).
+        for signal in (post_save, post_delete):
+            signal.connect(receivers.audit_changed, sender=Audit, dispatch_uid="audits-figures")
+        records_written_in_bulk.connect(receivers.bulk_written, dispatch_uid="audits-figures")
+        term_figures_changed.connect(receivers.refresh_needed, dispatch_uid="audits-figures")

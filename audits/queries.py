@@ -5,10 +5,10 @@ from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
+from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, F, FloatField, Q, Sum
-from django.db.models.functions import Cast
+from django.db.models import Avg, Count, F, Q, Sum
 
 from audits.advice_queries import (
     advice_quality,
@@ -34,6 +34,14 @@ from audits.models.advice import REMINDER_DAYS_BEFORE_DUE
 from audits.models.audits import AuditQuerySet
 from audits.moderation import sessions_comparison
 from audits.peer_moderation import peer_moderation_in_term, team_schedules
+from audits.term_figures import (
+    TALLIED,
+    FindingsCounts,
+    QuestionCounts,
+    Tally,
+    counts_of,
+    findings_counted,
+)
 from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Period, Team, User
 from send_qa.core.suppression import WITHHELD, Describes, counts_table, percentage_shown
@@ -62,44 +70,6 @@ def good_or_better_share(good_or_better: int, graded: int) -> Decimal | None:
 
 
 @dataclass
-class _Tally:
-    """Counts over a set of audits' rows, each counted once: the headline and every group of
-    a breakdown are tallied by this one loop."""
-
-    total: int = 0
-    by_status: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
-    by_grade: defaultdict[str, int] = field(default_factory=lambda: defaultdict(int))
-    graded: int = 0
-    good: int = 0
-    sums: defaultdict[int, dict[str, list[float]]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(lambda: [0.0, 0.0]))
-    )
-    submitted_of: defaultdict[int, int] = field(default_factory=lambda: defaultdict(int))
-
-    def add(self, row: Mapping[str, Any]) -> None:
-        self.total += 1
-        self.by_status[row["status"]] += 1
-        if row["status"] != Audit.Status.SUBMITTED:
-            return
-        self.submitted_of[row["template_id"]] += 1
-        if row["grade"]:
-            self.by_grade[row["grade"]] += 1
-        if row["good_or_better"] is not None:
-            self.graded += 1
-            self.good += row["good_or_better"]
-        for code, (points, maximum) in row["section_scores"].items():
-            self.sums[row["template_id"]][code][0] += points
-            self.sums[row["template_id"]][code][1] += maximum
-
-    @property
-    def submitted(self) -> int:
-        return self.by_status.get(Audit.Status.SUBMITTED, 0)
-
-
-_TALLIED = ("status", "good_or_better", "section_scores", "grade", "template_id")
-
-
-@dataclass
 class TermFindings:
     total: int
     by_status: dict[str, int]
@@ -118,10 +88,21 @@ class TermFindings:
 
 def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
     """Counts and % good or better over every audit once; section averages per checklist
-    version; the weakest items of each checklist."""
-    tally = _Tally()
-    for row in audits.values(*_TALLIED):
-        tally.add(row)
+    version; the weakest items of each checklist: counted now, over any audits."""
+    return findings_from(findings_counted(audits), weakest=weakest)
+
+
+def term_findings_of(term: Period, *, weakest: int = 10) -> TermFindings:
+    """`term_findings` of a term's EHCP audits, from its kept counts (counted afresh when a
+    change has made them out of date): what the findings page, the QA summary and the report
+    read."""
+    return findings_from(counts_of(term), weakest=weakest)
+
+
+def findings_from(counts: FindingsCounts, *, weakest: int = 10) -> TermFindings:
+    """The figures of a term's findings from its counts, however they were counted: the one
+    way from counts to what a page prints."""
+    tally = counts.tally
     return TermFindings(
         total=tally.total,
         by_status={s.label: tally.by_status.get(s.value, 0) for s in Audit.Status},
@@ -131,9 +112,9 @@ def term_findings(audits: AuditQuerySet, *, weakest: int = 10) -> TermFindings:
         checklists=_section_averages(
             tally.sums, tally.submitted_of, _templates(tally.submitted_of)
         ),
-        weakest_items=weakest_items(audits.submitted(), limit=weakest),
-        golden_thread=golden_thread_checks(audits.submitted()),
-        by_grade=_in_band_order(audits, tally.by_grade),
+        weakest_items=weakest_items(counts.questions, limit=weakest),
+        golden_thread=golden_thread_checks(counts.questions),
+        by_grade=_in_band_order(tally.used, tally.by_grade),
     )
 
 
@@ -244,9 +225,9 @@ def findings_by(audits: AuditQuerySet, breakdown: Breakdown) -> FindingsBreakdow
     """`term_findings`' counts and section averages for each group of `breakdown`, and each
     group's mean score per score question, in three queries whatever the number of audits,
     groups or questions."""
-    tallies: defaultdict[str, _Tally] = defaultdict(_Tally)
-    everything = _Tally()
-    for row in audits.annotate(group=breakdown.of_audit()).values("group", *_TALLIED):
+    tallies: defaultdict[str, Tally] = defaultdict(Tally)
+    everything = Tally()
+    for row in audits.annotate(group=breakdown.of_audit()).values("group", *TALLIED):
         tallies[row["group"]].add(row)
         everything.add(row)
     labels = breakdown.sorted(tallies)
@@ -331,7 +312,7 @@ def _mean(total: int, answers: int) -> Decimal | None:
     return round_half_up(Decimal(total) / Decimal(answers)) if answers else None
 
 
-def _graded_counts(tally: _Tally) -> list[int]:
+def _graded_counts(tally: Tally) -> list[int]:
     """Good or better, not good or better, and submitted without a grade: they add up to the
     audits submitted."""
     return [tally.good, tally.graded - tally.good, tally.submitted - tally.graded]
@@ -341,7 +322,7 @@ def _group(
     label: str,
     counts: list,
     submitted: int | str | None,
-    tally: _Tally,
+    tally: Tally,
     templates: list[ChecklistTemplate],
     question_sums: Mapping[int, list[int]],
 ) -> FindingsGroup:
@@ -412,13 +393,13 @@ def _section_averages(
     return blocks
 
 
-def _in_band_order(audits: AuditQuerySet, counts: dict[str, int]) -> dict[str, int]:
-    """Grade counts best first, in the order of the templates' bands (zeros kept)."""
+def _in_band_order(used: Iterable[int], counts: dict[str, int]) -> dict[str, int]:
+    """Grade counts best first, in the order of the bands of the checklist versions used,
+    latest version first (zeros kept)."""
     ordered: dict[str, int] = {}
     for bands in (
-        ChecklistTemplate.objects.filter(audits__in=audits)
-        .distinct()
-        .order_by("-version")
+        ChecklistTemplate.objects.filter(pk__in=list(used))
+        .order_by("-version", "name")
         .values_list("grade_bands", flat=True)
     ):
         for band in bands:
@@ -427,40 +408,57 @@ def _in_band_order(audits: AuditQuerySet, counts: dict[str, int]) -> dict[str, i
     return ordered
 
 
-def golden_thread_checks(audits: AuditQuerySet) -> dict[str, Any]:
+def golden_thread_checks(questions: Mapping[int, QuestionCounts]) -> dict[str, Any]:
     """Golden-thread yes/no checks (needs matched to provision, provision linked to outcomes)
     across audits: how many were asked (not applicable left out), how many met, and the %."""
-    counts = (
-        Answer.objects.filter(audit__in=audits, item__golden_thread=True)
-        .with_value(TemplateItem.Kind.YES_NO)
-        .aggregate(asked=Count("id"), met=Count("id", filter=Q(yes_no=Answer.YesNo.YES)))
-    )
-    asked, met = counts["asked"], counts["met"]
+    golden = TemplateItem.objects.filter(
+        pk__in=list(questions), golden_thread=True, kind=TemplateItem.Kind.YES_NO
+    ).values_list("pk", flat=True)
+    asked = sum(questions[pk].yes_no for pk in golden)
+    met = sum(questions[pk].yes for pk in golden)
     return {"asked": asked, "met": met, "percent": percent(met, asked)}
 
 
-def weakest_items(audits: AuditQuerySet, *, limit: int = 10) -> list[Mapping[str, Any]]:
+def weakest_items(
+    questions: Mapping[int, QuestionCounts], *, limit: int = 10
+) -> list[Mapping[str, Any]]:
     """Score items with the lowest average, as a percentage of the scale: themes for learning.
-    Each item is its checklist version's own, never pooled with another's of the same code."""
-    return list(
-        Answer.objects.filter(audit__in=audits)
-        .with_value(TemplateItem.Kind.SCORE)
-        .values(
-            "item__code",
-            "item__text",
-            "item__section__code",
-            "item__scale_max",
-            "item__section__template__name",
-            "item__section__template__version",
-            "item__section__template__uuid",
+    Each item is its checklist version's own, never pooled with another's of the same code;
+    ties are broken by the question's number, then its checklist."""
+    rows = []
+    for item in TemplateItem.objects.filter(
+        pk__in=list(questions), kind=TemplateItem.Kind.SCORE
+    ).values(
+        "pk",
+        "code",
+        "text",
+        "section__code",
+        "scale_max",
+        "section__template__name",
+        "section__template__version",
+        "section__template__uuid",
+    ):
+        counted = questions[item["pk"]]
+        if not counted.scored:
+            continue
+        share = (
+            Fraction(counted.score_total * 100, counted.scored * item["scale_max"])
+            if item["scale_max"]
+            else None
         )
-        .annotate(
-            answers=Count("id"),
-            average=Avg("score"),
-            percent=Avg(Cast(F("score"), FloatField()) * 100.0 / F("item__scale_max")),
+        rows.append(
+            (
+                (share is None, share or 0, item["code"], item["section__template__name"]),
+                {
+                    **{f"item__{name}": value for name, value in item.items() if name != "pk"},
+                    "answers": counted.scored,
+                    "average": counted.score_total / counted.scored,
+                    "percent": float(share) if share is not None else None,
+                },
+            )
         )
-        .order_by("percent", "item__code")[:limit]
-    )
+    rows.sort(key=lambda row: row[0])
+    return [row for _, row in rows[:limit]]
 
 
 def trend_by_term(audits: AuditQuerySet) -> list[dict[str, Any]]:
@@ -553,7 +551,6 @@ class TermQA:
 def term_qa(*, term: Period, on: datetime.date) -> TermQA:
     """Level 1 (peer moderation), level 2 (moderation, agreement) and the audits and advice
     of a term, read through the audits app's own functions."""
-    audits = Audit.objects.of_plans().filter(term=term)
     advice_audits = advice_scoring_audits(term=term)
     sessions = list(ModerationSession.objects.filter(term=term).order_by("date"))
     advice_rows = timeliness(term=term, on=on)
@@ -566,7 +563,7 @@ def term_qa(*, term: Period, on: datetime.date) -> TermQA:
         grades[grade] += 1
     return TermQA(
         term=term,
-        audits=term_findings(audits),
+        audits=term_findings_of(term),
         advice_timeliness=timeliness_total(advice_rows),
         advice_by_service=advice_rows,
         advice_quality=advice_quality(advice_audits),
@@ -634,8 +631,36 @@ def plans_issued_within(*, term: Period, weeks: int = 20) -> tuple[int, int]:
 
 
 def audit_trend() -> list[dict[str, Any]]:
-    """Per term: EHCP audits submitted, % good or better, average score (findings' trend)."""
-    return trend_by_term(Audit.objects.of_plans())
+    """Per term: EHCP audits submitted, % good or better, average score (findings' trend), as
+    `trend_by_term` gives them: from each term's kept counts, and counted now for the terms
+    whose counts are missing or out of date."""
+    kept: list[dict[str, Any]] = []
+    out_of_date: list[int] = []
+    for term in Period.objects.terms().select_related("audit_figures"):
+        figures = getattr(term, "audit_figures", None)
+        if figures is None or not figures.is_current or figures.counts is None:
+            out_of_date.append(term.pk)
+            continue
+        tally = FindingsCounts.from_json(figures.counts).tally
+        if tally.submitted:
+            kept.append(_trend_row(term, tally))
+    counted = trend_by_term(Audit.objects.of_plans().filter(term_id__in=out_of_date))
+    return sorted([*kept, *counted], key=lambda row: row["term__start"])
+
+
+def _trend_row(term: Period, tally: Tally) -> dict[str, Any]:
+    """A term's row of the trend from its counts, the figures `trend_by_term` counts."""
+    return {
+        "term__name": term.name,
+        "term__start": term.start,
+        "submitted": tally.submitted,
+        "graded": tally.graded,
+        "good": tally.good,
+        "average_percent": round_half_up(tally.percent_total / tally.percented)
+        if tally.percented
+        else None,
+        "percent_good": percent(tally.good, tally.graded),
+    }
 
 
 def findings_for_report(qa: TermQA) -> dict[str, list[Finding]]:

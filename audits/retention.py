@@ -17,6 +17,7 @@ from django.db.models import Q, QuerySet
 from django.utils import timezone
 
 from audits.models import Advice, Answer, Audit, Plan, SampledPlan
+from audits.models.figures import TermFigures
 
 ANONYMISED_PREFIX = "REMOVED-"
 # The models whose change history retention deletes (the database's app role may delete it).
@@ -92,4 +93,5 @@ def retention_apply(*, on: datetime.date | None = None, dry_run: bool = False) -
     history_rows += SampledPlan.history.filter(plan_id__in=plan_ids).delete()[0]
     history_rows += Advice.history.filter(plan_id__in=plan_ids).delete()[0]
     report.counts["history entries deleted"] = history_rows
+    TermFigures.objects.changed_everywhere()  # counted again from what is kept
     return report

@@ -8,3 +8,7 @@ the computed indicators that read plans, audits and advice (kpis/apps.py).
 from django.dispatch import Signal
 
 records_written_in_bulk = Signal()
+
+# A term's stored figures are out of date (audits.models.figures): sent inside the change's
+# transaction with the terms' ids; `audits.term_figures` counts them again once it commits.
+term_figures_changed = Signal()

@@ -3,12 +3,19 @@
 import logging
 
 from celery import Task, shared_task
+from django.core.cache import cache
 from django.utils import timezone
 
 from audits.reminders import advice_reminders_send
 from audits.retention import retention_apply
+from audits.term_figures import refresh_out_of_date
 
 logger = logging.getLogger(__name__)
+
+# Marks a refresh of the terms' figures as queued and not yet started (audits/receivers.py).
+# The mark expires in case a queued job is lost; a second job is then harmless.
+QUEUED_KEY = "audits:term-figures-queued"
+QUEUED_SECONDS = 900
 
 
 @shared_task(bind=True, max_retries=3, default_retry_delay=600)
@@ -25,3 +32,10 @@ def apply_retention() -> dict[str, int]:
     report = retention_apply()
     logger.info("Retention applied: %s", report.counts)
     return report.counts
+
+
+@shared_task
+def refresh_term_figures() -> int:
+    """Count again every term whose kept figures are out of date (audits/term_figures.py)."""
+    cache.delete(QUEUED_KEY)  # changes from now on queue the next refresh
+    return refresh_out_of_date()

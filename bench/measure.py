@@ -14,6 +14,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Count
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from audits.models import Plan
+from audits.models import Audit, Plan
 from audits.views.plans import PLANS_PER_PAGE
 from bench.county import County
 
@@ -63,6 +64,16 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
     last_page = math.ceil(Plan.objects.count() / PLANS_PER_PAGE)
     reviews_due = Plan.objects.review_due(on=timezone.localdate()).count()
     reviews_last_page = max(math.ceil(reviews_due / PLANS_PER_PAGE), 1)
+    # The finished term with the most EHCP audits: the findings and QA summary's heaviest.
+    finished = (
+        Audit.objects.of_plans()
+        .filter(term__end__lt=timezone.localdate())
+        .values("term__uuid")
+        .annotate(audits=Count("id"))
+        .order_by("-audits")
+        .first()
+    )
+    finished_term = f"?term={finished['term__uuid']}" if finished else ""
     return [
         ("Dashboard (SENDOPS)", sendops, reverse("dashboard:home")),
         ("Dashboard (auditor)", auditor, reverse("dashboard:home")),
@@ -77,6 +88,8 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             ),
         ),
         ("Findings", sendops, reverse("audits:findings")),
+        ("Findings, a finished term", sendops, reverse("audits:findings") + finished_term),
+        ("QA summary, a finished term", sendops, reverse("audits:qa_summary") + finished_term),
         ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
         ("KPI scorecard (board)", "board@demo.invalid", reverse("kpis:scorecard")),
         (

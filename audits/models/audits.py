@@ -2,7 +2,7 @@
 
 import datetime
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -15,6 +15,7 @@ from django.utils import dateformat, timezone
 from simple_history.models import HistoricalRecords
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
+from audits.models.figures import TermFigures
 from audits.models.plans import Plan
 from audits.models.templates import ChecklistTemplate, TemplateItem, TemplateSection
 from audits.roles import AUDIT_ASSIGNEES, AUDIT_MANAGERS, CASEWORKERS
@@ -101,6 +102,7 @@ class AuditQuerySet(models.QuerySet["Audit"]):
             Audit,
             default_user=by,
         )
+        TermFigures.objects.changed([term.pk if term else None])  # bulk writes send no signal
         return created, skipped
 
     def start_local_offer_check(
@@ -276,6 +278,7 @@ class Audit(models.Model):
     history = HistoricalRecords(excluded_fields=["revision"])
 
     objects = AuditQuerySet.as_manager()
+    loaded_term_id: int | None = None  # see from_db
 
     class Meta:
         ordering = ["-assigned_at"]
@@ -328,6 +331,15 @@ class Audit(models.Model):
         if self._state.adding:  # the checklist's subject, which the constraint checks
             self.subject = self.template.subject
         super().save(*args, **kwargs)
+
+    @classmethod
+    def from_db(
+        cls, db: str | None, field_names: Collection[str], values: Collection[Any], **kwargs: Any
+    ) -> "Audit":
+        audit = super().from_db(db, field_names, values, **kwargs)
+        # The term it was read with: a save that moves it changes that term's figures too.
+        audit.loaded_term_id = audit.__dict__.get("term_id")
+        return audit
 
     @property
     def is_anonymised(self) -> bool:

@@ -18,6 +18,7 @@ from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
+from audits.models.figures import TermFigures
 from audits.statuses import CHECKLIST_DRAFT, CHECKLIST_PUBLISHED, Tag
 from send_qa.core.models import User
 
@@ -148,6 +149,8 @@ class ChecklistTemplate(models.Model):
             status=self.Status.PUBLISHED, published_at=now, published_by=by
         )
         self.status, self.published_at, self.published_by = self.Status.PUBLISHED, now, by
+        # A new version may be chosen for a term's audits: its figures are counted again.
+        TermFigures.objects.changed_everywhere()
 
     def grade_for_judgement(self, label: str) -> dict | None:
         """The band the auditor's judgement names (the label of a choice of the grade item)."""

@@ -14,7 +14,14 @@ from audits.breakdowns import BREAKDOWNS, breakdown_chosen
 from audits.follow_up import QUESTION, question_ref
 from audits.models import Answer, Audit, TemplateItem
 from audits.models.audits import AuditQuerySet
-from audits.queries import TermFindings, findings_by, term_findings, term_qa, trend_by_term
+from audits.queries import (
+    TermFindings,
+    audit_trend,
+    findings_by,
+    term_findings,
+    term_findings_of,
+    term_qa,
+)
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
@@ -49,7 +56,7 @@ def _breakdown_context(request: SignedInRequest, audits: AuditQuerySet) -> dict[
 def findings(request: SignedInRequest) -> HttpResponse:
     term = chosen_term(request)
     audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
-    summary = term_findings(audits)
+    summary = term_findings_of(term) if term else term_findings(audits)
     return render(
         request,
         "audits/findings.html",
@@ -57,7 +64,7 @@ def findings(request: SignedInRequest) -> HttpResponse:
             "term": term,
             "terms": Period.objects.terms_for_choice(timezone.localdate()),
             "summary": summary,
-            "trend": trend_by_term(_ehcp_audits()),
+            "trend": audit_trend(),
             "weakest": _weakest_with_actions(summary, term, request.user),
             **_breakdown_context(request, audits),
         },
