@@ -1,16 +1,26 @@
-"""The load test: 50 signed-in clients at once on the main pages, against gunicorn on loopback
-with the production settings (gunicorn.conf.py), driven by wrk; a trivial Django page on the
-same server is the baseline. Bounded: a fixed number of connections for a fixed number of
-seconds per page. Reports throughput, the 95th and 99th percentile latency and the errors."""
+"""The load test: signed-in clients against gunicorn on loopback with the production settings
+(gunicorn.conf.py), driven by wrk; a trivial Django page on the same server is the baseline.
 
+Two parts, each bounded (a fixed number of connections for a fixed number of seconds):
+- each page alone, 50 clients signed in as the page's role (SENDOPS, auditor, board,
+  caseworker), its throughput beside the trivial page's;
+- every page at once (the mix): one wrk per page, the 50 clients shared between them, so that
+  sessions of every role are served together.
+One page is the scorecard kept cold: a thread makes a new KPI data version (kpis/cache.py)
+every second while it runs, as imports and edits do, so its tables are built again; it runs
+throughout the mix. Reports throughput, the 95th and 99th percentile latency and the errors."""
+
+import contextlib
 import os
 import re
 import shutil
 import socket
 import subprocess
 import sys
+import threading
 import time
 import urllib.request
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -18,11 +28,12 @@ from django.conf import settings
 from django.urls import reverse
 
 from bench.county import County
-from bench.measure import signed_in
+from bench.measure import TRIVIAL, finished_term, signed_in
 
 ROOT = Path(__file__).resolve().parents[1]
-TRIVIAL = "/bench/trivial/"
 CLIENTS = 50
+BUMP_SECONDS = 1.0
+COLD_SCORECARD = "KPI scorecard, cold (board; KPI cache version bumped every second)"
 P95_SCRIPT = Path(__file__).resolve().parent / "p95.lua"
 
 
@@ -34,6 +45,8 @@ class LoadResult:
     errors: int
     p95_ms: float
     p99_ms: float
+    who: str = ""
+    connections: int = 0
 
 
 def _free_port() -> int:
@@ -75,8 +88,33 @@ def parse_wrk(name: str, output: str) -> LoadResult:
     )
 
 
-def _wrk(name: str, url: str, cookie: str, *, connections: int, seconds: int) -> LoadResult:
-    command = [
+def load_pages(county: County) -> list[tuple[str, str, str]]:
+    """(what, whose email, path) for the load test; the trivial page first."""
+    sendops, board = "sendops@demo.invalid", "board@demo.invalid"
+    caseworker, auditor = "caseworker@demo.invalid", "auditor@demo.invalid"
+    return [
+        ("Trivial Django page", sendops, TRIVIAL),
+        ("Home page (SENDOPS)", sendops, reverse("dashboard:home")),
+        ("Home page (caseworker)", caseworker, reverse("dashboard:home")),
+        ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
+        (COLD_SCORECARD, board, reverse("kpis:scorecard")),
+        (
+            "Findings, a finished term (SENDOPS)",
+            sendops,
+            f"{reverse('audits:findings')}?term={finished_term(county)}",
+        ),
+        ("Audit list (auditor)", auditor, reverse("audits:audit_list")),
+        ("Plans register (caseworker)", caseworker, reverse("audits:plan_list")),
+        (
+            "Action plan (SENDOPS)",
+            sendops,
+            reverse("wsoa:plan_detail", kwargs={"plan_uuid": county.action_plan_uuid}),
+        ),
+    ]
+
+
+def _wrk_command(url: str, cookie: str, *, connections: int, seconds: int) -> list[str]:
+    return [
         shutil.which("wrk") or "wrk",
         "-t1",
         f"-c{connections}",
@@ -90,11 +128,76 @@ def _wrk(name: str, url: str, cookie: str, *, connections: int, seconds: int) ->
         f"Cookie: {cookie}",
         url,
     ]
+
+
+def _wrk(name: str, url: str, cookie: str, *, connections: int, seconds: int) -> LoadResult:
+    command = _wrk_command(url, cookie, connections=connections, seconds=seconds)
     output = subprocess.run(command, capture_output=True, text=True, check=True).stdout  # noqa: S603
-    return parse_wrk(name, output)
+    result = parse_wrk(name, output)
+    result.connections = connections
+    return result
 
 
-def load_test(county: County, *, connections: int = CLIENTS, seconds: int = 10) -> list[LoadResult]:
+class VersionBumper:
+    """While in use, a new KPI data version every BUMP_SECONDS: the scorecard's cached tables
+    are stale each second, as after an import, and are built again by the next request."""
+
+    def __init__(self) -> None:
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self.bumps = 0
+
+    def _run(self) -> None:
+        from django.core.cache import cache
+
+        from kpis.cache import VERSION_KEY
+
+        while not self._stop.wait(BUMP_SECONDS):
+            cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+            self.bumps += 1
+
+    def __enter__(self) -> "VersionBumper":
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def _mix(
+    pages: list[tuple[str, str, str, str]], *, connections: int, seconds: int
+) -> list[LoadResult]:
+    """Every page at once, one wrk each, the connections shared between them."""
+    each = max(1, connections // len(pages))
+    running = [
+        (
+            name,
+            who,
+            subprocess.Popen(  # noqa: S603 - wrk, fixed arguments
+                _wrk_command(url, cookie, connections=each, seconds=seconds),
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+            ),
+        )
+        for name, who, url, cookie in pages
+    ]
+    results = []
+    for name, who, process in running:
+        output, errors = process.communicate()
+        if process.returncode != 0:
+            raise RuntimeError(f"wrk failed on {name}: {errors}")
+        result = parse_wrk(name, output)
+        result.who, result.connections = who, each
+        results.append(result)
+    return results
+
+
+def load_test(
+    county: County, *, connections: int = CLIENTS, seconds: int = 10
+) -> tuple[list[LoadResult], list[LoadResult]]:
+    """(each page alone, the trivial page first; every page at once)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: make bench installs Debian's 'wrk' package.")
     port = _free_port()
@@ -119,26 +222,22 @@ def load_test(county: County, *, connections: int = CLIENTS, seconds: int = 10) 
     )
     try:
         _wait_until_up(base + TRIVIAL, server)
-        sendops = session_cookie(county.users["sendops@demo.invalid"])
-        pages = [
-            ("Trivial Django page", TRIVIAL),
-            ("Home page", reverse("dashboard:home")),
-            ("KPI scorecard", reverse("kpis:scorecard")),
-            ("Audit list", reverse("audits:audit_list")),
-            ("Plans register", reverse("audits:plan_list")),
-            (
-                "Action plan",
-                reverse("wsoa:plan_detail", kwargs={"plan_uuid": county.action_plan_uuid}),
-            ),
-        ]
-        results = []
-        for name, path in pages:
-            _check_signed_in_page(base + path, sendops)
-            _wrk(name, base + path, sendops, connections=connections, seconds=1)  # warm up
-            results.append(
-                _wrk(name, base + path, sendops, connections=connections, seconds=seconds)
-            )
-        return results
+        cookies: dict[str, str] = {}
+        pages = []
+        for name, who, path in load_pages(county):
+            cookie = cookies.get(who) or cookies.setdefault(who, session_cookie(county.users[who]))
+            _check_signed_in_page(base + path, cookie)
+            pages.append((name, who, base + path, cookie))
+        alone = []
+        for name, who, url, cookie in pages:
+            with VersionBumper() if name == COLD_SCORECARD else contextlib.nullcontext():
+                _wrk(name, url, cookie, connections=connections, seconds=1)  # warm up
+                result = _wrk(name, url, cookie, connections=connections, seconds=seconds)
+            result.who = who
+            alone.append(result)
+        with VersionBumper():
+            together = _mix(pages, connections=connections, seconds=seconds)
+        return alone, together
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -8,15 +8,17 @@ import subprocess
 import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.db.models import Count
 from django.test import Client
-from django.test.utils import CaptureQueriesContext
+from django.test.utils import CaptureQueriesContext, override_settings
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
@@ -29,13 +31,41 @@ from bench.county import County
 ROOT = Path(__file__).resolve().parents[1]
 
 
+ROUNDS = 3
+TRIVIAL = "/bench/trivial/"
+# Key pages that show more rows the larger the county (every indicator, every action): the
+# growth target (under 2 x from a tenth of the county to all of it) is for the other pages,
+# which show a bounded amount of data. A page added to key_pages() is bounded unless named here.
+GROWS_WITH_COUNTY = frozenset(
+    {
+        "KPI scorecard (SENDOPS)",
+        "KPI scorecard (board)",
+        "WSOA tracker",
+    }
+)
+
+
 @dataclass
 class PageResult:
+    """One page's figures: each p95 is the median of ROUNDS rounds' 95th percentiles, and
+    each round times `repeat` requests cold (caches cleared just before), `repeat` warm
+    (straight after a cold one) and `repeat` of the trivial page, interleaved."""
+
     name: str
     url: str
     queries: int
-    median_ms: float
-    p95_ms: float
+    cold_queries: int
+    cold_p95_ms: float
+    warm_p95_ms: float
+    trivial_p95_ms: float
+    cold_median_ms: float
+    warm_median_ms: float
+    samples: int
+    rounds: list[dict[str, float]] = field(default_factory=list)
+
+    @property
+    def bounded(self) -> bool:
+        return self.name not in GROWS_WITH_COUNTY
 
 
 @dataclass
@@ -58,13 +88,11 @@ def signed_in(user) -> Client:
     return client
 
 
-def key_pages(county: County) -> list[tuple[str, str, str]]:
-    """(what, whose email, url) for each key page of the issue's list."""
-    sendops, auditor = "sendops@demo.invalid", "auditor@demo.invalid"
-    last_page = math.ceil(Plan.objects.count() / PLANS_PER_PAGE)
-    reviews_due = Plan.objects.review_due(on=timezone.localdate()).count()
-    reviews_last_page = max(math.ceil(reviews_due / PLANS_PER_PAGE), 1)
-    # The finished term with the most EHCP audits: the findings and QA summary's heaviest.
+def finished_term(county: County) -> str:
+    """The opaque id of the finished term with the most EHCP audits (the findings and QA
+    summary's heaviest), as a `term` query parameter names it; the report's term if none."""
+    from send_qa.core.models import Period
+
     finished = (
         Audit.objects.of_plans()
         .filter(term__end__lt=timezone.localdate())
@@ -73,7 +101,18 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
         .order_by("-audits")
         .first()
     )
-    finished_term = f"?term={finished['term__uuid']}" if finished else ""
+    if finished:
+        return str(finished["term__uuid"])
+    return str(Period.objects.terms().filter(name=county.term_name).values_list("uuid")[0][0])
+
+
+def key_pages(county: County) -> list[tuple[str, str, str]]:
+    """(what, whose email, url) for each key page of the issue's list."""
+    sendops, auditor = "sendops@demo.invalid", "auditor@demo.invalid"
+    term = finished_term(county)
+    last_page = math.ceil(Plan.objects.count() / PLANS_PER_PAGE)
+    reviews_due = Plan.objects.review_due(on=timezone.localdate()).count()
+    reviews_last_page = max(math.ceil(reviews_due / PLANS_PER_PAGE), 1)
     return [
         ("Dashboard (SENDOPS)", sendops, reverse("dashboard:home")),
         ("Dashboard (auditor)", auditor, reverse("dashboard:home")),
@@ -88,8 +127,8 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             ),
         ),
         ("Findings", sendops, reverse("audits:findings")),
-        ("Findings, a finished term", sendops, reverse("audits:findings") + finished_term),
-        ("QA summary, a finished term", sendops, reverse("audits:qa_summary") + finished_term),
+        ("Findings, a finished term", sendops, f"{reverse('audits:findings')}?term={term}"),
+        ("QA summary, a finished term", sendops, f"{reverse('audits:qa_summary')}?term={term}"),
         ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
         ("KPI scorecard (board)", "board@demo.invalid", reverse("kpis:scorecard")),
         (
@@ -166,35 +205,106 @@ def percentile(samples: list[float], fraction: float) -> float:
     return ordered[max(1, math.ceil(fraction * len(ordered))) - 1]
 
 
-def page_result(name: str, client: Client, url: str, *, repeat: int) -> PageResult:
-    """Queries of one request, and server time over `repeat` requests after a warm-up."""
+def median_of_rounds(figures: list[float]) -> float:
+    """The figure the bench reports for a page: the median of its rounds' figures (of three
+    rounds, the middle one), so that one round slowed by other work on the machine, or one
+    lucky round, does not set it."""
+    if not figures:
+        raise ValueError("no rounds")
+    return statistics.median(figures)
+
+
+def growth_ratio(small_ms: float, large_ms: float) -> float:
+    """How many times longer a page takes in the large county than in the small one."""
+    return large_ms / small_ms
+
+
+def caches_clear() -> None:
+    """What a cold request finds: Django's cache emptied (the KPI tables, the scorecard's
+    shared parts) and a new KPI data version (kpis/cache.py), as after a change of KPI data."""
+    from kpis.cache import VERSION_KEY
+
+    cache.clear()
+    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+
+
+def _timed_get(client: Client, url: str) -> float:
+    """Milliseconds to answer one request, which must be the page itself (a redirect to the
+    sign-in page would be fast and flatter the figure)."""
+    started = time.perf_counter()
     response = client.get(url)
+    elapsed = (time.perf_counter() - started) * 1000
     if response.status_code != 200:
-        raise RuntimeError(f"{name}: {url} answered {response.status_code}")
-    with CaptureQueriesContext(connection) as queries:
-        client.get(url)
-    count = len(queries)  # read now: the next request clears the connection's query log
-    samples = []
+        raise RuntimeError(f"{url} answered {response.status_code}")
+    return elapsed
+
+
+def page_round(client: Client, url: str, *, repeat: int) -> dict[str, float]:
+    """One round of one page: `repeat` times, the trivial page, then the page cold, then warm."""
+    cold, warm, trivial = [], [], []
     for _ in range(repeat):
-        started = time.perf_counter()
-        client.get(url)
-        samples.append((time.perf_counter() - started) * 1000)
-    return PageResult(name, url, count, statistics.median(samples), percentile(samples, 0.95))
+        trivial.append(_timed_get(client, TRIVIAL))
+        caches_clear()
+        cold.append(_timed_get(client, url))
+        warm.append(_timed_get(client, url))
+    return {
+        "cold_p95_ms": percentile(cold, 0.95),
+        "warm_p95_ms": percentile(warm, 0.95),
+        "trivial_p95_ms": percentile(trivial, 0.95),
+        "cold_median_ms": statistics.median(cold),
+        "warm_median_ms": statistics.median(warm),
+    }
+
+
+def _queries(client: Client, url: str) -> int:
+    with CaptureQueriesContext(connection) as queries:
+        _timed_get(client, url)
+    return len(queries)  # read now: the next request clears the connection's query log
 
 
 def pages(
     county: County,
     *,
     repeat: int,
+    rounds: int = ROUNDS,
     which: Callable[[County], list[tuple[str, str, str]]] = key_pages,
 ) -> list[PageResult]:
+    """Every page of `which`, each beside the trivial page (bench/urls.py, through the same
+    middleware), over `rounds` rounds; a round opens every page in turn, so that the rounds
+    of one page are minutes apart at full scale."""
     clients: dict[int, Client] = {}
+    with override_settings(ROOT_URLCONF="bench.urls"):
+        opened = []
+        for name, who, url in which(county):
+            user = county.users[who]
+            client = clients.setdefault(user.pk, signed_in(user))
+            _timed_get(client, url)  # the first request of a process warms its imports
+            caches_clear()
+            cold_queries = _queries(client, url)
+            opened.append((name, url, client, _queries(client, url), cold_queries))
+        figures: list[list[dict[str, float]]] = [[] for _ in opened]
+        for _ in range(rounds):
+            for (_name, url, client, _warm, _cold), kept in zip(opened, figures, strict=True):
+                kept.append(page_round(client, url, repeat=repeat))
     results = []
-    for name, who, url in which(county):
-        user = county.users[who]
-        client = clients.setdefault(user.pk, signed_in(user))
-        results.append(page_result(name, client, url, repeat=repeat))
+    for (name, url, _client, warm_queries, cold_queries), kept in zip(opened, figures, strict=True):
+        results.append(
+            PageResult(
+                name,
+                url,
+                warm_queries,
+                cold_queries,
+                samples=repeat,
+                rounds=kept,
+                **{key: median_of_rounds([r[key] for r in kept]) for key in kept[0]},
+            )
+        )
     return results
+
+
+def page_figures(page: PageResult) -> dict[str, object]:
+    """A page's figures as the JSON file holds them."""
+    return {**asdict(page), "bounded": page.bounded}
 
 
 def kpi_file(path: Path, rows: int) -> None:
