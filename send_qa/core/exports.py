@@ -178,7 +178,11 @@ def export_make(*, export_id: int) -> Export:
     """Build and write the file of a queued export. Idempotent: a finished one is left alone.
     The file is written to a temporary name and renamed, so none is ever half-written."""
     with transaction.atomic():
-        export = Export.objects.select_for_update().select_related("requested_by").get(pk=export_id)
+        export = (
+            Export.objects.select_for_update(of=("self",))
+            .select_related("requested_by")
+            .get(pk=export_id)
+        )
         if export.status == Export.Status.DONE:
             return export
         export.mark_started()
