@@ -5,7 +5,7 @@ their role still lets them have the file: anyone else gets "not found"."""
 
 import uuid
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, Http404, HttpResponse, HttpResponseBase
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -65,7 +65,7 @@ def export_status_json(request: SignedInRequest, export_uuid: uuid.UUID) -> Http
 
 @never_cache
 @require_GET
-def export_download(request: SignedInRequest, export_uuid: uuid.UUID) -> HttpResponse:
+def export_download(request: SignedInRequest, export_uuid: uuid.UUID) -> HttpResponseBase:
     export = _own_export(request, export_uuid)
     if export.status != Export.Status.DONE or export.is_expired:
         context = {"export": export, "job": export_status(export)}

@@ -32,12 +32,13 @@ def job_status_json(status: JobStatus) -> JsonResponse:
 
 
 class TrackedJob(models.Model):
-    """A job a person asked for, tracked in a row of its own. Each kind declares its own
-    `status` field, with a `Status` of at least QUEUED, RUNNING, DONE and FAILED in its own
-    words ("Recalculating", "Being prepared")."""
+    """A job a person asked for, tracked in a row of its own. Each kind redeclares `status`
+    with its own `Status` choices, at least QUEUED, RUNNING, DONE and FAILED in its own words
+    ("Recalculating", "Being prepared")."""
 
     LOST_AFTER = datetime.timedelta(minutes=30)  # a job not finished by then was lost
 
+    status = models.CharField(max_length=10)  # each kind redeclares it with its own choices
     requested_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
