@@ -13,8 +13,8 @@ class AuditsConfig(AppConfig):
     def ready(self) -> None:
         # The roles, the evidence and core's follow_up import the auth models: those may be
         # imported only once every app is loaded, and ready() is the first moment.
+        from audits import exports, local_offer, receivers  # noqa: PLC0415
         from audits import follow_up as evidence  # noqa: PLC0415
-        from audits import local_offer, receivers  # noqa: PLC0415
         from audits.models import Audit  # noqa: PLC0415
         from audits.retention import HISTORY_FORGOTTEN  # noqa: PLC0415
         from audits.roles import NAV_ITEMS  # noqa: PLC0415
@@ -24,6 +24,7 @@ class AuditsConfig(AppConfig):
         navigation.register(*NAV_ITEMS)
         # Retention deletes these models' change history: the app role may (docs/accountability.md).
         database_roles.history_forgotten(*HISTORY_FORGOTTEN)
+        exports.register()  # the whole-term audit export, made in the background (issue 22)
         evidence.register()  # the evidence that raises improvement actions (issue 19)
         follow_up.register_evidence(local_offer.KIND, local_offer.LABEL, local_offer.describe)
         # Each term's kept figures stay current (audits/receivers.py).

@@ -37,7 +37,7 @@ from kpis.choices import (  # noqa: F401
 )
 from kpis.rules import Shown, shown
 from kpis.validity import measurement_problems, value_problem
-from send_qa.core.jobs import JobStatus
+from send_qa.core.jobs import JobStatus, TrackedJob
 from send_qa.core.suppression import Describes
 
 ENTER_VALUES = "enter_values"  # the right SENDOPS give an indicator's owner (kpis/access.py)
@@ -473,12 +473,10 @@ class RecalculationQuerySet(models.QuerySet["Recalculation"]):
         )
 
 
-class Recalculation(models.Model):
+class Recalculation(TrackedJob):
     """One recalculation of the computed indicators asked for from the scorecard: when it was
     asked for, started and finished, and how it ended, so its page can say how far it has got
     and a second ask while one waits queues nothing."""
-
-    LOST_AFTER = datetime.timedelta(minutes=30)  # a job not finished by then was lost
 
     class Status(models.TextChoices):
         QUEUED = "queued", "Queued"
@@ -487,14 +485,7 @@ class Recalculation(models.Model):
         FAILED = "failed", "Failed"
 
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
-    )
-    requested_at = models.DateTimeField(auto_now_add=True)
-    started_at = models.DateTimeField(null=True, blank=True)
-    finished_at = models.DateTimeField(null=True, blank=True)
     values_updated = models.PositiveIntegerField(null=True, blank=True)
-    failure = models.CharField(max_length=300, blank=True, help_text="Why, in the reader's words.")
 
     objects = RecalculationQuerySet.as_manager()
 
@@ -504,23 +495,10 @@ class Recalculation(models.Model):
     def __str__(self) -> str:
         return f"Recalculation asked for at {_said_at(self.requested_at)}"
 
-    def mark_started(self) -> None:
-        self.status, self.started_at = self.Status.RUNNING, timezone.now()
-        self.save(update_fields=["status", "started_at"])
-
     def mark_finished(self, values_updated: int) -> None:
         self.status, self.finished_at = self.Status.DONE, timezone.now()
         self.values_updated = values_updated
         self.save(update_fields=["status", "finished_at", "values_updated"])
-
-    def mark_failed(self, failure: str) -> None:
-        self.status, self.finished_at, self.failure = self.Status.FAILED, timezone.now(), failure
-        self.save(update_fields=["status", "finished_at", "failure"])
-
-    @property
-    def is_lost(self) -> bool:
-        waiting = self.status in (self.Status.QUEUED, self.Status.RUNNING)
-        return waiting and self.requested_at < timezone.now() - self.LOST_AFTER
 
     @property
     def job_status(self) -> JobStatus:

@@ -289,6 +289,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "send_qa.reports.tasks.fail_stuck_reports",
         "schedule": crontab(minute="*"),
     },
+    # Exports prepared in the background are kept 24 hours (send_qa.core.exports).
+    "remove-expired-exports": {
+        "task": "send_qa.core.tasks.remove_expired_exports",
+        "schedule": crontab(minute=20),
+    },
     # The one-time tokens of posted forms (send_qa.core.once) are kept two days.
     "forget-submitted-forms": {
         "task": "send_qa.core.tasks.forget_submitted_forms",

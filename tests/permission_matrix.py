@@ -68,6 +68,29 @@ def a_published_indicator(people: People) -> dict:
     return {"code": indicator.code}
 
 
+def an_export_asked(people: People) -> dict:
+    """What the "Prepare the file" page posts: the audit export of a term."""
+    from send_qa.core.models import Period, ensure_academic_year
+
+    ensure_academic_year(2025)
+    return {"kind": "audits", "fmt": "csv", "term": str(Period.objects.terms().first().uuid)}
+
+
+def an_export(people: People) -> dict:
+    """An audit export the SENDOPS member asked for, prepared and ready to download."""
+    from send_qa.core.exports import export_ask, export_kind, export_make
+
+    asked = an_export_asked(people)
+    export = export_ask(
+        kind=export_kind("audits"),
+        fmt="csv",
+        filters={"term": asked["term"]},
+        by=people.sendops,
+        queue=lambda pk: None,
+    )
+    return {"export_uuid": export_make(export_id=export.pk).uuid}
+
+
 def a_colleague(people: People) -> dict:
     return {"user_uuid": people.caseworker.uuid}
 
@@ -403,6 +426,15 @@ ROWS: list[Row] = [
     ),
     Row("core:access_log", only("admin")),
     Row("core:access_log_csv", only("admin"), is_page=False),
+    Row(
+        "core:export_new",
+        only("sendops", ok=302, others=404),
+        method="post",
+        data=an_export_asked,
+    ),
+    Row("core:export", only("sendops", others=404), kwargs=an_export),
+    Row("core:export_status", only("sendops", others=404), kwargs=an_export, is_page=False),
+    Row("core:export_download", only("sendops", others=404), kwargs=an_export, is_page=False),
     Row("core:user_list", only("admin")),
     Row("core:user_invite", only("admin")),
     Row("core:user_detail", only("admin"), kwargs=a_colleague),

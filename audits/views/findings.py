@@ -6,13 +6,13 @@ from typing import Any
 from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.text import Truncator, slugify
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods
 
 from audits.breakdowns import BREAKDOWNS, breakdown_chosen
+from audits.exports import AUDITS
 from audits.follow_up import QUESTION, question_ref
-from audits.models import Answer, Audit, TemplateItem
+from audits.models import Audit
 from audits.models.audits import AuditQuerySet
 from audits.queries import (
     TermFindings,
@@ -24,10 +24,9 @@ from audits.queries import (
 )
 from audits.roles import AUDIT_MANAGERS
 from send_qa.core.access import SignedInRequest, role_required
-from send_qa.core.access_log import Kind, logs_access
+from send_qa.core.exports import export_or_queue
 from send_qa.core.follow_up import FollowUp, follow_ups
 from send_qa.core.models import Period, User
-from send_qa.core.tables import table_download
 
 
 def chosen_term(request: SignedInRequest) -> Period | None:
@@ -88,117 +87,14 @@ def _weakest_with_actions(
     ]
 
 
-QUESTION_WORDS = 8  # of a question's text in its column's heading
-
-
-def export_table(chosen: AuditQuerySet) -> tuple[list[str], list[list[object]]]:
-    """One row per audit, with its plan's group in each breakdown (key stage, need, placement,
-    team, new or existing), one column per item of each checklist version used (and one per
-    extra answer it records), in blocks by checklist. Case-level, for SENDOPS only: nothing is
-    suppressed, as in the plans register. A question's column is its number and its first words
-    ("A1. Is the plan dated"); with more than one version each is named with its checklist
-    ("EHCP QA checklist version 2: A1. Is the plan dated"), so no two checklists share one."""
-    audits = list(
-        chosen.select_related("plan", "auditor", "template", "term")
-        .annotate(**{f"breakdown_{b.key}": b.of_audit() for b in BREAKDOWNS})
-        .order_by("template__name", "template__version", "pk")
-    )
-    versions = {a.template_id for a in audits}
-    items = list(
-        TemplateItem.objects.filter(section__template__in=versions)
-        .order_by(
-            "section__template__name", "section__template__version", "section__order", "order"
-        )
-        .values_list(
-            "pk",
-            "code",
-            "text",
-            "kind",
-            "section__template__name",
-            "section__template__version",
-            "extra_fields",
-        )
-    )
-
-    def column(name: str, version: int, code: str) -> str:
-        return code if len(versions) == 1 else f"{name} version {version}: {code}"
-
-    column_of = {
-        pk: (f"{column(name, version, code)}. {Truncator(text).words(QUESTION_WORDS)}", kind)
-        for pk, code, text, kind, name, version, _ in items
-    }
-    # Each extra answer (evidence, action, a date) is a column beside its item's: "P1 Who".
-    extra_columns = {
-        pk: [(extra, f"{column(name, version, code)} {extra['label']}") for extra in extras]
-        for pk, code, _, _, name, version, extras in items
-    }
-    codes = list(
-        dict.fromkeys(
-            name
-            for pk, (answer_column, _) in column_of.items()
-            for name in [answer_column, *(c for _, c in extra_columns[pk])]
-        )
-    )
-    values: dict[int, dict[str, object]] = {a.pk: {} for a in audits}
-    # Rows of plain values, not Answers: an export holds tens of thousands of answers.
-    for row in Answer.objects.filter(audit__in=audits).values(
-        "audit_id", "item_id", "not_applicable", "extras", *Answer.VALUE_FIELD.values()
-    ):
-        code, kind = column_of[row["item_id"]]
-        values[row["audit_id"]][code] = Answer.value_in(kind, row)
-        for extra, name in extra_columns[row["item_id"]]:
-            values[row["audit_id"]][name] = Answer.extra_cell(
-                extra, row["extras"].get(extra["key"])
-            )
-    header = [
-        "Case reference",
-        "Term",
-        "Checklist",
-        "Checklist version",
-        "Auditor",
-        "Status",
-        "Submitted",
-        "Points",
-        "Maximum points",
-        "Percentage",
-        "Grade",
-        "Overall rating",
-        *(b.label for b in BREAKDOWNS),
-        *codes,
-    ]
-    rows = [
-        [
-            a.reference,
-            a.term.name if a.term else "",
-            a.template.name,
-            a.template.version,
-            a.auditor.full_name,
-            a.get_status_display(),
-            timezone.localtime(a.submitted_at).date() if a.submitted_at else "",
-            a.points,
-            a.max_points,
-            a.percent,
-            a.grade,
-            a.overall_rating,
-            *(getattr(a, f"breakdown_{b.key}") for b in BREAKDOWNS),
-            *[values[a.pk].get(code, "") for code in codes],
-        ]
-        for a in audits
-    ]
-    return header, rows
-
-
 @never_cache
 @role_required(*AUDIT_MANAGERS)
 @require_http_methods(["GET"])
-@logs_access(Kind.EXPORT, "audits")
 def export(request: SignedInRequest, fmt: str) -> HttpResponse:
+    """A term's audits: the file at once when it is small, else prepared in the background
+    (audits.exports, send_qa.core.exports)."""
     term = chosen_term(request)
-    audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
-    header, rows = export_table(audits)
-    name = f"ehcp-audits-{slugify(term.name) if term else 'no-term'}"
-    about = ["EHCP audits", f"Term: {term.name if term else 'no term chosen'}"]
-    return table_download(header, rows, filename=name, fmt=fmt, sheet="Audits", about=about)
+    return export_or_queue(request, AUDITS, fmt, {"term": str(term.uuid) if term else ""})
 
 
 @never_cache

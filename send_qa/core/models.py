@@ -14,6 +14,7 @@ from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
 from send_qa.core.access import opaque_id
+from send_qa.core.jobs import TrackedJob
 from send_qa.core.roles import ADMIN_SITE_USERS, Role, group_name, role_for_group_name
 
 
@@ -426,3 +427,46 @@ class SubmittedForm(models.Model):
 
     def __str__(self) -> str:
         return f"Form {self.token} posted by {self.user}"
+
+
+class Export(TrackedJob):
+    """A whole-term export made in the background (send_qa.core.exports): what was asked for
+    (a registered kind, its format and its filters as the link carried them), how far it has
+    got, and the file, kept privately under MEDIA_ROOT until it expires. Only the person who
+    asked may download it, and only while they may still see what it holds."""
+
+    KEPT_FOR = datetime.timedelta(hours=24)
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting"
+        RUNNING = "running", "Being prepared"
+        DONE = "done", "Ready"
+        FAILED = "failed", "Failed"
+
+    class Format(models.TextChoices):
+        CSV = "csv", "CSV"
+        XLSX = "xlsx", "Excel workbook (XLSX)"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=60, help_text="A kind registered in send_qa.core.exports.")
+    fmt = models.CharField(max_length=4, choices=Format.choices)
+    filters = models.JSONField(default=dict, blank=True, help_text="The link's query, as text.")
+    title = models.CharField(max_length=200, help_text="What it holds, in the reader's words.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    rows_total = models.PositiveIntegerField(null=True, blank=True)
+    rows_done = models.PositiveIntegerField(default=0)
+    file = models.CharField(max_length=200, blank=True, help_text="Path under MEDIA_ROOT.")
+    filename = models.CharField(max_length=200, blank=True, help_text="The name it downloads as.")
+    size = models.PositiveIntegerField(null=True, blank=True)
+    expires_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-requested_at"]
+        indexes = [models.Index(fields=["expires_at"], name="export_expires_at")]
+
+    def __str__(self) -> str:
+        return f"{self.title} ({self.get_fmt_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()

@@ -9,7 +9,7 @@ import datetime
 import io
 import logging
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -208,14 +208,32 @@ def _width(value: object) -> int:
     return max((len(line) for line in str(value).splitlines()), default=0)
 
 
-def _csv(headings: list[object], cells: list[list[object]], about: list[str]) -> bytes:
+Progress = Callable[[int], object]  # told the rows written so far, now and then
+
+PROGRESS_EVERY = 250  # rows between two progress reports
+
+
+def _rows_told(cells: list[list[object]], progress: Progress | None) -> Iterator[list[object]]:
+    """The rows, telling `progress` how many have gone every PROGRESS_EVERY rows."""
+    for done, row in enumerate(cells, start=1):
+        yield row
+        if progress is not None and done % PROGRESS_EVERY == 0:
+            progress(done)
+
+
+def _csv(
+    headings: list[object],
+    cells: list[list[object]],
+    about: list[str],
+    progress: Progress | None = None,
+) -> bytes:
     text = io.StringIO()
     writer = csv.writer(text)
     if about:
         writer.writerows([[line] for line in about])
         writer.writerow([])
     writer.writerow(headings)
-    writer.writerows(cells)
+    writer.writerows(_rows_told(cells, progress))
     return text.getvalue().encode()
 
 
@@ -226,10 +244,14 @@ def _xlsx(
     sheet: str,
     above: list[str],
     aside: list[str],
+    progress: Progress | None = None,
 ) -> bytes:
     """The table with its header row bold and frozen, each column as wide as its content
     (10 to 60 characters) and longer text wrapped; `above` the table, or on a sheet of its own
-    `aside` (so that an import still reads the first sheet as a table)."""
+    `aside` (so that an import still reads the first sheet as a table).
+
+    openpyxl's ordinary workbook, not its write-only mode: without lxml (not installed) the
+    write-only writer is the slower of the two (1,056 rows of 120 cells: 1.9 s against 1.4 s)."""
     workbook = openpyxl.Workbook()
     table = workbook.active
     table.title = sheet
@@ -243,7 +265,7 @@ def _xlsx(
     for cell in table[header_row]:
         cell.font = bold
         cell.alignment = Alignment(wrap_text=True, vertical="top")
-    for row in cells:
+    for row in _rows_told(cells, progress):
         table.append(row)
     table.freeze_panes = f"A{header_row + 1}"
     for index, _ in enumerate(headings):
@@ -265,6 +287,46 @@ def _xlsx(
     return content.getvalue()
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table to export, with what it holds in words (see `table_download`)."""
+
+    header: list[str]
+    rows: Iterable[Iterable[object]]
+    filename: str
+    sheet: str = "Data"
+    about: Sequence[str] = ()
+    importable: bool = False
+
+
+def content_type_of(fmt: str) -> str:
+    return "text/csv; charset=utf-8" if fmt == "csv" else XLSX_TYPE
+
+
+def download_name(filename: str, fmt: str) -> str:
+    return f"{safe_display_name(filename, fallback='export')}.{fmt}"
+
+
+def table_content(table: Table, fmt: str, progress: Progress | None = None) -> bytes:
+    """The file of a table as a CSV or XLSX (every export of the portal is made here).
+
+    Every text cell is neutralised, so a value someone typed never runs as a formula; numbers
+    stay numbers, without trailing zeros. `about` says in words what the table holds (its
+    term or period, its filters); the time of the export is added to it. Above the table,
+    unless the file is `importable` (read back by an import): then an XLSX has the lines on
+    a second sheet, "About this export", and a CSV leaves them out."""
+    headings = [neutralised(str(name)) for name in table.header]
+    cells = [[_cell(value) for value in row] for row in table.rows]
+    lines = [str(neutralised(line)) for line in table.about]
+    if lines:
+        lines.append(exported_at(timezone.now()))
+    above = [] if table.importable else lines
+    if fmt == "csv":
+        return _csv(headings, cells, above, progress)
+    aside = lines if table.importable else []
+    return _xlsx(headings, cells, sheet=table.sheet, above=above, aside=aside, progress=progress)
+
+
 def table_download(
     header: list[str],
     rows: Iterable[Iterable[object]],
@@ -275,28 +337,11 @@ def table_download(
     about: Sequence[str] = (),
     importable: bool = False,
 ) -> HttpResponse:
-    """A table as a CSV or XLSX download (every export of the portal goes through here).
-
-    Every text cell is neutralised, so a value someone typed never runs as a formula; numbers
-    stay numbers, without trailing zeros. `about` says in words what the table holds (its
-    term or period, its filters); the time of the export is added to it. Above the table,
-    unless the file is `importable` (read back by an import): then an XLSX has the lines on
-    a second sheet, "About this export", and a CSV leaves them out."""
-    headings = [neutralised(str(name)) for name in header]
-    cells = [[_cell(value) for value in row] for row in rows]
-    lines = [str(neutralised(line)) for line in about]
-    if lines:
-        lines.append(exported_at(timezone.now()))
-    above = [] if importable else lines
-    if fmt == "csv":
-        response = HttpResponse(
-            _csv(headings, cells, above), content_type="text/csv; charset=utf-8"
-        )
-    else:
-        aside = lines if importable else []
-        content = _xlsx(headings, cells, sheet=sheet, above=above, aside=aside)
-        response = HttpResponse(content, content_type=XLSX_TYPE)
+    """A table as a CSV or XLSX download, made in the request (`table_content`); a whole
+    term's export is made in the background instead (send_qa.core.exports)."""
+    table = Table(header, rows, filename, sheet=sheet, about=about, importable=importable)
+    response = HttpResponse(table_content(table, fmt), content_type=content_type_of(fmt))
     response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"{safe_display_name(filename, fallback='export')}.{fmt}"
+        as_attachment=True, filename=download_name(filename, fmt)
     )
     return response

@@ -2,6 +2,7 @@
 
 from celery import Task, shared_task
 
+from send_qa.core.exports import export_make, exports_remove_expired
 from send_qa.core.invitations import invitation_send
 from send_qa.core.once import submitted_forms_forget
 from send_qa.core.role_notices import roles_changed_tell
@@ -31,3 +32,15 @@ def send_roles_changed(
 def forget_submitted_forms() -> int:
     """Drop the one-time tokens of forms posted more than two days ago (run nightly by beat)."""
     return submitted_forms_forget()
+
+
+@shared_task
+def make_export(export_id: int) -> str:
+    """Prepare an export's file (send_qa.core.exports); returns how it ended."""
+    return export_make(export_id=export_id).status
+
+
+@shared_task
+def remove_expired_exports() -> int:
+    """Remove exports past their expiry, with their files (run hourly by beat)."""
+    return exports_remove_expired()

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import TemplateView
 
-from send_qa.core import access_log_views, views
+from send_qa.core import access_log_views, export_views, views
 from send_qa.core.two_factor import two_factor_not_required
 
 auth_patterns = [
@@ -51,6 +51,18 @@ core_patterns = [
     path("users/", views.user_list, name="user_list"),
     path("access-log/", access_log_views.access_log, name="access_log"),
     path("access-log/download.csv", access_log_views.access_log_csv, name="access_log_csv"),
+    path("exports/", export_views.export_new, name="export_new"),
+    path("exports/<uuid:export_uuid>/", export_views.export_page, name="export"),
+    path(
+        "exports/<uuid:export_uuid>/status.json",
+        export_views.export_status_json,
+        name="export_status",
+    ),
+    path(
+        "exports/<uuid:export_uuid>/download/",
+        export_views.export_download,
+        name="export_download",
+    ),
     path("users/invite/", views.user_invite, name="user_invite"),
     path("users/<uuid:user_uuid>/", views.user_detail, name="user_detail"),
     path(

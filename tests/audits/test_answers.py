@@ -6,9 +6,9 @@ import copy
 import pytest
 from django.db import IntegrityError, transaction
 
+from audits.exports import export_table
 from audits.forms import SectionAnswersForm
 from audits.models import Answer, Audit, TemplateItem
-from audits.views.findings import export_table
 from tests.audits.factories import SMALL_TEMPLATE, AuditFactory, small_template
 
 pytestmark = pytest.mark.django_db

@@ -25,10 +25,10 @@ from audits.breakdowns import (
     key_stage,
     new_or_existing,
 )
+from audits.exports import export_table
 from audits.models import Audit
 from audits.models.plans import YEAR_GROUPS, AgeBand, PrimaryNeed
 from audits.queries import findings_by, term_findings
-from audits.views.findings import export_table
 from send_qa.core.suppression import WITHHELD
 from tests.audits.factories import (
     AuditFactory,

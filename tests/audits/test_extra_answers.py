@@ -7,9 +7,9 @@ import pandas as pd
 import pytest
 from django.urls import reverse
 
+from audits.exports import export_table
 from audits.models import Audit, TemplateItem
 from audits.template_io import template_import
-from audits.views.findings import export_table
 from send_qa.core.models import Period, ensure_academic_year
 from tests.audits.factories import SMALL_TEMPLATE, AuditFactory, PlanFactory
 

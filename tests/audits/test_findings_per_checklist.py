@@ -8,9 +8,9 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
+from audits.exports import export_table
 from audits.models import Audit
 from audits.queries import term_findings, term_qa
-from audits.views.findings import export_table
 from tests.audits.factories import SMALL_TEMPLATE, ModerationSessionFactory, PlanFactory
 from tests.audits.factories import small_template as make_template
 from tests.audits.test_moderation import submitted_audit
