@@ -92,6 +92,20 @@ PLAIN_DATE = r"\d{4}-\d{2}-\d{2}"
 MATCH_MARGIN = 0.1 - 1e-6
 
 
+COLUMNS = [
+    "row",
+    "indicator_id",
+    "period_start",
+    "period_end",
+    "period_label",
+    "area",
+    "value",
+    "numerator",
+    "denominator",
+    "commentary",
+]
+
+
 @dataclass
 class RowChange:
     """One row of the preview: what the row will do to the stored value."""
@@ -203,20 +217,6 @@ def _checked(frame: pd.DataFrame, *, vectorised: bool = True) -> ImportPlan:
     if problems:
         raise TableImportError(sorted(problems, key=lambda p: p.row or 0))
     return ImportPlan(rows=good[COLUMNS].reset_index(drop=True), given=given)
-
-
-COLUMNS = [
-    "row",
-    "indicator_id",
-    "period_start",
-    "period_end",
-    "period_label",
-    "area",
-    "value",
-    "numerator",
-    "denominator",
-    "commentary",
-]
 
 
 def _each_once(series: pd.Series, work: Callable[[pd.Series], pd.Series]) -> pd.Series:
@@ -477,13 +477,15 @@ def _matched(plan: ImportPlan, rows: CheckedRows, *, limit: int = PREVIEW_ROWS) 
             rows.params,
         )
         added, updated, matched, ids, latest = cursor.fetchone()
-        cursor.execute(
-            "SELECT s.row, s.indicator_id, s.period_start, s.period_end, s.period_label, "  # noqa: S608
-            f"s.area, s.value, m.value, m.id IS NULL {joined} AND (m.id IS NULL OR NOT ({same})) "
-            "ORDER BY s.row LIMIT %s",
-            [*rows.params, limit],
-        )
-        changing = cursor.fetchall()
+        changing = []
+        if limit:
+            cursor.execute(
+                "SELECT s.row, s.indicator_id, s.period_start, s.period_end, s.period_label, "  # noqa: S608
+                f"s.area, s.value, m.value, m.id IS NULL {joined} "
+                f"AND (m.id IS NULL OR NOT ({same})) ORDER BY s.row LIMIT %s",
+                [*rows.params, limit],
+            )
+            changing = cursor.fetchall()
     plan.added, plan.updated, plan.unchanged = added, updated, matched - updated
     indicators = Indicator.objects.in_bulk({row[1] for row in changing})
     plan.changes = [
@@ -617,8 +619,9 @@ def staged_import_confirm(staged: StagedImport, *, by: User) -> Confirmation:
                 )
         rows = _staged_rows(locked)
         plan = ImportPlan(given=list(locked.given))
-        seen = _matched(plan, rows)
+        seen = _matched(plan, rows, limit=0)
         if seen != locked.stored_seen:
+            _matched(plan, rows)  # with its first changes, for the preview shown again
             locked.stored_seen = seen
             locked.added, locked.updated, locked.unchanged = (
                 plan.added,

@@ -574,9 +574,13 @@ class StagedImport(models.Model):
 
 class StagedValue(models.Model):
     """One checked row of a staged import, as it will be written (no index but its import's:
-    rows are only read all at once, matched with the stored values in SQL)."""
+    rows are only read all at once, matched with the stored values in SQL). No database key
+    to its import, which would be checked for each of 100,000 rows: the rows are removed with
+    their import (`kpis.imports.staged_imports_forget`), or once written."""
 
-    staged_import = models.ForeignKey(StagedImport, on_delete=models.CASCADE, related_name="+")
+    staged_import = models.ForeignKey(
+        StagedImport, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
     row = models.PositiveIntegerField()
     indicator = models.ForeignKey(
         Indicator,
