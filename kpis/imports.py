@@ -447,11 +447,11 @@ def _temporary(good: pd.DataFrame) -> CheckedRows:
 
 
 def _analyze(table: str) -> None:
-    """Tell PostgreSQL's planner how many rows were staged (else it guesses a few thousand and
-    may sort both sides to match them)."""
+    """Tell PostgreSQL's planner how many rows were staged, and their keys (else it guesses a
+    few thousand and may sort both sides to match them)."""
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
-            cursor.execute(f"ANALYZE {table}")
+            cursor.execute(f"ANALYZE {table} ({', '.join(KEY)})")
 
 
 def _same(given: list[str]) -> str:
