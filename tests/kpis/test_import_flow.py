@@ -221,3 +221,27 @@ def test_each_step_runs_a_fixed_number_of_queries(indicator, people, client_for,
             counts.append(queries_of(client, {"confirm": "1"}))
             assert Measurement.objects.count() == rows
     assert counts[0] == counts[1]
+
+
+def test_an_xlsx_upload_is_staged_and_imported_the_same_way(indicator, people, client_for):
+    import io
+
+    import pandas as pd
+
+    buffer = io.BytesIO()
+    pd.DataFrame(
+        [
+            {
+                "indicator_code": "EHCP_20WK",
+                "period_start": "2026-09-01",
+                "period_end": "2026-12-31",
+                "area": "england",
+                "value": 48.25,
+            }
+        ]
+    ).to_excel(buffer, index=False)
+    client = client_for(people.sendops)
+    upload = SimpleUploadedFile("values.xlsx", buffer.getvalue())
+    assert "1 value will be added, 0 updated" in preview(client, upload)
+    assert "1 values added, 0 updated" in confirm(client).content.decode()
+    assert Measurement.objects.get().value == Decimal("48.25")
