@@ -492,3 +492,114 @@ def pdf(county: County) -> tuple[Timing, int]:
         size = output.stat().st_size
     timing = Timing("Termly report PDF (whole command)", seconds, f"{size / 1024:,.0f} KiB PDF")
     return timing, usage.ru_maxrss
+
+
+PAST = "1900-01-01"  # the import paths' rows are dated before this, so they are new and removable
+
+
+def kpi_import_paths(county: County, rows: int = 100_000) -> list[Timing]:
+    """Issue 22's import targets, each beside the floor (a COPY of the same rows into the
+    measurements table, `_copy_into_measurements`) measured in the same run: the import of
+    `rows` new values, of the same rows again with other values (every one changed), and the
+    web flow end to end through the test client (upload and preview, then confirm) for both.
+    Also the floor with its foreign key checked (the floor is rolled back, so PostgreSQL never
+    runs the deferred check that every committed import pays). The rows written are removed
+    afterwards. Returns Timings in that order: floor, floor with the key checked, new rows,
+    changed values, web new rows, web changed values (the web ones say preview and confirm)."""
+    from kpis.imports import measurements_import
+    from kpis.models import StagedImport
+    from send_qa.core.tables import read_table
+
+    sendops = signed_in(county.users["sendops@demo.invalid"])
+    with tempfile.TemporaryDirectory() as folder:
+        new, changed = Path(folder) / "new.csv", Path(folder) / "changed.csv"
+        _kpi_past_file(new, rows, shift=0)
+        _kpi_past_file(changed, rows, shift=1)
+        floor = _copy_into_measurements(new, Path(folder) / "with-ids.csv")
+        checked_floor = _copy_into_measurements_key_checked(new, Path(folder) / "with-ids.csv")
+        timings = [
+            Timing("COPY into the measurements table (the floor)", floor, f"{rows:,} rows"),
+            Timing("The floor with its foreign key checked", checked_floor),
+        ]
+        for path, what in ((new, "new rows"), (changed, "changed values")):
+            started = time.perf_counter()
+            with path.open("rb") as handle:
+                plan = measurements_import(read_table(handle, path.name))
+            seconds = time.perf_counter() - started
+            done = f"{plan.added:,} added, {plan.updated:,} updated"
+            timings.append(_beside(f"KPI import, {rows:,} {what}", seconds, floor, done))
+        _past_rows_remove()
+        for path, what in ((new, "new rows"), (changed, "changed values")):
+            started = time.perf_counter()
+            with path.open("rb") as handle:
+                preview = sendops.post(reverse("kpis:import"), {"file": handle})
+            checked = time.perf_counter() - started
+            confirm = sendops.post(reverse("kpis:import"), {"confirm": "1"})
+            seconds = time.perf_counter() - started
+            if preview.status_code != 200 or confirm.status_code != 302:
+                raise RuntimeError(f"The web import of {what} answered {confirm.status_code}")
+            staged = StagedImport.objects.latest("checked_at")
+            if staged.imported_at is None:
+                raise RuntimeError(f"The web import of {what} wrote nothing")
+            done = (
+                f"preview {checked:.2f} s, confirm {seconds - checked:.2f} s; "
+                f"{staged.added:,} added, {staged.updated:,} updated"
+            )
+            timings.append(_beside(f"Web import, {rows:,} {what}", seconds, floor, done))
+        _past_rows_remove()
+    return timings
+
+
+def _beside(name: str, seconds: float, floor: float, detail: str) -> Timing:
+    return Timing(name, seconds, f"{seconds / floor:.1f} x the floor; {detail}")
+
+
+def _kpi_past_file(path: Path, rows: int, *, shift: int) -> None:
+    """`rows` values of every indicator for other authorities (la:100 to la:999), over years
+    before 1900 that no county holds; `shift` gives the same rows other values."""
+    from kpis.models import Indicator
+
+    codes = list(Indicator.objects.order_by("code").values_list("code", flat=True))
+    with path.open("w", newline="") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(["indicator_code", "period_start", "period_end", "area", "value"])
+        for n in range(rows):
+            authority, rest = 100 + n % 900, n // 900
+            code, year = codes[rest % len(codes)], 1800 + rest // len(codes)
+            value = ((n + shift) % 997) / 10
+            writer.writerow([code, f"{year}-04-01", f"{year + 1}-03-31", f"la:{authority}", value])
+
+
+def _copy_into_measurements_key_checked(path: Path, with_ids: Path) -> float:
+    """`_copy_into_measurements` with its deferred foreign key checked before the rollback."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from kpis.models import Indicator
+
+    ids = dict(Indicator.objects.values_list("code", "pk"))
+    now = timezone.now().isoformat()
+    with path.open(newline="") as source, with_ids.open("w", newline="") as target:
+        reader, writer = csv.reader(source), csv.writer(target)
+        next(reader)
+        for code, start, end, area, value in reader:
+            writer.writerow([ids[code], start, end, area, value, "", "", "", now])
+    with transaction.atomic(), connection.cursor() as cursor:
+        started = time.perf_counter()
+        _copy_file(
+            cursor,
+            with_ids,
+            "COPY kpis_measurement (indicator_id, period_start, period_end, area, value, "
+            "period_label, source_note, commentary, updated_at) FROM STDIN WITH (FORMAT csv, "
+            "FORCE_NOT_NULL (period_label, source_note, commentary))",
+        )
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def _past_rows_remove() -> None:
+    with connection.cursor() as cursor:
+        for table in ("kpis_measurement", "kpis_historicalmeasurement"):
+            cursor.execute(f"DELETE FROM {table} WHERE period_start < %s", [PAST])  # noqa: S608

@@ -525,3 +525,56 @@ class Recalculation(TrackedJob):
             count, f"{count} values updated"
         )
         return JobStatus(waiting=False, message=f"Recalculated at {finished}: {updated}.")
+
+
+class StagedImport(models.Model):
+    """A KPI file checked and previewed, waiting for its person to confirm it: its checked rows
+    are kept (`StagedValue`) so that the confirmation writes them without reading the file
+    again. Bound to the person who uploaded it and the session that holds its token; forgotten
+    after `kpis.imports.STAGED_FOR`; `imported_at` set once it is written, so a second
+    confirmation imports nothing. `stored_seen` is what the stored values it would change
+    were at the preview (`kpis.imports`), so a change since is never silently written over."""
+
+    token = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    name = models.CharField(max_length=255)
+    given = models.JSONField(help_text="The value columns the file gives.")
+    added = models.PositiveIntegerField(default=0)
+    updated = models.PositiveIntegerField(default=0)
+    unchanged = models.PositiveIntegerField(default=0)
+    stored_seen = models.CharField(max_length=100, blank=True)
+    checked_at = models.DateTimeField(default=timezone.now)
+    imported_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.checked_at:%Y-%m-%d %H:%M})"
+
+
+class StagedValue(models.Model):
+    """One checked row of a staged import, as it will be written (no index but its import's:
+    rows are only read all at once, matched with the stored values in SQL). No database key
+    to its import, which would be checked for each of 100,000 rows: the rows are removed with
+    their import (`kpis.imports.staged_imports_forget`), or once written."""
+
+    staged_import = models.ForeignKey(
+        StagedImport, on_delete=models.CASCADE, db_constraint=False, related_name="+"
+    )
+    row = models.PositiveIntegerField()
+    indicator = models.ForeignKey(
+        Indicator,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        related_name="+",
+    )
+    period_start = models.DateField()
+    period_end = models.DateField()
+    period_label = models.CharField(max_length=PERIOD_LABEL_LENGTH, blank=True)
+    area = models.CharField(max_length=30)
+    value = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    numerator = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    denominator = models.DecimalField(max_digits=14, decimal_places=3, null=True, blank=True)
+    commentary = models.TextField(blank=True)
+
+    def __str__(self) -> str:
+        return f"Row {self.row}"

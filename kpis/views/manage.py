@@ -5,9 +5,7 @@ right enter the values of the indicators they own."""
 
 import datetime
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -32,11 +30,13 @@ from kpis.forms import (
 )
 from kpis.imports import (
     ImportPlan,
+    StagedImportGone,
     TableImportError,
     example_indicator,
-    measurements_check,
-    measurements_save,
+    measurements_stage,
     read_table,
+    staged_import_confirm,
+    staged_import_for,
     template_columns,
 )
 from kpis.indicator_io import (
@@ -66,49 +66,51 @@ from send_qa.core.jobs import JobStatus, job_status_json
 from send_qa.core.models import User
 from send_qa.core.outcomes import tell_outcome
 
-PREVIEW_ROWS = 50
-SESSION_KEY = "kpi_import"
-
-
-def _upload_dir() -> Path:
-    folder = Path(settings.MEDIA_ROOT) / "kpi-imports"
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
+SESSION_KEY = "kpi_import"  # the token of the person's staged import, kept in their session
 
 
 @role_required(*KPI_MANAGERS)
 @require_http_methods(["GET", "POST"])
 def kpi_import(request: SignedInRequest) -> HttpResponse:
-    """Step 1 checks the file and shows what would change; step 2 saves it all at once."""
+    """Step 1 checks the file once, keeps its checked rows and shows what would change; step 2
+    writes those rows (kpis.imports: the file is not read again)."""
     if request.method == "POST" and "confirm" in request.POST:
         return _confirm(request)
     form = KpiUploadForm(posted(request), request.FILES or None)
     problems: list[str] = []
     plan: ImportPlan | None = None
+    name = ""
     if form.is_valid():
         upload = form.cleaned_data["file"]
-        suffix = Path(upload.name).suffix.lower()
-        stored = _upload_dir() / f"{uuid.uuid4().hex}{suffix}"  # never the user's file name
-        with stored.open("wb") as handle:
-            for chunk in upload.chunks():
-                handle.write(chunk)
+        name = upload.name or "the file"
         try:
-            with stored.open("rb") as handle:
-                plan = measurements_check(read_table(handle, upload.name))
+            staged, plan = measurements_stage(read_table(upload, name), by=request.user, name=name)
         except TableImportError as error:
             problems = [str(p) for p in error.problems]
-            stored.unlink(missing_ok=True)
         else:
-            request.session[SESSION_KEY] = {"file": stored.name, "name": upload.name}
+            request.session[SESSION_KEY] = str(staged.token)
+    return _import_page(request, form=form, problems=problems, plan=plan, name=name)
+
+
+def _import_page(
+    request: SignedInRequest,
+    *,
+    form: KpiUploadForm,
+    plan: ImportPlan | None,
+    name: str,
+    problems: list[str] | None = None,
+    changed_since: bool = False,
+) -> HttpResponse:
     return render(
         request,
         "kpis/import.html",
         {
             "form": form,
-            "problems": problems,
+            "problems": problems or [],
             "plan": plan,
-            "preview": plan.preview(PREVIEW_ROWS) if plan else [],
-            "upload_name": request.session.get(SESSION_KEY, {}).get("name", ""),
+            "preview": plan.preview() if plan else [],
+            "upload_name": name,
+            "changed_since": changed_since,
             "template_columns": template_columns(example_indicator()),
         },
     )
@@ -123,26 +125,27 @@ def kpi_import_template(request: SignedInRequest, fmt: str) -> HttpResponse:
 
 
 def _confirm(request: SignedInRequest) -> HttpResponse:
-    pending = request.session.pop(SESSION_KEY, None)
-    path = _upload_dir() / pending["file"] if pending else None
-    if path is None or not path.exists():
-        messages.error(request, "The file to import has expired. Upload it again.")
+    staged = staged_import_for(request.user, request.session.get(SESSION_KEY))
+    if staged is None:
+        messages.error(request, "The checked file has expired. Upload it again.")
         return redirect("kpis:import")
     try:
-        with path.open("rb") as handle:
-            plan = measurements_check(read_table(handle, pending["name"]))
-        measurements_save(plan, by=request.user)
-    except TableImportError:
-        messages.error(request, "The data changed since the file was checked. Upload it again.")
-        return redirect("kpis:import")
-    finally:
-        path.unlink(missing_ok=True)
+        done = staged_import_confirm(staged, by=request.user)
+    except StagedImportGone:
+        messages.info(request, f"{staged.name} has been imported already.")
+        return redirect("kpis:scorecard")
+    plan = done.plan
+    if not done.imported:
+        return _import_page(
+            request, form=KpiUploadForm(), plan=plan, name=staged.name, changed_since=True
+        )
+    request.session.pop(SESSION_KEY, None)
     tell_outcome(
         request,
         changed=plan.added + plan.updated > 0,
-        done=f"Imported {pending['name']}: {plan.added} values added, {plan.updated} updated, "
+        done=f"Imported {staged.name}: {plan.added} values added, {plan.updated} updated, "
         f"{plan.unchanged} unchanged.",
-        nothing=f"{pending['name']} changed nothing: its {plan.unchanged} values are held already.",
+        nothing=f"{staged.name} changed nothing: its {plan.unchanged} values are held already.",
     )
     return redirect("kpis:scorecard")
 

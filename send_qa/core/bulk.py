@@ -6,8 +6,11 @@ portal goes through `_write_with_history`: the rows are copied into a temporary 
 like the model's, then one statement inserts (or updates) the records and writes each one's
 history entry (django-simple-history: "created" or "changed", with the user) from what it
 wrote. Rows come from model objects (`copy_create_with_history`) or from a pandas frame of
-text (`frame_create_with_history`, `frame_update_with_history`, for the file imports). Other
-databases (SQLite for `make run`) fall back to simple-history's bulk functions.
+text (`frame_create_with_history`, `frame_update_with_history`, for the file imports), or from
+a query over rows already in the database (`query_create_with_history`,
+`query_update_with_history`: a checked import's staged rows matched with the stored ones in
+SQL, written without passing through Python again). `frame_copy` stages rows without
+history. Other databases (SQLite for `make run`) fall back to simple-history's bulk functions.
 """
 
 import csv
@@ -89,13 +92,6 @@ def frame_create_with_history(
         )
         return
     now = timezone.now()
-    constants: dict[models.Field, Any] = {}
-    for field in model._meta.concrete_fields:
-        if field.primary_key or field in fields:
-            continue
-        if not _is_auto_now(field) and field.has_default() and callable(field.default):
-            raise ValueError(f"{field.name} has a default made per record: give it a column")
-        constants[field] = now if _is_auto_now(field) else field.get_default()
     with transaction.atomic(), connection.cursor() as cursor:
         _write_with_history(
             cursor,
@@ -103,10 +99,127 @@ def frame_create_with_history(
             fields,
             _csv_feed(frame),
             from_csv=True,
-            constants=constants,
+            constants=_created_constants(model, fields, now),
             now=now,
             by=by,
         )
+
+
+def _created_constants(
+    model: type[models.Model], fields: list[models.Field], now: datetime.datetime
+) -> dict[models.Field, Any]:
+    """What a new record's fields not written hold: their default, or the time for auto_now."""
+    constants: dict[models.Field, Any] = {}
+    for field in model._meta.concrete_fields:
+        if field.primary_key or field in fields:
+            continue
+        if not _is_auto_now(field) and field.has_default() and callable(field.default):
+            raise ValueError(f"{field.name} has a default made per record: give it a column")
+        constants[field] = now if _is_auto_now(field) else field.get_default()
+    return constants
+
+
+def query_create_with_history(
+    model: type[models.Model],
+    names: list[str],
+    query: str,
+    params: Sequence[Any] = (),
+    *,
+    by: models.Model | None = None,
+) -> int:
+    """Insert new records from the rows `query` selects (its columns the fields `names`, in
+    order), with their "created" history entries, in one statement: rows staged and matched
+    in the database are written without a trip through Python. Fields not named as for
+    `frame_create_with_history`. How many records were added."""
+    fields = _concrete([model._meta.get_field(name) for name in names])
+    if connection.vendor != "postgresql":
+        frame = _query_frame(names, query, params)
+        frame_create_with_history(model, frame, by=by)
+        return len(frame)
+    now = timezone.now()
+    with transaction.atomic(), connection.cursor() as cursor:
+        return _written_with_history(
+            cursor,
+            model,
+            fields,
+            query,
+            params,
+            now=now,
+            by=by,
+            constants=_created_constants(model, fields, now),
+            update=False,
+        )
+
+
+def query_update_with_history(
+    model: type[models.Model],
+    names: list[str],
+    query: str,
+    params: Sequence[Any] = (),
+    *,
+    by: models.Model | None = None,
+) -> int:
+    """Update stored records from the rows `query` selects: its first column the primary key
+    ("id"), then the fields `names[1:]`; each record's "changed" history entry written in the
+    same statement. How many records were changed."""
+    if names[0] != "id":
+        raise ValueError("The query's first column is the primary key, named id")
+    fields = _concrete([model._meta.pk, *(model._meta.get_field(n) for n in names[1:])])
+    if connection.vendor != "postgresql":
+        frame = _query_frame(names, query, params)
+        frame_update_with_history(model, frame, by=by)
+        return len(frame)
+    now = timezone.now()
+    constants = {f: now for f in model._meta.concrete_fields if _is_auto_now(f) and f not in fields}
+    with transaction.atomic(), connection.cursor() as cursor:
+        return _written_with_history(
+            cursor,
+            model,
+            fields,
+            query,
+            params,
+            now=now,
+            by=by,
+            constants=constants,
+            update=True,
+        )
+
+
+def frame_copy(table: str, frame: pd.DataFrame, *, nullable: Sequence[str] = ()) -> None:
+    """Stage a frame of text in a table (a temporary one, or a table of staged rows) with no
+    history: COPY on PostgreSQL, one INSERT of many rows elsewhere. A cell of a column in
+    `nullable` that is empty (or None) is NULL; in the others it is an empty text."""
+    if frame.empty:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(str(c)) for c in frame.columns)
+    with connection.cursor() as cursor:
+        if connection.vendor != "postgresql":
+            marks = ", ".join(["%s"] * len(frame.columns))
+            rows = [
+                [None if (c in nullable and v in ("", None)) or v is None else v for c, v in pair]
+                for pair in (zip(frame.columns, r, strict=True) for r in frame.itertuples(False))
+            ]
+            cursor.executemany(f"INSERT INTO {table} ({columns}) VALUES ({marks})", rows)  # noqa: S608
+            return
+        nulls = ", ".join(quote(c) for c in nullable if c in frame.columns)
+        options = f"FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''}"
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN WITH ({options})") as copy:
+            _csv_feed(frame)(copy)
+
+
+def _concrete(fields: Sequence[Any]) -> list[models.Field]:
+    found = [f for f in fields if isinstance(f, models.Field) and f.concrete]
+    if len(found) != len(fields):
+        raise ValueError("Only a model's own fields can be written")
+    return found
+
+
+def _query_frame(names: list[str], query: str, params: Sequence[Any]) -> pd.DataFrame:
+    """The rows of `query` as a frame (for the fallback of other databases)."""
+    with connection.cursor() as cursor:
+        cursor.execute(query, list(params))
+        return pd.DataFrame(cursor.fetchall(), columns=names, dtype=object)
 
 
 def frame_update_with_history(
@@ -189,6 +302,39 @@ def _write_with_history(
         options = f" WITH (FORMAT csv{f', FORCE_NULL ({nulls})' if nulls else ''})"
     with cursor.cursor.copy(f"COPY {STAGED} ({', '.join(columns)}) FROM STDIN{options}") as copy:
         feed(copy)
+    _written_with_history(
+        cursor,
+        model,
+        fields,
+        f"SELECT {', '.join(columns)} FROM {STAGED}",  # noqa: S608 - names from the model
+        [],
+        now=now,
+        by=by,
+        constants=constants,
+        update=update,
+    )
+    cursor.execute(f"DROP TABLE {STAGED}")
+
+
+def _written_with_history(
+    cursor: CursorWrapper,
+    model: type[models.Model],
+    fields: list[models.Field],
+    query: str,
+    params: Sequence[Any],
+    *,
+    now: datetime.datetime,
+    by: models.Model | None,
+    constants: dict[models.Field, Any],
+    update: bool,
+) -> int:
+    """One statement: insert the rows `query` selects (its columns those of `fields`, in
+    order), or update the records of their primary key, with the `constants`, and write each
+    written record's history entry. How many records it wrote."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    columns = [_column(f) for f in fields]
+    source = f"({query}) AS s ({', '.join(columns)})"
     fixed = [_column(f) for f in constants]
     casts = [f"CAST(%s AS {f.cast_db_type(connection)})" for f in constants]
     if update:
@@ -197,12 +343,12 @@ def _write_with_history(
         assignments += [f"{c} = {cast}" for c, cast in zip(fixed, casts, strict=True)]
         written = (
             f"UPDATE {table} AS t SET {', '.join(assignments)} "  # noqa: S608 - names from the model
-            f"FROM {STAGED} AS s WHERE t.{pk} = s.{pk} RETURNING t.*"
+            f"FROM {source} WHERE t.{pk} = s.{pk} RETURNING t.*"
         )
     else:
         written = (
             f"INSERT INTO {table} ({', '.join([*columns, *fixed])}) "  # noqa: S608 - names from the model
-            f"SELECT {', '.join([*columns, *casts])} FROM {STAGED} RETURNING *"
+            f"SELECT {', '.join([*(f's.{c}' for c in columns), *casts])} FROM {source} RETURNING *"
         )
     history: type[models.Model] = get_history_model_for_model(model)
     tracked = [
@@ -215,9 +361,15 @@ def _write_with_history(
         f"INSERT INTO {quote(history._meta.db_table)} ({', '.join(tracked)}, history_date, "
         "history_change_reason, history_type, history_user_id) "
         f"SELECT {', '.join(tracked)}, %s, NULL, %s, %s FROM written",
-        [*constants.values(), now, "~" if update else "+", getattr(by, "pk", None)],
+        [
+            *constants.values(),  # in the SET or SELECT list, before the query's own
+            *params,
+            now,
+            "~" if update else "+",
+            getattr(by, "pk", None),
+        ],
     )
-    cursor.execute(f"DROP TABLE {STAGED}")
+    return int(cursor.rowcount)
 
 
 def _column(field: models.Field) -> str:

@@ -141,6 +141,8 @@ def control_character_problems(frame: pd.DataFrame, *, limit: int = 100) -> list
     problems = []
     for column in frame.columns:
         texts = frame[column].astype(str)
+        if not CONTROL.search("".join(texts.tolist())):  # one search of the column, cell by
+            continue  # cell only where there is something to name
         found = texts.str.contains(CONTROL, regex=True).to_numpy()
         for position in np.flatnonzero(found)[:limit]:
             char = CONTROL.findall(texts.iloc[position])[0]  # contains() found at least one
