@@ -36,6 +36,7 @@ TARGETS = {
     "p95_ms": 150,
     "growth": 2,
     "import_vs_table_copy": 2,
+    "import_changed_vs_table_copy": 3,
     "sampling_s": 1,
     "pdf_s": 10,
     "pdf_mib": 500,
@@ -193,26 +194,26 @@ def main(argv: list[str]) -> int:
         checks += growth_checks(small_pages, page_results, (small_scale, options.scale))
 
     print("\nJobs:")
-    portal, floor, into_table = measure.kpi_import(options.import_rows)
-    ratio = portal.seconds / into_table.seconds
-    checks.append(
-        Check(
-            f"KPI import of {options.import_rows:,} new rows, x COPY into the measurements table",
-            ratio,
-            "<=",
-            TARGETS["import_vs_table_copy"],
-            "x",
-        )
-    )
-    print(f"  {portal.name:<36} {portal.seconds:>8.2f} s  ({portal.detail})")
-    print(
-        f"  {into_table.name:<36} {into_table.seconds:>8.2f} s  ({into_table.detail}; "
-        f"import is {ratio:.1f} x this)"
-    )
-    print(
-        f"  {floor.name:<36} {floor.seconds:>8.2f} s  "
-        f"(import is {portal.seconds / floor.seconds:.1f} x this)"
-    )
+    floor, checked_floor, *imports = measure.kpi_import_paths(county, options.import_rows)
+    print(f"  {floor.name:<36} {floor.seconds:>8.2f} s  ({floor.detail}; rolled back)")
+    print(f"  {checked_floor.name:<36} {checked_floor.seconds:>8.2f} s  (the targets' floor)")
+    limits = {
+        "new rows": TARGETS["import_vs_table_copy"],
+        "changed values": TARGETS["import_changed_vs_table_copy"],
+    }
+    for timing in imports:
+        print(f"  {timing.name:<36} {timing.seconds:>8.2f} s  ({timing.detail})")
+        if timing.name.startswith("KPI import"):
+            limit = next(value for path, value in limits.items() if timing.name.endswith(path))
+            checks.append(
+                Check(
+                    f"{timing.name}, x COPY into the measurements table",
+                    timing.seconds / checked_floor.seconds,
+                    "<=",
+                    limit,
+                    "x",
+                )
+            )
     draw = measure.sampling(county)
     checks.append(Check("Moderation sample draw", draw.seconds, "<", TARGETS["sampling_s"], "s"))
     print(f"  {draw.name:<36} {draw.seconds:>8.2f} s  ({draw.detail})")
@@ -226,9 +227,9 @@ def main(argv: list[str]) -> int:
         f"  {report.name:<36} {report.seconds:>8.2f} s  peak {peak_mib:.0f} MiB ({report.detail})"
     )
     results["jobs"] = {
-        "kpi_import_s": portal.seconds,
-        "copy_s": floor.seconds,
-        "copy_into_table_s": into_table.seconds,
+        "copy_into_table_s": floor.seconds,
+        "copy_into_table_keys_checked_s": checked_floor.seconds,
+        "kpi_imports": [asdict(timing) for timing in imports],
         "import_rows": options.import_rows,
         "sampling_s": draw.seconds,
         "pdf_s": report.seconds,

@@ -307,70 +307,16 @@ def page_figures(page: PageResult) -> dict[str, object]:
     return {**asdict(page), "bounded": page.bounded}
 
 
-def kpi_file(path: Path, rows: int) -> None:
-    """A KPI import file of `rows` new values: every indicator and period, for other
-    authorities' areas (la:800 onwards), as the DfE's benchmarking tables would give."""
-    from kpis.models import Measurement
-
-    periods = list(
-        Measurement.objects.filter(area="local")
-        .values_list("indicator__code", "period_start", "period_end")
-        .order_by("indicator__code", "period_start")
-    )
-    with path.open("w", newline="") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(["indicator_code", "period_start", "period_end", "area", "value"])
-        written, authority = 0, 800
-        while written < rows:
-            for code, start, end in periods:
-                if written == rows:
-                    break
-                writer.writerow(
-                    [code, start, end, f"la:{authority}", f"{(written % 997) / 10:.1f}"]
-                )
-                written += 1
-            authority += 1
-
-
-def kpi_import(rows: int) -> tuple[Timing, Timing, Timing]:
-    """The portal's import of `rows` KPI values next to a plain COPY of the same file (the
-    issue's floor), and next to a COPY of the same rows into the measurements table itself,
-    with its indexes, unique constraint and foreign key but no checks and no history."""
-    from kpis.imports import measurements_import
-    from send_qa.core.tables import read_table
-
-    with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "kpis.csv"
-        kpi_file(path, rows)
-        into_table = _copy_into_measurements(path, Path(folder) / "with-ids.csv")
-        started = time.perf_counter()
-        with path.open("rb") as handle:
-            plan = measurements_import(read_table(handle, path.name))
-        portal = time.perf_counter() - started
-        with connection.cursor() as cursor:
-            cursor.execute(
-                "CREATE TEMPORARY TABLE bench_copy (indicator_code text, period_start date, "
-                "period_end date, area text, value numeric)"
-            )
-            started = time.perf_counter()
-            _copy_file(cursor, path, "COPY bench_copy FROM STDIN WITH (FORMAT csv, HEADER true)")
-            floor = time.perf_counter() - started
-            cursor.execute("DROP TABLE bench_copy")
-    return (
-        Timing(f"KPI import, {rows:,} rows", portal, f"{plan.added:,} added"),
-        Timing(f"Plain COPY of the same {rows:,} rows", floor),
-        Timing("COPY into the measurements table", into_table, "indexes and keys, no history"),
-    )
-
-
 def _copy_file(cursor, path: Path, sql: str) -> None:
     with path.open("rb") as handle, cursor.cursor.copy(sql) as copy:
         while chunk := handle.read(1 << 20):
             copy.write(chunk)
 
 
-def _copy_into_measurements(path: Path, with_ids: Path) -> float:
-    """Seconds to COPY the file's rows into kpis_measurement (undone afterwards)."""
+def _copy_into_measurements(path: Path, with_ids: Path, *, keys_checked: bool = False) -> float:
+    """Seconds to COPY the file's rows into kpis_measurement (undone afterwards). With
+    `keys_checked`, the deferred foreign key is checked before the rollback, as every
+    committed import pays it."""
     from django.db import transaction
     from django.utils import timezone
 
@@ -392,6 +338,8 @@ def _copy_into_measurements(path: Path, with_ids: Path) -> float:
             "period_label, source_note, commentary, updated_at) FROM STDIN WITH (FORMAT csv, "
             "FORCE_NOT_NULL (period_label, source_note, commentary))",
         )
+        if keys_checked:
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds
@@ -516,7 +464,9 @@ def kpi_import_paths(county: County, rows: int = 100_000) -> list[Timing]:
         _kpi_past_file(new, rows, shift=0)
         _kpi_past_file(changed, rows, shift=1)
         floor = _copy_into_measurements(new, Path(folder) / "with-ids.csv")
-        checked_floor = _copy_into_measurements_key_checked(new, Path(folder) / "with-ids.csv")
+        checked_floor = _copy_into_measurements(
+            new, Path(folder) / "with-ids.csv", keys_checked=True
+        )
         timings = [
             Timing("COPY into the measurements table (the floor)", floor, f"{rows:,} rows"),
             Timing("The floor with its foreign key checked", checked_floor),
@@ -568,35 +518,6 @@ def _kpi_past_file(path: Path, rows: int, *, shift: int) -> None:
             code, year = codes[rest % len(codes)], 1800 + rest // len(codes)
             value = ((n + shift) % 997) / 10
             writer.writerow([code, f"{year}-04-01", f"{year + 1}-03-31", f"la:{authority}", value])
-
-
-def _copy_into_measurements_key_checked(path: Path, with_ids: Path) -> float:
-    """`_copy_into_measurements` with its deferred foreign key checked before the rollback."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from kpis.models import Indicator
-
-    ids = dict(Indicator.objects.values_list("code", "pk"))
-    now = timezone.now().isoformat()
-    with path.open(newline="") as source, with_ids.open("w", newline="") as target:
-        reader, writer = csv.reader(source), csv.writer(target)
-        next(reader)
-        for code, start, end, area, value in reader:
-            writer.writerow([ids[code], start, end, area, value, "", "", "", now])
-    with transaction.atomic(), connection.cursor() as cursor:
-        started = time.perf_counter()
-        _copy_file(
-            cursor,
-            with_ids,
-            "COPY kpis_measurement (indicator_id, period_start, period_end, area, value, "
-            "period_label, source_note, commentary, updated_at) FROM STDIN WITH (FORMAT csv, "
-            "FORCE_NOT_NULL (period_label, source_note, commentary))",
-        )
-        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-        seconds = time.perf_counter() - started
-        transaction.set_rollback(True)
-    return seconds
 
 
 def _past_rows_remove() -> None:

@@ -128,11 +128,21 @@ def test_the_version_bumper_makes_a_new_kpi_data_version_while_it_runs(monkeypat
     assert data_version() == stopped
 
 
-def test_the_import_and_copy_timings_load_the_same_rows(county):
-    portal, floor, into_table = measure.kpi_import(300)
-    assert portal.detail == "300 added"
-    assert Measurement.objects.filter(area__startswith="la:").count() == 300
-    assert portal.seconds > 0 and floor.seconds > 0 and into_table.seconds > 0
+def test_the_import_paths_time_new_and_changed_rows_beside_the_floor_and_leave_nothing(county):
+    before = (Measurement.objects.count(), Measurement.history.count())
+    timings = measure.kpi_import_paths(county, rows=300)
+    names = [timing.name for timing in timings]
+    assert names[2:] == [
+        "KPI import, 300 new rows",
+        "KPI import, 300 changed values",
+        "Web import, 300 new rows",
+        "Web import, 300 changed values",
+    ]
+    assert "300 added, 0 updated" in timings[2].detail
+    assert "0 added, 300 updated" in timings[3].detail
+    assert "300 added" in timings[4].detail and "300 updated" in timings[5].detail
+    assert all(timing.seconds > 0 for timing in timings)
+    assert (Measurement.objects.count(), Measurement.history.count()) == before
 
 
 def test_the_sample_draw_is_timed_on_the_whole_county(county):
