@@ -14,15 +14,20 @@ from benchmarks.models import Authority, Neighbour, OwnArea, PublishedRow
 from benchmarks.registry import EES_COLUMNS, table_for
 from kpis.comparators import PUBLISHED_NOTE
 from kpis.models import Comparator, Indicator, Measurement
+from tests.conftest import built_once
 from tests.exports import csv_table
 from wsoa.models import Action, ProgressUpdate
 
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def county(tmp_path):
-    return county_module.build(scale=0.003, folder=tmp_path)
+@pytest.fixture(scope="module")
+def county(django_db_setup, django_db_blocker, tmp_path_factory):
+    """Built once for the module; each test's changes to it are rolled back after the test."""
+    folder = tmp_path_factory.mktemp("county")
+    yield from built_once(
+        django_db_blocker, lambda: county_module.build(scale=0.003, folder=folder)
+    )
 
 
 def test_the_county_holds_five_years_of_scored_audits_and_the_other_volumes(county):
