@@ -616,9 +616,9 @@ class SkillsSendForm(GDSFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = Team.objects.filter(
-            is_active=True
-        )
+        # Each choice is named with its organisation: read with the teams, not one per team.
+        teams = Team.objects.filter(is_active=True).select_related("organisation")
+        cast("forms.ModelChoiceField[Team]", self.fields["team"]).queryset = teams
         people = cast("forms.ModelMultipleChoiceField[User]", self.fields["people"])
         people.queryset = _staff().order_by("full_name")
         _terms_now(self)

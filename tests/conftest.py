@@ -1,11 +1,14 @@
 """Shared fixtures: named people, one per role, from the agencies of a local area."""
 
 import os
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import TypeVar
 
 import pytest
 from django.conf import settings
-from django.test import Client
+from django.db import transaction
+from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
@@ -20,6 +23,8 @@ from tests.factories import OrganisationFactory, TeamFactory, UserFactory
 hypothesis_settings.register_profile("ci", derandomize=True, database=None)
 if os.environ.get("CI"):
     hypothesis_settings.load_profile("ci")
+
+T = TypeVar("T")
 
 ROLE_PEOPLE = {
     "admin": [Role.ADMIN],
@@ -73,10 +78,33 @@ def empty_cache():
     cache.clear()
 
 
-@pytest.fixture(autouse=True)
-def fast_password_hashing(settings):
-    """Strong hashing makes every factory user cost 0.2 s; tests do not need it."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+@pytest.fixture(autouse=True, scope="session")
+def fast_password_hashing():
+    """Strong hashing makes every factory user cost 0.2 s; tests do not need it. For the whole
+    session, so that data built once per module (built_once) is quick to build too."""
+    with override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]):
+        yield
+
+
+def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
+    """For a module- or session-scoped fixture (`yield from built_once(...)`): `build()`'s data
+    made once and rolled back at the end. Each test runs in a transaction of its own inside this
+    one, rolled back after it, so every test starts from the same data and may change it."""
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+        try:
+            built = build()
+        except BaseException:
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
+            raise
+    try:
+        yield built
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 @pytest.fixture

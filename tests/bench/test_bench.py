@@ -6,7 +6,6 @@ import csv
 import re
 
 import pytest
-from django.db import transaction
 from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
@@ -19,6 +18,7 @@ from benchmarks.models import Authority, Neighbour, OwnArea, PublishedRow
 from benchmarks.registry import EES_COLUMNS, table_for
 from kpis.comparators import PUBLISHED_NOTE
 from kpis.models import Comparator, Indicator, Measurement
+from tests.conftest import built_once
 from tests.exports import csv_table
 from wsoa.models import Action, ProgressUpdate
 
@@ -27,12 +27,11 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture(scope="module")
 def county(django_db_setup, django_db_blocker, tmp_path_factory):
-    """One county for the module, built once in a transaction undone at the end: each test
-    runs in a savepoint inside it, so what a test writes is undone and the next test finds
-    the county as built."""
-    with django_db_blocker.unblock(), transaction.atomic():
-        yield county_module.build(scale=0.003, folder=tmp_path_factory.mktemp("county"))
-        transaction.set_rollback(True)
+    """Built once for the module; each test's changes to it are rolled back after the test."""
+    folder = tmp_path_factory.mktemp("county")
+    yield from built_once(
+        django_db_blocker, lambda: county_module.build(scale=0.003, folder=folder)
+    )
 
 
 def test_the_county_holds_five_years_of_scored_audits_and_the_other_volumes(county):
