@@ -20,7 +20,11 @@ def add_indexes(apps, schema_editor):
     if schema_editor.connection.vendor != "postgresql":
         schema_editor.add_index(model, REFERENCE)
         return
-    schema_editor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
+    with schema_editor.connection.cursor() as cursor:
+        cursor.execute("SELECT 1 FROM pg_extension WHERE extname = 'pg_trgm'")
+        installed = cursor.fetchone() is not None
+    if not installed:  # a deployment's superuser made it (`manage.py database_roles`)
+        schema_editor.execute("CREATE EXTENSION pg_trgm")
     schema_editor.add_index(model, REFERENCE, concurrently=True)
     schema_editor.execute(USERNAME_SQL)
 
