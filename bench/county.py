@@ -120,6 +120,7 @@ def build(*, scale: float = 1.0, seed: int = 2026, folder: Path | None = None) -
         .select_related("template")
         .first()
     )
+    _access_events(rng, _scaled(ACCESS_EVENTS, scale), today)
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return County(
@@ -441,3 +442,52 @@ def _moderation_session(area, today: datetime.date) -> ModerationSession:
         created_by=area.users["sendops@demo.invalid"],
     )
     return session
+
+
+ACCESS_EVENTS = 1_000_000
+# (kind, share of the log, the kinds of record it names)
+ACCESS_MIX = [
+    ("record_viewed", 55, ["audit", "plan"]),
+    ("sign_in", 10, [""]),
+    ("sign_out", 7, [""]),
+    ("export", 8, ["audits", "scorecard", "findings", "plans"]),
+    ("report_download", 3, ["report version"]),
+    ("file_download", 2, ["evidence file"]),
+    ("sign_in_failed", 3, [""]),
+    ("access_refused", 2, ["page"]),
+    ("admin_page_viewed", 10, ["users", "teams", "checklist templates"]),
+]
+
+
+def _access_events(rng: random.Random, count: int, today: datetime.date) -> None:
+    """`count` access events over the last YEARS years, written with COPY: the county's people
+    opening its audits and plans by their opaque ids, exporting, downloading and signing in,
+    and failed sign-ins with the username as typed (some mistyped)."""
+    from send_qa.core.models import AccessEvent
+
+    people = list(User.objects.values_list("pk", "email"))
+    records = [str(u) for u in Audit.objects.values_list("uuid", flat=True)[:50_000]]
+    records += [str(u) for u in Plan.objects.values_list("uuid", flat=True)[:50_000]]
+    kinds = [kind for kind, _, _ in ACCESS_MIX]
+    weights = [share for _, share, _ in ACCESS_MIX]
+    names = {kind: kinds_of_record for kind, _, kinds_of_record in ACCESS_MIX}
+    end = timezone.make_aware(datetime.datetime.combine(today, datetime.time(17)))
+    span = YEARS * 365 * 24 * 3600
+    columns = "at, user_id, username, kind, record, reference, details, address"
+
+    def rows():
+        for kind in rng.choices(kinds, weights=weights, k=count):
+            at = end - datetime.timedelta(seconds=rng.randrange(span))
+            record = rng.choice(names[kind])
+            user_id, email = rng.choice(people)
+            typed = ""
+            if kind == "sign_in_failed":
+                user_id, typed = None, email if rng.random() < 0.7 else f"x{email}"
+            reference = rng.choice(records) if record in ("audit", "plan", "report version") else ""
+            yield (at, user_id, typed, kind, record, reference, "", f"10.0.{rng.randrange(4)}.7")
+
+    with transaction.atomic(), connection.cursor() as cursor:
+        table = AccessEvent._meta.db_table
+        with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+            for row in rows():
+                copy.write_row(row)

@@ -27,6 +27,8 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from audits.models import Audit, Plan
 from audits.views.plans import PLANS_PER_PAGE
 from bench.county import County
+from send_qa.core.access_log import EVENTS_PER_PAGE
+from send_qa.core.models import AccessEvent
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -183,6 +185,28 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             f"{reverse('audits:reviews_due')}?page={reviews_last_page}",
         ),
         ("Meetings", "board@demo.invalid", reverse("governance:meeting_list")),
+        *access_log_pages(),
+    ]
+
+
+def access_log_pages() -> list[tuple[str, str, str]]:
+    """The access log searched by a person and by a record, and a page halfway down the log
+    (reached as its Next links reach it, by the event before it)."""
+    log = reverse("core:access_log")
+    events = AccessEvent.objects.order_by("-at", "-pk")
+    record = events.filter(kind=AccessEvent.Kind.RECORD_VIEWED).values_list("reference", flat=True)
+    halfway = events.count() // 2
+    before = events.values_list("pk", flat=True)[halfway] if halfway else 0
+    admin = "admin@demo.invalid"
+    return [
+        ("Access log, search by person", admin, f"{log}?person=auditor%40demo"),
+        ("Access log, search by record", admin, f"{log}?record={record.first() or ''}"),
+        ("Access log, unfiltered, first page", admin, log),
+        (
+            "Access log, unfiltered, halfway down",
+            admin,
+            f"{log}?page={halfway // EVENTS_PER_PAGE + 1}&before={before}",
+        ),
     ]
 
 

@@ -11,6 +11,7 @@ reference.
 import datetime
 import uuid
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
 from functools import wraps
 from itertools import islice
 from typing import Any, Concatenate, ParamSpec, TypeVar
@@ -186,6 +187,9 @@ def connect_signals() -> None:
 
 
 EVENTS_PER_PAGE = 50
+# The log is counted only this far: past it the page says "more than 1,000 events" rather
+# than count a million rows each time it is opened.
+COUNTED_AT_MOST = 1000
 
 
 def day_starts(day: datetime.date) -> datetime.datetime:
@@ -193,24 +197,46 @@ def day_starts(day: datetime.date) -> datetime.datetime:
     return timezone.make_aware(datetime.datetime.combine(day, datetime.time.min))
 
 
+def record_reference(words: str) -> str:
+    """A record's reference as the log stores it (a lower-case opaque id with its hyphens),
+    from what someone pasted or typed: a whole id in any case or without hyphens, or its
+    first characters."""
+    words = words.strip().lower()
+    try:
+        return str(uuid.UUID(words))
+    except ValueError:
+        return words
+
+
+def people_named(words: str) -> list[int]:
+    """The ids of the people whose name or email holds these words, as the log shows them
+    now. The people are few beside their events, so they are found first and their events
+    then by the (user, at) index, rather than joined to a million events and matched row by row."""
+    named = User.objects.filter(Q(full_name__icontains=words) | Q(email__icontains=words))
+    return list(named.values_list("pk", flat=True))
+
+
 def events_filtered(
     *,
     person: str = "",
+    record: str = "",
     kind: str = "",
     start: datetime.date | None = None,
     end: datetime.date | None = None,
     account: User | None = None,
 ) -> QuerySet[AccessEvent]:
-    """The access log, newest first, for a person (name or email), a kind of event, and the
+    """The access log, newest first, for a person (name or email, or the username typed at a
+    failed sign-in), a record (its reference, or the start of it), a kind of event, and the
     UK days from `start` to `end`, both included. `account` is one person's history: what
     they did and what admins did to their account."""
     events = AccessEvent.objects.select_related("user")
     if person:
-        events = events.filter(
-            Q(user__full_name__icontains=person)
-            | Q(user__email__icontains=person)
-            | Q(username__icontains=person)
-        )
+        # A typed username is matched by its trigram index (migration 0009), which holds
+        # only the events that have one.
+        typed = ~Q(username="") & Q(username__icontains=person)
+        events = events.filter(Q(user__in=people_named(person)) | typed)
+    if record:
+        events = events.filter(reference__startswith=record_reference(record))
     if kind in Kind.values:
         events = events.filter(kind=kind)
     if start is not None:
@@ -222,6 +248,89 @@ def events_filtered(
             Q(user=account) | Q(kind__in=ACCOUNT_KINDS, reference=str(account.uuid))
         )
     return events.order_by("-at", "-pk")
+
+
+@dataclass(frozen=True)
+class EventsPage:
+    """One page of the log, reached by the events either side of it (keyset pagination), so
+    that a page deep in a million events is read as quickly as the first, and events logged
+    meanwhile do not move the page. `counted` is the number of events the filters choose, up
+    to one more than COUNTED_AT_MOST; `older` and `newer` are the ids of the events the next
+    and previous pages start from, when there are such pages."""
+
+    events: list[AccessEvent]
+    number: int
+    counted: int
+    older: int | None = None
+    newer: int | None = None
+
+    @property
+    def more_than_counted(self) -> bool:
+        return self.counted > COUNTED_AT_MOST
+
+    @property
+    def pages(self) -> int | None:
+        """How many pages there are, when the events were all counted."""
+        if self.more_than_counted:
+            return None
+        return max(1, -(-self.counted // EVENTS_PER_PAGE))
+
+    @property
+    def count_words(self) -> str:
+        """ "51 events", or "more than 1,000 events"."""
+        if self.more_than_counted:
+            return f"more than {COUNTED_AT_MOST:,} events"
+        return f"{self.counted} event{'' if self.counted == 1 else 's'}"
+
+
+def events_counted(events: QuerySet[AccessEvent]) -> int:
+    """How many events there are, up to one more than COUNTED_AT_MOST: a count that stops."""
+    return events.order_by().values("pk")[: COUNTED_AT_MOST + 1].count()
+
+
+def events_page(
+    events: QuerySet[AccessEvent],
+    *,
+    number: int = 1,
+    older_than: int | None = None,
+    newer_than: int | None = None,
+) -> EventsPage:
+    """The page of `events` (newest first) after the event `older_than`, or before the event
+    `newer_than`, or else page `number` counted from the newest (an address with a page number
+    only reaches as far as the events are counted). `number` is the page's number as shown."""
+    counted = events_counted(events)
+    cursor_id = older_than or newer_than
+    cursor = None
+    if cursor_id:
+        cursor = AccessEvent.objects.filter(pk=cursor_id).values_list("at", flat=True).first()
+    size = EVENTS_PER_PAGE
+    if cursor is not None and older_than:
+        after = events.filter(Q(at__lte=cursor) & ~Q(at=cursor, pk__gte=older_than))
+        chosen = list(after[: size + 1])
+        has_older, has_newer = len(chosen) > size, True
+        chosen = chosen[:size]
+    elif cursor is not None and newer_than:
+        before = events.filter(Q(at__gte=cursor) & ~Q(at=cursor, pk__lte=newer_than))
+        chosen = list(before.order_by("at", "pk")[: size + 1])
+        has_older, has_newer = True, len(chosen) > size
+        chosen = chosen[:size][::-1]
+        number = max(2, number) if has_newer else 1
+    else:
+        last = -(-min(counted, COUNTED_AT_MOST + 1) // size)
+        number = min(max(1, number), max(1, last))
+        offset = (number - 1) * size
+        chosen = list(events[offset : offset + size + 1])
+        has_older, has_newer = len(chosen) > size, number > 1
+        chosen = chosen[:size]
+    if not chosen and cursor is not None:
+        return events_page(events)  # an event these filters no longer reach: the first page
+    return EventsPage(
+        chosen,
+        max(1, number),
+        counted,
+        older=chosen[-1].pk if has_older else None,
+        newer=chosen[0].pk if has_newer else None,
+    )
 
 
 LABELS: dict[str, str] = {

@@ -133,6 +133,9 @@ def roles_set_up(owner: str, app: str, *, owner_password: str = "", app_password
         _role_make(cursor, owner, owner_password)
         _role_make(cursor, app, app_password)
         moved = _ownership_give(cursor, owner)
+        # The access log's search by typed username needs pg_trgm (migration core.0009); the
+        # owner may not create extensions in the database, so the superuser does it here.
+        cursor.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
         for statement in [
             *role_statements(owner, app),
             *grant_statements(app, _schema_tables(cursor)),

@@ -23,6 +23,7 @@ from django.http import HttpRequest, QueryDict
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.access import opaque_id
+from send_qa.core.access_log import record_reference
 from send_qa.core.models import AccessEvent, Organisation, Team, User
 from send_qa.core.once import ONCE_FIELD, new_token
 from send_qa.core.roles import CASE_LEVEL_ROLES, ROLE_DESCRIPTIONS, TEAM_ROLES, Role
@@ -536,6 +537,13 @@ class AccessLogFilterForm(GDSFormMixin, forms.Form):
         max_length=200,
         error_messages={"max_length": "Enter a name or email of 200 characters or fewer"},
     )
+    record = forms.CharField(
+        label="Record's reference (optional)",
+        help_text="From the log or the record's address in the portal, whole or its first characters",
+        required=False,
+        max_length=64,
+        error_messages={"max_length": "Enter a record's reference of 64 characters or fewer"},
+    )
     kind = forms.ChoiceField(
         label="What happened (optional)",
         required=False,
@@ -557,9 +565,10 @@ class AccessLogFilterForm(GDSFormMixin, forms.Form):
         self.helper.layout = Layout(
             Div(
                 Div(Field.text("person"), css_class=half),
-                Div(Field.select("kind"), css_class=half),
+                Div(Field.text("record"), css_class=half),
                 css_class="govuk-grid-row",
             ),
+            Div(Div(Field.select("kind"), css_class=half), css_class="govuk-grid-row"),
             Div(
                 Div(Field("start"), css_class=half),
                 Div(Field("end"), css_class=half),
@@ -567,6 +576,9 @@ class AccessLogFilterForm(GDSFormMixin, forms.Form):
             ),
             Field("account"),
         )
+
+    def clean_record(self) -> str:
+        return record_reference(self.cleaned_data.get("record", ""))
 
     def clean_account(self) -> User | None:
         """The person whose history this is; an id that names nobody names no one."""

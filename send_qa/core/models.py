@@ -401,7 +401,19 @@ class AccessEvent(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
-        indexes = [models.Index(fields=["user", "at"]), models.Index(fields=["kind", "at"])]
+        indexes = [
+            models.Index(fields=["user", "at"]),
+            models.Index(fields=["kind", "at"]),
+            # A record's events, by its whole opaque id or its first characters (the search by
+            # record, and an account's history); on PostgreSQL a pattern index so that a prefix
+            # is served too. Failed sign-ins' typed usernames have a trigram index there
+            # (migration 0009), which SQLite has no use for.
+            models.Index(
+                fields=["reference"],
+                name="core_access_reference_idx",
+                opclasses=["varchar_pattern_ops"],
+            ),
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} at {self.at:%Y-%m-%d %H:%M:%S} UTC"

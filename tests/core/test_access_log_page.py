@@ -102,7 +102,7 @@ def test_the_download_is_the_filtered_log_in_uk_time_and_is_itself_logged(admin,
     assert 'href="/access-log/download.csv?kind=export&amp;start_0=1' in page
     response = admin.get(reverse("core:access_log_csv"), query)
     assert response.status_code == 200
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     assert rows[0][:5] == [
         "When (UK time)",
         "When (UTC, ISO 8601)",
