@@ -40,7 +40,7 @@ class Migration(migrations.Migration):
     atomic = False  # CREATE INDEX CONCURRENTLY cannot run in a transaction
 
     dependencies = [
-        ('core', '0008_submitted_forms'),
+        ('core', '0009_export_jobs'),
     ]
 
     operations = [
