@@ -231,7 +231,7 @@ def events_filtered(
     they did and what admins did to their account."""
     events = AccessEvent.objects.select_related("user")
     if person:
-        # A typed username is matched by its trigram index (migration 0009), which holds
+        # A typed username is matched by its trigram index (migration 0010), which holds
         # only the events that have one.
         typed = ~Q(username="") & Q(username__icontains=person)
         events = events.filter(Q(user__in=people_named(person)) | typed)

@@ -407,7 +407,7 @@ class AccessEvent(models.Model):
             # A record's events, by its whole opaque id or its first characters (the search by
             # record, and an account's history); on PostgreSQL a pattern index so that a prefix
             # is served too. Failed sign-ins' typed usernames have a trigram index there
-            # (migration 0009), which SQLite has no use for.
+            # (migration 0010), which SQLite has no use for.
             models.Index(
                 fields=["reference"],
                 name="core_access_reference_idx",

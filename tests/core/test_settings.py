@@ -2,9 +2,12 @@
 
 import os
 import re
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+
+import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -126,3 +129,20 @@ def test_the_portal_s_own_loggers_keep_their_level():
 
     assert logging.getLogger("kpis.signals").getEffectiveLevel() == logging.INFO
     assert logging.getLogger("axes.apps").getEffectiveLevel() == logging.WARNING
+
+
+def test_the_embedded_database_keeps_the_access_log_append_only_after_every_migration(tmp_path):
+    """A column added to the log on SQLite rebuilds its table: its triggers must come back."""
+    database = tmp_path / "embedded.sqlite3"
+    env = {"DJANGO_DEBUG": "1", "SEND_QA_VAR_DIR": str(tmp_path)}
+    env |= {"DATABASE_URL": f"sqlite:///{database}", "SECRET_KEY": "", "CELERY_BROKER_URL": ""}
+    result = manage("migrate", "-v", "0", env=env)
+    assert result.returncode == 0, result.stderr
+    with sqlite3.connect(database) as connection:
+        connection.execute(
+            "INSERT INTO core_accessevent (at, kind, record, reference, username, details)"
+            " VALUES ('2026-12-01 12:00:00', 'sign_in', '', '', '', '')"
+        )
+        for change in ("UPDATE core_accessevent SET record = 'plan'", "DELETE FROM core_accessevent"):
+            with pytest.raises(sqlite3.IntegrityError, match="can only be added to"):
+                connection.execute(change)
