@@ -8,6 +8,7 @@ from django.core.cache import cache
 from kpis.comparators import comparators_after_import
 from kpis.computed import recalculation_run
 from kpis.exceptions import commentary_requests_send
+from kpis.imports import staged_imports_forget
 
 # Marks a recalculation as queued and not yet started (kpis/signals.py). The mark expires in
 # case a queued job is lost; a second job is then harmless.
@@ -32,3 +33,8 @@ def ask_for_exception_commentary(self: Task, as_at: str) -> int:
 @shared_task
 def compute_comparators(import_id: int | None = None) -> int:
     return comparators_after_import(import_id)
+
+
+@shared_task
+def forget_staged_imports() -> int:
+    return staged_imports_forget()

@@ -294,6 +294,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "send_qa.core.tasks.remove_expired_exports",
         "schedule": crontab(minute=20),
     },
+    # A KPI file checked but never confirmed keeps its checked rows two hours (kpis.imports).
+    "forget-staged-kpi-imports": {
+        "task": "kpis.tasks.forget_staged_imports",
+        "schedule": crontab(minute=40),
+    },
     # The one-time tokens of posted forms (send_qa.core.once) are kept two days.
     "forget-submitted-forms": {
         "task": "send_qa.core.tasks.forget_submitted_forms",

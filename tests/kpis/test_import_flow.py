@@ -245,3 +245,16 @@ def test_an_xlsx_upload_is_staged_and_imported_the_same_way(indicator, people, c
     assert "1 value will be added, 0 updated" in preview(client, upload)
     assert "1 values added, 0 updated" in confirm(client).content.decode()
     assert Measurement.objects.get().value == Decimal("48.25")
+
+
+def test_checked_files_never_confirmed_are_forgotten_by_the_hourly_beat_task(
+    indicator, people, client_for, settings
+):
+    from kpis.tasks import forget_staged_imports
+
+    preview(client_for(people.sendops), file_of(2))
+    StagedImport.objects.update(checked_at=timezone.now() - imports.STAGED_FOR)
+    entry = settings.CELERY_BEAT_SCHEDULE["forget-staged-kpi-imports"]
+    assert entry["task"] == forget_staged_imports.name
+    assert forget_staged_imports() == 1
+    assert not StagedImport.objects.exists() and not StagedValue.objects.exists()
