@@ -15,6 +15,7 @@ the headline comparison does.
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -23,6 +24,7 @@ from enum import StrEnum
 from django.db import transaction
 from django.db.models import F, Q, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
 from benchmarks.queries import breakdown_order
@@ -43,6 +45,13 @@ from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, j
 from send_qa.core.models import Period
 
 TREND_POINTS = 8
+
+
+@functools.lru_cache(maxsize=4096)
+def indicator_address(prefix: str, code: str) -> str:
+    """An indicator's page, worked out once per process (and script prefix): the scorecard
+    links every row to one, and reversing an address costs more than printing its row."""
+    return reverse("kpis:indicator_detail", kwargs={"code": code})
 
 
 @dataclass(frozen=True)
@@ -163,6 +172,11 @@ class Row:
     breakdowns: list[BreakdownLine] | None = None
     # The other areas' values the benchmarks print, where no published comparison feeds them.
     benchmark_values: dict[str, Measurement | None] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        """The indicator's page."""
+        return indicator_address(get_script_prefix(), self.indicator.code)
 
     @property
     def compared_elsewhere(self) -> bool:
