@@ -426,15 +426,15 @@ def _compared_with_published(row: Row, comparator: Comparator, *, suppress: bool
 def _stored_rows(indicators: list[Indicator], *, as_at: datetime.date) -> dict[int, Row]:
     """The rows stored for `as_at` at the current data version, by indicator, in one query.
     A row stored before the latest change names an older version and is not read."""
-    found: dict[int, Row] = {}
-    for stored in StoredScorecardRow.objects.filter(
-        as_at=as_at,
-        indicator_id__in=[i.pk for i in indicators],
-        data_version=Subquery(KpiData.objects.filter(pk=1).values("version")[:1]),
-    ).select_related(*STORED_FIGURES):
-        found[stored.indicator_id] = stored
     by_id = {i.pk: i for i in indicators}
-    return {pk: _row_read(by_id[pk], stored) for pk, stored in found.items()}
+    return {
+        stored.indicator_id: _row_read(by_id[stored.indicator_id], stored)
+        for stored in StoredScorecardRow.objects.filter(
+            as_at=as_at,
+            indicator_id__in=list(by_id),
+            data_version=Subquery(KpiData.objects.filter(pk=1).values("version")[:1]),
+        ).select_related(*STORED_FIGURES)
+    }
 
 
 STORED_FIGURES = ("latest", "previous", "target", "comparator", "england", "region", "neighbours")
