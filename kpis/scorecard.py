@@ -243,11 +243,13 @@ def scorecard_rows(
     when one is asked for. Summaries that need only the RAG and direction ask for two points,
     no charts and no benchmarks, and load a quarter of the values.
 
-    The board's rows (small numbers suppressed, the full trend) are read from the rows stored
+    The board's rows (small numbers suppressed, the full trend, charts and benchmarks) are
+    read from the rows stored
     for `as_at` at the current data version (`scorecard_rows_store`), in one query; an
     indicator without one (not stored yet, or stored before a change) is worked out here."""
     indicators = list(indicators)
-    stored = _stored_rows(indicators, as_at=as_at) if suppress and points == TREND_POINTS else {}
+    board_rows = suppress and points == TREND_POINTS and charts and benchmarks
+    stored = _stored_rows(indicators, as_at=as_at) if board_rows else {}
     missing = [i for i in indicators if i.pk not in stored]
     worked_out = {
         row.indicator.pk: row
@@ -261,11 +263,6 @@ def scorecard_rows(
         )
     }
     rows = [stored.get(i.pk) or worked_out[i.pk] for i in indicators]
-    for row in rows:
-        if not charts:
-            row.sparkline = ""
-        if not benchmarks:
-            row.benchmarks, row.rank, row.comparator, row.published = {}, None, None, None
     ids = [i.pk for i in indicators]
     by_breakdown = _by_breakdown(ids, topic=breakdown, as_at=as_at) if breakdown else {}
     for row in rows:
