@@ -133,6 +133,8 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
         ("QA summary, a finished term", sendops, f"{reverse('audits:qa_summary')}?term={term}"),
         ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
         ("KPI scorecard (board)", "board@demo.invalid", reverse("kpis:scorecard")),
+        # Cold: kpis.cache.tables_forget() before each sample (the stored rows stay current).
+        ("KPI scorecard, cold (SENDOPS)", sendops, reverse("kpis:scorecard")),
         (
             "Indicator page",
             sendops,

@@ -17,7 +17,11 @@ class KpisConfig(AppConfig):
         from audits.signals import records_written_in_bulk  # noqa: PLC0415
         from benchmarks.signals import published_data_changed  # noqa: PLC0415
         from kpis.roles import NAV_ITEMS  # noqa: PLC0415
-        from kpis.signals import comparators_needed, recalculation_needed  # noqa: PLC0415
+        from kpis.signals import (  # noqa: PLC0415
+            comparators_needed,
+            recalculation_needed,
+            scorecard_rows_needed,
+        )
 
         navigation.register(*NAV_ITEMS)
         from kpis import follow_up as exceptions_raise  # noqa: PLC0415
@@ -37,7 +41,9 @@ class KpisConfig(AppConfig):
         # Published data says when it changed, so that benchmarks never imports kpis.
         published_data_changed.connect(comparators_needed, dispatch_uid="kpis-comparators")
 
-        from kpis.cache import data_changed  # noqa: PLC0415
+        from kpis.cache import data_changed, stored_rows_outdated  # noqa: PLC0415
+
+        stored_rows_outdated.connect(scorecard_rows_needed, dispatch_uid="kpis-stored-rows")
         from kpis.models import (  # noqa: PLC0415
             Comparator,
             ExceptionNote,

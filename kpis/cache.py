@@ -7,6 +7,10 @@ indicator, target, value, exception note or saved scorecard makes a new token (a
 its transaction commits) (signals, and `data_changed()` after bulk writes), so a table built
 before a change is never served after it. Entries also expire after CACHE_SECONDS.
 
+The same change also moves the KPI data version kept in the database (`KpiData`), in the
+change's own transaction, which the stored scorecard rows are read by (`kpis.scorecard`); and
+once it commits, `stored_rows_outdated` asks for them to be stored again (`kpis.signals`).
+
 The cache only saves time: when it cannot be reached (Redis down; Django's Redis backend
 raises on a lost connection), pages build their tables afresh and saving goes on.
 """
@@ -18,7 +22,10 @@ from typing import Any, TypeVar
 
 from django.core.cache import cache
 from django.db import transaction
+from django.dispatch import Signal
 from redis.exceptions import RedisError
+
+from kpis.models import KpiData
 
 logger = logging.getLogger(__name__)
 VERSION_KEY = "kpis:data-version"
@@ -26,6 +33,8 @@ CACHE_SECONDS = 600
 # What the cache raises when it cannot be reached.
 CACHE_ERRORS = (RedisError, OSError)
 T = TypeVar("T")
+# Sent as KPI data changes (in its transaction): the stored scorecard rows are outdated.
+stored_rows_outdated = Signal()
 
 
 class CacheUnreachable(Exception):
@@ -55,12 +64,20 @@ def _new_version() -> None:
         _unreachable(error)
 
 
+def tables_forget() -> None:
+    """Every cached table is built afresh from now on; the stored scorecard rows stay current
+    (nothing changed). What the bench does before timing a cold scorecard."""
+    _new_version()
+
+
 def data_changed(*args: Any, **kwargs: Any) -> None:
     """KPI data changed: tables built from now on are built afresh. The token changes at
     once, for this transaction's own later reads, and again when it commits, since a table
     another request builds in between still shows the data before the change."""
     _new_version()
     transaction.on_commit(_new_version)
+    KpiData.objects.changed()
+    stored_rows_outdated.send(sender=KpiData)
 
 
 def cached(parts: tuple[object, ...], make: Callable[[], T]) -> T:

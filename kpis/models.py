@@ -578,3 +578,75 @@ class StagedValue(models.Model):
 
     def __str__(self) -> str:
         return f"Row {self.row}"
+
+
+class KpiDataQuerySet(models.QuerySet["KpiData"]):
+    def changed(self) -> None:
+        """KPI data changed: the number goes up in the change's own transaction, so a row
+        stored before it is outdated exactly when the change commits (never before, never
+        after). Its first call makes the one row."""
+        if not self.update(version=models.F("version") + 1):
+            self.get_or_create(pk=1, defaults={"version": 1})
+
+    def version(self) -> int:
+        return self.filter(pk=1).values_list("version", flat=True).first() or 0
+
+
+class KpiData(models.Model):
+    """The state of the KPI data as one number that goes up with every change to an
+    indicator, target, value, comparator or term (`kpis.cache.data_changed`): the stored
+    scorecard rows name the number they were worked out at, so an outdated one is never read."""
+
+    version = models.PositiveBigIntegerField(default=0)
+
+    objects = KpiDataQuerySet.as_manager()
+
+    def __str__(self) -> str:
+        return f"KPI data version {self.version}"
+
+
+def _figure(related: type[models.Model]) -> models.ForeignKey:
+    # The stored row is read only at the data version it names, and deleting any record it
+    # points to changes the version: no constraint or index is needed, and none slows a delete.
+    return models.ForeignKey(
+        related,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,
+        null=True,
+        related_name="+",
+    )
+
+
+class StoredScorecardRow(models.Model):
+    """One indicator's scorecard row as at a day (the end of a term, or today while it is in
+    progress), worked out by `kpis.scorecard.scorecard_rows` with small numbers suppressed and
+    stored by a task after each change (`kpis.scorecard.scorecard_rows_store`), so that the
+    scorecard, the report and the home page read a narrow row instead of working it out."""
+
+    indicator = models.ForeignKey(
+        Indicator, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
+    as_at = models.DateField()
+    data_version = models.PositiveBigIntegerField()
+    latest = _figure(Measurement)
+    previous = _figure(Measurement)
+    target = _figure(Target)
+    rag = models.CharField(max_length=5, blank=True)
+    direction = models.CharField(max_length=9, blank=True)
+    comparator = _figure(Comparator)
+    england = _figure(Measurement)
+    region = _figure(Measurement)
+    neighbours = _figure(Measurement)
+    rank = models.PositiveIntegerField(null=True)
+    out_of = models.PositiveIntegerField(null=True)
+    quartile = models.CharField(max_length=1, blank=True)
+    sparkline = models.TextField(blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["as_at", "indicator"], name="stored_row_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator_id} as at {self.as_at}"

@@ -46,7 +46,7 @@ class Direction(StrEnum):
     NO_CHANGE = "no change"
 
 
-# Status is never shown by colour or symbol alone: kpis/_direction.html prints the label next to
+# Status is never shown by colour or symbol alone: kpis.templatetags.scorecard prints the label next to
 # its symbol.
 DIRECTION_LABELS = {
     Direction.IMPROVING: "Improving",

@@ -15,13 +15,16 @@ the headline comparison does.
 """
 
 import datetime
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from django.db.models import F, Q, Window
+from django.db import transaction
+from django.db.models import F, Q, Subquery, Window
 from django.db.models.functions import RowNumber
+from django.urls import get_script_prefix, reverse
 from django.utils.text import slugify
 
 from benchmarks.queries import breakdown_order
@@ -30,8 +33,10 @@ from kpis.models import (
     Area,
     Comparator,
     Indicator,
+    KpiData,
     Measurement,
     ObaCategory,
+    StoredScorecardRow,
     Target,
     target_in_force,
 )
@@ -40,6 +45,13 @@ from kpis.rules import Benchmark, Direction, Rag, Shown, benchmark, direction, j
 from send_qa.core.models import Period
 
 TREND_POINTS = 8
+
+
+@functools.lru_cache(maxsize=4096)
+def indicator_address(prefix: str, code: str) -> str:
+    """An indicator's page, worked out once per process (and script prefix): the scorecard
+    links every row to one, and reversing an address costs more than printing its row."""
+    return reverse("kpis:indicator_detail", kwargs={"code": code})
 
 
 @dataclass(frozen=True)
@@ -158,6 +170,13 @@ class Row:
     published: Shown | None = None  # this area's published figure in that comparison
     # By the chosen breakdown: one line per value; None when it is not published by it.
     breakdowns: list[BreakdownLine] | None = None
+    # The other areas' values the benchmarks print, where no published comparison feeds them.
+    benchmark_values: dict[str, Measurement | None] = field(default_factory=dict)
+
+    @property
+    def address(self) -> str:
+        """The indicator's page."""
+        return indicator_address(get_script_prefix(), self.indicator.code)
 
     @property
     def compared_elsewhere(self) -> bool:
@@ -222,8 +241,61 @@ def scorecard_rows(
 ) -> list[Row]:
     """The rows of the scorecard, each with its figures by `breakdown` (a published topic)
     when one is asked for. Summaries that need only the RAG and direction ask for two points,
-    no charts and no benchmarks, and load a quarter of the values."""
+    no charts and no benchmarks, and load a quarter of the values.
+
+    The board's rows (small numbers suppressed, the full trend, charts and benchmarks) are
+    read from the rows stored
+    for `as_at` at the current data version (`scorecard_rows_store`), in one query; an
+    indicator without one (not stored yet, or stored before a change) is worked out here."""
     indicators = list(indicators)
+    board_rows = suppress and points == TREND_POINTS and charts and benchmarks
+    stored = _stored_rows(indicators, as_at=as_at) if board_rows else {}
+    missing = [i for i in indicators if i.pk not in stored]
+    worked_out = {
+        row.indicator.pk: row
+        for row in _rows_worked_out(
+            missing,
+            as_at=as_at,
+            suppress=suppress,
+            points=points,
+            charts=charts,
+            benchmarks=benchmarks,
+        )
+    }
+    rows = [stored.get(i.pk) or worked_out[i.pk] for i in indicators]
+    ids = [i.pk for i in indicators]
+    by_breakdown = _by_breakdown(ids, topic=breakdown, as_at=as_at) if breakdown else {}
+    for row in rows:
+        if row.indicator.pk in by_breakdown:
+            row.breakdowns = [
+                BreakdownLine(
+                    c.breakdown,
+                    c.period_label,
+                    row.indicator.shown_figure(
+                        c.value,
+                        status=c.status,
+                        numerator=c.numerator,
+                        denominator=c.denominator,
+                        suppress=suppress,
+                    ),
+                )
+                for c in by_breakdown[row.indicator.pk]
+            ]
+    return rows
+
+
+def _rows_worked_out(
+    indicators: list[Indicator],
+    *,
+    as_at: datetime.date,
+    suppress: bool,
+    points: int,
+    charts: bool,
+    benchmarks: bool,
+) -> list[Row]:
+    """The rows worked out from the values, targets and comparators, in four queries."""
+    if not indicators:
+        return []
     ids = [i.pk for i in indicators]
     recent = (
         Measurement.objects.local()
@@ -245,7 +317,6 @@ def scorecard_rows(
     others = _benchmarks(latest.values()) if benchmarks else {}
     published = _comparators(ids, as_at=as_at) if benchmarks else {}
     targets = _targets(ids)
-    by_breakdown = _by_breakdown(ids, topic=breakdown, as_at=as_at) if breakdown else {}
     rows = []
     for indicator in indicators:
         # Like with like: a value is followed and charted only beside values of its own kind
@@ -297,25 +368,7 @@ def scorecard_rows(
         )
         comparator = published.get(indicator.pk)
         if comparator is not None:
-            row.comparator = comparator
-            row.published = indicator.shown_figure(
-                comparator.value,
-                status=comparator.status,
-                numerator=comparator.numerator,
-                denominator=comparator.denominator,
-                suppress=suppress,
-            )
-            row.benchmarks = {
-                Area.ENGLAND: indicator.shown_figure(
-                    comparator.england, status=comparator.england_status, suppress=suppress
-                ),
-                Area.REGION: indicator.shown_figure(
-                    comparator.region, status=comparator.region_status, suppress=suppress
-                ),
-                Area.STATISTICAL_NEIGHBOURS: indicator.shown_figure(
-                    comparator.neighbour_mean, suppress=suppress
-                ),
-            }
+            _compared_with_published(row, comparator, suppress=suppress)
             if comparator.rank and comparator.of:
                 row.rank = judged(
                     Benchmark(comparator.rank, comparator.of, comparator.quartile),
@@ -325,9 +378,9 @@ def scorecard_rows(
         elif current is not None:
             areas = others.get((indicator.pk, current.period_start, current.period_end), {})
             row.benchmarks = {
-                area: indicator.shown(areas.get(area), suppress=suppress)
-                for area in (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
+                area: indicator.shown(areas.get(area), suppress=suppress) for area in BENCHMARKS
             }
+            row.benchmark_values = {area: areas.get(area) for area in BENCHMARKS}
             authorities = [m.value for a, m in areas.items() if a.startswith("la:")]
             if authorities:
                 row.rank = judged(
@@ -336,23 +389,137 @@ def scorecard_rows(
                     ),
                     value,
                 )
-        if indicator.pk in by_breakdown:
-            row.breakdowns = [
-                BreakdownLine(
-                    c.breakdown,
-                    c.period_label,
-                    indicator.shown_figure(
-                        c.value,
-                        status=c.status,
-                        numerator=c.numerator,
-                        denominator=c.denominator,
-                        suppress=suppress,
-                    ),
-                )
-                for c in by_breakdown[indicator.pk]
-            ]
         rows.append(row)
     return rows
+
+
+BENCHMARKS = (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
+
+
+def _compared_with_published(row: Row, comparator: Comparator, *, suppress: bool) -> None:
+    """The row's published figure and benchmarks, from its latest published comparison."""
+    indicator = row.indicator
+    row.comparator = comparator
+    row.published = indicator.shown_figure(
+        comparator.value,
+        status=comparator.status,
+        numerator=comparator.numerator,
+        denominator=comparator.denominator,
+        suppress=suppress,
+    )
+    row.benchmarks = {
+        Area.ENGLAND: indicator.shown_figure(
+            comparator.england, status=comparator.england_status, suppress=suppress
+        ),
+        Area.REGION: indicator.shown_figure(
+            comparator.region, status=comparator.region_status, suppress=suppress
+        ),
+        Area.STATISTICAL_NEIGHBOURS: indicator.shown_figure(
+            comparator.neighbour_mean, suppress=suppress
+        ),
+    }
+
+
+def _stored_rows(indicators: list[Indicator], *, as_at: datetime.date) -> dict[int, Row]:
+    """The rows stored for `as_at` at the current data version, by indicator, in one query.
+    A row stored before the latest change names an older version and is not read."""
+    by_id = {i.pk: i for i in indicators}
+    return {
+        stored.indicator_id: _row_read(by_id[stored.indicator_id], stored)
+        for stored in StoredScorecardRow.objects.filter(
+            as_at=as_at,
+            indicator_id__in=list(by_id),
+            data_version=Subquery(KpiData.objects.filter(pk=1).values("version")[:1]),
+        ).select_related(*STORED_FIGURES)
+    }
+
+
+STORED_FIGURES = ("latest", "previous", "target", "comparator", "england", "region", "neighbours")
+
+
+def _row_read(indicator: Indicator, stored: StoredScorecardRow) -> Row:
+    """A stored row as the row it was worked out as: its values printed by the indicator's
+    rule, its RAG, direction and rank as judged when it was stored."""
+    row = Row(
+        indicator=indicator,
+        latest=stored.latest,
+        previous=stored.previous,
+        target=stored.target,
+        rag=Rag(stored.rag) if stored.rag else None,
+        direction=Direction(stored.direction) if stored.direction else None,
+        value=indicator.shown(stored.latest, suppress=True),
+        sparkline=stored.sparkline,
+    )
+    if stored.comparator is not None:
+        _compared_with_published(row, stored.comparator, suppress=True)
+    elif stored.latest is not None:
+        areas = dict(
+            zip(BENCHMARKS, (stored.england, stored.region, stored.neighbours), strict=True)
+        )
+        row.benchmarks = {area: indicator.shown(m, suppress=True) for area, m in areas.items()}
+        row.benchmark_values = areas
+    if stored.rank is not None and stored.out_of is not None:
+        row.rank = Benchmark(stored.rank, stored.out_of, stored.quartile)
+    return row
+
+
+def scorecard_rows_store(*, on: datetime.date) -> int:
+    """Work out and store every indicator's board row as at each day a scorecard is asked
+    for most (`stored_days`), at the data version read first: a change committed meanwhile
+    makes the rows outdated rather than wrong. Rows of other days are removed. Returns how
+    many rows were stored."""
+    version = KpiData.objects.version()
+    days = stored_days(on=on)
+    indicators = list(Indicator.objects.all())
+    stored = []
+    for day in days:
+        for row in _rows_worked_out(
+            indicators,
+            as_at=day,
+            suppress=True,
+            points=TREND_POINTS,
+            charts=True,
+            benchmarks=True,
+        ):
+            stored.append(_row_stored(row, as_at=day, version=version))
+    with transaction.atomic():
+        StoredScorecardRow.objects.all().delete()
+        StoredScorecardRow.objects.bulk_create(stored, batch_size=1000)
+    return len(stored)
+
+
+# The finished terms whose rows are kept, latest first (two academic years); older terms'
+# scorecards are worked out when asked for.
+TERMS_STORED = 6
+
+
+def stored_days(*, on: datetime.date) -> list[datetime.date]:
+    """The days the rows are stored as at: today (the term in progress) and the ends of the
+    last TERMS_STORED finished terms (the first of them what the scorecard opens on)."""
+    ends = Period.objects.terms().filter(end__lt=on).order_by("-end")[:TERMS_STORED]
+    return [on, *ends.values_list("end", flat=True)]
+
+
+def _row_stored(row: Row, *, as_at: datetime.date, version: int) -> StoredScorecardRow:
+    values = row.benchmark_values
+    return StoredScorecardRow(
+        indicator=row.indicator,
+        as_at=as_at,
+        data_version=version,
+        latest=row.latest,
+        previous=row.previous,
+        target=row.target,
+        rag=row.rag or "",
+        direction=row.direction or "",
+        comparator=row.comparator,
+        england=values.get(Area.ENGLAND),
+        region=values.get(Area.REGION),
+        neighbours=values.get(Area.STATISTICAL_NEIGHBOURS),
+        rank=row.rank.rank if row.rank else None,
+        out_of=row.rank.out_of if row.rank else None,
+        quartile=row.rank.quartile if row.rank else "",
+        sparkline=row.sparkline,
+    )
 
 
 def _like_the_latest(values: list[Measurement]) -> list[Measurement]:

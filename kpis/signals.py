@@ -17,7 +17,14 @@ from django.db import transaction
 
 from benchmarks.progress import import_progress
 from kpis.cache import CACHE_ERRORS
-from kpis.tasks import QUEUED_KEY, QUEUED_SECONDS, compute_comparators, recalculate_indicators
+from kpis.tasks import (
+    QUEUED_KEY,
+    QUEUED_SECONDS,
+    STORE_QUEUED_KEY,
+    compute_comparators,
+    recalculate_indicators,
+    store_scorecard_rows,
+)
 
 logger = logging.getLogger(__name__)
 
@@ -55,3 +62,24 @@ def comparators_needed(sender: Any, record: Any = None, **kwargs: Any) -> None:
             "failed",
             note="The background worker could not be reached. Try again from the scorecard.",
         )
+
+
+def scorecard_rows_needed(*args: Any, **kwargs: Any) -> None:
+    """KPI data changed (`kpis.cache.stored_rows_outdated`): once it commits, store the
+    scorecard rows again, one job waiting at a time as for the recalculation. Until it has
+    run, the outdated rows are not read: the scorecard works its rows out."""
+    transaction.on_commit(_store_queue)
+
+
+def _store_queue() -> None:
+    try:
+        if not cache.add(STORE_QUEUED_KEY, True, QUEUED_SECONDS):
+            return  # one is waiting and has not started: it will read this change
+    except CACHE_ERRORS:
+        logger.warning("The cache could not be reached to mark the scorecard rows queued")
+    try:
+        store_scorecard_rows.delay()
+    except Exception:  # the broker is down: the rows are worked out when asked for
+        with suppress(*CACHE_ERRORS):
+            cache.delete(STORE_QUEUED_KEY)
+        logger.warning("Could not queue storing the scorecard rows", exc_info=True)

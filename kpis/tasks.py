@@ -4,16 +4,19 @@ import datetime
 
 from celery import Task, shared_task
 from django.core.cache import cache
+from django.utils import timezone
 
 from kpis.comparators import comparators_after_import
 from kpis.computed import recalculation_run
 from kpis.exceptions import commentary_requests_send
 from kpis.imports import staged_imports_forget
+from kpis.scorecard import scorecard_rows_store
 
 # Marks a recalculation as queued and not yet started (kpis/signals.py). The mark expires in
 # case a queued job is lost; a second job is then harmless.
 QUEUED_KEY = "kpis:recalculation-queued"
 QUEUED_SECONDS = 900
+STORE_QUEUED_KEY = "kpis:scorecard-rows-queued"
 
 
 @shared_task
@@ -38,3 +41,11 @@ def compute_comparators(import_id: int | None = None) -> int:
 @shared_task
 def forget_staged_imports() -> int:
     return staged_imports_forget()
+
+
+@shared_task
+def store_scorecard_rows() -> int:
+    """The scorecard's rows stored again after a change to KPI data, and each night for the
+    new day (`kpis.scorecard.scorecard_rows_store`)."""
+    cache.delete(STORE_QUEUED_KEY)  # changes from now on queue the next
+    return scorecard_rows_store(on=timezone.localdate())

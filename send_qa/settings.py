@@ -319,6 +319,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "kpis.tasks.recalculate_indicators",
         "schedule": crontab(hour=2, minute=30),
     },
+    # The scorecard rows are stored after each change and, for the new day, each night.
+    "store-scorecard-rows": {
+        "task": "kpis.tasks.store_scorecard_rows",
+        "schedule": crontab(hour=0, minute=5),
+    },
 }
 
 # Reverse proxies in front of the portal (see README, "Running behind a reverse proxy").

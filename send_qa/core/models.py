@@ -188,14 +188,13 @@ class PeriodQuerySet(models.QuerySet["Period"]):
     def terms_for_choice(self, day: datetime.date) -> "PeriodQuerySet":
         """Terms in the order a person chooses one: the term in hand first (the default), then
         the terms to come, soonest first, then the past ones, latest first. Never "Summer" at
-        the top in December."""
-        current = self.term_in_hand(day)
-        current_pk = current.pk if current else None
+        the top in December. One query: the term in hand (`term_in_hand`) is a subquery."""
+        in_hand = self.terms().filter(start__lte=day).order_by("-start").values("pk")[:1]
         return (
             self.terms()
             .annotate(
                 choice_group=models.Case(
-                    models.When(pk=current_pk, then=0),
+                    models.When(pk=models.Subquery(in_hand), then=0),
                     models.When(start__gt=day, then=1),
                     default=2,
                     output_field=models.IntegerField(),

@@ -143,6 +143,9 @@ def test_the_embedded_database_keeps_the_access_log_append_only_after_every_migr
             "INSERT INTO core_accessevent (at, kind, record, reference, username, details)"
             " VALUES ('2026-12-01 12:00:00', 'sign_in', '', '', '', '')"
         )
-        for change in ("UPDATE core_accessevent SET record = 'plan'", "DELETE FROM core_accessevent"):
+        for change in (
+            "UPDATE core_accessevent SET record = 'plan'",
+            "DELETE FROM core_accessevent",
+        ):
             with pytest.raises(sqlite3.IntegrityError, match="can only be added to"):
                 connection.execute(change)
