@@ -20,7 +20,6 @@ import sys
 import threading
 import time
 import urllib.request
-import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -148,12 +147,10 @@ class VersionBumper:
         self.bumps = 0
 
     def _run(self) -> None:
-        from django.core.cache import cache
-
-        from kpis.cache import VERSION_KEY
+        from kpis.cache import tables_forget
 
         while not self._stop.wait(BUMP_SECONDS):
-            cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+            tables_forget()
             self.bumps += 1
 
     def __enter__(self) -> "VersionBumper":

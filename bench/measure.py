@@ -8,7 +8,6 @@ import subprocess
 import sys
 import tempfile
 import time
-import uuid
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -247,11 +246,19 @@ def growth_ratio(small_ms: float, large_ms: float) -> float:
 
 def caches_clear() -> None:
     """What a cold request finds: Django's cache emptied (the KPI tables, the scorecard's
-    shared parts) and a new KPI data version (kpis/cache.py), as after a change of KPI data."""
-    from kpis.cache import VERSION_KEY
+    shared parts) and every cached KPI table built afresh (`kpis.cache.tables_forget`). The
+    stored scorecard rows are data, not cache: they stay current, as between two changes."""
+    from kpis.cache import tables_forget
 
     cache.clear()
-    cache.set(VERSION_KEY, uuid.uuid4().hex, None)
+    tables_forget()
+
+
+def scorecard_rows_stored() -> int:
+    """The scorecard's rows stored again, as the task queued after each change of KPI data."""
+    from kpis.scorecard import scorecard_rows_store
+
+    return scorecard_rows_store(on=timezone.localdate())
 
 
 def _timed_get(client: Client, url: str) -> float:
