@@ -2,6 +2,11 @@
 # Runs the whole test suite against a real PostgreSQL and Redis.
 # Uses DATABASE_URL and CELERY_BROKER_URL when they are set; otherwise starts
 # throwaway servers on free loopback ports and removes them afterwards.
+#
+# Tests run in parallel (pytest-xdist), one worker per core up to 4: TEST_WORKERS=N sets the
+# number, TEST_WORKERS=0 runs them in this one process. A test file stays on one worker
+# (--dist loadfile), so data built once per module (tests/conftest.py built_once) is built once.
+# Arguments that need the one process (-n, -s, --pdb, --trace, -p no:xdist) turn it off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # shellcheck source=scripts/services.sh
@@ -14,6 +19,18 @@ production_like_env
 export CACHE_URL="${CACHE_URL:-locmem://}"  # each test clears it (tests/conftest.py)
 export DJANGO_ALLOW_ASYNC_UNSAFE=true  # Playwright's sync API runs an event loop in the test thread
 
+cores=$(nproc 2>/dev/null || echo 1)
+workers="${TEST_WORKERS:-$((cores < 4 ? cores : 4))}"
+parallel=()
+for arg in "$@"; do
+  case "$arg" in
+    -n | -n[0-9]* | --numprocesses* | -s | --capture=no | --pdb | --trace | no:xdist) workers=0 ;;
+  esac
+done
+if [ "$workers" -gt 1 ]; then
+  parallel=(-n "$workers" --dist loadfile)
+fi
+
 exec_status=0
-$PY -m pytest -p no:cacheprovider --create-db "$@" || exec_status=$?
+$PY -m pytest -p no:cacheprovider --create-db "${parallel[@]}" "$@" || exec_status=$?
 exit $exec_status

@@ -26,6 +26,33 @@ if os.environ.get("CI"):
 
 T = TypeVar("T")
 
+
+def own_redis_database_per_worker() -> None:
+    """Under pytest-xdist (scripts/test.sh) each worker has its own test database; this gives
+    it its own Redis database too (2 for gw0, 3 for gw1, ...), so that one worker's purge,
+    ping or Celery worker process never meets another's jobs. The settings are already loaded
+    when this file is imported, so they are changed here, and in the environment for the
+    worker processes the integration tests start."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    from send_qa.celery import app
+
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "")  # "gw0", "gw1", ... under xdist
+    broker, results = settings.CELERY_BROKER_URL, settings.CELERY_RESULT_BACKEND
+    if not worker or not broker.startswith("redis://"):
+        return
+    database = 2 + int(worker.removeprefix("gw"))  # 0 and 1 are the broker's and cache's
+    if database > 15:
+        raise RuntimeError("Redis has databases 0-15: run at most 14 test workers")
+    url = urlunsplit(urlsplit(broker)._replace(path=f"/{database}"))
+    os.environ["CELERY_BROKER_URL"] = url
+    settings.CELERY_BROKER_URL = app.conf.broker_url = url
+    if results == broker:  # results beside the jobs, as in settings.py
+        settings.CELERY_RESULT_BACKEND = app.conf.result_backend = url
+
+
+own_redis_database_per_worker()
+
 ROLE_PEOPLE = {
     "admin": [Role.ADMIN],
     "sendops": [Role.SENDOPS],

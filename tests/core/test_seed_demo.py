@@ -1,30 +1,40 @@
+import io
+
 import pytest
 from django.core.management import CommandError, call_command
+from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.demo import DEMO_TOTP_SECRET
 from send_qa.core.models import Period, User
 from send_qa.core.roles import Role
+from tests.conftest import built_once
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(scope="module")
+def seeded(django_db_setup, django_db_blocker):
+    """What `make run` prints, seeding the demo in debug mode with a password: seeded once for
+    the tests that read it (each test's changes are rolled back after it)."""
+    yield from built_once(django_db_blocker, seed_with_a_password)
+
+
+def seed_with_a_password() -> str:
+    out = io.StringIO()
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", "--password", "demo-password-123", stdout=out)
+    return out.getvalue()
+
+
+# The tests that seed a database of their own come first: once `seeded` is built, the tests
+# after it in this module run on its data.
 
 
 def test_refuses_outside_debug_mode(settings):
     settings.DEBUG = False
     with pytest.raises(CommandError, match="runs only in debug mode"):
         call_command("seed_demo")
-
-
-def test_builds_a_demo_area_with_one_person_per_role(settings, capsys):
-    settings.DEBUG = True
-    call_command("seed_demo", "--password", "demo-password-123")
-    out = capsys.readouterr().out
-    for role in Role:
-        person = User.objects.with_role(role).get()
-        assert person.email.endswith("@demo.invalid")
-        assert person.check_password("demo-password-123")
-        assert person.email in out
-    assert Period.objects.current_term() is not None
 
 
 def test_generates_and_prints_a_password_once(capsys):
@@ -34,26 +44,34 @@ def test_generates_and_prints_a_password_once(capsys):
     assert User.objects.get(email="sendops@demo.invalid").check_password(password)
 
 
-def test_running_it_twice_does_not_duplicate(settings):
+def test_demo_code_runs_only_in_debug_mode(settings):
+    settings.DEBUG = False
+    with pytest.raises(CommandError, match="only in debug mode"):
+        call_command("demo_code")
+
+
+def test_builds_a_demo_area_with_one_person_per_role(seeded):
+    out = seeded
+    for role in Role:
+        person = User.objects.with_role(role).get()
+        assert person.email.endswith("@demo.invalid")
+        assert person.check_password("demo-password-123")
+        assert person.email in out
+    assert Period.objects.current_term() is not None
+
+
+def test_running_it_twice_does_not_duplicate(seeded, settings):
     settings.DEBUG = True
-    call_command("seed_demo", "--password", "demo-password-123")
-    call_command("seed_demo", "--password", "demo-password-123")
+    call_command("seed_demo", "--password", "demo-password-123")  # the second time
     assert User.objects.filter(email__endswith="@demo.invalid").count() == len(Role)
 
 
-def test_demo_admin_and_sendops_have_the_published_demo_authenticator(settings, capsys):
+def test_demo_admin_and_sendops_have_the_published_demo_authenticator(seeded, settings, capsys):
     settings.DEBUG = True
-    call_command("seed_demo", "--password", "demo-password-123")
-    assert DEMO_TOTP_SECRET in capsys.readouterr().out
+    assert DEMO_TOTP_SECRET in seeded
     call_command("demo_code")
     code = capsys.readouterr().out.split()[0]
     for email in ["admin@demo.invalid", "sendops@demo.invalid"]:
         device = TOTPDevice.objects.get(user__email=email, confirmed=True)
         assert device.verify_token(code)
     assert not TOTPDevice.objects.filter(user__email="board@demo.invalid").exists()
-
-
-def test_demo_code_runs_only_in_debug_mode(settings):
-    settings.DEBUG = False
-    with pytest.raises(CommandError, match="only in debug mode"):
-        call_command("demo_code")

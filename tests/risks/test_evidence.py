@@ -64,7 +64,9 @@ def test_no_one_else_is_told_of_a_risk(people, who):
     assert follow_up.evidence_of("risk", str(risk.uuid), people[who]) is None
 
 
-@pytest.mark.parametrize("ref", [str(uuid.uuid4()), "not-a-uuid", "1"])
+@pytest.mark.parametrize(
+    "ref", [pytest.param(str(uuid.uuid4()), id="unknown-uuid"), "not-a-uuid", "1"]
+)
 def test_an_unknown_ref_names_nothing(people, ref):
     RiskFactory()
     assert follow_up.evidence_of("risk", ref, people.sendops) is None
