@@ -196,7 +196,7 @@ def main(argv: list[str]) -> int:
     print("\nJobs:")
     floor, checked_floor, *imports = measure.kpi_import_paths(county, options.import_rows)
     print(f"  {floor.name:<36} {floor.seconds:>8.2f} s  ({floor.detail}; rolled back)")
-    print(f"  {checked_floor.name:<36} {checked_floor.seconds:>8.2f} s  (the targets' floor)")
+    print(f"  {checked_floor.name:<36} {checked_floor.seconds:>8.2f} s  (the floor of the targets)")
     limits = {
         "new rows": TARGETS["import_vs_table_copy"],
         "changed values": TARGETS["import_changed_vs_table_copy"],
