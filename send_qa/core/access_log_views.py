@@ -25,6 +25,7 @@ from send_qa.core.access_log import (
     logs_access,
 )
 from send_qa.core.forms import AccessLogFilterForm
+from send_qa.core.keyset import KeysetPage
 from send_qa.core.models import AccessEvent
 from send_qa.core.roles import ACCESS_LOG_READERS
 from send_qa.core.tables import neutralised
@@ -72,13 +73,15 @@ def _number(value: str | None) -> int | None:
     return int(value) if value and value.isdigit() else None
 
 
-def _page_links(query: QueryDict, page: EventsPage) -> tuple[str, str]:
-    """The addresses of the previous and next pages, with the filters kept ("" when none)."""
+def _pagination(query: QueryDict, page: EventsPage) -> KeysetPage[AccessEvent]:
+    """The links to the previous and next pages, with the filters kept, and where this page is
+    (its number, and of how many when the events were all counted)."""
     filters = _without_page(query)
-    base = f"?{filters}&" if filters else "?"
+    base = f"{filters}&" if filters else ""
     newer = f"{base}page={page.number - 1}&after={page.newer}" if page.newer else ""
     older = f"{base}page={page.number + 1}&before={page.older}" if page.older else ""
-    return newer, older
+    position = f"Page {page.number}" + (f" of {page.pages}" if page.pages else "")
+    return KeysetPage([], previous_query=newer, next_query=older, position=position)
 
 
 @role_required(*ACCESS_LOG_READERS)
@@ -91,7 +94,6 @@ def access_log(request: SignedInRequest) -> HttpResponse:
         older_than=_number(request.GET.get("before")),
         newer_than=_number(request.GET.get("after")),
     )
-    previous_link, next_link = _page_links(request.GET, page)
     chosen = getattr(form, "cleaned_data", {})
     return render(
         request,
@@ -102,8 +104,7 @@ def access_log(request: SignedInRequest) -> HttpResponse:
             "events": events_labelled(page.events),
             "account": chosen.get("account"),
             "download_query": _without_page(request.GET),
-            "previous_link": previous_link,
-            "next_link": next_link,
+            "pagination": _pagination(request.GET, page),
         },
     )
 
