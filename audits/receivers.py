@@ -8,20 +8,16 @@ hundred saves in a term queue one refresh, as the KPI recalculation does (kpis/s
 """
 
 import logging
-from contextlib import suppress
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
-from redis.exceptions import RedisError
 
 from audits.models import Answer, Audit
 from audits.models.figures import TermFigures
 from audits.tasks import QUEUED_KEY, QUEUED_SECONDS, refresh_term_figures
+from send_qa.core.jobs import queue_once
 
 logger = logging.getLogger(__name__)
-
-CACHE_ERRORS = (RedisError, OSError)
 
 
 def audit_changed(sender: type[Audit], instance: Audit, **kwargs: Any) -> None:
@@ -42,14 +38,10 @@ def refresh_needed(*args: Any, **kwargs: Any) -> None:
 
 
 def _queue() -> None:
-    try:
-        if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
-            return  # one is waiting and has not started: it will count this change
-    except CACHE_ERRORS:  # no mark to share: queue it anyway (a second job is harmless)
-        logger.warning("The cache could not be reached to mark the figures' refresh queued")
-    try:
-        refresh_term_figures.delay()
-    except Exception:  # the broker is down: the next page to read a term counts it then
-        with suppress(*CACHE_ERRORS):
-            cache.delete(QUEUED_KEY)
-        logger.warning("Could not queue the refresh of the terms' audit figures", exc_info=True)
+    # The broker down: the next page to read an out-of-date term counts it then.
+    queue_once(
+        refresh_term_figures,
+        key=QUEUED_KEY,
+        seconds=QUEUED_SECONDS,
+        what="the refresh of the terms' audit figures",
+    )

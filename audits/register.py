@@ -149,6 +149,17 @@ def sorted_plans(plans: PlanQuerySet, key: str, order: Order) -> PlanQuerySet:
     return plans.order_by(first, "case_reference")
 
 
+def filters_query(filters: object) -> QueryDict:
+    """A list's chosen filters (a dataclass of strings, "" for not chosen) as a query string,
+    to carry them to its links."""
+    query = QueryDict(mutable=True)
+    for field in fields(filters):  # type: ignore[arg-type]
+        value = getattr(filters, field.name)
+        if value:
+            query[field.name] = value
+    return query
+
+
 @dataclass(frozen=True)
 class RegisterFilters:
     """What the register was asked to show, read once from its query string."""
@@ -178,12 +189,7 @@ class RegisterFilters:
 
     def query(self) -> QueryDict:
         """The filters as a query string (without sort or page), to carry them to a link."""
-        query = QueryDict(mutable=True)
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if value:
-                query[field.name] = value
-        return query
+        return filters_query(self)
 
     def applied(self, plans: PlanQuerySet, *, today: datetime.date) -> PlanQuerySet:
         if self.q:

@@ -6,7 +6,7 @@ narrowed by team and by the month a review is due; the filters' choices carry th
 
 import datetime
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
@@ -14,6 +14,7 @@ from django.http import QueryDict
 
 from audits.models import Plan
 from audits.models.plans import PlanQuerySet
+from audits.register import filters_query
 from send_qa.core.access import opaque_id
 from send_qa.core.models import User
 
@@ -49,12 +50,7 @@ class ReviewFilters:
 
     def query(self) -> QueryDict:
         """The filters as a query string (without the page), to carry them to a link."""
-        query = QueryDict(mutable=True)
-        for field in fields(self):
-            value = getattr(self, field.name)
-            if value:
-                query[field.name] = value
-        return query
+        return filters_query(self)
 
     def of_team(self, plans: PlanQuerySet) -> PlanQuerySet:
         return plans.filter(team__uuid=self.team) if self.team else plans

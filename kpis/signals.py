@@ -9,14 +9,11 @@ made after a job has started queues the next.
 """
 
 import logging
-from contextlib import suppress
 from typing import Any
 
-from django.core.cache import cache
 from django.db import transaction
 
 from benchmarks.progress import import_progress
-from kpis.cache import CACHE_ERRORS
 from kpis.tasks import (
     QUEUED_KEY,
     QUEUED_SECONDS,
@@ -25,6 +22,7 @@ from kpis.tasks import (
     recalculate_indicators,
     store_scorecard_rows,
 )
+from send_qa.core.jobs import queue_once
 
 logger = logging.getLogger(__name__)
 
@@ -35,17 +33,13 @@ def recalculation_needed(*args: Any, **kwargs: Any) -> None:
 
 
 def _queue() -> None:
-    try:
-        if not cache.add(QUEUED_KEY, True, QUEUED_SECONDS):
-            return  # one is waiting and has not started: it will read this change
-    except CACHE_ERRORS:  # no mark to share: queue it anyway (a second job is harmless)
-        logger.warning("The cache could not be reached to mark the recalculation queued")
-    try:
-        recalculate_indicators.delay()
-    except Exception:  # the broker is down: the nightly recalculation catches up
-        with suppress(*CACHE_ERRORS):
-            cache.delete(QUEUED_KEY)
-        logger.warning("Could not queue the recalculation of computed indicators", exc_info=True)
+    # The broker down: the nightly recalculation catches up.
+    queue_once(
+        recalculate_indicators,
+        key=QUEUED_KEY,
+        seconds=QUEUED_SECONDS,
+        what="the recalculation of computed indicators",
+    )
 
 
 def comparators_needed(sender: Any, record: Any = None, **kwargs: Any) -> None:
@@ -72,14 +66,10 @@ def scorecard_rows_needed(*args: Any, **kwargs: Any) -> None:
 
 
 def _store_queue() -> None:
-    try:
-        if not cache.add(STORE_QUEUED_KEY, True, QUEUED_SECONDS):
-            return  # one is waiting and has not started: it will read this change
-    except CACHE_ERRORS:
-        logger.warning("The cache could not be reached to mark the scorecard rows queued")
-    try:
-        store_scorecard_rows.delay()
-    except Exception:  # the broker is down: the rows are worked out when asked for
-        with suppress(*CACHE_ERRORS):
-            cache.delete(STORE_QUEUED_KEY)
-        logger.warning("Could not queue storing the scorecard rows", exc_info=True)
+    # The broker down: the outdated rows are worked out when asked for.
+    queue_once(
+        store_scorecard_rows,
+        key=STORE_QUEUED_KEY,
+        seconds=QUEUED_SECONDS,
+        what="storing the scorecard rows",
+    )

@@ -7,12 +7,17 @@ started and finished, and why it failed), so that a new kind of job (an export, 
 recalculation) does not repeat them."""
 
 import datetime
+import logging
+from contextlib import suppress
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import models
 from django.http import JsonResponse
 from django.utils import timezone
+from redis.exceptions import RedisError
 
 
 @dataclass(frozen=True)
@@ -66,3 +71,27 @@ class TrackedJob(models.Model):
     @property
     def is_lost(self) -> bool:
         return self.is_waiting and self.requested_at < timezone.now() - self.LOST_AFTER
+
+
+logger = logging.getLogger(__name__)
+CACHE_ERRORS = (RedisError, OSError)
+
+
+def queue_once(task: Any, *, key: str, seconds: int, what: str) -> None:
+    """Queue the Celery `task` unless one is already waiting: the first ask marks it queued
+    under `key` in the shared cache for `seconds` (the task clears the mark as it starts), so a
+    hundred changes queue one job. Without the cache it is queued anyway (a second job is
+    harmless); without the broker the mark is cleared and the failure logged, and the caller's
+    fallback (a nightly run, working it out when asked) catches up. `what` names the job in
+    the log."""
+    try:
+        if not cache.add(key, True, seconds):
+            return  # one is waiting and has not started: it will read this change
+    except CACHE_ERRORS:
+        logger.warning("The cache could not be reached to mark %s queued", what)
+    try:
+        task.delay()
+    except Exception:
+        with suppress(*CACHE_ERRORS):
+            cache.delete(key)
+        logger.warning("Could not queue %s", what, exc_info=True)
