@@ -8,7 +8,13 @@ from send_qa.core.two_factor import two_factor_not_required
 
 auth_patterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", two_factor_not_required(auth_views.LogoutView.as_view()), name="logout"),
+    # Open to a session that has already run out: the timeout warning signs out at the end of
+    # its time, and must land where it said, not on "sign in to sign out".
+    path(
+        "sign-out/",
+        login_not_required(two_factor_not_required(auth_views.LogoutView.as_view())),
+        name="logout",
+    ),
     path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
     path(
         "password-reset/sent/",

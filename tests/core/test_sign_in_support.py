@@ -184,3 +184,14 @@ def test_only_admins_may_reset_or_lift(people, client_for, role):
     assert not AccessEvent.objects.filter(
         kind__in=[Kind.TWO_FACTOR_RESET, Kind.SIGN_IN_LOCK_LIFTED]
     ).exists()
+
+
+def test_signing_out_when_the_session_has_already_run_out_goes_where_the_warning_said(client):
+    """The timeout warning signs out at the end of the time; a session the server let go a
+    moment before must not turn that into "sign in to sign out" (next=/sign-out/)."""
+    from django.urls import reverse
+
+    asked = f"{reverse('login')}?next=/audits/"
+    response = client.post(reverse("logout"), {"next": asked})
+    assert response.status_code == 302
+    assert response["Location"] == asked
