@@ -4,6 +4,7 @@ from urllib.parse import urlencode
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.conftest import make_people
@@ -72,13 +73,13 @@ def test_forms_showing_errors_have_no_wcag_violation(new_page):
     page = new_page()
     page.goto(reverse("login"))
     page.get_by_role("button", name="Sign in").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     problems = axe_violations(page)
 
     page = new_page(people.admin)
     page.goto(reverse("core:user_invite"))
     page.get_by_role("button", name="Send invitation").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     problems += axe_violations(page)
 
     page.goto(reverse("core:access_log"))
@@ -86,7 +87,7 @@ def test_forms_showing_errors_have_no_wcag_violation(new_page):
     page.get_by_label("Month").first.fill("2")
     page.get_by_label("Year").first.fill("2026")
     page.get_by_role("button", name="Apply filters").click()
-    assert page.locator(".govuk-error-summary").is_visible()
+    expect(page.locator(".govuk-error-summary")).to_be_visible()
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
 

@@ -3,6 +3,7 @@ changed, checked again, then imported (axe on every page)."""
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.conftest import make_people
@@ -35,7 +36,7 @@ def test_sendops_map_a_councils_headings_and_import_its_table(new_page, tmp_path
     assert page.get_by_label("Area for Improvement").input_value() == "weakness"
     assert page.get_by_label("SRO").input_value() == "senior_responsible_officer"
     assert page.get_by_label("Notes").input_value() == ""
-    assert page.get_by_text("1 new action, 0 changed and 0 unchanged").is_visible()
+    expect(page.get_by_text("1 new action, 0 changed and 0 unchanged")).to_be_visible()
     problems += axe_violations(page)
 
     page.get_by_label("Notes").select_option("progress_update")
@@ -43,7 +44,7 @@ def test_sendops_map_a_councils_headings_and_import_its_table(new_page, tmp_path
     assert page.get_by_label("Notes").input_value() == "progress_update"
     page.get_by_role("button", name="Import these actions").click()
     page.wait_for_url(f"**{reverse('wsoa:plan_detail', kwargs={'plan_uuid': plan.uuid})}")
-    assert page.get_by_text("Imported council-plan.csv").is_visible()
+    expect(page.get_by_text("Imported council-plan.csv")).to_be_visible()
     action = Action.objects.get()
     assert (action.number, action.initial_status.name, action.status.name) == (
         "1.1",

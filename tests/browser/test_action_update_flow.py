@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.conftest import make_people
@@ -46,7 +47,7 @@ def test_an_action_owner_updates_an_actions_rag(new_page):
     page.get_by_label("Amber", exact=True).check()
     page.get_by_role("button", name="Save the update").click()
     page.wait_for_url(f"**{reverse('wsoa:action_detail', kwargs={'action_uuid': action.uuid})}")
-    assert page.get_by_text("Records reviewed for two of three teams.").is_visible()
+    expect(page.get_by_text("Records reviewed for two of three teams.")).to_be_visible()
     action.refresh_from_db()
     assert action.status.name == "Amber"
     assert action.updates.get().author == people.action_owner

@@ -5,6 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from audits.models import Audit
 from send_qa.core.models import Period, ensure_academic_year
@@ -22,16 +23,16 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     page.goto(reverse("audits:audit_list"))
     page.get_by_role("link", name=audit.plan.case_reference).click()
     page.get_by_role("link", name="Section A - Views").click()
-    assert page.get_by_text("Uses the child's own words").is_visible()  # guidance beside it
+    expect(page.get_by_text("Uses the child's own words")).to_be_visible()  # guidance beside it
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Save and come back later").click()
-    assert page.get_by_text("Your answers to Section A - Views have been saved.").is_visible()
+    expect(page.get_by_text("Your answers to Section A - Views have been saved.")).to_be_visible()
 
     # Submitting too early lists what is missing in an error summary.
     page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Submit audit").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.is_visible()
+    expect(summary).to_be_visible()
     assert "A2. Is there a one page profile?" in summary.inner_text()
     problems = axe_violations(page)
 
@@ -46,17 +47,17 @@ def test_an_auditor_scores_saves_a_draft_comes_back_and_submits(new_page):
     page.get_by_role("group", name="B2. Matches each need to provision").get_by_label("Yes").check()
     # The last section continues to the plan as a whole, and that to Check your answers.
     page.get_by_role("button", name="Save and continue").click()
-    assert page.get_by_role("heading", name="The plan as a whole").is_visible()
+    expect(page.get_by_role("heading", name="The plan as a whole")).to_be_visible()
     problems += axe_violations(page)
     page.get_by_label("4", exact=True).check()
     page.get_by_role("button", name="Save and continue").click()
-    assert page.get_by_role("heading", name="Check your answers before you submit").is_visible()
+    expect(page.get_by_role("heading", name="Check your answers before you submit")).to_be_visible()
     a1 = page.locator(".govuk-summary-list__row", has_text="A1. Captures aspirations")
     assert a1.locator(".govuk-summary-list__value").inner_text().strip() == "4"
-    assert a1.get_by_role("link", name="Change your answer to A1").is_visible()
+    expect(a1.get_by_role("link", name="Change your answer to A1")).to_be_visible()
     problems += axe_violations(page)
     page.get_by_role("button", name="Submit audit").click()
-    assert page.get_by_text(f"Audit of {audit.plan.case_reference} submitted.").is_visible()
+    expect(page.get_by_text(f"Audit of {audit.plan.case_reference} submitted.")).to_be_visible()
     audit.refresh_from_db()
     assert audit.status == Audit.Status.SUBMITTED
     assert audit.percent is not None
@@ -82,9 +83,9 @@ def test_the_home_page_count_opens_the_auditors_worklist(new_page):
     page.get_by_role("link", name="1 audit to finish, 0 started.").click()
     assert page.url.endswith("/audits/#to-do")
     worklist = page.get_by_role("table", name="To do this term: 1")
-    assert worklist.get_by_role("link", name=to_do.plan.case_reference).is_visible()
+    expect(worklist.get_by_role("link", name=to_do.plan.case_reference)).to_be_visible()
     others = page.get_by_role("table", name="Submitted and other audits: 1")
-    assert others.get_by_role("link", name=done.plan.case_reference).is_visible()
+    expect(others.get_by_role("link", name=done.plan.case_reference)).to_be_visible()
     problems = axe_violations(page)
     assert not problems, "\n".join(problems)
 
@@ -108,28 +109,31 @@ def test_a_failed_submit_links_straight_to_each_question_not_answered(new_page):
     page.get_by_role("button", name="Check your answers").click()
     page.get_by_role("button", name="Submit audit").click()
     summary = page.locator(".govuk-error-summary")
-    assert summary.get_by_role(
-        "heading", name="Section B - Needs: 2 questions not answered"
-    ).is_visible()
+    expect(
+        summary.get_by_role("heading", name="Section B - Needs: 2 questions not answered")
+    ).to_be_visible()
     assert page.evaluate("() => document.activeElement.closest('.govuk-error-summary') !== null")
     problems = axe_violations(page)
     page.reload()  # a GET: nothing is posted again, the list is worked out afresh
     assert "Section B - Needs" in page.locator(".govuk-error-summary").inner_text()
 
     summary.get_by_role("link", name="B2. Matches each need to provision").click()
-    assert page.url.endswith("/sections/B/#item-B2")
+    page.wait_for_url("**/sections/B/#item-B2")
     question = page.locator("#item-B2")
-    assert question.get_by_role("group", name="B2. Matches each need to provision").is_visible()
-    assert question.evaluate(
-        "el => { const r = el.getBoundingClientRect(); return r.top > -1 && r.top < innerHeight; }"
-    ), "the page did not open at the question"
+    expect(question.get_by_role("group", name="B2. Matches each need to provision")).to_be_visible()
+    # The browser scrolls to the question once the page has loaded: wait for it, up to 5 s.
+    page.wait_for_function(
+        "() => { const r = document.getElementById('item-B2').getBoundingClientRect();"
+        " return r.top > -1 && r.top < innerHeight; }",
+        timeout=5_000,
+    )
     page.go_back()
     page.locator(".govuk-error-summary").get_by_role(
         "link", name="A2. Is there a one page profile?"
     ).click()
-    assert page.url.endswith("/sections/A/#item-A2")
-    assert page.get_by_text("1 question in this section is not answered yet:").is_visible()
-    assert page.locator("#item-A2").get_by_text("Not answered yet").is_visible()
+    page.wait_for_url("**/sections/A/#item-A2")
+    expect(page.get_by_text("1 question in this section is not answered yet:")).to_be_visible()
+    expect(page.locator("#item-A2").get_by_text("Not answered yet")).to_be_visible()
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)
 
@@ -170,6 +174,6 @@ def test_an_auditor_scores_a_section_with_the_keyboard_alone(new_page):
     tab_until(page, "el.textContent.trim() === 'Save and come back later'")
     with page.expect_navigation():
         page.keyboard.press("Enter")
-    assert page.get_by_text("Your answers to Section A - Views have been saved.").is_visible()
+    expect(page.get_by_text("Your answers to Section A - Views have been saved.")).to_be_visible()
     answers = {a.item.code: a for a in audit.answers.select_related("item")}
     assert answers["A1"].score == 4 and answers["A2"].yes_no == "yes"

@@ -6,6 +6,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from benchmarks.models import Import
 from tests.browser.conftest import axe_violations
@@ -38,10 +39,10 @@ def test_dfe_file_and_neighbours_then_the_board_reads_the_scorecard(
     published.write_bytes(timeliness_file())
     page.get_by_label("Upload a CSV or XLSX file").set_input_files(str(published))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("16 to add, 0 changed").is_visible()
+    expect(page.get_by_text("16 to add, 0 changed")).to_be_visible()
     problems = axe_violations(page)
     page.get_by_role("button", name="Import this file").click()
-    assert page.get_by_text("Imported timeliness_20_week.csv: 16 rows added").is_visible()
+    expect(page.get_by_text("Imported timeliness_20_week.csv: 16 rows added")).to_be_visible()
     assert Import.objects.get(kind=Import.Kind.DFE_TABLE).progress == Import.Progress.DONE
     problems += axe_violations(page)
 
@@ -65,6 +66,6 @@ def test_dfe_file_and_neighbours_then_the_board_reads_the_scorecard(
     assert "South East 50.1%" in text
     assert "Neighbours 55.0% (8 of 10 with data)" in text
     assert "Rank 5 of 11, quartile B" in text
-    assert board.get_by_text("DfE statistical neighbours").first.is_visible()
+    expect(board.get_by_text("DfE statistical neighbours").first).to_be_visible()
     problems += axe_violations(board)
     assert not problems, "\n".join(problems)

@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from send_qa.core.models import Period, ensure_academic_year
 from send_qa.reports.models import Report
@@ -76,7 +77,7 @@ def test_sendops_raise_actions_from_evidence_and_the_next_report_lists_them(new_
     page.get_by_label("Actions").fill("Recover the 20-week timeliness: weekly tracking")
     page.get_by_role("button", name="Raise the action").click()
     page.wait_for_url("**/actions/*/")
-    assert page.get_by_text("Still a concern").is_visible()
+    expect(page.get_by_text("Still a concern")).to_be_visible()
     kpi_action = Action.objects.get(text__startswith="Recover the 20-week")
     assert kpi_action.weakness.plan.name == "Improvement plan"
     problems += axe_violations(page)
@@ -87,7 +88,7 @@ def test_sendops_raise_actions_from_evidence_and_the_next_report_lists_them(new_
     key_issue_action = Action.objects.exclude(pk=kpi_action.pk).get()
     assert key_issue_action.text == "Outcomes are not SMART"
     page.goto(reverse("audits:moderation_report", args=[session.uuid]))
-    assert page.get_by_role("link", name=f"Action {key_issue_action.number}").first.is_visible()
+    expect(page.get_by_role("link", name=f"Action {key_issue_action.number}").first).to_be_visible()
 
     # The owner updates the action they lead.
     owner_page = new_page(people.action_owner)
@@ -107,7 +108,7 @@ def test_sendops_raise_actions_from_evidence_and_the_next_report_lists_them(new_
         value=Decimal("66"),
     )
     page.goto(reverse("wsoa:action_detail", args=[kpi_action.uuid]))
-    assert page.get_by_text("Improved", exact=True).is_visible()
+    expect(page.get_by_text("Improved", exact=True)).to_be_visible()
     report = Report.objects.for_term(term)
     page.goto(reverse("reports:report_edit", args=[report.uuid]))
     recommendations = page.get_by_label(
@@ -142,7 +143,7 @@ def test_a_board_member_opens_the_next_meetings_papers(new_page):
     board = new_page(people.board)
     board.goto(reverse("dashboard:home"))
     panel = board.locator(".app-dashboard-card", has_text="Next meeting")
-    assert panel.get_by_text("SEND Partnership Board").first.is_visible()
+    expect(panel.get_by_text("SEND Partnership Board").first).to_be_visible()
     paper = panel.get_by_role(
         "link", name=f"{report}: version 2 to the SEND Strategic Partnership Board", exact=False
     )
@@ -152,5 +153,5 @@ def test_a_board_member_opens_the_next_meetings_papers(new_page):
     assert response.status == 200
     assert response.headers["content-type"] == "application/pdf"
     board.get_by_role("link", name="SEND Partnership Board", exact=False).first.click()
-    assert board.get_by_role("heading", level=1).is_visible()
+    expect(board.get_by_role("heading", level=1)).to_be_visible()
     assert not axe_violations(board)

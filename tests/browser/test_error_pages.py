@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.browser.conftest import axe_violations
 from tests.conftest import make_people
@@ -14,12 +15,12 @@ def test_refused_and_missing_pages(new_page):
     page = new_page(people.board)
     response = page.goto(reverse("benchmarks:index"))
     assert response.status == 403
-    assert page.get_by_role("heading", name="You cannot see this page").is_visible()
+    expect(page.get_by_role("heading", name="You cannot see this page")).to_be_visible()
     problems = axe_violations(page)
     page.get_by_role("link", name="Go to your home page").click()
     assert page.url.endswith(reverse("dashboard:home"))
     response = page.goto("/no-such-page/")
     assert response.status == 404
-    assert page.get_by_role("heading", name="Page not found").is_visible()
+    expect(page.get_by_role("heading", name="Page not found")).to_be_visible()
     problems += axe_violations(page)
     assert not problems, "\n".join(problems)

@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from kpis.models import Measurement
 from tests.browser.conftest import axe_violations
@@ -37,9 +38,9 @@ def test_import_with_an_error_then_fixed(new_page, tmp_path, settings):
     )
     page.get_by_label("Upload a CSV or XLSX file").set_input_files(str(bad))
     page.get_by_role("button", name="Check the file").click()
-    assert page.get_by_text("2 values will be added, 0 updated").is_visible()
+    expect(page.get_by_text("2 values will be added, 0 updated")).to_be_visible()
     problems += axe_violations(page)
     page.get_by_role("button", name="Import these values").click()
-    assert page.get_by_text("Imported values.csv: 2 values added").is_visible()
+    expect(page.get_by_text("Imported values.csv: 2 values added")).to_be_visible()
     assert Measurement.objects.count() == 2
     assert not problems, "\n".join(problems)

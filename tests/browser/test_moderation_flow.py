@@ -2,6 +2,7 @@
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.audits.factories import PlanFactory
 from tests.browser.conftest import axe_violations
@@ -34,20 +35,20 @@ def test_sendops_draw_a_sample_and_a_moderator_sees_only_codes(new_page):
     page.get_by_label("All active plans").check()
     page.get_by_role("button", name="Save session").click()
     page.get_by_role("button", name="Draw the sample").click()
-    assert page.get_by_text("6 plans sampled from 9").is_visible()
+    expect(page.get_by_text("6 plans sampled from 9")).to_be_visible()
     codes = page.locator("tbody tr td:first-child").all_inner_texts()[:6]
     assert all(code.startswith("MOD-") for code in codes)
     problems += axe_violations(page)
     session_url = page.url
     page.get_by_role("link", name="Draw the sample again").click()
-    assert page.get_by_text("The 6 plans sampled").is_visible()
+    expect(page.get_by_text("The 6 plans sampled")).to_be_visible()
     problems += axe_violations(page)
     page.get_by_role("link", name="Cancel").click()
     assert page.url == session_url
     assert page.locator("tbody tr td:first-child").all_inner_texts()[:6] == codes
     page.get_by_role("link", name="Draw the sample again").click()
     page.get_by_role("button", name="Draw the sample again").click()
-    assert page.get_by_text("6 plans sampled from 9").is_visible()
+    expect(page.get_by_text("6 plans sampled from 9")).to_be_visible()
 
     moderator = new_page(people.auditor)
     moderator.goto(session_url)

@@ -4,6 +4,7 @@ matches (on every page) in one go; axe on each state."""
 import pytest
 from django.urls import reverse
 from django.utils import timezone
+from playwright.sync_api import expect
 
 from audits.models import Audit
 from audits.views.plans import PLANS_PER_PAGE
@@ -45,15 +46,15 @@ def test_filter_select_all_matching_and_assign(new_page):
     page.get_by_role(
         "link", name=f"Assign the {len(matching)} plans that match these filters"
     ).click()
-    assert page.get_by_role("heading", name=f"Assign the {len(matching)} plans").is_visible()
+    expect(page.get_by_role("heading", name=f"Assign the {len(matching)} plans")).to_be_visible()
     problems += axe_violations(page)
     page.get_by_role("button", name="Assign audits").click()
-    assert page.get_by_text("Select the auditor who will score these plans").first.is_visible()
+    expect(page.get_by_text("Select the auditor who will score these plans").first).to_be_visible()
     problems += axe_violations(page)
     page.get_by_label("Auditor").select_option(label=str(people.auditor))
     page.get_by_role("button", name="Assign audits").click()
     assert page.url.endswith(reverse("audits:audit_list"))
-    assert page.get_by_text(f"{len(matching)} audits assigned to {people.auditor}").is_visible()
+    expect(page.get_by_text(f"{len(matching)} audits assigned to {people.auditor}")).to_be_visible()
     assigned = set(Audit.objects.open().values_list("plan__case_reference", flat=True))
     assert assigned == {plan.case_reference for plan in matching}
     assert not problems, "\n".join(problems)

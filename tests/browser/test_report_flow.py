@@ -32,12 +32,14 @@ def test_sendops_compile_and_release_and_the_board_downloads_the_pdf(
     page.get_by_role("button", name="Compile").click()
     expect(page.get_by_role("link", name=DOWNLOAD_2)).to_be_visible()
     page.get_by_role("link", name="Release version 2").click()
-    assert page.get_by_role(
-        "heading", name="Are you sure you want to release version 2 to the SEND Strategic"
-    ).is_visible()
+    expect(
+        page.get_by_role(
+            "heading", name="Are you sure you want to release version 2 to the SEND Strategic"
+        )
+    ).to_be_visible()
     problems = axe_violations(page)
     page.get_by_role("button", name="Release version 2").click()
-    assert page.get_by_text("released").first.is_visible()
+    expect(page.get_by_text("released").first).to_be_visible()
     problems += axe_violations(page)
 
     board = new_page(people.board)

@@ -60,11 +60,11 @@ def test_the_strip_links_move_focus_to_each_group_and_back(new_page, monkeypatch
         page = new_page(user)
         page.set_viewport_size({"width": 1280, "height": 900})
         page.goto(reverse("kpis:scorecard"))
-        assert page.get_by_text(
-            "As at the end of Summer term 2025/26 (31 August 2026)"
-        ).is_visible()
+        expect(
+            page.get_by_text("As at the end of Summer term 2025/26 (31 August 2026)")
+        ).to_be_visible()
         strip = page.locator("#summary")
-        assert strip.get_by_text("Withheld", exact=True).is_visible()
+        expect(strip.get_by_text("Withheld", exact=True)).to_be_visible()
         counts = strip.get_by_role("list", name="Indicators by RAG").inner_text()
         assert re.search(r"Red\s+\d+ indicators", counts), counts
         if shots:

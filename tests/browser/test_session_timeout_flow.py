@@ -8,6 +8,7 @@ import pytest
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from send_qa.core.session_timeout import LAST_SEEN_AT
 from tests.browser.conftest import axe_violations
@@ -63,7 +64,7 @@ def test_the_warning_keeps_the_session_or_signs_out(new_page, settings):
     dialog.get_by_role("button", name="Stay signed in").click()
     dialog.wait_for(state="hidden")
     assert last_seen(page) > before
-    assert page.get_by_role("heading", level=1).is_visible()
+    expect(page.get_by_role("heading", level=1)).to_be_visible()
 
     open_with_time_left(page, home)
     dialog.get_by_role("button", name="Sign out").click()

@@ -7,6 +7,7 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django_otp.oath import TOTP
+from playwright.sync_api import expect
 
 from tests.conftest import authenticator_for, current_code, make_people
 from tests.factories import TEST_PASSWORD
@@ -48,7 +49,7 @@ def test_each_role_signs_in_and_sees_its_dashboard(role, panel, new_page):
     if device:
         enter_security_code(page, device)
     page.wait_for_url(on_dashboard)
-    assert page.get_by_role("heading", name=panel).is_visible()
+    expect(page.get_by_role("heading", name=panel)).to_be_visible()
 
 
 def test_sign_in_with_the_keyboard_alone_and_errors_are_focused(new_page):
@@ -76,7 +77,7 @@ def test_sign_in_with_the_keyboard_alone_and_errors_are_focused(new_page):
     page.keyboard.type(current_code(device))
     page.keyboard.press("Enter")
     page.wait_for_url(on_dashboard)
-    assert page.get_by_role("heading", name="Welcome, Sendops").is_visible()
+    expect(page.get_by_role("heading", name="Welcome, Sendops")).to_be_visible()
 
 
 def test_sign_out(new_page):
@@ -98,12 +99,14 @@ def test_an_admin_sets_up_two_factor_sign_in_at_first_sign_in(new_page):
     page.get_by_label("Password").fill(TEST_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url(lambda url: urlparse(url).path == reverse("core:two_factor_setup"))
-    assert page.get_by_role("img", name="QR code to scan with your authenticator app").is_visible()
+    expect(
+        page.get_by_role("img", name="QR code to scan with your authenticator app")
+    ).to_be_visible()
     key = b32decode(page.locator("#secret-key").inner_text().replace(" ", ""))
     page.get_by_label("Security code").fill(f"{TOTP(key).token():06d}")
     page.get_by_role("button", name="Continue").click()
     page.wait_for_url(on_dashboard)
-    assert page.get_by_text("Two-factor sign-in is set up").is_visible()
+    expect(page.get_by_text("Two-factor sign-in is set up")).to_be_visible()
 
 
 def test_pages_obey_the_content_security_policy(new_page):
