@@ -19,6 +19,7 @@ from audits.models import (
 )
 from audits.moderation import session_assign_reaudits, session_draw
 from audits.peer_moderation import cycles_of_year
+from audits.register import keep_last_audited
 from audits.template_io import load_shipped_templates
 from send_qa.core.demo import DemoArea
 from send_qa.core.models import Period
@@ -137,6 +138,8 @@ def _backdate(audit: Audit, day: datetime.date) -> None:
     Audit.objects.filter(pk=audit.pk).update(
         assigned_at=moment, submitted_at=moment if audit.is_submitted else None
     )
+    if audit.plan_id:
+        keep_last_audited([audit.plan_id])  # an update sends no signal
 
 
 def _score(

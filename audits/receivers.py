@@ -1,4 +1,5 @@
-"""What the audits app does when its own records change: keep each term's figures current.
+"""What the audits app does when its own records change: keep each term's figures current,
+and each plan's last audit (`audits.register.keep_last_audited`).
 
 Connected in `AuditsConfig.ready()`. A change stamps the terms whose figures it alters in its
 own transaction (`TermFigures.objects.changed`), so no page reads a count made before it; once
@@ -14,6 +15,7 @@ from django.db import transaction
 
 from audits.models import Answer, Audit
 from audits.models.figures import TermFigures
+from audits.register import keep_last_audited
 from audits.tasks import QUEUED_KEY, QUEUED_SECONDS, refresh_term_figures
 from send_qa.core.jobs import queue_once
 
@@ -21,15 +23,22 @@ logger = logging.getLogger(__name__)
 
 
 def audit_changed(sender: type[Audit], instance: Audit, **kwargs: Any) -> None:
-    """An audit saved or deleted: its term's figures (and a term it left) changed."""
+    """An audit saved or deleted: its term's figures (and a term it left) changed, and its
+    plan's last audit when it was or is submitted (only then can that have moved)."""
     TermFigures.objects.changed([instance.term_id, instance.loaded_term_id])
+    submitted = Audit.Status.SUBMITTED
+    if instance.plan_id and submitted in (instance.status, instance.loaded_status):
+        keep_last_audited([instance.plan_id])
+    instance.loaded_status = instance.status  # the next save of this copy compares with this
 
 
 def bulk_written(sender: type, **kwargs: Any) -> None:
-    """Audits or answers written in bulk (past results imported): any term may have changed.
-    Plans alone change no count the figures keep."""
+    """Audits or answers written in bulk (past results imported): any term may have changed,
+    and any plan's last audit. Plans alone change no count the figures keep."""
     if sender in (Audit, Answer):
         TermFigures.objects.changed_everywhere()
+    if sender is Audit:
+        keep_last_audited()
 
 
 def refresh_needed(*args: Any, **kwargs: Any) -> None:

@@ -3,18 +3,18 @@ register and "Assign the N plans that match these filters" always mean the same 
 
 import calendar
 import datetime
+from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from typing import Literal
 
 from django.db.models import (
     Case,
     CharField,
-    Exists,
     F,
     IntegerField,
-    Max,
     OrderBy,
     OuterRef,
+    Q,
     QuerySet,
     Subquery,
     Value,
@@ -67,25 +67,13 @@ def _submitted_audits_of_the_plan() -> QuerySet[Audit]:
     return Audit.objects.of_plans().submitted().filter(plan=OuterRef("pk"))
 
 
-def with_last_audited(plans: PlanQuerySet) -> PlanQuerySet:
-    """Each plan's latest submitted audit (EHCP audits of the plan as such) as `last_audited`."""
+def keep_last_audited(plan_ids: Iterable[int] | None = None) -> int:
+    """Work each plan's `last_audited_at` out again from its submitted audits (of the plan as
+    such), in one UPDATE: the plans given, or every plan after a bulk write. The one place that
+    sets it; `audits.receivers` calls it when an audit is submitted, reopened or deleted."""
     latest = _submitted_audits_of_the_plan().order_by("-submitted_at").values("submitted_at")[:1]
-    return plans.annotate(last_audited=Subquery(latest))
-
-
-def last_audited_of(plans: list[Plan]) -> None:
-    """Set `last_audited` on a page of plans in one query: the annotation, read for every row
-    an offset skips, made the register's last page slow."""
-    latest = dict(
-        Audit.objects.of_plans()
-        .submitted()
-        .filter(plan__in=plans)
-        .values("plan_id")
-        .annotate(last=Max("submitted_at"))
-        .values_list("plan_id", "last")
-    )
-    for plan in plans:
-        plan.last_audited = latest.get(plan.pk)  # type: ignore[attr-defined]  # as annotated
+    plans = Plan.objects.all() if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
+    return plans.update(last_audited_at=Subquery(latest))
 
 
 def not_audited_in_the_last(
@@ -94,7 +82,7 @@ def not_audited_in_the_last(
     """Plans with no submitted audit in the last `months` months (counting from `today`)."""
     first_day = not_audited_since(months, today=today)
     since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    return plans.exclude(Exists(_submitted_audits_of_the_plan().filter(submitted_at__gte=since)))
+    return plans.filter(Q(last_audited_at__isnull=True) | Q(last_audited_at__lt=since))
 
 
 def _rank(field: str, values: list[str]) -> Case:
@@ -124,7 +112,7 @@ def _sort_expression(key: str) -> F | Case:
         "team": F("team__name"),
         "caseworker": F("caseworker__full_name"),
         "review": F("next_review_due"),
-        "audited": F("last_audited"),
+        "audited": F("last_audited_at"),
     }
     return expressions[key]
 

@@ -34,6 +34,7 @@ from audits.models import (
     ModerationSession,
     Plan,
 )
+from audits.register import keep_last_audited
 from audits.scoring import audit_result
 from bench import published
 from benchmarks.area import own_area_save
@@ -262,6 +263,7 @@ def _audits(rng, term: Period, auditors: list[User], sendops: User, count: int) 
             answer.audit_id = audit.pk
     # As the importer writes values: COPY, with each answer's "created" history entry.
     copy_create_with_history([a for answers in answer_sets for a in answers.values()])
+    keep_last_audited()  # as the importer's bulk write does, through its signal
 
 
 def _advice(rng, count: int, today: datetime.date) -> None:

@@ -279,6 +279,7 @@ class Audit(models.Model):
 
     objects = AuditQuerySet.as_manager()
     loaded_term_id: int | None = None  # see from_db
+    loaded_status: str | None = None  # see from_db
 
     class Meta:
         ordering = ["-assigned_at"]
@@ -339,6 +340,8 @@ class Audit(models.Model):
         audit = super().from_db(db, field_names, values, **kwargs)
         # The term it was read with: a save that moves it changes that term's figures too.
         audit.loaded_term_id = audit.__dict__.get("term_id")
+        # And its status: a save that submits or reopens it changes its plan's last audit.
+        audit.loaded_status = audit.__dict__.get("status")
         return audit
 
     @property

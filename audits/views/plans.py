@@ -26,10 +26,8 @@ from audits.register import (
     Order,
     RegisterFilters,
     caseworkers_of,
-    last_audited_of,
     register_plans,
     sorted_plans,
-    with_last_audited,
 )
 from audits.reviews import (
     ReviewFilters,
@@ -61,14 +59,9 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
     order: Order = "descending" if request.GET.get("order") == "descending" else "ascending"
     visible = Plan.objects.visible_to(request.user)
     plans = filters.applied(visible, today=today).select_related("team", "caseworker")
-    # Only the sort by it needs the last audit of every plan; otherwise the page's alone.
-    plans = with_last_audited(plans) if key == "audited" else plans
     page = Paginator(sorted_plans(plans, key, order), PLANS_PER_PAGE).get_page(
         request.GET.get("page")
     )
-    if key != "audited":
-        page.object_list = list(page.object_list)
-        last_audited_of(page.object_list)
     can_assign = request.user.has_role(*PLAN_MANAGERS)
     return render(
         request,

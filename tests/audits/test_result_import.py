@@ -166,6 +166,10 @@ def test_a_row_becomes_a_submitted_imported_audit_as_recorded(template, terms, o
         None,
     )
     assert third.submitted_at.date() == terms[1].end
+    # Each plan's last audit (the register's sort) is kept through the bulk write's signal.
+    for plan in Plan.objects.all():
+        audits = Audit.objects.of_plans().submitted().filter(plan=plan)
+        assert plan.last_audited_at == max(a.submitted_at for a in audits)
     new_plan = Plan.objects.get(case_reference="EHC3")
     assert (new_plan.primary_need, new_plan.placement_type, new_plan.age_band) == (
         "NR",
