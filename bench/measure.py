@@ -172,6 +172,13 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
             f"{reverse('audits:plan_list')}?sort=audited&order=descending&not_audited=12"
             f"&page={last_page}",
         ),
+        # A caseworker sees their team's plans and those they audit (a subquery each).
+        ("Plans register (caseworker)", "caseworker@demo.invalid", reverse("audits:plan_list")),
+        (
+            "Plans register (caseworker), by last audited, last page",
+            "caseworker@demo.invalid",
+            f"{reverse('audits:plan_list')}?sort=audited&page={last_page}",
+        ),
         (
             "Assign every plan not audited in 12 months",
             sendops,

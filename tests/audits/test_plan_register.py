@@ -202,6 +202,26 @@ def test_a_caseworker_sorts_and_filters_their_own_teams_plans_only(people, clien
     assert "Assign the" not in found.content.decode()
 
 
+def test_a_plan_a_caseworker_audits_twice_is_listed_once_and_a_re_audit_shows_none(
+    people, client_for
+):
+    """Plans of another team show for the audits given to the caseworker (peer moderation),
+    once however many; a moderation re-audit never shows its plan."""
+    PlanFactory(case_reference="EHC-MINE", team=people.caseworker.team)
+    peer = PlanFactory(case_reference="EHC-PEER")
+    for _ in range(2):
+        AuditFactory(plan=peer, auditor=people.caseworker, purpose=Audit.Purpose.PEER_MODERATION)
+    moderated = PlanFactory(case_reference="EHC-MODERATED")
+    AuditFactory(plan=moderated, auditor=people.caseworker, purpose=Audit.Purpose.MODERATION)
+    found = client_for(people.caseworker).get(REGISTER)
+    assert references(found) == ["EHC-MINE", "EHC-PEER"]
+    assert "2 plans" in found.content.decode()
+    assert set(Plan.objects.visible_to(people.caseworker)) == {
+        peer,
+        Plan.objects.get(case_reference="EHC-MINE"),
+    }
+
+
 # Assigning every plan that matches
 
 
