@@ -131,6 +131,12 @@ def key_pages(county: County) -> list[tuple[str, str, str]]:
         ("Findings", sendops, reverse("audits:findings")),
         ("Findings, a finished term", sendops, f"{reverse('audits:findings')}?term={term}"),
         ("QA summary, a finished term", sendops, f"{reverse('audits:qa_summary')}?term={term}"),
+        # A breakdown is counted on the spot (it is not among the stored figures).
+        (
+            "Findings, a finished term, by new or existing plan",
+            sendops,
+            f"{reverse('audits:findings')}?term={term}&by=new_or_existing",
+        ),
         ("KPI scorecard (SENDOPS)", sendops, reverse("kpis:scorecard")),
         ("KPI scorecard (board)", "board@demo.invalid", reverse("kpis:scorecard")),
         # Cold: kpis.cache.tables_forget() before each sample (the stored rows stay current).
