@@ -4,8 +4,10 @@ Building the scorecard of 150 indicators (values, targets, benchmarks, ranks, ch
 rendering it takes about 100 ms; most requests between two imports ask for the same tables.
 A version token in the cache names the state of the KPI data: every save or deletion of an
 indicator, target, value, exception note or saved scorecard makes a new token (again once
-its transaction commits) (signals, and `data_changed()` after bulk writes), so a table built
-before a change is never served after it. Entries also expire after CACHE_SECONDS.
+its transaction commits) (signals, and `data_changed()` after bulk writes). Each table is kept
+with the token it was built at and served only while the token is still current (read with
+the table in one round trip), so a table built before a change is never served after it.
+Entries also expire after CACHE_SECONDS.
 
 The same change also moves the KPI data version kept in the database (`KpiData`), in the
 change's own transaction, which the stored scorecard rows are read by (`kpis.scorecard`); and
@@ -81,19 +83,26 @@ def data_changed(*args: Any, **kwargs: Any) -> None:
 
 
 def cached(parts: tuple[object, ...], make: Callable[[], T]) -> T:
-    """The value cached under `parts` for the current KPI data, made by `make` if missing."""
+    """The value cached under `parts` for the current KPI data, made by `make` if missing.
+
+    An entry keeps the data version it was made at, and is read with the current version in
+    one round trip to the cache: it is served only when the two are the same. The version is
+    read before `make` runs, so a value made while the data changed is made again next time."""
+    key = "kpis:" + ":".join(str(part) for part in parts)
     try:
-        key = "kpis:" + ":".join(str(part) for part in (data_version(), *parts))
-        value: T | None = cache.get(key)
+        found = cache.get_many([VERSION_KEY, key])
+        version = found.get(VERSION_KEY) or data_version()
     except CacheUnreachable:
         return make()
     except CACHE_ERRORS as error:
         _unreachable(error)
         return make()
-    if value is None:
-        value = make()
-        try:
-            cache.set(key, value, CACHE_SECONDS)
-        except CACHE_ERRORS as error:
-            _unreachable(error)
+    entry: tuple[str, T] | None = found.get(key)
+    if entry is not None and entry[0] == version:
+        return entry[1]
+    value = make()
+    try:
+        cache.set(key, (version, value), CACHE_SECONDS)
+    except CACHE_ERRORS as error:
+        _unreachable(error)
     return value
