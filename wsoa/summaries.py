@@ -3,7 +3,9 @@ travel since the previous quarter's snapshot; overall, per weakness and per lead
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
 from django.db.models import Count, F, FilteredRelation, Q, QuerySet
@@ -177,7 +179,7 @@ def _counted_actions(plan: ActionPlan, snapshot: Snapshot | None) -> QuerySet[Ac
     )
 
 
-def _counted(row: dict[str, int], statuses: list[RagStatus]) -> Counted:
+def _counted(row: Mapping[str, Any], statuses: list[RagStatus]) -> Counted:
     return Counted(
         initial={s.pk: row[f"initial_{s.pk}"] for s in statuses},
         current={s.pk: row[f"current_{s.pk}"] for s in statuses},
