@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import Any
 
 from django.core.paginator import Paginator
+from django.db import connection
 from django.db.models import Count, F
 from django.db.models.functions import TruncMonth
 from django.http import QueryDict
@@ -103,7 +104,9 @@ def reviews_due_page(
         before += team.plans
     if not parts:
         return []
-    ids = [row["pk"] for row in parts[0].union(*parts[1:], all=True)]
+    if connection.features.supports_slicing_ordering_in_compound:  # not SQLite
+        parts = [parts[0].union(*parts[1:], all=True)]
+    ids = [row["pk"] for part in parts for row in part]
     found = reviews_due_ordered(Plan.objects.filter(pk__in=ids)).in_bulk()
     return [found[pk] for pk in ids]
 
