@@ -4,8 +4,11 @@ Building the scorecard of 150 indicators (values, targets, benchmarks, ranks, ch
 rendering it takes about 100 ms; most requests between two imports ask for the same tables.
 A version token in the cache names the state of the KPI data: every save or deletion of an
 indicator, target, value, exception note or saved scorecard makes a new token (again once
-its transaction commits) (signals, and `data_changed()` after bulk writes), so a table built
-before a change is never served after it. Entries also expire after CACHE_SECONDS.
+its transaction commits) (signals, and `data_changed()` after bulk writes). Each table is kept
+with the token it was built at and served only while the token is still current, so a table
+built before a change is never served after it. Entries also expire after CACHE_SECONDS.
+A process also keeps the tables it read or built last in its memory, under the same rule
+(`cached`): a warm page reads only the token from the cache, not its 100-400 KB of tables.
 
 The same change also moves the KPI data version kept in the database (`KpiData`), in the
 change's own transaction, which the stored scorecard rows are read by (`kpis.scorecard`); and
@@ -16,7 +19,10 @@ raises on a lost connection), pages build their tables afresh and saving goes on
 """
 
 import logging
+import threading
+import time
 import uuid
+from collections import OrderedDict
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -33,6 +39,11 @@ CACHE_SECONDS = 600
 # What the cache raises when it cannot be reached.
 CACHE_ERRORS = (RedisError, OSError)
 T = TypeVar("T")
+# Tables this process read or built last, each with its version and when it was built: a
+# warm page then reads only the version from the cache, not its tables again.
+KEPT_HERE = 16
+_kept: OrderedDict[str, tuple[str, float, Any]] = OrderedDict()
+_kept_lock = threading.Lock()
 # Sent as KPI data changes (in its transaction): the stored scorecard rows are outdated.
 stored_rows_outdated = Signal()
 
@@ -54,6 +65,8 @@ def data_version() -> str:
             version = cache.get(VERSION_KEY)
     except CACHE_ERRORS as error:
         raise _unreachable(error) from error
+    if version is None:  # a cache that keeps nothing: no version to check a table against
+        raise CacheUnreachable("the cache kept no KPI data version")
     return str(version)
 
 
@@ -81,19 +94,55 @@ def data_changed(*args: Any, **kwargs: Any) -> None:
 
 
 def cached(parts: tuple[object, ...], make: Callable[[], T]) -> T:
-    """The value cached under `parts` for the current KPI data, made by `make` if missing."""
+    """The value cached under `parts` for the current KPI data, made by `make` if missing.
+    The value is shared by every request of this process: never change it.
+
+    An entry keeps the data version it was made at and is served only while that version is
+    current. The version is read from the cache on every call (a few bytes); the entry from
+    this process's memory when it holds that version, else from the cache. The version is
+    read before `make` runs, so a value made while the data changed is made again next time."""
+    key = "kpis:" + ":".join(str(part) for part in parts)
     try:
-        key = "kpis:" + ":".join(str(part) for part in (data_version(), *parts))
-        value: T | None = cache.get(key)
+        version = data_version()
     except CacheUnreachable:
         return make()
-    except CACHE_ERRORS as error:
-        _unreachable(error)
-        return make()
-    if value is None:
-        value = make()
+    entry = _kept_entry(key, version)
+    if entry is None:
         try:
-            cache.set(key, value, CACHE_SECONDS)
+            entry = cache.get(key)
         except CACHE_ERRORS as error:
             _unreachable(error)
+            return make()
+        if not _made_at(entry, version):
+            entry = (version, time.time(), make())
+            try:
+                cache.set(key, entry, CACHE_SECONDS)
+            except CACHE_ERRORS as error:
+                _unreachable(error)
+        _keep(key, entry)
+    value: T = entry[2]
     return value
+
+
+def _made_at(entry: object, version: str) -> bool:
+    """Whether a cache entry is (version, when built, value) of this version: anything else
+    (missing, outdated, or kept by an older release in another shape) is made again."""
+    return isinstance(entry, tuple) and len(entry) == 3 and entry[0] == version
+
+
+def _kept_entry(key: str, version: str) -> tuple[str, float, Any] | None:
+    """This process's entry for `key`, when it was made at `version` and has not expired."""
+    with _kept_lock:
+        entry = _kept.get(key)
+        if entry is None or entry[0] != version or time.time() - entry[1] > CACHE_SECONDS:
+            return None
+        _kept.move_to_end(key)
+        return entry
+
+
+def _keep(key: str, entry: tuple[str, float, Any]) -> None:
+    with _kept_lock:
+        _kept[key] = entry
+        _kept.move_to_end(key)
+        while len(_kept) > KEPT_HERE:
+            _kept.popitem(last=False)

@@ -514,20 +514,13 @@ def _as_date(value: datetime.date | str) -> datetime.date:
 def _written(
     plan: ImportPlan, rows: CheckedRows, *, by: User | None, total: int, counted: bool = False
 ) -> ImportPlan:
-    """Write checked rows: stored values they change updated, new ones added, each with its
-    history, in two statements that read the rows and the stored values in SQL (one left out
-    when the plan's counts, `counted` just now under a lock, say it has nothing to do)."""
+    """Write checked rows: new values added, stored values they change updated, each with its
+    history, in statements that read the rows and the stored values in SQL. A statement is
+    left out when it has nothing to do: by the plan's counts (`counted` just now, under a
+    lock), or, uncounted, the update when every row was new (a file of new values is then
+    matched once, not twice)."""
     table, measurements = rows.table, Measurement._meta.db_table
     given = plan.given
-    if plan.updated or not counted:
-        plan.updated = query_update_with_history(
-            Measurement,
-            ["id", *given],
-            f"SELECT m.id, {', '.join(f's.{c}' for c in given)} FROM {table} AS s "  # noqa: S608
-            f"JOIN {measurements} AS m ON {SAME_KEY} WHERE {rows.where} AND NOT ({_same(given)})",
-            rows.params,
-            by=by,
-        )
     if plan.added or not counted:
         plan.added = query_create_with_history(
             Measurement,
@@ -538,6 +531,18 @@ def _written(
             rows.params,
             by=by,
         )
+    # A row just added holds what its checked row gives, so the update never touches it.
+    if plan.updated if counted else plan.added < total:
+        plan.updated = query_update_with_history(
+            Measurement,
+            ["id", *given],
+            f"SELECT m.id, {', '.join(f's.{c}' for c in given)} FROM {table} AS s "  # noqa: S608
+            f"JOIN {measurements} AS m ON {SAME_KEY} WHERE {rows.where} AND NOT ({_same(given)})",
+            rows.params,
+            by=by,
+        )
+    else:
+        plan.updated = 0
     plan.unchanged = total - plan.added - plan.updated
     data_changed()  # bulk writes send no signals
     return plan

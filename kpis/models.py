@@ -283,7 +283,9 @@ class Measurement(models.Model):
     commentary = models.TextField(blank=True, help_text="The story behind the data.")
     computed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    history = HistoricalRecords()
+    # The value history is read by indicator (kpis/views/history.py), never by a value's id:
+    # without that index every value an import adds or changes writes one index entry fewer.
+    history = HistoricalRecords(no_db_index=["id"])
 
     objects = MeasurementQuerySet.as_manager()
 

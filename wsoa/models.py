@@ -489,7 +489,7 @@ class Snapshot(models.Model):
 
 class SnapshotEntry(models.Model):
     snapshot = models.ForeignKey(Snapshot, on_delete=models.CASCADE, related_name="entries")
-    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="+")
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="snapshot_entries")
     status = models.ForeignKey(RagStatus, on_delete=models.PROTECT, related_name="+")
 
     class Meta:

@@ -3,9 +3,12 @@ travel since the previous quarter's snapshot; overall, per weakness and per lead
 
 import datetime
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
+from django.db.models import Count, F, FilteredRelation, Q, QuerySet
 
 from send_qa.core.models import User
 from wsoa.models import (
@@ -15,7 +18,6 @@ from wsoa.models import (
     RagStatus,
     Snapshot,
     SnapshotEntry,
-    Weakness,
 )
 
 
@@ -77,37 +79,118 @@ class PlanSummary:
         return f"{', '.join(names[:-1])} or {names[-1]}"
 
 
+@dataclass
+class Counted:
+    """One group's figures as the database counted them: per status (by id) how many actions
+    started there, are there now and were there at the snapshot, and their direction."""
+
+    initial: dict[int, int] = field(default_factory=dict)
+    current: dict[int, int] = field(default_factory=dict)
+    previous: dict[int, int] = field(default_factory=dict)
+    improved: int = 0
+    declined: int = 0
+    unchanged: int = 0
+    new: int = 0
+    total: int = 0
+    done: int = 0
+
+    def add(self, other: "Counted") -> None:
+        for mine, theirs in (
+            (self.initial, other.initial),
+            (self.current, other.current),
+            (self.previous, other.previous),
+        ):
+            for status, n in theirs.items():
+                mine[status] = mine.get(status, 0) + n
+        self.improved += other.improved
+        self.declined += other.declined
+        self.unchanged += other.unchanged
+        self.new += other.new
+        self.total += other.total
+        self.done += other.done
+
+
 def _summary(
-    title: str,
-    actions: list[Action],
-    statuses: list[RagStatus],
-    before: dict[int, RagStatus] | None,
+    title: str, counted: Counted, statuses: list[RagStatus], has_snapshot: bool
 ) -> Summary:
-    """`before`: each action's status at the last snapshot (by action id), None without one."""
-    rows = {s.pk: StatusRow(s, previous=0 if before is not None else None) for s in statuses}
-    summary = Summary(title, list(rows.values()), total=len(actions))
-    for action in actions:
-        rows[action.initial_status_id].initial += 1
-        rows[action.status_id].current += 1
-        summary.done += action.status.counts_as_done
-        if before is None:
-            continue
-        old = before.get(action.pk)
-        if old is None:
-            summary.new += 1
-            continue
-        at_snapshot = rows[old.pk]
-        at_snapshot.previous = (at_snapshot.previous or 0) + 1  # 0 from the start, as before
-        if old.not_rated or action.status.not_rated:
-            summary.unchanged += old.not_rated == action.status.not_rated
-            continue  # no direction to or from "Not yet rated"
-        if action.status.order > old.order:
-            summary.improved += 1
-        elif action.status.order < old.order:
-            summary.declined += 1
-        else:
-            summary.unchanged += 1
-    return summary
+    rows = [
+        StatusRow(
+            s,
+            initial=counted.initial.get(s.pk, 0),
+            current=counted.current.get(s.pk, 0),
+            previous=counted.previous.get(s.pk, 0) if has_snapshot else None,
+        )
+        for s in statuses
+    ]
+    if not has_snapshot:
+        return Summary(title, rows, total=counted.total, done=counted.done)
+    return Summary(
+        title,
+        rows,
+        improved=counted.improved,
+        declined=counted.declined,
+        unchanged=counted.unchanged,
+        new=counted.new,
+        total=counted.total,
+        done=counted.done,
+    )
+
+
+def _counts(statuses: list[RagStatus]) -> dict[str, Count]:
+    """The aggregates of a group of actions (as `_counted_actions` names their columns). No
+    direction to or from "Not yet rated": both not rated is unchanged, one is neither."""
+    both_rated = Q(now_not_rated=False, before_not_rated=False)
+    counts = {
+        "total": Count("pk"),
+        "done": Count("pk", filter=Q(now_done=True)),
+        "new": Count("pk", filter=Q(before_status__isnull=True)),
+        "improved": Count("pk", filter=both_rated & Q(now_order__gt=F("before_order"))),
+        "declined": Count("pk", filter=both_rated & Q(now_order__lt=F("before_order"))),
+        "unchanged": Count(
+            "pk",
+            filter=Q(now_not_rated=True, before_not_rated=True)
+            | both_rated & Q(now_order=F("before_order")),
+        ),
+    }
+    for s in statuses:
+        counts[f"initial_{s.pk}"] = Count("pk", filter=Q(initial_status=s.pk))
+        counts[f"current_{s.pk}"] = Count("pk", filter=Q(status=s.pk))
+        counts[f"previous_{s.pk}"] = Count("pk", filter=Q(before_status=s.pk))
+    return counts
+
+
+def _counted_actions(plan: ActionPlan, snapshot: Snapshot | None) -> QuerySet[Action]:
+    """The plan's actions with their status now and at the snapshot (none for an action added
+    since) as plain columns, so that each count is a condition on one row."""
+    return (
+        Action.objects.filter(weakness__plan=plan)
+        .alias(
+            before=FilteredRelation(
+                "snapshot_entries", condition=Q(snapshot_entries__snapshot=snapshot)
+            ),
+            before_status=F("before__status"),
+            before_order=F("before__status__order"),
+            before_not_rated=F("before__status__not_rated"),
+            now_order=F("status__order"),
+            now_not_rated=F("status__not_rated"),
+            now_done=F("status__counts_as_done"),
+        )
+        .order_by()
+    )
+
+
+def _counted(row: Mapping[str, Any], statuses: list[RagStatus]) -> Counted:
+    return Counted(
+        initial={s.pk: row[f"initial_{s.pk}"] for s in statuses},
+        current={s.pk: row[f"current_{s.pk}"] for s in statuses},
+        previous={s.pk: row[f"previous_{s.pk}"] for s in statuses},
+        improved=row["improved"],
+        declined=row["declined"],
+        unchanged=row["unchanged"],
+        new=row["new"],
+        total=row["total"],
+        done=row["done"],
+    )
 
 
 def cut_at_word(text: str, limit: int = 80) -> str:
@@ -128,37 +211,38 @@ def _lead_title(lead: str, officers: set[str]) -> str:
 
 
 def plan_summary(plan: ActionPlan) -> PlanSummary:
-    """Four queries whatever the size of the plan."""
+    """Counted by the database: a row per weakness, lead and senior responsible officer, so a
+    few rows and four queries whatever the number of actions."""
     statuses = list(plan.rag_key.statuses.order_by("order"))
-    actions = list(
-        Action.objects.filter(weakness__plan=plan).select_related("status", "weakness", "lead")
-    )
     snapshot = plan.snapshots.order_by("-taken_on").first()
-    before = None
-    if snapshot is not None:
-        before = {
-            entry.action_id: entry.status
-            for entry in SnapshotEntry.objects.filter(snapshot=snapshot).select_related("status")
-        }
-    by_weakness: dict[Weakness, list[Action]] = defaultdict(list)
-    by_lead: dict[str, list[Action]] = defaultdict(list)
+    weaknesses = {w.pk: w for w in plan.weaknesses.all()}
+    by_weakness: dict[int, Counted] = defaultdict(Counted)
+    by_lead: dict[str, Counted] = defaultdict(Counted)
     officers: dict[str, set[str]] = defaultdict(set)
-    for action in actions:
-        by_weakness[action.weakness].append(action)
-        lead = action.lead.full_name if action.lead else (action.lead_title or "No lead")
-        by_lead[lead].append(action)
-        if action.senior_responsible_officer:
-            officers[lead].add(action.senior_responsible_officer)
+    overall = Counted()
+    for row in (
+        _counted_actions(plan, snapshot)
+        .values("weakness", "lead", "lead__full_name", "lead_title", "senior_responsible_officer")
+        .annotate(**_counts(statuses))
+    ):
+        counted = _counted(row, statuses)
+        lead = row["lead__full_name"] if row["lead"] else (row["lead_title"] or "No lead")
+        for total in (overall, by_weakness[row["weakness"]], by_lead[lead]):
+            total.add(counted)
+        if row["senior_responsible_officer"]:
+            officers[lead].add(row["senior_responsible_officer"])
+    has_snapshot = snapshot is not None
     return PlanSummary(
         snapshot=snapshot,
-        overall=_summary("All actions", actions, statuses, before),
+        overall=_summary("All actions", overall, statuses, has_snapshot),
         by_weakness=[
-            _summary(f"{w}: {cut_at_word(w.text)}", acts, statuses, before)
-            for w, acts in sorted(by_weakness.items(), key=lambda kv: kv[0].number)
+            _summary(f"{w}: {cut_at_word(w.text)}", by_weakness[w.pk], statuses, has_snapshot)
+            for w in sorted(weaknesses.values(), key=lambda w: w.number)
+            if w.pk in by_weakness
         ],
         by_lead=[
-            _summary(_lead_title(lead, officers[lead]), acts, statuses, before)
-            for lead, acts in sorted(by_lead.items())
+            _summary(_lead_title(lead, officers[lead]), counted, statuses, has_snapshot)
+            for lead, counted in sorted(by_lead.items())
         ],
         done_statuses=[s.name for s in statuses if s.counts_as_done],
     )

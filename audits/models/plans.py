@@ -154,6 +154,18 @@ class Plan(models.Model):
             models.Index(fields=["next_review_due"]),
             models.Index(fields=["primary_need", "placement_type", "age_band"]),
             models.Index(fields=["last_audited_at", "case_reference"], name="plan_last_audited"),
+            # Reviews due: counted by team and month from the first index alone, and a page
+            # read in order from the second, one team at a time.
+            models.Index(
+                fields=["next_review_due", "team"],
+                condition=Q(is_active=True),
+                name="audits_plan_reviews_due_idx",
+            ),
+            models.Index(
+                fields=["team", "next_review_due", "case_reference", "id"],
+                condition=Q(is_active=True),
+                name="audits_plan_team_reviews_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -30,11 +30,11 @@ from audits.register import (
     sorted_plans,
 )
 from audits.reviews import (
+    CountedPaginator,
     ReviewFilters,
+    ReviewsDue,
     plans_with_reviews_due,
-    review_months,
-    review_teams,
-    reviews_due_ordered,
+    review_counts,
 )
 from audits.roles import PLAN_MANAGERS, PLAN_READERS, PLAN_REGISTER_READERS
 from send_qa.core.access import SignedInRequest, role_required
@@ -148,10 +148,15 @@ def reviews_due(request: SignedInRequest) -> HttpResponse:
     today = timezone.localdate()
     filters = ReviewFilters.read(request.GET)
     due = plans_with_reviews_due(request.user, today=today)
-    months = review_months(filters.of_team(due))
-    teams = review_teams(filters.of_month(due))
-    page = Paginator(
-        reviews_due_ordered(filters.of_month(filters.of_team(due))), PLANS_PER_PAGE
+    counts = review_counts(due)
+    months, teams = counts.months(filters), counts.teams(filters)
+    page = CountedPaginator(
+        ReviewsDue(
+            filters.of_month(filters.of_team(due)),
+            [team for team in teams if not filters.team or team.uuid == filters.team],
+        ),
+        PLANS_PER_PAGE,
+        count=counts.total(filters),
     ).get_page(request.GET.get("page"))
     totals = {team.uuid: team.plans for team in teams}
     groups: dict[str, tuple[int, list[Plan]]] = {}

@@ -131,3 +131,39 @@ def test_reviews_due_runs_a_fixed_number_of_queries(people, client_for, page):
             due(days, team=north)
     due(-3)
     assert [page_queries(client, f"{URL}?page={page}") for client in clients] == few
+
+
+@pytest.mark.parametrize("who", ["sendops", "caseworker"])
+def test_the_pages_read_team_by_team_together_are_the_whole_list_in_order(
+    people, client_for, monkeypatch, who
+):
+    monkeypatch.setattr("audits.views.plans.PLANS_PER_PAGE", 3)
+    north = people.caseworker.team
+    south = TeamFactory(organisation=north.organisation, name="A Team South")
+    for days, team in [(5, north), (-3, south), (-20, north), (5, None), (-3, north)] * 2:
+        due(days, team=team, caseworker=people.caseworker)
+    due(-20, team=south, caseworker=people.caseworker)
+    due(-3)  # a team-less plan nobody's caseworker: only SENDOPS sees it
+    user = getattr(people, who)
+    client = client_for(user)
+    expected = list(reviews_due_ordered(plans_with_reviews_due(user, today=timezone.localdate())))
+    for filters in ({}, {"month": month_of(5)}, {"team": str(north.uuid)}):
+        shown, number = [], 1
+        while True:
+            response = client.get(URL, {**filters, "page": number})
+            shown += response.context["page"].object_list
+            if not response.context["page"].has_next():
+                break
+            assert len(shown) == 3 * number  # a full page each but the last
+            number += 1
+        wanted = expected
+        if filters.get("month"):
+            wanted = [
+                plan
+                for plan in expected
+                if plan.next_review_due.strftime("%Y-%m") == filters["month"]
+            ]
+        if filters.get("team"):
+            wanted = [plan for plan in expected if plan.team == north]
+        assert shown == wanted
+    assert len(expected) > 3  # several pages (for SENDOPS some of two teams)

@@ -171,7 +171,7 @@ def test_a_failure_while_writing_leaves_nothing_half_saved(
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(imports, "query_create_with_history", broken)  # after the update ran
+    monkeypatch.setattr(imports, "query_update_with_history", broken)  # after the insert ran
     client.raise_request_exception = True
     with pytest.raises(RuntimeError):
         confirm(client)
@@ -189,7 +189,7 @@ def test_the_direct_import_is_all_or_nothing(indicator, monkeypatch):
     def broken(*args, **kwargs):
         raise RuntimeError("the database went away")
 
-    monkeypatch.setattr(imports, "query_create_with_history", broken)
+    monkeypatch.setattr(imports, "query_update_with_history", broken)  # after the insert ran
     frame = imports.read_table(file_of(3).file, "values.csv")
     with pytest.raises(RuntimeError):
         imports.measurements_import(frame)

@@ -6,6 +6,8 @@ from decimal import Decimal
 import pandas as pd
 import pytest
 from django.core.management import CommandError, call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from kpis.imports import TableImportError, measurements_check, measurements_import, read_table
@@ -216,3 +218,48 @@ def test_a_column_left_out_leaves_stored_values_alone(indicators):
         "Why",
     )
     assert local.history.latest("history_date").commentary == "Why"
+
+
+def test_every_new_and_changed_value_has_one_history_entry_saying_who(indicators, people):
+    indicator = indicators[0]
+    changed = MeasurementFactory(indicator=indicator, area="local", value=Decimal("40"))
+    same = MeasurementFactory(indicator=indicator, area="england", value=Decimal("50"))
+    before = Measurement.history.count()
+    plan = measurements_import(
+        frame(
+            HEADER
+            + "EHCP_20WK,2026-09-01,2026-12-31,la:873,61,,,\n"
+            + f"EHCP_20WK,{changed.period_start},{changed.period_end},local,41,,,\n"
+            + f"EHCP_20WK,{same.period_start},{same.period_end},england,50,,,\n"
+        ),
+        by=people.sendops,
+    )
+    assert (plan.added, plan.updated, plan.unchanged) == (1, 1, 1)
+    added = Measurement.objects.get(area="la:873")
+    entries = Measurement.history.filter(history_user=people.sendops)
+    assert sorted((h.id, h.history_type, h.value) for h in entries) == sorted(
+        [(added.pk, "+", Decimal("61")), (changed.pk, "~", Decimal("41"))]
+    )
+    assert Measurement.history.count() == before + 2  # the unchanged value gets no entry
+    assert same.history.count() == 1
+
+
+def test_a_file_of_new_values_is_matched_once_and_updates_nothing(indicators, people):
+    text = HEADER + "".join(
+        f"EHCP_20WK,2026-09-01,2026-12-31,la:{n},5{n % 10},,,\n" for n in range(800, 820)
+    )
+    with CaptureQueriesContext(connection) as queries:
+        plan = measurements_import(frame(text), by=people.sendops)
+    assert (plan.added, plan.updated) == (20, 0)
+    writes = [
+        q["sql"] for q in queries.captured_queries if "kpis_historicalmeasurement" in q["sql"]
+    ]
+    assert len(writes) == 1 and "INSERT INTO" in writes[0] and "UPDATE" not in writes[0]
+    assert Measurement.history.filter(history_type="+", history_user=people.sendops).count() == 20
+    again = measurements_import(frame(text.replace(",50,,,", ",49,,,")), by=people.admin)
+    assert (again.added, again.updated, again.unchanged) == (0, 2, 18)
+    changed = Measurement.history.filter(history_type="~")
+    assert [(h.area, h.value, h.history_user) for h in changed.order_by("area")] == [
+        ("la:800", Decimal("49"), people.admin),
+        ("la:810", Decimal("49"), people.admin),
+    ]

@@ -377,3 +377,84 @@ def test_an_import_is_shown_at_once_on_a_cached_scorecard(scorecard_data, people
     )
     measurements_import(frame.astype(str))
     assert "77.7%" in client.get(spring_url()).content.decode()
+
+
+def page_as_shown(client, url):
+    """The page's HTML without what differs on every request (the masked CSRF token, the
+    seconds left of the session)."""
+    import re
+
+    html = client.get(url).content.decode()
+    html = re.sub(r'name="csrfmiddlewaretoken" value="[^"]*"', "", html)
+    return re.sub(r'data-seconds-left="[^"]*"', "", html)
+
+
+def test_the_cached_scorecard_is_the_page_built_afresh_for_each_role(
+    scorecard_data, people, client_for
+):
+    from kpis.cache import tables_forget
+
+    good, _ = scorecard_data
+    board, sendops = client_for(people.board), client_for(people.sendops)
+    latest = good.measurements.get(period_start=SPRING[0], area="local")
+    for figure in ("62.5%", "57.5%"):
+        for client in (board, sendops):
+            tables_forget()
+            afresh = page_as_shown(client, spring_url())
+            assert page_as_shown(client, spring_url()) == afresh
+            assert figure in afresh.split('id="exceptions"')[0]
+        latest.value = Decimal("57.5")
+        latest.save()
+    # The cache is shared by the roles; what only SENDOPS may do is not.
+    assert "Recalculate the computed indicators" in page_as_shown(sendops, spring_url())
+    assert "Recalculate the computed indicators" not in page_as_shown(board, spring_url())
+
+
+def test_a_table_built_while_the_kpi_data_changed_is_built_again():
+    from kpis.cache import cached, data_changed
+
+    def built_as_the_data_changes():
+        data_changed()
+        return "before the change"
+
+    assert cached(("a-table",), built_as_the_data_changes) == "before the change"
+    assert cached(("a-table",), lambda: "after the change") == "after the change"
+    assert cached(("a-table",), lambda: "built a third time") == "after the change"
+
+
+def test_a_table_kept_in_this_process_follows_the_shared_version():
+    from kpis import cache
+
+    assert cache.cached(("a-table",), lambda: "first") == "first"
+    cache.tables_forget()  # what another process's change does: the version in the cache moves
+    assert cache.cached(("a-table",), lambda: "second") == "second"
+    cache._kept.clear()  # another process, which has kept nothing, reads what this one built
+    assert cache.cached(("a-table",), lambda: "built again") == "second"
+
+
+def test_a_warm_scorecard_asks_the_cache_once(scorecard_data, people, client_for, monkeypatch):
+    from django.core.cache import caches
+
+    client = client_for(people.board)
+    client.get(spring_url())
+    asked = []
+    default = caches["default"]
+
+    inside = []  # the test's cache (locmem) answers get_many by calling get: not asked again
+
+    def counted(name, real):
+        def ask(*args, **kwargs):
+            if not inside:
+                asked.append(name)
+            inside.append(name)
+            try:
+                return real(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return ask
+
+    for name in ("get", "get_many"):
+        monkeypatch.setattr(default, name, counted(name, getattr(default, name)))
+    assert client.get(spring_url()).status_code == 200
+    assert asked == ["get"], "the KPI data version only: the page is kept in this process"
