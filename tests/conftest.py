@@ -191,3 +191,20 @@ def eager_celery():
     app.conf.task_always_eager = app.conf.task_eager_propagates = True
     yield app
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
+
+
+def _started_early(item: pytest.Item) -> int:
+    """0 for the files that take longest (the browser, the bench county, the worker killed
+    mid-job), 1 for the rest: see pytest_collection_modifyitems."""
+    if item.get_closest_marker("browser") or item.nodeid.startswith(
+        ("tests/bench/", "tests/integration/")
+    ):
+        return 0
+    return 1
+
+
+@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, whose order it keeps
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The longest files first: the parallel workers take files in this order, so a long file
+    that came last would keep one worker busy after the other had finished."""
+    items.sort(key=_started_early)
