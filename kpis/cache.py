@@ -100,12 +100,15 @@ def cached(parts: tuple[object, ...], make: Callable[[], T]) -> T:
     An entry keeps the data version it was made at and is served only while that version is
     current. The version is read from the cache on every call (a few bytes); the entry from
     this process's memory when it holds that version, else from the cache. The version is
-    read before `make` runs, so a value made while the data changed is made again next time."""
-    key = "kpis:" + ":".join(str(part) for part in parts)
+    read before `make` runs, so a value made while the data changed is made again next time.
+    Each version has its own key: a value made for a version just replaced, stored after a
+    value of the new one, never takes its place (under load, with the data changing, builds
+    that finish late would otherwise push out the current value again and again)."""
     try:
         version = data_version()
     except CacheUnreachable:
         return make()
+    key = "kpis:" + ":".join(str(part) for part in (version, *parts))
     entry = _kept_entry(key, version)
     if entry is None:
         try:

@@ -432,6 +432,27 @@ def test_a_table_kept_in_this_process_follows_the_shared_version():
     assert cache.cached(("a-table",), lambda: "built again") == "second"
 
 
+def test_a_table_built_late_for_an_old_version_does_not_push_out_the_current_one():
+    """A request builds for the version it read; meanwhile the data changes and another
+    request builds and stores the new table; the late one, stored after it, must not take
+    its place."""
+    from kpis import cache
+
+    def late() -> str:
+        cache.tables_forget()  # the data changes while this request builds
+        assert cache.cached(("a-table",), lambda: "current") == "current"  # another request
+        return "before the change"
+
+    assert cache.cached(("a-table",), late) == "before the change"
+    built = []
+    for kept_here in (True, False):  # this process, and another that has kept nothing
+        if not kept_here:
+            cache._kept.clear()
+        value = cache.cached(("a-table",), lambda: built.append(1) or "built again")
+        assert value == "current"
+    assert not built
+
+
 def test_a_warm_scorecard_asks_the_cache_once(scorecard_data, people, client_for, monkeypatch):
     from django.core.cache import caches
 
