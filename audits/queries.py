@@ -8,7 +8,7 @@ from decimal import Decimal
 from fractions import Fraction
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Avg, Count, F, Q, Sum
+from django.db.models import Avg, Count, F, Q
 
 from audits.advice_queries import (
     advice_quality,
@@ -22,7 +22,6 @@ from audits.breakdowns import Breakdown
 from audits.follow_up import Finding, key_issue_findings, weak_question_findings
 from audits.models import (
     Advice,
-    Answer,
     Audit,
     ChecklistTemplate,
     ModerationSession,
@@ -35,10 +34,12 @@ from audits.models.audits import AuditQuerySet
 from audits.moderation import sessions_comparison
 from audits.peer_moderation import peer_moderation_in_term, team_schedules
 from audits.term_figures import (
-    TALLIED,
+    BreakdownCounts,
     FindingsCounts,
     QuestionCounts,
     Tally,
+    breakdown_counted,
+    breakdown_counts_of,
     counts_of,
     findings_counted,
 )
@@ -223,20 +224,32 @@ class FindingsBreakdown:
 
 def findings_by(audits: AuditQuerySet, breakdown: Breakdown) -> FindingsBreakdown:
     """`term_findings`' counts and section averages for each group of `breakdown`, and each
-    group's mean score per score question, in three queries whatever the number of audits,
-    groups or questions."""
-    tallies: defaultdict[str, Tally] = defaultdict(Tally)
+    group's mean score per score question, in four queries whatever the number of audits,
+    groups or questions (two to count, two to read the checklists)."""
+    return findings_by_counts(breakdown_counted(audits, breakdown), breakdown)
+
+
+def term_findings_by(term: Period, breakdown: Breakdown) -> FindingsBreakdown:
+    """A term's findings split by `breakdown`, from its kept counts when they are current
+    (`audits.term_figures.breakdown_counts_of`), as the findings page and the QA summary read."""
+    return findings_by_counts(breakdown_counts_of(term, breakdown), breakdown)
+
+
+def findings_by_counts(counts: BreakdownCounts, breakdown: Breakdown) -> FindingsBreakdown:
+    """The breakdown's tables from its counts, however they were come by."""
+    tallies, sums = counts.tallies, counts.sums
     everything = Tally()
-    for row in audits.annotate(group=breakdown.of_audit()).values("group", *TALLIED):
-        tallies[row["group"]].add(row)
-        everything.add(row)
+    for tally in tallies.values():
+        everything.merge(tally)
     labels = breakdown.sorted(tallies)
     table = counts_table(
         [(label, _graded_counts(tallies[label])) for label in labels],
         describes=Describes.CHILDREN,
     )
     templates = _templates(everything.submitted_of)
-    sums, questions = _question_sums(audits, breakdown, templates)
+    questions = _questions_asked(
+        {pk for by_question in sums.values() for pk in by_question}, templates
+    )
     groups = [
         _group(
             printed.label,
@@ -265,46 +278,26 @@ def findings_by(audits: AuditQuerySet, breakdown: Breakdown) -> FindingsBreakdow
     )
 
 
-def _question_sums(
-    audits: AuditQuerySet, breakdown: Breakdown, templates: list[ChecklistTemplate]
-) -> tuple[dict[str, dict[int, list[int]]], list[ChecklistQuestions]]:
-    """Each group's total score and number of scored answers per score question of the
-    submitted audits (one query, grouped by group and question: a question is its checklist
-    version's own, never pooled with another's), and the questions per version in order."""
-    sums: dict[str, dict[int, list[int]]] = defaultdict(dict)
-    asked: dict[int, list[tuple[tuple[int, int], Question]]] = defaultdict(list)
-    seen: set[int] = set()
-    for row in (
-        Answer.objects.filter(audit__in=audits.submitted())
-        .with_value(TemplateItem.Kind.SCORE)
-        .annotate(group=breakdown.of_audit("audit__"))
-        .values(
-            "group",
-            "item_id",
-            "item__code",
-            "item__text",
-            "item__scale_max",
-            "item__section__order",
-            "item__order",
-            "item__section__template_id",
-        )
-        .annotate(total=Sum("score"), answers=Count("id"))
-        .order_by()
+def _questions_asked(
+    asked: set[int], templates: list[ChecklistTemplate]
+) -> list[ChecklistQuestions]:
+    """The score questions answered, per checklist version in its own order (one query): a
+    question is its version's own, never pooled with another's."""
+    placed: dict[int, list[tuple[tuple[int, int], Question]]] = defaultdict(list)
+    for item in TemplateItem.objects.filter(pk__in=asked).values(
+        "pk", "code", "text", "scale_max", "section__order", "order", "section__template_id"
     ):
-        sums[row["group"]][row["item_id"]] = [row["total"], row["answers"]]
-        if row["item_id"] not in seen:
-            seen.add(row["item_id"])
-            question = Question(
-                row["item_id"], row["item__code"], row["item__text"], row["item__scale_max"]
-            )
-            place = (row["item__section__order"], row["item__order"])
-            asked[row["item__section__template_id"]].append((place, question))
-    questions = [
-        ChecklistQuestions(template, [q for _, q in sorted(asked[template.pk])])
+        question = Question(item["pk"], item["code"], item["text"], item["scale_max"])
+        placed[item["section__template_id"]].append(
+            ((item["section__order"], item["order"]), question)
+        )
+    return [
+        ChecklistQuestions(
+            template, [q for _, q in sorted(placed[template.pk], key=lambda pair: pair[0])]
+        )
         for template in templates
-        if template.pk in asked
+        if template.pk in placed
     ]
-    return sums, questions
 
 
 def _mean(total: int, answers: int) -> Decimal | None:

@@ -13,11 +13,12 @@ from typing import Any
 
 from django.db import transaction
 
-from audits.models import Answer, Audit
+from audits.models import Answer, Audit, Plan
 from audits.models.figures import TermFigures
 from audits.register import keep_last_audited
 from audits.tasks import QUEUED_KEY, QUEUED_SECONDS, refresh_term_figures
 from send_qa.core.jobs import queue_once
+from send_qa.core.models import Team
 
 logger = logging.getLogger(__name__)
 
@@ -32,10 +33,28 @@ def audit_changed(sender: type[Audit], instance: Audit, **kwargs: Any) -> None:
     instance.loaded_status = instance.status  # the next save of this copy compares with this
 
 
+def plan_changed(sender: type[Plan], instance: Plan, **kwargs: Any) -> None:
+    """A plan saved or deleted: the breakdowns of its audits' terms read its need, placement,
+    age, team and issue date. A new plan has no audits yet."""
+    if kwargs.get("created"):
+        return
+    TermFigures.objects.changed(
+        Audit.objects.filter(plan_id=instance.pk).values_list("term_id", flat=True).distinct()
+    )
+
+
+def team_changed(sender: type[Team], instance: Team, **kwargs: Any) -> None:
+    """A team saved (renamed): the breakdown by team shows its name, in every term. A new
+    team has no plans yet."""
+    if not kwargs.get("created"):
+        TermFigures.objects.changed_everywhere()
+
+
 def bulk_written(sender: type, **kwargs: Any) -> None:
-    """Audits or answers written in bulk (past results imported): any term may have changed,
-    and any plan's last audit. Plans alone change no count the figures keep."""
-    if sender in (Audit, Answer):
+    """Audits, answers or plans written in bulk (past results or the register imported): any
+    term may have changed (a plan's details are read by the breakdowns), and after audits any
+    plan's last audit."""
+    if sender in (Audit, Answer, Plan):
         TermFigures.objects.changed_everywhere()
     if sender is Audit:
         keep_last_audited()

@@ -1,5 +1,6 @@
 """A term's findings counted from its audits and answers, and kept (`TermFigures`) so that the
-findings page, the QA summary and the report read one narrow row instead of every answer.
+findings page, the QA summary and the report read one narrow row instead of every answer; and
+each breakdown of them someone opens (`TermBreakdown`, by need, team...), kept the same way.
 
 `findings_counted` is the one count, over any audits; `audits.queries.term_findings` turns
 counts into the figures every page prints, whether counted on the spot or kept. A kept count is
@@ -16,12 +17,13 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, OuterRef, Q, Subquery, Sum
 from django.utils import timezone
 
+from audits.breakdowns import BY_KEY, Breakdown
 from audits.models import Answer, Audit, TemplateItem
 from audits.models.audits import AuditQuerySet
-from audits.models.figures import TermFigures
+from audits.models.figures import TermBreakdown, TermFigures
 from send_qa.core.models import Period
 
 
@@ -62,6 +64,25 @@ class Tally:
             self.sums[row["template_id"]][code][0] += points
             self.sums[row["template_id"]][code][1] += maximum
 
+    def merge(self, other: "Tally") -> None:
+        """Add another tally's counts: the same as adding its rows."""
+        self.total += other.total
+        for status, n in other.by_status.items():
+            self.by_status[status] += n
+        for grade, n in other.by_grade.items():
+            self.by_grade[grade] += n
+        self.graded += other.graded
+        self.good += other.good
+        for pk, by_code in other.sums.items():
+            for code, (points, maximum) in by_code.items():
+                self.sums[pk][code][0] += points
+                self.sums[pk][code][1] += maximum
+        for pk, n in other.submitted_of.items():
+            self.submitted_of[pk] += n
+        self.used |= other.used
+        self.percent_total += other.percent_total
+        self.percented += other.percented
+
     @property
     def submitted(self) -> int:
         return self.by_status.get(Audit.Status.SUBMITTED, 0)
@@ -94,7 +115,8 @@ class Tally:
         tally.by_grade.update(kept["by_grade"])
         tally.submitted_of.update({int(pk): n for pk, n in kept["submitted_of"].items()})
         for pk, by_code in kept["sums"].items():
-            tally.sums[int(pk)].update(by_code)
+            for code, (points, maximum) in by_code.items():
+                tally.sums[int(pk)][code] = [points, maximum]
         return tally
 
 
@@ -171,6 +193,85 @@ def findings_counted(audits: AuditQuerySet) -> FindingsCounts:
     return FindingsCounts(tally, questions)
 
 
+@dataclass
+class BreakdownCounts:
+    """Everything a breakdown of findings is worked out from: per group, the tally of its
+    audits and, per score question, the total score and number of scored answers."""
+
+    tallies: dict[str, Tally]
+    sums: dict[str, dict[int, list[int]]]  # by group, then question (TemplateItem) id
+
+    def as_json(self) -> dict[str, Any]:
+        return {
+            "tallies": {group: tally.as_json() for group, tally in self.tallies.items()},
+            "sums": {
+                group: {str(pk): sums for pk, sums in by_question.items()}
+                for group, by_question in self.sums.items()
+            },
+        }
+
+    @classmethod
+    def from_json(cls, kept: Mapping[str, Any]) -> "BreakdownCounts":
+        return cls(
+            tallies={group: Tally.from_json(t) for group, t in kept["tallies"].items()},
+            sums={
+                group: {int(pk): list(sums) for pk, sums in by_question.items()}
+                for group, by_question in kept["sums"].items()
+            },
+        )
+
+
+def breakdown_counted(audits: AuditQuerySet, breakdown: Breakdown) -> BreakdownCounts:
+    """Count the audits per group of `breakdown` (each once), and their submitted score
+    answers per group and question, in two queries."""
+    tallies: defaultdict[str, Tally] = defaultdict(Tally)
+    for row in audits.annotate(group=breakdown.of_audit()).values("group", *TALLIED):
+        tallies[row["group"]].add(row)
+    sums: defaultdict[str, dict[int, list[int]]] = defaultdict(dict)
+    for row in (
+        Answer.objects.filter(audit__in=audits.submitted())
+        .with_value(TemplateItem.Kind.SCORE)
+        .annotate(group=breakdown.of_audit("audit__"))
+        .values("group", "item_id")
+        .annotate(total=Sum("score"), answers=Count("id"))
+        .order_by()
+    ):
+        sums[row["group"]][row["item_id"]] = [row["total"], row["answers"]]
+    return BreakdownCounts(dict(tallies), dict(sums))
+
+
+def breakdown_counts_of(term: Period, breakdown: Breakdown) -> BreakdownCounts:
+    """A term's counts for `breakdown`: the kept ones when counted at the term's current
+    stamp (one query), else counted now and kept."""
+    kept = (
+        TermBreakdown.objects.filter(
+            term=term,
+            breakdown=breakdown.key,
+            counted=Subquery(
+                TermFigures.objects.filter(term=OuterRef("term")).values("changed")[:1]
+            ),
+        )
+        .values_list("counts", flat=True)
+        .first()
+    )
+    if kept is not None:
+        return BreakdownCounts.from_json(kept)
+    return count_and_keep_breakdown(term.pk, breakdown)
+
+
+def count_and_keep_breakdown(term_id: int, breakdown: Breakdown) -> BreakdownCounts:
+    """Count a term's breakdown afresh and keep it with the stamp read before counting: a
+    change committed meanwhile has a new stamp, so the count kept is never read after it."""
+    stamp = TermFigures.objects.get_or_create(term_id=term_id)[0].changed
+    counts = breakdown_counted(_audits_of(term_id), breakdown)
+    TermBreakdown.objects.update_or_create(
+        term_id=term_id,
+        breakdown=breakdown.key,
+        defaults={"counted": stamp, "counts": counts.as_json()},
+    )
+    return counts
+
+
 def _audits_of(term_id: int) -> AuditQuerySet:
     """The audits a term's findings are about: of EHC plans, as the findings page reads."""
     return Audit.objects.of_plans().filter(term_id=term_id)
@@ -209,6 +310,13 @@ def refresh_out_of_date() -> int:
     """Count every term whose kept counts are missing or out of date; how many were counted."""
     current = {figures.term_id for figures in TermFigures.objects.all() if figures.is_current}
     stale = [pk for pk in Period.objects.terms().values_list("pk", flat=True) if pk not in current]
+    opened = list(
+        TermBreakdown.objects.filter(term_id__in=stale).values_list("term_id", "breakdown")
+    )
     for pk in stale:
         count_and_keep(pk)
+    # The breakdowns someone has opened for these terms, so that the next opening reads them.
+    for pk, key in opened:
+        if key in BY_KEY:
+            count_and_keep_breakdown(pk, BY_KEY[key])
     return len(stale)

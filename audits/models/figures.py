@@ -62,3 +62,28 @@ class TermFigures(models.Model):
     @property
     def is_current(self) -> bool:
         return self.counts is not None and self.counted == self.changed
+
+
+class TermBreakdown(models.Model):
+    """One term's findings counted per group of one breakdown (`audits.breakdowns`: by need,
+    placement, key stage, team...), kept with the term's stamp at the time it was counted: read
+    only while that is still the term's stamp (`audits.term_figures.breakdown_counts_of`).
+    A breakdown reads the plans' and teams' details as well as the audits, so a change to a
+    plan or a team stamps the terms of its audits too (`audits.receivers`)."""
+
+    term = models.ForeignKey(Period, on_delete=models.CASCADE, related_name="audit_breakdowns")
+    breakdown = models.CharField(max_length=30)
+    counted = models.UUIDField()
+    counts = models.JSONField()
+    counted_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = "term's audit breakdown"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["term", "breakdown"], name="audits_one_kept_breakdown_per_term"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"Audit figures of {self.term_id} by {self.breakdown}"

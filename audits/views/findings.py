@@ -19,6 +19,7 @@ from audits.queries import (
     audit_trend,
     findings_by,
     term_findings,
+    term_findings_by,
     term_findings_of,
     term_qa,
 )
@@ -40,14 +41,16 @@ def _ehcp_audits() -> AuditQuerySet:
     return Audit.objects.of_plans()
 
 
-def _breakdown_context(request: SignedInRequest, audits: AuditQuerySet) -> dict[str, object]:
-    """The "Break down by" choice and, when one is chosen, the findings split by it."""
+def _breakdown_context(request: SignedInRequest, term: Period | None) -> dict[str, object]:
+    """The "Break down by" choice and, when one is chosen, the term's findings split by it
+    (kept per term, as its headline figures are)."""
     chosen = breakdown_chosen(request.GET.get("by"))
-    return {
-        "breakdowns": BREAKDOWNS,
-        "breakdown": findings_by(audits, chosen) if chosen else None,
-        "by": chosen.key if chosen else "",
-    }
+    breakdown = None
+    if chosen:
+        breakdown = (
+            term_findings_by(term, chosen) if term else findings_by(_ehcp_audits().none(), chosen)
+        )
+    return {"breakdowns": BREAKDOWNS, "breakdown": breakdown, "by": chosen.key if chosen else ""}
 
 
 @role_required(*AUDIT_MANAGERS)
@@ -65,7 +68,7 @@ def findings(request: SignedInRequest) -> HttpResponse:
             "summary": summary,
             "trend": audit_trend(),
             "weakest": _weakest_with_actions(summary, term, request.user),
-            **_breakdown_context(request, audits),
+            **_breakdown_context(request, term),
         },
     )
 
@@ -103,7 +106,6 @@ def export(request: SignedInRequest, fmt: str) -> HttpResponse:
 def qa_summary(request: SignedInRequest) -> HttpResponse:
     """Level 3: the term's quality assurance at every level, as the board will be told it."""
     term = chosen_term(request)
-    audits = _ehcp_audits().filter(term=term) if term else _ehcp_audits().none()
     return render(
         request,
         "audits/qa_summary.html",
@@ -111,6 +113,6 @@ def qa_summary(request: SignedInRequest) -> HttpResponse:
             "term": term,
             "terms": Period.objects.terms_for_choice(timezone.localdate()),
             "qa": term_qa(term=term, on=timezone.localdate()) if term else None,
-            **_breakdown_context(request, audits),
+            **_breakdown_context(request, term),
         },
     )
