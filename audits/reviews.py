@@ -91,8 +91,6 @@ def reviews_due_page(
     """The plans from `start` to `end` in the list's order. `teams`, in that order with how
     many each has, tell which teams the page spans: each team's part is read in order from
     the reviews index (no sort of the whole list), and only the page's plans in full."""
-    if plans.query.distinct:  # one row per plan before slicing
-        plans = Plan.objects.filter(pk__in=plans.order_by().values("pk"))
     parts, before = [], 0
     for team in teams:
         first, last = max(start - before, 0), min(end - before, team.plans)
@@ -200,13 +198,13 @@ class ReviewCounts:
 
 def review_counts(plans: PlanQuerySet) -> ReviewCounts:
     """One GROUP BY over the reviews due (served by the reviews-due index): a row per team
-    and month. A plan is counted once where the person's access joins it more than once;
-    otherwise each row is one plan, counted without reading the table."""
+    and month. Each row is one plan (who may see a plan is a subquery, not a join), counted
+    without reading the table."""
     rows = (
         plans.order_by()
         .annotate(first_day=TruncMonth("next_review_due"))
         .values("team__uuid", "team__name", "first_day")
-        .annotate(plans=Count("pk", distinct=True) if plans.query.distinct else Count("*"))
+        .annotate(plans=Count("*"))
         .order_by(REVIEWS_DUE_ORDER[0], "first_day")
     )
     return ReviewCounts(

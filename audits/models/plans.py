@@ -5,7 +5,7 @@ No names or addresses: the council's case reference links back to its case syste
 
 import datetime
 import uuid
-from typing import Any
+from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
@@ -95,9 +95,9 @@ class PlanQuerySet(models.QuerySet["Plan"]):
             # Not through moderation re-audits: moderators must not learn the case reference.
             # A subquery, not a join: a join repeats a plan per audit, and the DISTINCT that
             # takes the repeats out made the register sort every visible plan's every column.
-            from audits.models.audits import Audit  # noqa: PLC0415  # it imports this module
-
-            given = Audit.objects.filter(auditor=user).exclude(purpose="moderation")
+            # Audit is reached through the relation: its module imports this one.
+            audit = cast("type[models.Model]", self.model._meta.get_field("audits").related_model)
+            given = audit._default_manager.filter(auditor=user).exclude(purpose="moderation")
             conditions |= Q(pk__in=given.values("plan_id"))
         return self.filter(conditions)
 
