@@ -72,8 +72,22 @@ def keep_last_audited(plan_ids: Iterable[int] | None = None) -> int:
     such), in one UPDATE: the plans given, or every plan after a bulk write. The one place that
     sets it; `audits.receivers` calls it when an audit is submitted, reopened or deleted."""
     latest = _submitted_audits_of_the_plan().order_by("-submitted_at").values("submitted_at")[:1]
-    plans = Plan.objects.all() if plan_ids is None else Plan.objects.filter(pk__in=plan_ids)
-    return plans.update(last_audited_at=Subquery(latest))
+    if plan_ids is not None:
+        return Plan.objects.filter(pk__in=plan_ids).update(last_audited_at=Subquery(latest))
+    # Every plan: only those whose last audit moved are written, so a bulk write of a few
+    # audits does not leave a new row version of every plan behind (dead rows the register's
+    # index scans would read past until the next VACUUM).
+    moved = (
+        Plan.objects.annotate(latest=Subquery(latest))
+        .filter(
+            Q(last_audited_at__isnull=True, latest__isnull=False)
+            | Q(last_audited_at__isnull=False, latest__isnull=True)
+            | Q(last_audited_at__lt=F("latest"))
+            | Q(last_audited_at__gt=F("latest"))
+        )
+        .values("pk")
+    )
+    return Plan.objects.filter(pk__in=moved).update(last_audited_at=Subquery(latest))
 
 
 def not_audited_in_the_last(

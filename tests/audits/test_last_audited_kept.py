@@ -101,6 +101,35 @@ def test_audits_written_in_bulk_keep_every_plans_last_audit():
     assert kept_of(plans[0]) == NOW and kept_of(plans[2]) is None
 
 
+def test_after_a_bulk_write_only_the_plans_whose_last_audit_moved_are_written():
+    """Writing every plan again would leave a dead row version of each behind; the plans
+    whose last audit stays (audited before, or never) are not touched."""
+    from audits.register import keep_last_audited
+
+    audited, earlier, never, moved_back = (PlanFactory() for _ in range(4))
+    submitted(audited, 10)
+    submitted(earlier, 20)
+    gone = submitted(moved_back, 5)
+    template = small_template()
+    Audit.objects.bulk_create(
+        [
+            Audit(
+                plan=audited,
+                template=template,
+                subject=template.subject,
+                auditor=UserFactory(),
+                status=Audit.Status.SUBMITTED,
+                submitted_at=NOW,
+            )
+        ]
+    )
+    Audit.objects.filter(pk=gone.pk).update(status=Audit.Status.IN_PROGRESS, submitted_at=None)
+    assert keep_last_audited() == 2  # the newly audited plan and the one now never audited
+    assert kept_of(audited) == NOW and kept_of(moved_back) is None
+    assert kept() == worked_out()
+    assert keep_last_audited() == 0  # nothing moved since
+
+
 def test_the_migration_works_it_out_for_the_audits_already_there():
     plans = [PlanFactory() for _ in range(3)]
     submitted(plans[0], 30)
