@@ -209,7 +209,7 @@ def _shared_entry(key: str, version: str, make: Callable[[], Any]) -> tuple[str,
 def _stored_by_another(
     key: str, lock: str, token: str, version: str
 ) -> tuple[tuple[str, float, Any] | None, bool]:
-    """(The entry for `key`, None) once the cache holds it; (None, True) when this process
+    """(The entry for `key`, False) once the cache holds it; (None, True) when this process
     took the key's lock and is to make it; (None, False) when another process held the lock
     for WAIT_SECONDS without storing it (it may have died: its lock outlives it by up to
     LOCK_SECONDS), and this one is to make it without the lock."""
