@@ -15,24 +15,9 @@ from tests.conftest import built_once
 from tests.permission_matrix import ANONYMOUS, ROLES, ROWS, Row
 from tests.queries import page_queries
 
-# Rows whose records have the fixed names the demo's own records have (counted without the
-# demo by their own tests): the scorecard "Board scorecard", the indicator EHCP_20WK.
-CLASH_WITH_THE_DEMO = {
-    "kpis:scorecard_edit",
-    "kpis:benchmark_export_csv",
-    "kpis:benchmark_export_xlsx",
-}
-
 # Pages that open for someone, with the roles they open for.
 PAGES = [
-    pytest.param(
-        row,
-        roles,
-        id=f"{row.url_name}-{n}",
-        marks=[pytest.mark.skip(reason="its records clash with the demo's")]
-        if row.url_name in CLASH_WITH_THE_DEMO
-        else [],
-    )
+    pytest.param(row, roles, id=f"{row.url_name}-{n}")
     for n, row in enumerate(ROWS)
     if row.method == "get"
     and (roles := [r for r in ROLES if r != ANONYMOUS and row.status_for(r) == 200])

@@ -408,3 +408,24 @@ def test_an_indicator_whose_unit_is_not_the_published_one_gets_no_comparators(we
         "EHCP_20WK is counted as count, but the DfE's pc_plans_issued_20_weeks_ex is a "
         "percentage: its comparators are left out." in record.progress_note
     )
+
+
+@pytest.mark.parametrize("url_name", ["kpis:benchmark_export_csv", "kpis:benchmark_export_xlsx"])
+def test_the_benchmark_export_runs_as_many_queries_with_more_published_periods(
+    url_name, west_sussex, client_for, people
+):
+    """Counted on one published year, then on four: a query per period or row would show."""
+    from tests.queries import page_queries
+
+    IndicatorFactory(code="EHCP_20WK")
+    comparators_refresh()
+    client = client_for(people.board)
+    url = reverse(url_name, args=["EHCP_20WK"])
+    client.get(url)
+    one_year = page_queries(client, url)
+    for year in ("2021", "2022", "2023"):
+        imported(timeliness_file(own="55", period=year))
+    comparators_refresh()
+    shown = client.get(reverse("kpis:benchmark_export_csv", args=["EHCP_20WK"]))
+    assert "2021 (calendar year)" in shown.content.decode()  # the more data is in the export
+    assert page_queries(client, url) == one_year
