@@ -44,6 +44,7 @@ from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
 from send_qa.core.models import User
 from send_qa.core.outcomes import tell_outcome
+from send_qa.core.paging import PagedByKeys
 
 PLANS_PER_PAGE = 50
 
@@ -59,7 +60,7 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
     order: Order = "descending" if request.GET.get("order") == "descending" else "ascending"
     visible = Plan.objects.visible_to(request.user)
     plans = filters.applied(visible, today=today).select_related("team", "caseworker")
-    page = Paginator(sorted_plans(plans, key, order), PLANS_PER_PAGE).get_page(
+    page = Paginator(PagedByKeys(sorted_plans(plans, key, order)), PLANS_PER_PAGE).get_page(
         request.GET.get("page")
     )
     can_assign = request.user.has_role(*PLAN_MANAGERS)
