@@ -11,8 +11,9 @@ The list's order must be total (end in a unique field), so that turning it round
 same rows the other way about.
 """
 
+from collections.abc import Iterator
 from functools import cached_property
-from typing import Generic, TypeVar
+from typing import Generic, TypeVar, overload
 
 from django.db.models import Model, QuerySet
 
@@ -36,7 +37,16 @@ class PagedByKeys(Generic[M]):
     def __len__(self) -> int:
         return self.total
 
-    def __getitem__(self, part: slice) -> QuerySet[M]:
+    def __iter__(self) -> Iterator[M]:
+        return iter(self.rows)
+
+    @overload
+    def __getitem__(self, part: int) -> M: ...
+    @overload
+    def __getitem__(self, part: slice) -> QuerySet[M]: ...
+    def __getitem__(self, part: int | slice) -> M | QuerySet[M]:
+        if isinstance(part, int):
+            return self.rows[part]
         start, stop = part.start or 0, min(part.stop or self.total, self.total)
         if stop <= start:
             return self.rows.none()
