@@ -10,7 +10,7 @@ import random
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
+from django.db.models import Case, Count, DateField, Exists, OuterRef, Q, QuerySet, Value, When
 from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 
@@ -123,9 +123,11 @@ def _cycle_start(cycles: list[Cycle]) -> Case:
 
 
 def teams_with_plans() -> QuerySet[Team]:
+    """The active teams holding an active plan: asked of each team (a few), not found by
+    reading every plan and taking the repeats out (20,000 at a large county)."""
+    active_plans = Plan.objects.filter(team=OuterRef("pk"), is_active=True)
     return (
-        Team.objects.filter(is_active=True, plans__is_active=True)
-        .distinct()
+        Team.objects.filter(Exists(active_plans), is_active=True)
         .select_related("organisation")
         .order_by("name")
     )

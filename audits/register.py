@@ -147,7 +147,8 @@ def sorted_plans(plans: PlanQuerySet, key: str, order: Order) -> PlanQuerySet:
     else:
         first = expression.asc(nulls_last=True)
     if key == "reference":
-        return plans.order_by(first)
+        # Never empty: without a nulls placement the unique index serves either order.
+        return plans.order_by("-case_reference" if order == "descending" else "case_reference")
     return plans.order_by(first, "case_reference")
 
 

@@ -4,7 +4,7 @@ import uuid
 from typing import Any
 
 from django.contrib import messages
-from django.core.paginator import Paginator
+from django.core.paginator import Page, Paginator
 from django.db import transaction
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -44,6 +44,7 @@ from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
 from send_qa.core.models import User
 from send_qa.core.outcomes import tell_outcome
+from send_qa.core.paging import PagedByKeys
 
 PLANS_PER_PAGE = 50
 
@@ -59,9 +60,9 @@ def plan_list(request: SignedInRequest) -> HttpResponse:
     order: Order = "descending" if request.GET.get("order") == "descending" else "ascending"
     visible = Plan.objects.visible_to(request.user)
     plans = filters.applied(visible, today=today).select_related("team", "caseworker")
-    page = Paginator(sorted_plans(plans, key, order), PLANS_PER_PAGE).get_page(
-        request.GET.get("page")
-    )
+    page: Page[Plan] = Paginator(
+        PagedByKeys(sorted_plans(plans, key, order)), PLANS_PER_PAGE
+    ).get_page(request.GET.get("page"))
     can_assign = request.user.has_role(*PLAN_MANAGERS)
     return render(
         request,

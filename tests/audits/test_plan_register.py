@@ -5,16 +5,27 @@ matches the filters at once."""
 import datetime
 import re
 from unittest import mock
+from urllib.parse import urlencode
 
 import pytest
+from django.db import connection
+from django.http import QueryDict
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from simple_history.manager import HistoryManager
 
 from audits.models import Audit, Plan
-from audits.register import not_audited_in_the_last, not_audited_since
+from audits.register import (
+    SORT_KEYS,
+    RegisterFilters,
+    not_audited_in_the_last,
+    not_audited_since,
+    register_plans,
+    sorted_plans,
+)
 from audits.views.plans import PLANS_PER_PAGE
-from send_qa.core.models import Period, ensure_academic_year
+from send_qa.core.models import Period, Team, User, ensure_academic_year
 from tests.audits.factories import AuditFactory, PlanFactory, small_template
 from tests.factories import TeamFactory, UserFactory
 from tests.queries import page_queries
@@ -358,6 +369,10 @@ def test_the_register_and_the_matching_page_run_a_fixed_number_of_queries(people
         f"{REGISTER}?sort=audited&order=descending&not_audited=6",
         f"{REGISTER}?sort=placement&caseworker={people.caseworker.uuid}",
         f"{MATCHING}?need=ASD&not_audited=3",
+        # The last page: the first page while there is one, read from the end once there are more.
+        f"{REGISTER}?page=99",
+        f"{REGISTER}?sort=team&order=descending&page=99",
+        f"{REGISTER}?sort=age&not_audited=6&page=99",
     ]
 
     def plans(count):
@@ -369,4 +384,97 @@ def test_the_register_and_the_matching_page_run_a_fixed_number_of_queries(people
     plans(2)
     few = [page_queries(client, url) for url in urls]
     plans(30)
+    PlanFactory.create_batch(2 * PLANS_PER_PAGE)
     assert [page_queries(client, url) for url in urls] == few
+
+
+# Deep pages: the same rows as the plain sorted list, read from the nearer end
+
+
+def a_register_with_ties_and_gaps(people) -> None:
+    """Enough plans for five pages, with ties on every column, empty values of each kind, and
+    plans the caseworker sees through their team and through an audit given to them."""
+    now = timezone.now()
+    teams = [people.caseworker.team, TeamFactory(name="Alpha team"), TeamFactory(name="Beta")]
+    others = [UserFactory(full_name=name, roles=["caseworker"]) for name in ("Ann", "Bob")]
+    caseworkers = [people.caseworker, *others, None]
+    plans = [
+        Plan(
+            case_reference=f"EHC-{(n * 37) % 230:03d}",
+            primary_need=["ASD", "SEMH", "MLD"][n % 3],
+            age_band=["11-15", "5-10", "", "0-4"][n % 4],
+            placement_type=["other", "mainstream", "early_years"][n % 3],
+            team=None if n % 11 == 0 else teams[n % 3],
+            caseworker=caseworkers[n % 4],
+            next_review_due=None if n % 5 == 0 else now.date() + datetime.timedelta(days=n % 6),
+            last_audited_at=None if n % 4 == 0 else now - datetime.timedelta(days=30 * (n % 16)),
+        )
+        for n in range(230)
+    ]
+    Plan.objects.bulk_create(plans)
+    for plan in Plan.objects.exclude(team=people.caseworker.team)[:3]:
+        AuditFactory(plan=plan, auditor=people.caseworker, purpose=Audit.Purpose.PEER_MODERATION)
+
+
+@pytest.mark.parametrize("who", ["sendops", "caseworker"])
+def test_every_page_of_every_sort_shows_the_plain_sorted_lists_rows(people, client_for, who):
+    a_register_with_ties_and_gaps(people)
+    user = people[who]
+    client = client_for(user)
+    visible = Plan.objects.visible_to(user)
+    pages = -(-visible.count() // PLANS_PER_PAGE)
+    assert pages >= 2
+    for key in SORT_KEYS:
+        for order in ["ascending", "descending"]:
+            plain = list(sorted_plans(visible, key, order).values_list("case_reference", flat=True))
+            for page in range(1, pages + 1):
+                shown = references(
+                    client.get(REGISTER, {"sort": key, "order": order, "page": page})
+                )
+                start = (page - 1) * PLANS_PER_PAGE
+                assert shown == plain[start : start + PLANS_PER_PAGE], (key, order, page)
+
+
+@pytest.mark.parametrize(
+    "chosen",
+    [
+        {"need": "SEMH"},
+        {"not_audited": "12"},
+        {"not_audited": "6", "age": "5-10"},
+        {"team": "Alpha team", "placement": "mainstream"},
+        {"caseworker": "Ann", "q": "EHC-1"},
+    ],
+)
+def test_every_page_of_a_filtered_register_shows_the_plain_sorted_lists_rows(
+    people, client_for, chosen
+):
+    a_register_with_ties_and_gaps(people)
+    client = client_for(people.sendops)
+    query = dict(chosen)
+    if "team" in query:
+        query["team"] = str(Team.objects.get(name=query["team"]).uuid)
+    if "caseworker" in query:
+        query["caseworker"] = str(User.objects.get(full_name=query["caseworker"]).uuid)
+    filters = RegisterFilters.read(QueryDict(urlencode(query)))
+    matching = register_plans(people.sendops, filters, today=timezone.localdate())
+    for key, order in [("audited", "descending"), ("team", "ascending"), ("age", "descending")]:
+        plain = list(sorted_plans(matching, key, order).values_list("case_reference", flat=True))
+        assert plain
+        for page in range(1, -(-len(plain) // PLANS_PER_PAGE) + 1):
+            shown = client.get(REGISTER, {**query, "sort": key, "order": order, "page": page})
+            start = (page - 1) * PLANS_PER_PAGE
+            assert references(shown) == plain[start : start + PLANS_PER_PAGE], (key, order, page)
+            assert f"{len(plain)} plan" in shown.content.decode()
+
+
+def test_the_last_page_skips_no_more_than_half_the_register(people, client_for):
+    """Its rows are found from the end of the list, not by reading past every earlier plan."""
+    a_register_with_ties_and_gaps(people)
+    client = client_for(people.sendops)
+    for query in [{"page": "5"}, {"sort": "placement", "order": "descending", "page": "5"}]:
+        with CaptureQueriesContext(connection) as ctx:
+            assert len(references(client.get(REGISTER, query))) == 230 - 4 * PLANS_PER_PAGE
+        skipped = [
+            int(n) for q in ctx.captured_queries for n in re.findall(r"OFFSET (\d+)", q["sql"])
+        ]
+        assert max(skipped, default=0) <= 230 // 2
