@@ -45,6 +45,7 @@ from send_qa.core.forms import posted
 from send_qa.core.keyset import Direction, KeysetPage, cursor_query, keyset_rows
 from send_qa.core.models import Period, Team, User
 from send_qa.core.outcomes import tell_outcome
+from send_qa.core.paging import PagedByKeys
 from send_qa.core.roles import group_name
 
 AUDITS_PER_PAGE = 50
@@ -189,13 +190,10 @@ def audit_list(request: SignedInRequest) -> HttpResponse:
         to_do = to_do_condition(request.user, Period.objects.current_term())
         with_to_do = audits.annotate(is_to_do=ExpressionWrapper(to_do, output_field=BooleanField()))
         to_do_count = audits.filter(to_do).count()
-        # The page's audits are found in the list's order by key alone (narrow rows to sort,
-        # few joins to plan), then read with what the rows show.
-        in_order = with_to_do.order_by("-is_to_do", "-assigned_at", "pk").values_list("pk")
+        # The page's audits found by key alone, then read with what the rows show.
+        in_order = PagedByKeys(with_to_do.order_by("-is_to_do", "-assigned_at", "pk"))
         numbered = Paginator(in_order, AUDITS_PER_PAGE).get_page(request.GET.get("page"))
-        keys = [key for (key,) in numbered.object_list]
-        read = with_to_do.in_bulk(keys)
-        rows, total, page = [read[key] for key in keys], numbered.paginator.count, numbered
+        rows, total, page = list(numbered.object_list), numbered.paginator.count, numbered
     return render(
         request,
         "audits/audit_list.html",
