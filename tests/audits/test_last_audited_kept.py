@@ -46,6 +46,22 @@ def submitted(plan: Plan, days_ago: int, **extra) -> Audit:
     return AuditFactory(plan=plan, status=Audit.Status.SUBMITTED, submitted_at=on, **extra)
 
 
+def submitted_in_bulk(audited: list[tuple[Plan, datetime.datetime]]) -> None:
+    """Submitted audits written as the importers write them: in bulk, with no post_save."""
+    template, auditor = small_template(), UserFactory()
+    Audit.objects.bulk_create(
+        Audit(
+            plan=plan,
+            template=template,
+            subject=template.subject,
+            auditor=auditor,
+            status=Audit.Status.SUBMITTED,
+            submitted_at=on,
+        )
+        for plan, on in audited
+    )
+
+
 def test_a_submission_a_reopening_and_a_deletion_keep_the_plans_last_audit():
     plan = PlanFactory()
     assert kept_of(plan) is None
@@ -82,18 +98,8 @@ def test_moderation_re_audits_and_advice_audits_are_not_the_plan_being_audited()
 
 def test_audits_written_in_bulk_keep_every_plans_last_audit():
     plans = [PlanFactory() for _ in range(3)]
-    template = small_template()
-    auditor = UserFactory()
-    Audit.objects.bulk_create(
-        Audit(
-            plan=plan,
-            template=template,
-            subject=template.subject,
-            auditor=auditor,
-            status=Audit.Status.SUBMITTED,
-            submitted_at=NOW - datetime.timedelta(days=n),
-        )
-        for n, plan in enumerate(plans[:2])
+    submitted_in_bulk(
+        [(plan, NOW - datetime.timedelta(days=n)) for n, plan in enumerate(plans[:2])]
     )
     assert set(kept().values()) == {None}  # a bulk write sends no post_save
     records_written_in_bulk.send(sender=Audit)  # as every bulk writer does
@@ -110,19 +116,7 @@ def test_after_a_bulk_write_only_the_plans_whose_last_audit_moved_are_written():
     submitted(audited, 10)
     submitted(earlier, 20)
     gone = submitted(moved_back, 5)
-    template = small_template()
-    Audit.objects.bulk_create(
-        [
-            Audit(
-                plan=audited,
-                template=template,
-                subject=template.subject,
-                auditor=UserFactory(),
-                status=Audit.Status.SUBMITTED,
-                submitted_at=NOW,
-            )
-        ]
-    )
+    submitted_in_bulk([(audited, NOW)])
     Audit.objects.filter(pk=gone.pk).update(status=Audit.Status.IN_PROGRESS, submitted_at=None)
     assert keep_last_audited() == 2  # the newly audited plan and the one now never audited
     assert kept_of(audited) == NOW and kept_of(moved_back) is None
