@@ -149,6 +149,24 @@ def people(db) -> People:
     return make_people()
 
 
+@pytest.fixture(scope="module")
+def people_of_module(django_db_setup, django_db_blocker) -> Iterator[People]:
+    """The same people for every test of a module (built_once): a module of a thousand
+    parametrised page checks spent a third of its time making them afresh for each test. A
+    module opts in with `people = people_shared` (see below)."""
+    yield from built_once(django_db_blocker, make_people)
+
+
+@pytest.fixture
+def people_shared(people_of_module: People, db) -> People:
+    """`people`, made once for the module; each test's changes are rolled back after it, and
+    each test reads the people afresh (one query), so that no test sees another's changes to
+    them left on the objects (their roles, their fields)."""
+    made = {key: people_of_module[key].pk for key in ROLE_PEOPLE}
+    fresh = User.objects.select_related("organisation", "team").in_bulk(made.values())
+    return People(**{key: fresh[pk] for key, pk in made.items()})
+
+
 def authenticator_for(user: User) -> TOTPDevice:
     """The person's authenticator app, as if they had set it up."""
     existing = TOTPDevice.objects.filter(user=user, confirmed=True).first()
