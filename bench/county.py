@@ -123,7 +123,7 @@ def build(*, scale: float = 1.0, seed: int = 2026, folder: Path | None = None) -
         .first()
     )
     _access_events(rng, _scaled(ACCESS_EVENTS, scale), today)
-    _statistics_fresh()
+    statistics_fresh()
     return County(
         users=area.users,
         audit_uuid=str(in_progress.uuid),
@@ -502,10 +502,19 @@ def _scorecard_rows_stored(today: datetime.date) -> int:
     return stored
 
 
-def _statistics_fresh() -> None:
-    """The planner's statistics counted, and outside a transaction the dead row versions the
-    build's updates left (every audited plan's last audit, every audit's result) cleared, as
-    autovacuum does on a county's database between busy days: an index-only scan then reads
-    the visibility map, not the table. VACUUM cannot run in a transaction (the tests' build)."""
+def statistics_fresh() -> None:
+    """The planner's statistics of the project's tables counted, and outside a transaction the
+    dead row versions the build's updates left (every audited plan's last audit, every audit's
+    result) cleared, as autovacuum does on a county's database between busy days: an index-only
+    scan then reads the visibility map, not the table. VACUUM cannot run in a transaction (the
+    tests build the county in one). The project's tables only: a bare ANALYZE also takes the
+    catalogs every database shares and, in a transaction, holds their lock until it ends, so
+    another test worker's ANALYZE would wait for it (`tests.conftest.built_once`)."""
+    if connection.vendor != "postgresql":
+        return
     with connection.cursor() as cursor:
-        cursor.execute("ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)")
+        tables = ", ".join(
+            map(connection.ops.quote_name, connection.introspection.table_names(cursor))
+        )
+        verb = "ANALYZE" if connection.in_atomic_block else "VACUUM (ANALYZE)"
+        cursor.execute(f"{verb} {tables}")

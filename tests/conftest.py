@@ -7,7 +7,7 @@ from typing import TypeVar
 
 import pytest
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -116,10 +116,15 @@ def fast_password_hashing():
 def _statistics_gathered() -> None:
     """The planner's statistics of the data just built. Autovacuum never sees rows a transaction
     has not committed, so without this PostgreSQL plans every later query for empty tables, and
-    one nested loop over the seeded demo's answers ran for minutes."""
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    one nested loop over the seeded demo's answers ran for minutes.
+
+    The project's tables only: a bare ANALYZE also takes the catalogs all databases share
+    (pg_database, pg_authid, ...), and holds their lock until the built data is rolled back at the
+    end of the module, so the other test worker's ANALYZE waited for this whole module to end
+    (90 s of a 4-minute run)."""
+    from bench.county import statistics_fresh
+
+    statistics_fresh()  # in the fixture's transaction: ANALYZE of the project's tables
 
 
 def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
@@ -147,6 +152,24 @@ def built_once(django_db_blocker, build: Callable[[], T]) -> Iterator[T]:
 @pytest.fixture
 def people(db) -> People:
     return make_people()
+
+
+@pytest.fixture(scope="module")
+def people_of_module(django_db_setup, django_db_blocker) -> Iterator[People]:
+    """The same people for every test of a module (built_once): a module of a thousand
+    parametrised page checks spent a third of its time making them afresh for each test. A
+    module opts in with `people = people_shared` (see below)."""
+    yield from built_once(django_db_blocker, make_people)
+
+
+@pytest.fixture
+def people_shared(people_of_module: People, db) -> People:
+    """`people`, made once for the module; each test's changes are rolled back after it, and
+    each test reads the people afresh (one query), so that no test sees another's changes to
+    them left on the objects (their roles, their fields)."""
+    made = {key: people_of_module[key].pk for key in ROLE_PEOPLE}
+    fresh = User.objects.select_related("organisation", "team").in_bulk(made.values())
+    return People(**{key: fresh[pk] for key, pk in made.items()})
 
 
 def authenticator_for(user: User) -> TOTPDevice:

@@ -9,6 +9,13 @@ from django.urls import Resolver404, resolve, reverse
 
 from tests.permission_matrix import ANONYMOUS, ROLES, ROWS, an_exception
 
+
+@pytest.fixture
+def people(people_shared):
+    """The same people for every test of this module, made once (tests/conftest.py)."""
+    return people_shared
+
+
 PAGES = [
     (row, role)
     for row in ROWS

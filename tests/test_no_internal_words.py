@@ -12,6 +12,13 @@ from django.urls import reverse
 from tests.permission_matrix import ANONYMOUS
 from tests.test_links_lead_where_allowed import PAGES
 
+
+@pytest.fixture
+def people(people_shared):
+    """The same people for every test of this module, made once (tests/conftest.py)."""
+    return people_shared
+
+
 # "None of the plans" is English; "None" standing alone as a value is Python.
 INTERNAL = re.compile(r"(?i:seed 0|docs/|\.md\b|Traceback)|\b(?:None|True|False)\b(?! [a-z])")
 CHECKSUM = re.compile(r"[0-9a-fA-F]{64}")

@@ -10,6 +10,13 @@ from tests.permission_matrix import (
     SIGN_IN,
 )
 
+
+@pytest.fixture
+def people(people_shared):
+    """The same people for every test of this module, made once (tests/conftest.py)."""
+    return people_shared
+
+
 CELLS = [(row, role) for row in ROWS for role in ROLES]
 
 

@@ -342,3 +342,29 @@ def test_the_load_test_reads_throughput_errors_and_latency_from_wrk():
     assert result.p99_ms == 1200.0
     clean = WRK_OUTPUT.replace("  Socket errors: connect 0, read 2, write 0, timeout 1\n", "")
     assert parse_wrk("Scorecard", clean.replace("Non-2xx or 3xx responses: 4\n", "")).errors == 0
+
+
+def test_the_county_logs_its_peoples_events_in_proportion_and_the_log_is_searched(county):
+    """The benchmark county's access log: a million events at scale 1, in proportion otherwise,
+    by its people and of its records, for the access log's pages to be searched and paged. (On
+    the module's county: a county of its own cost a second build, and its ANALYZE waited for
+    this module's county to be rolled back when the two ran at once on the two workers.)"""
+    from django.db.models import Count
+
+    from send_qa.core.models import AccessEvent
+
+    scale = 0.003
+    written = AccessEvent.objects.exclude(address=None)  # the bench's, not the seeding's
+    assert written.count() == round(county_module.ACCESS_EVENTS * scale)
+    kinds = dict(written.values_list("kind").annotate(n=Count("pk")))
+    assert kinds["record_viewed"] > kinds["sign_in_failed"] > 0
+    viewed = written.filter(kind=AccessEvent.Kind.RECORD_VIEWED)
+    records = {str(u) for u in Audit.objects.values_list("uuid", flat=True)}
+    records |= {str(u) for u in Plan.objects.values_list("uuid", flat=True)}
+    assert set(viewed.values_list("reference", flat=True)) <= records
+    assert not written.filter(kind=AccessEvent.Kind.SIGN_IN_FAILED, username="").exists()
+    pages = {name: url for name, _, url in measure.key_pages(county)}
+    assert pages["Access log, search by person"].endswith("?person=auditor%40demo")
+    assert "before=" in pages["Access log, unfiltered, halfway down"]
+    record = pages["Access log, search by record"].split("record=")[1]
+    assert viewed.filter(reference=record).exists()

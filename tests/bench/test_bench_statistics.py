@@ -20,11 +20,11 @@ def _plans_vacuumed() -> bool:
 @pytest.mark.django_db(transaction=True)
 def test_outside_a_transaction_the_build_vacuums_and_analyses():
     PlanFactory.create_batch(3)
-    county_module._statistics_fresh()
+    county_module.statistics_fresh()
     assert _plans_vacuumed()
 
 
 @pytest.mark.django_db
 def test_inside_a_transaction_it_only_analyses():
     PlanFactory()
-    county_module._statistics_fresh()  # VACUUM here would raise: it cannot run in a transaction
+    county_module.statistics_fresh()  # VACUUM here would raise: it cannot run in a transaction

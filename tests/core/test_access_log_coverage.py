@@ -12,6 +12,13 @@ from send_qa.core.models import AccessEvent
 from tests.audits.factories import AdviceFactory, AuditFactory, PlanFactory
 from tests.permission_matrix import ROWS, a_session, an_advice
 
+
+@pytest.fixture
+def people(people_shared):
+    """The same people for every test of this module, made once (tests/conftest.py)."""
+    return people_shared
+
+
 # The case references the factories give (tests/audits/factories.py) and the matrix's own.
 CASE_REFERENCE = re.compile(r"\bEHC(\d{6}|-MATCHING-\d+)\b")
 CASE_ROLES = ["sendops", "auditor", "caseworker"]
