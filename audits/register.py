@@ -24,7 +24,7 @@ from django.http import QueryDict
 from django.utils import timezone
 
 from audits.models import AgeBand, Audit, PlacementType, Plan, PrimaryNeed
-from audits.models.plans import PlanQuerySet
+from audits.models.plans import PlanQuerySet, last_audited
 from send_qa.core.access import opaque_id
 from send_qa.core.models import Team, User
 
@@ -96,7 +96,7 @@ def not_audited_in_the_last(
     """Plans with no submitted audit in the last `months` months (counting from `today`)."""
     first_day = not_audited_since(months, today=today)
     since = timezone.make_aware(datetime.datetime.combine(first_day, datetime.time.min))
-    return plans.filter(Q(last_audited_at__isnull=True) | Q(last_audited_at__lt=since))
+    return plans.alias(last_audited=last_audited()).filter(last_audited__lt=since)
 
 
 def _rank(field: str, values: list[str]) -> Case:
@@ -126,7 +126,7 @@ def _sort_expression(key: str) -> F | Case:
         "team": F("team__name"),
         "caseworker": F("caseworker__full_name"),
         "review": F("next_review_due"),
-        "audited": F("last_audited_at"),
+        "audited": last_audited(),
     }
     return expressions[key]
 
@@ -138,12 +138,11 @@ def sorted_plans(plans: PlanQuerySet, key: str, order: Order) -> PlanQuerySet:
     oldest: first when ascending, last when descending.
     """
     expression = _sort_expression(key)
-    never_first = key == "audited"
     first: OrderBy
-    if order == "descending":
+    if key == "audited":  # never empty (`last_audited`): its indexes serve it either way
+        first = expression.desc() if order == "descending" else expression.asc()
+    elif order == "descending":
         first = expression.desc(nulls_last=True)
-    elif never_first:
-        first = expression.asc(nulls_first=True)
     else:
         first = expression.asc(nulls_last=True)
     if key == "reference":

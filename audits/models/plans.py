@@ -9,7 +9,8 @@ from typing import Any, cast
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Q
+from django.db.models import F, Q, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from simple_history.models import HistoricalRecords
 
@@ -72,6 +73,16 @@ def ceased_on(is_active: bool, current: datetime.date | None) -> datetime.date |
     if is_active:
         return None
     return current or timezone.localdate()
+
+
+# A plan never audited counts as audited longest ago: "last audited" as one value that is never
+# empty, so that an index serves its sort either way on PostgreSQL and SQLite alike (SQLite
+# refuses NULLS FIRST in an index). The register sorts and filters by this expression.
+NEVER_AUDITED = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
+
+
+def last_audited() -> Coalesce:
+    return Coalesce(F("last_audited_at"), Value(NEVER_AUDITED))
 
 
 class PlanQuerySet(models.QuerySet["Plan"]):
@@ -153,7 +164,12 @@ class Plan(models.Model):
         indexes = [
             models.Index(fields=["next_review_due"]),
             models.Index(fields=["primary_need", "placement_type", "age_band"]),
-            models.Index(fields=["last_audited_at", "case_reference"], name="plan_last_audited"),
+            # "Last audited" sorted either way and read from either end of the register:
+            # the ascending order forwards or backwards, and the descending one.
+            models.Index(last_audited().asc(), F("case_reference").asc(), name="plan_last_audited"),
+            models.Index(
+                last_audited().desc(), F("case_reference").asc(), name="plan_last_audited_newest"
+            ),
             # Reviews due: counted by team and month from the first index alone, and a page
             # read in order from the second, one team at a time.
             models.Index(
