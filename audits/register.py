@@ -20,6 +20,7 @@ from django.db.models import (
     Value,
     When,
 )
+from django.db.models.functions import Coalesce
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -117,8 +118,8 @@ def _label(field: str, choices: list[tuple[str, str]]) -> Case:
     )
 
 
-def _sort_expression(key: str) -> F | Case:
-    expressions: dict[str, F | Case] = {
+def _sort_expression(key: str) -> F | Case | Coalesce:
+    expressions: dict[str, F | Case | Coalesce] = {
         "reference": F("case_reference"),
         "need": F("primary_need"),
         "age": _rank("age_band", [*AgeBand.values, ""]),
