@@ -4,6 +4,7 @@ bench times the register's index scans as on a vacuumed county, not past a table
 import pytest
 from django.db import connection
 
+from audits.models import Plan
 from bench import county as county_module
 from tests.audits.factories import PlanFactory
 
@@ -12,7 +13,7 @@ def _plans_vacuumed() -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
             "SELECT last_vacuum IS NOT NULL FROM pg_stat_user_tables WHERE relname = %s",
-            [PlanFactory._meta.model._meta.db_table],
+            [Plan._meta.db_table],
         )
         return bool(cursor.fetchone()[0])
 
