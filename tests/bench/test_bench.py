@@ -111,6 +111,44 @@ def test_the_load_test_signs_in_several_roles_and_every_page_answers_them(county
             assert response.status_code == 200, (name, who)
 
 
+def test_a_scorecards_share_is_the_median_round_each_beside_its_own_trivial_run(monkeypatch):
+    from bench import load
+
+    # Three rounds in which the trivial page's own throughput moves, as it does over a run.
+    served = iter(
+        [("trivial", 600), ("page", 180), ("trivial", 400), ("page", 160)]
+        + [("trivial", 500), ("page", 200)]
+    )
+    asked = []
+
+    def alone(name, url, cookie, *, connections, seconds):
+        expected, rate = next(served)
+        asked.append((name, expected))
+        return load.LoadResult(name, rate, rate * seconds, 0, 10.0, 20.0)
+
+    monkeypatch.setattr(load, "_alone", alone)
+    trivial = ("Trivial Django page", "w", "/t", "c")
+    result = load._beside_trivial(
+        trivial, (load.COLD_SCORECARD, "w", "/s", "c"), connections=5, seconds=1
+    )
+    assert [expected for _, expected in asked] == ["trivial", "page"] * 3
+    assert [name for name, _ in asked][1::2] == [load.COLD_SCORECARD] * 3
+    assert result.shares == [0.3, 0.4, 0.4]
+    # The median share is 0.4, of the round whose trivial run served 400 a second (the first
+    # round of that share): not the best trivial run's 0.3, nor the best page's.
+    assert result.share == 0.4 and result.trivial_per_second == 400
+    assert result.requests_per_second == 160
+
+
+def test_the_median_round_of_an_even_number_is_the_lower_middle_one():
+    from bench.load import LoadResult, median_round
+
+    rounds = [
+        LoadResult(str(n), 1, 1, 0, 1, 1, share=share) for n, share in enumerate([4, 1, 3, 2])
+    ]
+    assert median_round(rounds).share == 2
+
+
 def test_the_version_bumper_makes_a_new_kpi_data_version_while_it_runs(monkeypatch):
     import time
 

@@ -38,6 +38,8 @@ def test_profile_the_warm_scorecard(tmp_path, settings, monkeypatch):
     first = client.get(url)
     assert first.status_code == 200
     print(f"\n{len(first.content):,} bytes")
+    (tmp_path.parent / "scorecard.html").write_bytes(first.content)
+    print("saved", tmp_path.parent / "scorecard.html")
 
     def timed(path: str, n: int = 200) -> float:
         started = time.perf_counter()
@@ -52,12 +54,52 @@ def test_profile_the_warm_scorecard(tmp_path, settings, monkeypatch):
         with CaptureQueriesContext(connection) as queries:
             client.get(path)
         print(path, [q["sql"][:300] for q in queries.captured_queries])
+    from django.template.loader import render_to_string
+
+    from kpis.views import scorecard as view
+
+    request = first.wsgi_request
+    page = view.cached(("scorecard-page", timezone.localdate(), "", "", "oba", ""), lambda: None)
+    context = {**page, "intro": page["intro"], "is_sendops": False, "recalculating": False}
+    empty = {**context, "tables": "", "intro": "", "exception_list": ""}
+    for name, ctx in (("full", context), ("empty", empty)):
+        started = time.perf_counter()
+        for _ in range(200):
+            render_to_string("kpis/scorecard.html", ctx, request=request)
+        print(f"render {name}: {(time.perf_counter() - started) / 200 * 1000:.2f} ms")
+    if os.environ.get("MODE") == "base":
+        profile = cProfile.Profile()
+        profile.enable()
+        for _ in range(200):
+            render_to_string("kpis/scorecard.html", empty, request=request)
+        profile.disable()
+        out = io.StringIO()
+        pstats.Stats(profile, stream=out).sort_stats("cumulative").print_stats(70)
+        print(out.getvalue())
+        return
+    print(f"accessibility page {timed(reverse('accessibility')):.2f} ms")
     print(f"trivial {timed(TRIVIAL):.2f} ms, warm scorecard {timed(url):.2f} ms")
+    cold = os.environ.get("MODE") == "cold"
+    if cold:
+        from kpis.cache import tables_forget
+
+        def timed_cold(n: int = 20) -> float:
+            spent = 0.0
+            for _ in range(n):
+                tables_forget()
+                started = time.perf_counter()
+                client.get(url)
+                spent += time.perf_counter() - started
+            return spent / n * 1000
+
+        print(f"cold scorecard {timed_cold():.2f} ms")
     profile = cProfile.Profile()
-    profile.enable()
-    for _ in range(200):
+    for _ in range(50 if cold else 200):
+        if cold:
+            tables_forget()
+        profile.enable()
         client.get(url)
-    profile.disable()
+        profile.disable()
     out = io.StringIO()
     stats = pstats.Stats(profile, stream=out).sort_stats("cumulative")
     stats.print_stats(int(os.environ.get("TOP", "60")))
@@ -67,5 +109,7 @@ def test_profile_the_warm_scorecard(tmp_path, settings, monkeypatch):
     print(out.getvalue())
     out = io.StringIO()
     shown = pstats.Stats(profile, stream=out).sort_stats("cumulative")
-    shown.print_callees("scorecard.py:.*\\(scorecard\\)|template/base.py:166|loader_tags.py:133|base.py:136\\(get_response")
+    shown.print_callees(
+        "scorecard.py:.*\\(scorecard\\)|template/base.py:166|loader_tags.py:133|base.py:136\\(get_response"
+    )
     print(out.getvalue())
