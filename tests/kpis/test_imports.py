@@ -12,6 +12,7 @@ from django.urls import reverse
 
 from kpis.imports import TableImportError, measurements_check, measurements_import, read_table
 from kpis.models import Measurement
+from tests.factories import UserFactory
 from tests.kpis.factories import IndicatorFactory, MeasurementFactory
 
 pytestmark = pytest.mark.django_db
@@ -242,6 +243,28 @@ def test_every_new_and_changed_value_has_one_history_entry_saying_who(indicators
     )
     assert Measurement.history.count() == before + 2  # the unchanged value gets no entry
     assert same.history.count() == 1
+
+
+def test_the_value_history_names_its_person_without_a_constraint_checked_per_row(
+    indicators, people
+):
+    """An import writes a history row per value: PostgreSQL does not check each one's person
+    again at commit (no foreign key constraint), and the person is still named, and emptied
+    when the person is deleted through Django, as before."""
+    with connection.cursor() as cursor:
+        constraints = connection.introspection.get_constraints(
+            cursor, Measurement.history.model._meta.db_table
+        )
+    checked = {c["columns"][0] for c in constraints.values() if c["foreign_key"]}
+    assert "history_user_id" not in checked
+    by_index = {c["columns"][0] for c in constraints.values() if c["index"]}
+    assert {"history_user_id", "indicator_id"} <= by_index  # a deletion and the history page
+    person = UserFactory(roles=["sendops"])
+    measurements_import(frame(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,61,,,\n"), by=person)
+    entry = Measurement.history.get(history_user=person)
+    person.delete()
+    entry.refresh_from_db()
+    assert entry.history_user is None and entry.value == Decimal("61")
 
 
 def test_a_file_of_new_values_is_matched_once_and_updates_nothing(indicators, people):
