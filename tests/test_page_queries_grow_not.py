@@ -109,7 +109,7 @@ class Before:
     failed: Exception | None = None
 
 
-@dataclass
+@dataclass(repr=False)  # its repr, in a failing test's report, would be every page's counts
 class CountedOnce:
     people: People
     before: dict[str, Before]
@@ -119,7 +119,7 @@ class Undone(Exception):
     """Rolls a page's savepoint back once its queries are counted."""
 
 
-def every_page_counted_before() -> CountedOnce:
+def every_page_counted_before(chosen: set[str]) -> CountedOnce:
     """The demo, the people and a round of records; then each page counted, as its own test
     did before it: its records made, each role's queries counted, all of it undone (a
     savepoint); then two more rounds. Built once for the module, where each page's test made
@@ -130,6 +130,8 @@ def every_page_counted_before() -> CountedOnce:
     more_of_everything(people, 0)  # the people's own pages not empty: emptiness may save one
     before = {}
     for page in PAGES:
+        if page.id not in chosen:
+            continue
         row, roles = page.values
         before[page.id] = found = Before()
         cache.clear()  # as each test starts (tests/conftest.py empty_cache)
@@ -157,8 +159,14 @@ def afresh(people: People) -> People:
 
 
 @pytest.fixture(scope="module")
-def counted_before(django_db_setup, django_db_blocker) -> Iterator[CountedOnce]:
-    yield from built_once(django_db_blocker, every_page_counted_before)
+def counted_before(request, django_db_setup, django_db_blocker) -> Iterator[CountedOnce]:
+    """Only the pages whose tests run (`-k`, a failed test run again) are counted."""
+    chosen = {
+        item.callspec.id
+        for item in request.session.items
+        if item.path == request.path and hasattr(item, "callspec")
+    }
+    yield from built_once(django_db_blocker, lambda: every_page_counted_before(chosen))
 
 
 @pytest.mark.parametrize(("row", "roles"), PAGES)
