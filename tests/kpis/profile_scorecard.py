@@ -67,5 +67,7 @@ def test_profile_the_warm_scorecard(tmp_path, settings, monkeypatch):
     print(out.getvalue())
     out = io.StringIO()
     shown = pstats.Stats(profile, stream=out).sort_stats("cumulative")
-    shown.print_callees("scorecard.py:.*\\(scorecard\\)|template/base.py:166|loader_tags.py:133|base.py:136\\(get_response")
+    shown.print_callees(
+        "scorecard.py:.*\\(scorecard\\)|template/base.py:166|loader_tags.py:133|base.py:136\\(get_response"
+    )
     print(out.getvalue())
