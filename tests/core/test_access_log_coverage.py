@@ -3,6 +3,7 @@ refusal writes an access event (issue 21, item 4)."""
 
 import datetime
 import re
+from collections.abc import Iterator
 
 import pytest
 from django.urls import reverse
@@ -10,6 +11,7 @@ from django.urls import reverse
 from audits.peer_moderation import peer_moderation_start
 from send_qa.core.models import AccessEvent
 from tests.audits.factories import AdviceFactory, AuditFactory, PlanFactory
+from tests.conftest import built_once
 from tests.permission_matrix import ROWS, a_session, an_advice
 
 
@@ -44,13 +46,21 @@ def case_records(people) -> None:
     a_session(people)
 
 
+@pytest.fixture(scope="module")
+def case_records_of_module(people_of_module, django_db_blocker) -> Iterator[None]:
+    """`case_records`, made once for the module (built_once) rather than for each of its 575
+    tests (half their time): every test starts from them and its own changes are undone."""
+    yield from built_once(django_db_blocker, lambda: case_records(people_of_module))
+
+
 @pytest.mark.parametrize(
     ("row", "role"),
     CELLS,
     ids=[f"{row.url_name}-{role}-{i}" for i, (row, role) in enumerate(CELLS)],
 )
-def test_case_level_pages_downloads_and_refusals_are_logged(row, role, people, client_for):
-    case_records(people)
+def test_case_level_pages_downloads_and_refusals_are_logged(
+    row, role, case_records_of_module, people, client_for
+):
     client = client_for(people[role])
     url = reverse(row.url_name, kwargs=row.kwargs(people))
     data = row.data(people) if callable(row.data) else row.data
