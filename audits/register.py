@@ -77,18 +77,20 @@ def keep_last_audited(plan_ids: Iterable[int] | None = None) -> int:
         return Plan.objects.filter(pk__in=plan_ids).update(last_audited_at=Subquery(latest))
     # Every plan: only those whose last audit moved are written, so a bulk write of a few
     # audits does not leave a new row version of every plan behind (dead rows the register's
-    # index scans would read past until the next VACUUM).
-    moved = (
-        Plan.objects.annotate(latest=Subquery(latest))
+    # index scans would read past until the next VACUUM). One pass over the plans, the test in
+    # the UPDATE's own WHERE: as `pk IN (the plans that moved)`, a planner that misjudged the
+    # plans' number (fresh statistics of a table just written) ran the whole inner query again
+    # for each plan, a minute for a few hundred plans.
+    return (
+        Plan.objects.alias(latest=Subquery(latest))
         .filter(
             Q(last_audited_at__isnull=True, latest__isnull=False)
             | Q(last_audited_at__isnull=False, latest__isnull=True)
             | Q(last_audited_at__lt=F("latest"))
             | Q(last_audited_at__gt=F("latest"))
         )
-        .values("pk")
+        .update(last_audited_at=Subquery(latest))
     )
-    return Plan.objects.filter(pk__in=moved).update(last_audited_at=Subquery(latest))
 
 
 def not_audited_in_the_last(
