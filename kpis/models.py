@@ -287,9 +287,9 @@ class Measurement(models.Model):
     # without that index every value an import adds or changes writes one index entry fewer.
     # Who made a change is kept without a foreign key constraint: an import of 100,000 values
     # writes 100,000 history rows, and PostgreSQL would check each one's person again at
-    # commit (0.2-0.3 s of an import that may take twice a plain COPY: docs/performance.md).
-    # The person is the one signed in; a person deleted through Django still empties the
-    # field (on_delete), and a history entry is never written by hand.
+    # commit (the import's target is twice a plain COPY: docs/performance.md). The person is
+    # the one signed in; a person deleted through Django still empties the field (on_delete),
+    # and a history entry is never written by hand.
     history = HistoricalRecords(no_db_index=["id"], user_db_constraint=False)
 
     objects = MeasurementQuerySet.as_manager()
