@@ -3,11 +3,13 @@
 import os
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from importlib import import_module
 from typing import TypeVar
 
 import pytest
 from django.conf import settings
 from django.db import transaction
+from django.http import HttpRequest
 from django.test import Client, override_settings
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.oath import TOTP
@@ -215,14 +217,43 @@ def current_code(device: TOTPDevice) -> str:
     return f"{totp.token():0{device.digits}d}"
 
 
+def _session_backend() -> str:
+    """The backend force_login names: the first that can fetch a signed-in person."""
+    from django.contrib.auth import load_backend
+
+    return next(
+        path for path in settings.AUTHENTICATION_BACKENDS if hasattr(load_backend(path), "get_user")
+    )
+
+
 def signed_in_client(user: User) -> Client:
-    """A client signed in as the person, two-factor step included for roles that need it."""
-    client = Client()
-    client.force_login(user)
+    """A client signed in as the person, two-factor step included for roles that need it.
+
+    Its session holds what Django's force_login puts in it and what the portal's own sign-in
+    receivers add (both session clocks, the two-factor choice), saved in one write. force_login
+    also sends user_logged_in to the receivers that write elsewhere (last_login and its history
+    row, django-axes's and the access log's sign-in records): writes no test client reads, a
+    quarter of a permission-matrix cell. Signing in itself is tested through the sign-in page;
+    tests/core/test_test_clients.py checks this session against force_login's."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+
+    from send_qa.core.session_timeout import start_session_clocks
+    from send_qa.core.two_factor import note_choice_at_sign_in
+
+    request = HttpRequest()
+    request.session = import_module(settings.SESSION_ENGINE).SessionStore()
+    request.user = user
+    user.backend = _session_backend()
+    request.session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+    request.session[BACKEND_SESSION_KEY] = user.backend
+    request.session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+    for receiver in (start_session_clocks, note_choice_at_sign_in):
+        receiver(sender=type(user), request=request, user=user)
     if user.has_role(*settings.OTP_REQUIRED_ROLES):
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
-        session.save()
+        request.session[DEVICE_ID_SESSION_KEY] = authenticator_for(user).persistent_id
+    request.session.save()
+    client = Client()
+    client.cookies[settings.SESSION_COOKIE_NAME] = request.session.session_key
     return client
 
 
