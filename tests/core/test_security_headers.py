@@ -10,6 +10,13 @@ from tests.permission_matrix import ANONYMOUS, ROLES, ROWS
 
 pytestmark = pytest.mark.django_db
 
+
+@pytest.fixture
+def people(people_shared):
+    """The same people for every test of this module, made once (tests/conftest.py)."""
+    return people_shared
+
+
 PRODUCTION = {
     "DEBUG": False,
     "SECRET_KEY": "kV3q-8xZ2m_Lr7pT0wYb5nHc9sJd4gFa6uEo1iQk-Rz8yXv2Bt7Nl0Mp3Ws5Dh9Gj",
