@@ -267,6 +267,16 @@ class MeasurementQuerySet(models.QuerySet["Measurement"]):
         return self.filter(area=Area.LOCAL)
 
 
+class HistoryWithoutDateIndex(HistoricalRecords):
+    """simple-history's records without the index on `history_date`, which the library sets
+    for every model at once (`SIMPLE_HISTORY_DATE_INDEX`). For a history read only by its
+    record's parent, where the index costs every bulk write an entry and serves no query."""
+
+    @property
+    def _date_indexing(self) -> bool:
+        return False
+
+
 class Measurement(models.Model):
     # No index of its own: the unique constraint (indicator, period, area) starts with it.
     indicator = models.ForeignKey(
@@ -283,14 +293,15 @@ class Measurement(models.Model):
     commentary = models.TextField(blank=True, help_text="The story behind the data.")
     computed_at = models.DateTimeField(null=True, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
-    # The value history is read by indicator (kpis/views/history.py), never by a value's id:
-    # without that index every value an import adds or changes writes one index entry fewer.
+    # The value history is read by indicator (kpis/views/history.py), never by a value's id
+    # nor by date: without those two indexes every value an import adds or changes writes two
+    # index entries fewer.
     # Who made a change is kept without a foreign key constraint: an import of 100,000 values
     # writes 100,000 history rows, and PostgreSQL would check each one's person again at
     # commit (the import's target is twice a plain COPY: docs/performance.md). The person is
     # the one signed in; a person deleted through Django still empties the field (on_delete),
     # and a history entry is never written by hand.
-    history = HistoricalRecords(no_db_index=["id"], user_db_constraint=False)
+    history = HistoryWithoutDateIndex(no_db_index=["id"], user_db_constraint=False)
 
     objects = MeasurementQuerySet.as_manager()
 

@@ -33,9 +33,16 @@ def gunicorn_config(**environ: str) -> dict[str, str]:
     return dict(re.findall(r"^(\w+)\s+= (.*)$", result.stdout, re.MULTILINE))
 
 
-@pytest.mark.parametrize(("cpus", "workers"), [(None, 2), (1, 2), (2, 2), (4, 4), (64, 8)])
-def test_one_worker_a_core_at_least_two_at_most_eight(cpus, workers):
+@pytest.mark.parametrize(
+    ("cpus", "workers"), [(None, 3), (1, 3), (2, 5), (4, 9), (8, 17), (64, 17)]
+)
+def test_twice_the_cores_plus_one_at_most_seventeen(cpus, workers):
     assert default_workers(cpus) == workers
+
+
+def test_the_default_database_connections_stay_under_postgresqls_hundred():
+    """Every thread of every worker may hold a connection; the worker and beat hold 3 more."""
+    assert default_workers(1024) * THREADS + 3 < 100
 
 
 def test_gunicorn_runs_threaded_workers_sized_to_the_cores():

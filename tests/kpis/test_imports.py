@@ -259,6 +259,7 @@ def test_the_value_history_names_its_person_without_a_constraint_checked_per_row
     assert "history_user_id" not in checked
     by_index = {c["columns"][0] for c in constraints.values() if c["index"]}
     assert {"history_user_id", "indicator_id"} <= by_index  # a deletion and the history page
+    assert not {"id", "history_date"} & by_index  # read by no query; each costs a write an entry
     person = UserFactory(roles=["sendops"])
     measurements_import(frame(HEADER + "EHCP_20WK,2026-09-01,2026-12-31,local,61,,,\n"), by=person)
     entry = Measurement.history.get(history_user=person)
