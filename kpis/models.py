@@ -270,7 +270,10 @@ class MeasurementQuerySet(models.QuerySet["Measurement"]):
 class HistoryWithoutDateIndex(HistoricalRecords):
     """simple-history's records without the index on `history_date`, which the library sets
     for every model at once (`SIMPLE_HISTORY_DATE_INDEX`). For a history read only by its
-    record's parent, where the index costs every bulk write an entry and serves no query."""
+    record's parent, where the index costs every bulk write an entry and serves no query.
+    `_date_indexing` is the library's own switch, read when it builds the history model; a
+    test reads the table's indexes (tests/kpis/test_imports.py), so an upgrade that stops
+    honouring it fails there."""
 
     @property
     def _date_indexing(self) -> bool:
