@@ -7,7 +7,13 @@ from send_qa.core import navigation
 
 
 def lineage_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
-    """A fresh database knows the shipped reorganisations of authorities."""
+    """A fresh database knows the shipped reorganisations of authorities. Django sends this
+    after every migrate, also one that migrated only other apps (`migrate core`): then the
+    authorities' table may not exist yet, and the migrated state (`apps`) does not have it."""
+    try:
+        kwargs["apps"].get_model("benchmarks", "Authority")
+    except LookupError:
+        return
     from benchmarks.lineage import lineage_load  # noqa: PLC0415 - models load after ready()
 
     lineage_load()
