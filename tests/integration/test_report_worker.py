@@ -115,7 +115,7 @@ def test_a_real_worker_compiles_the_report(workers, people):
 
 def test_a_worker_killed_mid_compile_leaves_no_file_and_the_job_is_picked_up_again(workers, people):
     report = a_report()
-    # A long narrative (15 pages), so that the compilation is still running when its worker is
+    # A long narrative (a 15-page report), so that the compilation is still running when its worker is
     # killed: it runs for seconds, the test looks every 50 ms. Longer only slows the recompile.
     report.working_well = "\n\n".join(
         f"{n}. Plans written with families show what matters to the child."
