@@ -5,6 +5,7 @@ the Django test client and fails when a URL name has no row; the browser suite r
 axe-core on every page a role may open (a GET row with 200 for that role).
 """
 
+import datetime
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -304,7 +305,6 @@ def an_action(people: People) -> dict:
 
 def a_kpi_exception(people: People) -> dict:
     """The query of "Raise an action" from a red indicator's value."""
-    import datetime
     from decimal import Decimal
 
     from kpis.follow_up import KIND, exception_ref
@@ -715,3 +715,24 @@ ROWS: list[Row] = [
 # Django's admin site has many URL names of its own; they share one gate
 # (AdminSite.has_permission), checked through the admin rows above.
 FAMILIES_COVERED_BY_ROWS = ("admin:",)
+
+
+def case_records(people: People) -> None:
+    """Records every case-level list can show: a submitted audit of a plan of the caseworker's
+    team with its review due, by the auditor; a peer moderation of another; advice the auditor
+    scores and overdue advice; a moderation session."""
+    from audits.peer_moderation import peer_moderation_start
+    from tests.audits.factories import AdviceFactory, AuditFactory, PlanFactory
+
+    plan = PlanFactory(
+        team=people.caseworker.team,
+        caseworker=people.caseworker,
+        next_review_due=datetime.date.today() + datetime.timedelta(days=7),
+    )
+    audit = AuditFactory(auditor=people.auditor, plan=plan)
+    audit.status = audit.Status.SUBMITTED
+    audit.save()
+    peer_moderation_start(plan=PlanFactory(team=people.caseworker.team), by=people.caseworker)
+    an_advice(people)
+    AdviceFactory(requested=datetime.date.today() - datetime.timedelta(weeks=10))
+    a_session(people)
