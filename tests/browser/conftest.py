@@ -99,6 +99,9 @@ def axe_violations(page) -> list[str]:
     # Evaluated through the DevTools protocol: a <script> tag would break the page's
     # Content Security Policy, which allows no inline script. Once a context has run axe, every
     # later page of it gets axe as it loads (an init script, sent once, not per page).
+    # A page still navigating has no document to check; the caller waits for the new page's
+    # content first, and this waits for its load as well.
+    page.wait_for_load_state("load")
     if not page.evaluate("typeof window.axe !== 'undefined'"):
         page.evaluate(AXE_JS.read_text(encoding="utf-8") + "\n;undefined")
     if page.context not in _axe_ahead:

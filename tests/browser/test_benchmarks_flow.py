@@ -52,8 +52,10 @@ def test_dfe_file_and_neighbours_then_the_board_reads_the_scorecard(
     page.get_by_label("Upload a CSV or XLSX file").set_input_files(str(neighbours))
     page.get_by_label("Release").fill("2025")
     page.get_by_role("button", name="Check the file").click()
+    expect(page.get_by_text("Check before you import neighbours.csv")).to_be_visible()
     problems += axe_violations(page)
     page.get_by_role("button", name="Import this file").click()
+    expect(page.get_by_text("Imported neighbours.csv").first).to_be_visible()
     problems += axe_violations(page)
 
     board = new_page(people.board)
