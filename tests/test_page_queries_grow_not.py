@@ -2,24 +2,23 @@
 GET of the permission matrix that answers 200 is counted on the demo local area (with a few
 records where the matrix's people see them), then again after more records of every kind (issue 22). A count that grows is a query per row.
 
-The demo, the people and the first counts are made once for the module (they took 1.4 s per
+The demo (seeded once a run, tests/demo_once.py), the people and the first counts are made once
+for the module (they took 1.4 s per
 test): each test makes its page's records again and counts it on the larger data."""
 
-import io
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import urlencode
 
 import pytest
 from django.core.cache import cache
-from django.core.management import call_command
 from django.db import transaction
-from django.test import override_settings
 from django.urls import reverse
 
 from bench.county import statistics_fresh
 from send_qa.core.models import User
-from tests.conftest import ROLE_PEOPLE, People, built_once, make_people, signed_in_client
+from tests.conftest import ROLE_PEOPLE, People, make_people, signed_in_client
+from tests.demo_once import built_on_the_demo, shared_run_folder
 from tests.permission_matrix import ANONYMOUS, ROLES, ROWS, Row
 from tests.queries import page_queries
 
@@ -30,11 +29,6 @@ PAGES = [
     if row.method == "get"
     and (roles := [r for r in ROLES if r != ANONYMOUS and row.status_for(r) == 200])
 ]
-
-
-def seed_demo() -> None:
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", "--password", "demo-password-123", stdout=io.StringIO())
 
 
 def more_of_everything(people, round_: int) -> None:
@@ -121,12 +115,11 @@ class Undone(Exception):
 
 
 def every_page_counted_before(chosen: set[str]) -> CountedOnce:
-    """The demo, the people and a round of records; then each page counted, as its own test
+    """On the demo: the people and a round of records; then each page counted, as its own test
     did before it: its records made, each role's queries counted, all of it undone (a
     savepoint); then two more rounds. Built once for the module, where each page's test made
     all of it afresh (1.4 s each): the test makes its page's records again, counts again on
     the larger data and compares. A page that fails here fails its own test only."""
-    seed_demo()
     people = make_people()
     more_of_everything(people, 0)  # the people's own pages not empty: emptiness may save one
     # The planner's statistics before any page is opened (`built_once` gathers them only once
@@ -163,14 +156,21 @@ def afresh(people: People) -> People:
 
 
 @pytest.fixture(scope="module")
-def counted_before(request, django_db_setup, django_db_blocker) -> Iterator[CountedOnce]:
-    """Only the pages whose tests run (`-k`, a failed test run again) are counted."""
+def counted_before(
+    request, django_db_setup, django_db_blocker, tmp_path_factory
+) -> Iterator[CountedOnce]:
+    """On the demo, seeded once a run (tests/demo_once.py). Only the pages whose tests run
+    (`-k`, a failed test run again) are counted."""
     chosen = {
         item.callspec.id
         for item in request.session.items
         if item.path == request.path and hasattr(item, "callspec")
     }
-    yield from built_once(django_db_blocker, lambda: every_page_counted_before(chosen))
+    yield from built_on_the_demo(
+        django_db_blocker,
+        shared_run_folder(tmp_path_factory),
+        lambda printed: every_page_counted_before(chosen),
+    )
 
 
 @pytest.mark.parametrize(("row", "roles"), PAGES)

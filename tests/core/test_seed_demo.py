@@ -1,8 +1,5 @@
-import io
-
 import pytest
 from django.core.management import CommandError, call_command
-from django.test import override_settings
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from governance.models import Decision, Forum, ForwardPlanItem, Meeting
@@ -10,23 +7,19 @@ from governance.services import forward_plan_draw
 from send_qa.core.demo import DEMO_TOTP_SECRET
 from send_qa.core.models import Period, User, academic_year_start
 from send_qa.core.roles import Role
-from tests.conftest import built_once
+from tests.demo_once import DEMO_PASSWORD, built_on_the_demo, shared_run_folder
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(scope="module")
-def seeded(django_db_setup, django_db_blocker):
-    """What `make run` prints, seeding the demo in debug mode with a password: seeded once for
-    the tests that read it (each test's changes are rolled back after it)."""
-    yield from built_once(django_db_blocker, seed_with_a_password)
-
-
-def seed_with_a_password() -> str:
-    out = io.StringIO()
-    with override_settings(DEBUG=True):
-        call_command("seed_demo", "--password", "demo-password-123", stdout=out)
-    return out.getvalue()
+def seeded(django_db_setup, django_db_blocker, tmp_path_factory):
+    """What `make run` prints, seeding the demo in debug mode with a password: seeded once a
+    run for the tests that read it (tests/demo_once.py; each test's changes are rolled back
+    after it)."""
+    yield from built_on_the_demo(
+        django_db_blocker, shared_run_folder(tmp_path_factory), lambda printed: printed
+    )
 
 
 # The tests that refuse to seed come first: once `seeded` is built, the tests after it in this
@@ -58,14 +51,14 @@ def test_builds_a_demo_area_with_one_person_per_role(seeded):
     for role in Role:
         person = User.objects.with_role(role).get()
         assert person.email.endswith("@demo.invalid")
-        assert person.check_password("demo-password-123")
+        assert person.check_password(DEMO_PASSWORD)
         assert person.email in out
     assert Period.objects.current_term() is not None
 
 
 def test_running_it_twice_does_not_duplicate(seeded, settings):
     settings.DEBUG = True
-    call_command("seed_demo", "--password", "demo-password-123")  # the second time
+    call_command("seed_demo", "--password", DEMO_PASSWORD)  # the second time
     assert User.objects.filter(email__endswith="@demo.invalid").count() == len(Role)
 
 
@@ -81,13 +74,13 @@ def test_demo_admin_and_sendops_have_the_published_demo_authenticator(seeded, se
 
 
 def test_the_demo_has_a_year_of_meetings_with_the_plan_drawn(seeded, settings):
-    """Here rather than in tests/governance, to read the demo seeded once for this module."""
+    """Here rather than in tests/governance, to read the demo seeded once (tests/demo_once.py)."""
     settings.DEBUG = True
-    call_command("seed_demo", "--password", "demo-password-123")
+    call_command("seed_demo", "--password", DEMO_PASSWORD)
     assert {m.forum for m in Meeting.objects.all()} == set(Forum.values)
     assert ForwardPlanItem.objects.filter(meeting__forum=Forum.SCRUTINY).exists()
     assert Decision.objects.count() in (0, 2)  # none when no board has met yet this year
     year = academic_year_start(Meeting.objects.first().date)
     assert forward_plan_draw(year).created == 0  # the demo drew it up already
-    call_command("seed_demo", "--password", "demo-password-123")
+    call_command("seed_demo", "--password", DEMO_PASSWORD)
     assert Decision.objects.count() in (0, 2)
