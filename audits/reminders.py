@@ -10,11 +10,10 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import transaction
-from django.template.loader import render_to_string
 
 from audits.models import Advice, AdviceReminder, AdviceService
+from send_qa.core.emails import email_send
 
 Stage = AdviceReminder.Stage
 
@@ -68,11 +67,6 @@ def advice_reminders_send(*, on: datetime.date) -> int:
                 "service_name": settings.SERVICE_NAME,
                 "site_url": settings.SITE_URL,
             }
-            send_mail(
-                subject=render_to_string("emails/advice_reminder_subject.txt", context).strip(),
-                message=render_to_string("emails/advice_reminder.txt", context),
-                from_email=None,
-                recipient_list=[reminder.service.contact_email],
-            )
+            email_send("advice_reminder", reminder.service.contact_email, context)
         sent += 1
     return sent

@@ -14,13 +14,12 @@ from decimal import Decimal
 from typing import Any
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db.models import Count, Max, Q, Sum
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from audits.models import Answer, Audit, TemplateItem
 from audits.models.audits import AuditQuerySet
+from send_qa.core.emails import email_send
 from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Team
 from send_qa.core.suppression import WITHHELD, Describes, counts_table, figure_withheld
@@ -64,12 +63,7 @@ def self_audit_emails_send(audits: Iterable[Audit]) -> int:
             "url": settings.SITE_URL.rstrip("/")
             + reverse("audits:skills_detail", kwargs={"audit_uuid": audit.uuid}),
         }
-        send_mail(
-            subject=render_to_string("emails/skills_self_audit_subject.txt", context).strip(),
-            message=render_to_string("emails/skills_self_audit.txt", context),
-            from_email=None,
-            recipient_list=[person.email],
-        )
+        email_send("skills_self_audit", person.email, context)
         sent += 1
     return sent
 

@@ -5,12 +5,11 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from kpis.models import ExceptionNote, Indicator, Measurement
 from kpis.scorecard import Row, scorecard_rows
+from send_qa.core.emails import email_send
 from send_qa.core.models import User
 
 
@@ -57,10 +56,5 @@ def commentary_requests_send(*, as_at: datetime.date) -> int:
             ],
             "service_name": settings.SERVICE_NAME,
         }
-        send_mail(
-            subject=render_to_string("emails/exception_request_subject.txt", context).strip(),
-            message=render_to_string("emails/exception_request.txt", context),
-            from_email=None,
-            recipient_list=[owner.email],
-        )
+        email_send("exception_request", owner.email, context)
     return len(by_owner)

@@ -44,3 +44,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
     if value is None:
         return default
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_int_item(name: str, item: str) -> int:
+    """One whole number of a list that `name` gives, failing loudly on anything else."""
+    try:
+        return int(item)
+    except ValueError:
+        raise ImproperlyConfigured(
+            f"{name} must be whole numbers separated by commas, not {item!r}."
+        ) from None

@@ -9,7 +9,7 @@ from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 
-from send_qa.env import env_bool, env_int, env_list, env_str
+from send_qa.env import env_bool, env_int, env_int_item, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("SEND_QA_VAR_DIR", str(BASE_DIR / "var")))
@@ -186,13 +186,51 @@ CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
 CRISPY_FAIL_SILENTLY = not DEBUG
 
-# Email: console in development, SMTP in production.
-EMAIL_BACKEND = env_str(
-    "EMAIL_BACKEND",
-    "django.core.mail.backends.console.EmailBackend"
-    if DEBUG
-    else "django.core.mail.backends.smtp.EmailBackend",
+# Email (send_qa.core.emails): every email is kept in the outbox and delivered by the worker
+# through the mail service EMAIL_SERVICE names: "console" (the default in development), "smtp"
+# (the default otherwise), "notify" (GOV.UK Notify, send_qa.core.notify) or a Django email
+# backend's dotted path.
+EMAIL_BACKEND = "send_qa.core.emails.OutboxBackend"
+EMAIL_SERVICES = {
+    "console": "django.core.mail.backends.console.EmailBackend",
+    "smtp": "django.core.mail.backends.smtp.EmailBackend",
+    "notify": "send_qa.core.notify.NotifyBackend",
+}
+EMAIL_SERVICE = env_str("EMAIL_SERVICE", "console" if DEBUG else "smtp")
+if EMAIL_SERVICE not in EMAIL_SERVICES and "." not in EMAIL_SERVICE:
+    raise ImproperlyConfigured(
+        f"EMAIL_SERVICE must be console, smtp, notify or a Django email backend's dotted path,"
+        f" not {EMAIL_SERVICE!r}."
+    )
+EMAIL_SERVICE_BACKEND = EMAIL_SERVICES.get(EMAIL_SERVICE, EMAIL_SERVICE)
+_NOTIFY = EMAIL_SERVICE == "notify"
+NOTIFY_API_KEY = env_str("NOTIFY_API_KEY", required=_NOTIFY)
+NOTIFY_BASE_URL = env_str("NOTIFY_BASE_URL", "https://api.notifications.service.gov.uk")
+NOTIFY_TEMPLATE_ID = env_str("NOTIFY_TEMPLATE_ID", required=_NOTIFY)
+NOTIFY_REPLY_TO_ID = env_str("NOTIFY_REPLY_TO_ID")
+# Seconds to wait before each further try of an email the mail service did not take: five
+# tries over about two and a half hours by default, then it is listed as not sent.
+EMAIL_RETRY_AFTER = [
+    env_int_item("EMAIL_RETRY_AFTER", item)
+    for item in env_list("EMAIL_RETRY_AFTER", ["60", "300", "1800", "7200"])
+]
+# The kinds of email (their templates' names under templates/emails/), each of which may have
+# its own Notify template: NOTIFY_TEMPLATE_ID_INVITATION and so on.
+EMAIL_KINDS = (
+    "invitation",
+    "password_reset",
+    "roles_changed_person",
+    "roles_changed_admin",
+    "advice_reminder",
+    "action_reminder",
+    "exception_request",
+    "skills_self_audit",
 )
+NOTIFY_TEMPLATE_IDS = {
+    kind: env_str(f"NOTIFY_TEMPLATE_ID_{kind.upper()}")
+    for kind in EMAIL_KINDS
+    if env_str(f"NOTIFY_TEMPLATE_ID_{kind.upper()}")
+}
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("EMAIL_HOST_USER")
@@ -303,6 +341,15 @@ CELERY_BEAT_SCHEDULE: dict = {
     "forget-submitted-forms": {
         "task": "send_qa.core.tasks.forget_submitted_forms",
         "schedule": crontab(hour=3, minute=45),
+    },
+    # Emails whose delivery job was lost are queued again; old ones are forgotten after 90 days.
+    "queue-lost-emails-again": {
+        "task": "send_qa.core.tasks.queue_lost_emails_again",
+        "schedule": crontab(minute="*/10"),
+    },
+    "forget-old-emails": {
+        "task": "send_qa.core.tasks.forget_old_emails",
+        "schedule": crontab(hour=3, minute=50),
     },
     # A compilation the worker's queue never got (Redis was down) is sent again.
     "resend-unsent-reports": {

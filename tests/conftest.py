@@ -20,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from send_qa.core.models import Organisation, User
 from send_qa.core.roles import Role
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
+from tests.notify_stand_in import notify  # noqa: F401 - GOV.UK Notify on loopback, a fixture
 
 # On a developer's machine hypothesis explores new examples each run (and replays failures it
 # found before); CI runs a fixed set, so that a red CI always points at a change.

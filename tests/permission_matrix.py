@@ -46,6 +46,19 @@ def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int
     return expect
 
 
+def an_email_not_sent(people: People) -> dict:
+    from send_qa.core.models import OutgoingEmail
+
+    email = OutgoingEmail.objects.create(
+        kind="action_reminder",
+        to="lead@example.org",
+        subject="Your actions this week",
+        status=OutgoingEmail.Status.FAILED,
+        failure="GOV.UK Notify could not be reached.",
+    )
+    return {"email_uuid": email.uuid}
+
+
 def an_import(people: People) -> dict:
     from benchmarks.models import Import
 
@@ -429,6 +442,13 @@ ROWS: list[Row] = [
         kwargs=lambda people: {"slug": "audits-and-moderation"},
     ),
     Row("core:access_log", only("admin")),
+    Row("core:emails_not_sent", only("admin", "sendops")),
+    Row(
+        "core:email_send_again",
+        only("admin", "sendops", ok=302),
+        method="post",
+        kwargs=an_email_not_sent,
+    ),
     Row("core:access_log_csv", only("admin"), is_page=False),
     Row(
         "core:export_new",

@@ -5,11 +5,10 @@ import datetime
 from collections import defaultdict
 
 from django.conf import settings
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from send_qa.core.emails import email_send
 from wsoa.models import Action, ReminderSent
 
 
@@ -50,12 +49,7 @@ def action_reminders_send(*, on: datetime.date) -> int:
                     "url": settings.SITE_URL + reverse("wsoa:my_actions"),
                     "service_name": settings.SERVICE_NAME,
                 }
-                send_mail(
-                    subject=render_to_string("emails/action_reminder_subject.txt", context).strip(),
-                    message=render_to_string("emails/action_reminder.txt", context),
-                    from_email=None,
-                    recipient_list=[owner.email],
-                )
+                email_send("action_reminder", owner.email, context)
         except IntegrityError:  # another worker sent it a moment ago
             continue
         sent += 1

@@ -24,6 +24,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from send_qa.core.access import opaque_id
 from send_qa.core.access_log import record_reference
+from send_qa.core.emails import email_send
 from send_qa.core.models import AccessEvent, Organisation, Team, User
 from send_qa.core.once import ONCE_FIELD, new_token
 from send_qa.core.roles import CASE_LEVEL_ROLES, ROLE_DESCRIPTIONS, TEAM_ROLES, Role
@@ -203,6 +204,18 @@ class PasswordResetRequestForm(GDSFormMixin, auth_forms.PasswordResetForm):
         self.fields["email"].error_messages["invalid"] = (
             "Enter an email address in the correct format, like name@example.org"
         )
+
+    def send_mail(
+        self,
+        subject_template_name: str,
+        email_template_name: str,
+        context: dict[str, Any],
+        from_email: str | None,
+        to_email: str,
+        html_email_template_name: str | None = None,
+    ) -> None:
+        """Through the portal's outbox, as every email (send_qa.core.emails)."""
+        email_send("password_reset", to_email, context)
 
 
 class ChooseNewPasswordForm(GDSFormMixin, auth_forms.SetPasswordForm):

@@ -9,13 +9,12 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib.auth.tokens import PasswordResetTokenGenerator
-from django.core.mail import send_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.crypto import constant_time_compare
 from django.utils.encoding import force_bytes
 from django.utils.http import base36_to_int, urlsafe_base64_encode
 
+from send_qa.core.emails import email_send
 from send_qa.core.models import User
 
 
@@ -70,11 +69,5 @@ def invitation_send(*, user_id: int) -> bool:
         "service_name": settings.SERVICE_NAME,
         "lifetime": link_lifetime_words(settings.INVITATION_TIMEOUT),
     }
-    send_mail(
-        subject=render_to_string("emails/invitation_subject.txt", context).strip(),
-        message=render_to_string("emails/invitation.txt", context),
-        html_message=render_to_string("emails/invitation.html", context),
-        from_email=None,
-        recipient_list=[user.email],
-    )
+    email_send("invitation", user.email, context)
     return True

@@ -481,3 +481,41 @@ class Export(TrackedJob):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+
+class OutgoingEmail(models.Model):
+    """An email the portal sends, kept until it is delivered (send_qa.core.emails): queued in
+    the transaction of what caused it, handed to the mail service (GOV.UK Notify, SMTP or the
+    console) by the worker, tried again after a failure and, once the tries are spent, listed
+    for SENDOPS to send again. Its text is dropped once it is sent: it may hold a sign-in link."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", "Waiting to be sent"
+        SENT = "sent", "Sent"
+        FAILED = "failed", "Not sent"
+
+    uuid = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    kind = models.CharField(max_length=60, help_text="Which email: its templates' name.")
+    to = models.EmailField(max_length=254)
+    subject = models.CharField(max_length=300)
+    body = models.TextField(blank=True, help_text="The plain text; emptied once sent.")
+    html_body = models.TextField(blank=True, help_text="The HTML, if any; emptied once sent.")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    queued_at = models.DateTimeField(default=timezone.now)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    failure = models.CharField(max_length=300, blank=True, help_text="Why, in plain words.")
+    sent_as = models.CharField(
+        max_length=100, blank=True, help_text="The mail service's id for it (Notify's)."
+    )
+    sent_again_by = models.ForeignKey(
+        User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    sent_again_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-queued_at"]
+        indexes = [models.Index(fields=["status", "queued_at"], name="outgoing_email_status")]
+
+    def __str__(self) -> str:
+        return f"{self.subject} to {self.to}"

@@ -6,10 +6,9 @@ each other active admin, who can check it with the admin who made it.
 """
 
 from django.conf import settings
-from django.core.mail import send_mass_mail
-from django.template.loader import render_to_string
 from django.urls import reverse
 
+from send_qa.core.emails import email_send
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 
@@ -30,22 +29,14 @@ def roles_changed_tell(*, person_id: int, admin_id: int, changes: str, invited: 
         "service_name": settings.SERVICE_NAME,
         "history_url": f"{settings.SITE_URL}{reverse('core:access_log')}?account={person.uuid}",
     }
-    messages = []
+    sent = 0
     if not invited and person.is_active:
-        messages.append(_message("emails/roles_changed_person", context, person.email))
+        sent += email_send("roles_changed_person", person.email, context)
     others = (
         User.objects.active()
         .with_role(Role.ADMIN)
         .exclude(pk__in=[admin.pk, person.pk])
         .order_by("email")
     )
-    messages += [_message("emails/roles_changed_admin", context, other.email) for other in others]
-    sent: int = send_mass_mail(messages)
+    sent += email_send("roles_changed_admin", [other.email for other in others], context)
     return sent
-
-
-def _message(
-    template: str, context: dict[str, object], to: str
-) -> tuple[str, str, None, list[str]]:
-    subject = render_to_string(f"{template}_subject.txt", context).strip()
-    return subject, render_to_string(f"{template}.txt", context), None, [to]

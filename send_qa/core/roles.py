@@ -39,6 +39,9 @@ PEOPLE_MANAGERS = frozenset({Role.ADMIN})  # invite people, give roles, deactiva
 ACCESS_LOG_READERS = frozenset({Role.ADMIN})  # who opened or downloaded case-level records
 ADMIN_SITE_USERS = frozenset({Role.ADMIN})  # Django's admin site
 HISTORY_READERS = frozenset({Role.SENDOPS})  # the change history of any record
+# Emails the mail service did not take (send_qa.core.emails): seen and sent again by those
+# who run the service and those who invite people.
+EMAIL_WATCHERS = frozenset({Role.SENDOPS, Role.ADMIN})
 # Roles that open case-level records (plans, audits, advice, moderation). Nobody may give one
 # to themself: another admin must, so no admin reaches case references on their own say-so.
 CASE_LEVEL_ROLES = frozenset({Role.SENDOPS, Role.AUDITOR, Role.CASEWORKER})
@@ -62,6 +65,14 @@ NAV_ITEMS = (
         ACCESS_LOG_READERS,
         "Administration",
         "Who opened or downloaded case-level records.",
+    ),
+    NavItem(
+        135,
+        "Emails",
+        "core:emails_not_sent",
+        frozenset({Role.ADMIN}),  # SENDOPS: from their home page, when there are some
+        "Administration",
+        "Emails the mail service did not take, to send again.",
     ),
     NavItem(
         140,

@@ -1,31 +1,46 @@
 """Background jobs of the core app: thin wrappers that take ids and call plain functions."""
 
-from celery import Task, shared_task
+from celery import shared_task
 
+from send_qa.core.emails import (
+    email_deliver_or_retry,
+    emails_lost_queue_again,
+    emails_old_forget,
+)
 from send_qa.core.exports import export_make, exports_remove_expired
 from send_qa.core.invitations import invitation_send
 from send_qa.core.once import submitted_forms_forget
 from send_qa.core.role_notices import roles_changed_tell
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_invitation(self: Task, user_id: int) -> bool:
-    try:
-        return invitation_send(user_id=user_id)
-    except OSError as exc:  # the mail server is unreachable: try again later
-        raise self.retry(exc=exc) from exc
+@shared_task
+def send_invitation(user_id: int) -> bool:
+    return invitation_send(user_id=user_id)
 
 
-@shared_task(bind=True, max_retries=5, default_retry_delay=60)
-def send_roles_changed(
-    self: Task, person_id: int, admin_id: int, changes: str, invited: bool = False
-) -> int:
-    try:
-        return roles_changed_tell(
-            person_id=person_id, admin_id=admin_id, changes=changes, invited=invited
-        )
-    except OSError as exc:  # the mail server is unreachable: try again later
-        raise self.retry(exc=exc) from exc
+@shared_task
+def send_roles_changed(person_id: int, admin_id: int, changes: str, invited: bool = False) -> int:
+    return roles_changed_tell(
+        person_id=person_id, admin_id=admin_id, changes=changes, invited=invited
+    )
+
+
+@shared_task
+def deliver_email(email_id: int) -> str:
+    """Hand an email in the outbox to the mail service, or plan its next try (core.emails)."""
+    return email_deliver_or_retry(email_id=email_id)
+
+
+@shared_task
+def queue_lost_emails_again() -> int:
+    """Queue again the emails whose delivery job was lost (run by beat every 10 minutes)."""
+    return emails_lost_queue_again()
+
+
+@shared_task
+def forget_old_emails() -> int:
+    """Remove the emails sent, or given up on, more than 90 days ago (run nightly by beat)."""
+    return emails_old_forget()
 
 
 @shared_task

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import TemplateView
 
-from send_qa.core import access_log_views, export_views, views
+from send_qa.core import access_log_views, email_views, export_views, views
 from send_qa.core.two_factor import two_factor_not_required
 
 auth_patterns = [
@@ -57,6 +57,12 @@ core_patterns = [
     path("users/", views.user_list, name="user_list"),
     path("access-log/", access_log_views.access_log, name="access_log"),
     path("access-log/download.csv", access_log_views.access_log_csv, name="access_log_csv"),
+    path("emails/not-sent/", email_views.emails_not_sent_page, name="emails_not_sent"),
+    path(
+        "emails/<uuid:email_uuid>/send-again/",
+        email_views.email_send_again_view,
+        name="email_send_again",
+    ),
     path("exports/", export_views.export_new, name="export_new"),
     path("exports/<uuid:export_uuid>/", export_views.export_page, name="export"),
     path(

@@ -70,10 +70,7 @@ class SignInView(auth_views.LoginView):
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
-    template_name = "registration/password_reset_form.html"
-    email_template_name = "emails/password_reset.txt"
-    html_email_template_name = "emails/password_reset.html"
-    subject_template_name = "emails/password_reset_subject.txt"
+    template_name = "registration/password_reset_form.html"  # the email: the form's send_mail
 
     @property
     def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]

@@ -165,7 +165,7 @@ def test_reminders_go_once_per_stage_to_each_active_service():
 def test_a_failed_email_records_nothing_so_the_next_run_tries_again():
     today = datetime.date(2026, 11, 24)
     AdviceFactory(requested=today - datetime.timedelta(weeks=7))
-    failing = mock.patch("audits.reminders.send_mail", side_effect=OSError("mail server down"))
+    failing = mock.patch("audits.reminders.email_send", side_effect=OSError("mail server down"))
     with failing, pytest.raises(OSError):
         advice_reminders_send(on=today)
     assert not AdviceReminder.objects.exists()

@@ -62,6 +62,12 @@ def test_a_bad_boolean_fails_loudly():
     assert "DJANGO_DEBUG must be true or false" in result.stderr
 
 
+def test_notify_without_its_key_stops_the_portal_at_start_up():
+    result = manage("check", env={**PRODUCTION, "EMAIL_SERVICE": "notify"})
+    assert result.returncode != 0
+    assert "Set the environment variable NOTIFY_API_KEY" in result.stderr
+
+
 def test_debug_mode_runs_on_embedded_defaults(tmp_path):
     env = {"DJANGO_DEBUG": "1", "SEND_QA_VAR_DIR": str(tmp_path)}
     for name in ("SECRET_KEY", "DATABASE_URL", "CELERY_BROKER_URL"):

@@ -1,0 +1,80 @@
+"""GOV.UK Notify as the portal's mail service (EMAIL_SERVICE=notify), through GOV.UK's own
+client, notifications-python-client.
+
+Each kind of email may have its own Notify template (NOTIFY_TEMPLATE_IDS, from the
+NOTIFY_TEMPLATE_ID_<KIND> variables), else the one NOTIFY_TEMPLATE_ID names. Every template
+gets the email's subject and plain text as its `subject` and `body` placeholders, so a
+template whose subject is ((subject)) and whose message is ((body)) sends what SMTP would;
+a council may word one of its own around them. The outbox's id goes as Notify's `reference`.
+
+A refusal names its cause in plain words and says whether another try may succeed: Notify
+down or busy (5xx, 429, no answer) may pass; an address or key it refuses (400, 403) cannot.
+"""
+
+from collections.abc import Sequence
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.core.mail.backends.base import BaseEmailBackend
+from notifications_python_client.errors import APIError
+from notifications_python_client.notifications import NotificationsAPIClient
+
+from send_qa.core.emails import NotDelivered
+
+
+def template_for(kind: str) -> str:
+    """The Notify template an email of this kind is sent with."""
+    return settings.NOTIFY_TEMPLATE_IDS.get(kind) or settings.NOTIFY_TEMPLATE_ID
+
+
+def _refusal_words(error: APIError) -> str:
+    message = error.message
+    if isinstance(message, list):
+        message = "; ".join(str(item.get("message", item)) for item in message)
+    return str(message)
+
+
+def _not_delivered(error: APIError) -> NotDelivered:
+    status = error.status_code
+    said = _refusal_words(error)
+    if status == 403:
+        return NotDelivered(
+            f"GOV.UK Notify refused the portal's API key: check NOTIFY_API_KEY ({said}).",
+            may_pass=False,
+        )
+    if status == 429:
+        return NotDelivered(f"GOV.UK Notify asked the portal to slow down ({said}).", may_pass=True)
+    if status >= 500:
+        return NotDelivered(f"GOV.UK Notify could not be reached ({said}).", may_pass=True)
+    return NotDelivered(f"GOV.UK Notify refused the email: {said}", may_pass=False)
+
+
+class NotifyBackend(BaseEmailBackend):
+    """A Django email backend that sends each message's plain text through GOV.UK Notify."""
+
+    def __init__(self, fail_silently: bool = False, **kwargs: object) -> None:
+        super().__init__(fail_silently=fail_silently)
+        self.client = NotificationsAPIClient(
+            settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=20
+        )
+
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
+        sent = 0
+        for message in email_messages:
+            kind = getattr(message, "send_qa_kind", "")
+            for address in message.to:
+                try:
+                    answer = self.client.send_email_notification(
+                        email_address=address,
+                        template_id=template_for(kind),
+                        personalisation={"subject": message.subject, "body": message.body},
+                        reference=getattr(message, "send_qa_reference", None),
+                        email_reply_to_id=settings.NOTIFY_REPLY_TO_ID or None,
+                    )
+                except APIError as error:
+                    if self.fail_silently:
+                        continue
+                    raise _not_delivered(error) from error
+                message.sent_as = answer.get("id", "")  # type: ignore[attr-defined]
+                sent += 1
+        return sent
