@@ -43,9 +43,17 @@ from audits.term_figures import (
     counts_of,
     findings_counted,
 )
+from send_qa.core.feed import FeedTable
 from send_qa.core.figures import percent, round_half_up
 from send_qa.core.models import Period, Team, User
-from send_qa.core.suppression import WITHHELD, Describes, counts_table, percentage_shown
+from send_qa.core.suppression import (
+    WITHHELD,
+    Describes,
+    counts_table,
+    is_small,
+    percentage_shown,
+    safe_percentage,
+)
 
 if TYPE_CHECKING:
     from audits.peer_moderation import TeamSchedule
@@ -663,3 +671,43 @@ def findings_for_report(qa: TermQA) -> dict[str, list[Finding]]:
         "weak_questions": weak_question_findings(qa.audits.weakest_items, qa.term),
         "key_issues": key_issue_findings(qa.moderation_sessions),
     }
+
+
+AUDIT_FEED_HEADER = [
+    "Term",
+    "Term start",
+    "Audits submitted",
+    "Audits graded",
+    "Judged good or better",
+    "Judged good or better (%)",
+    "Average score (%)",
+]
+
+
+def findings_for_feed(
+    *, period_from: datetime.date | None = None, period_to: datetime.date | None = None
+) -> FeedTable:
+    """Each term's EHCP audit findings (the trend of the findings page and the report's
+    chart), aggregates only: a quality judgement of the service's own work over the term
+    (decision 0004), so each term's figures are shown whole when the audits graded are not
+    few, and withheld whole when they are. Terms starting in `period_from`..`period_to`."""
+    rows: list[list[object]] = []
+    quality = Describes.SERVICE_QUALITY
+    for row in audit_trend():
+        start = row["term__start"]
+        if (period_from and start < period_from) or (period_to and start > period_to):
+            continue
+        withheld = is_small(row["graded"])  # the base of the judgement (decision 0004)
+        share = safe_percentage(row["good"], row["graded"], describes=quality)
+        rows.append(
+            [
+                row["term__name"],
+                start,
+                WITHHELD if withheld else row["submitted"],
+                WITHHELD if withheld else row["graded"],
+                WITHHELD if withheld else row["good"],
+                WITHHELD if share is None else share,
+                WITHHELD if withheld or row["average_percent"] is None else row["average_percent"],
+            ]
+        )
+    return FeedTable("EHCP audit findings by term", AUDIT_FEED_HEADER, rows)

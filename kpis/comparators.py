@@ -296,30 +296,30 @@ def benchmark_rows(indicator: Indicator, area: Authority | None = None) -> list[
             (c for c in comparators_for_area(indicator, area) if c.headline),
             key=lambda c: c.period_start,
         )
+    return [benchmark_row(indicator, c) for c in comparators]
+
+
+def benchmark_row(indicator: Indicator, c: Comparator) -> list[object]:
+    """One period's comparators as the export prints them (BENCHMARK_HEADER)."""
 
     def shown(value: Decimal | None, status: str = "", **parts: Decimal | None) -> Shown:
         return indicator.shown_figure(value, status=status, suppress=True, **parts)
 
-    found: list[list[object]] = []
-    for c in comparators:
-        own_figure = shown(c.value, c.status, numerator=c.numerator, denominator=c.denominator)
-        # Rank and quartile only beside a figure that is shown (kpis.rules.judged).
-        rank = judged(Benchmark(c.rank, c.of, c.quartile), own_figure) if c.rank and c.of else None
-        found.append(
-            [
-                c.period_label,
-                c.area_code,
-                c.area_name,
-                export_cell(own_figure),
-                c.status,
-                export_cell(shown(c.england, c.england_status)),
-                export_cell(shown(c.region, c.region_status)),
-                export_cell(shown(c.neighbour_mean)),
-                export_cell(shown(c.neighbour_median)),
-                f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
-                rank.rank if rank else "",
-                rank.out_of if rank else "",
-                rank.quartile if rank else "",
-            ]
-        )
-    return found
+    own_figure = shown(c.value, c.status, numerator=c.numerator, denominator=c.denominator)
+    # Rank and quartile only beside a figure that is shown (kpis.rules.judged).
+    rank = judged(Benchmark(c.rank, c.of, c.quartile), own_figure) if c.rank and c.of else None
+    return [
+        c.period_label,
+        c.area_code,
+        c.area_name,
+        export_cell(own_figure),
+        c.status,
+        export_cell(shown(c.england, c.england_status)),
+        export_cell(shown(c.region, c.region_status)),
+        export_cell(shown(c.neighbour_mean)),
+        export_cell(shown(c.neighbour_median)),
+        f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
+        rank.rank if rank else "",
+        rank.out_of if rank else "",
+        rank.quartile if rank else "",
+    ]

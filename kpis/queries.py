@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from django.urls import reverse
 
+from kpis import feed
 from kpis.computed import computed_recalculate
 from kpis.follow_up import row_words
 from kpis.models import Indicator, Measurement, Target
@@ -18,6 +19,7 @@ from kpis.scorecard import (
     scorecard_as_at,
     scorecard_rows,
 )
+from send_qa.core.feed import FeedTable
 from send_qa.core.models import Period
 
 if TYPE_CHECKING:
@@ -144,3 +146,26 @@ def indicator_findings(rows: "list[Row]") -> list[IndicatorFinding]:
             )
         )
     return found
+
+
+def indicators_for_feed() -> FeedTable:
+    return FeedTable("Indicators", feed.INDICATOR_HEADER, feed.indicators_table())
+
+
+def values_for_feed(
+    *,
+    code: str = "",
+    period_from: datetime.date | None = None,
+    period_to: datetime.date | None = None,
+) -> FeedTable:
+    rows = feed.values_table(code=code, period_from=period_from, period_to=period_to)
+    return FeedTable("Values with comparators", feed.VALUES_HEADER, rows)
+
+
+def scorecard_for_feed(term: Period | None, *, on: datetime.date) -> FeedTable:
+    """The scorecard as the board sees it and its export gives it: as at the end of `term` (or
+    the last finished term), by the scorecard's one rule for what it is as at."""
+    as_at = scorecard_as_at(term, on=on)
+    indicators = Indicator.objects.active().select_related("owner")
+    rows = scorecard_rows(indicators, as_at=as_at.day, suppress=True)
+    return FeedTable(as_at.heading, feed.SCORECARD_HEADER, feed.scorecard_table_rows(rows))

@@ -43,6 +43,8 @@ INSTALLED_APPS = [
     "axes",
     "django_otp",
     "django_otp.plugins.otp_totp",
+    "rest_framework",
+    "drf_spectacular",
     "send_qa.core",
     "send_qa.dashboard",
     "benchmarks",
@@ -52,6 +54,7 @@ INSTALLED_APPS = [
     "risks",
     "governance",
     "send_qa.reports",
+    "send_qa.api",
 ]
 # The portal's own code, whose loggers keep LOG_LEVEL (send_qa covers core, dashboard, reports).
 PORTAL_APPS = ["send_qa", "benchmarks", "audits", "kpis", "wsoa", "risks", "governance"]
@@ -185,6 +188,27 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
 CRISPY_FAIL_SILENTLY = not DEBUG
+
+# The read-only data feed (send_qa.api): named API tokens only, never a session; its
+# OpenAPI schema at /api/schema/.
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["send_qa.api.authentication.BearerToken"],
+    "DEFAULT_PERMISSION_CLASSES": ["send_qa.api.authentication.TokenScope"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "UNAUTHENTICATED_USER": None,
+}
+SPECTACULAR_SETTINGS = {
+    "TITLE": "SEND quality assurance: data feed",
+    "DESCRIPTION": (
+        "Read-only tables of the portal's figures for Power BI and other programs: aggregates"
+        " only, small numbers withheld as for the board. Send a named API token (made by an"
+        " admin) as `Authorization: Bearer <token>`. Add `?format=csv` for CSV."
+    ),
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SERVE_PERMISSIONS": ["rest_framework.permissions.AllowAny"],
+    "SERVE_AUTHENTICATION": [],
+}
 
 # Email (send_qa.core.emails): every email is kept in the outbox and delivered by the worker
 # through the mail service EMAIL_SERVICE names: "console" (the default in development), "smtp"

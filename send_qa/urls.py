@@ -22,5 +22,6 @@ urlpatterns = [
     path("risks/", include("risks.urls")),
     path("", include("send_qa.reports.urls")),
     path("", include("governance.urls")),
+    path("", include("send_qa.api.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -46,6 +46,18 @@ def only(*allowed: str, ok: int | str = 200, others: int = 403) -> dict[str, int
     return expect
 
 
+def an_api_token(people: People) -> dict:
+    from send_qa.api.tokens import token_make
+
+    made = token_make(
+        name="Power BI",
+        scopes=["kpis"],
+        expires_on=datetime.date.today() + datetime.timedelta(days=30),
+        by=people.admin,
+    )
+    return {"token_uuid": made.token.uuid}
+
+
 def an_email_not_sent(people: People) -> dict:
     from send_qa.core.models import OutgoingEmail
 
@@ -443,6 +455,16 @@ ROWS: list[Row] = [
     ),
     Row("core:access_log", only("admin")),
     Row("core:emails_not_sent", only("admin", "sendops")),
+    # The data feed: a named token only, never a session; its schema open to all.
+    Row("api:schema", everyone(200, anonymous=200), is_page=False),
+    *(
+        Row(f"api:{table}", everyone(401, anonymous=401), is_page=False)
+        for table in ("indicators", "values", "scorecard", "audit_findings", "action_plans")
+    ),
+    Row("api:token_list", only("admin")),
+    Row("api:token_new", only("admin")),
+    Row("api:token_revoke", only("admin"), kwargs=an_api_token),
+    Row("api:token_revoke", only("admin", ok=302), method="post", kwargs=an_api_token),
     Row(
         "core:email_send_again",
         only("admin", "sendops", ok=302),

@@ -7,6 +7,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from send_qa.core.feed import FeedTable
 from send_qa.core.models import User
 from wsoa.models import Action, ActionPlan, ActionSource
 from wsoa.summaries import plan_summary
@@ -95,3 +96,38 @@ def overdue_actions(*, on: datetime.date) -> list[tuple[Action, str]]:
         (action, reverse("wsoa:action_detail", kwargs={"action_uuid": action.uuid}))
         for action in overdue
     ]
+
+
+ACTION_PLAN_FEED_HEADER = [
+    "Action plan",
+    "Kind",
+    "RAG status",
+    "Actions at the start",
+    "Actions at the last snapshot",
+    "Actions now",
+    "Actions overdue in the plan",
+    "Last snapshot",
+]
+
+
+def summaries_for_feed(*, on: datetime.date) -> FeedTable:
+    """Each action plan's RAG summary (the report's, `summaries_for_report`): a row per plan
+    and RAG status. Counts of actions, not of children: shown as they are."""
+    rows: list[list[object]] = []
+    for entry in summaries_for_report(on=on):
+        plan, summary = entry["plan"], entry["summary"]
+        snapshot = summary.snapshot.taken_on if summary.snapshot else ""
+        for status_row in summary.overall.rows:
+            rows.append(
+                [
+                    plan.name,
+                    plan.get_kind_display(),
+                    status_row.status.name,
+                    status_row.initial,
+                    "" if status_row.previous is None else status_row.previous,
+                    status_row.current,
+                    len(entry["overdue"]),
+                    snapshot,
+                ]
+            )
+    return FeedTable(f"Action plans as at {on:%-d %B %Y}", ACTION_PLAN_FEED_HEADER, rows)

@@ -24,6 +24,7 @@ from kpis.access import indicator_by_code, may_write_exception_note
 from kpis.cache import cached
 from kpis.charts import Series, trend_chart
 from kpis.comparators import BENCHMARK_HEADER, PUBLISHED_NOTE, benchmark_rows
+from kpis.feed import SCORECARD_HEADER, scorecard_table_rows
 from kpis.models import (
     Area,
     Comparator,
@@ -35,10 +36,9 @@ from kpis.models import (
     target_in_force,
 )
 from kpis.roles import KPI_MANAGERS, SCORECARD_READERS
-from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Benchmark, Shown, export_cell, judged
+from kpis.rules import DIRECTION_LABELS, RAG_LABELS, Benchmark, Shown, judged
 from kpis.scorecard import (
     AsAt,
-    Row,
     breakdown_topics,
     comparisons_used,
     grouped,
@@ -256,97 +256,6 @@ def _exception_notes(ids: Iterable[int]) -> QuerySet[ExceptionNote]:
     return ExceptionNote.objects.filter(measurement_id__in=ids)
 
 
-EXPORT_HEADER = [
-    "Code",
-    "Indicator",
-    "Unit",
-    "Better when",
-    "Period",
-    "Value",
-    "Target",
-    "RAG",
-    "Direction",
-    "England",
-    "Region",
-    "Statistical neighbours",
-    "Rank",
-    "Quartile",
-    "Period compared",
-    "Published for this area",
-    "Region name",
-    "Neighbours' median",
-    "Neighbours with data",
-    "Compared with",
-    "Broken down by",
-    "Group",
-]
-NOT_PUBLISHED_BY_BREAKDOWN = "Not published by this breakdown"
-RAG_NAMES = {rag: RAG_LABELS[rag].split(":")[0] for rag in RAG_LABELS}  # "Red", as the tags say
-
-
-def _export_rows(rows: list[Row], *, breakdown: str = "") -> list[list[object]]:
-    """One row per indicator and, when a breakdown is chosen, one under it per value of the
-    breakdown (or one saying it is not published by it)."""
-    found: list[list[object]] = []
-    for row in rows:
-        found.append(_export_row(row))
-        if breakdown:
-            found.extend(_export_breakdown_rows(row, breakdown))
-    return found
-
-
-def _export_breakdown_rows(row: Row, topic: str) -> list[list[object]]:
-    """An indicator's figures by the chosen breakdown: its period, value and the value's
-    name, the other columns (which are about the whole area) left empty."""
-    blank = [""] * (len(EXPORT_HEADER) - 8)
-    first = [row.indicator.code, row.indicator.name]
-    first += [row.indicator.get_unit_display(), row.indicator.get_polarity_display()]
-    if row.breakdowns is None:
-        return [[*first, "", NOT_PUBLISHED_BY_BREAKDOWN, *blank, topic, ""]]
-    return [
-        [*first, line.period_label, export_cell(line.value), *blank, topic, line.breakdown]
-        for line in row.breakdowns
-    ]
-
-
-def _export_row(row: Row) -> list[object]:
-    benchmarks = (Area.ENGLAND, Area.REGION, Area.STATISTICAL_NEIGHBOURS)
-    return [
-        row.indicator.code,
-        row.indicator.name,
-        row.indicator.get_unit_display(),
-        row.indicator.get_polarity_display(),
-        row.latest.label if row.latest else "",
-        export_cell(row.value),
-        row.target.value if row.target else "",
-        RAG_NAMES[row.rag] if row.rag else "",
-        DIRECTION_LABELS[row.direction] if row.direction else "",
-        *[export_cell(row.benchmarks.get(area)) for area in benchmarks],
-        f"{row.rank.rank} of {row.rank.out_of}" if row.rank else "",
-        row.rank.quartile if row.rank else "",
-        *_published_columns(row),
-        "",
-        "",
-    ]
-
-
-def _published_columns(row: Row) -> list[object]:
-    """Where the comparators come from the published figures: their period, this area's
-    published figure, the region's name, the neighbours' median and coverage, and the set."""
-    c = row.comparator
-    if c is None:
-        return ["", "", "", "", "", ""]
-    median = row.indicator.shown_figure(c.neighbour_median, suppress=True)
-    return [
-        c.period_label,
-        export_cell(row.published),
-        c.region_name,
-        export_cell(median),
-        f"{c.neighbours_with_data} of {c.neighbours_listed}" if c.neighbours_listed else "",
-        c.comparison,
-    ]
-
-
 @role_required(*SCORECARD_READERS)
 @require_http_methods(["GET"])
 @logs_access(Kind.EXPORT, "scorecard")
@@ -356,7 +265,7 @@ def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     chosen = _chosen(request)
     indicators = _indicators(chosen)
     breakdown = _asked_breakdown(request, breakdown_topics(indicators, as_at=as_at))
-    rows = _export_rows(
+    rows = scorecard_table_rows(
         scorecard_rows(indicators, as_at=as_at, suppress=True, breakdown=breakdown),
         breakdown=breakdown,
     )
@@ -365,7 +274,7 @@ def scorecard_export(request: SignedInRequest, fmt: str) -> HttpResponse:
     if breakdown:
         about.append(f"Broken down by: {breakdown}")
     return table_download(
-        EXPORT_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard", about=about
+        SCORECARD_HEADER, rows, filename=name, fmt=fmt, sheet="Scorecard", about=about
     )
 
 

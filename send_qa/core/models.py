@@ -375,6 +375,10 @@ class AccessEvent(models.Model):
         TEAM_CHANGED = "team_changed", "Changed someone's team"
         ACCOUNT_DEACTIVATED = "account_deactivated", "Deactivated someone's account"
         ACCOUNT_REACTIVATED = "account_reactivated", "Reactivated someone's account"
+        # The data feed (send_qa.api): a token's reads, and admins making and revoking tokens.
+        API_READ = "api_read", "Read a table of the data feed"
+        API_TOKEN_MADE = "api_token_made", "Made an API token"
+        API_TOKEN_REVOKED = "api_token_revoked", "Revoked an API token"
 
     at = models.DateTimeField(default=timezone.now, db_index=True)
     user = models.ForeignKey(

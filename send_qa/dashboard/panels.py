@@ -248,7 +248,11 @@ PANELS = (
         PEOPLE_MANAGERS,
         _static(
             "Invite people, give them roles and deactivate accounts that are no longer needed.",
-            [("Manage users", "core:user_list"), ("Invite a user", "core:user_invite")],
+            [
+                ("Manage users", "core:user_list"),
+                ("Invite a user", "core:user_invite"),
+                ("API tokens for the data feed", "api:token_list"),
+            ],
         ),
     ),
 )
