@@ -121,6 +121,7 @@ AUTH_USER_MODEL = "core.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",  # first: refuses locked-out sign-ins
     "django.contrib.auth.backends.ModelBackend",
+    "send_qa.core.sso.SignInWithProviderBackend",  # the organisation's account, when set up
     "guardian.backends.ObjectPermissionBackend",
 ]
 LOGIN_URL = "login"
@@ -188,6 +189,22 @@ CRISPY_ALLOWED_TEMPLATE_PACKS = ["gds"]
 CRISPY_TEMPLATE_PACK = "gds"
 CRISPY_GDS_FRONTEND_VERSION = "5.8.0"
 CRISPY_FAIL_SILENTLY = not DEBUG
+
+# Signing in with the organisation's own accounts (OpenID Connect, send_qa.core.sso): off
+# unless OIDC_ISSUER is set. Password sign-in stays unless PASSWORD_SIGN_IN is off.
+OIDC_ISSUER = env_str("OIDC_ISSUER").rstrip("/")
+OIDC_CLIENT_ID = env_str("OIDC_CLIENT_ID", required=bool(OIDC_ISSUER))
+OIDC_CLIENT_SECRET = env_str("OIDC_CLIENT_SECRET", required=bool(OIDC_ISSUER))
+OIDC_PROVIDER_NAME = env_str("OIDC_PROVIDER_NAME", "your organisation's account")
+OIDC_TRUST_EMAIL = env_bool("OIDC_TRUST_EMAIL", False)
+OIDC_RP_SIGN_ALGO = env_str("OIDC_SIGN_ALGO", "RS256")
+OIDC_RP_SCOPES = "openid email profile"
+OIDC_CREATE_USER = False
+OIDC_AUTHENTICATION_CALLBACK_URL = "core:sso_callback"
+OIDC_USE_PKCE = True
+PASSWORD_SIGN_IN = env_bool("PASSWORD_SIGN_IN", True)
+if not PASSWORD_SIGN_IN and not OIDC_ISSUER:
+    raise ImproperlyConfigured("PASSWORD_SIGN_IN can be off only when OIDC_ISSUER is set.")
 
 # The read-only data feed (send_qa.api): named API tokens only, never a session; its
 # OpenAPI schema at /api/schema/.

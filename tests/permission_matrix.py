@@ -455,6 +455,10 @@ ROWS: list[Row] = [
     ),
     Row("core:access_log", only("admin")),
     Row("core:emails_not_sent", only("admin", "sendops")),
+    # Signing in with the organisation's account: not set up in the tests' settings.
+    Row("core:sso_start", everyone(404, anonymous=404), is_page=False),
+    Row("core:sso_callback", everyone(404, anonymous=404), is_page=False),
+    Row("core:sso_refused", everyone(200, anonymous=200)),
     # The data feed: a named token only, never a session; its schema open to all.
     Row("api:schema", everyone(200, anonymous=200), is_page=False),
     *(

@@ -177,6 +177,8 @@ def signed_out(sender: type[User], request: HttpRequest, user: User | None, **kw
 def sign_in_failed(
     sender: str, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
 ) -> None:
+    if "username" not in credentials:  # not a password: the provider's sign-in records its own
+        return
     access_record(request, Kind.SIGN_IN_FAILED, username=credentials.get("username", ""))
 
 

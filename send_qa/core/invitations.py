@@ -68,6 +68,9 @@ def invitation_send(*, user_id: int) -> bool:
         "url": set_password_url(user),
         "service_name": settings.SERVICE_NAME,
         "lifetime": link_lifetime_words(settings.INVITATION_TIMEOUT),
+        "password_sign_in": settings.PASSWORD_SIGN_IN,
+        "sso_provider": settings.OIDC_PROVIDER_NAME if settings.OIDC_ISSUER else "",
+        "sign_in_url": f"{settings.SITE_URL}{reverse('login')}",
     }
     email_send("invitation", user.email, context)
     return True

@@ -27,6 +27,9 @@ from send_qa.core.session_timeout import end_sessions
 DEVICE_NAME = "Authenticator app"
 # Set at sign-in: whether the person had chosen two-factor sign-in (saves a query a page).
 CHOSE_TWO_FACTOR = "chose_two_factor"
+# Set at sign-in with the organisation's account when it asked for a second factor itself
+# (send_qa.core.sso, which sets it).
+SIGNED_IN_WITH_MFA = "signed_in_with_mfa"
 
 V = TypeVar("V", bound=Callable[..., HttpResponseBase])
 
@@ -73,6 +76,9 @@ def must_use_two_factor(request: HttpRequest) -> bool:
         return False
     # django-otp's OTPMiddleware adds is_verified; without it nobody counts as verified.
     if getattr(user, "is_verified", lambda: False)():
+        return False
+    # Signed in with the organisation's account, which asked for a second factor itself.
+    if request.session.get(SIGNED_IN_WITH_MFA, False):
         return False
     return user.has_role(*settings.OTP_REQUIRED_ROLES) or request.session.get(
         CHOSE_TWO_FACTOR, False

@@ -3,7 +3,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import path
 from django.views.generic import TemplateView
 
-from send_qa.core import access_log_views, email_views, export_views, views
+from send_qa.core import access_log_views, email_views, export_views, sso, views
 from send_qa.core.two_factor import two_factor_not_required
 
 auth_patterns = [
@@ -42,6 +42,18 @@ auth_patterns = [
 ]
 
 core_patterns = [
+    # Signing in with the organisation's account (send_qa.core.sso), when it is set up.
+    path(
+        "sign-in/organisation/",
+        login_not_required(two_factor_not_required(sso.SignInWithProvider.as_view())),
+        name="sso_start",
+    ),
+    path(
+        "sign-in/organisation/back/",
+        login_not_required(two_factor_not_required(sso.SignInCallback.as_view())),
+        name="sso_callback",
+    ),
+    path("sign-in/organisation/refused/", views.sso_refused, name="sso_refused"),
     path("two-factor/", views.two_factor_verify, name="two_factor_verify"),
     path("two-factor/set-up/", views.two_factor_setup, name="two_factor_setup"),
     path("set-password/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set_password"),

@@ -11,9 +11,10 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Q
-from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.decorators import method_decorator
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -45,6 +46,7 @@ from send_qa.core.navigation import group_for
 from send_qa.core.roles import PEOPLE_MANAGERS, Role, group_name
 from send_qa.core.session_timeout import stay_signed_in
 from send_qa.core.sign_in_protection import lockout_lift, lockout_of
+from send_qa.core.sso import REFUSED_EMAIL, sso_enabled
 from send_qa.core.tasks import send_invitation, send_roles_changed
 from send_qa.core.two_factor import (
     CHOSE_TWO_FACTOR,
@@ -67,10 +69,27 @@ class SignInView(auth_views.LoginView):
     template_name = "registration/login.html"
     redirect_authenticated_user = True
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if not settings.PASSWORD_SIGN_IN:  # only the organisation's account signs in
+            return self.get(request, *args, **kwargs)
+        return super().post(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs: Any) -> dict[str, Any]:
+        context = super().get_context_data(**kwargs)
+        context["password_sign_in"] = settings.PASSWORD_SIGN_IN
+        context["sso_provider"] = settings.OIDC_PROVIDER_NAME if sso_enabled() else ""
+        return context
+
 
 class PasswordResetView(auth_views.PasswordResetView):
     form_class = PasswordResetRequestForm
     template_name = "registration/password_reset_form.html"  # the email: the form's send_mail
+
+    @method_decorator(login_not_required)  # kept from Django's view: a dispatch of its own
+    def dispatch(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+        if not settings.PASSWORD_SIGN_IN:
+            raise Http404("Password sign-in is switched off.")
+        return super().dispatch(request, *args, **kwargs)
 
     @property
     def extra_email_context(self) -> dict[str, str]:  # type: ignore[override]
@@ -382,3 +401,21 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """A form sent without its valid token (open too long, or signed in again in another tab):
     the portal's page saying nothing was saved, never Django's bare one (CSRF_FAILURE_VIEW)."""
     return render(request, "403_csrf.html", status=403)
+
+
+@login_not_required
+@two_factor_not_required
+@require_GET
+def sso_refused(request: HttpRequest) -> HttpResponse:
+    """Where the organisation's sign-in ends for someone the portal does not know (or when the
+    provider refused them): who they signed in as, why, and what to do."""
+    refused = request.session.pop(REFUSED_EMAIL, None)
+    return render(
+        request,
+        "registration/sso_refused.html",
+        {
+            "refused": refused,
+            "provider": settings.OIDC_PROVIDER_NAME,
+            "password_sign_in": settings.PASSWORD_SIGN_IN,
+        },
+    )
