@@ -8,7 +8,7 @@ none. The scorecard's CSV and XLSX, and the feed's scorecard, are one table (`SC
 
 import datetime
 
-from kpis.comparators import benchmark_row
+from kpis.comparators import BENCHMARK_HEADER, benchmark_row
 from kpis.models import Area, Comparator, Indicator, Measurement
 from kpis.rules import DIRECTION_LABELS, RAG_LABELS, export_cell
 from kpis.scorecard import Row
@@ -145,14 +145,7 @@ VALUES_HEADER = [
     "Period end",
     "Value",
     "Unit",
-    "England",
-    "Region",
-    "Neighbours' mean",
-    "Neighbours' median",
-    "Neighbours with data",
-    "Rank",
-    "Out of",
-    "Quartile",
+    *BENCHMARK_HEADER[5:],  # England to quartile: the cells `benchmark_row` gives from [5:]
 ]
 
 

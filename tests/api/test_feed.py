@@ -189,6 +189,66 @@ def test_values_come_with_their_comparators_filtered_by_period_and_a_page_at_a_t
     assert second["results"][0]["period"] == "2025" and second["next"] is None
 
 
+def test_a_value_s_comparators_are_the_benchmark_export_s(people, client):
+    from kpis.comparators import benchmark_rows
+    from kpis.models import Comparator
+
+    indicator = IndicatorFactory(code="EHCP_20WK")
+    year = (datetime.date(2025, 1, 1), datetime.date(2025, 12, 31))
+    MeasurementFactory(
+        indicator=indicator,
+        period_start=year[0],
+        period_end=year[1],
+        period_label="2025",
+        value=Decimal("55"),
+    )
+    Comparator.objects.create(
+        indicator=indicator,
+        area_code="E10000032",
+        area_name="West Sussex",
+        period_start=year[0],
+        period_end=year[1],
+        period_label="2025",
+        breakdown_topic="Total",
+        breakdown="Total",
+        headline=True,
+        source="timeliness",
+        value=Decimal("55.0"),
+        england=Decimal("46.4"),
+        region=Decimal("50.1"),
+        neighbour_mean=Decimal("54.2"),
+        neighbour_median=Decimal("55.0"),
+        neighbours_with_data=8,
+        neighbours_listed=10,
+        rank=5,
+        of=11,
+        quartile="B",
+        computed_at=timezone.now(),
+    )
+    (record,) = read(client, "api:values", made(people).secret).json()["results"]
+    assert (record["england"], record["region"], record["rank"], record["quartile"]) == (
+        46.4,
+        50.1,
+        5,
+        "B",
+    )
+    assert record["neighbours_with_data"] == "8 of 10"
+    (exported,) = benchmark_rows(indicator)
+    assert [str(cell) for cell in exported[5:]] == [
+        str(record[name])
+        for name in (
+            "england",
+            "region",
+            "neighbours_mean",
+            "neighbours_median",
+            "neighbours_with_data",
+            "rank",
+            "out_of",
+            "quartile",
+        )
+    ]
+
+
 def test_audit_findings_by_term_are_withheld_whole_when_few_were_graded(people, client):
     ensure_academic_year(2025)
     autumn, spring = (
