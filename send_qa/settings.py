@@ -438,6 +438,7 @@ AXES_RESET_ON_SUCCESS = True
 AXES_USERNAME_CALLABLE = "send_qa.core.sign_in_protection.email_signing_in"
 AXES_CLIENT_IP_CALLABLE = "send_qa.core.sign_in_protection.client_ip"
 AXES_LOCKOUT_CALLABLE = "send_qa.core.sign_in_protection.locked_out"
+AXES_WHITELIST_CALLABLE = "send_qa.core.sign_in_protection.not_a_password"
 AXES_SENSITIVE_PARAMETERS = ["username", "password", "ip_address"]
 
 # Sessions and cookies: a session ends after 30 minutes unused or 12 hours in all.

@@ -55,6 +55,14 @@ def email_signing_in(request: HttpRequest, credentials: dict[str, Any] | None) -
     return email.strip().lower()
 
 
+def not_a_password(request: HttpRequest, credentials: dict[str, Any] | None) -> bool:
+    """AXES_WHITELIST_CALLABLE: a sign-in without an email address typed in is not a password
+    guess (it is the organisation's account, send_qa.core.sso, whose provider throttles its own
+    sign-ins), so it is never counted nor locked out: refusing people nobody invited must not
+    lock everyone behind one office's address out of signing in."""
+    return not email_signing_in(request, credentials)
+
+
 def account_locked(failures_everywhere: int) -> bool:
     """Whether failures for one email address from any address lock it out everywhere."""
     limit: int = settings.SIGN_IN_ACCOUNT_FAILURE_LIMIT

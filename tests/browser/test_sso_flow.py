@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 import requests
+from axes.models import AccessAttempt
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from django.urls import reverse
@@ -131,4 +132,5 @@ def test_invited_people_sign_in_with_their_council_account(identity_provider, ne
     ]
     refused = AccessEvent.objects.filter(kind=AccessEvent.Kind.SIGN_IN_FAILED)
     assert sorted(e.username for e in refused) == ["stranger@example.org", "unsure@example.org"]
+    assert not AccessAttempt.objects.exists(), "a refusal is no password guess: never locked out"
     assert not problems, "\n".join(problems)
