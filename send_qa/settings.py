@@ -160,8 +160,27 @@ STATICFILES_DIRS = [
     ("js", BASE_DIR / "static" / "js"),
     ("css", BASE_DIR / "static" / "css"),
 ]
+# Files (send_qa.core.storage): object storage through django-storages when STORAGE_BUCKET is
+# set, so that several web servers and workers share them; else MEDIA_ROOT on this disk.
+STORAGE_BUCKET = env_str("STORAGE_BUCKET")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": (
+        {
+            "BACKEND": "storages.backends.s3.S3Storage",
+            "OPTIONS": {
+                "bucket_name": STORAGE_BUCKET,
+                "endpoint_url": env_str("STORAGE_ENDPOINT_URL") or None,
+                "region_name": env_str("STORAGE_REGION") or None,
+                "access_key": env_str("STORAGE_ACCESS_KEY") or None,
+                "secret_key": env_str("STORAGE_SECRET_KEY") or None,
+                "file_overwrite": False,
+                "default_acl": None,
+                "querystring_auth": True,
+            },
+        }
+        if STORAGE_BUCKET
+        else {"BACKEND": "send_qa.core.storage.WholeFileStorage"}
+    ),
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"

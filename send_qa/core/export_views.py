@@ -15,7 +15,7 @@ from send_qa.core.access_log import Kind, access_record
 from send_qa.core.exports import (
     export_ask,
     export_kind,
-    export_path,
+    export_open,
     export_status,
     filters_of,
     may_have,
@@ -71,7 +71,7 @@ def export_download(request: SignedInRequest, export_uuid: uuid.UUID) -> HttpRes
         context = {"export": export, "job": export_status(export)}
         return render(request, "core/export.html", context, status=404)
     try:
-        handle = export_path(export).open("rb")
+        handle = export_open(export)
     except FileNotFoundError:
         raise Http404("The file has been removed.") from None
     kind = export_kind(export.kind)

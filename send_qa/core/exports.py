@@ -16,13 +16,15 @@ imports no app), with how to count its rows, build its table and say who may hav
 
 import datetime
 import logging
-import os
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.conf import settings
+from django.core.files import File
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import transaction
 from django.db.models import Q
 from django.http import HttpResponse, QueryDict
@@ -190,8 +192,6 @@ def export_make(*, export_id: int) -> Export:
     if kind is None or export.requested_by is None or not may_have(export, export.requested_by):
         export.mark_failed("The person who asked may no longer have this file.")
         return export
-    final = _folder() / f"{uuid.uuid4().hex}.{export.fmt}"
-    partial = _folder() / f".{uuid.uuid4().hex}.part"
     try:
         table = kind.table(export.filters)
         rows = [list(row) for row in table.rows]
@@ -209,17 +209,18 @@ def export_make(*, export_id: int) -> Export:
             importable=table.importable,
         )
         content = table_content(whole, export.fmt, progress)
-        partial.write_bytes(content)
-        os.replace(partial, final)
+        # Written whole or not at all (send_qa.core.storage), where every web server reads it.
+        name = default_storage.save(
+            f"{FOLDER}/{uuid.uuid4().hex}.{export.fmt}", ContentFile(content)
+        )
     except Exception as error:  # the page says it failed; the person can export again
-        partial.unlink(missing_ok=True)
         logger.exception("Export %s failed", export.pk)
         export.mark_failed(f"The file could not be prepared ({type(error).__name__}).")
         return export
     now = timezone.now()
     Export.objects.filter(pk=export.pk).update(
         status=Export.Status.DONE,
-        file=str(final.relative_to(settings.MEDIA_ROOT)),
+        file=name,
         filename=download_name(table.filename, export.fmt),
         size=len(content),
         rows_total=len(rows),
@@ -231,8 +232,11 @@ def export_make(*, export_id: int) -> Export:
     return export
 
 
-def export_path(export: Export) -> Path:
-    return Path(settings.MEDIA_ROOT) / export.file
+def export_open(export: Export) -> File:
+    """The prepared file, to stream; FileNotFoundError when it has been removed."""
+    if not export.file or not default_storage.exists(export.file):
+        raise FileNotFoundError(export.file)
+    return default_storage.open(export.file, "rb")
 
 
 def export_status(export: Export) -> JobStatus:
@@ -268,7 +272,7 @@ def exports_remove_expired(*, now: datetime.datetime | None = None) -> int:
     removed = 0
     for export in Export.objects.filter(old):
         if export.file:
-            export_path(export).unlink(missing_ok=True)
+            default_storage.delete(export.file)
         export.delete()
         removed += 1
     for partial in _folder().glob(".*.part"):

@@ -11,7 +11,6 @@ This module never imports the tasks: the tasks call it, and `services` queues th
 import datetime
 import hashlib
 import logging
-import os
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -20,6 +19,8 @@ from pathlib import Path
 
 from celery.exceptions import SoftTimeLimitExceeded
 from django.conf import settings
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.db import connections, transaction
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -142,19 +143,12 @@ def report_compile(*, version_id: int) -> Version:
         version.status, version.error = Version.Status.RUNNING, ""
         version.started_at = version.heartbeat_at = timezone.now()
         version.save(update_fields=["status", "error", "started_at", "heartbeat_at"])
-    name = f"{FOLDER}/{uuid.uuid4().hex}.pdf"
-    final = Path(settings.MEDIA_ROOT) / name
-    partial = _folder() / f".{uuid.uuid4().hex}.part"
     try:
         with heartbeat(version.pk):
             pdf = html_to_pdf(report_html(version))
-        with partial.open("wb") as handle:
-            handle.write(pdf)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(partial, final)
+        # Written whole or not at all (send_qa.core.storage), where every web server reads it.
+        name = default_storage.save(f"{FOLDER}/{uuid.uuid4().hex}.pdf", ContentFile(pdf))
     except Exception as error:  # the version shows why, and can be tried again
-        partial.unlink(missing_ok=True)
         logger.exception("Compiling report version %s failed", version.pk)
         if isinstance(error, SoftTimeLimitExceeded):
             return _fail(version, "The report took too long to compile and was stopped.")

@@ -2,11 +2,10 @@
 releasing them, the board's commentary, and reading the PDFs."""
 
 import uuid
-from pathlib import Path
 
-from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.core.files.storage import default_storage
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -239,12 +238,14 @@ def _release_confirmation(version: Version, *, cancel_url: str) -> Confirmation:
 @logs_access(Kind.REPORT_DOWNLOAD, "report version", "version_uuid")
 def version_pdf(request: SignedInRequest, version_uuid: uuid.UUID) -> FileResponse:
     version = version_to_read(request.user, version_uuid)
-    path = Path(settings.MEDIA_ROOT) / version.file if version.file else None
-    if path is None or not path.exists():
+    if not version.file or not default_storage.exists(version.file):
         raise Http404("The file is missing")
     name = f"how-are-we-doing-{version.report.term.name.lower().replace(' ', '-').replace('/', '-')}-v{version.number}.pdf"
     return FileResponse(
-        path.open("rb"), as_attachment=True, filename=name, content_type="application/pdf"
+        default_storage.open(version.file, "rb"),
+        as_attachment=True,
+        filename=name,
+        content_type="application/pdf",
     )
 
 

@@ -7,6 +7,7 @@ import datetime
 from pathlib import Path
 
 import pytest
+from django.core.files.storage import default_storage
 from django.http import HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -19,7 +20,6 @@ from send_qa.core.exports import (
     export_ask,
     export_kind,
     export_make,
-    export_path,
     export_status,
     exports_remove_expired,
 )
@@ -98,7 +98,8 @@ def test_the_job_makes_the_same_file_as_the_request(
     assert export.status == Export.Status.DONE and export.requested_by == people.sendops
     assert export.rows_total == export.rows_done == 3
     assert export.expires_at == export.finished_at + Export.KEPT_FOR
-    assert export_path(export).is_relative_to(Path(private_media) / "exports")
+    assert (Path(private_media) / export.file).is_relative_to(Path(private_media) / "exports")
+    assert (Path(private_media) / export.file).exists(), "kept in the default storage"
     before = AccessEvent.objects.count()
     downloaded = client.get(reverse("core:export_download", kwargs={"export_uuid": export.uuid}))
     assert downloaded.status_code == 200
@@ -291,11 +292,10 @@ def test_an_expired_export_is_not_given_and_is_removed_with_its_file(
     response = client.get(reverse("core:export_download", kwargs={"export_uuid": old.uuid}))
     assert response.status_code == 404
     assert "This file has expired. Export again." in response.content.decode()
-    path = export_path(old)
-    assert path.exists()
+    assert default_storage.exists(old.file)
     assert exports_remove_expired() == 1
-    assert not path.exists() and not Export.objects.filter(pk=old.pk).exists()
-    assert export_path(newer).exists() and Export.objects.filter(pk=newer.pk).exists()
+    assert not default_storage.exists(old.file) and not Export.objects.filter(pk=old.pk).exists()
+    assert default_storage.exists(newer.file) and Export.objects.filter(pk=newer.pk).exists()
 
 
 def test_the_pages_run_a_fixed_number_of_queries(term, people, client_for, private_media):

@@ -2,7 +2,7 @@ import shutil
 from pathlib import Path
 from typing import Any
 
-from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from send_qa.core.models import Period
@@ -53,10 +53,10 @@ class Command(BaseCommand):
         )
         if compiled.status != Version.Status.DONE:
             raise CommandError(f"The report failed: {compiled.error}")
-        source = Path(settings.MEDIA_ROOT) / compiled.file
         if output:
-            shutil.copyfile(source, output)
+            with default_storage.open(compiled.file, "rb") as source, open(output, "wb") as copy:
+                shutil.copyfileobj(source, copy)
         self.stdout.write(
-            f"{compiled.report}, version {version}: {output or source} "
+            f"{compiled.report}, version {version}: {output or compiled.file} "
             f"({compiled.size:,} bytes, SHA-256 {compiled.checksum})"
         )
