@@ -407,6 +407,10 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "send_qa.core.tasks.queue_lost_emails_again",
         "schedule": crontab(minute="*/10"),
     },
+    "forget-staged-uploads": {
+        "task": "send_qa.core.tasks.forget_staged_uploads",
+        "schedule": crontab(hour=3, minute=55),
+    },
     "forget-old-emails": {
         "task": "send_qa.core.tasks.forget_old_emails",
         "schedule": crontab(hour=3, minute=50),

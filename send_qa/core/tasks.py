@@ -11,6 +11,7 @@ from send_qa.core.exports import export_make, exports_remove_expired
 from send_qa.core.invitations import invitation_send
 from send_qa.core.once import submitted_forms_forget
 from send_qa.core.role_notices import roles_changed_tell
+from send_qa.core.staging import staged_forget
 
 
 @shared_task
@@ -47,6 +48,12 @@ def forget_old_emails() -> int:
 def forget_submitted_forms() -> int:
     """Drop the one-time tokens of forms posted more than two days ago (run nightly by beat)."""
     return submitted_forms_forget()
+
+
+@shared_task
+def forget_staged_uploads() -> int:
+    """Remove uploads kept for an import that was never confirmed (run nightly by beat)."""
+    return staged_forget()
 
 
 @shared_task

@@ -102,3 +102,40 @@ def test_a_prepared_export_is_kept_in_the_bucket_downloaded_and_removed(
     Export.objects.filter(pk=export.pk).update(requested_at=export.requested_at.replace(year=2000))
     assert exports.exports_remove_expired() == 1
     assert objects(bucket) == {}
+
+
+def test_an_upload_waits_between_check_and_import_in_the_bucket(
+    bucket, people, client_for, settings, django_capture_on_commit_callbacks
+):
+    from benchmarks.models import NeighbourSet
+    from tests.benchmarks.layouts import NEIGHBOURS_EXCERPT, as_file
+
+    client = client_for(people.sendops)
+    url = reverse("benchmarks:neighbours_import")
+    content = NEIGHBOURS_EXCERPT.read_bytes()
+    checked = client.post(url, {"file": as_file(content, "lait.csv"), "release": "2025"})
+    assert "Check before you import lait.csv" in checked.content.decode()
+    kept = objects(bucket)
+    assert list(kept.values()) == [content], "kept where any web server can confirm it"
+    assert next(iter(kept)).startswith("staged/")
+    assert not settings.MEDIA_ROOT.exists()
+    with django_capture_on_commit_callbacks(execute=True):
+        saved = client.post(url, {"confirm": "1"})
+    assert saved.status_code == 302 and NeighbourSet.objects.get().release == "2025"
+    assert objects(bucket) == {}, "removed once imported"
+
+
+def test_uploads_never_confirmed_are_removed_after_two_days(bucket, settings):
+    import datetime
+
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.utils import timezone
+
+    from send_qa.core.staging import staged_forget
+
+    kept = default_storage.save("staged/dfe-imports/a.csv", ContentFile(b"la_code\n"))
+    assert staged_forget() == 0 and default_storage.exists(kept)
+    assert staged_forget(now=timezone.now() + datetime.timedelta(days=3)) == 1
+    assert objects(bucket) == {}
+    assert "forget_staged_uploads" in settings.CELERY_BEAT_SCHEDULE["forget-staged-uploads"]["task"]

@@ -21,7 +21,7 @@ from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
 from send_qa.core.outcomes import tell_outcome
-from send_qa.core.staging import stage, upload_dir
+from send_qa.core.staging import stage, staged_copy, unstage
 from send_qa.core.tables import table_download
 from wsoa.access import plan_to_manage, plan_to_view
 from wsoa.forms import ActionTableUploadForm
@@ -52,17 +52,19 @@ def _stage(request: SignedInRequest, plan: ActionPlan, upload: UploadedFile[byte
 
 
 def _staged(request: SignedInRequest, plan: ActionPlan) -> tuple[Path, str] | None:
-    """The file kept for this plan's import; None once expired."""
+    """A working copy of the file kept for this plan's import (the caller removes it); None
+    once expired."""
     pending = request.session.get(SESSION_KEY)
     if not pending or pending.get("plan") != str(plan.uuid):
         return None
-    path = upload_dir(UPLOADS) / Path(pending["file"]).name
-    return (path, pending["name"]) if path.exists() else None
+    copy = staged_copy(pending["file"])
+    return (copy, pending["name"]) if copy is not None else None
 
 
-def _unstage(request: SignedInRequest, path: Path) -> None:
-    request.session.pop(SESSION_KEY, None)
-    path.unlink(missing_ok=True)
+def _unstage(request: SignedInRequest) -> None:
+    pending = request.session.pop(SESSION_KEY, None)
+    if pending:
+        unstage(pending["file"])
 
 
 @dataclass
@@ -130,12 +132,14 @@ def actions_upload(request: SignedInRequest, plan_uuid: uuid.UUID) -> HttpRespon
     if not form.is_valid():
         return _page(request, plan, form=form)
     upload = form.cleaned_data["file"]
-    stored = _stage(request, plan, upload)
+    copy = _stage(request, plan, upload)
     try:
-        frame = read_table(stored, upload.name)
+        frame = read_table(copy, upload.name)
     except TableImportError as error:
-        _unstage(request, stored)
+        _unstage(request)
         return _page(request, plan, form=form, problems=[str(p) for p in error.problems])
+    finally:
+        copy.unlink(missing_ok=True)
     mapping = _mapping(request, frame, plan)
     try:
         preview = actions_import(frame, plan=plan, by=request.user, preview=True, mapping=mapping)
@@ -150,7 +154,10 @@ def _mapped(request: SignedInRequest, plan: ActionPlan, *, confirm: bool) -> Htt
         messages.error(request, "The table to import has expired. Upload it again.")
         return redirect("wsoa:actions_upload", plan_uuid=plan.uuid)
     path, name = found
-    frame = read_table(path, name)
+    try:
+        frame = read_table(path, name)
+    finally:
+        path.unlink(missing_ok=True)
     mapping = _mapping(request, frame, plan)
     try:
         result = actions_import(
@@ -160,7 +167,7 @@ def _mapped(request: SignedInRequest, plan: ActionPlan, *, confirm: bool) -> Htt
         return _page(request, plan, mapping=mapping, problems=[str(p) for p in error.problems])
     if not confirm:
         return _page(request, plan, mapping=mapping, preview=result)
-    _unstage(request, path)
+    _unstage(request)
     tell_outcome(
         request,
         changed=bool(result.actions_added or result.actions_changed or result.weaknesses_added),
