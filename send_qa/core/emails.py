@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
+from celery import shared_task
 from django.conf import settings
 from django.core.mail import EmailMessage, EmailMultiAlternatives, get_connection
 from django.core.mail.backends.base import BaseEmailBackend
@@ -91,9 +92,6 @@ class OutboxBackend(BaseEmailBackend):
 
 
 def _queue_delivery(email_id: int, countdown: int | None = None) -> None:
-    # The task module imports this one: imported here, when a delivery is queued.
-    from send_qa.core.tasks import deliver_email  # noqa: PLC0415
-
     deliver_email.apply_async((email_id,), countdown=countdown)
 
 
@@ -187,6 +185,13 @@ def email_deliver_or_retry(*, email_id: int) -> str:
             return Status.FAILED
         _queue_delivery(email_id, countdown=delay)
         return Status.QUEUED
+
+
+@shared_task
+def deliver_email(email_id: int) -> str:
+    """The worker's job for one email in the outbox. Here, not in send_qa.core.tasks: the
+    outbox queues it, and the modules that send emails are imported by the task module."""
+    return email_deliver_or_retry(email_id=email_id)
 
 
 def email_not_sent(*, email_id: int, reason: str) -> None:

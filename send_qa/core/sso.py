@@ -95,6 +95,12 @@ def asserts_mfa(amr: object) -> bool:
     return bool(methods & SAYS_MFA) or bool(methods & POSSESSION and methods & OTHER_FACTORS)
 
 
+def email_verified(claims: dict[str, Any]) -> bool:
+    """Whether the provider's address may match an account: it says so, or the portal is told
+    to take its word for every address (OIDC_TRUST_EMAIL)."""
+    return claims.get("email_verified") is True or settings.OIDC_TRUST_EMAIL
+
+
 class SignInWithProviderBackend(OIDCAuthenticationBackend):
     """The portal's account for the person the provider vouches for, or None."""
 
@@ -128,8 +134,7 @@ class SignInWithProviderBackend(OIDCAuthenticationBackend):
 
     def filter_users_by_claims(self, claims: dict[str, Any]) -> Any:
         email = str(claims.get("email", "")).strip()
-        verified = claims.get("email_verified") is True or settings.OIDC_TRUST_EMAIL
-        if not email or not verified:
+        if not email or not email_verified(claims):
             return self.UserModel.objects.none()
         return self.UserModel.objects.filter(email__iexact=email, is_active=True)
 
@@ -141,7 +146,7 @@ class SignInWithProviderBackend(OIDCAuthenticationBackend):
         user = super().get_or_create_user(access_token, id_token, payload)
         if user is None:
             email = str(user_info.get("email", ""))[:254]
-            verified = user_info.get("email_verified") is True or settings.OIDC_TRUST_EMAIL
+            verified = email_verified(user_info)
             self.request.session[REFUSED_EMAIL] = {"email": email, "verified": verified}
             access_record(
                 self.request,

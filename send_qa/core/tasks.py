@@ -3,7 +3,6 @@
 from celery import shared_task
 
 from send_qa.core.emails import (
-    email_deliver_or_retry,
     emails_lost_queue_again,
     emails_old_forget,
 )
@@ -24,12 +23,6 @@ def send_roles_changed(person_id: int, admin_id: int, changes: str, invited: boo
     return roles_changed_tell(
         person_id=person_id, admin_id=admin_id, changes=changes, invited=invited
     )
-
-
-@shared_task
-def deliver_email(email_id: int) -> str:
-    """Hand an email in the outbox to the mail service, or plan its next try (core.emails)."""
-    return email_deliver_or_retry(email_id=email_id)
 
 
 @shared_task
