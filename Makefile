@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 DEMO_PASSWORD ?= demo-password-2026
 export PIP_DISABLE_PIP_VERSION_CHECK := 1
 
-.PHONY: run test lint format migrations-check bench install install-test assets system-deps-run system-deps-test system-deps-bench worker clean
+.PHONY: run test lint format migrations-check bench deploy-check install install-test assets system-deps-run system-deps-test system-deps-bench system-deps-deploy worker clean
 
 ## run: install everything, build assets, migrate the embedded database, seed demo data, serve with a worker
 run: install assets system-deps-run
@@ -37,6 +37,10 @@ migrations-check: install
 ## bench: build a synthetic large county in a throwaway PostgreSQL and measure it (docs/performance.md)
 bench: install-test assets system-deps-bench
 	scripts/bench.sh $(BENCH_ARGS)
+
+## deploy-check: two web servers behind nginx, two workers, files in an S3 bucket (docs/deployment.md)
+deploy-check: install-test system-deps-deploy
+	scripts/check_two_machines.sh
 
 $(VENV)/bin/python:
 	$(PYTHON) -m venv $(VENV)
@@ -70,6 +74,9 @@ system-deps-test:
 
 system-deps-bench:
 	@scripts/system-deps.sh bench
+
+system-deps-deploy:
+	@scripts/system-deps.sh deploy
 
 clean:
 	rm -rf $(VENV) node_modules static/build staticfiles var

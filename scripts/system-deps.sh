@@ -3,15 +3,19 @@
 #   scripts/system-deps.sh run    what `make run` needs (WeasyPrint's libraries)
 #   scripts/system-deps.sh test   plus PostgreSQL, Redis and Chromium's headless shell for `make test`
 #   scripts/system-deps.sh bench  plus wrk, the load generator of `make bench`
+#   scripts/system-deps.sh deploy plus nginx, in front of two web servers in `make deploy-check`
 # As root it installs them with apt-get; otherwise it says what to install and stops.
 set -euo pipefail
 
 need=(libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-liberation)
-if [ "${1:-run}" = "test" ] || [ "${1:-run}" = "bench" ]; then
+if [ "${1:-run}" != "run" ]; then
   need+=(postgresql redis-server chromium-headless-shell)
 fi
 if [ "${1:-run}" = "bench" ]; then
   need+=(wrk)
+fi
+if [ "${1:-run}" = "deploy" ]; then
+  need+=(nginx-light)
 fi
 
 missing=()
@@ -33,4 +37,5 @@ apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 if command -v service >/dev/null; then
   service redis-server stop >/dev/null 2>&1 || true
   service postgresql stop >/dev/null 2>&1 || true
+  service nginx stop >/dev/null 2>&1 || true
 fi
