@@ -151,6 +151,9 @@ GC_THRESHOLDS = (100_000, 50, 1_000)
 
 def pytest_configure(config: pytest.Config) -> None:
     gc.set_threshold(*GC_THRESHOLDS)
+    from tests import emptied
+
+    emptied.install()
 
 
 def pytest_collection_finish(session: pytest.Session) -> None:
