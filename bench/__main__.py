@@ -82,7 +82,23 @@ def county_built(scale: float, folder: Path) -> county_module.County:
     tune_garbage_collector()
     for what, count in county.counts.items():
         print(f"  {count:>9,} {what}")
+    print(database_size_line())
     return county
+
+
+def database_size_line() -> str:
+    """The database's size on disk with its indexes, and its largest tables (docs/deployment.md
+    sizes a county's database from it)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_database_size(current_database())")
+        (whole,) = cursor.fetchone()
+        cursor.execute(
+            "SELECT relname, pg_total_relation_size(oid) FROM pg_class"
+            " WHERE relkind = 'r' AND relnamespace = 'public'::regnamespace"
+            " ORDER BY 2 DESC LIMIT 3"
+        )
+        largest = ", ".join(f"{name} {size / 2**20:,.0f} MiB" for name, size in cursor.fetchall())
+    return f"  The database: {whole / 2**20:,.0f} MiB with its indexes (largest: {largest})"
 
 
 def pages_printed(results: list[measure.PageResult]) -> None:
@@ -270,7 +286,7 @@ def main(argv: list[str]) -> int:
             f"({web_workers.workers()} workers x {web_workers.threads()} threads) on loopback, "
             f"wrk, {options.load_seconds} s a page, each page alone, then all at once):"
         )
-        alone, together_loads = load_test(county, seconds=options.load_seconds)
+        alone, together_loads, web_memory = load_test(county, seconds=options.load_seconds)
         trivial = alone[0].requests_per_second
         for load in alone:
             # The scorecards (warm, and kept cold: COLD_SCORECARD) beside their own trivial
@@ -308,6 +324,12 @@ def main(argv: list[str]) -> int:
                 f"95th {load.p95_ms:.0f} ms  99th {load.p99_ms:.0f} ms  "
                 f"{load.errors} errors of {load.requests:,}"
             )
+        print(
+            f"  Memory of the web server after the load test: {len(web_memory)} workers, "
+            + ", ".join(f"{rss / 2**20:,.0f}" for rss in web_memory)
+            + " MiB resident"
+        )
+        results["web_worker_rss"] = web_memory
         results["load"] = [asdict(load) for load in alone]
         results["load_all_at_once"] = [asdict(load) for load in together_loads]
     folder.cleanup()

@@ -203,10 +203,26 @@ def _mix(
     return results
 
 
+def resident_memory(pid: int) -> list[int]:
+    """The resident memory (bytes) of each child of the process: gunicorn's workers."""
+    sizes = []
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(
+                line.split(":", 1) for line in status.read_text().splitlines() if ":" in line
+            )
+        except OSError:  # the process ended meanwhile
+            continue
+        if int(fields.get("PPid", "0").strip()) == pid and "VmRSS" in fields:
+            sizes.append(int(fields["VmRSS"].split()[0]) * 1024)
+    return sorted(sizes)
+
+
 def load_test(
     county: County, *, connections: int = CLIENTS, seconds: int = 10
-) -> tuple[list[LoadResult], list[LoadResult]]:
-    """(each page alone, the trivial page first; every page at once)."""
+) -> tuple[list[LoadResult], list[LoadResult], list[int]]:
+    """(each page alone, the trivial page first; every page at once; the resident memory of
+    each web worker at the end)."""
     if not shutil.which("wrk"):
         raise RuntimeError("wrk is missing: make bench installs Debian's 'wrk' package.")
     port = _free_port()
@@ -250,7 +266,7 @@ def load_test(
             alone.append(result)
         with VersionBumper():
             together = _mix(pages, connections=connections, seconds=seconds)
-        return alone, together
+        return alone, together, resident_memory(server.pid)
     finally:
         server.terminate()
         server.wait(timeout=30)
