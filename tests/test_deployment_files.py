@@ -41,7 +41,7 @@ def test_nginx_sends_to_both_web_servers_with_the_template_the_check_uses():
     mounted = [v for v in nginx["volumes"] if v.startswith("./deploy/nginx-portal.conf.template:")]
     assert mounted and mounted[0].split(":")[1].startswith("/etc/nginx/templates/")
     filled = string.Template(TEMPLATE).safe_substitute(nginx["environment"])
-    upstreams = re.findall(r"^\s*server (\S+)", filled, flags=re.MULTILINE)
+    upstreams = re.findall(r"^\s*server (\S+) ", filled, flags=re.MULTILINE)
     assert upstreams == ["web:8000", "web-2:8000"]
     assert set(re.findall(r"\$\{(\w+)\}", TEMPLATE)) == set(nginx["environment"])
     assert (
