@@ -20,6 +20,7 @@ from hypothesis import settings as hypothesis_settings
 from send_qa.core.models import Organisation, User
 from send_qa.core.roles import Role
 from tests.factories import OrganisationFactory, TeamFactory, UserFactory
+from tests.migrated_once import django_db_setup  # noqa: F401 - migrated once a run, a fixture
 from tests.notify_stand_in import notify  # noqa: F401 - GOV.UK Notify on loopback, a fixture
 
 # On a developer's machine hypothesis explores new examples each run (and replays failures it
@@ -232,7 +233,7 @@ def people(db) -> People:
 
 
 @pytest.fixture(scope="module")
-def people_of_module(django_db_setup, django_db_blocker) -> Iterator[People]:
+def people_of_module(django_db_setup, django_db_blocker) -> Iterator[People]:  # noqa: F811
     """The same people for every test of a module (built_once): a module of a thousand
     parametrised page checks spent a third of its time making them afresh for each test. A
     module opts in with `people = people_shared` (see below)."""
