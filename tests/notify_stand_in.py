@@ -5,6 +5,10 @@ bearer JSON Web Token signed (HS256) with the API key's secret, issued by the ke
 and recently (checked with notifications-python-client's own `decode_jwt_token`). It keeps
 every request and answers with the statuses queued in `answers`, 201 and Notify's body when
 none are left. A request Notify would refuse for its token gets 403, as Notify gives.
+
+`GET /v2/notifications?reference=...` lists the emails it took with that reference, as Notify
+does. `lose_next_answer()` makes it take the next email and then answer 502, as when Notify
+took it but its answer never came back.
 """
 
 import json
@@ -14,6 +18,7 @@ from collections import deque
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from notifications_python_client.authentication import decode_jwt_token, get_token_issuer
@@ -37,6 +42,11 @@ class NotifyStandIn:
     url: str = ""
     received: list[Received] = field(default_factory=list)
     answers: deque[tuple[int, dict]] = field(default_factory=deque)
+    taken: list[dict] = field(default_factory=list)
+    answers_lost: int = 0
+
+    def lose_next_answer(self) -> None:
+        self.answers_lost += 1
 
     def answer_next(self, status: int, message: str = "", times: int = 1) -> None:
         body = {"errors": [{"error": "Error", "message": message}], "status_code": status}
@@ -56,13 +66,31 @@ def _handler(stand_in: NotifyStandIn) -> type[BaseHTTPRequestHandler]:
             self.end_headers()
             self.wfile.write(data)
 
-        def do_POST(self) -> None:
+        def _issuer(self) -> str | None:
+            """The token's issuer, or None once it has answered 403 as Notify does."""
             token = self.headers.get("Authorization", "").removeprefix("Bearer ")
             try:
                 issuer = get_token_issuer(token)
                 decode_jwt_token(token, SECRET)
             except TokenError as error:
                 self._answer(403, {"errors": [{"error": "AuthError", "message": error.message}]})
+                return None
+            return issuer
+
+        def do_GET(self) -> None:
+            if self._issuer() is None:
+                return
+            url = urlsplit(self.path)
+            if url.path != "/v2/notifications":
+                self._answer(404, {"errors": [{"error": "NotFound", "message": url.path}]})
+                return
+            reference = parse_qs(url.query).get("reference", [None])[0]
+            found = [n for n in stand_in.taken if reference is None or n["reference"] == reference]
+            self._answer(200, {"notifications": found, "links": {"current": self.path}})
+
+        def do_POST(self) -> None:
+            issuer = self._issuer()
+            if issuer is None:
                 return
             length = int(self.headers.get("Content-Length", 0))
             body = json.loads(self.rfile.read(length) or b"{}")
@@ -72,11 +100,23 @@ def _handler(stand_in: NotifyStandIn) -> type[BaseHTTPRequestHandler]:
             elif stand_in.answers:
                 self._answer(*stand_in.answers.popleft())
             else:
+                taken = {
+                    "id": str(uuid.uuid4()),
+                    "reference": body.get("reference"),
+                    "email_address": body.get("email_address"),
+                    "type": "email",
+                    "status": "created",
+                }
+                stand_in.taken.append(taken)
+                if stand_in.answers_lost:
+                    stand_in.answers_lost -= 1
+                    self._answer(502, {"errors": [{"error": "BadGateway", "message": "lost"}]})
+                    return
                 personalisation = body.get("personalisation", {})
                 self._answer(
                     201,
                     {
-                        "id": str(uuid.uuid4()),
+                        "id": taken["id"],
                         "reference": body.get("reference"),
                         "content": {
                             "subject": personalisation.get("subject", ""),

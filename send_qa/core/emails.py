@@ -129,6 +129,7 @@ def _handed_over(email: OutgoingEmail) -> str:
         message.attach_alternative(email.html_body, "text/html")
     message.send_qa_kind = email.kind  # type: ignore[attr-defined]
     message.send_qa_reference = str(email.uuid)  # type: ignore[attr-defined]
+    message.send_qa_attempt = email.attempts  # type: ignore[attr-defined]
     get_connection(settings.EMAIL_SERVICE_BACKEND).send_messages([message])
     return str(getattr(message, "sent_as", ""))[:100]
 

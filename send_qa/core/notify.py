@@ -9,6 +9,10 @@ a council may word one of its own around them. The outbox's id goes as Notify's 
 
 A refusal names its cause in plain words and says whether another try may succeed: Notify
 down or busy (5xx, 429, no answer) may pass; an address or key it refuses (400, 403) cannot.
+
+Notify may take an email and its answer still be lost on the way back (a timeout, a proxy's
+502). So a second or later try first asks Notify for the emails it holds with the outbox's
+reference, and sends nothing when it took this one already (and has not given up on it).
 """
 
 from collections.abc import Sequence
@@ -20,6 +24,9 @@ from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
 from send_qa.core.emails import NotDelivered
+
+# Notify's statuses for an email it will not deliver: another try should send it again.
+GIVEN_UP = {"permanent-failure", "temporary-failure", "technical-failure", "validation-failed"}
 
 
 def template_for(kind: str) -> str:
@@ -58,17 +65,36 @@ class NotifyBackend(BaseEmailBackend):
             settings.NOTIFY_API_KEY, base_url=settings.NOTIFY_BASE_URL, timeout=20
         )
 
+    def _already_taken(self, reference: str | None, address: str) -> str | None:
+        """Notify's id of an email it took with this reference for this address on an earlier
+        try, unless it has given up on it since; None when it holds none."""
+        if not reference:
+            return None
+        held = self.client.get_all_notifications(reference=reference).get("notifications", [])
+        for notification in held:
+            same_address = str(notification.get("email_address", "")).lower() == address.lower()
+            if same_address and notification.get("status") not in GIVEN_UP:
+                return str(notification.get("id", ""))
+        return None
+
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         sent = 0
         for message in email_messages:
             kind = getattr(message, "send_qa_kind", "")
+            reference = getattr(message, "send_qa_reference", None)
+            tried_before = getattr(message, "send_qa_attempt", 1) > 1
             for address in message.to:
                 try:
+                    taken = self._already_taken(reference, address) if tried_before else None
+                    if taken is not None:
+                        message.sent_as = taken  # type: ignore[attr-defined]
+                        sent += 1
+                        continue
                     answer = self.client.send_email_notification(
                         email_address=address,
                         template_id=template_for(kind),
                         personalisation={"subject": message.subject, "body": message.body},
-                        reference=getattr(message, "send_qa_reference", None),
+                        reference=reference,
                         email_reply_to_id=settings.NOTIFY_REPLY_TO_ID or None,
                     )
                 except APIError as error:

@@ -13,6 +13,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from send_qa.core.emails import (
+    NotDelivered,
+    email_deliver,
     email_deliver_or_retry,
     email_send,
     emails_lost_queue_again,
@@ -143,6 +145,34 @@ def test_notify_down_for_a_while_sends_at_a_later_try(
     email = OutgoingEmail.objects.get()
     assert (email.status, email.attempts, email.failure) == (Status.SENT, 3, "")
     assert len(notify.received) == 3
+
+
+def test_an_email_notify_took_whose_answer_was_lost_is_not_sent_twice(
+    notify, eager_celery, django_capture_on_commit_callbacks
+):
+    notify.lose_next_answer()
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(user_id=invited().pk)
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.attempts) == (Status.SENT, 2)
+    assert len(notify.received) == 1, "the second try found it at Notify and sent nothing"
+    assert email.sent_as == notify.taken[0]["id"]
+
+
+def test_an_email_notify_took_and_then_gave_up_on_is_sent_at_the_next_try(notify):
+    email = OutgoingEmail.objects.create(
+        kind="invitation", to="lead@example.org", subject="Invited", body="Sign in"
+    )
+    notify.lose_next_answer()
+    with pytest.raises(NotDelivered):
+        email_deliver(email_id=email.pk)
+    notify.taken[0]["status"] = "permanent-failure"
+    notify.taken.append({**notify.taken[0], "email_address": "someone.else@example.org"})
+    notify.taken[-1]["status"] = "delivered"
+    assert email_deliver(email_id=email.pk) == Status.SENT
+    assert len(notify.received) == 2
+    email.refresh_from_db()
+    assert email.sent_as == notify.taken[-1]["id"] != notify.taken[0]["id"]
 
 
 def test_notify_down_for_every_try_leaves_it_listed_as_not_sent(
