@@ -407,6 +407,11 @@ CELERY_BEAT_SCHEDULE: dict = {
         "task": "send_qa.core.tasks.queue_lost_emails_again",
         "schedule": crontab(minute="*/10"),
     },
+    # GOV.UK Notify's receipts: an email it could not deliver is listed as not sent.
+    "check-email-deliveries": {
+        "task": "send_qa.core.tasks.check_email_deliveries",
+        "schedule": crontab(minute="*/15"),
+    },
     "forget-staged-uploads": {
         "task": "send_qa.core.tasks.forget_staged_uploads",
         "schedule": crontab(hour=3, minute=55),

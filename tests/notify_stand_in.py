@@ -6,8 +6,9 @@ and recently (checked with notifications-python-client's own `decode_jwt_token`)
 every request and answers with the statuses queued in `answers`, 201 and Notify's body when
 none are left. A request Notify would refuse for its token gets 403, as Notify gives.
 
-`GET /v2/notifications?reference=...` lists the emails it took with that reference, as Notify
-does. `lose_next_answer()` makes it take the next email and then answer 502, as when Notify
+`GET /v2/notifications?reference=...` lists the emails it took with that reference, and
+`GET /v2/notifications/<id>` answers one with its status, as Notify does (a test sets the
+status in `taken`). `lose_next_answer()` makes it take the next email and then answer 502, as when Notify
 took it but its answer never came back.
 """
 
@@ -81,6 +82,10 @@ def _handler(stand_in: NotifyStandIn) -> type[BaseHTTPRequestHandler]:
             if self._issuer() is None:
                 return
             url = urlsplit(self.path)
+            one = [n for n in stand_in.taken if url.path == f"/v2/notifications/{n['id']}"]
+            if one:
+                self._answer(200, one[0])
+                return
             if url.path != "/v2/notifications":
                 self._answer(404, {"errors": [{"error": "NotFound", "message": url.path}]})
                 return

@@ -11,12 +11,16 @@ the outbox in the transaction of what caused it, and handed to the mail service 
   when the mail service is down: a failure that may pass is tried again (EMAIL_RETRY_AFTER);
   one that cannot (an address Notify refuses, a wrong key), or the last try, leaves the
   email "not sent", listed for SENDOPS to send again (`emails_not_sent`, `email_send_again`).
+- A mail service that gives receipts (Notify) is asked later what became of each email it
+  took (`emails_delivery_check`): one it could not deliver (no such address, a full inbox) is
+  listed "not sent" as well, its text kept until then so that it can be sent again.
 - The tests keep Django's in-memory backend, so `mail.outbox` holds what would be sent.
 """
 
 import datetime
+import logging
 import smtplib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
 from typing import Any
@@ -39,6 +43,10 @@ Status = OutgoingEmail.Status
 LOST_AFTER = datetime.timedelta(minutes=15)
 # Emails are kept for this long (a sent one without its text), then removed (docs/retention.md).
 KEPT_FOR = datetime.timedelta(days=90)
+# Notify tries an email for up to 72 hours; its receipt is asked for this long after sending.
+RECEIPTS_FOR = datetime.timedelta(days=4)
+DELIVERED = "delivered"
+logger = logging.getLogger(__name__)
 
 
 def email_send(kind: str, to: str | Iterable[str], context: dict[str, Any]) -> int:
@@ -157,7 +165,8 @@ def email_deliver(*, email_id: int) -> str:
             email.save(update_fields=["attempts", "failure"])
         else:
             email.status, email.sent_at, email.failure = Status.SENT, timezone.now(), ""
-            email.body = email.html_body = ""
+            if not (email.sent_as and _receipts()):
+                email.body = email.html_body = ""  # kept until delivered, to be sent again
             email.save()
             return email.status
     raise not_delivered
@@ -200,6 +209,47 @@ def email_not_sent(*, email_id: int, reason: str) -> None:
     OutgoingEmail.objects.filter(pk=email_id, status=Status.QUEUED).update(
         status=Status.FAILED, failure=reason[:300]
     )
+
+
+def _receipts() -> Callable[[str], str | None] | None:
+    """The mail service's receipts (Notify's `delivery`), or None for one that gives none."""
+    return getattr(get_connection(settings.EMAIL_SERVICE_BACKEND), "delivery", None)
+
+
+def emails_delivery_check(*, now: datetime.datetime | None = None) -> dict[str, int]:
+    """Ask the mail service what became of each email it took in the last RECEIPTS_FOR and
+    has not said yet (run by beat every 15 minutes). Delivered: its text is emptied. Given up
+    on: it is listed for SENDOPS as not sent, with why, and may be sent again. Still trying
+    after RECEIPTS_FOR: its text is emptied and it is asked about no more."""
+    now = now or timezone.now()
+    counted = {"delivered": 0, "not delivered": 0, "waiting": 0}
+    delivery = _receipts()
+    waiting = OutgoingEmail.objects.filter(
+        status=Status.SENT, delivered_at__isnull=True, sent_at__isnull=False
+    ).exclude(sent_as="")
+    if delivery is None:
+        return counted
+    waiting.filter(sent_at__lt=now - RECEIPTS_FOR).exclude(body="").update(body="", html_body="")
+    for email in waiting.filter(sent_at__gte=now - RECEIPTS_FOR).exclude(body=""):
+        try:
+            said = delivery(email.sent_as)
+        except Exception:  # noqa: BLE001 - asked again at the next check
+            logger.warning("The mail service gave no receipt for email %s", email.uuid)
+            counted["waiting"] += 1
+            continue
+        if said is None:
+            counted["waiting"] += 1
+        elif said == DELIVERED:
+            OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENT).update(
+                delivered_at=now, body="", html_body=""
+            )
+            counted["delivered"] += 1
+        else:
+            OutgoingEmail.objects.filter(pk=email.pk, status=Status.SENT).update(
+                status=Status.FAILED, failure=said[:300]
+            )
+            counted["not delivered"] += 1
+    return counted
 
 
 def emails_not_sent() -> QuerySet[OutgoingEmail]:

@@ -502,8 +502,10 @@ class OutgoingEmail(models.Model):
     kind = models.CharField(max_length=60, help_text="Which email: its templates' name.")
     to = models.EmailField(max_length=254)
     subject = models.CharField(max_length=300)
-    body = models.TextField(blank=True, help_text="The plain text; emptied once sent.")
-    html_body = models.TextField(blank=True, help_text="The HTML, if any; emptied once sent.")
+    body = models.TextField(
+        blank=True, help_text="The plain text; emptied once delivered (or sent, without receipts)."
+    )
+    html_body = models.TextField(blank=True, help_text="The HTML, if any; emptied with the text.")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.QUEUED)
     attempts = models.PositiveSmallIntegerField(default=0)
     queued_at = models.DateTimeField(default=timezone.now)
@@ -511,6 +513,11 @@ class OutgoingEmail(models.Model):
     failure = models.CharField(max_length=300, blank=True, help_text="Why, in plain words.")
     sent_as = models.CharField(
         max_length=100, blank=True, help_text="The mail service's id for it (Notify's)."
+    )
+    delivered_at = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="When the mail service said it reached the inbox (Notify's receipt).",
     )
     sent_again_by = models.ForeignKey(
         User, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

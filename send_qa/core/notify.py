@@ -10,6 +10,9 @@ a council may word one of its own around them. The outbox's id goes as Notify's 
 A refusal names its cause in plain words and says whether another try may succeed: Notify
 down or busy (5xx, 429, no answer) may pass; an address or key it refuses (400, 403) cannot.
 
+Notify says later whether each email reached the inbox: `delivery` reads it for the outbox's
+receipts check (send_qa.core.emails.emails_delivery_check).
+
 Notify may take an email and its answer still be lost on the way back (a timeout, a proxy's
 502). So a second or later try first asks Notify for the emails it holds with the outbox's
 reference, and sends nothing when it took this one already (and has not given up on it).
@@ -23,10 +26,16 @@ from django.core.mail.backends.base import BaseEmailBackend
 from notifications_python_client.errors import APIError
 from notifications_python_client.notifications import NotificationsAPIClient
 
-from send_qa.core.emails import NotDelivered
+from send_qa.core.emails import DELIVERED, NotDelivered
 
-# Notify's statuses for an email it will not deliver: another try should send it again.
-GIVEN_UP = {"permanent-failure", "temporary-failure", "technical-failure", "validation-failed"}
+# Notify's statuses for an email it will not deliver (another try should send it again), in
+# the words its documentation uses for them.
+GIVEN_UP = {
+    "permanent-failure": "the address does not exist or the provider blocked it.",
+    "temporary-failure": "the inbox was full or the provider did not answer for 72 hours.",
+    "technical-failure": "Notify had a problem sending it.",
+    "validation-failed": "Notify could not send an email like this one.",
+}
 
 
 def template_for(kind: str) -> str:
@@ -75,6 +84,16 @@ class NotifyBackend(BaseEmailBackend):
             same_address = str(notification.get("email_address", "")).lower() == address.lower()
             if same_address and notification.get("status") not in GIVEN_UP:
                 return str(notification.get("id", ""))
+        return None
+
+    def delivery(self, sent_as: str) -> str | None:
+        """What Notify says became of an email it took: DELIVERED, or why it gave up on it in
+        plain words, or None while it is still trying (up to 72 hours)."""
+        status = str(self.client.get_notification_by_id(sent_as).get("status", ""))
+        if status == "delivered":
+            return DELIVERED
+        if status in GIVEN_UP:
+            return f"GOV.UK Notify could not deliver it: {GIVEN_UP[status]}"
         return None
 
     def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:

@@ -3,6 +3,7 @@
 from celery import shared_task
 
 from send_qa.core.emails import (
+    emails_delivery_check,
     emails_lost_queue_again,
     emails_old_forget,
 )
@@ -29,6 +30,12 @@ def send_roles_changed(person_id: int, admin_id: int, changes: str, invited: boo
 def queue_lost_emails_again() -> int:
     """Queue again the emails whose delivery job was lost (run by beat every 10 minutes)."""
     return emails_lost_queue_again()
+
+
+@shared_task
+def check_email_deliveries() -> dict[str, int]:
+    """Ask GOV.UK Notify what became of the emails it took (run by beat every 15 minutes)."""
+    return emails_delivery_check()
 
 
 @shared_task

@@ -17,6 +17,8 @@ from send_qa.core.emails import (
     email_deliver,
     email_deliver_or_retry,
     email_send,
+    email_send_again,
+    emails_delivery_check,
     emails_lost_queue_again,
     emails_old_forget,
 )
@@ -325,3 +327,63 @@ def test_a_password_reset_goes_through_the_outbox_as_its_own_kind(
     email = OutgoingEmail.objects.get()
     assert (email.kind, email.status) == ("password_reset", Status.SENT)
     assert "/password-reset/" in mail.outbox[0].body
+
+
+def test_notify_s_receipt_of_delivery_empties_the_kept_text(
+    notify, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(user_id=invited().pk)
+    email = OutgoingEmail.objects.get()
+    assert email.status == Status.SENT and "/set-password/" in email.body, "kept until delivered"
+    notify.taken[0]["status"] = "sending"
+    assert emails_delivery_check() == {"delivered": 0, "not delivered": 0, "waiting": 1}
+    notify.taken[0]["status"] = "delivered"
+    assert emails_delivery_check() == {"delivered": 1, "not delivered": 0, "waiting": 0}
+    email.refresh_from_db()
+    assert email.delivered_at is not None and (email.body, email.html_body) == ("", "")
+    assert emails_delivery_check() == {"delivered": 0, "not delivered": 0, "waiting": 0}
+
+
+def test_an_email_notify_could_not_deliver_is_listed_as_not_sent_and_can_be_sent_again(
+    notify, people, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(user_id=invited().pk)
+    notify.taken[0]["status"] = "permanent-failure"
+    assert emails_delivery_check()["not delivered"] == 1
+    email = OutgoingEmail.objects.get()
+    assert email.status == Status.FAILED
+    assert email.failure == (
+        "GOV.UK Notify could not deliver it: the address does not exist or the provider blocked it."
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send_again(email_uuid=str(email.uuid), by=people.sendops)
+    email.refresh_from_db()
+    assert email.status == Status.SENT and len(notify.received) == 2
+    assert (
+        notify.received[1].body["personalisation"]["body"]
+        == notify.received[0].body["personalisation"]["body"]
+    )
+
+
+def test_an_email_notify_is_still_trying_after_four_days_is_asked_about_no_more(
+    notify, eager_celery, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        invitation_send(user_id=invited().pk)
+    notify.taken[0]["status"] = "sending"
+    later = timezone.now() + datetime.timedelta(days=5)
+    assert emails_delivery_check(now=later) == {"delivered": 0, "not delivered": 0, "waiting": 0}
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.body, email.delivered_at) == (Status.SENT, "", None)
+
+
+def test_a_mail_service_without_receipts_empties_the_text_once_sent(
+    outbox, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        email_send("roles_changed_admin", "admin@example.org", roles_context())
+    email = OutgoingEmail.objects.get()
+    assert (email.status, email.body) == (Status.SENT, "")
+    assert emails_delivery_check() == {"delivered": 0, "not delivered": 0, "waiting": 0}

@@ -5,6 +5,7 @@ import time
 
 import pytest
 
+from send_qa.core.emails import emails_delivery_check
 from send_qa.core.invitations import invitation_send
 from send_qa.core.models import OutgoingEmail
 from tests.factories import UserFactory
@@ -35,4 +36,8 @@ def test_the_worker_sends_through_notify_and_tries_again_after_a_failure(notify,
     assert (email.status, email.attempts) == (OutgoingEmail.Status.SENT, 3), email.failure
     assert [r.body["email_address"] for r in notify.received] == ["new.person@example.org"] * 3
     assert notify.received[-1].body["reference"] == str(email.uuid)
-    assert email.body == "", "a sent email's link is not kept"
+    assert "/set-password/" in email.body, "kept until Notify says it was delivered"
+    notify.taken[-1]["status"] = "delivered"
+    assert emails_delivery_check()["delivered"] == 1
+    email.refresh_from_db()
+    assert email.body == "", "a delivered email's link is not kept"
