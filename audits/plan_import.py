@@ -6,11 +6,13 @@ recalculation of the computed indicators that read plans is queued once the impo
 (`records_written_in_bulk`, which the KPI app listens to).
 """
 
+from __future__ import annotations
+
 import datetime
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db import models, transaction
 from simple_history.utils import bulk_create_with_history, bulk_update_with_history
 
@@ -18,9 +20,16 @@ from audits.models import AgeBand, PlacementType, Plan, PrimaryNeed
 from audits.models.plans import NOT_RECORDED, YEAR_GROUPS, ceased_on
 from audits.signals import records_written_in_bulk
 from send_qa.core.import_templates import EXAMPLE_CASE_REFERENCE, TemplateColumn
+from send_qa.core.lazy import lazy_module
 from send_qa.core.models import Team, User
 from send_qa.core.tables import ImportProblem, max_length, read_table
 from send_qa.core.tables import TableImportError as PlanImportError
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 __all__ = ["ImportProblem", "PlanImportError", "plans_import", "read_table"]
 

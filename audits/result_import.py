@@ -12,14 +12,16 @@ Importing a row again updates its audit rather than adding a second: the same ca
 checklist (by name), term and date audited are the same audit.
 """
 
+from __future__ import annotations
+
 import datetime
 import json
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
@@ -29,8 +31,15 @@ from audits.signals import records_written_in_bulk
 from send_qa.core.bulk import copy_create_with_history, frame_update_with_history
 from send_qa.core.figures import percent as percent_of
 from send_qa.core.import_templates import EXAMPLE_CASE_REFERENCE, TemplateColumn
+from send_qa.core.lazy import lazy_module
 from send_qa.core.models import Period, User
 from send_qa.core.tables import ImportProblem, TableImportError, header, max_length, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 WHEN_COLUMNS = ["date_audited", "term"]
 RESULT_COLUMNS = ["grade", "score", "percent"]

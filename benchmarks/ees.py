@@ -8,15 +8,16 @@ code: the DfE's 3-digit number is kept as an alias, a predecessor's code is read
 successor's where the lineage says the series continues (`benchmarks.models.Lineage`).
 """
 
+from __future__ import annotations
+
 import datetime
 import hashlib
 import json
 from collections.abc import Hashable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
-import pandas as pd
 from django.db import transaction
 
 from benchmarks.models import (
@@ -33,8 +34,15 @@ from benchmarks.models import (
 from benchmarks.periods import PeriodProblem, published_period
 from benchmarks.registry import Table, is_headline, table_for
 from send_qa.core.bulk import copy_create_with_history, frame_update_with_history
+from send_qa.core.lazy import lazy_module
 from send_qa.core.models import User
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 MAX_ROWS = 500_000
 MAX_PROBLEMS = 200
@@ -108,7 +116,7 @@ class DfePlan:
     added: int = 0
     changed: int = 0
     unchanged: int = 0
-    _stored: dict[tuple[str, str, str, str, str], "Stored"] = field(default_factory=dict)
+    _stored: dict[tuple[str, str, str, str, str], Stored] = field(default_factory=dict)
 
     @property
     def periods(self) -> list[str]:

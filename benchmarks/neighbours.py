@@ -9,13 +9,15 @@ All or nothing, like every import: the whole file is checked first and each prob
 a report keeps saying which set it used; the identical file of the same release saves nothing.
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db import transaction
 
 from benchmarks.ees import sha256_of
@@ -30,8 +32,15 @@ from benchmarks.models import (
 )
 from benchmarks.signals import published_data_changed
 from send_qa.core.bulk import copy_create_with_history
+from send_qa.core.lazy import lazy_module
 from send_qa.core.models import User
 from send_qa.core.tables import ImportProblem, TableImportError, max_length, read_table
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 SOURCE = "statistical_neighbours"
 SET_NAME = "DfE statistical neighbours"

@@ -13,16 +13,16 @@ rule, which name each problem. New values and their history are written with COP
 (send_qa/core/bulk.py).
 """
 
+from __future__ import annotations
+
 import datetime
 import re
 import uuid
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import pandas as pd
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -31,8 +31,17 @@ from kpis.models import LA_CODE, Area, Indicator, Measurement, StagedImport, Sta
 from kpis.validity import LABEL_LENGTH, kept, measurement_problems
 from send_qa.core.bulk import frame_copy, query_create_with_history, query_update_with_history
 from send_qa.core.import_templates import TemplateColumn
+from send_qa.core.lazy import lazy_module
 from send_qa.core.models import User
 from send_qa.core.tables import ImportProblem, TableImportError, read_table
+
+if TYPE_CHECKING:
+    import numpy as np
+    import pandas as pd
+else:
+    np = lazy_module("numpy")
+    pd = lazy_module("pandas")
+
 
 __all__ = ["ImportProblem", "TableImportError", "read_table", "measurements_check"]
 

@@ -1,6 +1,8 @@
 """Importing an action table with the seed's own column headings, so that a council can paste
 its existing Word or Excel table (docs/imports.md, "Action plans"). All or nothing."""
 
+from __future__ import annotations
+
 import csv
 import datetime
 import io
@@ -8,12 +10,13 @@ import re
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.db import transaction
 from django.utils import timezone
 
 from send_qa.core.import_templates import TemplateColumn
+from send_qa.core.lazy import lazy_module
 from send_qa.core.models import User
 from send_qa.core.roles import Role
 from send_qa.core.tables import ImportProblem, TableImportError, header, max_length, read_table
@@ -29,6 +32,12 @@ from wsoa.models import (
 )
 from wsoa.services import action_save
 from wsoa.timescales import Timescale, TimescaleError, dated, parse_timescale
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 __all__ = ["TableImportError", "read_table", "actions_import", "rag_key_from_csv"]
 

@@ -13,15 +13,16 @@ SQL, written without passing through Python again). `frame_copy` stages rows wit
 history. Other databases (SQLite for `make run`) fall back to simple-history's bulk functions.
 """
 
+from __future__ import annotations
+
 import csv
 import datetime
 import io
 import json
 from collections.abc import Callable, Iterator, Sequence
 from operator import attrgetter
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
 from django.db import connection, models, transaction
 from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
@@ -31,6 +32,14 @@ from simple_history.utils import (
     bulk_update_with_history,
     get_history_model_for_model,
 )
+
+from send_qa.core.lazy import lazy_module
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 BATCH = 2_000
 STAGED = "bulk_staged"

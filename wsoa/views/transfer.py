@@ -6,8 +6,8 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 from django.contrib import messages
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpResponse
@@ -20,6 +20,7 @@ from send_qa.core.access import SignedInRequest, role_required
 from send_qa.core.access_log import Kind, logs_access
 from send_qa.core.forms import posted
 from send_qa.core.import_templates import template_download
+from send_qa.core.lazy import lazy_module
 from send_qa.core.outcomes import tell_outcome
 from send_qa.core.staging import stage, staged_copy, unstage
 from send_qa.core.tables import table_download
@@ -40,6 +41,12 @@ from wsoa.imports import (
 )
 from wsoa.models import ActionPlan
 from wsoa.roles import ACTION_PLAN_MANAGERS, ACTION_PLAN_READERS
+
+if TYPE_CHECKING:
+    import pandas as pd
+else:
+    pd = lazy_module("pandas")
+
 
 SESSION_KEY = "wsoa-action-import"
 UPLOADS = "action-imports"
