@@ -223,13 +223,15 @@ def emails_delivery_check(*, now: datetime.datetime | None = None) -> dict[str, 
     after RECEIPTS_FOR: its text is emptied and it is asked about no more."""
     now = now or timezone.now()
     counted = {"delivered": 0, "not delivered": 0, "waiting": 0}
-    delivery = _receipts()
     waiting = OutgoingEmail.objects.filter(
         status=Status.SENT, delivered_at__isnull=True, sent_at__isnull=False
     ).exclude(sent_as="")
+    # Also when the mail service has changed since to one without receipts: no text is kept
+    # longer than this for a receipt.
+    waiting.filter(sent_at__lt=now - RECEIPTS_FOR).exclude(body="").update(body="", html_body="")
+    delivery = _receipts()
     if delivery is None:
         return counted
-    waiting.filter(sent_at__lt=now - RECEIPTS_FOR).exclude(body="").update(body="", html_body="")
     for email in waiting.filter(sent_at__gte=now - RECEIPTS_FOR).exclude(body=""):
         try:
             said = delivery(email.sent_as)

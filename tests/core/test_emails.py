@@ -387,3 +387,20 @@ def test_a_mail_service_without_receipts_empties_the_text_once_sent(
     email = OutgoingEmail.objects.get()
     assert (email.status, email.body) == (Status.SENT, "")
     assert emails_delivery_check() == {"delivered": 0, "not delivered": 0, "waiting": 0}
+
+
+def test_a_kept_text_goes_after_four_days_also_once_the_mail_service_gives_no_receipts(outbox):
+    """Sent through Notify, kept for its receipt; then the service changed to one without."""
+    sent_at = timezone.now() - datetime.timedelta(days=5)
+    kept = OutgoingEmail.objects.create(
+        kind="invitation",
+        to="lead@example.org",
+        subject="Invited",
+        body="Sign in: /set-password/",
+        status=Status.SENT,
+        sent_at=sent_at,
+        sent_as="notify-id",
+    )
+    assert emails_delivery_check() == {"delivered": 0, "not delivered": 0, "waiting": 0}
+    kept.refresh_from_db()
+    assert (kept.status, kept.body) == (Status.SENT, "")
