@@ -1,17 +1,21 @@
 from typing import Any
 
 from django.apps import AppConfig
+from django.apps import apps as global_apps
+from django.apps.registry import Apps
 from django.db.models.signals import post_migrate
 
 from send_qa.core import navigation
 
 
-def lineage_after_migrate(sender: AppConfig, **kwargs: Any) -> None:
+def lineage_after_migrate(sender: AppConfig, apps: Apps = global_apps, **kwargs: Any) -> None:
     """A fresh database knows the shipped reorganisations of authorities. Django sends this
     after every migrate, also one that migrated only other apps (`migrate core`): then the
-    authorities' table may not exist yet, and the migrated state (`apps`) does not have it."""
+    authorities' table may not exist yet, and the migrated state (`apps`) does not have it.
+    `flush` (and an emptied test database, tests/emptied.py) sends it without `apps`: then the
+    models are the project's own, as in Django's own receivers."""
     try:
-        kwargs["apps"].get_model("benchmarks", "Authority")
+        apps.get_model("benchmarks", "Authority")
     except LookupError:
         return
     from benchmarks.lineage import lineage_load  # noqa: PLC0415 - models load after ready()

@@ -5,7 +5,8 @@
 #
 # Tests run in parallel (pytest-xdist), one worker per core up to 4: TEST_WORKERS=N sets the
 # number, TEST_WORKERS=0 runs them in this one process. A test file stays on one worker
-# (--dist loadfile), so data built once per module (tests/conftest.py built_once) is built once.
+# (--dist loadfile), so data built once per module (tests/conftest.py built_once) is built once;
+# the files are handed out in the order tests/conftest.py gives them (--no-loadscope-reorder).
 # Arguments that need the one process (-n, -s, --pdb, --trace, -p no:xdist) turn it off.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ for arg in "$@"; do
   esac
 done
 if [ "$workers" -gt 1 ]; then
-  parallel=(-n "$workers" --dist loadfile)
+  parallel=(-n "$workers" --dist loadfile --no-loadscope-reorder)
 fi
 
 exec_status=0

@@ -245,7 +245,12 @@ def people_shared(people_of_module: People, db) -> People:
     """`people`, made once for the module; each test's changes are rolled back after it, and
     each test reads the people afresh (one query), so that no test sees another's changes to
     them left on the objects (their roles, their fields)."""
-    made = {key: people_of_module[key].pk for key in ROLE_PEOPLE}
+    return people_read_afresh(people_of_module)
+
+
+def people_read_afresh(people: People) -> People:
+    """The same people, read again from the database in one query."""
+    made = {key: people[key].pk for key in ROLE_PEOPLE}
     fresh = User.objects.select_related("organisation", "team").in_bulk(made.values())
     return People(**{key: fresh[pk] for key, pk in made.items()})
 
@@ -323,18 +328,52 @@ def eager_celery():
     app.conf.task_always_eager, app.conf.task_eager_propagates = before
 
 
-def _started_early(item: pytest.Item) -> int:
-    """0 for the files that take longest (the browser, the bench county, the worker killed
-    mid-job), 1 for the rest: see pytest_collection_modifyitems."""
-    if item.get_closest_marker("browser") or item.nodeid.startswith(
-        ("tests/bench/", "tests/integration/")
-    ):
-        return 0
-    return 1
+_LONG_FILES = ("tests/bench/", "tests/integration/")
+_DATABASE_FIXTURES = {"db", "transactional_db", "django_db_setup", "live_server"}
 
 
-@pytest.hookimpl(trylast=True)  # after pytest-randomly's shuffle, whose order it keeps
+def _uses_the_database(item: pytest.Item) -> bool:
+    fixtures = set(getattr(item, "fixturenames", ()))
+    return item.get_closest_marker("django_db") is not None or bool(fixtures & _DATABASE_FIXTURES)
+
+
+def _file_order(items: list[pytest.Item]) -> dict[str, tuple[int, int]]:
+    """Each test file's place in the run: the workers take whole files (--dist loadfile) in
+    this order (--no-loadscope-reorder, scripts/test.sh), one each and then the next as the
+    last is nearly done.
+
+    - First the largest file that uses the database: its worker migrates the test database
+      (tests/migrated_once.py, 15-20 s of Python) while
+    - the other takes the files that use no database (50 s of the settings' subprocesses and
+      the sampling properties), instead of waiting for the migration;
+    - then the files that take longest (the browser, the bench county, the worker killed
+      mid-job), so that none comes last and keeps one worker busy after the other finished;
+    - then the rest, the largest first. Ties keep the order of collection.
+    """
+    files: dict[str, list[pytest.Item]] = {}
+    for item in items:
+        files.setdefault(item.nodeid.split("::")[0], []).append(item)
+    uses_database = {name: any(map(_uses_the_database, tests)) for name, tests in files.items()}
+    migrating = max(
+        (name for name in files if uses_database[name]),
+        key=lambda name: len(files[name]),
+        default="",
+    )
+
+    def rank(name: str) -> int:
+        if name == migrating:
+            return 0
+        if not uses_database[name]:
+            return 1
+        tests = files[name]
+        if name.startswith(_LONG_FILES) or any(t.get_closest_marker("browser") for t in tests):
+            return 2
+        return 3
+
+    return {name: (rank(name), -len(tests)) for name, tests in files.items()}
+
+
+@pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The longest files first: the parallel workers take files in this order, so a long file
-    that came last would keep one worker busy after the other had finished."""
-    items.sort(key=_started_early)
+    order = _file_order(items)
+    items.sort(key=lambda item: order[item.nodeid.split("::")[0]])
