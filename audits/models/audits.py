@@ -409,6 +409,15 @@ class Audit(models.Model):
     def sections_with_items(self) -> models.QuerySet[TemplateSection]:
         return self.template.sections.prefetch_related("items")
 
+    def _checklist(self) -> list[TemplateSection]:
+        """The checklist's sections and items, read once for this audit object: saving its
+        answers, its overall rating and submitting it each score it, with the same checklist."""
+        read = self.__dict__.get("_checklist_read")
+        if read is None or read[0] != self.template_id:
+            read = (self.template_id, list(self.sections_with_items()))
+            self.__dict__["_checklist_read"] = read
+        return read[1]
+
     def answers_by_item(self) -> dict[int, "Answer"]:
         return {answer.item_id: answer for answer in self.answers.all()}
 
@@ -417,7 +426,7 @@ class Audit(models.Model):
         sections: Iterable[TemplateSection] | None = None,
         answers: Mapping[int, "Answer"] | None = None,
     ) -> AuditResult:
-        sections = list(sections if sections is not None else self.sections_with_items())
+        sections = list(sections if sections is not None else self._checklist())
         answers = answers if answers is not None else self.answers_by_item()
         return audit_result(self.template, sections, answers)
 
@@ -459,7 +468,7 @@ class Audit(models.Model):
         """
         self._refuse_if_read_only()
         self._claim(version)
-        sections = list(self.sections_with_items())
+        sections = self._checklist()
         items = {item.pk: item for section in sections for item in section.items.all()}
         if unknown := set(values) - set(items):
             raise ValidationError(f"Items {sorted(unknown)} are not on this audit's checklist.")
@@ -512,12 +521,14 @@ class Audit(models.Model):
     @transaction.atomic
     def submit(self, *, version: str, by: User) -> None:
         self._refuse_if_read_only()
-        missing = self.missing_answers()
+        result = self.result()
+        missing = self.missing_answers(result)
         if missing:
             raise AuditIncomplete(missing)
-        self._claim(version)
+        self._claim(version)  # so the answers scored above are the ones the page was built from
         self.status, self.submitted_at = self.Status.SUBMITTED, timezone.now()
-        self.store_result()
+        self.apply_result(result)
+        self.save()
 
     @transaction.atomic
     def reopen(self, *, by: User, reason: str) -> None:

@@ -3,6 +3,8 @@
 from decimal import Decimal
 
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from audits.forms import SectionAnswersForm
 from audits.models import Answer, Audit, AuditIncomplete, AuditLocked, TemplateItem
@@ -152,6 +154,30 @@ def test_a_submitted_audit_is_read_only_until_reopened():
     assert audit.status == Audit.Status.IN_PROGRESS
     assert (audit.reopened_by, audit.reopen_reason) == (sendops, "Scores disputed at moderation")
     assert audit.history.filter(status=Audit.Status.SUBMITTED).exists()
+
+
+def test_scoring_and_submitting_an_audit_read_its_checklist_once_and_submit_scores_once():
+    """The checklist does not change while an audit object is saved: reading its sections
+    and items again for each score was a fifth of seeding the demo (and of every submit)."""
+    audit = AuditFactory()
+    answer_all(audit, A1={"score": 5}, A2={"yes_no": "yes"}, B1={"score": 4}, B2={"yes_no": "yes"})
+    with CaptureQueriesContext(connection) as queries:
+        audit.save_overall(rating=4, comments="", version=audit.edit_version())
+        audit.submit(version=audit.edit_version(), by=audit.auditor)
+    read = [q["sql"] for q in queries if 'FROM "audits_templatesection"' in q["sql"]]
+    answers_read = [
+        q["sql"]
+        for q in queries
+        if 'FROM "audits_answer"' in q["sql"] and "FOR UPDATE" not in q["sql"]
+    ]
+    assert len(read) == 0, "answer_all read the checklist for this audit object already"
+    # Each edit_version reads the answers for the page's version, then: the overall rating's
+    # score, and one score for submitting.
+    assert len(answers_read) == 4, answers_read
+    stored = Audit.objects.get(pk=audit.pk)
+    scored_afresh = stored.result().total
+    assert stored.status == Audit.Status.SUBMITTED
+    assert (stored.points, stored.percent) == (scored_afresh.points, scored_afresh.percent)
 
 
 def test_a_save_based_on_an_older_version_is_refused_and_the_earlier_work_kept():
